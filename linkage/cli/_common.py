@@ -1,0 +1,83 @@
+"""What every command shares: one-line errors, output folders, warnings and tables."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import warnings
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from ..errors import LinkageError, LinkageWarning
+
+
+def one_line_errors(func):
+    """Turn any expected failure into a one-line message on stderr and exit status 1.
+
+    Warnings of ``linkage`` are printed as ``warning: ...`` lines as they occur.
+    Unexpected exceptions also become one line (with the exception type), never a
+    traceback; set ``LINKAGE_DEBUG=1`` to see the traceback.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        import os
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if issubclass(category, LinkageWarning):
+                click.echo(f"warning: {message}", err=True)
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", LinkageWarning)
+            warnings.showwarning = show
+            try:
+                return func(*args, **kwargs)
+            except click.exceptions.Exit:
+                raise
+            except (click.ClickException, click.Abort):
+                raise
+            except Exception as exc:
+                if os.environ.get("LINKAGE_DEBUG"):
+                    raise
+                if isinstance(exc, (LinkageError, OSError, ValueError, KeyError)):
+                    message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+                else:
+                    message = f"{type(exc).__name__}: {exc}".splitlines()[0]
+                click.echo(f"error: {message}", err=True)
+                sys.exit(1)
+
+    return wrapper
+
+
+def prepare_out_dir(out: str | Path, filenames, force: bool) -> Path:
+    """Create ``out`` and refuse to overwrite any of ``filenames`` in it unless ``force``."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise click.ClickException(f"{out} exists and is not a folder")
+    existing = [name for name in filenames if (out / name).exists()]
+    if existing and not force:
+        raise click.ClickException(
+            f"{out / existing[0]} already exists; use --force to overwrite "
+            f"({len(existing)} file(s) would be replaced)"
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def echo_frame(frame: pd.DataFrame, max_rows: int = 20, floatfmt: str = "{:,.4g}") -> None:
+    """Print a small DataFrame as an aligned text table."""
+    with pd.option_context(
+        "display.max_rows", max_rows, "display.width", 120, "display.max_columns", 20
+    ):
+        click.echo(frame.to_string(float_format=floatfmt.format, max_rows=max_rows))
+
+
+def echo_diagnostics(diagnostics, limit: int = 20) -> None:
+    """Print the findings of a reader or constructor, warnings first."""
+    findings = sorted(diagnostics, key=lambda f: f.level != "warning")
+    for finding in findings[:limit]:
+        click.echo(f"  {finding}")
+    if len(findings) > limit:
+        click.echo(f"  ... and {len(findings) - limit} more findings")
