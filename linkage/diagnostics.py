@@ -56,13 +56,17 @@ class Diagnostics:
 
     findings: list[Finding] = field(default_factory=list)
 
-    def add(self, code, message, count=1, level="info", warn=None):
-        """Record a finding; with ``warn`` (a Warning class) also issue it as a warning."""
+    def add(self, code, message, count=1, level="info", warn=None, stacklevel=4):
+        """Record a finding; with ``warn`` (a Warning class) also issue it as a warning.
+
+        ``stacklevel`` counts from this method, so the default 4 points at the caller of
+        a constructor that calls a private checker that calls ``add``.
+        """
         if level not in LEVELS:
             raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
         self.findings.append(Finding(code, message, int(count), level))
         if warn is not None:
-            warnings.warn(message, warn, stacklevel=3)
+            warnings.warn(message, warn, stacklevel=stacklevel)
 
     def extend(self, other: Diagnostics) -> None:
         """Append the findings of another list (e.g. a reader's to a table's)."""
