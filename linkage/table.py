@@ -286,7 +286,7 @@ class IOTable:
         ...                         value_added=[650, 1400])
         >>> t.n, t.sectors.tolist()
         (2, ['S1', 'S2'])
-        >>> t.balance()["rel_gap"].abs().max()
+        >>> float(t.balance()["rel_gap"].abs().max())
         0.0
         """
         diag = Diagnostics()
@@ -511,8 +511,8 @@ class IOTable:
         gap = col_total - self.x
         row_gap = row_total - self.x
         gap = np.where(np.abs(row_gap) > np.abs(gap), row_gap, gap)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rel = np.where(self.x != 0, gap / np.where(self.x != 0, self.x, 1.0), np.where(gap != 0, np.inf, 0.0))
+        safe_x = np.where(self.x != 0, self.x, 1.0)
+        rel = np.where(self.x != 0, gap / safe_x, np.where(gap != 0, np.inf, 0.0))
         return pd.DataFrame(
             {
                 "total_output": self.x,

@@ -1,0 +1,134 @@
+"""IOTable construction, validation and derived coefficients."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+from linkage import IOTable
+from linkage.errors import (
+    DataQualityWarning,
+    InvalidTableError,
+    UnbalancedTableWarning,
+)
+from linkage.table import allocation_coefficients, input_coefficients
+
+MB_Z = np.array([[150.0, 500.0], [200.0, 100.0]])
+
+
+def test_miller_blair_coefficients(mb_table):
+    # Miller & Blair (2009) Table 2.3 / eq. 2.5: A = [[.15, .25], [.2, .05]].
+    np.testing.assert_allclose(mb_table.A, [[0.15, 0.25], [0.20, 0.05]])
+    # B = x^-1 Z: b_12 = 500 / 1000 = 0.5, b_21 = 200 / 2000 = 0.1.
+    np.testing.assert_allclose(mb_table.B, [[0.15, 0.50], [0.10, 0.05]])
+    np.testing.assert_allclose(mb_table.x, [1000.0, 2000.0])
+    assert mb_table.sectors.tolist() == ["agriculture", "manufacturing"]
+    assert mb_table.total_output["manufacturing"] == 2000.0
+    assert len(mb_table.diagnostics.warnings()) == 0
+
+
+def test_total_output_defaults_to_row_total_and_column_total_is_checked():
+    with pytest.warns(UnbalancedTableWarning, match="S2"):
+        t = IOTable.from_arrays(MB_Z, final_demand=[350, 1700], value_added=[650, 1300])
+    np.testing.assert_allclose(t.x, [1000, 2000])
+    bal = t.balance()
+    # column total of S2 = 500 + 100 + 1300 = 1900 against x = 2000
+    assert bal.loc["S2", "gap"] == pytest.approx(-100.0)
+    assert bal.loc["S2", "rel_gap"] == pytest.approx(-0.05)
+    assert t.diagnostics.count("unbalanced") == 1
+
+
+def test_implied_blocks_are_reported():
+    t = IOTable.from_arrays(MB_Z, total_output=[1000, 2000])
+    np.testing.assert_allclose(t.f, [350, 1700])
+    np.testing.assert_allclose(t.v, [650, 1400])
+    assert {"implied_final_demand", "implied_value_added"} <= t.diagnostics.codes()
+
+
+def test_labelled_blocks_are_aligned_to_sectors():
+    sectors = ["a", "b"]
+    fd = pd.DataFrame({"households": [1700.0, 350.0]}, index=["b", "a"])
+    va = pd.DataFrame([[650.0, 1400.0]], index=["wages"], columns=sectors)
+    t = IOTable.from_arrays(MB_Z, final_demand=fd, value_added=va, sectors=sectors)
+    np.testing.assert_allclose(t.f, [350, 1700])
+    assert t.value_added.index.tolist() == ["wages"]
+    assert t.primary_inputs.columns.tolist() == ["wages"]
+
+
+def test_dataframe_z_gives_labels():
+    Z = pd.DataFrame(MB_Z, index=["x", "y"], columns=["x", "y"])
+    t = IOTable.from_arrays(Z, final_demand=[350, 1700])
+    assert t.sectors.tolist() == ["x", "y"]
+
+
+def test_sparse_z_matches_dense():
+    dense = IOTable.from_arrays(MB_Z, final_demand=[350, 1700])
+    sparse = IOTable.from_arrays(sp.csr_array(MB_Z), final_demand=[350, 1700])
+    assert sparse.is_sparse and not dense.is_sparse
+    np.testing.assert_allclose(sparse.A.toarray(), dense.A)
+    np.testing.assert_allclose(sparse.B.toarray(), dense.B)
+
+
+def test_multiregional_labels():
+    t = IOTable.from_arrays(MB_Z, final_demand=[350, 1700], sectors=[("r1", "a"), ("r2", "a")])
+    assert t.is_multiregional
+    assert t.sectors.names == ["region", "sector"]
+
+
+def test_zero_output_sector_gets_zero_coefficients_and_is_reported():
+    Z = np.array([[1.0, 0.0, 2.0], [0.0, 0.0, 0.0], [3.0, 0.0, 1.0]])
+    with pytest.warns(DataQualityWarning, match="zero total output"):
+        t = IOTable.from_arrays(Z, final_demand=[7.0, 0.0, 6.0])
+    assert np.all(np.isfinite(t.A)) and np.all(np.isfinite(t.B))
+    assert np.all(t.A[:, 1] == 0) and np.all(t.B[1, :] == 0)
+    assert t.diagnostics.count("zero_output") == 1
+
+
+def test_negative_final_demand_is_normal_but_recorded():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = IOTable.from_arrays(MB_Z, final_demand=[[400, -50], [1700, 0]], value_added=[650, 1400])
+    assert t.diagnostics.count("negative_final_demand") == 1
+
+
+def test_negative_z_warns():
+    with pytest.warns(DataQualityWarning, match="negative"):
+        IOTable.from_arrays([[1.0, -1.0], [0.0, 1.0]], final_demand=[5.0, 5.0])
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"Z": np.ones((2, 3)), "final_demand": [1, 1]}, r"square.*\(2, 3\)"),
+        ({"Z": MB_Z, "final_demand": [1, 2, 3]}, r"final_demand.*\(2, k\)"),
+        ({"Z": MB_Z, "final_demand": [1, 2], "sectors": ["a", "a"]}, "unique"),
+        ({"Z": [[1, np.nan], [0, 1]], "final_demand": [1, 2]}, "non-finite.*'S1'.*'S2'"),
+        ({"Z": MB_Z}, "final_demand or total_output"),
+        ({"Z": MB_Z, "total_output": [-1, 5]}, "negative.*S1"),
+        ({"Z": MB_Z, "final_demand": [1, 2], "sectors": ["a"]}, "1 labels"),
+    ],
+)
+def test_invalid_tables_say_what_is_wrong(kwargs, message):
+    with pytest.raises(InvalidTableError, match=message):
+        IOTable.from_arrays(**kwargs)
+
+
+def test_table_is_not_mutable(mb_table):
+    with pytest.raises(ValueError):
+        mb_table.Z[0, 0] = 1.0
+    with pytest.raises(ValueError):
+        mb_table.A[0, 0] = 1.0
+    with pytest.raises(ValueError):
+        mb_table.x[0] = 1.0
+
+
+def test_coefficient_functions_on_sparse_keep_sparsity():
+    Z = sp.random_array((50, 50), density=0.05, random_state=1, format="csr")
+    x = np.asarray(Z.sum(axis=1)).ravel() + 1.0
+    A = input_coefficients(Z, x)
+    B = allocation_coefficients(Z, x)
+    assert sp.issparse(A) and sp.issparse(B)
+    np.testing.assert_allclose(A.toarray(), Z.toarray() / x[None, :])
+    np.testing.assert_allclose(B.toarray(), Z.toarray() / x[:, None])
