@@ -1,0 +1,1057 @@
+"""Supplier-buyer networks from sentra surveys: :class:`SupplyNetwork` and :func:`read_network`.
+
+A survey of a *sentra* (a centre of small and household industries) lists its firms, who
+sold to whom and for how much, and which firms cooperate. :class:`SupplyNetwork` turns the
+three tables into one validated network:
+
+* every id is compared as a stripped string; an id that is not in the firm list is an
+  *outside party* (an outside supplier, a middleman or *pengepul*, a final buyer): it is
+  kept, typed by its role and listed in :attr:`SupplyNetwork.parties`;
+* nothing is dropped silently: duplicate (supplier, buyer) rows are summed and counted,
+  self-loops and zero values are skipped and counted (with their row numbers), negative
+  and non-numeric values are an error by default (``on_invalid="skip"`` skips and reports
+  them), and everything is listed in :attr:`SupplyNetwork.diagnostics` and
+  :meth:`SupplyNetwork.summary`;
+* the network is held as one edge table of integer arrays (``source``, ``target``,
+  ``value``); the sparse trade matrix, the networkx and igraph views and the sector IO
+  table are each built from it directly, so they scale to millions of firms.
+
+Row numbers in messages count like a spreadsheet: the header is row 1, the first data row
+is row 2 (for a DataFrame, row ``k + 2`` is the frame's ``k``-th row).
+
+Firm metrics live in :mod:`linkage.network_metrics` and are reached through
+:meth:`SupplyNetwork.firm_metrics` and :meth:`SupplyNetwork.to_iotable`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from .diagnostics import Diagnostics
+from .errors import DataQualityWarning, InputFileError, InvalidNetworkError
+
+__all__ = ["SupplyNetwork", "read_network", "size_class", "SIZE_BANDS"]
+
+#: Workforce bands of the statistics office (BPS): lower bound of each class.
+SIZE_BANDS = (("household", 1), ("small", 5), ("medium", 20), ("large", 100))
+
+#: Recognised values of the ``kind`` column of a parties file.
+PARTY_KINDS = ("intermediary", "supplier", "buyer")
+
+#: Spellings of the ``channel`` column that are understood (lower-cased, stripped).
+_CHANNELS = {
+    "direct": "direct",
+    "langsung": "direct",
+    "intermediary": "intermediary",
+    "intermediaries": "intermediary",
+    "middleman": "intermediary",
+    "pengepul": "intermediary",
+    "tengkulak": "intermediary",
+    "indirect": "intermediary",
+    "": "",
+}
+
+_FIRM_ALIASES = {"id": "firm_id", "firm": "firm_id", "workforce": "workers", "employees": "workers"}
+_TRANSACTION_ALIASES = {
+    "seller": "supplier",
+    "from": "supplier",
+    "source": "supplier",
+    "customer": "buyer",
+    "to": "buyer",
+    "target": "buyer",
+    "amount": "value",
+    "weight": "value",
+}
+_COOPERATION_ALIASES = {"a": "firm_a", "b": "firm_b", "type": "kind"}
+_PARTY_ALIASES = {"id": "party_id", "party": "party_id", "type": "kind"}
+
+_MAX_LISTED = 10  # row numbers listed in a message
+
+
+# ---------------------------------------------------------------------------- helpers
+def size_class(workers) -> np.ndarray:
+    """Size class from the number of workers, with the statistics office's bands.
+
+    Household industry 1-4 workers, small 5-19, medium 20-99, large 100 or more;
+    ``"unknown"`` when the number is missing (or below 1).
+
+    Parameters
+    ----------
+    workers : array_like of float
+
+    Returns
+    -------
+    ndarray of str
+
+    Examples
+    --------
+    >>> size_class([1, 4, 5, 19, 20, 99, 100, np.nan]).tolist()
+    ['household', 'household', 'small', 'small', 'medium', 'medium', 'large', 'unknown']
+    """
+    w = np.asarray(workers, dtype=float)
+    out = np.full(w.shape, "unknown", dtype=object)
+    for name, lower in SIZE_BANDS:
+        out[w >= lower] = name
+    return out.astype(str)
+
+
+def _row_list(rows: np.ndarray) -> str:
+    rows = np.asarray(rows)
+    listed = ", ".join(str(int(r)) for r in rows[:_MAX_LISTED])
+    more = f" and {len(rows) - _MAX_LISTED} more" if len(rows) > _MAX_LISTED else ""
+    return f"{listed}{more}"
+
+
+def _fail(source: str, message: str, row=None, column=None, value=None):
+    where = [source]
+    if row is not None:
+        where.append(f"row {int(row)}")
+    if column is not None:
+        where.append(f"column {column!r}")
+    text = f"{', '.join(where)}: {message}"
+    if value is not None:
+        text += f" (value {value!r})"
+    raise InvalidNetworkError(text)
+
+
+def _normalise_columns(frame: pd.DataFrame, aliases: dict, source: str) -> pd.DataFrame:
+    """Lower-case, stripped, underscored column names; aliases used only when unambiguous."""
+    names = [re.sub(r"\s+", "_", str(c).strip().lower()) for c in frame.columns]
+    present = set(names)
+    renamed = []
+    for name in names:
+        target = aliases.get(name)
+        renamed.append(target if target is not None and target not in present else name)
+    if len(set(renamed)) != len(renamed):
+        seen = pd.Index(renamed)
+        dup = seen[seen.duplicated()].tolist()
+        _fail(source, f"columns appear more than once after normalising names: {dup}")
+    out = frame.copy()
+    out.columns = renamed
+    return out
+
+
+def _require(frame: pd.DataFrame, columns, source: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        _fail(
+            source,
+            f"missing required column(s) {missing}; found {list(frame.columns)}",
+        )
+
+
+def _id_strings(series: pd.Series) -> np.ndarray:
+    """Ids as stripped strings (object array), missing as None.
+
+    Integer-valued floats (``12.0``, as spreadsheets store ids) become ``"12"``.
+    """
+    s = series
+    if pd.api.types.is_float_dtype(s.dtype):
+        vals = s.to_numpy(dtype=float)
+        finite = np.isfinite(vals)
+        if finite.any() and np.all(vals[finite] == np.round(vals[finite])):
+            s = s.astype("Int64")
+    missing = s.isna().to_numpy()
+    out = s.astype(str).str.strip().to_numpy(dtype=object)
+    out[missing] = None
+    out[out == ""] = None
+    return out
+
+
+def _numeric(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Parse numbers; returns (values, invalid mask). Missing counts as invalid."""
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
+        series.dtype
+    ):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        stripped = series.astype(str).str.strip().where(series.notna())
+        values = pd.to_numeric(stripped, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    invalid = ~np.isfinite(values)
+    return values, invalid
+
+
+def _read_frame(data, source: str) -> tuple[pd.DataFrame, str]:
+    """A DataFrame from a frame or a csv / xlsx / parquet path; ids kept as text."""
+    if data is None:
+        return None, source
+    if isinstance(data, pd.DataFrame):
+        return data, source
+    path = Path(data)
+    name = str(path)
+    if not path.exists():
+        raise InputFileError(f"{source} file not found", path=name)
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm", ".xls"):
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False, na_values=[""])
+        elif suffix in (".parquet", ".pq"):
+            frame = pd.read_parquet(path)
+        else:
+            frame = pd.read_csv(
+                path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
+            )
+            if frame.shape[1] == 1 and ";" in str(frame.columns[0]):
+                frame = pd.read_csv(
+                    path,
+                    dtype=str,
+                    sep=";",
+                    keep_default_na=False,
+                    na_values=[""],
+                    encoding="utf-8-sig",
+                )
+    except (OSError, ValueError, ImportError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputFileError(f"cannot read {source} file: {first}", path=name) from exc
+    return frame, name
+
+
+# ---------------------------------------------------------------------------- parsing
+def _parse_firms(frame: pd.DataFrame, source: str, diag: Diagnostics, on_invalid: str):
+    frame = _normalise_columns(frame, _FIRM_ALIASES, source)
+    _require(frame, ["firm_id", "sector"], source)
+    rows = np.arange(len(frame)) + 2
+    ids = _id_strings(frame["firm_id"])
+    missing = np.array([v is None for v in ids], dtype=bool)
+    if missing.any():
+        _fail(source, "firm_id is empty", row=rows[missing][0], column="firm_id")
+    index = pd.Index(ids.astype(str), name="firm_id")
+    dup = index.duplicated(keep=False)
+    if dup.any():
+        first = index[dup][0]
+        where = rows[index == first]
+        _fail(
+            source,
+            f"firm_id {first!r} appears {len(where)} times (rows {_row_list(where)}); "
+            f"{int(index.duplicated().sum())} duplicate firm id(s) in all; firm ids must be unique",
+            row=where[1],
+            column="firm_id",
+            value=first,
+        )
+
+    out = pd.DataFrame(index=index)
+    sector = frame["sector"].astype(str).str.strip().where(frame["sector"].notna(), "")
+    sector = sector.to_numpy(dtype=object)
+    no_sector = sector == ""
+    if no_sector.any():
+        sector[no_sector] = "unknown"
+        diag.add(
+            "missing_sector",
+            f"{source}: {int(no_sector.sum())} firm(s) without a sector are put in sector "
+            f"'unknown' (rows {_row_list(rows[no_sector])})",
+            count=int(no_sector.sum()),
+            level="warning",
+        )
+    out["sector"] = pd.array(sector.astype(str), dtype="str")
+    for col in ("name", "sentra", "region"):
+        if col in frame.columns:
+            text = frame[col].astype(str).str.strip()
+            text = text.where(frame[col].notna() & (text != ""), None)
+            if col == "name":
+                text = text.fillna("")
+            elif text.isna().any():
+                k = int(text.isna().sum())
+                diag.add(
+                    f"missing_{col}",
+                    f"{source}: {k} firm(s) have no {col} (rows "
+                    f"{_row_list(rows[text.isna().to_numpy()])})",
+                    count=k,
+                    level="warning",
+                )
+            out[col] = pd.array(text.to_numpy(dtype=object), dtype="str")
+    for col in ("workers", "output", "lat", "lon"):
+        if col not in frame.columns:
+            continue
+        values, invalid = _numeric(frame[col])
+        given = frame[col].notna().to_numpy()
+        if frame[col].dtype != float:
+            given = given & frame[col].astype(str).str.strip().ne("").to_numpy()
+        bad = invalid & given
+        negative = (values < 0) & ~invalid if col in ("workers", "output") else np.zeros_like(bad)
+        bad_any = bad | negative
+        if bad_any.any():
+            k = int(np.flatnonzero(bad_any)[0])
+            what = "is not a number" if bad[k] else "is negative"
+            if on_invalid == "error":
+                _fail(source, f"{col} {what}", row=rows[k], column=col, value=frame[col].iloc[k])
+            diag.add(
+                f"invalid_{col}",
+                f"{source}: {int(bad_any.sum())} invalid {col} value(s) treated as missing "
+                f"(rows {_row_list(rows[bad_any])})",
+                count=int(bad_any.sum()),
+                level="warning",
+            )
+            values = np.where(bad_any, np.nan, values)
+        out[col] = values
+    if "workers" in out.columns:
+        out["size_class"] = pd.array(size_class(out["workers"].to_numpy()), dtype="str")
+        unknown = int(np.isnan(out["workers"].to_numpy()).sum())
+        if unknown:
+            diag.add(
+                "unknown_size",
+                f"{source}: {unknown} firm(s) without a number of workers get size class "
+                "'unknown'",
+                count=unknown,
+            )
+    else:
+        out["size_class"] = pd.array(["unknown"] * len(out), dtype="str")
+    known = {"firm_id", "sector", "name", "sentra", "region", "workers", "output", "lat", "lon"}
+    for col in frame.columns:
+        if col not in known and col not in out.columns:
+            out[col] = frame[col].to_numpy()
+    return out
+
+
+def _parse_transactions(frame, source, diag: Diagnostics, on_invalid: str):
+    """Validated columns of the transaction rows: supplier, buyer, value, channel, rows."""
+    frame = _normalise_columns(frame, _TRANSACTION_ALIASES, source)
+    _require(frame, ["supplier", "buyer", "value"], source)
+    n = len(frame)
+    rows = np.arange(n) + 2
+    supplier = _id_strings(frame["supplier"])
+    buyer = _id_strings(frame["buyer"])
+    values, invalid = _numeric(frame["value"])
+    keep = np.ones(n, dtype=bool)
+
+    def problem(mask, column, what, code):
+        if not mask.any():
+            return
+        k = int(np.flatnonzero(mask)[0])
+        if on_invalid == "error":
+            _fail(
+                source,
+                f"{what}; {int(mask.sum())} such row(s) (pass on_invalid='skip' to skip and "
+                "report them)",
+                row=rows[k],
+                column=column,
+                value=None if column is None else frame[column].iloc[k],
+            )
+        diag.add(
+            code,
+            f"{source}: skipped {int(mask.sum())} row(s) where {what} (rows "
+            f"{_row_list(rows[mask])})",
+            count=int(mask.sum()),
+            level="warning",
+            warn=DataQualityWarning,
+            stacklevel=6,
+        )
+        keep[mask] = False
+
+    missing_s = np.array([v is None for v in supplier], dtype=bool)
+    missing_b = np.array([v is None for v in buyer], dtype=bool)
+    problem(missing_s, "supplier", "the supplier id is empty", "missing_ids")
+    problem(missing_b & keep, "buyer", "the buyer id is empty", "missing_ids")
+    problem(invalid & keep, "value", "the value is missing or not a number", "invalid_values")
+    negative = (values < 0) & keep
+    problem(negative, "value", "the value is negative", "negative_values")
+
+    same = keep & (supplier == buyer)
+    if same.any():
+        diag.add(
+            "self_loops",
+            f"{source}: skipped {int(same.sum())} self-loop row(s) where a party sells to "
+            f"itself (rows {_row_list(rows[same])})",
+            count=int(same.sum()),
+            level="warning",
+            warn=DataQualityWarning,
+            stacklevel=5,
+        )
+        keep &= ~same
+    zero = keep & (values == 0)
+    if zero.any():
+        diag.add(
+            "zero_values",
+            f"{source}: skipped {int(zero.sum())} row(s) with value 0 (rows "
+            f"{_row_list(rows[zero])})",
+            count=int(zero.sum()),
+        )
+        keep &= ~zero
+
+    channel = None
+    if "channel" in frame.columns:
+        raw = frame["channel"].astype(str).str.strip().str.lower()
+        raw = raw.where(frame["channel"].notna(), "")
+        mapped = raw.map(_CHANNELS)
+        unknown = mapped.isna().to_numpy() & keep
+        if unknown.any():
+            seen = sorted(set(raw[unknown].tolist()))[:5]
+            diag.add(
+                "unknown_channel",
+                f"{source}: {int(unknown.sum())} row(s) have a channel other than direct or "
+                f"intermediary ({seen}); their channel is treated as unknown (rows "
+                f"{_row_list(rows[unknown])})",
+                count=int(unknown.sum()),
+                level="warning",
+            )
+        channel = mapped.fillna("").to_numpy(dtype=object)[keep]
+    return {
+        "supplier": supplier[keep],
+        "buyer": buyer[keep],
+        "value": values[keep],
+        "channel": channel,
+        "rows": rows[keep],
+        "n_read": n,
+    }
+
+
+def _parse_parties(frame, source, diag: Diagnostics):
+    frame = _normalise_columns(frame, _PARTY_ALIASES, source)
+    _require(frame, ["party_id"], source)
+    rows = np.arange(len(frame)) + 2
+    ids = _id_strings(frame["party_id"])
+    missing = np.array([v is None for v in ids], dtype=bool)
+    if missing.any():
+        _fail(source, "party_id is empty", row=rows[missing][0], column="party_id")
+    index = pd.Index(ids.astype(str), name="party_id")
+    if index.duplicated().any():
+        first = index[index.duplicated()][0]
+        where = rows[index == first]
+        _fail(
+            source,
+            f"party_id {first!r} appears {len(where)} times (rows {_row_list(where)})",
+            row=where[1],
+            column="party_id",
+            value=first,
+        )
+    if "kind" in frame.columns:
+        kind = frame["kind"].astype(str).str.strip().str.lower().where(frame["kind"].notna(), "")
+        kind = kind.replace({"pengepul": "intermediary", "middleman": "intermediary"})
+        bad = ~kind.isin(PARTY_KINDS + ("",))
+        if bad.any():
+            k = int(np.flatnonzero(bad.to_numpy())[0])
+            _fail(
+                source,
+                f"kind must be one of {list(PARTY_KINDS)}",
+                row=rows[k],
+                column="kind",
+                value=frame["kind"].iloc[k],
+            )
+        kind = kind.to_numpy(dtype=object)
+    else:
+        kind = np.full(len(frame), "", dtype=object)
+    name = (
+        frame["name"].astype(str).str.strip().where(frame["name"].notna(), "").to_numpy(object)
+        if "name" in frame.columns
+        else np.full(len(frame), "", dtype=object)
+    )
+    return pd.DataFrame({"kind": kind.astype(str), "name": name.astype(str)}, index=index)
+
+
+# ---------------------------------------------------------------------------- the network
+class SupplyNetwork:
+    """A supplier-buyer network of firms and outside parties, validated on construction.
+
+    Build one with :meth:`from_frames` or :func:`read_network`; all attributes are
+    read-only afterwards.
+
+    Attributes
+    ----------
+    nodes : pandas.Index of str
+        The firms first (in firm-list order), then the outside parties (in order of first
+        appearance in the transactions). A node's position is its code in every array.
+    n_firms, n_nodes : int
+    is_firm : ndarray of bool, shape (n_nodes,)
+    is_intermediary : ndarray of bool, shape (n_nodes,)
+        Nodes marked as middlemen (parties file ``kind=intermediary`` or
+        ``intermediary_pattern``).
+    firms : DataFrame indexed by ``firm_id``
+        ``sector`` and whichever of ``name, sentra, region, workers, output, lat, lon``
+        were given, ``size_class``, then any other columns of the firm list.
+    parties : DataFrame indexed by party id
+        ``role`` (outside_supplier | outside_buyer | both), ``is_intermediary``,
+        ``n_transactions``, ``value_sold_to_firms``, ``value_bought_from_firms``, ``name``,
+        ``kind`` (from the parties file, "" when not listed there).
+    edges : DataFrame
+        One row per (supplier, buyer) pair after summing duplicates: ``source``,
+        ``target`` (int64 node codes), ``value`` (float), ``n_rows`` (transaction rows
+        merged), and when a channel column was given ``channel`` (direct | intermediary |
+        "": the channel carrying most of the pair's value) and ``value_intermediary`` (the
+        part of the value recorded as sold through an intermediary).
+    cooperation : DataFrame
+        ``a < b`` (int64 node codes) and ``kind``, one row per (a, b, kind).
+    diagnostics : Diagnostics
+        Everything merged, skipped or reinterpreted while reading.
+
+    Examples
+    --------
+    >>> firms = pd.DataFrame({"firm_id": ["A", "B"], "sector": ["ceramics", "ceramics"]})
+    >>> tx = pd.DataFrame({"supplier": ["A", "CLAY", "B", "A"],
+    ...                    "buyer": ["B", "A", "PGP1", "B"], "value": [10, 5, 30, 2]})
+    >>> net = SupplyNetwork.from_frames(firms, tx)
+    >>> net.nodes.tolist()
+    ['A', 'B', 'CLAY', 'PGP1']
+    >>> net.edges[["source", "target", "value"]].to_numpy().tolist()
+    [[0.0, 1.0, 12.0], [1.0, 3.0, 30.0], [2.0, 0.0, 5.0]]
+    >>> net.parties["role"].tolist()
+    ['outside_supplier', 'outside_buyer']
+    >>> net.diagnostics.count("duplicate_transactions")
+    1
+    """
+
+    def __init__(self):  # use from_frames / read_network
+        self.diagnostics = Diagnostics()
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_frames(
+        cls,
+        firms,
+        transactions,
+        cooperation=None,
+        parties=None,
+        *,
+        intermediary_pattern: str | None = None,
+        on_invalid: str = "error",
+        sources: dict | None = None,
+    ) -> SupplyNetwork:
+        """Build a network from DataFrames (or csv / xlsx / parquet paths).
+
+        Parameters
+        ----------
+        firms : DataFrame or path
+            ``firm_id, sector`` required; optional ``name, sentra, region, workers,
+            output, lat, lon``; other columns are kept.
+        transactions : DataFrame or path
+            ``supplier, buyer, value`` required; optional ``product, channel``
+            (``direct`` or ``intermediary``; ``pengepul`` and ``langsung`` are understood).
+        cooperation : DataFrame or path, optional
+            ``firm_a, firm_b`` and optional ``kind`` (undirected).
+        parties : DataFrame or path, optional
+            Outside parties: ``party_id``, optional ``kind`` (intermediary | supplier |
+            buyer) and ``name``.
+        intermediary_pattern : str, optional
+            Regular expression; node ids that match it (``re.search``) are middlemen.
+        on_invalid : {"error", "skip"}
+            What to do with a transaction whose value is missing, not a number or negative,
+            or whose supplier or buyer id is empty (and with non-numeric or negative
+            ``workers`` / ``output``): raise :class:`~linkage.errors.InvalidNetworkError`
+            (default), or skip the row and report it.
+        sources : dict, optional
+            Names used in messages instead of "firms", "transactions" ... (file names).
+
+        Returns
+        -------
+        SupplyNetwork
+
+        Raises
+        ------
+        InvalidNetworkError
+            Missing columns, empty or repeated firm ids, invalid values (with the file,
+            row, column and value).
+        """
+        if on_invalid not in ("error", "skip"):
+            raise ValueError(
+                f"The 'on_invalid' parameter must be one of {{'error', 'skip'}}. "
+                f"Got {on_invalid!r} instead."
+            )
+        names = {"firms": "firms", "transactions": "transactions",
+                 "cooperation": "cooperation", "parties": "parties"}
+        names.update(sources or {})
+        firms, names["firms"] = _read_frame(firms, names["firms"])
+        transactions, names["transactions"] = _read_frame(transactions, names["transactions"])
+        cooperation, names["cooperation"] = _read_frame(cooperation, names["cooperation"])
+        parties, names["parties"] = _read_frame(parties, names["parties"])
+        pattern = None
+        if intermediary_pattern:
+            try:
+                pattern = re.compile(intermediary_pattern)
+            except re.error as exc:
+                raise InvalidNetworkError(
+                    f"intermediary_pattern {intermediary_pattern!r} is not a valid regular "
+                    f"expression: {exc}"
+                ) from exc
+
+        net = cls()
+        diag = net.diagnostics
+        firm_frame = _parse_firms(firms, names["firms"], diag, on_invalid)
+        tx = _parse_transactions(transactions, names["transactions"], diag, on_invalid)
+        party_frame = None
+        if parties is not None:
+            party_frame = _parse_parties(parties, names["parties"], diag)
+        net._build(firm_frame, tx, party_frame, pattern, names)
+        if cooperation is not None:
+            net._build_cooperation(cooperation, names["cooperation"])
+        else:
+            net.cooperation = pd.DataFrame(
+                {"a": np.zeros(0, np.int64), "b": np.zeros(0, np.int64),
+                 "kind": pd.array([], dtype="str")}
+            )
+        net._sources = names
+        return net
+
+    def _build(self, firm_frame, tx, party_frame, pattern, names):
+        diag = self.diagnostics
+        firm_ids = firm_frame.index
+        n_firms = len(firm_ids)
+        supplier, buyer = tx["supplier"], tx["buyer"]
+
+        # node codes: firms first, then unknown ids in order of first appearance
+        codes_s = firm_ids.get_indexer(supplier)
+        codes_b = firm_ids.get_indexer(buyer)
+        unknown_ids = np.column_stack([
+            np.where(codes_s < 0, supplier, None), np.where(codes_b < 0, buyer, None)
+        ]).ravel()
+        unknown_ids = unknown_ids[unknown_ids != None]  # noqa: E711 (object array)
+        outside = pd.Index(pd.unique(unknown_ids).astype(str)) if len(unknown_ids) else pd.Index(
+            [], dtype="str"
+        )
+        nodes = pd.Index(np.concatenate([firm_ids.to_numpy(dtype=object),
+                                          outside.to_numpy(dtype=object)]).astype(str),
+                         name="node", dtype="str")
+        if len(outside):
+            out_codes = outside.get_indexer
+            codes_s = np.where(codes_s < 0, n_firms + out_codes(supplier), codes_s)
+            codes_b = np.where(codes_b < 0, n_firms + out_codes(buyer), codes_b)
+        n_nodes = len(nodes)
+        codes_s = codes_s.astype(np.int64)
+        codes_b = codes_b.astype(np.int64)
+        values = tx["value"]
+
+        # merge duplicate (supplier, buyer) pairs
+        key = codes_s * n_nodes + codes_b
+        uniq, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+        summed = np.bincount(inverse, weights=values, minlength=len(uniq))
+        src, dst = uniq // n_nodes, uniq % n_nodes
+        edges = {"source": src, "target": dst, "value": summed,
+                 "n_rows": counts.astype(np.int64)}
+        dup_rows = int(len(key) - len(uniq))
+        if dup_rows:
+            is_dup = counts[inverse] > 1
+            diag.add(
+                "duplicate_transactions",
+                f"{names['transactions']}: {dup_rows} duplicate row(s) for the same (supplier, "
+                f"buyer) pair were summed into {int((counts > 1).sum())} pair(s) (rows "
+                f"{_row_list(tx['rows'][is_dup])})",
+                count=dup_rows,
+                level="warning",
+                warn=DataQualityWarning,
+                stacklevel=5,
+            )
+        if tx["channel"] is not None:
+            via = np.where(tx["channel"] == "intermediary", values, 0.0)
+            direct = np.where(tx["channel"] == "direct", values, 0.0)
+            v_int = np.bincount(inverse, weights=via, minlength=len(uniq))
+            v_dir = np.bincount(inverse, weights=direct, minlength=len(uniq))
+            v_unk = summed - v_int - v_dir
+            channel = np.full(len(uniq), "", dtype=object)
+            channel[(v_dir >= v_int) & (v_dir > v_unk)] = "direct"
+            channel[(v_int > v_dir) & (v_int > v_unk)] = "intermediary"
+            mixed = int(((v_int > 0) & (v_dir > 0)).sum())
+            if mixed:
+                diag.add(
+                    "mixed_channel",
+                    f"{names['transactions']}: {mixed} (supplier, buyer) pair(s) traded both "
+                    "direct and through an intermediary; the edge's channel is the one with "
+                    "the larger value, value_intermediary keeps the split",
+                    count=mixed,
+                )
+            edges["channel"] = pd.array(channel.astype(str), dtype="str")
+            edges["value_intermediary"] = v_int
+        self.edges = pd.DataFrame(edges)
+
+        self.nodes = nodes
+        self.n_firms = n_firms
+        self.n_nodes = n_nodes
+        is_firm = np.zeros(n_nodes, dtype=bool)
+        is_firm[:n_firms] = True
+        self.is_firm = is_firm
+        self.firms = firm_frame
+
+        # intermediaries: parties file and pattern
+        is_int = np.zeros(n_nodes, dtype=bool)
+        kind = np.full(n_nodes, "", dtype=object)
+        party_name = np.full(n_nodes, "", dtype=object)
+        if party_frame is not None:
+            pos = nodes.get_indexer(party_frame.index)
+            listed = pos >= 0
+            kind[pos[listed]] = party_frame["kind"].to_numpy(dtype=object)[listed]
+            party_name[pos[listed]] = party_frame["name"].to_numpy(dtype=object)[listed]
+            is_int[pos[listed]] = party_frame["kind"].to_numpy(dtype=object)[listed] == (
+                "intermediary"
+            )
+            on_firm = listed & (pos < n_firms)
+            if on_firm.any():
+                diag.add(
+                    "party_is_firm",
+                    f"{names['parties']}: {int(on_firm.sum())} listed part(y/ies) are firms of "
+                    f"the firm list ({party_frame.index[on_firm][:5].tolist()}); they stay "
+                    "firms, a kind 'intermediary' marks them as middlemen",
+                    count=int(on_firm.sum()),
+                    level="warning",
+                )
+            if (~listed).any():
+                diag.add(
+                    "parties_unused",
+                    f"{names['parties']}: {int((~listed).sum())} listed part(y/ies) appear in no "
+                    f"transaction and are not in the network "
+                    f"({party_frame.index[~listed][:5].tolist()})",
+                    count=int((~listed).sum()),
+                )
+        if pattern is not None:
+            matched = nodes.to_series().str.contains(pattern, regex=True).to_numpy(dtype=bool)
+            is_int |= matched
+            diag.add(
+                "intermediary_pattern",
+                f"intermediary_pattern {pattern.pattern!r} marks {int(matched.sum())} node(s) as "
+                f"intermediaries ({int(matched[:n_firms].sum())} of them listed firms)",
+                count=int(matched.sum()),
+            )
+        self.is_intermediary = is_int
+
+        # outside parties: role, counts, values
+        n_out = n_nodes - n_firms
+        rows_per_node_s = np.bincount(codes_s, minlength=n_nodes)
+        rows_per_node_b = np.bincount(codes_b, minlength=n_nodes)
+        firm_dst = dst < n_firms
+        firm_src = src < n_firms
+        sold = np.bincount(src[firm_dst], weights=summed[firm_dst], minlength=n_nodes)
+        bought = np.bincount(dst[firm_src], weights=summed[firm_src], minlength=n_nodes)
+        sells = np.bincount(src, minlength=n_nodes) > 0
+        buys = np.bincount(dst, minlength=n_nodes) > 0
+        sl = slice(n_firms, n_nodes)
+        role = np.where(sells[sl] & buys[sl], "both",
+                        np.where(sells[sl], "outside_supplier", "outside_buyer"))
+        self.parties = pd.DataFrame(
+            {
+                "role": pd.array(role.astype(str), dtype="str"),
+                "is_intermediary": is_int[sl],
+                "n_transactions": (rows_per_node_s + rows_per_node_b)[sl].astype(np.int64),
+                "value_sold_to_firms": sold[sl],
+                "value_bought_from_firms": bought[sl],
+                "name": pd.array(party_name[sl].astype(str), dtype="str"),
+                "kind": pd.array(kind[sl].astype(str), dtype="str"),
+            },
+            index=pd.Index(nodes[sl], name="party_id", dtype="str"),
+        )
+        if n_out:
+            counts_role = self.parties["role"].value_counts()
+            diag.add(
+                "outside_parties",
+                f"{names['transactions']}: {n_out} id(s) not in the firm list are kept as outside "
+                f"parties ({int(counts_role.get('outside_supplier', 0))} suppliers, "
+                f"{int(counts_role.get('outside_buyer', 0))} buyers, "
+                f"{int(counts_role.get('both', 0))} both); e.g. {outside[:5].tolist()}",
+                count=n_out,
+            )
+        between = (~firm_src) & (~firm_dst)
+        if between.any():
+            diag.add(
+                "outside_to_outside",
+                f"{names['transactions']}: {int(between.sum())} pair(s) trade between two outside "
+                f"parties (value {summed[between].sum():,.0f}); they are in the network but in "
+                "no firm's purchases or sales",
+                count=int(between.sum()),
+            )
+        isolated = ~(sells[:n_firms] | buys[:n_firms])
+        if isolated.any():
+            diag.add(
+                "firms_without_transactions",
+                f"{names['firms']}: {int(isolated.sum())} firm(s) have no transactions; they are "
+                f"kept ({firm_ids[isolated][:5].tolist()})",
+                count=int(isolated.sum()),
+            )
+        n_firm_int = int(is_int[:n_firms].sum())
+        if n_firm_int and pattern is None:
+            pass  # already reported as party_is_firm
+        self._n_rows_read = tx["n_read"]
+        self._n_rows_used = len(values)
+
+    def _build_cooperation(self, frame, source):
+        diag = self.diagnostics
+        frame = _normalise_columns(frame, _COOPERATION_ALIASES, source)
+        _require(frame, ["firm_a", "firm_b"], source)
+        rows = np.arange(len(frame)) + 2
+        a_ids = _id_strings(frame["firm_a"])
+        b_ids = _id_strings(frame["firm_b"])
+        if "kind" in frame.columns:
+            kind = frame["kind"].astype(str).str.strip().str.lower()
+            kind = kind.where(frame["kind"].notna() & (kind != ""), "unspecified")
+            kind = kind.str.replace(r"\s+", "_", regex=True).to_numpy(dtype=object)
+        else:
+            kind = np.full(len(frame), "unspecified", dtype=object)
+        a = self.nodes.get_indexer(pd.Index(np.where(a_ids == None, "", a_ids).astype(str)))  # noqa: E711
+        b = self.nodes.get_indexer(pd.Index(np.where(b_ids == None, "", b_ids).astype(str)))  # noqa: E711
+        unknown = (a < 0) | (b < 0)
+        if unknown.any():
+            bad = np.where(a[unknown] < 0, a_ids[unknown], b_ids[unknown])[:5].tolist()
+            diag.add(
+                "cooperation_unknown_ids",
+                f"{source}: skipped {int(unknown.sum())} cooperation tie(s) naming an id that is "
+                f"neither a firm nor a trading party ({bad}; rows {_row_list(rows[unknown])})",
+                count=int(unknown.sum()),
+                level="warning",
+                warn=DataQualityWarning,
+                stacklevel=5,
+            )
+        self_tie = ~unknown & (a == b)
+        if self_tie.any():
+            diag.add(
+                "cooperation_self",
+                f"{source}: skipped {int(self_tie.sum())} tie(s) of a firm with itself (rows "
+                f"{_row_list(rows[self_tie])})",
+                count=int(self_tie.sum()),
+                level="warning",
+            )
+        keep = ~unknown & ~self_tie
+        lo = np.minimum(a, b)[keep].astype(np.int64)
+        hi = np.maximum(a, b)[keep].astype(np.int64)
+        ties = pd.DataFrame({"a": lo, "b": hi, "kind": kind[keep].astype(str)})
+        deduped = ties.drop_duplicates().sort_values(["a", "b", "kind"]).reset_index(drop=True)
+        n_dup = len(ties) - len(deduped)
+        if n_dup:
+            diag.add(
+                "cooperation_duplicates",
+                f"{source}: {n_dup} repeated tie(s) (same pair and kind, either direction) were "
+                "counted once",
+                count=n_dup,
+            )
+        with_outside = int(((deduped["a"] >= self.n_firms) | (deduped["b"] >= self.n_firms)).sum())
+        if with_outside:
+            diag.add(
+                "cooperation_outside",
+                f"{source}: {with_outside} tie(s) involve an outside party",
+                count=with_outside,
+            )
+        deduped["kind"] = deduped["kind"].astype("str")
+        self.cooperation = deduped
+
+    # ------------------------------------------------------------------ views
+    def trade_matrix(self) -> sp.csr_array:
+        """Sparse (n_nodes x n_nodes) matrix; entry [i, j] is the value sold by i to j.
+
+        Examples
+        --------
+        >>> firms = pd.DataFrame({"firm_id": ["A", "B"], "sector": ["x", "y"]})
+        >>> tx = pd.DataFrame({"supplier": ["A", "B"], "buyer": ["B", "OUT"], "value": [3, 4]})
+        >>> SupplyNetwork.from_frames(firms, tx).trade_matrix().toarray()
+        array([[0., 3., 0.],
+               [0., 0., 4.],
+               [0., 0., 0.]])
+        """
+        e = self.edges
+        return sp.csr_array(
+            (e["value"].to_numpy(), (e["source"].to_numpy(), e["target"].to_numpy())),
+            shape=(self.n_nodes, self.n_nodes),
+        )
+
+    def node_frame(self) -> pd.DataFrame:
+        """One row per node: ``kind`` (firm | outside), ``role``, ``is_intermediary``, ``name``
+        and the firm attributes (missing for outside parties)."""
+        firms = self.firms
+        frame = pd.DataFrame(index=self.nodes)
+        frame["kind"] = np.where(self.is_firm, "firm", "outside")
+        role = np.full(self.n_nodes, "firm", dtype=object)
+        role[self.n_firms:] = self.parties["role"].to_numpy(dtype=object)
+        frame["role"] = role.astype(str)
+        frame["is_intermediary"] = self.is_intermediary
+        names = np.full(self.n_nodes, "", dtype=object)
+        if "name" in firms.columns:
+            names[: self.n_firms] = firms["name"].to_numpy(dtype=object)
+        names[self.n_firms:] = self.parties["name"].to_numpy(dtype=object)
+        frame["name"] = names.astype(str)
+        for col in firms.columns:
+            if col == "name":
+                continue
+            values = firms[col].to_numpy()
+            if values.dtype.kind in "fiub":
+                full = np.full(self.n_nodes, np.nan)
+            else:
+                full = np.full(self.n_nodes, None, dtype=object)
+            full[: self.n_firms] = values
+            frame[col] = full
+        return frame
+
+    def to_networkx(self):
+        """A networkx ``DiGraph``: nodes are ids with their attributes, edges carry ``weight``.
+
+        Firms have ``kind="firm"`` and their columns (``sector``, ``name``, ...); outside
+        parties have ``kind="outside"``, ``role`` and ``is_intermediary``. Edge attributes:
+        ``weight`` (= value), ``n_rows`` and ``channel`` when known.
+
+        Examples
+        --------
+        >>> firms = pd.DataFrame({"firm_id": ["A", "B"], "sector": ["x", "y"]})
+        >>> tx = pd.DataFrame({"supplier": ["A", "B"], "buyer": ["B", "OUT"], "value": [3, 4]})
+        >>> G = SupplyNetwork.from_frames(firms, tx).to_networkx()
+        >>> G["A"]["B"]["weight"], G.nodes["OUT"]["role"], G.nodes["A"]["sector"]
+        (3.0, 'outside_buyer', 'x')
+        """
+        import networkx as nx
+
+        G = nx.DiGraph()
+        nodes = self.node_frame()
+        records = nodes.to_dict("records")
+        for rec in records:
+            for key, value in list(rec.items()):
+                if value is None or (isinstance(value, float) and np.isnan(value)):
+                    del rec[key]
+        G.add_nodes_from(zip(self.nodes.tolist(), records, strict=True))
+        ids = np.asarray(self.nodes, dtype=object)
+        e = self.edges
+        attrs = {"weight": e["value"].to_numpy().tolist(), "n_rows": e["n_rows"].tolist()}
+        if "channel" in e.columns:
+            attrs["channel"] = e["channel"].tolist()
+            attrs["value_intermediary"] = e["value_intermediary"].tolist()
+        keys = list(attrs)
+        G.add_edges_from(
+            (u, v, dict(zip(keys, vals, strict=True)))
+            for u, v, *vals in zip(
+                ids[e["source"].to_numpy()], ids[e["target"].to_numpy()], *attrs.values(),
+                strict=True,
+            )
+        )
+        return G
+
+    def to_igraph(self):
+        """A directed igraph ``Graph`` built from the edge arrays.
+
+        Vertex ``i`` is ``nodes[i]`` (attribute ``name``), with ``kind``, ``role``,
+        ``is_intermediary`` and the firm columns; edges carry ``weight`` (= value).
+
+        Examples
+        --------
+        >>> firms = pd.DataFrame({"firm_id": ["A", "B"], "sector": ["x", "y"]})
+        >>> tx = pd.DataFrame({"supplier": ["A", "B"], "buyer": ["B", "OUT"], "value": [3, 4]})
+        >>> g = SupplyNetwork.from_frames(firms, tx).to_igraph()
+        >>> g.vcount(), g.ecount(), g.is_directed(), g.es["weight"]
+        (3, 2, True, [3.0, 4.0])
+        """
+        import igraph as ig
+
+        e = self.edges
+        pairs = np.column_stack([e["source"].to_numpy(), e["target"].to_numpy()])
+        g = ig.Graph(n=self.n_nodes, edges=pairs.tolist(), directed=True)
+        nodes = self.node_frame()
+        g.vs["name"] = self.nodes.tolist()
+        for col in nodes.columns:
+            values = nodes[col].to_numpy()
+            g.vs[col] = values.tolist()
+        g.es["weight"] = e["value"].to_numpy().tolist()
+        if "channel" in e.columns:
+            g.es["channel"] = e["channel"].tolist()
+        return g
+
+    # ------------------------------------------------------------------ analysis
+    def firm_metrics(self, method: str = "auto") -> pd.DataFrame:
+        """Per-firm purchases, sales, local input share, intermediary share and linkages.
+
+        See :func:`linkage.network_metrics.firm_metrics`.
+        """
+        from .network_metrics import firm_metrics
+
+        return firm_metrics(self, method=method)
+
+    def to_iotable(self, by: str = "sector", area=None):
+        """The sentra's own IO table, aggregated by a firm column.
+
+        See :func:`linkage.network_metrics.network_iotable`.
+        """
+        from .network_metrics import network_iotable
+
+        return network_iotable(self, by=by, area=area)
+
+    def summary(self) -> dict:
+        """What was read, merged and skipped, and the headline shares.
+
+        Returns
+        -------
+        dict
+            ``firms, outside_parties, intermediaries, transactions_read, transactions_used,
+            pairs, duplicate_rows_merged, self_loops_skipped, zero_values_skipped,
+            invalid_rows_skipped, firms_without_transactions, cooperation_ties,
+            cooperation_skipped, total_value, value_among_firms, value_from_outside,
+            value_to_outside, value_between_outside, inside_share, local_input_share,
+            intermediary_sales_share``. ``inside_share`` is the value traded among listed
+            firms over all trade of listed firms; ``local_input_share`` the share of the
+            firms' purchases bought from listed firms; ``intermediary_sales_share`` the share
+            of their sales that went to or through middlemen.
+
+        Examples
+        --------
+        >>> firms = pd.DataFrame({"firm_id": ["A", "B"], "sector": ["x", "y"]})
+        >>> tx = pd.DataFrame({"supplier": ["S", "A", "B"], "buyer": ["A", "B", "OUT"],
+        ...                    "value": [1, 3, 4]})
+        >>> s = SupplyNetwork.from_frames(firms, tx).summary()
+        >>> s["value_among_firms"], s["inside_share"], s["local_input_share"]
+        (3.0, 0.375, 0.75)
+        """
+        from .network_metrics import node_flows
+
+        d = self.diagnostics
+        e = self.edges
+        src, dst = e["source"].to_numpy(), e["target"].to_numpy()
+        val = e["value"].to_numpy()
+        fs, fd = src < self.n_firms, dst < self.n_firms
+        among = float(val[fs & fd].sum())
+        from_out = float(val[~fs & fd].sum())
+        to_out = float(val[fs & ~fd].sum())
+        between = float(val[~fs & ~fd].sum())
+        firm_trade = among + from_out + to_out
+        flows = node_flows(self)
+        purchases = float(flows["purchases_total"][: self.n_firms].sum())
+        sales = float(flows["sales_total"][: self.n_firms].sum())
+        via = float(flows["sales_intermediary"][: self.n_firms].sum())
+        return {
+            "firms": self.n_firms,
+            "outside_parties": self.n_nodes - self.n_firms,
+            "intermediaries": int(self.is_intermediary.sum()),
+            "transactions_read": int(self._n_rows_read),
+            "transactions_used": int(self._n_rows_used),
+            "pairs": len(e),
+            "duplicate_rows_merged": d.count("duplicate_transactions"),
+            "self_loops_skipped": d.count("self_loops"),
+            "zero_values_skipped": d.count("zero_values"),
+            "invalid_rows_skipped": d.count("invalid_values")
+            + d.count("negative_values")
+            + d.count("missing_ids"),
+            "firms_without_transactions": d.count("firms_without_transactions"),
+            "cooperation_ties": len(self.cooperation),
+            "cooperation_skipped": d.count("cooperation_unknown_ids")
+            + d.count("cooperation_self"),
+            "total_value": float(val.sum()),
+            "value_among_firms": among,
+            "value_from_outside": from_out,
+            "value_to_outside": to_out,
+            "value_between_outside": between,
+            "inside_share": among / firm_trade if firm_trade else float("nan"),
+            "local_input_share": among / purchases if purchases else float("nan"),
+            "intermediary_sales_share": via / sales if sales else float("nan"),
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"<SupplyNetwork: {self.n_firms} firms, {self.n_nodes - self.n_firms} outside "
+            f"parties, {len(self.edges)} trade links, {len(self.cooperation)} cooperation ties>"
+        )
+
+
+def read_network(firms, transactions, cooperation=None, parties=None, **options) -> SupplyNetwork:
+    """Read a sentra survey from csv / xlsx / parquet files (or DataFrames).
+
+    Parameters
+    ----------
+    firms, transactions : path or DataFrame
+    cooperation, parties : path or DataFrame, optional
+    **options
+        Passed to :meth:`SupplyNetwork.from_frames` (``intermediary_pattern``,
+        ``on_invalid``).
+
+    Returns
+    -------
+    SupplyNetwork
+
+    Examples
+    --------
+    >>> from linkage.datasets import data_path
+    >>> folder = data_path("sentra")
+    >>> net = read_network(folder / "firms.csv", folder / "transactions.csv",
+    ...                    folder / "cooperation.csv", parties=folder / "parties.csv")
+    >>> net.n_firms > 50
+    True
+    """
+    return SupplyNetwork.from_frames(firms, transactions, cooperation, parties, **options)
