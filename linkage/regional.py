@@ -1,0 +1,955 @@
+"""Regional input-output tables from a national (or provincial) one.
+
+A district rarely has its own survey-based table. The usual non-survey route (Miller &
+Blair 2009, ch. 8) takes the reference economy's input coefficients ``a_ij`` and scales
+them down by a *location quotient* that measures how well the region can supply itself:
+
+.. math::
+
+    r_{ij} = a_{ij} \\min(1, LQ_{ij})
+
+This module holds the pure maths on arrays (:func:`lq_matrix`, :func:`flq_lambda`,
+:func:`ras`), the labelled front ends (:func:`location_quotients`) and the table builder
+(:func:`regionalize`). Choices made when building the regional table are documented in
+``docs/regional.md`` and in :func:`regionalize`.
+
+References
+----------
+Flegg, A.T., Webber, C.D. & Elliott, M.V. (1995). On the appropriate use of location
+quotients in generating regional input-output tables. Regional Studies 29(6), 547-561.
+Flegg, A.T. & Webber, C.D. (1997). On the appropriate use of location quotients in
+generating regional input-output tables: reply. Regional Studies 31(8), 795-805.
+Flegg, A.T. & Webber, C.D. (2000). Regional size, regional specialization and the FLQ
+formula. Regional Studies 34(6), 563-569.
+Flegg, A.T. & Tohmo, T. (2013). Regional input-output tables and the FLQ formula: a case
+study of Finland. Regional Studies 47(5), 703-721. https://doi.org/10.1080/00343404.2011.592138
+Miller, R.E. & Blair, P.D. (2009). Input-Output Analysis, 2nd ed., sections 7.4 and 8.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from .diagnostics import Diagnostics
+from .errors import BalancingError, ConvergenceWarning, DataQualityWarning, InvalidTableError
+from .table import IOTable
+
+__all__ = [
+    "METHODS",
+    "MEASURES",
+    "flq_lambda",
+    "lq_matrix",
+    "location_quotients",
+    "regional_coefficients",
+    "RASResult",
+    "ras",
+    "aggregate_table",
+    "split_measure",
+    "RegionalResult",
+    "regionalize",
+    "REST_OF_COUNTRY",
+]
+
+METHODS = ("slq", "cilq", "flq", "aflq")
+MEASURES = ("output", "grdp", "employment")
+CONCORDANCES = ("split", "aggregate")
+#: Primary-input row holding the region's purchases from the rest of the reference economy.
+REST_OF_COUNTRY = "imports from rest of country"
+
+
+# ---------------------------------------------------------------------------- validation
+def _check_choice(name: str, value, allowed, func: str) -> str:
+    if value not in allowed:
+        raise ValueError(
+            f"The {name!r} parameter of {func} must be one of {set(allowed)}. "
+            f"Got {value!r} instead."
+        )
+    return value
+
+
+def _check_delta(delta, func: str) -> float:
+    if isinstance(delta, bool) or not isinstance(delta, Real) or not (0 <= float(delta) < 1):
+        raise ValueError(
+            f"The 'delta' parameter of {func} must be a real number in [0, 1). "
+            f"Got {delta!r} instead."
+        )
+    return float(delta)
+
+
+def _measure_array(values, name: str) -> np.ndarray:
+    a = np.asarray(values, dtype=float).ravel()
+    if not np.all(np.isfinite(a)):
+        k = int(np.flatnonzero(~np.isfinite(a))[0])
+        raise InvalidTableError(f"{name} measure has a non-finite value at position {k} ({a[k]!r})")
+    if (a < 0).any():
+        k = int(np.flatnonzero(a < 0)[0])
+        raise InvalidTableError(f"{name} measure has a negative value at position {k} ({a[k]!r})")
+    return a
+
+
+# ---------------------------------------------------------------------------- pure maths
+def flq_lambda(regional_total: float, national_total: float, delta: float) -> float:
+    """Flegg's regional-size scalar ``lambda = [log2(1 + R/N)]**delta``.
+
+    Parameters
+    ----------
+    regional_total, national_total : float
+        Total of the measure (output, GRDP, employment) in the region (R) and in the
+        reference economy (N), ``0 < R <= N``.
+    delta : float
+        Sensitivity to regional size, ``0 <= delta < 1``; ``delta = 0`` gives ``lambda = 1``.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(flq_lambda(1, 3, 0.3), 6)  # log2(4/3) = 0.415037..., ** 0.3
+    0.768115
+    >>> flq_lambda(1, 3, 0.0)
+    1.0
+    """
+    delta = _check_delta(delta, "flq_lambda")
+    R, N = float(regional_total), float(national_total)
+    if not (R > 0 and N > 0):
+        raise InvalidTableError(
+            f"regional and national totals must be positive, got R={R!r}, N={N!r}"
+        )
+    if R > N * (1 + 1e-9):
+        raise InvalidTableError(
+            f"regional total {R:,.6g} exceeds the national total {N:,.6g}: the region must be "
+            "part of the reference economy (check units and the national measure)"
+        )
+    return float(np.log2(1.0 + R / N) ** delta)
+
+
+def lq_matrix(regional, national, method: str = "flq", delta: float = 0.3):
+    """Location-quotient matrix on arrays: the factor ``LQ_ij`` of each coefficient.
+
+    Parameters
+    ----------
+    regional, national : array_like, shape (n,)
+        The measure by sector in the region (``r_i``) and in the reference economy (``n_i``).
+    method : {"slq", "cilq", "flq", "aflq"}
+    delta : float
+        FLQ/AFLQ parameter, ``0 <= delta < 1`` (ignored by SLQ and CILQ).
+
+    Returns
+    -------
+    lq : ndarray, shape (n, n)
+        ``slq``: ``LQ_ij = SLQ_i`` (a row factor); ``cilq``: ``SLQ_i / SLQ_j`` off the
+        diagonal and ``SLQ_i`` on it; ``flq``: ``lambda * CILQ``; ``aflq``: ``FLQ_ij *
+        log2(1 + SLQ_j)`` in columns with ``SLQ_j > 1``. Rows and columns of sectors with
+        no regional activity (``SLQ = 0``) are 0.
+    slq : ndarray, shape (n,)
+        ``SLQ_i = (r_i / R) / (n_i / N)`` (0 where ``n_i = 0``).
+    lam : float
+        ``lambda`` (1.0 for SLQ and CILQ).
+
+    Raises
+    ------
+    InvalidTableError
+        Negative or non-finite measures, a zero total, a region larger than the reference
+        economy, or regional activity in a sector the reference economy does not have.
+
+    Examples
+    --------
+    >>> lq, slq, lam = lq_matrix([10, 20, 10], [100, 100, 100], method="cilq")
+    >>> slq
+    array([0.75, 1.5 , 0.75])
+    >>> lq
+    array([[0.75, 0.5 , 1.  ],
+           [2.  , 1.5 , 2.  ],
+           [1.  , 0.5 , 0.75]])
+    """
+    _check_choice("method", method, METHODS, "lq_matrix")
+    r = _measure_array(regional, "regional")
+    n = _measure_array(national, "national")
+    if r.shape != n.shape:
+        raise InvalidTableError(
+            f"regional measure has {r.size} sectors but national measure has {n.size}"
+        )
+    R, N = r.sum(), n.sum()
+    if R <= 0 or N <= 0:
+        raise InvalidTableError(
+            f"regional and national measures must have positive totals, got R={R!r}, N={N!r}"
+        )
+    bad = (n == 0) & (r > 0)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise InvalidTableError(
+            f"sector at position {k} has regional activity {r[k]!r} but none in the reference "
+            "economy; the location quotient is undefined"
+        )
+    lam = flq_lambda(R, N, delta) if method in ("flq", "aflq") else 1.0
+    slq = np.zeros_like(r)
+    has = n > 0
+    slq[has] = (r[has] / R) / (n[has] / N)
+    if method == "slq":
+        return np.repeat(slq[:, np.newaxis], slq.size, axis=1), slq, lam
+    inv = np.zeros_like(slq)
+    inv[slq > 0] = 1.0 / slq[slq > 0]
+    lq = slq[:, np.newaxis] * inv[np.newaxis, :]
+    np.fill_diagonal(lq, slq)
+    lq[:, slq == 0] = 0.0
+    if method in ("flq", "aflq"):
+        lq *= lam
+    if method == "aflq":
+        spec = np.where(slq > 1, np.log2(1.0 + slq), 1.0)
+        lq *= spec[np.newaxis, :]
+    return lq, slq, lam
+
+
+def regional_coefficients(A, lq):
+    """Regional input coefficients ``r_ij = a_ij * min(1, LQ_ij)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> regional_coefficients(np.array([[0.2, 0.1], [0.3, 0.4]]), np.array([[2.0, 0.5], [1, 0.5]]))
+    array([[0.2 , 0.05],
+           [0.3 , 0.2 ]])
+    """
+    A = A.toarray() if sp.issparse(A) else np.asarray(A, dtype=float)
+    return A * np.minimum(1.0, np.asarray(lq, dtype=float))
+
+
+def _as_series(values, name: str) -> pd.Series:
+    """A per-sector measure given as Series, dict, one-column DataFrame or two-column frame."""
+    if isinstance(values, pd.DataFrame):
+        if values.shape[1] == 1:
+            values = values.iloc[:, 0]
+        elif values.shape[1] == 2:
+            values = values.set_index(values.columns[0]).iloc[:, 0]
+        else:
+            raise InvalidTableError(
+                f"{name} measure must have one value column, has {values.shape[1]}: "
+                f"{list(values.columns)[:5]}"
+            )
+    if isinstance(values, dict):
+        values = pd.Series(values)
+    if not isinstance(values, pd.Series):
+        raise InvalidTableError(f"{name} measure must be labelled by sector (Series or dict)")
+    s = pd.to_numeric(values, errors="coerce").astype(float)
+    bad = s.isna() & values.notna()
+    if bad.any():
+        k = s.index[bad][0]
+        raise InvalidTableError(
+            f"{name} measure: sector {k!r} has a non-numeric value {values[k]!r}"
+        )
+    if s.isna().any():
+        k = s.index[s.isna()][0]
+        raise InvalidTableError(f"{name} measure: sector {k!r} has no value")
+    if not s.index.is_unique:
+        dup = s.index[s.index.duplicated()].unique().tolist()[:5]
+        raise InvalidTableError(f"{name} measure has repeated sectors: {dup}")
+    s.index = pd.Index([str(i) for i in s.index], name="sector")
+    return s
+
+
+def location_quotients(regional, national, method: str = "flq", delta: float = 0.3) -> pd.DataFrame:
+    """Location quotients by (selling sector i, buying sector j) as a labelled frame.
+
+    Parameters
+    ----------
+    regional, national : Series or dict
+        The measure (output, GRDP or employment) by sector in the region and in the
+        reference economy, with the same sector labels.
+    method : {"slq", "cilq", "flq", "aflq"}
+        See :func:`lq_matrix` for the formulas.
+    delta : float
+        FLQ/AFLQ parameter in [0, 1).
+
+    Returns
+    -------
+    DataFrame, shape (n, n)
+        Index: selling sector i, columns: buying sector j. ``.attrs`` holds ``method``,
+        ``delta``, ``lambda`` and ``slq`` (a Series).
+
+    Examples
+    --------
+    >>> r = {"agri": 10, "manu": 20, "serv": 10}
+    >>> n = {"agri": 100, "manu": 100, "serv": 100}
+    >>> lq = location_quotients(r, n, method="flq", delta=0.3)
+    >>> round(lq.attrs["lambda"], 4)  # [log2(1 + 40/300)] ** 0.3
+    0.5984
+    >>> lq.round(4)
+    buyer     agri    manu    serv
+    seller
+    agri    0.4488  0.2992  0.5984
+    manu    1.1968  0.8976  1.1968
+    serv    0.5984  0.2992  0.4488
+    """
+    _check_choice("method", method, METHODS, "location_quotients")
+    r = _as_series(regional, "regional")
+    n = _as_series(national, "national")
+    if set(r.index) != set(n.index):
+        only_r = [s for s in r.index if s not in n.index][:5]
+        only_n = [s for s in n.index if s not in r.index][:5]
+        raise InvalidTableError(
+            f"regional and national measures name different sectors: only regional {only_r}, "
+            f"only national {only_n}"
+        )
+    n = n.reindex(r.index)
+    lq, slq, lam = lq_matrix(r.to_numpy(), n.to_numpy(), method=method, delta=delta)
+    frame = pd.DataFrame(lq, index=r.index.rename("seller"), columns=r.index.rename("buyer"))
+    frame.attrs.update(
+        method=method,
+        delta=float(delta) if method in ("flq", "aflq") else None,
+        **{"lambda": lam},
+        slq=pd.Series(slq, index=r.index, name="slq"),
+    )
+    return frame
+
+
+# ---------------------------------------------------------------------------- RAS
+@dataclass(frozen=True)
+class RASResult:
+    """Outcome of :func:`ras`.
+
+    Attributes
+    ----------
+    matrix : ndarray or scipy.sparse.csr_array
+        Balanced matrix ``r̂ M ŝ``.
+    row_factors, col_factors : ndarray
+        The cumulative multipliers ``r`` and ``s``.
+    iterations : int
+        Number of (row, column) scaling rounds done.
+    gap : float
+        Largest relative gap ``|row sum - target| / target`` left (columns are exact after
+        each round).
+    converged : bool
+        ``gap <= tol``.
+    """
+
+    matrix: object
+    row_factors: np.ndarray
+    col_factors: np.ndarray
+    iterations: int
+    gap: float
+    converged: bool
+
+
+def _sums(M):
+    if sp.issparse(M):
+        return np.asarray(M.sum(axis=1)).ravel(), np.asarray(M.sum(axis=0)).ravel()
+    return M.sum(axis=1), M.sum(axis=0)
+
+
+def _scale(M, r=None, s=None):
+    if sp.issparse(M):
+        if r is not None:
+            M = sp.csr_array(sp.diags_array(r) @ M)
+        if s is not None:
+            M = sp.csr_array(M @ sp.diags_array(s))
+        return M
+    if r is not None:
+        M = M * r[:, np.newaxis]
+    if s is not None:
+        M = M * s[np.newaxis, :]
+    return M
+
+
+def _ratio(target, current):
+    out = np.zeros_like(target)
+    nz = current > 0
+    out[nz] = target[nz] / current[nz]
+    return out
+
+
+def ras(
+    matrix,
+    row_totals,
+    col_totals,
+    tol: float = 1e-10,
+    max_iter: int = 1000,
+    *,
+    sum_rtol: float = 1e-8,
+) -> RASResult:
+    """Bi-proportional (RAS) balancing of a non-negative matrix to given margins.
+
+    Finds ``M1 = r̂ M0 ŝ`` with row sums ``u`` and column sums ``v`` by alternately
+    scaling rows and columns (Miller & Blair 2009, section 7.4.2).
+
+    Parameters
+    ----------
+    matrix : array_like or scipy.sparse matrix, shape (m, n)
+        Non-negative prior ``M0`` (e.g. a transactions matrix ``A0 x̂``).
+    row_totals, col_totals : array_like, shapes (m,), (n,)
+        Target margins ``u`` and ``v``; non-negative with equal sums.
+    tol : float
+        Stop when every row sum is within ``tol`` (relative) of its target.
+    max_iter : int
+        Most rounds; on reaching it a :class:`linkage.errors.ConvergenceWarning` is issued
+        and the last matrix is returned with ``converged=False``.
+    sum_rtol : float
+        Allowed relative difference between ``sum(u)`` and ``sum(v)``.
+
+    Returns
+    -------
+    RASResult
+
+    Raises
+    ------
+    BalancingError
+        Margins whose sums differ, negative entries or targets, or a positive target for a
+        row or column of ``M0`` that is all zero.
+
+    Examples
+    --------
+    Miller & Blair (2009), section 7.4.2:
+
+    >>> import numpy as np
+    >>> A0 = np.array([[.120, .100, .049], [.210, .247, .265], [.026, .249, .145]])
+    >>> x = np.array([421., 284., 283.])
+    >>> res = ras(A0 * x, [245., 136., 159.], [251., 107., 182.])
+    >>> res.converged, bool(np.allclose(res.matrix.sum(axis=1), [245, 136, 159]))
+    (True, True)
+    >>> (res.matrix / x).round(4)  # the balanced A(1) = r̂ A0 ŝ
+    array([[0.3924, 0.1219, 0.1596],
+           [0.1509, 0.0661, 0.1897],
+           [0.0529, 0.1887, 0.2938]])
+    """
+    if not (isinstance(tol, Real) and tol > 0):
+        raise ValueError(
+            f"The 'tol' parameter of ras must be a positive number. Got {tol!r} instead."
+        )
+    if not (isinstance(max_iter, int) and max_iter >= 1):
+        raise ValueError(
+            f"The 'max_iter' parameter of ras must be a positive integer. Got {max_iter!r} instead."
+        )
+    if sp.issparse(matrix):
+        M = sp.csr_array(matrix, dtype=float)
+        values = M.data
+    else:
+        M = np.array(matrix, dtype=float)
+        values = M
+    if M.ndim != 2:
+        raise BalancingError(f"matrix must be 2-D, has shape {M.shape}")
+    u = np.asarray(row_totals, dtype=float).ravel()
+    v = np.asarray(col_totals, dtype=float).ravel()
+    if u.shape != (M.shape[0],) or v.shape != (M.shape[1],):
+        raise BalancingError(
+            f"matrix has shape {M.shape} but row_totals has {u.size} and col_totals {v.size} values"
+        )
+    for name, a in (("matrix", values), ("row_totals", u), ("col_totals", v)):
+        a = np.asarray(a)
+        if not np.all(np.isfinite(a)):
+            raise BalancingError(f"{name} has non-finite values")
+        if (a < 0).any():
+            k = np.argwhere(a < 0)[0]
+            raise BalancingError(
+                f"{name} has negative entries (first at {tuple(int(i) for i in k)}: "
+                f"{a[tuple(k)]!r}); RAS needs non-negative numbers"
+            )
+    su, sv = u.sum(), v.sum()
+    if abs(su - sv) > sum_rtol * max(abs(su), abs(sv), 1e-300):
+        raise BalancingError(
+            f"row totals sum to {su:,.10g} but column totals sum to {sv:,.10g}: "
+            "no matrix has both margins"
+        )
+    rs, cs = _sums(M)
+    for kind, sums, target in (("row", rs, u), ("column", cs, v)):
+        bad = (sums == 0) & (target > 0)
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise BalancingError(
+                f"{kind} {k} of the matrix is all zero but its target total is {target[k]!r}"
+            )
+    r_all = np.ones(M.shape[0])
+    s_all = np.ones(M.shape[1])
+    pos_u = u > 0
+    gap = np.inf
+    it = 0
+    for it in range(1, max_iter + 1):  # noqa: B007
+        rs, _ = _sums(M)
+        r = _ratio(u, rs)
+        M = _scale(M, r=r)
+        r_all *= r
+        _, cs = _sums(M)
+        s = _ratio(v, cs)
+        M = _scale(M, s=s)
+        s_all *= s
+        rs, _ = _sums(M)
+        gap = float(np.max(np.abs(rs[pos_u] - u[pos_u]) / u[pos_u])) if pos_u.any() else 0.0
+        gap = max(gap, float(np.max(np.abs(rs[~pos_u]), initial=0.0)))
+        if gap <= tol:
+            break
+    converged = gap <= tol
+    if not converged:
+        warnings.warn(
+            f"RAS stopped after {it} iterations with a relative row gap of {gap:.3g} "
+            f"(tol {tol:g}); the zero pattern may not allow these totals",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+    return RASResult(M, r_all, s_all, it, gap, converged)
+
+
+# ---------------------------------------------------------------------------- concordance
+def _mapping_series(mapping, table_sectors: pd.Index) -> pd.Series:
+    """mapping (Series, dict or two-column frame: table sector -> regional sector) as a Series
+    indexed by the table's sectors; every table sector must be mapped exactly once."""
+    if isinstance(mapping, pd.DataFrame):
+        if mapping.shape[1] != 2:
+            raise InvalidTableError(
+                f"mapping must have two columns (table sector, regional sector), has "
+                f"{mapping.shape[1]}: {list(mapping.columns)[:5]}"
+            )
+        keys = mapping.iloc[:, 0].astype(str).str.strip()
+        if keys.duplicated().any():
+            dup = keys[keys.duplicated()].unique().tolist()[:5]
+            raise InvalidTableError(f"mapping lists table sectors more than once: {dup}")
+        mapping = pd.Series(mapping.iloc[:, 1].astype(str).str.strip().to_numpy(), index=keys)
+    elif isinstance(mapping, dict):
+        mapping = pd.Series(mapping)
+    if not isinstance(mapping, pd.Series):
+        raise InvalidTableError("mapping must be a Series, dict or two-column DataFrame")
+    mapping = pd.Series([str(v) for v in mapping.to_numpy()], index=[str(k) for k in mapping.index])
+    labels = [str(s) for s in table_sectors]
+    missing = [s for s in labels if s not in mapping.index]
+    if missing:
+        raise InvalidTableError(
+            f"mapping has no regional sector for {len(missing)} table sector(s): {missing[:5]}"
+        )
+    extra = [s for s in mapping.index if s not in set(labels)]
+    if extra:
+        raise InvalidTableError(
+            f"mapping names {len(extra)} sector(s) that are not in the table: {extra[:5]}"
+        )
+    return pd.Series(
+        mapping.reindex(labels).to_numpy(),
+        index=pd.Index(labels, name="sector"),
+        name="regional_sector",
+    )
+
+
+def aggregate_table(table: IOTable, mapping) -> IOTable:
+    """Aggregate a table to a coarser classification (sum rows and columns of each group).
+
+    Parameters
+    ----------
+    table : IOTable
+    mapping : Series, dict or two-column DataFrame
+        Table sector -> group. Groups appear in order of first appearance.
+
+    Returns
+    -------
+    IOTable
+        Z, final demand, primary inputs, output and employment summed by group.
+
+    Examples
+    --------
+    >>> t = IOTable.from_arrays([[1, 2, 0], [0, 1, 1], [1, 0, 2]], final_demand=[7, 8, 7],
+    ...                         sectors=["a1", "a2", "b"])
+    >>> agg = aggregate_table(t, {"a1": "A", "a2": "A", "b": "B"})
+    >>> agg.Z_frame()
+    sector    A    B
+    sector
+    A       4.0  1.0
+    B       1.0  2.0
+    >>> agg.x
+    array([20., 10.])
+    """
+    m = _mapping_series(mapping, table.sectors)
+    groups = pd.Index(pd.unique(m.to_numpy()), name="sector")
+    codes = groups.get_indexer(m.to_numpy())
+    S = sp.csr_array(
+        (np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(groups), len(codes))
+    )
+    Z = table.Z.toarray() if table.is_sparse else np.asarray(table.Z)
+    Zg = S @ Z @ S.T
+    fd = pd.DataFrame(
+        S @ table.final_demand.to_numpy(), index=groups, columns=table.final_demand.columns
+    )
+    pi = pd.DataFrame(
+        S @ table.primary_inputs.to_numpy(), index=groups, columns=table.primary_inputs.columns
+    )
+    emp = None if table.employment is None else S @ table.employment.to_numpy()
+    diag = Diagnostics()
+    diag.add(
+        "aggregated",
+        f"table aggregated from {table.n} to {len(groups)} sectors by the mapping",
+        count=table.n,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        return IOTable.from_arrays(
+            Zg,
+            final_demand=fd,
+            value_added=pi.T,
+            total_output=S @ table.x,
+            employment=emp,
+            sectors=groups,
+            name=table.name,
+            units=table.units,
+            diagnostics=diag,
+        )
+
+
+def split_measure(measure, mapping, weights) -> pd.Series:
+    """Split a measure given by group to the members of each group in proportion to weights.
+
+    Parameters
+    ----------
+    measure : Series
+        Value by group (regional sector).
+    mapping : Series
+        Member (table sector) -> group, indexed by member.
+    weights : Series
+        Weight by member (national output); a group with positive measure needs a positive
+        total weight.
+
+    Returns
+    -------
+    Series indexed like ``mapping``.
+
+    Examples
+    --------
+    >>> m = pd.Series({"a1": "A", "a2": "A", "b": "B"})
+    >>> w = pd.Series({"a1": 1.0, "a2": 3.0, "b": 2.0})
+    >>> split_measure(pd.Series({"A": 10.0, "B": 5.0}), m, w)
+    a1    2.5
+    a2    7.5
+    b     5.0
+    dtype: float64
+    """
+    groups = mapping.to_numpy()
+    missing = sorted({g for g in groups if g not in measure.index})
+    if missing:
+        raise InvalidTableError(
+            f"the measure has no value for regional sector(s) {missing[:5]} named in the mapping"
+        )
+    unused = [g for g in measure.index if g not in set(groups) and measure[g] != 0]
+    if unused:
+        raise InvalidTableError(
+            f"the measure has non-zero values for regional sector(s) {unused[:5]} that the "
+            "mapping does not use (they would be dropped)"
+        )
+    w = weights.reindex(mapping.index).to_numpy(dtype=float)
+    wsum = pd.Series(w).groupby(groups).sum()
+    total_w = wsum.reindex(groups).to_numpy()
+    mvals = measure.reindex(groups).to_numpy(dtype=float)
+    bad = (total_w <= 0) & (mvals > 0)
+    if bad.any():
+        g = groups[np.flatnonzero(bad)[0]]
+        raise InvalidTableError(
+            f"regional sector {g!r} has a measure of {measure[g]!r} but its table sectors have "
+            "zero national output, so it cannot be split"
+        )
+    share = np.divide(w, total_w, out=np.zeros_like(w), where=total_w > 0)
+    return pd.Series(mvals * share, index=mapping.index)
+
+
+# ---------------------------------------------------------------------------- regionalize
+@dataclass
+class RegionalResult:
+    """What :func:`regionalize` builds, with ``details=True``.
+
+    Attributes
+    ----------
+    table : IOTable
+        The regional table.
+    lq : DataFrame
+        Location quotients used (see :func:`location_quotients`), ``.attrs`` with lambda.
+    slq : Series
+        Simple location quotients.
+    lam : float
+        Flegg's lambda (1 for SLQ and CILQ).
+    regional_output : Series
+        ``x_r`` by sector.
+    measure : DataFrame
+        Regional and national measure by table sector (after concordance).
+    diagnostics : Diagnostics
+        Everything that was derived, reinterpreted or looks suspicious.
+    """
+
+    table: IOTable
+    lq: pd.DataFrame
+    slq: pd.Series
+    lam: float
+    regional_output: pd.Series
+    measure: pd.DataFrame
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+
+def _align(measure: pd.Series, sectors: pd.Index, name: str) -> pd.Series:
+    labels = [str(s) for s in sectors]
+    missing = [s for s in labels if s not in measure.index]
+    extra = [s for s in measure.index if s not in set(labels)]
+    if missing or extra:
+        raise InvalidTableError(
+            f"{name} measure does not match the table's sectors: missing {missing[:5]}"
+            f"{' ...' if len(missing) > 5 else ''}, not in table {extra[:5]}"
+            f"{' ...' if len(extra) > 5 else ''} (give a mapping for another classification)"
+        )
+    return measure.reindex(labels)
+
+
+def regionalize(
+    table: IOTable,
+    regional,
+    national=None,
+    method: str = "flq",
+    delta: float = 0.3,
+    mapping=None,
+    measure: str = "output",
+    *,
+    concordance: str = "split",
+    region: str = "",
+    split_final_demand: bool = True,
+    details: bool = False,
+):
+    """Derive a regional IO table from a national (or provincial) one by location quotients.
+
+    Parameters
+    ----------
+    table : IOTable
+        The reference economy's table (national, or a province when regionalizing to a
+        district). Its intermediate block should hold domestic flows.
+    regional : Series, dict or two-column DataFrame
+        The region's measure by sector (output, GRDP or employment).
+    national : same, optional
+        The same measure for the reference economy. Default: the table's total output
+        (``measure="output"``) or its employment (``measure="employment"``); required for
+        ``measure="grdp"``.
+    method : {"slq", "cilq", "flq", "aflq"}
+    delta : float
+        FLQ/AFLQ parameter in [0, 1) (Flegg & Webber 1997 suggest 0.3).
+    mapping : Series, dict or two-column DataFrame, optional
+        Table sector -> regional sector, when the measure uses another (coarser)
+        classification. Every table sector must be mapped.
+    measure : {"output", "grdp", "employment"}
+        What the measure is. Output is used as the region's output directly; GRDP and
+        employment are turned into output with the reference economy's output-to-measure
+        ratio: ``x_r,i = m_r,i * x_n,i / m_n,i``.
+    concordance : {"split", "aggregate"}
+        With a mapping: ``"split"`` divides each regional sector's measure (and the national
+        one if given by regional sector) among its table sectors in proportion to the table's
+        national output and keeps the table's classification; ``"aggregate"`` sums the table
+        to the regional classification first.
+    region : str
+        Name of the region, used in the table's name.
+    split_final_demand : bool
+        Split the residual final demand across the table's final-demand categories in the
+        reference economy's proportions (True) or keep one column (False).
+    details : bool
+        Return a :class:`RegionalResult` instead of the table alone.
+
+    Returns
+    -------
+    IOTable or RegionalResult
+        Intermediate block: the region's purchases from regional producers,
+        ``Z_r = R x̂_r`` with ``R = A ∘ min(1, LQ)``. Primary inputs: the reference table's
+        rows scaled by its coefficients (``v_kj / x_j * x_r,j``) plus a row
+        ``"imports from rest of country"`` = ``Σ_i (a_ij - r_ij) x_r,j``. Final demand: the
+        residual ``x_r - Z_r 1``, so rows and columns balance whenever the reference table
+        does.
+
+    Examples
+    --------
+    >>> t = IOTable.from_arrays([[150, 500], [200, 100]], final_demand=[350, 1700],
+    ...                         value_added=[650, 1400], sectors=["agri", "manu"])
+    >>> reg = regionalize(t, {"agri": 300, "manu": 100}, method="flq", delta=0.3)
+    >>> reg.x
+    array([300., 100.])
+    >>> bool((reg.A <= t.A + 1e-15).all())
+    True
+    >>> float(reg.balance()["rel_gap"].abs().max()) < 1e-12
+    True
+    """
+    func = "regionalize"
+    _check_choice("method", method, METHODS, func)
+    _check_choice("measure", measure, MEASURES, func)
+    _check_choice("concordance", concordance, CONCORDANCES, func)
+    delta = _check_delta(delta, func)
+    if table.is_multiregional:
+        raise InvalidTableError("regionalize needs a single-region table, got a multi-regional one")
+    diag = Diagnostics()
+    r = _as_series(regional, "regional")
+    n = None if national is None else _as_series(national, "national")
+
+    if mapping is not None:
+        m = _mapping_series(mapping, table.sectors)
+        n_groups = len(pd.unique(m.to_numpy()))
+        if concordance == "aggregate":
+            table = aggregate_table(table, m)
+            diag.add(
+                "concordance_aggregate",
+                f"table aggregated from {len(m)} to {n_groups} sectors to match the regional "
+                "classification",
+                count=len(m),
+            )
+        else:
+            weights = pd.Series(table.x, index=m.index)
+            r = split_measure(r, m, weights)
+            if n is not None and not set(n.index) <= set(m.index):
+                n = split_measure(n, m, weights)
+            diag.add(
+                "concordance_split",
+                f"regional measure of {n_groups} regional sectors split to {len(m)} table "
+                "sectors in proportion to the table's total output (SLQ equal within a group)",
+                count=len(m),
+            )
+    sectors = table.sectors
+    r = _align(r, sectors, "regional")
+    x_n = np.asarray(table.x, dtype=float)
+    if n is None:
+        if measure == "output":
+            n = pd.Series(x_n, index=r.index)
+        elif measure == "employment" and table.employment is not None:
+            n = pd.Series(table.employment.to_numpy(), index=r.index)
+            diag.add("national_from_table", "national employment taken from the table")
+        else:
+            raise InvalidTableError(
+                f"measure={measure!r} needs the national {measure} by sector (the table does "
+                "not hold it); pass national="
+            )
+    else:
+        n = _align(n, sectors, "national")
+    rv, nv = r.to_numpy(dtype=float), n.to_numpy(dtype=float)
+
+    lq, slq, lam = lq_matrix(rv, nv, method=method, delta=delta)
+    over = rv > nv * (1 + 1e-9)
+    if over.any():
+        diag.add(
+            "regional_exceeds_national",
+            f"regional measure exceeds the national one in {int(over.sum())} sector(s): "
+            f"{list(r.index[over][:5])}",
+            count=int(over.sum()),
+            level="warning",
+            warn=DataQualityWarning,
+            stacklevel=3,
+        )
+
+    # regional output
+    if measure == "output":
+        x_r = rv.copy()
+    else:
+        x_r = np.zeros_like(rv)
+        ok = nv > 0
+        x_r[ok] = rv[ok] * x_n[ok] / nv[ok]
+        diag.add(
+            "output_from_measure",
+            f"regional output = regional {measure} x national output / national {measure} "
+            "(the reference economy's output-to-measure ratio, sector by sector)",
+            count=int(ok.sum()),
+        )
+    zero = x_r == 0
+    if zero.any():
+        diag.add(
+            "zero_regional_activity",
+            f"{int(zero.sum())} sector(s) with no regional activity get zero output and zero "
+            f"coefficients: {list(r.index[zero][:10])}",
+            count=int(zero.sum()),
+        )
+
+    A = table.A.toarray() if sp.issparse(table.A) else np.asarray(table.A, dtype=float)
+    Rc = regional_coefficients(A, lq)
+    Z_r = Rc * x_r[np.newaxis, :]
+    rest = ((A - Rc) * x_r[np.newaxis, :]).sum(axis=0)
+
+    inv_xn = np.divide(1.0, x_n, out=np.zeros_like(x_n), where=x_n != 0)
+    pi_coef = table.primary_inputs.to_numpy(dtype=float) * inv_xn[:, np.newaxis]
+    pi_r = pi_coef * x_r[:, np.newaxis]
+    pi_labels = [str(c) for c in table.primary_inputs.columns]
+    if REST_OF_COUNTRY in pi_labels:
+        raise InvalidTableError(f"the table already has a primary-input row {REST_OF_COUNTRY!r}")
+    value_added = pd.DataFrame(
+        np.column_stack([rest, pi_r]).T, index=[REST_OF_COUNTRY, *pi_labels], columns=sectors
+    )
+
+    f_r = x_r - Z_r.sum(axis=1)
+    neg = f_r < -1e-9 * np.maximum(x_r, 1.0)
+    if neg.any():
+        diag.add(
+            "negative_final_demand",
+            f"residual final demand x_r - Z_r 1 is negative in {int(neg.sum())} sector(s) "
+            f"(the region uses more of them than it makes): {list(r.index[neg][:5])}",
+            count=int(neg.sum()),
+            level="warning",
+            warn=DataQualityWarning,
+            stacklevel=3,
+        )
+    fd_n = table.final_demand.to_numpy(dtype=float)
+    fd_labels = [str(c) for c in table.final_demand.columns]
+    if split_final_demand and fd_n.shape[1] > 1:
+        tot = fd_n.sum(axis=1)
+        ok = tot != 0
+        shares = np.zeros_like(fd_n)
+        shares[ok] = fd_n[ok] / tot[ok, np.newaxis]
+        fd_r = shares * f_r[:, np.newaxis]
+        unalloc = np.where(ok, 0.0, f_r)
+        if np.any(unalloc != 0):
+            fd_r = np.column_stack([fd_r, unalloc])
+            fd_labels = [*fd_labels, "final demand (unallocated)"]
+            diag.add(
+                "unallocated_final_demand",
+                f"{int((unalloc != 0).sum())} sector(s) have regional final demand but no "
+                "national final demand to split it by; kept as 'final demand (unallocated)'",
+                count=int((unalloc != 0).sum()),
+            )
+        diag.add(
+            "final_demand_split",
+            "regional final demand = x_r - Z_r 1 (includes sales to the rest of the country), "
+            "split across categories in the reference table's proportions",
+        )
+    else:
+        fd_r = f_r[:, np.newaxis]
+        fd_labels = ["final demand (residual)"]
+        diag.add("final_demand_residual", "regional final demand = x_r - Z_r 1 in one column")
+    final_demand = pd.DataFrame(fd_r, index=sectors, columns=fd_labels)
+
+    employment = None
+    if measure == "employment":
+        employment = rv
+    elif table.employment is not None:
+        employment = table.employment.to_numpy(dtype=float) * inv_xn * x_r
+        diag.add("employment_scaled", "regional employment = national jobs per unit output x x_r")
+
+    diag.add(
+        "regionalized",
+        f"{method.upper()} regionalization"
+        + (f", delta={delta:g}, lambda={lam:.6g}" if method in ("flq", "aflq") else "")
+        + f"; regional share of the measure R/N = {rv.sum() / nv.sum():.6g}",
+    )
+    name = f"{table.name or 'table'} regionalized to {region or 'region'} ({method.upper()})"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        reg = IOTable.from_arrays(
+            Z_r,
+            final_demand=final_demand,
+            value_added=value_added,
+            total_output=x_r,
+            employment=employment,
+            sectors=sectors,
+            name=name,
+            units=table.units,
+            diagnostics=diag,
+        )
+    if not details:
+        return reg
+    lq_frame = pd.DataFrame(lq, index=r.index.rename("seller"), columns=r.index.rename("buyer"))
+    slq_s = pd.Series(slq, index=r.index, name="slq")
+    lq_frame.attrs.update(
+        method=method,
+        delta=delta if method in ("flq", "aflq") else None,
+        slq=slq_s,
+        **{"lambda": lam},
+    )
+    return RegionalResult(
+        table=reg,
+        lq=lq_frame,
+        slq=slq_s,
+        lam=lam,
+        regional_output=pd.Series(x_r, index=r.index, name="regional_output"),
+        measure=pd.DataFrame({"regional": rv, "national": nv}, index=r.index),
+        diagnostics=reg.diagnostics,
+    )
