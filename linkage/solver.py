@@ -173,21 +173,19 @@ def _gmres_block(matvec, B, tol, restart, max_iter):
             W = V[:, j, :].T  # (n, kc) view
             W = (W - matvec(np.ascontiguousarray(W))).T.copy()  # (kc, n): (I - M) v_j
             products += 1
-            for c in range(kc):
-                Vc = V[c, : j + 1, :]
-                w = W[c]
-                w_norm0 = np.linalg.norm(w)
-                h = Vc @ w
-                w -= h @ Vc
-                w_norm = np.linalg.norm(w)
-                if w_norm < 0.7 * w_norm0:  # re-orthogonalize once ("twice is enough")
-                    h2 = Vc @ w
-                    w -= h2 @ Vc
-                    h += h2
-                    w_norm = np.linalg.norm(w)
-                H[c, : j + 1, j] = h
-                H[c, j + 1, j] = w_norm
-                V[c, j + 1, :] = w / w_norm if w_norm > 0 else 0.0
+            Vj = V[:, : j + 1, :]  # (kc, j+1, n)
+            w_norm0 = np.linalg.norm(W, axis=1)
+            h = np.matmul(Vj, W[:, :, np.newaxis])[:, :, 0]  # (kc, j+1), batched BLAS
+            W -= np.matmul(h[:, np.newaxis, :], Vj)[:, 0, :]
+            w_norm = np.linalg.norm(W, axis=1)
+            if np.any(w_norm < 0.7 * w_norm0):  # re-orthogonalize once ("twice is enough")
+                h2 = np.matmul(Vj, W[:, :, np.newaxis])[:, :, 0]
+                W -= np.matmul(h2[:, np.newaxis, :], Vj)[:, 0, :]
+                h += h2
+                w_norm = np.linalg.norm(W, axis=1)
+            H[:, : j + 1, j] = h
+            H[:, j + 1, j] = w_norm
+            V[:, j + 1, :] = W / np.where(w_norm > 0, w_norm, 1.0)[:, np.newaxis]
             for i in range(j):  # apply the earlier Givens rotations to column j
                 a, b = H[:, i, j].copy(), H[:, i + 1, j].copy()
                 H[:, i, j] = cs[:, i] * a + sn[:, i] * b
@@ -486,12 +484,14 @@ class LeontiefSolver:
         """Raise SingularSystemError unless the system is productive (see class Notes)."""
         if self.certified:
             return
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            try:
+        max_iter = self.max_iter
+        self.max_iter = max(max_iter, 1000)  # the check gets a full budget of its own
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
                 u = self._solve(np.ones((self.n, 1)), False)[:, 0]
-            except SingularSystemError:
-                raise
+        finally:
+            self.max_iter = max_iter
         info = self.last_info
         if not np.all(np.isfinite(u)) or info.residual > 1e-6:
             self._raise_singular(

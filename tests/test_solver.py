@@ -1,0 +1,231 @@
+"""Tests of linkage.solver: every backend against a dense ``np.linalg.inv`` reference."""
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linkage.errors import (
+    ConvergenceWarning,
+    InvalidTableError,
+    MemoryLimitError,
+    SingularSystemError,
+)
+from linkage.solver import LeontiefSolver, SolveInfo, choose_method
+
+METHODS = ["dense", "splu", "iterative"]
+
+
+def random_A(n, density, rho, seed, zero_output=0):
+    """Nonnegative A scaled to spectral radius ``rho``, with ``zero_output`` zero columns.
+
+    Spectral radius is computed exactly (eigvals) for n <= 400, else bounded by the max
+    column sum (then rho is the max column sum).
+    """
+    rng = np.random.default_rng(seed)
+    A = rng.random((n, n)) * (rng.random((n, n)) < density)
+    if zero_output:
+        A[:, rng.choice(n, zero_output, replace=False)] = 0.0
+    if n <= 400:
+        r = np.abs(np.linalg.eigvals(A)).max()
+    else:
+        r = A.sum(axis=0).max()
+    return A * (rho / r) if r > 0 else A
+
+
+def rel_err(got, want):
+    return np.abs(got - want).max() / np.abs(want).max()
+
+
+# ----------------------------------------------------------------------- textbook
+def test_miller_blair_table_2_3(mb_table):
+    # Miller & Blair (2009) eq. 2.16: L = [[1.2541, 0.3300], [0.2640, 1.1221]]
+    for method in METHODS:
+        s = LeontiefSolver(mb_table.A, method=method, labels=mb_table.sectors)
+        assert s.method == method
+        np.testing.assert_allclose(s.to_dense(), [[1.2541, 0.3300], [0.2640, 1.1221]], atol=5e-5)
+        np.testing.assert_allclose(s.solve(mb_table.f), mb_table.x, rtol=1e-10)
+        # output multipliers, M&B section 6.2.1: 1.5182 and 1.4521
+        np.testing.assert_allclose(s.solve(np.ones(2), transpose=True), [1.5182, 1.4521], atol=5e-5)
+        assert isinstance(s.last_info, SolveInfo)
+        assert s.last_info.method == method
+        assert s.last_info.residual < 1e-12
+
+
+# ----------------------------------------------------------------------- references
+CASES = [
+    # n, density, spectral radius, zero-output sectors
+    (30, 1.0, 0.6, 2),
+    (200, 0.05, 0.8, 5),
+    (400, 0.3, 0.9, 0),
+    (1000, 0.01, 0.8, 10),
+    (1000, 0.6, 0.7, 3),
+]
+
+
+@pytest.mark.parametrize("n, density, rho, zero", CASES)
+@pytest.mark.parametrize("sparse_input", [False, True])
+def test_every_method_matches_dense_inverse(n, density, rho, zero, sparse_input):
+    A = random_A(n, density, rho, seed=n + zero, zero_output=zero)
+    L = np.linalg.inv(np.eye(n) - A)
+    rng = np.random.default_rng(1)
+    b = rng.random((n, 2))
+    inp = sp.csc_array(A) if sparse_input else A
+    for method in METHODS:
+        s = LeontiefSolver(inp, method=method)
+        assert rel_err(s.solve(b), L @ b) < 1e-9, method
+        assert s.last_info.residual < 1e-10
+        assert rel_err(s.solve(b[:, 0], transpose=True), L.T @ b[:, 0]) < 1e-9, method
+        idx = [0, n // 2, n - 1]
+        assert rel_err(s.columns(idx), L[:, idx]) < 1e-9
+        assert rel_err(s.rows(idx), L[idx, :]) < 1e-9
+        if n <= 400:
+            assert rel_err(s.diagonal(), np.diag(L)) < 1e-9
+            assert rel_err(s.to_dense(), L) < 1e-9
+
+
+def test_not_certified_but_productive():
+    # a column summing to more than 1 (negative value added) in a productive economy:
+    # L exists and is nonnegative, so nothing is raised
+    A = np.array([[0.9, 0.1], [0.2, 0.1]])  # spectral radius 0.924, column 1 sums to 1.1
+    L = np.linalg.inv(np.eye(2) - A)
+    assert (L >= 0).all()
+    for method in METHODS:
+        s = LeontiefSolver(A, method=method)
+        np.testing.assert_allclose(s.to_dense(), L, rtol=1e-9)
+
+
+def test_column_blocks_stream_all_of_L():
+    A = random_A(120, 0.2, 0.8, seed=3)
+    L = np.linalg.inv(np.eye(120) - A)
+    for method in METHODS:
+        s = LeontiefSolver(sp.csr_array(A), method=method)
+        seen = []
+        for start, stop, block in s.column_blocks(block_size=50):
+            assert block.shape == (120, stop - start)
+            np.testing.assert_allclose(block, L[:, start:stop], rtol=1e-9, atol=1e-12)
+            seen.append((start, stop))
+        assert seen == [(0, 50), (50, 100), (100, 120)]
+        assert 1 <= s.default_block_size(max_bytes=8 * 120 * 7) <= 120
+
+
+def test_to_dense_refuses_when_too_big():
+    s = LeontiefSolver(np.eye(100) * 0.1)
+    with pytest.raises(MemoryLimitError, match="needs"):
+        s.to_dense(max_bytes=1000)
+
+
+def test_auto_choice():
+    assert choose_method(np.zeros((10, 10))) == "dense"
+    assert choose_method(sp.eye_array(100, format="csc") * 0.1) == "dense"
+    assert choose_method(sp.eye_array(5000, format="csc") * 0.1) == "splu"
+    assert choose_method(sp.eye_array(30_000, format="csc") * 0.1) == "iterative"
+    s = LeontiefSolver(sp.eye_array(5000, format="csc") * 0.5)
+    assert s.method == "splu"
+    np.testing.assert_allclose(s.solve(np.ones(5000)), 2.0)
+
+
+def test_neumann_iteration_and_convergence_warning():
+    A = random_A(200, 0.1, 0.8, seed=7)
+    L = np.linalg.inv(np.eye(200) - A)
+    s = LeontiefSolver(A, method="iterative", iteration="neumann")
+    assert rel_err(s.solve(np.ones(200)), L.sum(axis=1)) < 1e-9
+    # plain Neumann needs about log(1e-12)/log(0.8) = 124 products
+    assert 100 < s.last_info.iterations < 200
+    few = LeontiefSolver(A, method="iterative", max_iter=3)
+    with pytest.warns(ConvergenceWarning, match="stopped after"):
+        u = few.solve(np.ones(200))
+    assert np.all(np.isfinite(u))
+    assert few.last_info.residual > 1e-10
+
+
+def test_gmres_beats_neumann_on_products():
+    A = random_A(400, 0.03, 0.8, seed=11)
+    s = LeontiefSolver(sp.csr_array(A), method="iterative")
+    s.solve(np.ones((400, 2)))
+    assert s.last_info.iterations < 60  # a block of two right-hand sides in lock step
+    assert s.last_info.residual <= 1e-10
+
+
+# ----------------------------------------------------------------------- failures
+@pytest.mark.parametrize("method", METHODS)
+def test_non_productive_names_sectors(method):
+    A = np.array([[0.5, 0.6, 0.0], [0.6, 0.5, 0.0], [0.0, 0.1, 0.2]])  # spectral radius 1.1
+    with pytest.raises(SingularSystemError, match="not productive") as info:
+        LeontiefSolver(A, method=method, labels=["rice", "fish", "batik"])
+    assert info.value.sectors == ["fish", "rice"]  # worst column sum (1.2) first
+    assert "rice" in str(info.value)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_singular_names_sectors(method):
+    A = np.array([[1.0, 0.0], [0.3, 0.2]])  # sector "kiln" uses all of its own output
+    with pytest.raises(SingularSystemError, match="singular") as info:
+        LeontiefSolver(A, method=method, labels=["kiln", "pottery"])
+    assert info.value.sectors == ["kiln"]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_spectral_radius_one_without_column_over_one(method):
+    # column sums exactly 1 (a closed economy) -> singular, named
+    A = np.array([[0.5, 0.5], [0.5, 0.5]])
+    with pytest.raises(SingularSystemError) as info:
+        LeontiefSolver(sp.csc_array(A), method=method, labels=["a", "b"])
+    assert set(info.value.sectors) == {"a", "b"}
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="must be one of"):
+        LeontiefSolver(np.eye(2) * 0.1, method="lu2")
+    with pytest.raises(InvalidTableError, match="square"):
+        LeontiefSolver(np.zeros((2, 3)))
+    with pytest.raises(InvalidTableError, match="non-finite"):
+        LeontiefSolver(np.array([[np.nan, 0], [0, 0]]))
+    s = LeontiefSolver(np.eye(2) * 0.1)
+    with pytest.raises(ValueError, match="shape"):
+        s.solve(np.ones(3))
+    with pytest.raises(IndexError):
+        s.columns([5])
+
+
+def test_negative_coefficients_still_solve():
+    # negative entries (e.g. negative intermediate flows in a real table): no certificate,
+    # but a nonsingular system solves to the reference
+    A = np.array([[0.2, -0.05], [0.3, 0.1]])
+    L = np.linalg.inv(np.eye(2) - A)
+    for method in METHODS:
+        np.testing.assert_allclose(LeontiefSolver(A, method=method).to_dense(), L, rtol=1e-10)
+
+
+# ----------------------------------------------------------------------- properties
+@st.composite
+def productive_systems(draw):
+    n = draw(st.integers(2, 12))
+    seed = draw(st.integers(0, 2**31))
+    rho = draw(st.floats(0.05, 0.95))
+    density = draw(st.floats(0.2, 1.0))
+    return random_A(n, density, rho, seed), np.random.default_rng(seed).random(n) * 100
+
+
+@settings(max_examples=40, deadline=None)
+@given(productive_systems(), st.sampled_from(METHODS))
+def test_property_x_equals_L_f(system, method):
+    A, f = system
+    s = LeontiefSolver(A, method=method)
+    x = s.solve(f)
+    np.testing.assert_allclose(x - A @ x, f, rtol=1e-9, atol=1e-9 * f.max())
+    L = s.to_dense()
+    assert (L >= -1e-12).all()
+    np.testing.assert_allclose(L @ f, x, rtol=1e-9)
+    assert np.all(np.diag(L) >= 1 - 1e-12)
+
+
+def test_no_warning_for_well_posed_solve():
+    A = random_A(50, 0.5, 0.5, seed=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for method in METHODS:
+            LeontiefSolver(A, method=method).solve(np.ones(50))
