@@ -26,6 +26,7 @@ Firm metrics live in :mod:`linkage.network_metrics` and are reached through
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -217,7 +218,7 @@ def _parse_firms(frame: pd.DataFrame, source: str, diag: Diagnostics, on_invalid
     _require(frame, ["firm_id", "sector"], source)
     rows = np.arange(len(frame)) + 2
     ids = _id_strings(frame["firm_id"])
-    missing = np.array([v is None for v in ids], dtype=bool)
+    missing = pd.isna(ids)
     if missing.any():
         _fail(source, "firm_id is empty", row=rows[missing][0], column="firm_id")
     index = pd.Index(ids.astype(str), name="firm_id")
@@ -342,8 +343,8 @@ def _parse_transactions(frame, source, diag: Diagnostics, on_invalid: str):
         )
         keep[mask] = False
 
-    missing_s = np.array([v is None for v in supplier], dtype=bool)
-    missing_b = np.array([v is None for v in buyer], dtype=bool)
+    missing_s = pd.isna(supplier)
+    missing_b = pd.isna(buyer)
     problem(missing_s, "supplier", "the supplier id is empty", "missing_ids")
     problem(missing_b & keep, "buyer", "the buyer id is empty", "missing_ids")
     problem(invalid & keep, "value", "the value is missing or not a number", "invalid_values")
@@ -404,7 +405,7 @@ def _parse_parties(frame, source, diag: Diagnostics):
     _require(frame, ["party_id"], source)
     rows = np.arange(len(frame)) + 2
     ids = _id_strings(frame["party_id"])
-    missing = np.array([v is None for v in ids], dtype=bool)
+    missing = pd.isna(ids)
     if missing.any():
         _fail(source, "party_id is empty", row=rows[missing][0], column="party_id")
     index = pd.Index(ids.astype(str), name="party_id")
@@ -440,6 +441,12 @@ def _parse_parties(frame, source, diag: Diagnostics):
         else np.full(len(frame), "", dtype=object)
     )
     return pd.DataFrame({"kind": kind.astype(str), "name": name.astype(str)}, index=index)
+
+
+def _empty_cooperation() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"a": np.zeros(0, np.int64), "b": np.zeros(0, np.int64), "kind": pd.array([], dtype="str")}
+    )
 
 
 # ---------------------------------------------------------------------------- the network
@@ -577,26 +584,141 @@ class SupplyNetwork:
         if cooperation is not None:
             net._build_cooperation(cooperation, names["cooperation"])
         else:
-            net.cooperation = pd.DataFrame(
-                {"a": np.zeros(0, np.int64), "b": np.zeros(0, np.int64),
-                 "kind": pd.array([], dtype="str")}
+            net.cooperation = _empty_cooperation()
+        net._sources = names
+        return net
+
+    @classmethod
+    def from_arrays(
+        cls,
+        source,
+        target,
+        value,
+        *,
+        n_firms: int,
+        node_ids=None,
+        firms: pd.DataFrame | None = None,
+        is_intermediary=None,
+        on_invalid: str = "error",
+    ) -> SupplyNetwork:
+        """Build a network directly from integer node codes (the fast path for large data).
+
+        Parameters
+        ----------
+        source, target : array_like of int, shape (m,)
+            Supplier and buyer node codes; codes below ``n_firms`` are firms, the others
+            outside parties.
+        value : array_like of float, shape (m,)
+        n_firms : int
+        node_ids : sequence of str, optional
+            Ids of all nodes (default ``F0, F1, ...`` for firms and ``P0, P1, ...`` for
+            outside parties; the number of nodes is then the largest code + 1).
+        firms : DataFrame, optional
+            Firm attributes in node order (``sector`` and the optional firm columns);
+            default sector ``"unknown"``.
+        is_intermediary : array_like of bool, shape (n_nodes,), optional
+        on_invalid : {"error", "skip"}
+            As in :meth:`from_frames`, for negative or non-finite values.
+
+        Returns
+        -------
+        SupplyNetwork
+
+        Examples
+        --------
+        >>> net = SupplyNetwork.from_arrays([0, 1, 1], [1, 2, 2], [5.0, 1.0, 2.0], n_firms=2)
+        >>> net.nodes.tolist(), net.edges["value"].tolist()
+        (['F0', 'F1', 'P0'], [5.0, 3.0])
+        """
+        if on_invalid not in ("error", "skip"):
+            raise ValueError(
+                f"The 'on_invalid' parameter must be one of {{'error', 'skip'}}. "
+                f"Got {on_invalid!r} instead."
             )
+        src = np.asarray(source, dtype=np.int64)
+        dst = np.asarray(target, dtype=np.int64)
+        val = np.asarray(value, dtype=float)
+        if not (src.shape == dst.shape == val.shape) or src.ndim != 1:
+            raise InvalidNetworkError(
+                f"source, target and value must be 1-d of equal length; got shapes "
+                f"{src.shape}, {dst.shape}, {val.shape}"
+            )
+        n_firms = int(n_firms)
+        top = int(max(src.max(initial=-1), dst.max(initial=-1))) + 1
+        if node_ids is None:
+            n_nodes = max(top, n_firms)
+            node_ids = [f"F{i}" for i in range(n_firms)] + [
+                f"P{i}" for i in range(n_nodes - n_firms)
+            ]
+        nodes = pd.Index(np.asarray(node_ids, dtype=object).astype(str), name="node", dtype="str")
+        n_nodes = len(nodes)
+        bad = (src < 0) | (src >= n_nodes) | (dst < 0) | (dst >= n_nodes)
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            _fail("transactions", f"node code out of range 0..{n_nodes - 1}", row=k + 2,
+                  value=(int(src[k]), int(dst[k])))
+        if not nodes.is_unique or n_firms > n_nodes:
+            raise InvalidNetworkError("node_ids must be unique and hold at least n_firms ids")
+        net = cls()
+        diag = net.diagnostics
+        frame = pd.DataFrame(firms) if firms is not None else pd.DataFrame(index=range(n_firms))
+        if len(frame) != n_firms:
+            raise InvalidNetworkError(f"firms has {len(frame)} rows but n_firms is {n_firms}")
+        frame = frame.reset_index(drop=True).assign(firm_id=nodes[:n_firms].to_numpy())
+        if "sector" not in frame.columns:
+            frame["sector"] = "unknown"
+        firm_frame = _parse_firms(frame, "firms", diag, on_invalid)
+        rows = np.arange(len(val)) + 2
+        keep = np.ones(len(val), dtype=bool)
+        for mask, what, code in (
+            (~np.isfinite(val), "the value is not a finite number", "invalid_values"),
+            (val < 0, "the value is negative", "negative_values"),
+        ):
+            mask = mask & keep
+            if mask.any():
+                k = int(np.flatnonzero(mask)[0])
+                if on_invalid == "error":
+                    _fail("transactions", what, row=rows[k], column="value", value=val[k])
+                diag.add(code, f"transactions: skipped {int(mask.sum())} row(s) where {what} "
+                         f"(rows {_row_list(rows[mask])})", count=int(mask.sum()),
+                         level="warning")
+                keep &= ~mask
+        loops = keep & (src == dst)
+        if loops.any():
+            diag.add("self_loops", f"transactions: skipped {int(loops.sum())} self-loop row(s) "
+                     f"(rows {_row_list(rows[loops])})", count=int(loops.sum()), level="warning")
+        zero = keep & (val == 0)
+        if zero.any():
+            diag.add("zero_values", f"transactions: skipped {int(zero.sum())} row(s) with value "
+                     f"0 (rows {_row_list(rows[zero])})", count=int(zero.sum()))
+        keep &= ~loops & ~zero
+        tx = {"value": val[keep], "channel": None, "rows": rows[keep], "n_read": len(val)}
+        names = {"firms": "firms", "transactions": "transactions", "parties": "parties",
+                 "cooperation": "cooperation"}
+        net._build_codes(firm_frame, nodes, src[keep], dst[keep], tx, None, None, names)
+        if is_intermediary is not None:
+            flags = np.asarray(is_intermediary, dtype=bool)
+            if flags.shape != (n_nodes,):
+                raise InvalidNetworkError(
+                    f"is_intermediary must have shape ({n_nodes},), has {flags.shape}"
+                )
+            net.is_intermediary = flags.copy()
+            net.parties["is_intermediary"] = flags[n_firms:]
+        net.cooperation = _empty_cooperation()
         net._sources = names
         return net
 
     def _build(self, firm_frame, tx, party_frame, pattern, names):
-        diag = self.diagnostics
+        """Resolve ids to node codes (firms first, then unknown ids by first appearance)."""
         firm_ids = firm_frame.index
         n_firms = len(firm_ids)
         supplier, buyer = tx["supplier"], tx["buyer"]
-
-        # node codes: firms first, then unknown ids in order of first appearance
         codes_s = firm_ids.get_indexer(supplier)
         codes_b = firm_ids.get_indexer(buyer)
         unknown_ids = np.column_stack([
             np.where(codes_s < 0, supplier, None), np.where(codes_b < 0, buyer, None)
         ]).ravel()
-        unknown_ids = unknown_ids[unknown_ids != None]  # noqa: E711 (object array)
+        unknown_ids = unknown_ids[~pd.isna(unknown_ids)]
         outside = pd.Index(pd.unique(unknown_ids).astype(str)) if len(unknown_ids) else pd.Index(
             [], dtype="str"
         )
@@ -607,9 +729,16 @@ class SupplyNetwork:
             out_codes = outside.get_indexer
             codes_s = np.where(codes_s < 0, n_firms + out_codes(supplier), codes_s)
             codes_b = np.where(codes_b < 0, n_firms + out_codes(buyer), codes_b)
+        self._build_codes(firm_frame, nodes, codes_s.astype(np.int64), codes_b.astype(np.int64),
+                          tx, party_frame, pattern, names)
+
+    def _build_codes(self, firm_frame, nodes, codes_s, codes_b, tx, party_frame, pattern, names):
+        """Everything after id resolution: merge pairs, type parties, report."""
+        diag = self.diagnostics
+        firm_ids = firm_frame.index
+        n_firms = len(firm_ids)
         n_nodes = len(nodes)
-        codes_s = codes_s.astype(np.int64)
-        codes_b = codes_b.astype(np.int64)
+        outside = nodes[n_firms:]
         values = tx["value"]
 
         # merge duplicate (supplier, buyer) pairs
@@ -693,7 +822,9 @@ class SupplyNetwork:
                     count=int((~listed).sum()),
                 )
         if pattern is not None:
-            matched = nodes.to_series().str.contains(pattern, regex=True).to_numpy(dtype=bool)
+            with warnings.catch_warnings():  # "has match groups": we only need a bool
+                warnings.simplefilter("ignore", UserWarning)
+                matched = nodes.to_series().str.contains(pattern, regex=True).to_numpy(bool)
             is_int |= matched
             diag.add(
                 "intermediary_pattern",
@@ -910,8 +1041,10 @@ class SupplyNetwork:
     def to_igraph(self):
         """A directed igraph ``Graph`` built from the edge arrays.
 
-        Vertex ``i`` is ``nodes[i]`` (attribute ``name``), with ``kind``, ``role``,
-        ``is_intermediary`` and the firm columns; edges carry ``weight`` (= value).
+        Vertex ``i`` is ``nodes[i]``: attribute ``name`` is the id (igraph looks vertices
+        up by it), ``label`` the firm's or party's name, plus ``kind``, ``role``,
+        ``is_intermediary`` and the firm columns; edges carry ``weight`` (= value) and
+        ``channel`` when known.
 
         Examples
         --------
@@ -927,10 +1060,9 @@ class SupplyNetwork:
         pairs = np.column_stack([e["source"].to_numpy(), e["target"].to_numpy()])
         g = ig.Graph(n=self.n_nodes, edges=pairs.tolist(), directed=True)
         nodes = self.node_frame()
-        g.vs["name"] = self.nodes.tolist()
         for col in nodes.columns:
-            values = nodes[col].to_numpy()
-            g.vs[col] = values.tolist()
+            g.vs["label" if col == "name" else col] = nodes[col].to_numpy().tolist()
+        g.vs["name"] = self.nodes.tolist()
         g.es["weight"] = e["value"].to_numpy().tolist()
         if "channel" in e.columns:
             g.es["channel"] = e["channel"].tolist()
