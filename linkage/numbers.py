@@ -1,0 +1,233 @@
+"""Reading numbers written the Indonesian way (``1.234.567,89``) or the English way.
+
+Pure functions on arrays of cells, used by the readers. A cell is either a number already
+(Excel, parquet) or a string (CSV). Strings are parsed with one *decimal mark* and one
+optional *thousands separator* for the whole table:
+
+- ``decimal=","`` and ``thousands="."``: Indonesian / continental style, ``1.234.567,89``;
+- ``decimal="."`` and ``thousands=","``: English style, ``1,234,567.89``.
+
+Detection rule (:func:`detect_number_format`): a cell is *evidence* for the Indonesian
+style when it has more than one ``.`` group (``1.234.567``), both marks with ``,`` last
+(``1.234,5``), or a single ``,`` followed by other than three digits (``12,5``); the mirror
+images are evidence for the English style. The style with evidence wins (the majority if
+both have some; cells that then do not parse are errors naming the cell). With no evidence
+at all and a cell like ``1.234`` or ``1,234`` (one separator followed by exactly three
+digits) the table is *ambiguous*: the hint decides (``;``-separated files are taken as
+Indonesian, others as English) and a warning says so; set ``decimal=`` to be sure.
+
+Empty cells and dashes (``-``, ``–``, ``—``) read as 0, ``(123)`` as -123; every such
+reinterpretation is counted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["NumberFormat", "detect_number_format", "parse_cells"]
+
+DASHES = {"-", "–", "—", "--", "−"}
+
+_ID_EVIDENCE = re.compile(
+    r"^[+-]?(\d{1,3}(\.\d{3}){2,}(,\d*)?|\d{1,3}(\.\d{3})+,\d*|\d+,(\d{1,2}|\d{4,}))$"
+)
+_EN_EVIDENCE = re.compile(
+    r"^[+-]?(\d{1,3}(,\d{3}){2,}(\.\d*)?|\d{1,3}(,\d{3})+\.\d*|\d+\.(\d{1,2}|\d{4,}))$"
+)
+_AMBIGUOUS = re.compile(r"^[+-]?\d{1,3}[.,]\d{3}$")
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """Decimal mark and thousands separator of a table's text cells.
+
+    Attributes
+    ----------
+    decimal : {".", ","}
+    thousands : {",", ".", " ", ""}
+        ``""`` means no thousands separator is accepted.
+    ambiguous : bool
+        True when the cells did not decide the format and a hint was used.
+    reason : str
+        One line saying why this format was chosen.
+    """
+
+    decimal: str = "."
+    thousands: str = ","
+    ambiguous: bool = False
+    reason: str = ""
+
+
+def _strings(cells) -> pd.Series:
+    flat = pd.Series(np.asarray(cells, dtype=object).ravel(), dtype=object)
+    is_str = flat.map(lambda c: isinstance(c, str))
+    return flat[is_str].astype(str).str.strip()
+
+
+def detect_number_format(cells, hint_sep: str | None = None) -> NumberFormat:
+    """Choose the decimal mark and thousands separator from the text cells of a table.
+
+    Parameters
+    ----------
+    cells : array_like of objects
+        The table's value cells (strings and/or numbers; numbers carry no evidence).
+    hint_sep : str, optional
+        The CSV field separator: ``";"`` tips ambiguous tables to the Indonesian style.
+
+    Returns
+    -------
+    NumberFormat
+
+    Examples
+    --------
+    >>> detect_number_format(["1.234.567,89", "12,5", "-"]).decimal
+    ','
+    >>> detect_number_format(["1,234,567.89", "0.25"]).decimal
+    '.'
+    >>> f = detect_number_format(["1.234", "17"], hint_sep=";")
+    >>> f.decimal, f.ambiguous
+    (',', True)
+    """
+    s = _strings(cells)
+    s = s[s.str.contains(r"\d", regex=True)]
+    n_id = int(s.str.match(_ID_EVIDENCE).sum())
+    n_en = int(s.str.match(_EN_EVIDENCE).sum())
+    if n_id or n_en:
+        if n_id > n_en:
+            return NumberFormat(",", ".", False, f"{n_id} cells only make sense with decimal ',' "
+                                f"({n_en} with '.')")
+        return NumberFormat(".", ",", False, f"{n_en} cells only make sense with decimal '.' "
+                            f"({n_id} with ',')")
+    n_amb = int(s.str.match(_AMBIGUOUS).sum())
+    if n_amb:
+        if hint_sep == ";":
+            return NumberFormat(",", ".", True, f"{n_amb} cells like 1.234 or 1,234 are "
+                                "ambiguous; ';' separator, so read as Indonesian (1.234 = 1234)")
+        return NumberFormat(".", ",", True, f"{n_amb} cells like 1.234 or 1,234 are ambiguous; "
+                            "read as English (1.234 = 1.234, 1,234 = 1234)")
+    if hint_sep == ";":
+        return NumberFormat(",", ".", False, "no separators in numbers; ';' file: decimal ','")
+    return NumberFormat(".", ",", False, "no thousands separators or decimal commas found")
+
+
+@dataclass
+class ParseResult:
+    """Numbers parsed from cells, with counts of what was reinterpreted.
+
+    ``bad`` is a boolean mask (same shape as the cells) of cells that are not numbers.
+    """
+
+    values: np.ndarray
+    bad: np.ndarray
+    counts: dict = field(default_factory=dict)
+
+
+def _number_pattern(decimal: str, thousands: str) -> re.Pattern:
+    d = re.escape(decimal)
+    if thousands:
+        t = re.escape(thousands)
+        integer = rf"(\d{{1,3}}({t}\d{{3}})+|\d+)"
+    else:
+        integer = r"\d+"
+    return re.compile(rf"^[+-]?({integer}({d}\d*)?|{d}\d+)([eE][+-]?\d+)?$")
+
+
+def parse_cells(cells, decimal: str = ".", thousands: str = ",") -> ParseResult:
+    """Parse a 2-D block of cells into floats.
+
+    Parameters
+    ----------
+    cells : array_like of objects, 2-D
+        Numbers, strings or None.
+    decimal, thousands : str
+        The format (see :class:`NumberFormat`).
+
+    Returns
+    -------
+    ParseResult
+        ``values`` (float, 0 where a cell was empty, a dash or bad), ``bad`` mask, and
+        ``counts``: ``empty``, ``dash``, ``thousands`` (separators stripped),
+        ``decimal_comma``, ``parentheses``, ``spaces`` (cells whose counts are > 0 only).
+
+    Examples
+    --------
+    >>> r = parse_cells([["1.234.567,89", "-"], ["", "(2,5)"]], decimal=",", thousands=".")
+    >>> r.values.tolist()
+    [[1234567.89, 0.0], [0.0, -2.5]]
+    >>> sorted(r.counts.items())
+    [('dash', 1), ('decimal_comma', 2), ('empty', 1), ('parentheses', 1), ('thousands', 1)]
+    >>> parse_cells([["1,5", "x"]], decimal=",", thousands=".").bad.tolist()
+    [[False, True]]
+    """
+    arr = np.asarray(cells, dtype=object)
+    if arr.ndim != 2:
+        arr = arr.reshape(arr.shape[0] if arr.ndim else 1, -1)
+    shape = arr.shape
+    flat = pd.Series(arr.ravel(), dtype=object)
+    values = np.zeros(flat.size, dtype=float)
+    bad = np.zeros(flat.size, dtype=bool)
+    counts: dict[str, int] = {}
+
+    def count(key, k):
+        k = int(k)
+        if k:
+            counts[key] = counts.get(key, 0) + k
+
+    is_none = flat.map(lambda c: c is None or (isinstance(c, float) and np.isnan(c))).to_numpy()
+    is_str = flat.map(lambda c: isinstance(c, str)).to_numpy()
+    is_num = ~is_none & ~is_str
+    if is_num.any():
+        num = flat[is_num]
+        try:
+            values[is_num] = num.astype(float).to_numpy()
+        except (TypeError, ValueError):
+            conv = pd.to_numeric(num, errors="coerce").to_numpy(dtype=float)
+            values[is_num] = np.nan_to_num(conv)
+            bad[np.flatnonzero(is_num)[np.isnan(conv)]] = True
+    count("empty", is_none.sum())
+
+    if is_str.any():
+        idx = np.flatnonzero(is_str)
+        s = flat[is_str].astype(str).str.strip()
+        empty = (s == "").to_numpy()
+        count("empty", empty.sum())
+        dash = s.isin(DASHES).to_numpy()
+        count("dash", dash.sum())
+        rest = ~empty & ~dash
+        s = s[rest]
+        idx = idx[rest]
+        # fast path: plain numbers
+        fast = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+        plain = ~np.isnan(fast) & ~s.str.contains(",", regex=False).to_numpy()
+        if decimal == "," and thousands == ".":
+            # "1.234" is 1234 here, not 1.234: only separator-free cells take the fast path
+            plain &= ~s.str.contains(".", regex=False).to_numpy()
+        values[idx[plain]] = fast[plain]
+        s, idx = s[~plain], idx[~plain]
+        if len(s):
+            spaced = s.str.contains(r"\d[\s\u00a0]+\d", regex=True).to_numpy()
+            if thousands != " ":
+                count("spaces", spaced.sum())
+            s = s.str.replace(r"(?<=\d)[\s\u00a0]+(?=\d)", "", regex=True)
+            paren = s.str.match(r"^\(.*\)$").to_numpy()
+            count("parentheses", paren.sum())
+            s = s.where(~paren, "-" + s.str.slice(1, -1).str.strip())
+            ok = s.str.match(_number_pattern(decimal, thousands)).to_numpy()
+            if thousands:
+                count("thousands", (ok & s.str.contains(thousands, regex=False).to_numpy()).sum())
+            if decimal == ",":
+                count("decimal_comma", (ok & s.str.contains(",", regex=False).to_numpy()).sum())
+            clean = s
+            if thousands:
+                clean = clean.str.replace(thousands, "", regex=False)
+            if decimal != ".":
+                clean = clean.str.replace(decimal, ".", regex=False)
+            conv = pd.to_numeric(clean.where(ok, "nan"), errors="coerce").to_numpy(dtype=float)
+            good = ok & ~np.isnan(conv)
+            values[idx[good]] = conv[good]
+            bad[idx[~good]] = True
+    return ParseResult(values.reshape(shape), bad.reshape(shape), counts)

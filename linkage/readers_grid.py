@@ -1,0 +1,204 @@
+"""Cell grids: the raw rows and columns of a CSV file or an Excel sheet, before any meaning.
+
+A :class:`Grid` keeps every cell as it was (strings from CSV, numbers or strings from
+Excel) with the spreadsheet position of each row (1-based) and column (``A``, ``B`` ... for
+Excel, ``1``, ``2`` ... for CSV), so that every error can point at the cell a person sees.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .diagnostics import Diagnostics
+from .errors import InputFileError
+
+__all__ = ["Grid", "read_csv_grid", "read_excel_grid", "column_letter", "sniff_separator"]
+
+ENCODINGS = ("utf-8-sig", "cp1252")
+
+
+def column_letter(j: int) -> str:
+    """Spreadsheet letter of a 0-based column number.
+
+    Examples
+    --------
+    >>> column_letter(0), column_letter(25), column_letter(26)
+    ('A', 'Z', 'AA')
+    """
+    s = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+@dataclass
+class Grid:
+    """A rectangular block of raw cells with their spreadsheet positions.
+
+    Attributes
+    ----------
+    cells : ndarray of object, shape (r, c)
+        str, int/float or None.
+    path : str
+        File (and sheet) the cells come from, for messages.
+    rows : list of int
+        1-based row number of each row as a spreadsheet shows it.
+    excel : bool
+        True for Excel sheets (columns shown as letters).
+    sep : str or None
+        The CSV separator used.
+    diagnostics : Diagnostics
+        What happened while reading (ragged rows, encoding).
+    """
+
+    cells: np.ndarray
+    path: str
+    rows: list
+    excel: bool = False
+    sep: str | None = None
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+    @property
+    def short(self) -> str:
+        """File name (and sheet) without the folders, for messages."""
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1]
+
+    def col_name(self, j: int) -> str:
+        """How a person finds column ``j``: a letter for Excel, a 1-based number for CSV."""
+        return column_letter(j) if self.excel else str(j + 1)
+
+    def where(self, i: int, j: int) -> str:
+        """Cell reference, e.g. ``D7`` (Excel) or ``row 7, field 4`` (CSV)."""
+        if self.excel:
+            return f"{column_letter(j)}{self.rows[i]}"
+        return f"row {self.rows[i]}, field {j + 1}"
+
+
+def _is_empty(c) -> bool:
+    return c is None or (isinstance(c, str) and not c.strip()) or (
+        isinstance(c, float) and np.isnan(c)
+    )
+
+
+def empty_mask(cells: np.ndarray) -> np.ndarray:
+    """Boolean mask of empty cells (None, NaN, blank strings)."""
+    f = np.frompyfunc(_is_empty, 1, 1)
+    return f(cells).astype(bool) if cells.size else np.zeros(cells.shape, bool)
+
+
+def _decode(path: Path) -> str:
+    raw = path.read_bytes()
+    for enc in ENCODINGS:
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")  # pragma: no cover - cp1252 covers nearly all bytes
+
+
+def sniff_separator(lines: list[str]) -> str:
+    """Choose the CSV field separator from the first non-empty lines.
+
+    ``;`` or a tab wins when it splits (almost) every line into the same number (> 1) of
+    fields; otherwise ``,``.
+
+    Examples
+    --------
+    >>> sniff_separator(["sektor;A;B", "A;1,5;2", "B;3;4,25"])
+    ';'
+    >>> sniff_separator(["sector,A,B", "A,1.5,2"])
+    ','
+    """
+    sample = [ln for ln in lines if ln.strip()][:50]
+    if not sample:
+        return ","
+    for sep in (";", "\t"):
+        widths = [len(r) for r in csv.reader(sample, delimiter=sep)]
+        mode = max(set(widths), key=widths.count)
+        if mode > 1 and widths.count(mode) >= 0.9 * len(widths):
+            return sep
+    return ","
+
+
+def read_csv_grid(path, sep: str | None = None) -> Grid:
+    """Read a delimited text file into a :class:`Grid` of strings (separator sniffed)."""
+    path = Path(path)
+    try:
+        text = _decode(path)
+    except OSError as exc:
+        raise InputFileError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+    lines = text.splitlines()
+    if sep is None:
+        sep = sniff_separator(lines)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    width = max((len(r) for r in rows), default=0)
+    diag = Diagnostics()
+    ragged = sum(1 for r in rows if 0 < len(r) < width and any(c.strip() for c in r))
+    cells = np.full((len(rows), width), "", dtype=object)
+    for i, r in enumerate(rows):
+        cells[i, : len(r)] = r
+    if ragged:
+        diag.add("ragged_rows", f"{path.name}: {ragged} rows have fewer than {width} fields; "
+                 "missing fields read as empty", count=ragged)
+    return Grid(cells, str(path), list(range(1, len(rows) + 1)), False, sep, diag)
+
+
+def excel_sheet_names(path) -> list[str]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for broken files
+        raise InputFileError(f"cannot open as an Excel workbook: {exc}", path=path) from None
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+def read_excel_grid(path, sheet=None) -> Grid:
+    """Read one sheet (name or 0-based index; default the first) into a :class:`Grid`.
+
+    Formula cells give their cached values (as Excel last computed them).
+    """
+    import openpyxl
+
+    path = Path(path)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise InputFileError(f"cannot open as an Excel workbook: {exc}", path=path) from None
+    diag = Diagnostics()
+    try:
+        names = list(wb.sheetnames)
+        if sheet is None:
+            name = names[0]
+            if len(names) > 1:
+                diag.add("sheet_chosen", f"{path.name}: read the first sheet {name!r} of "
+                         f"{len(names)} ({names[:6]}); choose another with sheet=")
+        elif isinstance(sheet, int):
+            if not 0 <= sheet < len(names):
+                raise InputFileError(f"sheet index {sheet} out of range; sheets: {names}",
+                                     path=path)
+            name = names[sheet]
+        else:
+            if sheet not in names:
+                raise InputFileError(f"no sheet named {sheet!r}; sheets: {names}", path=path)
+            name = sheet
+        ws = wb[name]
+        data = [list(r) for r in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    width = max((len(r) for r in data), default=0)
+    cells = np.full((len(data), width), None, dtype=object)
+    for i, r in enumerate(data):
+        cells[i, : len(r)] = r
+    return Grid(cells, f"{path} [sheet {name!r}]", list(range(1, len(data) + 1)), True,
+                None, diag)

@@ -1,0 +1,523 @@
+"""The wide IO-table layout: sectors as rows and as columns, in one CSV file or sheet.
+
+From a :class:`~linkage.readers_grid.Grid` of raw cells this module finds the header row
+and the label column, decides which rows and columns are sectors, final demand, primary
+inputs, employment or totals, parses the numbers and builds an :class:`~linkage.IOTable`.
+
+Rules (documented for users in ``docs/formats.md``):
+
+- **sectors** are the labels that appear both as a row and as a column (compared without
+  case and extra spaces; a leading numeric code such as ``7310 Building cleaning`` is
+  ignored when that makes more labels match). Columns are put in the rows' order; a
+  different order is reported.
+- **totals** are never data. A line is a total when its name is a total name (``total``,
+  ``jumlah``, ``total output`` ...), or when it equals the sum of other lines of its block
+  (intermediate sum plus some final-demand columns, or some primary-input rows): within
+  1 % for lines named like a total or value added, within 0.01 % otherwise (at least two
+  lines summed). Each total is compared with what it should equal and the gap reported.
+- a row named like **employment** (``employment``, ``jobs``, ``tenaga kerja``, ``labour``)
+  becomes ``table.employment`` (not when it names compensation or wages).
+- other columns are **final demand**, other rows **primary inputs**. Rows or columns
+  without any number (second header rows, codes, notes) are skipped and counted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .diagnostics import Diagnostics
+from .errors import DataQualityWarning, InputFileError
+from .numbers import detect_number_format, parse_cells
+from .readers_grid import Grid, empty_mask
+from .table import DEFAULT_BALANCE_RTOL, IOTable
+
+__all__ = ["norm_label", "is_total_name", "is_employment_name", "LineSpec", "locate_wide",
+           "build_wide"]
+
+_STRONG_TOTAL = re.compile(
+    r"^(grand |sub)?(total|jumlah|sum)( (output|outputs|input|inputs|supply|use|uses|demand"
+    r"|permintaan|penyediaan|penggunaan|input antara|permintaan antara|permintaan akhir"
+    r"|intermediate( use| uses| input| inputs| demand| consumption)?|final demand|final use"
+    r"|final uses|industry uses|konsumsi akhir|nilai tambah( bruto)?|value added))?$"
+    r"|^(output|input) total$|^total output \(x\)$"
+)
+_WEAK_TOTAL = re.compile(
+    r"\b(total|jumlah|sum|subtotal|value added|nilai tambah|gva|pdrb|final uses"
+    r"|production|produksi)\b"
+)
+_EMPLOYMENT = re.compile(
+    r"\b(employment|employed persons|jobs|tenaga kerja|labou?r|workers|pekerja|fte"
+    r"|penyerapan tenaga kerja)\b"
+)
+_NOT_EMPLOYMENT = re.compile(
+    r"\b(kompensasi|compensation|upah|gaji|wages?|salar|income|pendapatan|balas jasa|cost)"
+)
+_CODE_PREFIX = re.compile(r"^[0-9][0-9a-z.]*\s+")
+
+
+def norm_label(c) -> str:
+    """Label as compared: text without case, repeated spaces or ``.0`` on integer codes.
+
+    Examples
+    --------
+    >>> norm_label("  Industri   Pengolahan "), norm_label(3011.0)
+    ('industri pengolahan', '3011')
+    """
+    if c is None:
+        return ""
+    if isinstance(c, float):
+        if np.isnan(c):
+            return ""
+        if c.is_integer():
+            c = int(c)
+    return " ".join(str(c).split()).casefold()
+
+
+def display_label(c) -> str:
+    if isinstance(c, float) and not np.isnan(c) and c.is_integer():
+        c = int(c)
+    return " ".join(str(c).split()) if c is not None else ""
+
+
+def strip_code(key: str) -> str:
+    """Key without a leading numeric code (``"7310 cleaning"`` -> ``"cleaning"``)."""
+    return _CODE_PREFIX.sub("", key)
+
+
+def loose_key(key: str) -> str:
+    """Key without code prefix, spaces or punctuation (``"parts; other"`` = ``"partsother"``)."""
+    return re.sub(r"[\W_]+", "", strip_code(key))
+
+
+def match_keys(rk: list, ck: list) -> tuple[list, list]:
+    """Row and column keys compared exactly, without code prefixes, or loosely.
+
+    The variant that makes the most row labels match column labels wins (ties: the
+    stricter one). Empty keys stay empty.
+
+    Examples
+    --------
+    >>> match_keys(["7310 cleaning", "wages"], ["cleaning", "households"])
+    (['cleaning', 'wages'], ['cleaning', 'households'])
+    """
+    best, best_n = (rk, ck), len(set(rk) & set(ck) - {""})
+    for f in (strip_code, loose_key):
+        r2, c2 = [f(k) if k else "" for k in rk], [f(k) if k else "" for k in ck]
+        n = len(set(r2) & set(c2) - {""})
+        if n > best_n:
+            best, best_n = (r2, c2), n
+    return list(best[0]), list(best[1])
+
+
+def is_total_name(label) -> str:
+    """``"strong"``, ``"weak"`` or ``""``: how much a label sounds like a total.
+
+    Examples
+    --------
+    >>> is_total_name("Total Output"), is_total_name("Jumlah"), is_total_name("Nilai Tambah Bruto")
+    ('strong', 'strong', 'weak')
+    >>> is_total_name("Konsumsi Rumah Tangga")
+    ''
+    """
+    key = norm_label(label)
+    if _STRONG_TOTAL.match(key):
+        return "strong"
+    if _WEAK_TOTAL.search(key):
+        return "weak"
+    return ""
+
+
+def is_employment_name(label) -> bool:
+    """True for an employment row name, not for compensation of employees or wages.
+
+    Examples
+    --------
+    >>> is_employment_name("Tenaga Kerja"), is_employment_name("Kompensasi Tenaga Kerja")
+    (True, False)
+    """
+    key = norm_label(label)
+    return bool(_EMPLOYMENT.search(key)) and not _NOT_EMPLOYMENT.search(key)
+
+
+@dataclass
+class LineSpec:
+    """Rows (or columns) of a grid that form a table axis.
+
+    ``pos`` are grid positions, ``label`` the display labels, ``key`` the labels compared
+    to match sectors, ``strong`` marks lines known to be totals (by name or code).
+    """
+
+    pos: list
+    label: list
+    key: list
+    strong: list
+
+
+def _key_sets(cells, r, c):
+    cols = [norm_label(x) for x in cells[r, c + 1:]]
+    rows = [norm_label(x) for x in cells[r + 1:, c]]
+    cols_s, rows_s = {k for k in cols if k}, {k for k in rows if k}
+    exact = len(cols_s & rows_s)
+    stripped = len({loose_key(k) for k in cols_s} & {loose_key(k) for k in rows_s})
+    return max(exact, stripped)
+
+
+def locate_wide(grid: Grid) -> tuple[int, int]:
+    """Header row and label column of a wide table (0-based grid positions).
+
+    The header row is the row (among the first 40) whose cells share the most labels with
+    the label column below it; title rows above the table are skipped this way.
+    """
+    cells = grid.cells
+    filled = ~empty_mask(cells)
+    if not filled.any():
+        raise InputFileError("the file has no cells", path=grid.path)
+    col_any = np.flatnonzero(filled.any(axis=0))[:3]
+    row_cand = [i for i in np.flatnonzero(filled.sum(axis=1) >= 2)[:40]]
+    best = (0, 0, 0)
+    for c in col_any:
+        for r in row_cand:
+            score = _key_sets(cells, r, c)
+            if score > best[0]:
+                best = (score, r, c)
+    if best[0] == 0:
+        raise InputFileError(
+            "no sector labels found that appear both as a row label (first column) and as a "
+            "column header; is this a wide IO table?", path=grid.path)
+    return best[1], best[2]
+
+
+def generic_lines(grid: Grid, header: int, label_col: int) -> tuple[LineSpec, LineSpec]:
+    """Row and column specs of a wide table located at (header, label_col)."""
+    cells = grid.cells
+    rpos = list(range(header + 1, cells.shape[0]))
+    cpos = list(range(label_col + 1, cells.shape[1]))
+    rl = [display_label(cells[i, label_col]) for i in rpos]
+    cl = [display_label(cells[header, j]) for j in cpos]
+    rk, ck = match_keys([norm_label(x) for x in rl], [norm_label(x) for x in cl])
+    rows = LineSpec(rpos, rl, rk, [is_total_name(x) == "strong" for x in rl])
+    cols = LineSpec(cpos, cl, ck, [is_total_name(x) == "strong" for x in cl])
+    return rows, cols
+
+
+# --------------------------------------------------------------------------- totals
+def _subset_match(target, others, tol, min_size):
+    """Indices of a subset of rows of ``others`` summing to ``target`` within ``tol``, or None."""
+    p = others.shape[0]
+    scale = max(float(np.abs(target).max()), 1e-300)
+    if p == 0 or not np.any(target):
+        return None
+
+    def ok(s):
+        return np.abs(target - s).max() <= tol * scale
+
+    if p <= 14 and (2**p) * target.size <= 4_000_000:
+        bits = ((np.arange(1, 2**p)[:, None] >> np.arange(p)) & 1).astype(float)
+        sizes = bits.sum(axis=1)
+        sums = bits @ others
+        err = np.abs(sums - target).max(axis=1)
+        err[sizes < min_size] = np.inf
+        k = int(np.argmin(err))
+        if err[k] <= tol * scale:
+            return list(np.flatnonzero(bits[k]))
+        return None
+    cums = np.vstack([np.zeros(target.size), np.cumsum(others, axis=0)])
+    for a in range(p):
+        for b in range(a + min_size, p + 1):
+            if ok(cums[b] - cums[a]):
+                return list(range(a, b))
+    return None
+
+
+def find_totals(base, lines, names, strong, *, axis_word, balance_rtol, diag, where):
+    """Split lines into data and totals; report each total's check.
+
+    Parameters
+    ----------
+    base : ndarray (n,)
+        Sum over the intermediate block along this axis (Z row sums for columns).
+    lines : ndarray (p, n)
+        Candidate final-demand columns (or primary-input rows), on the sector axis.
+    names : list of str
+    strong : list of bool
+        Known totals (by name or code).
+
+    Returns
+    -------
+    is_total : list of bool
+        True for totals.
+    full_gap : list of float
+        For totals, the relative gap to the grand sum (intermediate + every data line).
+    """
+    p = lines.shape[0]
+    is_total = [False] * p
+    full_gap = [np.inf] * p
+    weak = [is_total_name(nm) == "weak" for nm in names]
+    for t in range(p):
+        others_idx = [j for j in range(p) if j != t and not is_total[j] and not strong[j]]
+        comp = np.vstack([base[None, :], lines[others_idx]]) if others_idx else base[None, :]
+        comp_names = ["intermediate sum"] + [names[j] for j in others_idx]
+        named = strong[t] or weak[t]
+        tol = max(1e-2, balance_rtol) if named else 1e-4
+        sub = _subset_match(lines[t], comp, tol, 1 if named else 2)
+        if strong[t] or sub is not None:
+            is_total[t] = True
+            if sub is None:
+                # compare with the closest natural sum: everything, or intermediate only
+                full = comp.sum(axis=0)
+                cands = {"intermediate sum + all other " + axis_word: full,
+                         "intermediate sum": base}
+                if len(others_idx):
+                    cands["all other " + axis_word] = comp[1:].sum(axis=0)
+                gaps = {k: _rel_gap(lines[t], v) for k, v in cands.items()}
+                what = min(gaps, key=gaps.get)
+                gap = gaps[what]
+            else:
+                what = " + ".join(comp_names[k] for k in sub[:6]) + (
+                    f" + {len(sub) - 6} more" if len(sub) > 6 else "")
+                gap = _rel_gap(lines[t], comp[sub].sum(axis=0))
+            data_idx = [j for j in range(p) if j != t and not is_total[j] and not strong[j]]
+            full_gap[t] = _rel_gap(lines[t], base + lines[data_idx].sum(axis=0))
+            level = "warning" if gap > balance_rtol else "info"
+            diag.add(
+                "total_check",
+                f"{where} {names[t]!r} is a total, used only as a check: compared with "
+                f"{what}, max relative gap {gap:.2g}",
+                level=level,
+                warn=DataQualityWarning if level == "warning" else None,
+                stacklevel=6,
+            )
+    return is_total, full_gap
+
+
+def _rel_gap(a, b):
+    scale = np.maximum(np.abs(a), np.abs(b))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.where(scale > 0, np.abs(a - b) / np.where(scale > 0, scale, 1), 0.0)
+    return float(g.max()) if g.size else 0.0
+
+
+# --------------------------------------------------------------------------- build
+def _number_findings(diag, res, fmt, path):
+    c = res.counts
+    msgs = {
+        "dash": "cells '-' read as 0",
+        "empty": "empty cells read as 0",
+        "thousands": f"cells with thousands separators '{fmt.thousands}' stripped",
+        "decimal_comma": "cells with a decimal comma read",
+        "parentheses": "cells in parentheses read as negative",
+        "spaces": "cells with spaces between digits joined",
+    }
+    for key, text in msgs.items():
+        if c.get(key):
+            diag.add(f"number_{key}", f"{path}: {c[key]} {text}", count=c[key])
+
+
+def build_wide(
+    grid: Grid,
+    rows: LineSpec,
+    cols: LineSpec,
+    *,
+    decimal=None,
+    thousands=None,
+    sectors=None,
+    name="",
+    units="",
+    balance_rtol=DEFAULT_BALANCE_RTOL,
+    diagnostics: Diagnostics | None = None,
+) -> IOTable:
+    """Classify the lines of a located wide table, parse its numbers, build the IOTable."""
+    diag = Diagnostics()
+    diag.extend(grid.diagnostics)
+    if diagnostics is not None:
+        diag.extend(diagnostics)
+    path = grid.path
+    short = grid.short
+    block = grid.cells[np.ix_(rows.pos, cols.pos)] if rows.pos and cols.pos else None
+    if block is None or block.size == 0:
+        raise InputFileError("the table has no value cells", path=path)
+
+    # number format and parsing of the whole block
+    if decimal is None:
+        fmt = detect_number_format(block, hint_sep=grid.sep)
+        if thousands is not None:
+            fmt = type(fmt)(fmt.decimal, thousands, fmt.ambiguous, fmt.reason)
+        if fmt.ambiguous:
+            diag.add("number_format_ambiguous", f"{short}: {fmt.reason}; pass decimal= to "
+                     "choose", level="warning", warn=DataQualityWarning, stacklevel=5)
+        elif any(isinstance(x, str) for x in block.ravel()[:1000]):
+            diag.add("number_format", f"{short}: decimal {fmt.decimal!r}, thousands "
+                     f"{fmt.thousands!r} ({fmt.reason})")
+    else:
+        if thousands is None:
+            thousands = "." if decimal == "," else ","
+        from .numbers import NumberFormat
+
+        fmt = NumberFormat(decimal, thousands, False, "set by option")
+    res = parse_cells(block, fmt.decimal, fmt.thousands)
+    empty = empty_mask(block)
+    filled = ~empty
+    bad = res.bad
+
+    # skip lines with no numbers at all (empty, second header rows, codes, notes)
+    text_row = (bad.sum(axis=1) == filled.sum(axis=1))
+    text_col = (bad.sum(axis=0) == filled.sum(axis=0))
+    keep_r = ~text_row
+    keep_c = ~text_col
+    no_label = np.array([not k for k in rows.key])
+    n_empty_r = int(((filled.sum(axis=1) == 0) & no_label).sum())
+    skipped_r = [i for i in range(len(rows.pos))
+                 if text_row[i] and (filled[i].any() or not no_label[i])]
+    skipped_c = [j for j in range(len(cols.pos)) if text_col[j] and filled[:, j].any()]
+    if n_empty_r:
+        diag.add("skipped_empty_rows", f"{short}: {n_empty_r} empty rows skipped", n_empty_r)
+    for kind, lst, spec in (("rows", skipped_r, rows), ("columns", skipped_c, cols)):
+        if lst:
+            shown = ", ".join(
+                (f"row {grid.rows[spec.pos[i]]}" if kind == "rows" else
+                 f"column {grid.col_name(spec.pos[i])}")
+                + (f" {spec.label[i]!r}" if spec.label[i] else "") for i in lst[:5])
+            diag.add(f"skipped_text_{kind}", f"{short}: {len(lst)} {kind} without numbers "
+                     f"skipped: {shown}{' ...' if len(lst) > 5 else ''}", len(lst))
+    # columns with values but no header, rows with values but no label
+    for j in np.flatnonzero(keep_c):
+        if not cols.key[j] and filled[keep_r, j].any():
+            i = int(np.flatnonzero(filled[:, j] & keep_r)[0])
+            raise InputFileError("column has numbers but no header", path=path,
+                                 row=grid.rows[rows.pos[i]], column=grid.col_name(cols.pos[j]),
+                                 value=block[i, j])
+    for i in np.flatnonzero(keep_r):
+        if not rows.key[i] and filled[i, keep_c].any():
+            j = int(np.flatnonzero(filled[i] & keep_c)[0])
+            raise InputFileError("row has numbers but no label", path=path,
+                                 row=grid.rows[rows.pos[i]], column=grid.col_name(cols.pos[j]),
+                                 value=block[i, j])
+    keep_r &= np.array([bool(k) for k in rows.key])
+    keep_c &= np.array([bool(k) for k in cols.key])
+    badk = bad & keep_r[:, None] & keep_c[None, :]
+    if badk.any():
+        i, j = map(int, np.argwhere(badk)[0])
+        hint = "" if decimal is not None else (
+            f" (numbers read with decimal {fmt.decimal!r}, thousands {fmt.thousands!r}; "
+            "set decimal=/thousands= if that is wrong)")
+        raise InputFileError(f"not a number{hint}; {int(badk.sum())} such cells",
+                             path=path, row=grid.rows[rows.pos[i]],
+                             column=cols.label[j] or grid.col_name(cols.pos[j]),
+                             value=block[i, j])
+    vals = res.values
+    sub = Diagnostics()
+    _number_findings(sub, parse_cells(block[np.ix_(keep_r, keep_c)], fmt.decimal,
+                                      fmt.thousands), fmt, short)
+    diag.extend(sub)
+
+    r_idx = np.flatnonzero(keep_r)
+    c_idx = np.flatnonzero(keep_c)
+    # duplicates
+    for spec, idx, kind in ((rows, r_idx, "row"), (cols, c_idx, "column")):
+        seen = {}
+        for i in idx:
+            k = spec.key[i]
+            if k in seen:
+                a, b = (
+                    (f"row {grid.rows[spec.pos[q]]}" if kind == "row"
+                     else f"column {grid.col_name(spec.pos[q])}") for q in (seen[k], i))
+                raise InputFileError(f"{kind} label {spec.label[i]!r} appears twice ({a} and "
+                                     f"{b})", path=path)
+            seen[k] = i
+
+    # sectors
+    col_of = {cols.key[j]: j for j in c_idx}
+    if sectors is not None:
+        wanted = [norm_label(s) for s in sectors]
+        missing = [s for s, k in zip(sectors, wanted, strict=True)
+                   if k not in col_of or k not in {rows.key[i] for i in r_idx}]
+        if missing:
+            raise InputFileError(f"sectors not found both as a row and as a column: "
+                                 f"{missing[:5]}", path=path)
+        row_of = {rows.key[i]: i for i in r_idx}
+        sec_r = [row_of[k] for k in wanted]
+    else:
+        sec_r = [i for i in r_idx if rows.key[i] in col_of]
+    if not sec_r:
+        raise InputFileError("no labels appear both as a row and as a column", path=path)
+    sec_c = [col_of[rows.key[i]] for i in sec_r]
+    if sec_c != sorted(sec_c):
+        diag.add("sector_order", f"{short}: sector columns are in a different order from the "
+                 "sector rows; columns were matched to rows by label (first differences: "
+                 + ", ".join([f"{rows.label[i]!r}" for i, c, s in
+                              zip(sec_r, sec_c, sorted(sec_c), strict=True) if c != s][:3])
+                 + ")", level="warning", warn=DataQualityWarning, stacklevel=5)
+    if sectors is None:
+        rset, cset = set(sec_r), set(sec_c)
+        rs_pos = [i for i in r_idx if i in rset]
+        if rs_pos != list(range(rs_pos[0], rs_pos[-1] + 1)) and len(rs_pos) > 1:
+            gaps = [rows.label[i] for i in range(rs_pos[0], rs_pos[-1]) if i not in rset
+                    and keep_r[i]]
+            diag.add("sector_gaps", f"{short}: non-sector rows between sector rows: {gaps[:5]}",
+                     len(gaps))
+        del cset
+    labels = pd.Index([rows.label[i] for i in sec_r], name="sector")
+    Z = vals[np.ix_(sec_r, sec_c)]
+
+    # the other lines
+    set_r, set_c = set(sec_r), set(sec_c)
+    other_c = [j for j in c_idx if j not in set_c]
+    other_r = [i for i in r_idx if i not in set_r]
+    emp_r = [i for i in other_r if is_employment_name(rows.label[i]) and not rows.strong[i]]
+    if len(emp_r) > 1:
+        diag.add("employment_rows", f"{short}: several employment rows "
+                 f"{[rows.label[i] for i in emp_r]}; the first is used, the others are "
+                 "primary inputs", level="warning", warn=DataQualityWarning, stacklevel=5)
+        emp_r = emp_r[:1]
+    other_r = [i for i in other_r if i not in emp_r]
+
+    fd_lines = vals[np.ix_(sec_r, other_c)].T if other_c else np.zeros((0, len(sec_r)))
+    fd_tot, fd_full = find_totals(Z.sum(axis=1), fd_lines, [cols.label[j] for j in other_c],
+                         [cols.strong[j] for j in other_c], axis_word="columns",
+                         balance_rtol=balance_rtol, diag=diag, where=f"{short}: column")
+    pi_lines = vals[np.ix_(other_r, sec_c)] if other_r else np.zeros((0, len(sec_c)))
+    pi_tot, _ = find_totals(Z.sum(axis=0), pi_lines, [rows.label[i] for i in other_r],
+                         [rows.strong[i] for i in other_r], axis_word="rows",
+                         balance_rtol=balance_rtol, diag=diag, where=f"{short}: row")
+    fd_c = [j for j, t in zip(other_c, fd_tot, strict=True) if not t]
+    # the total-output column (closest to intermediate + all final demand) gives x as published
+    total_output = None
+    gaps = [(g, -q) for q, (t, g) in enumerate(zip(fd_tot, fd_full, strict=True)) if t]
+    if gaps and min(gaps)[0] <= 0.05:
+        q = -min(gaps)[1]
+        total_output = fd_lines[q]
+        diag.add("total_output", f"{short}: column {cols.label[other_c[q]]!r} gives total "
+                 "output x as published; row and column sums are checked against it")
+    pi_r = [i for i, t in zip(other_r, pi_tot, strict=True) if not t]
+
+    final_demand = pd.DataFrame(vals[np.ix_(sec_r, fd_c)], index=labels,
+                                columns=[cols.label[j] for j in fd_c])
+    value_added = pd.DataFrame(vals[np.ix_(pi_r, sec_c)], index=[rows.label[i] for i in pi_r],
+                               columns=labels)
+    corner = vals[np.ix_(pi_r, fd_c)] if pi_r and fd_c else np.zeros((0, 0))
+    nz = int(np.count_nonzero(corner))
+    if nz:
+        diag.add("primary_final_block", f"{short}: {nz} non-zero cells where primary-input rows "
+                 f"meet final-demand columns (e.g. imports or taxes on final use, sum "
+                 f"{corner.sum():.6g}) are not part of the IOTable and were not stored", nz)
+    employment = None
+    if emp_r:
+        employment = pd.Series(vals[emp_r[0], sec_c], index=labels)
+        extra = vals[emp_r[0], fd_c] if fd_c else np.zeros(0)
+        diag.add("employment_row", f"{short}: row {rows.label[emp_r[0]]!r} read as employment")
+        if np.count_nonzero(extra):
+            diag.add("employment_extra", f"{short}: employment row has "
+                     f"{np.count_nonzero(extra)} values in final-demand columns; ignored",
+                     int(np.count_nonzero(extra)))
+    if not fd_c:
+        raise InputFileError("no final-demand columns (columns that are neither sectors nor "
+                             "totals); cannot compute total output", path=path)
+    return IOTable.from_arrays(Z, final_demand=final_demand,
+                               value_added=value_added if pi_r else None,
+                               total_output=total_output, employment=employment,
+                               sectors=labels, name=name, units=units,
+                               balance_rtol=balance_rtol, diagnostics=diag)
