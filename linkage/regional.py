@@ -665,6 +665,8 @@ class RegionalResult:
         Flegg's lambda (1 for SLQ and CILQ).
     regional_output : Series
         ``x_r`` by sector.
+    national_output : Series
+        The reference table's output by sector (after any aggregation).
     measure : DataFrame
         Regional and national measure by table sector (after concordance).
     diagnostics : Diagnostics
@@ -676,6 +678,7 @@ class RegionalResult:
     slq: pd.Series
     lam: float
     regional_output: pd.Series
+    national_output: pd.Series
     measure: pd.DataFrame
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
@@ -792,12 +795,20 @@ def regionalize(
             r = split_measure(r, m, weights)
             if n is not None and not set(n.index) <= set(m.index):
                 n = split_measure(n, m, weights)
-            diag.add(
-                "concordance_split",
-                f"regional measure of {n_groups} regional sectors split to {len(m)} table "
-                "sectors in proportion to the table's total output (SLQ equal within a group)",
-                count=len(m),
-            )
+            if n_groups == len(m):
+                diag.add(
+                    "concordance_one_to_one",
+                    f"{n_groups} regional sectors matched one to one to the table's sectors",
+                    count=len(m),
+                )
+            else:
+                diag.add(
+                    "concordance_split",
+                    f"regional measure of {n_groups} regional sectors split to {len(m)} table "
+                    "sectors in proportion to the table's total output (SLQ equal within a "
+                    "group)",
+                    count=len(m),
+                )
     sectors = table.sectors
     r = _align(r, sectors, "regional")
     x_n = np.asarray(table.x, dtype=float)
@@ -950,6 +961,7 @@ def regionalize(
         slq=slq_s,
         lam=lam,
         regional_output=pd.Series(x_r, index=r.index, name="regional_output"),
+        national_output=pd.Series(x_n, index=r.index, name="national_output"),
         measure=pd.DataFrame({"regional": rv, "national": nv}, index=r.index),
         diagnostics=reg.diagnostics,
     )
