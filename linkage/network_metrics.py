@@ -172,8 +172,10 @@ def firm_linkages(Z, x, method: str = "auto", labels=None) -> dict:
         FL_i = \\frac{n \\, e_i' G \\mathbf{1}}{\\mathbf{1}'G\\mathbf{1}}, \\qquad
         G\\mathbf{1} = \\hat{x}^{-1} L x
 
-    One transposed solve gives the column sums of ``L``; one plain solve ``(I - A) w = x``
-    gives ``G 1 = w / x`` (1 for a firm with zero output, whose row of B is zero).
+    The arithmetic is :func:`linkage.indices.linkage_arrays` (the same as
+    :func:`linkage.linkages`): one transposed solve gives the column sums of ``L``, one
+    plain solve ``(I - A) w = x`` gives ``G 1 = w / x`` (1 for a firm with zero output,
+    whose row of B is zero).
 
     Examples
     --------
@@ -185,34 +187,21 @@ def firm_linkages(Z, x, method: str = "auto", labels=None) -> dict:
     >>> out["bl_total"].round(4)
     array([1.0222, 0.9778])
     """
+    from .indices import linkage_arrays, normalize
     from .solver import LeontiefSolver
 
     x = np.asarray(x, dtype=float)
-    n = len(x)
-    A = input_coefficients(sp.csc_array(Z) if sp.issparse(Z) else Z, x)
-    recip = np.zeros(n)
-    recip[x > 0] = 1.0 / x[x > 0]
-    if sp.issparse(Z):
-        Zr = sp.csr_array(Z)
-        bl_direct = np.asarray(A.sum(axis=0)).ravel()
-        fl_direct = np.asarray(Zr.sum(axis=1)).ravel() * recip
-    else:
-        bl_direct = A.sum(axis=0)
-        fl_direct = np.asarray(Z, dtype=float).sum(axis=1) * recip
+    A = input_coefficients(sp.csc_array(Z) if sp.issparse(Z) else np.asarray(Z, float), x)
     solver = LeontiefSolver(A, method=method, labels=labels)
-    colsum = solver.solve(np.ones(n), transpose=True)
-    r1 = solver.last_info.residual
-    w = solver.solve(x)
-    r2 = solver.last_info.residual
-    ghosh = np.where(x > 0, w * recip, 1.0)
+    r = linkage_arrays(solver, A, x)
     return {
-        "bl_direct": bl_direct,
-        "fl_direct": fl_direct,
-        "output_multiplier": colsum,
-        "bl_total": colsum * n / colsum.sum() if n else colsum,
-        "fl_total": ghosh * n / ghosh.sum() if n else ghosh,
+        "bl_direct": r["column_sums_A"],
+        "fl_direct": r["row_sums_B"],
+        "output_multiplier": r["column_sums_L"],
+        "bl_total": normalize(r["column_sums_L"]),
+        "fl_total": normalize(r["row_sums_G"]),
         "method": solver.method,
-        "residual": max(r1, r2),
+        "residual": r["residual"],
     }
 
 
