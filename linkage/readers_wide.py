@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .diagnostics import Diagnostics
-from .errors import DataQualityWarning, InputFileError
+from .errors import DataQualityWarning, InputFileError, InvalidTableError
 from .numbers import detect_number_format, parse_cells
 from .readers_grid import Grid, empty_mask
 from .table import DEFAULT_BALANCE_RTOL, IOTable
@@ -43,7 +43,7 @@ _STRONG_TOTAL = re.compile(
     r"|permintaan|penyediaan|penggunaan|input antara|permintaan antara|permintaan akhir"
     r"|intermediate( use| uses| input| inputs| demand| consumption)?|final demand|final use"
     r"|final uses|industry uses|konsumsi akhir|nilai tambah( bruto)?|value added))?$"
-    r"|^(output|input) total$|^total output \(x\)$"
+    r"|^(output|input) total$|^total output \(x\)$|^permintaan akhir$|^input primer$"
 )
 _WEAK_TOTAL = re.compile(
     r"\b(total|jumlah|sum|subtotal|value added|nilai tambah|gva|pdrb|final uses"
@@ -516,8 +516,17 @@ def build_wide(
     if not fd_c:
         raise InputFileError("no final-demand columns (columns that are neither sectors nor "
                              "totals); cannot compute total output", path=path)
+    try:
+        return _from_arrays(Z, final_demand, value_added if pi_r else None, total_output,
+                            employment, labels, name, units, balance_rtol, diag)
+    except InvalidTableError as exc:
+        raise InputFileError(f"the table is not valid: {exc}", path=path) from None
+
+
+def _from_arrays(Z, final_demand, value_added, total_output, employment, labels, name, units,
+                 balance_rtol, diag):
     return IOTable.from_arrays(Z, final_demand=final_demand,
-                               value_added=value_added if pi_r else None,
+                               value_added=value_added,
                                total_output=total_output, employment=employment,
                                sectors=labels, name=name, units=units,
                                balance_rtol=balance_rtol, diagnostics=diag)
