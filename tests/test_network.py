@@ -392,6 +392,11 @@ def test_reconcile_property(n_firms, rows, mask_bits, channel_bits):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         net = SupplyNetwork.from_frames(firms, tx, intermediary_pattern="^out1")
+        # nothing lost: every row that is not a self-loop is in exactly one edge
+        kept = tx["supplier"] != tx["buyer"]
+        assert net.edges["value"].sum() == tx.loc[kept, "value"].sum()
+        assert net.edges["n_rows"].sum() == kept.sum()
+        assert net.diagnostics.count("self_loops") == (~kept).sum()
         inside = np.array([mask_bits >> i & 1 for i in range(n_firms)], bool)
         if not inside.any():
             inside[0] = True
