@@ -49,6 +49,15 @@ def _firm_labels(labels, is_firm):
     return lab
 
 
+def _inner_labels(lab, exclude):
+    """Labels used for internal ties: excluded nodes (middlemen) are in no group."""
+    if exclude is None:
+        return lab
+    inner = lab.copy()
+    inner[np.asarray(exclude, dtype=bool)] = -1
+    return inner
+
+
 def _strengths(n_nodes, source, target, value):
     s_out = np.bincount(source, weights=value, minlength=n_nodes)
     s_in = np.bincount(target, weights=value, minlength=n_nodes)
@@ -60,7 +69,7 @@ def _group_sums(lab, x, n_groups):
     return np.bincount(lab[keep], weights=x[keep], minlength=n_groups)
 
 
-def group_trade(n_nodes, source, target, value, is_firm, labels, n_groups):
+def group_trade(n_nodes, source, target, value, is_firm, labels, n_groups, exclude=None):
     """Internal trade of each group and its expectation under the configuration null model.
 
     Parameters
@@ -74,6 +83,10 @@ def group_trade(n_nodes, source, target, value, is_firm, labels, n_groups):
     labels : ndarray of int, shape (n_nodes,)
         Group of each node, ``-1`` for none; outside parties are treated as ``-1``.
     n_groups : int
+    exclude : ndarray of bool, shape (n_nodes,), optional
+        Members whose trade never counts as internal (middlemen listed as firms): they
+        count in ``n_firms`` and their trade in the denominator, but no tie with them is
+        internal, observed or expected.
 
     Returns
     -------
@@ -112,14 +125,15 @@ def group_trade(n_nodes, source, target, value, is_firm, labels, n_groups):
     target = np.asarray(target, dtype=np.int64)
     value = np.asarray(value, dtype=float)
     lab = _firm_labels(labels, is_firm)
+    inner = _inner_labels(lab, exclude)
     s_out, s_in = _strengths(n_nodes, source, target, value)
     W = float(value.sum())
-    ls, lt = lab[source], lab[target]
+    ls, lt = inner[source], inner[target]
     inside = (ls >= 0) & (ls == lt)
     internal = np.bincount(ls[inside], weights=value[inside], minlength=n_groups)
     n_firms = np.bincount(lab[lab >= 0], minlength=n_groups)
     trade = _group_sums(lab, s_out + s_in, n_groups)
-    expected = _expected(lab, s_out, s_in, W, n_groups)
+    expected = _expected(inner, s_out, s_in, W, n_groups)
     share, exp_share, excess = _shares(internal, expected, trade)
     return {
         "n_firms": n_firms,
@@ -150,7 +164,7 @@ def _shares(internal, expected, trade):
 
 
 def permutation_pvalues(n_nodes, source, target, value, is_firm, labels, n_groups, *,
-                        n_permutations=199, seed=0):
+                        n_permutations=199, seed=0, exclude=None):
     """One-sided p-values of each group's internal trade by permuting group labels among firms.
 
     The statistic is ``internal_share - expected_internal_share`` (see :func:`group_trade`).
@@ -160,6 +174,10 @@ def permutation_pvalues(n_nodes, source, target, value, is_firm, labels, n_group
     ``p = (1 + #{perm >= observed}) / (1 + n_permutations)``, the usual unbiased estimate
     (Phipson & Smyth 2010); a group without trade gets ``p = 1``.
 
+    The test compares a group with random sets of firms of the same size, so it needs firms
+    outside the group: a group holding more than half of all firms (e.g. a survey of one
+    sentra) would mostly be compared with itself, and gets ``p = NaN`` (no test possible).
+
     Parameters
     ----------
     n_nodes, source, target, value, is_firm, labels, n_groups
@@ -168,6 +186,8 @@ def permutation_pvalues(n_nodes, source, target, value, is_firm, labels, n_group
         Number of random relabellings; the smallest p-value possible is ``1/(n+1)``.
     seed : int
         Seed of ``numpy.random.default_rng``.
+    exclude : ndarray of bool, optional
+        As in :func:`group_trade` (stays with the node when labels are permuted).
 
     Returns
     -------
@@ -208,15 +228,21 @@ def permutation_pvalues(n_nodes, source, target, value, is_firm, labels, n_group
     ft = firm_pos[target[ff]].astype(idx)
     fw = value[ff]
     f_out, f_in, f_tot, f_sxs = s_out[firms], s_in[firms], total[firms], sxs[firms]
+    f_excl = (np.zeros(firms.size, dtype=bool) if exclude is None
+              else np.asarray(exclude, dtype=bool)[firms])
     base = lab[firms]
 
     def statistic(fl):
-        ls, lt = fl[fs], fl[ft]
-        inside = (ls == lt) & (ls >= 0)
-        internal = np.bincount(ls[inside], weights=fw[inside], minlength=n_groups)
         keep = fl >= 0
         g = fl[keep]
         trade = np.bincount(g, weights=f_tot[keep], minlength=n_groups)
+        if f_excl.any():
+            fl = np.where(f_excl, -1, fl)
+            keep = fl >= 0
+            g = fl[keep]
+        ls, lt = fl[fs], fl[ft]
+        inside = (ls == lt) & (ls >= 0)
+        internal = np.bincount(ls[inside], weights=fw[inside], minlength=n_groups)
         if W > 0:
             expected = np.maximum(
                 np.bincount(g, weights=f_out[keep], minlength=n_groups)
@@ -239,14 +265,16 @@ def permutation_pvalues(n_nodes, source, target, value, is_firm, labels, n_group
     p = (1.0 + hits) / (1.0 + int(n_permutations))
     trade = _group_sums(lab, total, n_groups)
     p[trade <= 0] = 1.0
+    size = np.bincount(base[base >= 0], minlength=n_groups)
+    p[2 * size > firms.size] = np.nan
     return p
 
 
-def group_reciprocity(source, target, is_firm, labels, n_groups):
+def group_reciprocity(source, target, is_firm, labels, n_groups, exclude=None):
     """Share of each group's internal ties (member to member) whose reverse tie also exists.
 
     Unweighted, as igraph's ``Graph.reciprocity()`` on the group's internal subgraph;
-    NaN for a group without internal ties.
+    NaN for a group without internal ties. ``exclude`` as in :func:`group_trade`.
 
     Examples
     --------
@@ -256,7 +284,7 @@ def group_reciprocity(source, target, is_firm, labels, n_groups):
     """
     source = np.asarray(source, dtype=np.int64)
     target = np.asarray(target, dtype=np.int64)
-    lab = _firm_labels(labels, is_firm)
+    lab = _inner_labels(_firm_labels(labels, is_firm), exclude)
     ls = lab[source]
     inside = (ls >= 0) & (ls == lab[target])
     s, t, g = source[inside], target[inside], ls[inside]
@@ -326,75 +354,79 @@ def group_purity(labels, other, is_firm, n_groups):
 
 @dataclass(frozen=True)
 class ActivityRule:
-    """Thresholds that decide whether a group is an active agglomeration.
+    r"""Thresholds that decide whether a group is an active agglomeration.
 
     A group is **active** when its ``activity_score`` is at least 1, where
 
     .. math::
 
-        \\text{score} = T + C, \\quad
-        T = \\min\\Big(\\frac{\\text{internal\\_share}}{\\text{min\\_share}},
-                      \\frac{\\text{excess}}{\\text{min\\_excess}}\\Big)
-            \\text{ if } p \\le \\alpha \\text{ else } 0, \\quad
-        C = \\frac{\\text{cooperation\\_density}}{\\text{min\\_cooperation}}.
+        \text{score} = T + C, \qquad
+        T = \frac{\text{internal\_share}}{\text{min\_share}}
+            \text{ if } p \le \alpha \text{ (or no test is possible) else } 0, \qquad
+        C = \frac{\text{cooperation\_density}}{\text{min\_cooperation}}.
 
-    So dense, significant internal trade alone (T >= 1), cooperation alone (C >= 1), or
-    cooperation with thinner trade (T + C >= 1) make a group active. Trade with outside
-    parties, middlemen included, never counts as internal: firms that all sell to one
-    middleman have T = 0.
+    So dense internal trade that random sets of firms of the same size do not reach
+    (T >= 1), cooperation alone (C >= 1), or cooperation with thinner trade (T + C >= 1)
+    make a group active. Trade with outside parties, middlemen included, never counts as
+    internal: firms that all sell to one middleman have T = 0. ``p`` is NaN (no test
+    possible) when the group holds more than half of the firms, as in a survey of one
+    sentra; T then rests on the internal share alone.
 
     Parameters
     ----------
     min_share : float
-        Internal share (of members' purchases plus sales) that alone is dense trade.
-    min_excess : float
-        Ratio of internal share to its null expectation that alone is dense trade.
+        Internal share (2 x internal value over members' purchases plus sales) that alone
+        is dense internal trade.
     alpha : float
         Significance level of the permutation test for the trade term.
     min_cooperation : float
-        Cooperation density (ties over possible pairs) that alone is joint action.
+        Cooperation density (cooperating pairs over possible pairs) that alone is joint
+        action.
 
     Examples
     --------
     >>> rule = ActivityRule()
-    >>> rule.score(np.array([0.3, 0.0, 0.05]), np.array([5.0, np.nan, 2.0]),
-    ...            np.array([0.01, 1.0, 0.01]), np.array([0.0, 0.2, 0.05])).tolist()
-    [2.5, 2.0, 1.0]
+    >>> rule.score(np.array([0.3, 0.3, 0.05, 0.2]), np.array([0.01, 0.5, 0.01, np.nan]),
+    ...            np.array([0.0, 0.2, 0.05, 0.0])).tolist()
+    [3.0, 2.0, 1.0, 2.0]
+    >>> rule.classify([3.0, 0.99]).tolist()
+    ['active', 'passive']
     """
 
     min_share: float = 0.10
-    min_excess: float = 2.0
     alpha: float = 0.05
     min_cooperation: float = 0.10
 
     def __post_init__(self):
-        for name in ("min_share", "min_excess", "alpha", "min_cooperation"):
+        for name in ("min_share", "alpha", "min_cooperation"):
             v = getattr(self, name)
-            if not (np.isfinite(v) and v > 0):
+            if not (isinstance(v, (int, float)) and np.isfinite(v) and v > 0):
                 raise ValueError(
                     f"The {name!r} parameter of ActivityRule must be a positive number. "
                     f"Got {v!r} instead."
                 )
 
-    def trade_term(self, internal_share, excess, p_value):
-        share = np.asarray(internal_share, dtype=float)
-        exc = np.nan_to_num(np.asarray(excess, dtype=float), nan=0.0)
-        t = np.minimum(share / self.min_share, exc / self.min_excess)
-        return np.where(np.asarray(p_value, dtype=float) <= self.alpha, np.maximum(t, 0), 0.0)
+    def trade_term(self, internal_share, p_value):
+        """T: internal share over ``min_share`` where the test says beyond chance, else 0."""
+        share = np.nan_to_num(np.asarray(internal_share, dtype=float), nan=0.0)
+        p = np.asarray(p_value, dtype=float)
+        passed = np.isnan(p) | (p <= self.alpha)
+        return np.where(passed, share / self.min_share, 0.0)
 
     def cooperation_term(self, cooperation_density):
+        """C: cooperation density over ``min_cooperation`` (0 where undefined)."""
         c = np.nan_to_num(np.asarray(cooperation_density, dtype=float), nan=0.0)
         return c / self.min_cooperation
 
-    def score(self, internal_share, excess, p_value, cooperation_density):
+    def score(self, internal_share, p_value, cooperation_density):
         """The continuous ``activity_score`` T + C (>= 1 means active)."""
-        return self.trade_term(internal_share, excess, p_value) + self.cooperation_term(
+        return self.trade_term(internal_share, p_value) + self.cooperation_term(
             cooperation_density
         )
 
     def classify(self, score):
         """``"active"`` where the score is at least 1, else ``"passive"``."""
-        return np.where(np.asarray(score) >= 1.0, "active", "passive")
+        return np.where(np.asarray(score, dtype=float) >= 1.0, "active", "passive")
 
 
 def colocation_groups(lat, lon, radius_km=1.0):

@@ -572,11 +572,12 @@ def classify_activity(network, groups, *, seed=0, n_permutations=199, rule=None,
     dst = e["target"].to_numpy(dtype=np.int64)
     val = e["value"].to_numpy(dtype=float)
     n = network.n_nodes
-    stats = group_trade(n, src, dst, val, is_firm, codes, k)
+    middlemen = np.asarray(getattr(network, "is_intermediary", np.zeros(n, bool)), dtype=bool)
+    stats = group_trade(n, src, dst, val, is_firm, codes, k, exclude=middlemen)
     coop = network.cooperation
     density = group_cooperation_density(coop["a"].to_numpy(), coop["b"].to_numpy(), is_firm,
                                         codes, k)
-    recip = group_reciprocity(src, dst, is_firm, codes, k)
+    recip = group_reciprocity(src, dst, is_firm, codes, k, exclude=middlemen)
     if purity_against is not None:
         other, _ = _node_codes(network, purity_against, "purity_against")
         purity = group_purity(codes, other, is_firm, k)
@@ -584,10 +585,10 @@ def classify_activity(network, groups, *, seed=0, n_permutations=199, rule=None,
         purity = np.full(k, np.nan)
     if n_permutations and n_permutations > 0:
         p = permutation_pvalues(n, src, dst, val, is_firm, codes, k,
-                                n_permutations=n_permutations, seed=seed)
+                                n_permutations=n_permutations, seed=seed, exclude=middlemen)
     else:
         p = np.full(k, np.nan)
-    score = rule.score(stats["internal_share"], stats["excess"], p, density)
+    score = rule.score(stats["internal_share"], p, density)
     if index_name is None:
         if isinstance(groups, str):
             index_name = groups
