@@ -139,7 +139,7 @@ def linkage_arrays(solver: LeontiefSolver, A, x: np.ndarray) -> dict:
     >>> A = np.array([[0.15, 0.25], [0.20, 0.05]])
     >>> r = linkage_arrays(LeontiefSolver(A), A, np.array([1000.0, 2000.0]))
     >>> r["column_sums_L"].round(4), r["row_sums_G"].round(4)
-    (array([1.5182, 1.4521]), array([1.9141, 1.2541]))
+    (array([1.5182, 1.4521]), array([1.9142, 1.2541]))
     """
     n = solver.n
     x = np.asarray(x, dtype=float)

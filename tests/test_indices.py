@@ -1,0 +1,392 @@
+"""Tests of linkage.indices against Miller & Blair, hand derivations and dense references."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linkage import IOTable
+from linkage.errors import (
+    DataQualityWarning,
+    DispersionSkippedWarning,
+    InvalidTableError,
+    SingularSystemError,
+)
+from linkage.indices import (
+    LINKAGE_COLUMNS,
+    classify,
+    key_sectors,
+    linkages,
+    multipliers,
+    normalize,
+)
+
+METHODS = ["dense", "splu", "iterative"]
+
+
+def random_table(n, density, seed, zero_output=0, sparse=False):
+    """A balanced random table: Z nonnegative with intermediate share <= 0.7 of output.
+
+    ``zero_output`` sectors neither buy nor sell (x = 0), as in real provincial tables.
+    """
+    rng = np.random.default_rng(seed)
+    Z = rng.random((n, n)) * (rng.random((n, n)) < density) * 100
+    f = rng.random(n) * 100 * n * density + 1
+    zero = rng.choice(n, zero_output, replace=False) if zero_output else np.array([], int)
+    Z[zero, :] = 0
+    Z[:, zero] = 0
+    f[zero] = 0
+    # scale columns so inputs are at most 70 % of output (row total)
+    x = Z.sum(axis=1) + f
+    col = Z.sum(axis=0)
+    scale = np.where(col > 0.7 * x, 0.7 * x / np.where(col > 0, col, 1), 1.0)
+    Z = Z * scale[np.newaxis, :]
+    f = np.where(np.isin(np.arange(n), zero), 0.0, x - Z.sum(axis=1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return IOTable.from_arrays(sp.csr_array(Z) if sparse else Z, final_demand=f)
+
+
+def dense_reference(table):
+    """All linkage columns from an explicit np.linalg.inv (the reference backend)."""
+    A = table.A.toarray() if sp.issparse(table.A) else np.asarray(table.A)
+    n = A.shape[0]
+    x = table.x
+    L = np.linalg.inv(np.eye(n) - A)
+    xinv = np.divide(1.0, x, out=np.zeros(n), where=x != 0)
+    G_rows = np.where(x != 0, xinv * (L @ x), 1.0)  # zero-output: unit row of G
+    Zd = A * x[np.newaxis, :]
+    B_rows = xinv * Zd.sum(axis=1)
+    return {
+        "L": L,
+        "output_multiplier": L.sum(axis=0),
+        "bl_direct": normalize(A.sum(axis=0)),
+        "fl_direct": normalize(B_rows),
+        "bl_total": normalize(L.sum(axis=0)),
+        "fl_total": normalize(G_rows),
+        "fl_rasmussen": normalize(L.sum(axis=1)),
+        "bl_cv": L.std(axis=0, ddof=1) / L.mean(axis=0),
+        "fl_cv": L.std(axis=1, ddof=1) / L.mean(axis=1),
+    }
+
+
+# ----------------------------------------------------------------------- textbook
+def test_miller_blair_table_2_3(mb_table):
+    lk = linkages(mb_table)
+    assert list(lk.columns) == LINKAGE_COLUMNS
+    assert lk.index.equals(mb_table.sectors)
+    # Miller & Blair (2009), section 2.3 and ch. 12 on Table 2.3
+    np.testing.assert_allclose(lk["output_multiplier"], [1.5182, 1.4521], atol=5e-5)
+    np.testing.assert_allclose(lk["bl_total"], [1.0222, 0.9778], atol=5e-5)
+    np.testing.assert_allclose(lk["fl_total"], [1.2083, 0.7917], atol=5e-5)
+    # hand: row sums of L = (1.2541+0.3300, 0.2640+1.1221) = (1.5841, 1.3861), mean 1.4851
+    np.testing.assert_allclose(lk["fl_rasmussen"], [1.0667, 0.9333], atol=5e-5)
+    # direct: column sums of A (0.35, 0.30) and row sums of B (0.65, 0.15), by their means
+    np.testing.assert_allclose(lk["bl_direct"], [0.35 / 0.325, 0.30 / 0.325])
+    np.testing.assert_allclose(lk["fl_direct"], [0.65 / 0.4, 0.15 / 0.4])
+    # n = 2: sd (ddof 1) of (a, b) is |a - b| / sqrt 2, mean (a + b) / 2
+    L = np.array([[1.254125, 0.330033], [0.264026, 1.122112]])
+    cv = lambda a, b: abs(a - b) / np.sqrt(2) / ((a + b) / 2)  # noqa: E731
+    np.testing.assert_allclose(lk["bl_cv"], [cv(*L[:, 0]), cv(*L[:, 1])], rtol=1e-5)
+    np.testing.assert_allclose(lk["fl_cv"], [cv(*L[0]), cv(*L[1])], rtol=1e-5)
+    assert lk["key_sector"].tolist() == ["key", "weak"]
+    assert lk.attrs["method"] == "dense"
+    assert lk.attrs["residual"] < 1e-12
+    assert lk.attrs["dispersion"] == "exact"
+
+
+def test_raw_columns_when_not_normalized(mb_table):
+    raw = linkages(mb_table, normalized=False)
+    np.testing.assert_allclose(raw["bl_direct"], [0.35, 0.30])
+    np.testing.assert_allclose(raw["fl_direct"], [0.65, 0.15])
+    np.testing.assert_allclose(raw["bl_total"], [1.5182, 1.4521], atol=5e-5)
+    np.testing.assert_allclose(raw["fl_total"], [1.9142, 1.2541], atol=5e-5)  # Ghosh G 1
+    assert raw["key_sector"].tolist() == ["key", "weak"]  # still from normalized indices
+    assert key_sectors(raw).tolist() == ["key", "weak"]
+
+
+def test_threshold_and_key_sectors(mb_table):
+    assert linkages(mb_table, threshold=1.1)["key_sector"].tolist() == ["forward", "weak"]
+    assert linkages(mb_table, threshold=0.9)["key_sector"].tolist() == ["key", "backward"]
+    assert key_sectors(mb_table).tolist() == ["key", "weak"]
+    assert classify(np.array([1.0]), np.array([1.0])).tolist() == ["weak"]  # ties are not > t
+
+
+# ----------------------------------------------------------------------- references
+@pytest.mark.parametrize(
+    "n, density, zero, sparse_input",
+    [(40, 1.0, 3, False), (300, 0.05, 8, True), (1000, 0.01, 20, True), (1000, 0.3, 5, False)],
+)
+def test_every_method_matches_dense_inverse(n, density, zero, sparse_input):
+    table = random_table(n, density, seed=n, zero_output=zero, sparse=sparse_input)
+    ref = dense_reference(table)
+    for method in METHODS:
+        dispersion = method != "iterative" or n <= 300
+        lk = linkages(table, method=method, dispersion=dispersion)
+        assert lk.attrs["method"] == method
+        assert lk.attrs["residual"] < 1e-10
+        cols = [c for c in LINKAGE_COLUMNS[:-1] if dispersion or not c.endswith("cv")]
+        for col in cols:
+            got, want = lk[col].to_numpy(), ref[col]
+            err = np.abs(got - want).max() / np.abs(want).max()
+            assert err < 1e-9, (method, col, err)
+        assert not lk[cols].isna().any().any()
+
+
+def test_zero_output_sectors_are_clean():
+    table = random_table(30, 0.5, seed=5, zero_output=4)
+    zero = table.x == 0
+    assert zero.sum() == 4
+    lk = linkages(table, normalized=False)
+    assert np.isfinite(lk.drop(columns="key_sector").to_numpy(float)).all()
+    np.testing.assert_allclose(lk["output_multiplier"][zero], 1.0)  # L e_j = e_j
+    np.testing.assert_allclose(lk["fl_total"][zero], 1.0)  # unit row of G
+    np.testing.assert_allclose(lk["fl_direct"][zero], 0.0)
+    assert lk.attrs["zero_output"] == 4
+
+
+def test_sparse_table_matches_dense_table():
+    dense = random_table(200, 0.05, seed=9, zero_output=2)
+    with pytest.warns(DataQualityWarning, match="zero total output"):
+        sparse = IOTable.from_arrays(sp.csr_array(dense.Z), final_demand=dense.f)
+    a, b = linkages(dense), linkages(sparse)
+    pd.testing.assert_frame_equal(
+        a.drop(columns="key_sector"), b.drop(columns="key_sector"), rtol=1e-9, check_exact=False
+    )
+
+
+# ----------------------------------------------------------------------- dispersion
+def test_dispersion_skipped_with_reason(mb_table):
+    table = random_table(100, 0.2, seed=1)
+    with pytest.warns(DispersionSkippedWarning, match="would take about"):
+        lk = linkages(table, max_seconds=0.0)
+    assert lk["bl_cv"].isna().all() and lk["fl_cv"].isna().all()
+    assert lk.attrs["dispersion"].startswith("skipped")
+    assert lk["bl_total"].notna().all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        off = linkages(table, dispersion=False)
+    assert off["bl_cv"].isna().all() and off.attrs["dispersion"] == "off"
+    forced = linkages(table, dispersion=True, max_seconds=0.0)
+    assert forced["bl_cv"].notna().all()
+
+
+def test_bad_arguments(mb_table):
+    with pytest.raises(ValueError, match="must be one of"):
+        linkages(mb_table, method="inverse")
+    with pytest.raises(ValueError, match="dispersion"):
+        linkages(mb_table, dispersion="yes")
+
+
+def test_non_productive_table_names_sectors():
+    # sector "smelter" buys 1.2 times its output: value added negative, economy not productive
+    Z = np.array([[600.0, 500.0], [600.0, 100.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = IOTable.from_arrays(Z, total_output=[1000, 500], sectors=["smelter", "mine"])
+    with pytest.raises(SingularSystemError) as info:
+        linkages(t)
+    assert "smelter" in info.value.sectors
+
+
+# ----------------------------------------------------------------------- properties
+@st.composite
+def tables(draw):
+    n = draw(st.integers(2, 15))
+    density = draw(st.floats(0.2, 1.0))
+    seed = draw(st.integers(0, 2**31))
+    zero = draw(st.integers(0, max(0, n - 2)))
+    return random_table(n, density, seed, zero_output=min(zero, 2))
+
+
+@settings(max_examples=40, deadline=None)
+@given(tables())
+def test_property_normalized_indices_average_one(table):
+    lk = linkages(table)
+    for col in ["bl_direct", "fl_direct", "bl_total", "fl_total", "fl_rasmussen"]:
+        assert abs(lk[col].mean() - 1.0) < 1e-12, col
+
+
+@settings(max_examples=40, deadline=None)
+@given(tables())
+def test_property_ghosh_is_x_inverse_L_x(table):
+    x = table.x
+    L = np.linalg.inv(np.eye(table.n) - table.A)
+    G = np.linalg.inv(np.eye(table.n) - table.B)  # the Ghosh inverse from B itself
+    pos = x > 0
+    xp = x[pos]
+    np.testing.assert_allclose(
+        G[np.ix_(pos, pos)],
+        L[np.ix_(pos, pos)] * xp[np.newaxis, :] / xp[:, np.newaxis],
+        rtol=1e-9,
+        atol=1e-12,
+    )
+    raw = linkages(table, normalized=False, dispersion=False)
+    np.testing.assert_allclose(raw["fl_total"], G.sum(axis=1), rtol=1e-9)
+    # x = L f
+    np.testing.assert_allclose(table.solver().solve(table.f), x, rtol=1e-9, atol=1e-9)
+
+
+# ----------------------------------------------------------------------- multipliers
+def _income_table(household=(40.0, 320.0)):
+    """M&B Table 2.3 split into wages (300, 500) and other value added (350, 900), and
+    final demand into households and the rest."""
+    sectors = ["agriculture", "manufacturing"]
+    fd = pd.DataFrame(
+        {
+            "Konsumsi Rumah Tangga": list(household),
+            "Ekspor": [350 - household[0], 1700 - household[1]],
+        },
+        index=sectors,
+    )
+    va = pd.DataFrame(
+        {"agriculture": [300.0, 350.0], "manufacturing": [500.0, 900.0]},
+        index=["Upah dan gaji", "Surplus usaha"],
+    )
+    return IOTable.from_arrays(
+        [[150, 500], [200, 100]],
+        final_demand=fd,
+        value_added=va,
+        employment=[50.0, 20.0],
+        sectors=sectors,
+    )
+
+
+def test_income_multipliers_type_i_and_ii_by_hand():
+    m = multipliers(_income_table())
+    # L = [[1.254125, 0.330033], [0.264026, 1.122112]] (M&B 2.3); w = (300/1000, 500/2000)
+    # simple income: w'L = (0.3*1.254125 + 0.25*0.264026, 0.3*0.330033 + 0.25*1.122112)
+    #                    = (0.442244, 0.379538)          (M&B section 6.3: 0.4422, 0.3795)
+    np.testing.assert_allclose(m["income"], [0.442244, 0.379538], atol=1e-6)
+    # type I = simple / w_j = (1.474148, 1.518152)
+    np.testing.assert_allclose(m["income_type_i"], [0.442244 / 0.3, 0.379538 / 0.25], rtol=1e-5)
+    # closed model: h = c / W = (40, 320) / 800 = (0.05, 0.4); Schur complement
+    # s = 1 - w'L h = 1 - (0.442244*0.05 + 0.379538*0.4) = 0.826073
+    # bottom row of L-bar = w'L / s = (0.535357, 0.459448); type II = that / w_j
+    s = 1 - (0.442244 * 0.05 + 0.379538 * 0.4)
+    np.testing.assert_allclose(m["income_total"], [0.442244 / s, 0.379538 / s], rtol=1e-5)
+    np.testing.assert_allclose(
+        m["income_type_ii"], [0.442244 / s / 0.3, 0.379538 / s / 0.25], rtol=1e-5
+    )
+    # type II output: 1'L + (1'L h)(w'L)/s with 1'L h = 1.518152*0.05 + 1.452145*0.4
+    lh = 1.518152 * 0.05 + 1.452145 * 0.4
+    np.testing.assert_allclose(
+        m["output_total"], [1.518152 + lh * 0.442244 / s, 1.452145 + lh * 0.379538 / s], rtol=1e-5
+    )
+    # employment: e = (50/1000, 20/2000) = (0.05, 0.01); e'L
+    e_l = np.array([0.05 * 1.254125 + 0.01 * 0.264026, 0.05 * 0.330033 + 0.01 * 1.122112])
+    np.testing.assert_allclose(m["employment"], e_l, rtol=1e-5)
+    np.testing.assert_allclose(m["employment_type_i"], e_l / [0.05, 0.01], rtol=1e-5)
+    # balanced table: value added per unit of final demand is 1 in every sector
+    np.testing.assert_allclose(m["value_added"], [1.0, 1.0], rtol=1e-12)
+    assert m.attrs["wages"] == "Upah dan gaji"
+    assert m.attrs["household"] == "Konsumsi Rumah Tangga"
+    assert list(m.columns) == [
+        "output", "output_total", "income", "income_type_i", "income_total",
+        "income_type_ii", "employment", "employment_type_i", "employment_type_ii",
+        "value_added",
+    ]  # fmt: skip
+
+
+def test_type_ii_exceeds_type_i_and_closed_model_reference():
+    t = _income_table()
+    m = multipliers(t)
+    assert (m["income_type_ii"] > m["income_type_i"]).all()
+    # reference: the (n+1) inverse formed densely
+    w = np.array([0.3, 0.25])
+    h = np.array([40.0, 320.0]) / 800
+    Abar = np.block([[t.A, h[:, None]], [w[None, :], np.zeros((1, 1))]])
+    Lbar = np.linalg.inv(np.eye(3) - Abar)
+    np.testing.assert_allclose(m["income_total"], Lbar[2, :2], rtol=1e-12)
+    np.testing.assert_allclose(m["output_total"], Lbar[:2, :2].sum(axis=0), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "wage_label, hh_label",
+    [
+        ("201 Upah dan gaji", "3011 Konsumsi Rumah Tangga"),
+        ("201", "3011"),
+        ("Compensation of employees", "Household final consumption expenditure"),
+        ("WAGES AND SALARIES", "households"),
+    ],
+)
+def test_default_finders(wage_label, hh_label):
+    sectors = ["a", "b"]
+    fd = pd.DataFrame({hh_label: [40.0, 320.0], "3020 Government": [310.0, 1380.0]}, index=sectors)
+    va = pd.DataFrame({"a": [300.0, 350.0], "b": [500.0, 900.0]}, index=[wage_label, "other"])
+    t = IOTable.from_arrays(
+        [[150, 500], [200, 100]], final_demand=fd, value_added=va, sectors=sectors
+    )
+    m = multipliers(t)
+    assert m.attrs["wages"] == wage_label and m.attrs["household"] == hh_label
+    np.testing.assert_allclose(m["income"], [0.442244, 0.379538], atol=1e-6)
+    assert "income_type_ii" in m
+
+
+def test_missing_rows_omit_columns_with_notes(mb_table):
+    m = multipliers(mb_table)
+    assert list(m.columns) == ["output", "value_added"]
+    notes = " ".join(m.attrs["notes"])
+    assert "wages" in notes and "employment" in notes
+    np.testing.assert_allclose(m["output"], [1.5182, 1.4521], atol=5e-5)
+
+
+def test_explicit_arguments_and_errors():
+    t = _income_table()
+    with pytest.raises(InvalidTableError, match="not found.*Upah dan gaji"):
+        multipliers(t, wages="gaji pokok")
+    with pytest.raises(InvalidTableError, match="household consumption"):
+        multipliers(t, household="Rumah tangga X")
+    m = multipliers(t, wages="upah dan gaji", household=False, employment=False)
+    assert "income_type_i" in m and "income_type_ii" not in m and "employment" not in m
+    m2 = multipliers(
+        t,
+        wages=[300.0, 500.0],
+        employment=pd.Series([20.0, 50.0], index=["manufacturing", "agriculture"]),
+    )
+    np.testing.assert_allclose(m2["employment"], multipliers(t)["employment"], rtol=1e-12)
+    with pytest.raises(InvalidTableError, match="shape"):
+        multipliers(t, wages=[1.0, 2.0, 3.0])
+
+
+def test_zero_wage_sector_is_nan_with_note():
+    sectors = ["a", "b"]
+    va = pd.DataFrame({"a": [0.0, 650.0], "b": [500.0, 900.0]}, index=["wages", "surplus"])
+    t = IOTable.from_arrays(
+        [[150, 500], [200, 100]], final_demand=[350, 1700], value_added=va, sectors=sectors
+    )
+    m = multipliers(t)
+    assert np.isnan(m.loc["a", "income_type_i"]) and np.isfinite(m.loc["b", "income_type_i"])
+    assert any("NaN" in note for note in m.attrs["notes"])
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_multipliers_every_method(method):
+    t = _income_table()
+    ref = multipliers(t, method="dense")
+    got = multipliers(t, method=method)
+    pd.testing.assert_frame_equal(got, ref, rtol=1e-9, check_exact=False)
+
+
+# ----------------------------------------------------------------------- real tables
+def test_real_bps_and_icraf_tables(shared_data):
+    readers = pytest.importorskip("linkage.readers")
+    paths = sorted((shared_data / "indonesia_prov17_2016").glob("Tabel*.xlsx"))
+    paths += sorted(p for p in (shared_data / "indonesia_34prov_icraf").iterdir() if p.is_dir())[:6]
+    assert paths
+    for path in paths:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            table = readers.read_table(path)
+            lk = linkages(table)
+            m = multipliers(table)
+        assert list(lk.columns) == LINKAGE_COLUMNS
+        assert lk.attrs["residual"] < 1e-10
+        assert np.isfinite(lk.drop(columns="key_sector").to_numpy(float)).all(), path
+        assert abs(lk["bl_total"].mean() - 1) < 1e-12
+        assert (lk["output_multiplier"] >= 1 - 1e-12).all()
+        assert "value_added" in m
