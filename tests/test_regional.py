@@ -1,0 +1,413 @@
+"""Location quotients, RAS and regionalize: hand derivations, a textbook example, invariants."""
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from linkage import IOTable, location_quotients, ras, regionalize
+from linkage.errors import BalancingError, ConvergenceWarning, InvalidTableError
+from linkage.regional import (
+    REST_OF_COUNTRY,
+    aggregate_table,
+    calibrate_delta,
+    estimation_errors,
+    flq_lambda,
+    lq_matrix,
+    output_multipliers,
+    regional_coefficients,
+)
+
+# --------------------------------------------------------------------------- hand example
+# Region r = (10, 20, 10), R = 40; nation n = (100, 100, 100), N = 300.
+# SLQ_i = (r_i / R) / (n_i / N):
+#   SLQ_1 = (10/40) / (100/300) = 0.25 / (1/3) = 0.75
+#   SLQ_2 = (20/40) / (1/3) = 1.5
+#   SLQ_3 = 0.75
+# CILQ_ij = SLQ_i / SLQ_j off the diagonal, SLQ_i on it:
+#   row 1: [0.75, 0.75/1.5 = 0.5, 0.75/0.75 = 1]
+#   row 2: [1.5/0.75 = 2, 1.5, 2]
+#   row 3: [1, 0.5, 0.75]
+# lambda(delta=0.3) = [log2(1 + 40/300)]^0.3 = (log2(17/15))^0.3
+#   log2(17/15) = ln(1.133333) / ln 2 = 0.125163 / 0.693147 = 0.180572
+#   0.180572^0.3 = exp(0.3 * ln 0.180572) = exp(0.3 * -1.711632) = exp(-0.513490) = 0.598405
+# AFLQ: column 2 (SLQ_2 = 1.5 > 1) times log2(1 + 1.5) = log2(2.5) = 1.321928...
+R_EX = np.array([10.0, 20.0, 10.0])
+N_EX = np.array([100.0, 100.0, 100.0])
+SLQ_EX = np.array([0.75, 1.5, 0.75])
+CILQ_EX = np.array([[0.75, 0.5, 1.0], [2.0, 1.5, 2.0], [1.0, 0.5, 0.75]])
+LAM_EX = math.log2(17 / 15) ** 0.3
+A_EX = np.array([[0.10, 0.20, 0.30], [0.20, 0.10, 0.20], [0.05, 0.30, 0.10]])
+
+
+def test_lambda_by_hand():
+    assert LAM_EX == pytest.approx(0.598405, abs=1e-6)
+    assert flq_lambda(40, 300, 0.3) == pytest.approx(LAM_EX, rel=1e-14)
+    assert flq_lambda(40, 300, 0.0) == 1.0
+    # lambda falls as delta rises (log2(1 + R/N) < 1) and rises with regional size
+    assert flq_lambda(40, 300, 0.5) < flq_lambda(40, 300, 0.3)
+    assert flq_lambda(80, 300, 0.3) > flq_lambda(40, 300, 0.3)
+
+
+def test_slq_by_hand():
+    lq, slq, lam = lq_matrix(R_EX, N_EX, method="slq")
+    np.testing.assert_allclose(slq, SLQ_EX, rtol=1e-14)
+    np.testing.assert_allclose(lq, np.repeat(SLQ_EX[:, None], 3, axis=1), rtol=1e-14)
+    assert lam == 1.0
+    # r_ij = a_ij * min(1, SLQ_i): rows 1 and 3 scaled by 0.75, row 2 unchanged
+    expected = np.array([[0.075, 0.15, 0.225], [0.20, 0.10, 0.20], [0.0375, 0.225, 0.075]])
+    np.testing.assert_allclose(regional_coefficients(A_EX, lq), expected, rtol=1e-14)
+
+
+def test_cilq_by_hand():
+    lq, _, _ = lq_matrix(R_EX, N_EX, method="cilq")
+    np.testing.assert_allclose(lq, CILQ_EX, rtol=1e-14)
+    expected = A_EX * np.array([[0.75, 0.5, 1.0], [1.0, 1.0, 1.0], [1.0, 0.5, 0.75]])
+    np.testing.assert_allclose(regional_coefficients(A_EX, lq), expected, rtol=1e-14)
+    # r_11 = 0.1 * 0.75 = 0.075, r_12 = 0.2 * 0.5 = 0.1, r_32 = 0.3 * 0.5 = 0.15
+    assert regional_coefficients(A_EX, lq)[0, 1] == pytest.approx(0.1)
+    assert regional_coefficients(A_EX, lq)[2, 1] == pytest.approx(0.15)
+
+
+def test_flq_by_hand():
+    lq, _, lam = lq_matrix(R_EX, N_EX, method="flq", delta=0.3)
+    assert lam == pytest.approx(LAM_EX)
+    np.testing.assert_allclose(lq, LAM_EX * CILQ_EX, rtol=1e-14)
+    # FLQ_21 = 2 * 0.598405 = 1.196810 -> capped at 1; FLQ_22 = 1.5 * 0.598405 = 0.897608
+    r = regional_coefficients(A_EX, lq)
+    assert r[1, 0] == pytest.approx(0.20)
+    assert r[1, 1] == pytest.approx(0.10 * 0.897608, abs=1e-7)
+    assert r[0, 1] == pytest.approx(0.20 * 0.5 * LAM_EX)
+    assert (r <= A_EX + 1e-15).all()
+
+
+def test_aflq_by_hand():
+    lq, slq, lam = lq_matrix(R_EX, N_EX, method="aflq", delta=0.3)
+    spec = np.array([1.0, math.log2(2.5), 1.0])
+    np.testing.assert_allclose(lq, LAM_EX * CILQ_EX * spec[None, :], rtol=1e-14)
+    # AFLQ_12 = 0.5 * 0.598405 * 1.321928 = 0.395524
+    assert lq[0, 1] == pytest.approx(0.5 * LAM_EX * 1.3219280948873624)
+    assert lq[0, 1] == pytest.approx(0.395524, abs=2e-6)
+
+
+def test_location_quotients_labelled():
+    r = pd.Series(R_EX, index=["agri", "manu", "serv"])
+    n = {"serv": 100, "agri": 100, "manu": 100}  # order does not matter
+    lq = location_quotients(r, n, method="cilq")
+    assert list(lq.index) == ["agri", "manu", "serv"] and list(lq.columns) == list(lq.index)
+    np.testing.assert_allclose(lq.to_numpy(), CILQ_EX)
+    assert lq.attrs["lambda"] == 1.0
+    np.testing.assert_allclose(lq.attrs["slq"].to_numpy(), SLQ_EX)
+
+
+def test_zero_activity_rows_and_columns_are_zero():
+    lq, slq, _ = lq_matrix([10, 0, 10], [100, 100, 100], method="aflq", delta=0.2)
+    assert slq[1] == 0
+    assert (lq[1, :] == 0).all() and (lq[:, 1] == 0).all()
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"method": "lq"}, "'method' parameter of lq_matrix must be one of"),
+        ({"method": "flq", "delta": 1.0}, r"'delta' parameter .* in \[0, 1\)"),
+        ({"method": "flq", "delta": -0.1}, "Got -0.1 instead"),
+    ],
+)
+def test_parameter_validation(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        lq_matrix(R_EX, N_EX, **kwargs)
+
+
+def test_measure_validation():
+    with pytest.raises(InvalidTableError, match="negative"):
+        lq_matrix([1, -1, 1], N_EX)
+    with pytest.raises(InvalidTableError, match="none in the reference"):
+        lq_matrix([1, 1, 1], [1, 0, 1])
+    with pytest.raises(InvalidTableError, match="exceeds the national total"):
+        lq_matrix([500, 500, 500], N_EX, method="flq")
+    with pytest.raises(InvalidTableError, match="different sectors"):
+        location_quotients({"a": 1, "b": 2}, {"a": 1, "c": 2})
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    r=arrays(float, 5, elements=st.floats(0, 1e3)),
+    share=st.floats(0.01, 1.0),
+    delta=st.floats(0, 0.95),
+)
+def test_lq_orderings(r, share, delta):
+    """FLQ <= CILQ (lambda <= 1); AFLQ >= FLQ; every regional coefficient <= national."""
+    n = r / share + 1.0
+    if r.sum() <= 0:
+        return
+    cilq, _, _ = lq_matrix(r, n, method="cilq")
+    flq, _, lam = lq_matrix(r, n, method="flq", delta=delta)
+    aflq, _, _ = lq_matrix(r, n, method="aflq", delta=delta)
+    assert 0 < lam <= 1
+    assert (flq <= cilq + 1e-12).all()
+    assert (aflq >= flq - 1e-12).all()
+    A = np.full((5, 5), 0.1)
+    for lq in (cilq, flq, aflq):
+        rc = regional_coefficients(A, lq)
+        assert ((rc >= 0) & (rc <= A + 1e-15)).all()
+
+
+# --------------------------------------------------------------------------- RAS
+MB_A0 = np.array([[0.120, 0.100, 0.049], [0.210, 0.247, 0.265], [0.026, 0.249, 0.145]])
+MB_X = np.array([421.0, 284.0, 283.0])
+MB_U = np.array([245.0, 136.0, 159.0])
+MB_V = np.array([251.0, 107.0, 182.0])
+
+
+def test_ras_miller_blair_742():
+    """Miller & Blair (2009), section 7.4.2: A(1) = r̂ A(0) ŝ with A(1) x̂ having margins u, v.
+
+    The bi-proportional solution is unique, so we verify it by its defining conditions
+    and by an independent plain-loop implementation, and pin the coefficients to 4 digits.
+    """
+    res = ras(MB_A0 * MB_X, MB_U, MB_V)
+    assert res.converged and res.gap <= 1e-10
+    Z1 = res.matrix
+    np.testing.assert_allclose(Z1.sum(axis=1), MB_U, rtol=1e-10)
+    np.testing.assert_allclose(Z1.sum(axis=0), MB_V, rtol=1e-12)
+    # defining form r̂ (A0 x̂) ŝ with the reported factors
+    np.testing.assert_allclose(
+        Z1, res.row_factors[:, None] * (MB_A0 * MB_X) * res.col_factors[None, :], rtol=1e-12
+    )
+    # independent reference: alternate scaling written out with loops, run to 1e-14
+    Z = (MB_A0 * MB_X).tolist()
+    for _ in range(500):
+        for i in range(3):
+            f = MB_U[i] / sum(Z[i])
+            Z[i] = [z * f for z in Z[i]]
+        for j in range(3):
+            f = MB_V[j] / sum(Z[i][j] for i in range(3))
+            for i in range(3):
+                Z[i][j] *= f
+    np.testing.assert_allclose(Z1, np.array(Z), rtol=1e-9)
+    A1 = Z1 / MB_X
+    expected = np.array(
+        [[0.3924, 0.1219, 0.1596], [0.1509, 0.0661, 0.1897], [0.0529, 0.1887, 0.2938]]
+    )
+    np.testing.assert_allclose(A1, expected, atol=5e-5)
+    assert 5 <= res.iterations <= 50
+
+
+def test_ras_sparse_matches_dense():
+    import scipy.sparse as sp
+
+    dense = ras(MB_A0 * MB_X, MB_U, MB_V)
+    sparse = ras(sp.csr_array(MB_A0 * MB_X), MB_U, MB_V)
+    np.testing.assert_allclose(sparse.matrix.toarray(), dense.matrix, rtol=1e-12)
+    assert sparse.iterations == dense.iterations
+
+
+def test_ras_errors():
+    Z0 = MB_A0 * MB_X
+    with pytest.raises(BalancingError, match="row totals sum to 540 but column totals sum to 541"):
+        ras(Z0, MB_U, MB_V + [1, 0, 0])
+    with pytest.raises(BalancingError, match="row 1 of the matrix is all zero"):
+        ras(np.array([[1.0, 1.0], [0.0, 0.0]]), [1.0, 1.0], [1.0, 1.0])
+    with pytest.raises(BalancingError, match="column 0 of the matrix is all zero"):
+        ras(np.array([[0.0, 1.0], [0.0, 1.0]]), [1.0, 1.0], [1.0, 1.0])
+    with pytest.raises(BalancingError, match="negative"):
+        ras(np.array([[1.0, -1.0], [1.0, 1.0]]), [1.0, 1.0], [1.0, 1.0])
+    with pytest.raises(BalancingError, match="shape"):
+        ras(Z0, MB_U[:2], MB_V)
+    with pytest.raises(ValueError, match="'max_iter' parameter of ras"):
+        ras(Z0, MB_U, MB_V, max_iter=0)
+
+
+def test_ras_infeasible_pattern_warns():
+    # row 0 can only fill column 0, which must total 1 while row 0 must total 2
+    Z0 = np.array([[1.0, 0.0], [1.0, 1.0]])
+    with pytest.warns(ConvergenceWarning, match="RAS stopped after 200 iterations"):
+        res = ras(Z0, [2.0, 1.0], [1.0, 2.0], max_iter=200)
+    assert not res.converged and res.gap > 1e-3
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    M=arrays(float, (4, 3), elements=st.floats(0.1, 100)),
+    target=arrays(float, (4, 3), elements=st.floats(0.1, 100)),
+)
+def test_ras_reaches_feasible_margins(M, target):
+    """Margins taken from any positive matrix are reachable from any positive prior."""
+    res = ras(M, target.sum(axis=1), target.sum(axis=0), tol=1e-9, max_iter=5000)
+    assert res.converged
+    np.testing.assert_allclose(res.matrix.sum(axis=1), target.sum(axis=1), rtol=1e-8)
+    np.testing.assert_allclose(res.matrix.sum(axis=0), target.sum(axis=0), rtol=1e-8)
+
+
+# --------------------------------------------------------------------------- regionalize
+@pytest.fixture
+def three():
+    """A balanced 3-sector table with two final-demand categories and two primary inputs."""
+    Z = np.array([[20.0, 40.0, 30.0], [40.0, 20.0, 40.0], [10.0, 60.0, 20.0]])
+    x = np.array([200.0, 200.0, 200.0])
+    fd = np.column_stack([0.6 * (x - Z.sum(axis=1)), 0.4 * (x - Z.sum(axis=1))])
+    va_total = x - Z.sum(axis=0)
+    va = np.vstack([0.25 * va_total, 0.75 * va_total])
+    return IOTable.from_arrays(
+        Z,
+        final_demand=pd.DataFrame(fd, columns=["households", "exports"]),
+        value_added=pd.DataFrame(va, index=["imports", "value added"]),
+        sectors=["agri", "manu", "serv"],
+        employment=[50.0, 20.0, 40.0],
+    )
+
+
+@pytest.mark.parametrize("method", ["slq", "cilq", "flq", "aflq"])
+def test_regionalize_invariants(three, method):
+    reg = regionalize(three, {"agri": 30, "manu": 60, "serv": 10}, method=method, delta=0.3)
+    np.testing.assert_allclose(reg.x, [30, 60, 10])
+    A = np.asarray(three.A)
+    assert (reg.A <= A + 1e-15).all()
+    # the table balances: row totals = column totals = x_r
+    assert reg.balance()["rel_gap"].abs().max() < 1e-12
+    # rest-of-country imports = (a_ij - r_ij) x_r,j summed over i
+    rest = reg.primary_inputs[REST_OF_COUNTRY].to_numpy()
+    np.testing.assert_allclose(rest, ((A - reg.A) * reg.x).sum(axis=0))
+    # other primary inputs scaled by national coefficients
+    np.testing.assert_allclose(
+        reg.primary_inputs["value added"].to_numpy(),
+        three.primary_inputs["value added"].to_numpy() / three.x * reg.x,
+    )
+    # final demand split 60/40 as nationally, totals = x_r - Z_r 1
+    f = reg.final_demand
+    np.testing.assert_allclose(f.sum(axis=1), reg.x - np.asarray(reg.Z).sum(axis=1))
+    np.testing.assert_allclose(f["households"], 1.5 * f["exports"])
+    np.testing.assert_allclose(reg.employment, [50 * 30 / 200, 20 * 60 / 200, 40 * 10 / 200])
+
+
+def test_regionalize_matches_hand_coefficients(three):
+    r = {"agri": 30, "manu": 60, "serv": 10}
+    reg = regionalize(three, r, method="flq", delta=0.25)
+    lq, _, _ = lq_matrix([30, 60, 10], three.x, method="flq", delta=0.25)
+    np.testing.assert_allclose(reg.A, np.asarray(three.A) * np.minimum(1, lq), rtol=1e-14)
+    # SLQ of manu = (60/100)/(200/600) = 1.8; lambda = log2(1 + 100/600)^0.25
+    lam = math.log2(7 / 6) ** 0.25
+    assert reg.A[1, 1] == pytest.approx(three.A[1, 1] * min(1, 1.8 * lam))
+
+
+def test_regionalize_zero_activity(three):
+    res = regionalize(three, {"agri": 30, "manu": 0, "serv": 10}, details=True)
+    t = res.table
+    assert t.x[1] == 0
+    assert (np.asarray(t.Z)[1, :] == 0).all() and (np.asarray(t.Z)[:, 1] == 0).all()
+    assert t.final_demand.loc["manu"].abs().sum() == 0
+    assert "zero_regional_activity" in res.diagnostics.codes()
+    assert t.balance()["rel_gap"].abs().max() < 1e-12
+
+
+def test_regionalize_grdp_measure(three):
+    """x_r,i = grdp_r,i * x_n,i / grdp_n,i; LQs from GRDP shares."""
+    grdp_n = {"agri": 100.0, "manu": 50.0, "serv": 80.0}
+    grdp_r = {"agri": 10.0, "manu": 25.0, "serv": 8.0}
+    res = regionalize(three, grdp_r, grdp_n, measure="grdp", method="slq", details=True)
+    np.testing.assert_allclose(res.table.x, [10 * 200 / 100, 25 * 200 / 50, 8 * 200 / 80])
+    # SLQ_manu = (25/43) / (50/230)
+    assert res.slq["manu"] == pytest.approx((25 / 43) / (50 / 230))
+    assert "output_from_measure" in res.diagnostics.codes()
+    with pytest.raises(InvalidTableError, match="needs the national grdp"):
+        regionalize(three, grdp_r, measure="grdp")
+
+
+def test_regionalize_concordance_split_and_aggregate(three):
+    mapping = pd.DataFrame({"table": ["agri", "manu", "serv"], "grdp": ["P", "S", "S"]})
+    r = {"P": 30.0, "S": 70.0}
+    res = regionalize(three, r, mapping=mapping, method="cilq", details=True)
+    # split in proportion to national output (200, 200): manu 35, serv 35
+    np.testing.assert_allclose(res.table.x, [30, 35, 35])
+    assert res.slq["manu"] == pytest.approx(res.slq["serv"])
+    assert "concordance_split" in res.diagnostics.codes()
+
+    agg = regionalize(three, r, mapping=mapping, concordance="aggregate", method="cilq")
+    assert list(agg.sectors) == ["P", "S"]
+    np.testing.assert_allclose(agg.x, [30, 70])
+    national_agg = aggregate_table(three, mapping)
+    np.testing.assert_allclose(national_agg.x, [200, 400])
+    assert (agg.A <= np.asarray(national_agg.A) + 1e-15).all()
+    assert agg.balance()["rel_gap"].abs().max() < 1e-12
+
+
+def test_regionalize_errors(three):
+    with pytest.raises(InvalidTableError, match=r"missing \['serv'\]"):
+        regionalize(three, {"agri": 1, "manu": 1})
+    with pytest.raises(InvalidTableError, match=r"no regional sector for 1 table sector"):
+        regionalize(three, {"P": 1}, mapping={"agri": "P", "manu": "P"})
+    with pytest.raises(InvalidTableError, match="does not use"):
+        regionalize(three, {"P": 1, "Q": 5}, mapping={"agri": "P", "manu": "P", "serv": "P"})
+    with pytest.raises(ValueError, match="'measure' parameter of regionalize"):
+        regionalize(three, {"agri": 1, "manu": 1, "serv": 1}, measure="jobs")
+    with pytest.raises(InvalidTableError, match="non-numeric"):
+        regionalize(three, pd.Series({"agri": "x", "manu": 1, "serv": 1}))
+
+
+def test_negative_final_demand_is_reported():
+    # a region that makes little of sector 0 but a lot of its heavy user, sector 1
+    t = IOTable.from_arrays(
+        [[10.0, 80.0], [10.0, 10.0]], final_demand=[10.0, 80.0], sectors=["a", "b"]
+    )
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        res = regionalize(t, {"a": 9.0, "b": 90.0}, method="slq", details=True)
+    assert "negative_final_demand" in res.diagnostics.codes()
+    assert any("negative" in str(x.message) for x in w)
+    assert res.table.balance()["rel_gap"].abs().max() < 1e-12
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    Zs=arrays(float, (4, 4), elements=st.floats(0, 10)),
+    f=arrays(float, 4, elements=st.floats(1, 50)),
+    share=arrays(float, 4, elements=st.floats(0, 1)),
+    method=st.sampled_from(["slq", "cilq", "flq", "aflq"]),
+    delta=st.floats(0, 0.9),
+)
+def test_regionalize_properties(Zs, f, share, method, delta):
+    t = IOTable.from_arrays(Zs, final_demand=f)
+    r = t.x * share
+    if r.sum() <= 0:
+        return
+    reg = regionalize(t, pd.Series(r, index=t.sectors), method=method, delta=delta)
+    assert (reg.A <= np.asarray(t.A) + 1e-12).all()
+    assert reg.balance()["gap"].abs().max() <= 1e-9 * max(1.0, t.x.max())
+    np.testing.assert_allclose(reg.x, r)
+
+
+# --------------------------------------------------------------------------- calibration
+def test_estimation_errors_by_hand():
+    R_true = np.array([[0.2, 0.0], [0.0, 0.5]])  # multipliers 1.25, 2
+    R_est = np.array([[0.2, 0.0], [0.0, 0.6]])  # multipliers 1.25, 2.5
+    e = estimation_errors(R_est, R_true, weights=[3.0, 1.0])
+    assert e["mape"] == pytest.approx(12.5)  # (0 + 25) / 2
+    assert e["wmape"] == pytest.approx(6.25)  # (3*0 + 1*25) / 4
+    assert e["mpe"] == pytest.approx(12.5)
+    assert e["stpe"] == pytest.approx(100 * 0.1 / 0.7)
+    assert e["theil_u"] == pytest.approx(math.sqrt(0.01 / 0.29))
+    np.testing.assert_allclose(output_multipliers(R_true), [1.25, 2.0])
+
+
+def test_calibrate_delta_recovers_the_generating_delta():
+    """Truth built by FLQ with delta = 0.35: the grid search must pick 0.35 with zero error."""
+    rng = np.random.default_rng(0)
+    A = rng.uniform(0, 0.08, (6, 6))
+    national = rng.uniform(50, 150, 6)
+    regions = {}
+    for k in range(3):
+        r = national * rng.uniform(0.02, 0.2, 6)
+        lq, _, _ = lq_matrix(r, national, method="flq", delta=0.35)
+        regions[f"r{k}"] = (r, regional_coefficients(A, lq))
+    err = calibrate_delta(A, national, regions, methods=["flq", "slq"])
+    flq = err[err["method"] == "flq"]
+    best = flq.loc[flq.groupby("region")["stpe"].idxmin(), "delta"]
+    np.testing.assert_allclose(best.to_numpy(), 0.35)
+    assert flq["stpe"].min() < 1e-10
+    assert len(err) == 3 * (20 + 1)
