@@ -1,9 +1,16 @@
-"""Tests of linkage.read_table / write_table on the wide, long and parquet layouts."""
+"""Tests of linkage.read_table / write_table: wide, long and parquet layouts, Indonesian
+numbers, error messages, round trips and the embedded example table."""
+
+import warnings
 
 import numpy as np
 import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from linkage import read_table, write_table
+from linkage import IOTable, read_table, write_table
+from linkage.errors import DataQualityWarning, InputFileError
 
 # Miller & Blair (2009) Table 2.3 in the wide layout, with totals that must be checks only.
 MB_WIDE = """sector,agriculture,manufacturing,households,total output
@@ -20,6 +27,13 @@ def _write(tmp_path, name, text):
     return p
 
 
+def _quiet_read(*args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return read_table(*args, **kwargs)
+
+
+# ----------------------------------------------------------------------------- wide CSV
 def test_wide_csv_miller_blair(tmp_path):
     t = read_table(_write(tmp_path, "mb.csv", MB_WIDE))
     assert t.sectors.tolist() == ["agriculture", "manufacturing"]
@@ -28,12 +42,335 @@ def test_wide_csv_miller_blair(tmp_path):
     assert t.primary_inputs.columns.tolist() == ["value added"]
     np.testing.assert_array_equal(t.x, [1000, 2000])
     np.testing.assert_allclose(t.A, [[0.15, 0.25], [0.2, 0.05]])
-    assert "total_check" in t.diagnostics.codes()
+    checks = [f.message for f in t.diagnostics if f.code == "total_check"]
+    assert len(checks) == 2 and all("gap 0" in m for m in checks)
 
 
-def test_round_trip_csv(tmp_path, mb_table):
+def test_totals_named_jumlah_are_checks_and_gaps_reported(tmp_path):
+    text = (
+        "Sektor,Pertanian,Industri,Jumlah permintaan antara,Konsumsi Rumah Tangga,Ekspor,"
+        "Jumlah\n"
+        "Pertanian,150,500,650,300,50,1000\n"
+        "Industri,200,100,300,1700,0,2000\n"
+        "Jumlah input antara,350,600,,,,\n"
+        "Upah dan gaji,400,900,,,,\n"
+        "Surplus usaha,250,500,,,,\n"
+        "Jumlah input,1000,2010,,,,\n"  # published with a gap of 10 in Industri
+    )
+    with pytest.warns(DataQualityWarning, match="Jumlah input"):
+        t = read_table(_write(tmp_path, "t.csv", text))
+    assert t.final_demand.columns.tolist() == ["Konsumsi Rumah Tangga", "Ekspor"]
+    assert t.primary_inputs.columns.tolist() == ["Upah dan gaji", "Surplus usaha"]
+    np.testing.assert_array_equal(t.x, [1000, 2000])
+    gap = [f for f in t.diagnostics if f.code == "total_check" and "Jumlah input'" in f.message]
+    assert gap and gap[0].level == "warning" and "0.005" in gap[0].message
+
+
+def test_unnamed_subtotal_row_is_found_by_value(tmp_path):
+    # "Value Added" = wages + surplus: a subtotal without a total name (as in ABS tables)
+    text = (
+        "row_label,A,B,HH,Supply\n"
+        "A,10,20,70,100\n"
+        "B,30,40,130,200\n"
+        "Wages,35,90,0,0\n"
+        "Surplus,25,50,0,0\n"
+        "Value Added,60,140,0,0\n"
+        "Production,100,200,0,0\n"
+    )
+    t = read_table(_write(tmp_path, "abs.csv", text))
+    assert t.primary_inputs.columns.tolist() == ["Wages", "Surplus"]
+    assert t.final_demand.columns.tolist() == ["HH"]
+    assert float(t.balance()["rel_gap"].abs().max()) == 0.0
+
+
+def test_employment_row_and_compensation_row(tmp_path):
+    text = (
+        "sector,a,b,households\n"
+        "a,1,2,7\n"
+        "b,3,4,13\n"
+        "Kompensasi tenaga kerja,6,14,\n"
+        "Tenaga kerja,5,6,\n"
+    )
+    t = read_table(_write(tmp_path, "t.csv", text))
+    assert t.primary_inputs.columns.tolist() == ["Kompensasi tenaga kerja"]
+    assert t.employment.tolist() == [5.0, 6.0]
+    assert "employment_row" in t.diagnostics.codes()
+
+
+def test_sector_columns_in_other_order_are_matched_and_reported(tmp_path):
+    text = "sector,b,a,hh\na,1,2,7\nb,3,4,13\nva,16,4,\n"
+    with pytest.warns(DataQualityWarning, match="different order"):
+        t = read_table(_write(tmp_path, "t.csv", text))
+    np.testing.assert_array_equal(t.Z, [[2, 1], [4, 3]])
+    np.testing.assert_array_equal(t.x, [10, 20])
+
+
+def test_code_prefixed_row_labels_match_plain_column_labels(tmp_path):
+    text = "x,Cleaning,Defence,HH\n7310 Cleaning,1,2,7\n7601 Defence,3,4,13\n"
+    t = read_table(_write(tmp_path, "t.csv", text))
+    assert t.sectors.tolist() == ["7310 Cleaning", "7601 Defence"]
+
+
+def test_empty_and_note_rows_skipped_and_counted(tmp_path):
+    text = "sector,a,b,hh\n\na,1,2,7\n,,,\nb,3,4,13\nva,6,14,\nSumber: BPS,,,\n"
+    t = read_table(_write(tmp_path, "t.csv", text))
+    assert t.n == 2
+    assert t.diagnostics.count("skipped_empty_rows") == 2
+    assert t.diagnostics.count("skipped_text_rows") == 1
+
+
+# ----------------------------------------------------------------------------- numbers
+ID_TEXT = (
+    "Sektor;Pertanian;Industri;Konsumsi Rumah Tangga;Ekspor\n"
+    "Pertanian;1.500,5;-;1.234.567,89;2,5\n"
+    "Industri;200;100,25;;3.000\n"
+    "Upah dan gaji;10;20;;\n"
+)
+
+
+@pytest.mark.filterwarnings("ignore::linkage.errors.UnbalancedTableWarning")
+def test_indonesian_numbers_detected_and_counted(tmp_path):
+    t = read_table(_write(tmp_path, "id.csv", ID_TEXT))
+    np.testing.assert_array_equal(t.Z, [[1500.5, 0.0], [200.0, 100.25]])
+    np.testing.assert_allclose(t.final_demand.to_numpy(), [[1234567.89, 2.5], [0.0, 3000.0]])
+    d = t.diagnostics
+    assert d.count("number_dash") == 1
+    assert d.count("number_thousands") == 3  # 1.500,5  1.234.567,89  3.000
+    assert d.count("number_decimal_comma") == 4
+    assert d.count("number_empty") == 3  # one in final demand, two in the corner
+    assert "number_format_ambiguous" not in d.codes()
+
+
+def test_ambiguous_numbers_warn_and_option_decides(tmp_path):
+    p = _write(tmp_path, "amb.csv", "Sektor;a;b;hh\na;1.234;2;3\nb;4;5;6\n")
+    with pytest.warns(DataQualityWarning, match="ambiguous"):
+        t = read_table(p)
+    assert t.Z[0, 0] == 1234.0
+    t2 = read_table(p, decimal=".", thousands="")
+    assert t2.Z[0, 0] == 1.234
+
+
+def test_english_thousands_and_quoted_cells(tmp_path):
+    text = 'sector,a,b,hh\na,"1,500.5",2,"1,000"\nb,3,4,5\n'
+    t = read_table(_write(tmp_path, "en.csv", text))
+    assert t.Z[0, 0] == 1500.5 and t.final_demand.iloc[0, 0] == 1000.0
+
+
+@pytest.mark.filterwarnings("ignore::linkage.errors.UnbalancedTableWarning")
+def test_semicolon_file_with_explicit_options(tmp_path):
+    t = read_table(_write(tmp_path, "id.csv", ID_TEXT), sep=";", decimal=",", thousands=".")
+    assert t.final_demand.iloc[0, 0] == 1234567.89
+
+
+# ----------------------------------------------------------------------------- errors
+def test_error_names_file_row_column_and_value(tmp_path):
+    p = _write(tmp_path, "bad.csv", "sector,a,b,hh\na,1,2,7\nb,3,abc,13\n")
+    with pytest.raises(InputFileError) as e:
+        read_table(p)
+    msg = str(e.value)
+    assert "bad.csv" in msg and "row 3" in msg and "'b'" in msg and "'abc'" in msg
+    assert e.value.row == 3 and e.value.column == "b" and e.value.value == "abc"
+    assert "\n" not in msg
+
+
+def test_error_in_excel_names_the_spreadsheet_row(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Tabel IO Kabupaten Contoh (Juta Rupiah)"])
+    ws.append([])
+    for row in (["Sektor", "a", "b", "hh"], ["a", 1, 2, 7], ["b", 3, "n/a?", 13]):
+        ws.append(row)
+    wb.save(tmp_path / "bad.xlsx")
+    with pytest.raises(InputFileError, match=r"bad\.xlsx.*row 5, column 'b'.*'n/a\?'"):
+        read_table(tmp_path / "bad.xlsx")
+
+
+def test_missing_file_duplicate_labels_and_unknown_format(tmp_path):
+    with pytest.raises(InputFileError, match="no such file"):
+        read_table(tmp_path / "nope.csv")
+    p = _write(tmp_path, "dup.csv", "sector,a,b,hh\na,1,2,3\nb,1,2,3\na,1,1,1\n")
+    with pytest.raises(InputFileError, match=r"dup\.csv.*'a' appears twice \(row 2 and row 4\)"):
+        read_table(p)
+    with pytest.raises(InputFileError, match="format must be one of"):
+        read_table(p, format="xml")
+    p = _write(tmp_path, "none.csv", "a,b\n1,2\n")
+    with pytest.raises(InputFileError, match="no sector labels"):
+        read_table(p)
+
+
+# ----------------------------------------------------------------------------- Excel
+def test_excel_sheet_with_title_rows_and_units(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "notes"
+    wb.active.append(["see next sheet"])
+    ws = wb.create_sheet("io")
+    ws.append([None, "Tabel Input-Output Kabupaten Contoh 2020 (Juta Rupiah)"])
+    ws.append([])
+    ws.append([None, "Sektor", "agriculture", "manufacturing", "households", "total output"])
+    ws.append([None, "agriculture", 150, 500, 350, 1000])
+    ws.append([None, "manufacturing", 200, 100, 1700, 2000])
+    ws.append([None, "value added", 650, 1400])
+    wb.save(tmp_path / "mb.xlsx")
+    t = read_table(tmp_path / "mb.xlsx", sheet="io")
+    np.testing.assert_array_equal(t.Z, [[150, 500], [200, 100]])
+    assert t.units.startswith("juta Rupiah")
+    assert read_table(tmp_path / "mb.xlsx", sheet=1).n == 2
+    with pytest.raises(InputFileError, match="no sheet named 'x'"):
+        read_table(tmp_path / "mb.xlsx", sheet="x")
+
+
+# ----------------------------------------------------------------------------- long layout
+LONG = """from,to,value
+agriculture,agriculture,150
+agriculture,manufacturing,500
+agriculture,households,350
+manufacturing,agriculture,120
+manufacturing,agriculture,80
+manufacturing,manufacturing,100
+manufacturing,households,1700
+value added,agriculture,650
+value added,manufacturing,1400
+imports,households,55
+"""
+
+
+def test_long_csv_with_sidecar_file(tmp_path, mb_table):
+    p = _write(tmp_path, "mb.csv", LONG)
+    _write(tmp_path, "mb.sectors.csv", "label,kind\nagriculture,sector\nmanufacturing,sector\n"
+           "households,final_demand\nvalue added,primary_input\nimports,primary_input\n")
+    t = read_table(p)
+    np.testing.assert_array_equal(t.Z, mb_table.Z)
+    np.testing.assert_array_equal(t.x, mb_table.x)
+    assert t.diagnostics.count("summed_duplicates") == 1
+    assert t.diagnostics.count("primary_final_block") == 1  # imports -> households
+
+
+def test_long_csv_with_sector_list_and_errors(tmp_path):
+    p = _write(tmp_path, "l.csv", LONG)
+    t = read_table(p, sectors=["manufacturing", "agriculture"])
+    assert t.sectors.tolist() == ["manufacturing", "agriculture"]
+    assert t.Z[0, 1] == 200
+    with pytest.raises(InputFileError, match="sidecar"):
+        read_table(p)
+    bad = _write(tmp_path, "b.csv", LONG.replace("500", "5x0"))
+    with pytest.raises(InputFileError, match=r"b\.csv, row 3, column 'value'.*'5x0'"):
+        read_table(bad, sectors=["agriculture", "manufacturing"])
+
+
+def test_parquet_wide_and_long(tmp_path, mb_table):
+    write_table(mb_table, tmp_path / "t.parquet")
+    t = read_table(tmp_path / "t.parquet")
+    np.testing.assert_array_equal(t.Z, mb_table.Z)
+    long = pd.read_csv(_write(tmp_path, "l.csv", LONG))
+    long.to_parquet(tmp_path / "l.parquet")
+    t2 = read_table(tmp_path / "l.parquet", sectors=["agriculture", "manufacturing"])
+    np.testing.assert_array_equal(t2.Z, mb_table.Z)
+
+
+# ----------------------------------------------------------------------------- round trip
+def _assert_same(a: IOTable, b: IOTable):
+    assert a.sectors.tolist() == b.sectors.tolist()
+    np.testing.assert_array_equal(a.Z, b.Z)
+    np.testing.assert_array_equal(a.x, b.x)
+    np.testing.assert_array_equal(a.final_demand.to_numpy(), b.final_demand.to_numpy())
+    assert a.final_demand.columns.tolist() == b.final_demand.columns.tolist()
+    np.testing.assert_array_equal(a.primary_inputs.to_numpy(), b.primary_inputs.to_numpy())
+    assert a.primary_inputs.columns.tolist() == b.primary_inputs.columns.tolist()
+    if a.employment is None:
+        assert b.employment is None
+    else:
+        np.testing.assert_array_equal(a.employment.to_numpy(), b.employment.to_numpy())
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet"])
+def test_round_trip_example_table(tmp_path, suffix):
+    from linkage.datasets import load_example_table
+
+    t = load_example_table()
+    back = read_table(write_table(t, tmp_path / f"t{suffix}"))
+    _assert_same(t, back)
+
+
+def test_write_refuses_to_overwrite_without_force(tmp_path, mb_table):
     p = write_table(mb_table, tmp_path / "t.csv")
-    back = read_table(p)
-    np.testing.assert_array_equal(back.Z, mb_table.Z)
-    np.testing.assert_array_equal(back.x, mb_table.x)
-    pd.testing.assert_frame_equal(back.final_demand, mb_table.final_demand, check_names=False)
+    with pytest.raises(InputFileError, match="exists"):
+        write_table(mb_table, p, force=False)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(1, 6),
+    seed=st.integers(0, 10_000),
+    scale=st.sampled_from([1e-3, 1.0, 1e6, 1e12]),
+)
+def test_round_trip_random_tables_exact(tmp_path_factory, n, seed, scale):
+    rng = np.random.default_rng(seed)
+    Z = rng.uniform(0, 1, (n, n)) * scale / 3
+    fd = rng.uniform(0, 1, (n, 2)) * scale
+    fd[:, 1] -= scale / 10  # some negative final demand (inventory change)
+    fd[:, 0] = np.abs(fd[:, 0]) + Z.sum(axis=1)
+    va = rng.uniform(0, 1, (2, n)) * scale
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = IOTable.from_arrays(Z, final_demand=fd, value_added=va,
+                                    employment=rng.integers(0, 1000, n),
+                                    sectors=[f"sektor {i}, ke-{i}" for i in range(n)])
+        p = tmp_path_factory.mktemp("rt") / "t.csv"
+        back = read_table(write_table(table, p))
+    _assert_same(table, back)
+
+
+# ----------------------------------------------------------------------------- example data
+def test_example_table_is_balanced_and_documented():
+    from linkage.datasets import load_example_table
+
+    t = load_example_table()
+    assert 10 <= t.n <= 15
+    for s in ("ceramics", "batik/textiles", "metal casting", "agriculture", "trade"):
+        assert s in t.sectors
+    assert "Upah dan gaji" in t.primary_inputs.columns
+    assert "Konsumsi Rumah Tangga" in t.final_demand.columns
+    assert t.employment is not None and t.employment.min() > 0
+    assert float(t.balance()["rel_gap"].abs().max()) == 0.0
+    assert not t.diagnostics.warnings()
+    assert (t.final_demand.to_numpy() >= 0).all() and (t.primary_inputs.to_numpy() >= 0).all()
+
+
+def test_example_table_generator_is_deterministic(tmp_path):
+    import importlib.util
+
+    from linkage.datasets import data_path
+
+    spec = importlib.util.spec_from_file_location("met", data_path("make_example_table.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = mod.write(tmp_path / "again.csv")
+    assert out.read_bytes() == data_path("example_table.csv").read_bytes()
+
+
+# ----------------------------------------------------------------------------- real: ABS
+def test_abs_table_through_generic_reader(shared_data):
+    p = shared_data / "australia_abs_2021_22_eiat" / "abs_2021_22_industry_flows_table5_ioig115.csv"
+    t = read_table(p)
+    assert t.n == 115
+    assert len(t.final_demand.columns) == 7
+    assert "Value Added" not in t.primary_inputs.columns  # a subtotal, found by value
+    assert "Australian Production" not in t.primary_inputs.columns
+    raw = pd.read_csv(p)
+    np.testing.assert_allclose(t.x, raw["Total Supply"].iloc[:115].to_numpy())
+    assert float(t.balance()["rel_gap"].abs().max()) < 1e-4
+
+
+def test_finland_alta_sheets_do_not_crash(shared_data):
+    folder = shared_data / "finland_alta_regional_2014"
+    for f in sorted(folder.glob("*.xlsx")):
+        try:
+            t = _quiet_read(f)
+        except InputFileError as exc:
+            assert f.name in str(exc)
+        else:
+            assert t.n > 0
