@@ -197,9 +197,14 @@ def lq_matrix(regional, national, method: str = "flq", delta: float = 0.3):
     slq[has] = (r[has] / R) / (n[has] / N)
     if method == "slq":
         return np.repeat(slq[:, np.newaxis], slq.size, axis=1), slq, lam
-    inv = np.zeros_like(slq)
-    inv[slq > 0] = 1.0 / slq[slq > 0]
-    lq = slq[:, np.newaxis] * inv[np.newaxis, :]
+    active = np.broadcast_to(slq[np.newaxis, :] > 0, (slq.size, slq.size))
+    with np.errstate(over="ignore"):
+        lq = np.divide(
+            slq[:, np.newaxis],
+            slq[np.newaxis, :],
+            out=np.zeros((slq.size, slq.size)),
+            where=active,
+        )
     np.fill_diagonal(lq, slq)
     lq[:, slq == 0] = 0.0
     if method in ("flq", "aflq"):
