@@ -396,10 +396,12 @@ def sentra_labels(network, by=None, *, radius_km=1.0) -> pd.Series:
                 raise InvalidNetworkError("sentra from location: the firm list has no lat/lon")
             continue
         if name in firms.columns:
-            col = firms[name].astype(object)
-            col = col.where(col.notna() & (col.astype(str).str.strip() != ""), None)
-            if col.notna().any() or by is not None:
-                out = pd.Series(col.to_numpy(dtype=object), index=firms.index, name="sentra")
+            col = firms[name].to_numpy(dtype=object).copy()
+            blank = pd.isna(col) | (pd.Series(col, dtype=object).astype(str).str.strip()
+                                    .to_numpy() == "")
+            col[blank] = None
+            if (~blank).any() or by is not None:
+                out = pd.Series(col, index=firms.index, name="sentra", dtype=object)
                 out.attrs["source"] = name
                 return out
         elif by is not None:
