@@ -57,7 +57,20 @@ _CHANNELS = {
     "": "",
 }
 
-_FIRM_ALIASES = {"id": "firm_id", "firm": "firm_id", "workforce": "workers", "employees": "workers"}
+_FIRM_ALIASES = {
+    "id": "firm_id",
+    "firm": "firm_id",
+    "id_usaha": "firm_id",
+    "kode": "firm_id",
+    "workforce": "workers",
+    "employees": "workers",
+    "tenaga_kerja": "workers",
+    "sektor": "sector",
+    "nama": "name",
+    "wilayah": "region",
+    "omzet": "output",
+    "turnover": "output",
+}
 _TRANSACTION_ALIASES = {
     "seller": "supplier",
     "from": "supplier",
@@ -67,11 +80,28 @@ _TRANSACTION_ALIASES = {
     "target": "buyer",
     "amount": "value",
     "weight": "value",
+    "pemasok": "supplier",
+    "penjual": "supplier",
+    "pembeli": "buyer",
+    "nilai": "value",
+    "saluran": "channel",
 }
 _COOPERATION_ALIASES = {"a": "firm_a", "b": "firm_b", "type": "kind"}
 _PARTY_ALIASES = {"id": "party_id", "party": "party_id", "type": "kind"}
 
 _MAX_LISTED = 10  # row numbers listed in a message
+
+#: Ids that mark a total line rather than a party.
+_TOTAL_WORDS = ("total", "jumlah", "grand total", "total value", "jumlah total", "sum")
+_TOTAL_IDS = {f(w) for w in _TOTAL_WORDS for f in (str.lower, str.title, str.upper,
+                                                   str.capitalize)}
+
+
+def _expand(values: np.ndarray, mask: np.ndarray, fill) -> np.ndarray:
+    """Values for the rows where ``mask`` is True, ``fill`` elsewhere."""
+    out = np.full(len(mask), fill, dtype=np.asarray(values).dtype)
+    out[mask] = values
+    return out
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -164,21 +194,85 @@ def _id_strings(series: pd.Series) -> np.ndarray:
     return out
 
 
-def _numeric(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Parse numbers; returns (values, invalid mask). Missing counts as invalid."""
+def _numeric(series: pd.Series, where: str = "", diag: Diagnostics | None = None):
+    """Parse numbers; returns (values, invalid mask). Missing counts as invalid.
+
+    Plain numbers are read directly. When some cells are not plain numbers, the column's
+    number style is detected (``1.500.000`` or ``1.234,5`` Indonesian, ``1,500,000``
+    English; a leading ``Rp`` is dropped) with :mod:`linkage.numbers`, every cell with a
+    separator is re-read in that style and the reinterpretation is reported.
+    """
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
         series.dtype
     ):
         values = series.to_numpy(dtype=float, na_value=np.nan)
-    else:
-        stripped = series.astype(str).str.strip().where(series.notna())
-        values = pd.to_numeric(stripped, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    invalid = ~np.isfinite(values)
-    return values, invalid
+        return values, ~np.isfinite(values)
+    stripped = series.astype(str).str.strip().where(series.notna())
+    values = pd.to_numeric(stripped, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    failed = np.isnan(values) & stripped.notna().to_numpy() & stripped.ne("").to_numpy()
+    if failed.any():
+        from .numbers import detect_number_format, parse_cells
+
+        text = stripped.str.replace(r"^[Rr][Pp]\.?\s*", "", regex=True)
+        has_sep = text.str.contains(r"\d[.,]\d", regex=True).fillna(False).to_numpy(bool)
+        redo = failed | has_sep
+        cells = text[redo].to_numpy(dtype=object)
+        fmt = detect_number_format(cells)
+        if not fmt.ambiguous:
+            parsed = parse_cells(cells[:, None], decimal=fmt.decimal, thousands=fmt.thousands)
+            ok = ~parsed.bad.ravel()
+            new = np.where(ok, parsed.values.ravel(), np.nan)
+            changed = int((ok & failed[redo]).sum())
+            values = values.copy()
+            values[np.flatnonzero(redo)] = new
+            if diag is not None and changed:
+                diag.add(
+                    "number_format",
+                    f"{where}: {changed} value(s) written with separators or 'Rp' were read "
+                    f"with decimal {fmt.decimal!r} and thousands {fmt.thousands!r} "
+                    f"({fmt.reason})",
+                    count=changed,
+                )
+    elif diag is not None:
+        dotted = stripped.str.contains(".", regex=False).fillna(False).to_numpy(bool)
+        if dotted.any():
+            three = stripped[dotted].str.fullmatch(r"[+-]?\d{1,3}\.\d{3}").fillna(False)
+            if bool(three.all()):
+                diag.add(
+                    "ambiguous_numbers",
+                    f"{where}: {int(dotted.sum())} value(s) like '1.500' were read as decimal "
+                    "numbers (1.5); if '.' separates thousands in this file, write the values "
+                    "without separators",
+                    count=int(dotted.sum()),
+                    level="warning",
+                    warn=DataQualityWarning,
+                    stacklevel=6,
+                )
+    return values, ~np.isfinite(values)
 
 
-def _read_frame(data, source: str) -> tuple[pd.DataFrame, str]:
+def _read_csv(path: Path, notes: list) -> pd.DataFrame:
+    """CSV with ids as text; the separator (``,`` ``;`` or tab) is the most frequent one in
+    the header line; UTF-8, else Windows-1252 (reported)."""
+    options = {"dtype": str, "keep_default_na": False, "na_values": [""]}
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            with open(path, encoding=encoding, newline="") as handle:
+                header = handle.readline()
+                handle.read()  # decode the whole file: fail here, not halfway in pandas
+        except UnicodeDecodeError:
+            continue
+        sep = max((",", ";", "\t"), key=header.count)
+        frame = pd.read_csv(path, encoding=encoding, sep=sep, **options)
+        if encoding != "utf-8-sig":
+            notes.append(f"{path}: not UTF-8; read as Windows-1252 (check accented names)")
+        return frame
+    raise InputFileError("cannot decode the file as UTF-8 or Windows-1252", path=str(path))
+
+
+def _read_frame(data, source: str, notes: list | None = None) -> tuple[pd.DataFrame, str]:
     """A DataFrame from a frame or a csv / xlsx / parquet path; ids kept as text."""
+    notes = [] if notes is None else notes
     if data is None:
         return None, source
     if isinstance(data, pd.DataFrame):
@@ -194,29 +288,42 @@ def _read_frame(data, source: str) -> tuple[pd.DataFrame, str]:
         elif suffix in (".parquet", ".pq"):
             frame = pd.read_parquet(path)
         else:
-            frame = pd.read_csv(
-                path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
-            )
-            if frame.shape[1] == 1 and ";" in str(frame.columns[0]):
-                frame = pd.read_csv(
-                    path,
-                    dtype=str,
-                    sep=";",
-                    keep_default_na=False,
-                    na_values=[""],
-                    encoding="utf-8-sig",
-                )
+            frame = _read_csv(path, notes)
+    except InputFileError:
+        raise
     except (OSError, ValueError, ImportError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputFileError(f"cannot read {source} file: {first}", path=name) from exc
     return frame, name
 
 
+def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Rows whose every cell is empty (spreadsheets leave them between blocks)."""
+    if frame.shape[1] == 0:
+        return np.zeros(len(frame), dtype=bool)
+    return frame.isna().all(axis=1).to_numpy(dtype=bool)  # readers turn "" into NaN
+
+
+def _without_blank(frame: pd.DataFrame, source: str, diag: Diagnostics):
+    """Drop and report all-empty rows; returns the frame and the spreadsheet row numbers."""
+    rows = np.arange(len(frame)) + 2
+    blank = _blank_rows(frame)
+    if blank.any():
+        diag.add(
+            "blank_rows",
+            f"{source}: skipped {int(blank.sum())} empty row(s) (rows {_row_list(rows[blank])})",
+            count=int(blank.sum()),
+        )
+        frame = frame[~blank].reset_index(drop=True)
+        rows = rows[~blank]
+    return frame, rows
+
+
 # ---------------------------------------------------------------------------- parsing
 def _parse_firms(frame: pd.DataFrame, source: str, diag: Diagnostics, on_invalid: str):
     frame = _normalise_columns(frame, _FIRM_ALIASES, source)
     _require(frame, ["firm_id", "sector"], source)
-    rows = np.arange(len(frame)) + 2
+    frame, rows = _without_blank(frame, source, diag)
     ids = _id_strings(frame["firm_id"])
     missing = pd.isna(ids)
     if missing.any():
@@ -268,7 +375,7 @@ def _parse_firms(frame: pd.DataFrame, source: str, diag: Diagnostics, on_invalid
     for col in ("workers", "output", "lat", "lon"):
         if col not in frame.columns:
             continue
-        values, invalid = _numeric(frame[col])
+        values, invalid = _numeric(frame[col], f"{source}, column {col!r}", diag)
         given = frame[col].notna().to_numpy()
         if frame[col].dtype != float:
             given = given & frame[col].astype(str).str.strip().ne("").to_numpy()
@@ -312,12 +419,28 @@ def _parse_transactions(frame, source, diag: Diagnostics, on_invalid: str):
     """Validated columns of the transaction rows: supplier, buyer, value, channel, rows."""
     frame = _normalise_columns(frame, _TRANSACTION_ALIASES, source)
     _require(frame, ["supplier", "buyer", "value"], source)
+    n_read = len(frame)
+    frame, rows = _without_blank(frame, source, diag)
     n = len(frame)
-    rows = np.arange(n) + 2
     supplier = _id_strings(frame["supplier"])
     buyer = _id_strings(frame["buyer"])
-    values, invalid = _numeric(frame["value"])
     keep = np.ones(n, dtype=bool)
+    # a total line at the bottom of a sheet: "Total" / "Jumlah" in an id column
+    totals = np.zeros(n, dtype=bool)
+    for ids in (supplier, buyer):
+        totals |= pd.Series(ids, dtype=object).isin(_TOTAL_IDS).to_numpy(dtype=bool)
+    if totals.any():
+        diag.add(
+            "total_rows",
+            f"{source}: skipped {int(totals.sum())} total row(s) (rows "
+            f"{_row_list(rows[totals])})",
+            count=int(totals.sum()),
+            level="warning",
+        )
+        keep &= ~totals
+    values, invalid = _numeric(frame["value"][keep], f"{source}, column 'value'", diag)
+    values = _expand(values, keep, np.nan)
+    invalid = _expand(invalid, keep, False)
 
     def problem(mask, column, what, code):
         if not mask.any():
@@ -345,7 +468,7 @@ def _parse_transactions(frame, source, diag: Diagnostics, on_invalid: str):
 
     missing_s = pd.isna(supplier)
     missing_b = pd.isna(buyer)
-    problem(missing_s, "supplier", "the supplier id is empty", "missing_ids")
+    problem(missing_s & keep, "supplier", "the supplier id is empty", "missing_ids")
     problem(missing_b & keep, "buyer", "the buyer id is empty", "missing_ids")
     problem(invalid & keep, "value", "the value is missing or not a number", "invalid_values")
     negative = (values < 0) & keep
@@ -396,14 +519,14 @@ def _parse_transactions(frame, source, diag: Diagnostics, on_invalid: str):
         "value": values[keep],
         "channel": channel,
         "rows": rows[keep],
-        "n_read": n,
+        "n_read": n_read,
     }
 
 
 def _parse_parties(frame, source, diag: Diagnostics):
     frame = _normalise_columns(frame, _PARTY_ALIASES, source)
     _require(frame, ["party_id"], source)
-    rows = np.arange(len(frame)) + 2
+    frame, rows = _without_blank(frame, source, diag)
     ids = _id_strings(frame["party_id"])
     missing = pd.isna(ids)
     if missing.any():
@@ -559,10 +682,13 @@ class SupplyNetwork:
         names = {"firms": "firms", "transactions": "transactions",
                  "cooperation": "cooperation", "parties": "parties"}
         names.update(sources or {})
-        firms, names["firms"] = _read_frame(firms, names["firms"])
-        transactions, names["transactions"] = _read_frame(transactions, names["transactions"])
-        cooperation, names["cooperation"] = _read_frame(cooperation, names["cooperation"])
-        parties, names["parties"] = _read_frame(parties, names["parties"])
+        notes: list = []
+        firms, names["firms"] = _read_frame(firms, names["firms"], notes)
+        transactions, names["transactions"] = _read_frame(
+            transactions, names["transactions"], notes
+        )
+        cooperation, names["cooperation"] = _read_frame(cooperation, names["cooperation"], notes)
+        parties, names["parties"] = _read_frame(parties, names["parties"], notes)
         pattern = None
         if intermediary_pattern:
             try:
@@ -575,6 +701,8 @@ class SupplyNetwork:
 
         net = cls()
         diag = net.diagnostics
+        for note in notes:
+            diag.add("encoding", note, level="warning")
         firm_frame = _parse_firms(firms, names["firms"], diag, on_invalid)
         tx = _parse_transactions(transactions, names["transactions"], diag, on_invalid)
         party_frame = None
@@ -712,25 +840,16 @@ class SupplyNetwork:
         """Resolve ids to node codes (firms first, then unknown ids by first appearance)."""
         firm_ids = firm_frame.index
         n_firms = len(firm_ids)
-        supplier, buyer = tx["supplier"], tx["buyer"]
-        codes_s = firm_ids.get_indexer(supplier)
-        codes_b = firm_ids.get_indexer(buyer)
-        unknown_ids = np.column_stack([
-            np.where(codes_s < 0, supplier, None), np.where(codes_b < 0, buyer, None)
-        ]).ravel()
-        unknown_ids = unknown_ids[~pd.isna(unknown_ids)]
-        outside = pd.Index(pd.unique(unknown_ids).astype(str)) if len(unknown_ids) else pd.Index(
-            [], dtype="str"
-        )
-        nodes = pd.Index(np.concatenate([firm_ids.to_numpy(dtype=object),
-                                          outside.to_numpy(dtype=object)]).astype(str),
-                         name="node", dtype="str")
-        if len(outside):
-            out_codes = outside.get_indexer
-            codes_s = np.where(codes_s < 0, n_firms + out_codes(supplier), codes_s)
-            codes_b = np.where(codes_b < 0, n_firms + out_codes(buyer), codes_b)
-        self._build_codes(firm_frame, nodes, codes_s.astype(np.int64), codes_b.astype(np.int64),
-                          tx, party_frame, pattern, names)
+        # one hash pass: firms first (codes 0..n_firms-1, ids are unique), then the
+        # transaction ids row by row (supplier, buyer), so unknown ids are numbered by
+        # first appearance
+        pairs = np.column_stack([tx["supplier"], tx["buyer"]]).ravel()
+        everything = np.concatenate([firm_ids.to_numpy(dtype=object), pairs])
+        codes, uniques = pd.factorize(everything)
+        codes = codes[n_firms:].astype(np.int64)
+        codes_s, codes_b = codes[0::2], codes[1::2]
+        nodes = pd.Index(np.asarray(uniques, dtype=object).astype(str), name="node", dtype="str")
+        self._build_codes(firm_frame, nodes, codes_s, codes_b, tx, party_frame, pattern, names)
 
     def _build_codes(self, firm_frame, nodes, codes_s, codes_b, tx, party_frame, pattern, names):
         """Everything after id resolution: merge pairs, type parties, report."""
@@ -896,7 +1015,7 @@ class SupplyNetwork:
         diag = self.diagnostics
         frame = _normalise_columns(frame, _COOPERATION_ALIASES, source)
         _require(frame, ["firm_a", "firm_b"], source)
-        rows = np.arange(len(frame)) + 2
+        frame, rows = _without_blank(frame, source, diag)
         a_ids = _id_strings(frame["firm_a"])
         b_ids = _id_strings(frame["firm_b"])
         if "kind" in frame.columns:

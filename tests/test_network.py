@@ -598,3 +598,46 @@ def test_example_survey_matches_its_ground_truth():
     t = net.to_iotable()
     total, expected = _reconcile(net, t, np.ones(net.n_firms, bool))
     assert total == expected
+
+
+# ----------------------------------------------------------------------------- messy files
+def test_indonesian_numbers_blank_and_total_rows_aliases(tmp_path):
+    (tmp_path / "f.csv").write_text(
+        "ID,Sektor,Nama,Tenaga Kerja\nA,clay,Bu Siti,3\n,,,\nB,pots,Pak Édi,\"1.200\"\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "t.csv").write_text(
+        "pemasok;pembeli;nilai\n"
+        "A;B;1.500.000\n"  # row 2
+        ";;\n"  # row 3 blank
+        "B;PGP;Rp 2.250.000,50\n"  # row 4
+        "Jumlah;;3.750.000,50\n",  # row 5 total line
+        encoding="utf-8",
+    )
+    net = read_network(tmp_path / "f.csv", tmp_path / "t.csv")
+    assert net.edges["value"].tolist() == [1_500_000, 2_250_000.5]
+    assert net.firms["name"].tolist() == ["Bu Siti", "Pak Édi"]
+    # "1.200" alone is ambiguous: read as 1.2 and reported, never silently
+    assert net.firms["workers"].tolist() == [3, 1.2]
+    d = net.diagnostics
+    assert d.count("ambiguous_numbers") == 1
+    assert d.count("blank_rows") == 2  # one in each file
+    assert "rows 3" in next(f for f in d if f.code == "blank_rows" and "t.csv" in f.message
+                            ).message
+    assert d.count("total_rows") == 1 and d.count("number_format") >= 1
+    assert net.summary()["transactions_read"] == 4
+
+
+def test_ambiguous_thousands_are_reported():
+    tx = pd.DataFrame({"supplier": ["A", "B"], "buyer": ["B", "X"], "value": ["1.500", "2.000"]})
+    with pytest.warns(DataQualityWarning, match="like '1.500'"):
+        net = SupplyNetwork.from_frames(FIRMS, tx)
+    assert net.edges["value"].tolist() == [1.5, 2.0]
+
+
+def test_windows_1252_file_is_read_and_reported(tmp_path):
+    (tmp_path / "f.csv").write_bytes("firm_id,sector,name\nA,x,Caf\xe9\n".encode("cp1252"))
+    (tmp_path / "t.csv").write_text("supplier,buyer,value\nA,X,5\n", encoding="utf-8")
+    net = read_network(tmp_path / "f.csv", tmp_path / "t.csv")
+    assert net.firms.loc["A", "name"] == "Café"
+    assert net.diagnostics.count("encoding") == 1
