@@ -1,0 +1,199 @@
+"""`linkage regionalize` through click's CliRunner."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from linkage import IOTable, read_table, write_table
+from linkage.cli import main
+
+
+@pytest.fixture
+def files(tmp_path):
+    t = IOTable.from_arrays(
+        [[20.0, 40.0, 30.0], [40.0, 20.0, 40.0], [10.0, 60.0, 20.0]],
+        final_demand=[110.0, 100.0, 110.0],
+        value_added=[130.0, 80.0, 110.0],
+        sectors=["agri", "manu", "serv"],
+    )
+    write_table(t, tmp_path / "national.csv")
+    pd.DataFrame({"sector": ["agri", "manu", "serv"], "output": [30, 60, 10]}).to_csv(
+        tmp_path / "region.csv", index=False
+    )
+    return t, tmp_path
+
+
+def test_regionalize_csv(files):
+    t, d = files
+    out = d / "out"
+    r = CliRunner().invoke(
+        main,
+        [
+            "regionalize",
+            str(d / "national.csv"),
+            "--regional",
+            str(d / "region.csv"),
+            "--method",
+            "flq",
+            "--delta",
+            "0.25",
+            "--out",
+            str(out),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert "lambda = " in r.output and "slq" in r.output and str(out) in r.output
+    reg = read_table(out / "regional_table.csv")
+    np.testing.assert_allclose(reg.x, [30, 60, 10])
+    assert (reg.A <= np.asarray(t.A) + 1e-12).all()
+    lq = pd.read_csv(out / "lq.csv", index_col=0)
+    assert lq.shape == (3, 3) and list(lq.columns) == ["agri", "manu", "serv"]
+    # lambda printed = log2(1 + 100/600) ** 0.25
+    assert f"{np.log2(7 / 6) ** 0.25:.6f}" in r.output
+
+    again = CliRunner().invoke(
+        main,
+        [
+            "regionalize",
+            str(d / "national.csv"),
+            "--regional",
+            str(d / "region.csv"),
+            "--out",
+            str(out),
+        ],
+    )
+    assert again.exit_code != 0 and "already exists; use --force" in again.output
+    forced = CliRunner().invoke(
+        main,
+        [
+            "regionalize",
+            str(d / "national.csv"),
+            "--regional",
+            str(d / "region.csv"),
+            "--method",
+            "slq",
+            "--out",
+            str(out),
+            "--force",
+        ],
+    )
+    assert forced.exit_code == 0, forced.output
+
+
+def test_regionalize_mapping_and_national(files):
+    _, d = files
+    pd.DataFrame({"table": ["agri", "manu", "serv"], "grdp": ["P", "S", "S"]}).to_csv(
+        d / "map.csv", index=False
+    )
+    pd.DataFrame({"lu": ["P", "S"], "grdp": [3.0, 7.0]}).to_csv(d / "r.csv", index=False)
+    pd.DataFrame({"lu": ["P", "S"], "grdp": [20.0, 30.0]}).to_csv(d / "n.csv", index=False)
+    r = CliRunner().invoke(
+        main,
+        [
+            "regionalize",
+            str(d / "national.csv"),
+            "--regional",
+            str(d / "r.csv"),
+            "--national",
+            str(d / "n.csv"),
+            "--measure",
+            "grdp",
+            "--mapping",
+            str(d / "map.csv"),
+            "--concordance",
+            "aggregate",
+            "--method",
+            "cilq",
+            "--out",
+            str(d / "agg"),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    reg = read_table(d / "agg" / "regional_table.csv")
+    assert list(reg.sectors) == ["P", "S"]
+    # x_r = grdp_r * x_n / grdp_n with the aggregated national output (200, 400)
+    np.testing.assert_allclose(reg.x, [3 * 200 / 20, 7 * 400 / 30])
+
+
+@pytest.mark.parametrize(
+    "args, bad_csv, message",
+    [
+        (["--delta", "1.5"], False, "'delta' parameter"),
+        (["--method", "xlq"], False, "Invalid value for '--method'"),
+        ([], True, "bad.csv, row 3, column 'output': not a number (value 'lots')"),
+    ],
+)
+def test_regionalize_errors_are_one_line(files, args, bad_csv, message):
+    _, d = files
+    regional = d / "region.csv"
+    if bad_csv:
+        regional = d / "bad.csv"
+        regional.write_text("sector,output\nagri,1\nmanu,lots\nserv,2\n")
+    r = CliRunner().invoke(
+        main,
+        [
+            "regionalize",
+            str(d / "national.csv"),
+            "--regional",
+            str(regional),
+            "--out",
+            str(d / "o"),
+            *args,
+        ],
+    )
+    assert r.exit_code != 0
+    assert message in r.output
+    assert "Traceback" not in r.output
+
+
+def test_regionalize_needs_a_measure(files):
+    _, d = files
+    r = CliRunner().invoke(main, ["regionalize", str(d / "national.csv")])
+    assert r.exit_code != 0 and "give --regional" in r.output
+
+
+def test_regionalize_grdp_workbook(tmp_path, shared_data):
+    folder = shared_data / "indonesia_prov17_2016"
+    grdp = (
+        folder / "PDRB Lapangan Usaha Kab Kota Dalam Milyar Seluruh Indonesia ADHK tahun 2016.xlsx"
+    )
+    table = folder / (
+        "Tabel Input-Output Provinsi Papua Barat Transaksi Domestik Atas Dasar Harga Produsen "
+        "(17 Lapangan Usaha) 2016 (Juta Rupiah).xlsx"
+    )
+    if not (grdp.is_file() and table.is_file()):
+        pytest.skip("Indonesian workbooks not present")
+    r = CliRunner().invoke(
+        main,
+        [
+            "regionalize",
+            str(table),
+            "--grdp",
+            str(grdp),
+            "--district",
+            "Manokwari",
+            "--method",
+            "aflq",
+            "--out",
+            str(tmp_path / "mkw"),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert "Manokwari (9105)" in r.output and "Provinsi Papua Barat (9100)" in r.output
+    reg = read_table(tmp_path / "mkw" / "regional_table.csv")
+    assert reg.n == 17 and reg.balance()["rel_gap"].abs().max() < 1e-6
+    bad = CliRunner().invoke(
+        main,
+        [
+            "regionalize",
+            str(table),
+            "--grdp",
+            str(grdp),
+            "--district",
+            "Atlantis",
+            "--out",
+            str(tmp_path / "x"),
+        ],
+    )
+    assert bad.exit_code == 1 and "error: no district named 'Atlantis'" in bad.output
