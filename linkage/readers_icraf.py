@@ -21,6 +21,7 @@ repeat the row above exactly are dropped (SumUt has its imports row twice).
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,7 @@ from .diagnostics import Diagnostics
 from .errors import DataQualityWarning, InputFileError, InvalidTableError
 from .numbers import NumberFormat, detect_number_format, parse_cells
 from .readers_grid import empty_mask, read_csv_grid
-from .readers_wide import is_total_name
+from .readers_wide import is_total_name, rewarn
 from .table import DEFAULT_BALANCE_RTOL, IOTable
 
 __all__ = ["read_icraf_folder", "is_icraf_folder", "ICRAF_FILES"]
@@ -219,10 +220,13 @@ def read_icraf_folder(
                  f"({', '.join(f'{x[i]:.3g}' for i in neg[:5])}); set to 0", len(neg),
                  level="warning", warn=DataQualityWarning)
     try:
-        table = _build(Z, F, V, labels, fd_names, pi_names, employment, name, units, prov,
-                       balance_rtol, diag, total_output)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            table = _build(Z, F, V, labels, fd_names, pi_names, employment, name, units, prov,
+                           balance_rtol, diag, total_output)
     except InvalidTableError as exc:
         raise InputFileError(f"the table is not valid: {exc}", path=folder) from None
+    rewarn(caught, stacklevel=3)
     if groups is not None:
         table.diagnostics.add("sector_groups", f"{prov}: {len(set(groups))} sector groups in "
                               f"{sec_file} (second column) not stored in the table")
@@ -270,7 +274,7 @@ def _drop_repeated_rows(V, m, rownums, diag, prov):
     diag.add("dropped_repeated_rows",
              f"{prov}/{ICRAF_FILES['pi']}: {V.shape[0]} rows for {m} names; row(s) "
              f"{[rownums[i] for i in dup]} repeat the row above exactly and were dropped",
-             len(dup), level="warning", warn=DataQualityWarning)
+             len(dup), level="warning", warn=DataQualityWarning, stacklevel=5)
     return V[keep]
 
 
@@ -313,5 +317,5 @@ def _check_units(table, prov):
             "employment may not be in the assumed units",
             level="warning",
             warn=DataQualityWarning,
-            stacklevel=3,
+            stacklevel=5,
         )

@@ -24,6 +24,7 @@ Rules (documented for users in ``docs/formats.md``):
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -262,17 +263,20 @@ def find_totals(base, lines, names, strong, *, axis_word, balance_rtol, diag, wh
         comp = np.vstack([base[None, :], lines[others_idx]]) if others_idx else base[None, :]
         comp_names = ["intermediate sum"] + [names[j] for j in others_idx]
         named = strong[t] or weak[t]
-        tol = max(1e-2, balance_rtol) if named else 1e-4
-        sub = _subset_match(lines[t], comp, tol, 1 if named else 2)
+        if strong[t]:  # known total: say exactly what it sums, or compare with natural sums
+            sub = _subset_match(lines[t], comp, 1e-9, 1)
+        else:
+            tol = max(1e-2, balance_rtol) if named else 1e-4
+            sub = _subset_match(lines[t], comp, tol, 1 if named else 2)
         if strong[t] or sub is not None:
             is_total[t] = True
             if sub is None:
                 # compare with the closest natural sum: everything, or intermediate only
                 full = comp.sum(axis=0)
-                cands = {"intermediate sum + all other " + axis_word: full,
+                cands = {"intermediate sum + all " + axis_word: full,
                          "intermediate sum": base}
                 if len(others_idx):
-                    cands["all other " + axis_word] = comp[1:].sum(axis=0)
+                    cands["all " + axis_word] = comp[1:].sum(axis=0)
                 gaps = {k: _rel_gap(lines[t], v) for k, v in cands.items()}
                 what = min(gaps, key=gaps.get)
                 gap = gaps[what]
@@ -285,7 +289,7 @@ def find_totals(base, lines, names, strong, *, axis_word, balance_rtol, diag, wh
             level = "warning" if gap > balance_rtol else "info"
             diag.add(
                 "total_check",
-                f"{where} {names[t]!r} is a total, used only as a check: compared with "
+                f"{where} {names[t]!r} is a total, not data: compared with "
                 f"{what}, max relative gap {gap:.2g}",
                 level=level,
                 warn=DataQualityWarning if level == "warning" else None,
@@ -477,11 +481,11 @@ def build_wide(
 
     fd_lines = vals[np.ix_(sec_r, other_c)].T if other_c else np.zeros((0, len(sec_r)))
     fd_tot, fd_full = find_totals(Z.sum(axis=1), fd_lines, [cols.label[j] for j in other_c],
-                         [cols.strong[j] for j in other_c], axis_word="columns",
+                         [cols.strong[j] for j in other_c], axis_word="final-demand columns",
                          balance_rtol=balance_rtol, diag=diag, where=f"{short}: column")
     pi_lines = vals[np.ix_(other_r, sec_c)] if other_r else np.zeros((0, len(sec_c)))
     pi_tot, _ = find_totals(Z.sum(axis=0), pi_lines, [rows.label[i] for i in other_r],
-                         [rows.strong[i] for i in other_r], axis_word="rows",
+                         [rows.strong[i] for i in other_r], axis_word="primary-input rows",
                          balance_rtol=balance_rtol, diag=diag, where=f"{short}: row")
     fd_c = [j for j, t in zip(other_c, fd_tot, strict=True) if not t]
     # the total-output column (closest to intermediate + all final demand) gives x as published
@@ -517,10 +521,20 @@ def build_wide(
         raise InputFileError("no final-demand columns (columns that are neither sectors nor "
                              "totals); cannot compute total output", path=path)
     try:
-        return _from_arrays(Z, final_demand, value_added if pi_r else None, total_output,
-                            employment, labels, name, units, balance_rtol, diag)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            table = _from_arrays(Z, final_demand, value_added if pi_r else None, total_output,
+                                 employment, labels, name, units, balance_rtol, diag)
     except InvalidTableError as exc:
         raise InputFileError(f"the table is not valid: {exc}", path=path) from None
+    rewarn(caught, stacklevel=4)
+    return table
+
+
+def rewarn(caught, stacklevel):
+    """Issue again warnings caught from the table constructor, pointing at the user's call."""
+    for w in caught:
+        warnings.warn(w.message, w.category, stacklevel=stacklevel + 1)
 
 
 def _from_arrays(Z, final_demand, value_added, total_output, employment, labels, name, units,
