@@ -50,7 +50,7 @@ OUT = Path(__file__).resolve().parent / "sentra"
 
 #: Sector names, chosen to match the example IO table's industries where sensible.
 SECTORS = {
-    "clay": "ceramics",
+    "clay": "clay and sand quarrying",
     "pottery": "ceramics",
     "smelting": "metal casting",
     "casting": "metal casting",
