@@ -1,0 +1,169 @@
+"""Benchmark: community detection and active/passive classification at scale.
+
+Generates a synthetic firm network from arrays -- sentra of ``sentra_size`` firms, half of
+them *active* (firms trade with each other) and half *passive* (firms buy from outside
+suppliers and sell to their sentra's middleman hub) -- builds a
+:class:`linkage.SupplyNetwork` with ``from_arrays`` and runs
+:func:`linkage.clusters.find_clusters` on it. Records wall time of each step, the peak
+resident memory of the process, and how well the planted truth is recovered, in
+``benchmarks/results/clusters.json`` (one entry per size).
+
+Run::
+
+    python benchmarks/bench_clusters.py                 # 1,000,000 firms, 10,000,000 transactions
+    python benchmarks/bench_clusters.py --firms 100000 --transactions 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+RESULTS = Path(__file__).resolve().parent / "results" / "clusters.json"
+
+
+def _peak_rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def generate(n_firms=1_000_000, n_transactions=10_000_000, sentra_size=50, seed=0):
+    """Planted sentra network as arrays.
+
+    Returns ``source, target, value, n_firms, n_nodes, sentra (per firm), active (per
+    sentra)``. Node codes: firms ``0..n_firms-1``, then one middleman per passive sentra,
+    then ``n_firms // 200`` outside suppliers shared by everybody.
+    """
+    rng = np.random.default_rng(seed)
+    n_sentra = n_firms // sentra_size
+    sentra = np.minimum(np.arange(n_firms) // sentra_size, n_sentra - 1)
+    active = np.arange(n_sentra) % 2 == 0
+    passive_ids = np.flatnonzero(~active)
+    hub_of = np.full(n_sentra, -1, dtype=np.int64)
+    hub_of[passive_ids] = n_firms + np.arange(passive_ids.size)
+    n_suppliers = max(n_firms // 200, 1)
+    first_supplier = n_firms + passive_ids.size
+    n_nodes = first_supplier + n_suppliers
+
+    per_firm = n_transactions / n_firms
+    is_active = active[sentra]
+    # each firm: a number of internal trades (active), sales to its hub (passive),
+    # purchases from outside suppliers, and a little random trade anywhere
+    n_int = np.where(is_active, rng.poisson(0.6 * per_firm, n_firms), 0)
+    n_hub = np.where(is_active, 0, rng.poisson(0.3 * per_firm, n_firms))
+    n_sup = rng.poisson(0.25 * per_firm, n_firms)
+    n_rand = rng.poisson(np.where(is_active, 0.15, 0.45) * per_firm, n_firms)
+
+    firms = np.arange(n_firms)
+    src_int = np.repeat(firms, n_int)
+    base = (sentra[src_int] * sentra_size)
+    size = np.minimum(sentra_size, n_firms - base)
+    off = (src_int - base + 1 + (rng.random(src_int.size) * (size - 1)).astype(np.int64)) % size
+    dst_int = base + off
+
+    src_hub = np.repeat(firms, n_hub)
+    dst_hub = hub_of[sentra[src_hub]]
+
+    dst_sup = np.repeat(firms, n_sup)
+    src_sup = first_supplier + rng.integers(0, n_suppliers, dst_sup.size)
+
+    src_rand = np.repeat(firms, n_rand)
+    dst_rand = rng.integers(0, n_firms, src_rand.size)
+
+    source = np.concatenate([src_int, src_hub, src_sup, src_rand])
+    target = np.concatenate([dst_int, dst_hub, dst_sup, dst_rand])
+    value = rng.lognormal(16, 1.0, source.size)  # rupiah, median ~9 million
+    keep = source != target
+    return (source[keep], target[keep], value[keep], n_firms, n_nodes, sentra, active)
+
+
+def run(n_firms=1_000_000, n_transactions=10_000_000, *, method="leiden", resolution=1.0,
+        n_permutations=19, within=None, seed=0, sentra_size=50, write=True) -> dict:
+    """Generate, build, detect and classify; return (and record) times and memory."""
+    import warnings
+
+    from linkage import SupplyNetwork
+    from linkage.clusters import find_clusters
+    from linkage.errors import DataQualityWarning
+
+    warnings.simplefilter("ignore", DataQualityWarning)  # duplicate pairs are expected here
+
+    times = {}
+    t0 = time.perf_counter()
+    src, dst, val, n_firms, n_nodes, sentra, active = generate(
+        n_firms, n_transactions, sentra_size, seed)
+    times["generate_s"] = time.perf_counter() - t0
+
+    t = time.perf_counter()
+    firms = pd.DataFrame({"sector": "craft", "sentra": pd.Categorical(sentra)})
+    net = SupplyNetwork.from_arrays(src, dst, val, n_firms=n_firms,
+                                    node_ids=np.arange(n_nodes).astype(str), firms=firms)
+    times["build_network_s"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    cl = find_clusters(net, method=method, resolution=resolution, seed=seed,
+                       n_permutations=n_permutations, within=within)
+    times["find_clusters_s"] = time.perf_counter() - t
+    times["detect_s"] = cl.communities.attrs["seconds"]["detect"]
+    times["classify_s"] = cl.communities.attrs["seconds"]["classify"]
+    times["total_s"] = time.perf_counter() - t0
+
+    s = cl.sentra
+    truth = pd.Series(np.where(active, "active", "passive"),
+                      index=pd.Index(np.arange(active.size))).reindex(
+        s.index.astype(np.int64)).to_numpy()
+    agree = float((s["activity"].to_numpy() == truth).mean())
+    result = {
+        "n_firms": int(n_firms),
+        "n_nodes": int(net.n_nodes),
+        "n_transactions": int(src.size),
+        "n_edges": int(len(net.edges)),
+        "method": method,
+        "resolution": resolution,
+        "within": within,
+        "n_permutations": int(n_permutations),
+        **{k: round(v, 2) for k, v in times.items()},
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "n_communities": int(cl.membership.attrs["n_communities"]),
+        "modularity": round(float(cl.membership.attrs["modularity"]), 4),
+        "n_sentra": int(len(s)),
+        "sentra_activity_agreement": round(agree, 4),
+        "mean_sentra_purity": round(float(s["community_purity"].mean()), 4),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }
+    if write:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        key = f"{n_firms}_{method}" + (f"_within-{within}" if within else "")
+        old[key] = result
+        RESULTS.write_text(json.dumps(old, indent=2, sort_keys=True) + "\n")
+    return result
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--firms", type=int, default=1_000_000)
+    p.add_argument("--transactions", type=int, default=10_000_000)
+    p.add_argument("--method", default="leiden")
+    p.add_argument("--resolution", type=float, default=1.0)
+    p.add_argument("--permutations", type=int, default=19)
+    p.add_argument("--within", default=None)
+    p.add_argument("--seed", type=int, default=0)
+    a = p.parse_args(argv)
+    result = run(a.firms, a.transactions, method=a.method, resolution=a.resolution,
+                 n_permutations=a.permutations, within=a.within, seed=a.seed)
+    json.dump(result, sys.stdout, indent=2)
+    print()
+
+
+if __name__ == "__main__":
+    main()
