@@ -86,8 +86,16 @@ def generate(n_firms=1_000_000, n_transactions=10_000_000, sentra_size=50, seed=
 
 
 def run(n_firms=1_000_000, n_transactions=10_000_000, *, method="leiden", resolution=1.0,
-        n_permutations=19, within=None, seed=0, sentra_size=50, write=True) -> dict:
-    """Generate, build, detect and classify; return (and record) times and memory."""
+        n_permutations=19, within=None, seed=0, sentra_size=50, write=True,
+        quick=False) -> dict:
+    """Generate, build, detect and classify; return (and record) times and memory.
+
+    ``detect_and_classify_s`` is the time of :func:`linkage.clusters.find_clusters` (the
+    60 s target); ``end_to_end_s`` adds generating the arrays and building the network.
+    ``quick=True`` (the suite's quick mode) runs 100,000 firms / 1,000,000 transactions.
+    """
+    if quick:
+        n_firms, n_transactions = 100_000, 1_000_000
     import warnings
 
     from linkage import SupplyNetwork
@@ -111,10 +119,10 @@ def run(n_firms=1_000_000, n_transactions=10_000_000, *, method="leiden", resolu
     t = time.perf_counter()
     cl = find_clusters(net, method=method, resolution=resolution, seed=seed,
                        n_permutations=n_permutations, within=within)
-    times["find_clusters_s"] = time.perf_counter() - t
+    times["detect_and_classify_s"] = time.perf_counter() - t
     times["detect_s"] = cl.communities.attrs["seconds"]["detect"]
     times["classify_s"] = cl.communities.attrs["seconds"]["classify"]
-    times["total_s"] = time.perf_counter() - t0
+    times["end_to_end_s"] = time.perf_counter() - t0
 
     s = cl.sentra
     truth = pd.Series(np.where(active, "active", "passive"),
