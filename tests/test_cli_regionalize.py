@@ -197,3 +197,29 @@ def test_regionalize_grdp_workbook(tmp_path, shared_data):
         ],
     )
     assert bad.exit_code == 1 and "error: no district named 'Atlantis'" in bad.output
+
+
+def test_regionalize_semicolon_comma_decimals(files):
+    """Indonesian exports: `;` separators, `,` decimals and `.` thousands."""
+    _, d = files
+    (d / "r_id.csv").write_text("sektor;output\nagri;30,0\nmanu;60,5\nserv;10\n")
+    (d / "n_id.csv").write_text("sektor;output\nagri;200\nmanu;2.000,0\nserv;200\n")
+    r = CliRunner().invoke(
+        main,
+        [
+            "regionalize",
+            str(d / "national.csv"),
+            "--regional",
+            str(d / "r_id.csv"),
+            "--national",
+            str(d / "n_id.csv"),
+            "--method",
+            "slq",
+            "--out",
+            str(d / "id"),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    lq = pd.read_csv(d / "id" / "lq.csv", index_col=0)
+    # SLQ_manu = (60.5 / 100.5) / (2000 / 2400)
+    assert lq.loc["manu", "agri"] == pytest.approx((60.5 / 100.5) / (2000 / 2400))

@@ -34,7 +34,12 @@ def _read_two_columns(path, what: str) -> pd.DataFrame:
         raise InputFileError("empty sector label", path=path, row=int(empty.idxmax()) + 2)
     if what == "mapping":
         return frame
-    values = pd.to_numeric(frame.iloc[:, 1].str.replace(",", "", regex=False), errors="coerce")
+    text = frame.iloc[:, 1].str.replace(" ", "", regex=False)
+    if text.str.fullmatch(r"-?[\d.]*,\d+").any():  # Indonesian style 1.234,5
+        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:  # 1,234.5
+        text = text.str.replace(",", "", regex=False)
+    values = pd.to_numeric(text, errors="coerce")
     if values.isna().any():
         k = int(values.isna().idxmax())
         raise InputFileError(
