@@ -350,6 +350,17 @@ def test_regionalize_errors(three):
         regionalize(three, pd.Series({"agri": "x", "manu": 1, "serv": 1}))
 
 
+def test_regionalize_employment_measure(three):
+    """National employment defaults to the table's; x_r = jobs_r * x_n / jobs_n."""
+    res = regionalize(
+        three, {"agri": 5, "manu": 10, "serv": 4}, measure="employment", method="cilq", details=True
+    )
+    np.testing.assert_allclose(res.table.x, [5 * 200 / 50, 10 * 200 / 20, 4 * 200 / 40])
+    np.testing.assert_allclose(res.table.employment, [5, 10, 4])
+    # SLQ_manu = (10 / 19) / (20 / 110)
+    assert res.slq["manu"] == pytest.approx((10 / 19) / (20 / 110))
+
+
 def test_negative_final_demand_is_reported():
     # a region that makes little of sector 0 but a lot of its heavy user, sector 1
     t = IOTable.from_arrays(
@@ -380,6 +391,10 @@ def test_regionalize_properties(Zs, f, share, method, delta):
     assert (reg.A <= np.asarray(t.A) + 1e-12).all()
     assert reg.balance()["gap"].abs().max() <= 1e-9 * max(1.0, t.x.max())
     np.testing.assert_allclose(reg.x, r)
+    A = np.asarray(t.A)
+    if np.abs(np.linalg.eigvals(A)).max() < 0.95:
+        # R <= A elementwise, so the regional Leontief inverse (and multipliers) is smaller
+        assert (output_multipliers(reg.A) <= output_multipliers(A) + 1e-9).all()
 
 
 # --------------------------------------------------------------------------- calibration
