@@ -691,6 +691,19 @@ class RegionalResult:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
 
+def _label_array(values, labels, name):
+    """An unlabelled 1-D array of the table's length is taken in the table's sector order."""
+    if isinstance(values, (pd.Series, pd.DataFrame, dict)):
+        return values
+    a = np.asarray(values)
+    if a.ndim == 1 and a.size == len(labels):
+        return pd.Series(a, index=labels)
+    raise InvalidTableError(
+        f"{name} measure must be labelled by sector, or an array of {len(labels)} values in "
+        f"the table's sector order (got shape {a.shape})"
+    )
+
+
 def _align(measure: pd.Series, sectors: pd.Index, name: str) -> pd.Series:
     labels = [str(s) for s in sectors]
     missing = [s for s in labels if s not in measure.index]
@@ -784,8 +797,13 @@ def regionalize(
     if table.is_multiregional:
         raise InvalidTableError("regionalize needs a single-region table, got a multi-regional one")
     diag = Diagnostics()
-    r = _as_series(regional, "regional")
-    n = None if national is None else _as_series(national, "national")
+    labels = [str(s) for s in table.sectors]
+    r = _as_series(_label_array(regional, labels, "regional"), "regional")
+    n = (
+        None
+        if national is None
+        else _as_series(_label_array(national, labels, "national"), "national")
+    )
 
     if mapping is not None:
         m = _mapping_series(mapping, table.sectors)

@@ -337,6 +337,14 @@ def test_regionalize_concordance_split_and_aggregate(three):
     assert agg.balance()["rel_gap"].abs().max() < 1e-12
 
 
+def test_regionalize_accepts_arrays_in_table_order(three):
+    a = regionalize(three, np.array([30.0, 60.0, 10.0]))
+    b = regionalize(three, {"serv": 10.0, "agri": 30.0, "manu": 60.0})
+    np.testing.assert_array_equal(a.Z, b.Z)
+    with pytest.raises(InvalidTableError, match="array of 3 values"):
+        regionalize(three, [1.0, 2.0])
+
+
 def test_regionalize_errors(three):
     with pytest.raises(InvalidTableError, match=r"missing \['serv'\]"):
         regionalize(three, {"agri": 1, "manu": 1})
