@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -429,7 +429,7 @@ def ras(
         raise ValueError(
             f"The 'tol' parameter of ras must be a positive number. Got {tol!r} instead."
         )
-    if not (isinstance(max_iter, int) and max_iter >= 1):
+    if not (isinstance(max_iter, Integral) and max_iter >= 1):
         raise ValueError(
             f"The 'max_iter' parameter of ras must be a positive integer. Got {max_iter!r} instead."
         )
