@@ -288,9 +288,7 @@ def extraction(table, method: str = "auto", *, sectors=None, diagonal=None) -> p
         positions = _positions(index, sectors)
         index = index[positions]
     _warn_inconsistent_zero_output(table)
-    r = extraction_arrays(
-        solver, table.f, table.v, table.x, positions=positions, diagonal=diagonal
-    )
+    r = extraction_arrays(solver, table.f, table.v, table.x, positions=positions, diagonal=diagonal)
     total_leo = float(r["x_leontief"].sum())
     total_gho = float(r["x_ghosh"].sum())
     frame = pd.DataFrame(
@@ -326,7 +324,7 @@ def _positions(index: pd.Index, sectors) -> np.ndarray:
         wanted = pd.Index(sectors)
     pos = index.get_indexer(wanted)
     if (pos < 0).any():
-        missing = [s for s, p in zip(sectors, pos) if p < 0][:5]
+        missing = [s for s, p in zip(sectors, pos, strict=True) if p < 0][:5]
         raise KeyError(f"sectors not in the table: {missing}")
     return pos
 

@@ -145,7 +145,9 @@ def test_given_diagonal_is_used():
 
 def test_multiregional_index_and_csv_frame():
     t0 = random_table(6, 2)
-    sectors = pd.MultiIndex.from_product([["r1", "r2"], ["a", "b", "c"]], names=["region", "sector"])
+    sectors = pd.MultiIndex.from_product(
+        [["r1", "r2"], ["a", "b", "c"]], names=["region", "sector"]
+    )
     t = IOTable.from_arrays(t0.Z, final_demand=t0.f, value_added=t0.v, sectors=sectors)
     out = extraction(t)
     assert out.index.equals(sectors)
