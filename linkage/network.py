@@ -714,6 +714,7 @@ class SupplyNetwork:
         else:
             net.cooperation = _empty_cooperation()
         net._sources = names
+        net._freeze()
         return net
 
     @classmethod
@@ -834,7 +835,13 @@ class SupplyNetwork:
             net.parties["is_intermediary"] = flags[n_firms:]
         net.cooperation = _empty_cooperation()
         net._sources = names
+        net._freeze()
         return net
+
+    def _freeze(self) -> None:
+        """Make the node arrays read-only (the frames are documented as read-only)."""
+        self.is_firm.setflags(write=False)
+        self.is_intermediary.setflags(write=False)
 
     def _build(self, firm_frame, tx, party_frame, pattern, names):
         """Resolve ids to node codes (firms first, then unknown ids by first appearance)."""

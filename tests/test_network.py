@@ -641,3 +641,30 @@ def test_windows_1252_file_is_read_and_reported(tmp_path):
     net = read_network(tmp_path / "f.csv", tmp_path / "t.csv")
     assert net.firms.loc["A", "name"] == "Café"
     assert net.diagnostics.count("encoding") == 1
+
+
+def test_node_arrays_are_read_only(net):
+    with pytest.raises(ValueError):
+        net.is_firm[0] = False
+    with pytest.raises(ValueError):
+        net.is_intermediary[0] = True
+
+
+def test_example_generator_is_deterministic(tmp_path):
+    import importlib.util
+
+    from linkage.datasets import data_path
+
+    spec = importlib.util.spec_from_file_location(
+        "make_example_survey", data_path("make_example_survey.py")
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(tmp_path)
+    for name in ("firms.csv", "transactions.csv", "cooperation.csv", "parties.csv",
+                 "README.md"):
+        assert (tmp_path / name).read_bytes() == data_path("sentra", name).read_bytes(), name
+    assert module.GROUND_TRUTH == {
+        "Plered ceramics": "active", "Jombang aluminium": "active",
+        "Trusmi batik": "passive", "Tanggulangin leather": "passive",
+    }
