@@ -143,26 +143,31 @@ def choose_method(A) -> str:
 def _gmres_block(matvec, B, tol, restart, max_iter):
     """Restarted GMRES for ``(I - M) X = B``, all columns of ``B`` in lock step.
 
-    ``matvec(V)`` returns ``M @ V`` for a block ``V`` of shape (n, k). Returns
-    ``(X, products, converged)``; ``products`` counts block products with ``M``.
-    Classical Gram-Schmidt with one re-orthogonalization when cancellation is large.
+    ``matvec(v)`` returns ``M @ v`` for a vector ``v`` of shape (n,). The columns share
+    the restart cycles and stop together; each keeps its own Krylov basis, stored as
+    contiguous rows so that every vector operation streams memory once. Classical
+    Gram-Schmidt with one re-orthogonalization when cancellation is large ("twice is
+    enough"). Returns ``(X, steps, converged)``; ``steps`` counts lock-step iterations,
+    each one product of ``M`` with every active column.
     """
     n, k = B.shape
-    X = np.zeros((n, k))
-    bnorm = np.linalg.norm(B, axis=0)
+    Bt = np.ascontiguousarray(B.T)  # (k, n): one contiguous row per right-hand side
+    X = np.zeros((k, n))
+    bnorm = np.linalg.norm(Bt, axis=1)
     bnorm = np.where(bnorm > 0, bnorm, 1.0)
-    R = B.copy()  # residual of X = 0
-    products = 0
-    rel = np.linalg.norm(R, axis=0) / bnorm
+    R = Bt.copy()  # residual of X = 0
+    steps_total = 0
+    rel = np.linalg.norm(R, axis=1) / bnorm
     active = np.flatnonzero(rel > tol)
     stalled = 0
     best = rel.copy()
-    while active.size and products < max_iter:
+    while active.size and steps_total < max_iter:
         kc = active.size
-        m = max(1, min(restart, max_iter - products))
-        beta = np.linalg.norm(R[:, active], axis=0)
+        m = max(1, min(restart, max_iter - steps_total))
+        beta = np.linalg.norm(R[active], axis=1)
         V = np.empty((kc, m + 1, n))
-        V[:, 0, :] = (R[:, active] / beta).T
+        for c, col in enumerate(active):
+            np.multiply(R[col], 1.0 / beta[c], out=V[c, 0])
         H = np.zeros((kc, m + 1, m))
         cs = np.zeros((kc, m))
         sn = np.zeros((kc, m))
@@ -170,22 +175,26 @@ def _gmres_block(matvec, B, tol, restart, max_iter):
         g[:, 0] = beta
         steps = 0
         for j in range(m):
-            W = V[:, j, :].T  # (n, kc) view
-            W = (W - matvec(np.ascontiguousarray(W))).T.copy()  # (kc, n): (I - M) v_j
-            products += 1
-            Vj = V[:, : j + 1, :]  # (kc, j+1, n)
-            w_norm0 = np.linalg.norm(W, axis=1)
-            h = np.matmul(Vj, W[:, :, np.newaxis])[:, :, 0]  # (kc, j+1), batched BLAS
-            W -= np.matmul(h[:, np.newaxis, :], Vj)[:, 0, :]
-            w_norm = np.linalg.norm(W, axis=1)
-            if np.any(w_norm < 0.7 * w_norm0):  # re-orthogonalize once ("twice is enough")
-                h2 = np.matmul(Vj, W[:, :, np.newaxis])[:, :, 0]
-                W -= np.matmul(h2[:, np.newaxis, :], Vj)[:, 0, :]
-                h += h2
-                w_norm = np.linalg.norm(W, axis=1)
-            H[:, : j + 1, j] = h
-            H[:, j + 1, j] = w_norm
-            V[:, j + 1, :] = W / np.where(w_norm > 0, w_norm, 1.0)[:, np.newaxis]
+            steps_total += 1
+            for c in range(kc):
+                vj, w, Vc = V[c, j], V[c, j + 1], V[c, : j + 1]
+                np.subtract(vj, matvec(vj), out=w)  # w = (I - M) v_j
+                w_norm0 = math.sqrt(float(w @ w))
+                h = Vc @ w
+                w -= h @ Vc
+                w_norm = math.sqrt(float(w @ w))
+                if w_norm < 0.7 * w_norm0:
+                    h2 = Vc @ w
+                    w -= h2 @ Vc
+                    h += h2
+                    w_norm = math.sqrt(float(w @ w))
+                H[c, : j + 1, j] = h
+                H[c, j + 1, j] = w_norm
+                if w_norm > 1e-14 * w_norm0:
+                    w *= 1.0 / w_norm
+                else:  # breakdown: the Krylov space is exhausted
+                    w[:] = 0.0
+                    H[c, j + 1, j] = 0.0
             for i in range(j):  # apply the earlier Givens rotations to column j
                 a, b = H[:, i, j].copy(), H[:, i + 1, j].copy()
                 H[:, i, j] = cs[:, i] * a + sn[:, i] * b
@@ -202,7 +211,7 @@ def _gmres_block(matvec, B, tol, restart, max_iter):
             steps = j + 1
             if np.all(np.abs(g[:, j + 1]) <= 0.5 * tol * bnorm[active]):
                 break
-            if not np.any(V[:, j + 1, :]):  # Krylov space exhausted (breakdown)
+            if not np.any(sn[:, j]):  # every Krylov space exhausted (breakdown)
                 break
         for c, col in enumerate(active):
             Hc = H[c, :steps, :steps]
@@ -213,10 +222,12 @@ def _gmres_block(matvec, B, tol, restart, max_iter):
                 keep = int(np.flatnonzero(tiny)[0])
             if keep:
                 y = sla.solve_triangular(Hc[:keep, :keep], g[c, :keep], check_finite=False)
-                X[:, col] += y @ V[c, :keep, :]
-        R[:, active] = B[:, active] - (X[:, active] - matvec(X[:, active]))
-        products += 1
-        new_rel = np.linalg.norm(R, axis=0) / bnorm
+                X[col] += y @ V[c, :keep]
+            # true residual, one more product per column and cycle
+            np.subtract(Bt[col], X[col], out=R[col])
+            R[col] += matvec(X[col])
+        steps_total += 1
+        new_rel = np.linalg.norm(R, axis=1) / bnorm
         if not np.all(np.isfinite(new_rel)):
             break
         # a whole cycle that cuts no residual by 1 % means stagnation (singular I - A)
@@ -226,15 +237,15 @@ def _gmres_block(matvec, B, tol, restart, max_iter):
         active = np.flatnonzero(rel > tol)
         if stalled >= 2:
             break
-    return X, products, active.size == 0
+    return np.ascontiguousarray(X.T), steps_total, active.size == 0
 
 
 def _neumann_block(matvec, B, tol, max_iter):
     """Neumann series ``U ← B + M U`` (Jacobi iteration on ``I - M``), all columns at once.
 
-    Returns ``(X, products, converged)``. Stops when the relative residual
-    ``‖U_k + B - M U_k - ...‖``, which equals the last increment ``‖M^k B‖ / ‖B‖``... is at
-    most ``tol`` for every column, or when the increments grow (divergence).
+    Returns ``(X, products, converged)``. After k products the residual of the partial
+    sum ``B + M B + ... + M^k B`` is the next increment ``M^(k+1) B``, so the loop stops
+    when every ``‖M^k B‖ / ‖B‖ <= tol``, or when the increments grow (divergence).
     """
     bnorm = np.linalg.norm(B, axis=0)
     bnorm = np.where(bnorm > 0, bnorm, 1.0)
@@ -295,7 +306,10 @@ class LeontiefSolver:
     last_info : SolveInfo or None
         Method, residual and iterations of the last solve.
     products : int
-        Total block products with ``A`` or ``Aᵀ`` so far (iterative method).
+        Lock-step iterations so far (iterative method): each multiplies every active
+        right-hand side by ``A`` or ``Aᵀ`` once.
+    matvecs : int
+        Sparse matrix-vector products so far, counted per right-hand side.
 
     Raises
     ------
@@ -346,7 +360,7 @@ class LeontiefSolver:
         labels=None,
         tol: float = 1e-12,
         max_iter: int | None = None,
-        restart: int = 40,
+        restart: int = 20,
         iteration: str = "gmres",
         check: bool = True,
     ):
@@ -386,6 +400,7 @@ class LeontiefSolver:
         self.method = choose_method(A) if method == "auto" else method
         self.last_info: SolveInfo | None = None
         self.products = 0
+        self.matvecs = 0
 
         # cheap structural facts, used for checks and for naming sectors in errors
         if sp.issparse(A):
@@ -514,8 +529,9 @@ class LeontiefSolver:
     def _matvec(self, transpose: bool):
         csr = self._csr_T if transpose else self._csr
 
-        def matvec(V):
-            return csr @ V
+        def matvec(v):
+            self.matvecs += 1 if v.ndim == 1 else v.shape[1]
+            return csr @ v
 
         return matvec
 
