@@ -502,7 +502,7 @@ def ras(
 
 
 # ---------------------------------------------------------------------------- concordance
-def _mapping_series(mapping, table_sectors: pd.Index) -> pd.Series:
+def _mapping_series(mapping, table_sectors: pd.Index | None) -> pd.Series:
     """mapping (Series, dict or two-column frame: table sector -> regional sector) as a Series
     indexed by the table's sectors; every table sector must be mapped exactly once."""
     if isinstance(mapping, pd.DataFrame):
@@ -521,6 +521,8 @@ def _mapping_series(mapping, table_sectors: pd.Index) -> pd.Series:
     if not isinstance(mapping, pd.Series):
         raise InvalidTableError("mapping must be a Series, dict or two-column DataFrame")
     mapping = pd.Series([str(v) for v in mapping.to_numpy()], index=[str(k) for k in mapping.index])
+    if table_sectors is None:
+        return mapping
     labels = [str(s) for s in table_sectors]
     missing = [s for s in labels if s not in mapping.index]
     if missing:
@@ -691,6 +693,23 @@ class RegionalResult:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
 
+def _finer_regional(raw_map: pd.Series, labels, r: pd.Series) -> bool:
+    """True when the mapping goes regional sector -> table sector (regional data finer)."""
+    keys, values = set(raw_map.index), set(raw_map.to_numpy())
+    return keys != set(labels) and values <= set(labels) and set(r.index) <= keys
+
+
+def _sum_to_table(measure: pd.Series, raw_map: pd.Series, labels, name) -> pd.Series:
+    summed = measure.groupby(raw_map.reindex(measure.index).to_numpy()).sum()
+    missing = [s for s in labels if s not in summed.index]
+    if missing:
+        raise InvalidTableError(
+            f"mapping (regional sector -> table sector) leaves table sector(s) {missing[:5]} "
+            f"without a {name} measure"
+        )
+    return summed.reindex(labels)
+
+
 def _label_array(values, labels, name):
     """An unlabelled 1-D array of the table's length is taken in the table's sector order."""
     if isinstance(values, (pd.Series, pd.DataFrame, dict)):
@@ -749,7 +768,9 @@ def regionalize(
         FLQ/AFLQ parameter in [0, 1) (Flegg & Webber 1997 suggest 0.3).
     mapping : Series, dict or two-column DataFrame, optional
         Table sector -> regional sector, when the measure uses another (coarser)
-        classification. Every table sector must be mapped.
+        classification; every table sector must be mapped. A mapping the other way
+        (regional sector -> table sector, regional data finer than the table) is recognized
+        and the measure is summed to the table's sectors.
     measure : {"output", "grdp", "employment"}
         What the measure is. Output is used as the region's output directly; GRDP and
         employment are turned into output with the reference economy's output-to-measure
@@ -805,6 +826,19 @@ def regionalize(
         else _as_series(_label_array(national, labels, "national"), "national")
     )
 
+    raw_map = None if mapping is None else _mapping_series(mapping, None)
+    if raw_map is not None and _finer_regional(raw_map, labels, r):
+        # regional data finer than the table: sum the measure to the table's sectors
+        r = _sum_to_table(r, raw_map, labels, "regional")
+        if n is not None and set(n.index) <= set(raw_map.index):
+            n = _sum_to_table(n, raw_map, labels, "national")
+        diag.add(
+            "concordance_sum",
+            f"regional measure of {len(raw_map)} regional sectors summed to the table's "
+            f"{len(labels)} sectors by the mapping (regional sector -> table sector)",
+            count=len(raw_map),
+        )
+        mapping = None
     if mapping is not None:
         m = _mapping_series(mapping, table.sectors)
         n_groups = len(pd.unique(m.to_numpy()))

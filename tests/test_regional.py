@@ -345,6 +345,16 @@ def test_regionalize_accepts_arrays_in_table_order(three):
         regionalize(three, [1.0, 2.0])
 
 
+def test_regionalize_finer_regional_data_is_summed(three):
+    mapping = {"crops": "agri", "livestock": "agri", "manu": "manu", "serv": "serv"}
+    r = {"crops": 10.0, "livestock": 20.0, "manu": 60.0, "serv": 10.0}
+    res = regionalize(three, r, mapping=mapping, details=True)
+    np.testing.assert_allclose(res.table.x, [30, 60, 10])
+    assert "concordance_sum" in res.diagnostics.codes()
+    with pytest.raises(InvalidTableError, match=r"leaves table sector\(s\) \['serv'\]"):
+        regionalize(three, {"crops": 1.0, "manu": 2.0}, mapping={"crops": "agri", "manu": "manu"})
+
+
 def test_regionalize_errors(three):
     with pytest.raises(InvalidTableError, match=r"missing \['serv'\]"):
         regionalize(three, {"agri": 1, "manu": 1})
@@ -382,6 +392,7 @@ def test_negative_final_demand_is_reported():
     assert res.table.balance()["rel_gap"].abs().max() < 1e-12
 
 
+@pytest.mark.filterwarnings("ignore:residual final demand:linkage.errors.DataQualityWarning")
 @settings(max_examples=40, deadline=None)
 @given(
     Zs=arrays(float, (4, 4), elements=st.floats(0, 10, allow_subnormal=False)),
