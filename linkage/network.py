@@ -245,8 +245,6 @@ def _numeric(series: pd.Series, where: str = "", diag: Diagnostics | None = None
                     "without separators",
                     count=int(dotted.sum()),
                     level="warning",
-                    warn=DataQualityWarning,
-                    stacklevel=6,
                 )
     return values, ~np.isfinite(values)
 
@@ -461,8 +459,6 @@ def _parse_transactions(frame, source, diag: Diagnostics, on_invalid: str):
             f"{_row_list(rows[mask])})",
             count=int(mask.sum()),
             level="warning",
-            warn=DataQualityWarning,
-            stacklevel=6,
         )
         keep[mask] = False
 
@@ -482,8 +478,6 @@ def _parse_transactions(frame, source, diag: Diagnostics, on_invalid: str):
             f"itself (rows {_row_list(rows[same])})",
             count=int(same.sum()),
             level="warning",
-            warn=DataQualityWarning,
-            stacklevel=5,
         )
         keep &= ~same
     zero = keep & (values == 0)
@@ -638,6 +632,7 @@ class SupplyNetwork:
         intermediary_pattern: str | None = None,
         on_invalid: str = "error",
         sources: dict | None = None,
+        _stacklevel: int = 2,
     ) -> SupplyNetwork:
         """Build a network from DataFrames (or csv / xlsx / parquet paths).
 
@@ -715,6 +710,7 @@ class SupplyNetwork:
             net.cooperation = _empty_cooperation()
         net._sources = names
         net._freeze()
+        net._emit_warnings(_stacklevel)
         return net
 
     @classmethod
@@ -836,7 +832,13 @@ class SupplyNetwork:
         net.cooperation = _empty_cooperation()
         net._sources = names
         net._freeze()
+        net._emit_warnings(2)
         return net
+
+    def _emit_warnings(self, stacklevel: int) -> None:
+        """Issue the warning-level findings as DataQualityWarning, pointing at the caller."""
+        for finding in self.diagnostics.warnings():
+            warnings.warn(finding.message, DataQualityWarning, stacklevel=stacklevel + 1)
 
     def _freeze(self) -> None:
         """Make the node arrays read-only (the frames are documented as read-only)."""
@@ -884,8 +886,6 @@ class SupplyNetwork:
                 f"{_row_list(tx['rows'][is_dup])})",
                 count=dup_rows,
                 level="warning",
-                warn=DataQualityWarning,
-                stacklevel=5,
             )
         if tx["channel"] is not None:
             via = np.where(tx["channel"] == "intermediary", values, 0.0)
@@ -1042,8 +1042,6 @@ class SupplyNetwork:
                 f"neither a firm nor a trading party ({bad}; rows {_row_list(rows[unknown])})",
                 count=int(unknown.sum()),
                 level="warning",
-                warn=DataQualityWarning,
-                stacklevel=5,
             )
         self_tie = ~unknown & (a == b)
         if self_tie.any():
@@ -1312,4 +1310,5 @@ def read_network(firms, transactions, cooperation=None, parties=None, **options)
     >>> net.n_firms > 50
     True
     """
+    options.setdefault("_stacklevel", 3)
     return SupplyNetwork.from_frames(firms, transactions, cooperation, parties, **options)
