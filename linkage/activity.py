@@ -230,7 +230,7 @@ def permutation_pvalues(n_nodes, source, target, value, is_firm, labels, n_group
     f_out, f_in, f_tot, f_sxs = s_out[firms], s_in[firms], total[firms], sxs[firms]
     f_excl = (np.zeros(firms.size, dtype=bool) if exclude is None
               else np.asarray(exclude, dtype=bool)[firms])
-    base = lab[firms]
+    base = lab[firms].astype(idx)  # narrow labels: the gathers below are memory-bound
 
     def statistic(fl):
         keep = fl >= 0
@@ -346,8 +346,9 @@ def group_purity(labels, other, is_firm, n_groups):
     best = np.zeros(n_groups)
     if both.any():
         g, o = lab[both], other[both]
-        pairs, counts = np.unique(np.column_stack([g, o]), axis=0, return_counts=True)
-        np.maximum.at(best, pairs[:, 0], counts)
+        span = int(o.max()) + 1
+        keys, counts = np.unique(g * span + o, return_counts=True)
+        np.maximum.at(best, keys // span, counts)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(n_firms > 0, best / n_firms, np.nan)
 

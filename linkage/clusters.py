@@ -311,7 +311,13 @@ def _check_method(method):
 
 
 def _node_codes(network, values, what):
-    """Per-node integer codes (-1 = none) and the group names, from per-firm/per-node values."""
+    """Per-node integer codes (-1 = none) and the group names, from per-firm/per-node values.
+
+    Every label that occurs on any node is a group (a community of outside parties only
+    is a group of 0 firms); outside parties themselves get code -1; missing and blank
+    labels are no group. Factorizing works on the distinct labels, so it is fast for a
+    million firms.
+    """
     if isinstance(values, str):
         if values not in network.firms.columns:
             raise InvalidNetworkError(
@@ -321,30 +327,35 @@ def _node_codes(network, values, what):
         values = network.firms[values]
     n_nodes, n_firms = network.n_nodes, network.n_firms
     if isinstance(values, pd.Series):
-        index = values.index.astype(str)
-        if len(values) == n_nodes and index.equals(network.nodes):
-            per_node = values.to_numpy(dtype=object)
+        if len(values) == n_nodes and values.index.equals(network.nodes):
+            ser = values.reset_index(drop=True)
+        elif len(values) == n_firms and values.index.equals(network.firms.index):
+            ser = values.reset_index(drop=True).reindex(pd.RangeIndex(n_nodes))
         else:
-            aligned = values.set_axis(index).reindex(network.nodes)
-            per_node = aligned.to_numpy(dtype=object)
+            ser = values.set_axis(values.index.astype(str)).reindex(network.nodes)
+            ser = ser.reset_index(drop=True)
     else:
-        arr = np.asarray(values, dtype=object)
+        arr = np.asarray(values)
         if arr.shape == (n_nodes,):
-            per_node = arr
+            ser = pd.Series(arr)
         elif arr.shape == (n_firms,):
-            per_node = np.r_[arr, np.full(n_nodes - n_firms, None, dtype=object)]
+            ser = pd.Series(arr).reindex(pd.RangeIndex(n_nodes))
         else:
             raise InvalidNetworkError(
                 f"{what}: expected one label per firm ({n_firms}) or per node ({n_nodes}), "
                 f"got shape {arr.shape}"
             )
-    per_node = per_node.copy()
-    per_node[~network.is_firm] = None
-    blank = pd.isna(per_node) | (pd.Series(per_node, dtype=object).astype(str).str.strip()
-                                 .to_numpy() == "")
-    per_node[blank] = None
-    codes, names = pd.factorize(pd.Series(per_node, dtype=object), sort=True)
-    return codes.astype(np.int64), pd.Index(names)
+    codes, names = pd.factorize(ser, sort=True)
+    codes = np.asarray(codes, dtype=np.int64)
+    names = pd.Index(names)
+    if names.dtype.kind not in "iufb":
+        keep = ~(names.astype(str).str.strip() == "")
+        if not keep.all():
+            new = np.where(keep, np.cumsum(keep) - 1, -1)
+            codes = np.where(codes >= 0, new[np.maximum(codes, 0)], -1)
+            names = names[keep]
+    codes[~np.asarray(network.is_firm, dtype=bool)] = -1
+    return codes, names
 
 
 def sentra_labels(network, by=None, *, radius_km=1.0) -> pd.Series:
@@ -483,6 +494,9 @@ def detect_communities(network, method="leiden", resolution=1.0, seed=0, coopera
     within_name = None
     if within is not None:
         block, _ = _node_codes(network, within, "within")
+        # firms without a group are detected together, as one more group
+        loose = np.asarray(network.is_firm, dtype=bool) & (block < 0)
+        block[loose] = block.max(initial=-1) + 1
         within_name = within if isinstance(within, str) else "groups"
     labels = detect_arrays(network.n_nodes, u, v, w, method, resolution, seed, within=block,
                            n_iterations=n_iterations, trials=trials)

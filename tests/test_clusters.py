@@ -40,6 +40,9 @@ from linkage.errors import InvalidNetworkError
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sentra"
 
+# the hand-built networks leave firms without a sentra on purpose
+pytestmark = pytest.mark.filterwarnings("ignore::linkage.errors.DataQualityWarning")
+
 
 # ----------------------------------------------------------------- helpers
 def network(firms, tx, coop=None, **kw):
@@ -443,6 +446,21 @@ def test_composition_text_and_purity():
     assert cl.sentra.loc["Plered", "community_purity"] == 1.0
     assert group_purity(np.array([0, 0, 1, 1, 1]), np.array([3, 3, 4, 5, -1]),
                         np.ones(5, bool), 2).tolist() == [1.0, pytest.approx(1 / 3)]
+
+
+def test_community_of_outside_parties_only_is_listed():
+    # X sells to Y; neither is a firm nor trades with one: a community with no firm
+    rows = [("A", "B", 5.0), ("B", "A", 5.0), ("X", "Y", 7.0)]
+    net = network({"firm_id": ["A", "B"], "sentra": ["S", "S"]}, rows)
+    cl = find_clusters(net, n_permutations=0)
+    c = cl.communities
+    assert len(c) == cl.membership.nunique() == 2
+    assert c["n_members"].sum() == net.n_nodes
+    xy = cl.membership["X"]
+    assert cl.membership["Y"] == xy
+    assert c.loc[xy, ["n_members", "n_firms", "n_outside"]].tolist() == [2, 0, 2]
+    assert c.loc[xy, "internal_value"] == 0.0 and c.loc[xy, "activity"] == "passive"
+    assert c.loc[xy, "sentra_composition"] == "" and np.isnan(c.loc[xy, "community_purity"])
 
 
 def test_cooperation_density_counts_pairs_once_and_ignores_outside():
