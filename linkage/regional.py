@@ -844,6 +844,8 @@ def regionalize(
         n_groups = len(pd.unique(m.to_numpy()))
         if concordance == "aggregate":
             table = aggregate_table(table, m)
+            if n is not None and set(n.index) == set(m.index):  # national by table sector
+                n = n.groupby(m.reindex(n.index).to_numpy()).sum()
             diag.add(
                 "concordance_aggregate",
                 f"table aggregated from {len(m)} to {n_groups} sectors to match the regional "

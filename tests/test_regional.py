@@ -329,6 +329,16 @@ def test_regionalize_concordance_split_and_aggregate(three):
     assert "concordance_split" in res.diagnostics.codes()
 
     agg = regionalize(three, r, mapping=mapping, concordance="aggregate", method="cilq")
+    # a national measure by table sector is aggregated too
+    agg2 = regionalize(
+        three,
+        r,
+        {"agri": 200, "manu": 200, "serv": 200},
+        mapping=mapping,
+        concordance="aggregate",
+        method="cilq",
+    )
+    np.testing.assert_allclose(agg2.A, agg.A)
     assert list(agg.sectors) == ["P", "S"]
     np.testing.assert_allclose(agg.x, [30, 70])
     national_agg = aggregate_table(three, mapping)
