@@ -74,8 +74,9 @@ def node_flows(net) -> dict:
     if "sentra" in net.firms.columns:
         s = _sentra_codes(net)
         same = (s[src] >= 0) & (s[src] == s[dst])
-        out["purchases_sentra"] = count(dst, val, same)
-        out["sales_sentra"] = count(src, val, same)
+        no_sentra = s < 0  # outside parties and firms without a sentra: not defined
+        out["purchases_sentra"] = np.where(no_sentra, np.nan, count(dst, val, same))
+        out["sales_sentra"] = np.where(no_sentra, np.nan, count(src, val, same))
     else:
         out["purchases_sentra"] = np.full(n, np.nan)
         out["sales_sentra"] = np.full(n, np.nan)

@@ -145,6 +145,7 @@ def test_cooperation(net):
 
 
 def test_firm_without_transactions_kept():
+    # F has no sentra either: its sentra figures are undefined (NaN), not 0
     firms = pd.concat([FIRMS, pd.DataFrame({"firm_id": ["F"], "sector": ["pots"]})])
     with pytest.warns(DataQualityWarning):
         net = SupplyNetwork.from_frames(firms, TX)
@@ -153,6 +154,8 @@ def test_firm_without_transactions_kept():
     m = net.firm_metrics()
     assert m.loc["F", "sales_total"] == 0 and m.loc["F", "in_degree"] == 0
     assert np.isnan(m.loc["F", "local_input_share"])
+    assert np.isnan(m.loc["F", "sales_sentra"]) and m.loc["A", "sales_sentra"] == 50
+    assert net.diagnostics.count("missing_sentra") == 1
 
 
 def test_summary(net):
