@@ -194,13 +194,15 @@ def _id_strings(series: pd.Series) -> np.ndarray:
     return out
 
 
-def _numeric(series: pd.Series, where: str = "", diag: Diagnostics | None = None):
+def _numeric(series: pd.Series, where: str = "", diag: Diagnostics | None = None,
+             styled: bool = True):
     """Parse numbers; returns (values, invalid mask). Missing counts as invalid.
 
     Plain numbers are read directly. When some cells are not plain numbers, the column's
     number style is detected (``1.500.000`` or ``1.234,5`` Indonesian, ``1,500,000``
     English; a leading ``Rp`` is dropped) with :mod:`linkage.numbers`, every cell with a
-    separator is re-read in that style and the reinterpretation is reported.
+    separator is re-read in that style and the reinterpretation is reported. With
+    ``styled=False`` (coordinates) only plain numbers are accepted.
     """
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
         series.dtype
@@ -210,7 +212,9 @@ def _numeric(series: pd.Series, where: str = "", diag: Diagnostics | None = None
     stripped = series.astype(str).str.strip().where(series.notna())
     values = pd.to_numeric(stripped, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     failed = np.isnan(values) & stripped.notna().to_numpy() & stripped.ne("").to_numpy()
-    if failed.any():
+    if not styled:
+        pass
+    elif failed.any():
         from .numbers import detect_number_format, parse_cells
 
         text = stripped.str.replace(r"^[Rr][Pp]\.?\s*", "", regex=True)
@@ -373,7 +377,8 @@ def _parse_firms(frame: pd.DataFrame, source: str, diag: Diagnostics, on_invalid
     for col in ("workers", "output", "lat", "lon"):
         if col not in frame.columns:
             continue
-        values, invalid = _numeric(frame[col], f"{source}, column {col!r}", diag)
+        values, invalid = _numeric(frame[col], f"{source}, column {col!r}", diag,
+                                   styled=col in ("workers", "output"))
         given = frame[col].notna().to_numpy()
         if frame[col].dtype != float:
             given = given & frame[col].astype(str).str.strip().ne("").to_numpy()
