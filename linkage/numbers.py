@@ -62,10 +62,16 @@ class NumberFormat:
     reason: str = ""
 
 
+#: At most this many cells with separators are examined to detect the number format.
+DETECT_SAMPLE = 200_000
+
+
 def _strings(cells) -> pd.Series:
     flat = pd.Series(np.asarray(cells, dtype=object).ravel(), dtype=object)
-    is_str = flat.map(lambda c: isinstance(c, str))
-    return flat[is_str].astype(str).str.strip()
+    _, is_str = classify_cells(flat)
+    s = flat[is_str].astype(str)
+    s = s[s.str.contains(r"\d[.,]|[.,]\d", regex=True)]
+    return s.iloc[:DETECT_SAMPLE].str.strip()
 
 
 def detect_number_format(cells, hint_sep: str | None = None) -> NumberFormat:
@@ -116,14 +122,42 @@ def detect_number_format(cells, hint_sep: str | None = None) -> NumberFormat:
 
 @dataclass
 class ParseResult:
-    """Numbers parsed from cells, with counts of what was reinterpreted.
+    """Numbers parsed from cells, with what was reinterpreted, cell by cell.
 
-    ``bad`` is a boolean mask (same shape as the cells) of cells that are not numbers.
+    ``bad`` is a boolean mask (same shape as the cells) of cells that are not numbers;
+    ``flags`` maps a kind of reinterpretation (``empty``, ``dash``, ``thousands``,
+    ``decimal_comma``, ``parentheses``, ``spaces``) to a boolean mask of the cells concerned.
     """
 
     values: np.ndarray
     bad: np.ndarray
-    counts: dict = field(default_factory=dict)
+    flags: dict = field(default_factory=dict)
+
+    @property
+    def counts(self) -> dict:
+        """Number of cells of each kind of reinterpretation (kinds with none left out)."""
+        return self.counts_in(None)
+
+    def counts_in(self, mask) -> dict:
+        """Counts restricted to the cells where ``mask`` is True (None: all cells)."""
+        out = {}
+        for key, m in self.flags.items():
+            k = int((m & mask).sum()) if mask is not None else int(m.sum())
+            if k:
+                out[key] = k
+        return out
+
+
+def classify_cells(flat: pd.Series):
+    """Masks (is_none, is_str) of a 1-D object Series, fast when the types are uniform."""
+    kind = pd.api.types.infer_dtype(flat, skipna=False)
+    if kind == "string":
+        return np.zeros(flat.size, bool), np.ones(flat.size, bool)
+    if kind in ("floating", "integer", "mixed-integer-float"):
+        return pd.isna(flat).to_numpy(), np.zeros(flat.size, bool)
+    is_str = flat.map(lambda c: isinstance(c, str)).to_numpy(dtype=bool)
+    is_none = pd.isna(flat).to_numpy() & ~is_str
+    return is_none, is_str
 
 
 def _number_pattern(decimal: str, thousands: str) -> re.Pattern:
@@ -168,17 +202,13 @@ def parse_cells(cells, decimal: str = ".", thousands: str = ",") -> ParseResult:
         arr = arr.reshape(arr.shape[0] if arr.ndim else 1, -1)
     shape = arr.shape
     flat = pd.Series(arr.ravel(), dtype=object)
-    values = np.zeros(flat.size, dtype=float)
-    bad = np.zeros(flat.size, dtype=bool)
-    counts: dict[str, int] = {}
+    size = flat.size
+    values = np.zeros(size, dtype=float)
+    bad = np.zeros(size, dtype=bool)
+    flags = {k: np.zeros(size, dtype=bool) for k in
+             ("empty", "dash", "thousands", "decimal_comma", "parentheses", "spaces")}
 
-    def count(key, k):
-        k = int(k)
-        if k:
-            counts[key] = counts.get(key, 0) + k
-
-    is_none = flat.map(lambda c: c is None or (isinstance(c, float) and np.isnan(c))).to_numpy()
-    is_str = flat.map(lambda c: isinstance(c, str)).to_numpy()
+    is_none, is_str = classify_cells(flat)
     is_num = ~is_none & ~is_str
     if is_num.any():
         num = flat[is_num]
@@ -188,15 +218,15 @@ def parse_cells(cells, decimal: str = ".", thousands: str = ",") -> ParseResult:
             conv = pd.to_numeric(num, errors="coerce").to_numpy(dtype=float)
             values[is_num] = np.nan_to_num(conv)
             bad[np.flatnonzero(is_num)[np.isnan(conv)]] = True
-    count("empty", is_none.sum())
+    flags["empty"] |= is_none
 
     if is_str.any():
         idx = np.flatnonzero(is_str)
         s = flat[is_str].astype(str).str.strip()
         empty = (s == "").to_numpy()
-        count("empty", empty.sum())
+        flags["empty"][idx[empty]] = True
         dash = s.isin(DASHES).to_numpy()
-        count("dash", dash.sum())
+        flags["dash"][idx[dash]] = True
         rest = ~empty & ~dash
         s = s[rest]
         idx = idx[rest]
@@ -211,16 +241,18 @@ def parse_cells(cells, decimal: str = ".", thousands: str = ",") -> ParseResult:
         if len(s):
             spaced = s.str.contains(r"\d[\s\u00a0]+\d", regex=True).to_numpy()
             if thousands != " ":
-                count("spaces", spaced.sum())
+                flags["spaces"][idx[spaced]] = True
             s = s.str.replace(r"(?<=\d)[\s\u00a0]+(?=\d)", "", regex=True)
             paren = s.str.match(r"^\(.*\)$").to_numpy()
-            count("parentheses", paren.sum())
+            flags["parentheses"][idx[paren]] = True
             s = s.where(~paren, "-" + s.str.slice(1, -1).str.strip())
             ok = s.str.match(_number_pattern(decimal, thousands)).to_numpy()
             if thousands:
-                count("thousands", (ok & s.str.contains(thousands, regex=False).to_numpy()).sum())
+                has = ok & s.str.contains(thousands, regex=False).to_numpy()
+                flags["thousands"][idx[has]] = True
             if decimal == ",":
-                count("decimal_comma", (ok & s.str.contains(",", regex=False).to_numpy()).sum())
+                has = ok & s.str.contains(",", regex=False).to_numpy()
+                flags["decimal_comma"][idx[has]] = True
             clean = s
             if thousands:
                 clean = clean.str.replace(thousands, "", regex=False)
@@ -230,4 +262,5 @@ def parse_cells(cells, decimal: str = ".", thousands: str = ",") -> ParseResult:
             good = ok & ~np.isnan(conv)
             values[idx[good]] = conv[good]
             bad[idx[~good]] = True
-    return ParseResult(values.reshape(shape), bad.reshape(shape), counts)
+    flags = {k: v.reshape(shape) for k, v in flags.items()}
+    return ParseResult(values.reshape(shape), bad.reshape(shape), flags)

@@ -19,7 +19,6 @@ The formats are documented with examples in ``docs/formats.md``.
 from __future__ import annotations
 
 import csv
-import math
 from pathlib import Path
 
 import numpy as np
@@ -138,9 +137,9 @@ def read_table(
                              path=path)
     else:
         grid = read_csv_grid(path, sep=sep)
-        if format == "long" or (format is None and _looks_long(grid)):
-            return _read_long_grid(grid, sectors=sectors, name=default_name,
-                                   units=units or "", **options)
+    if format == "long" or (format is None and _looks_long(grid)):
+        return _read_long_grid(grid, path, sectors=sectors, name=default_name,
+                               units=units or "", **options)
     return _read_wide_grid(grid, format=format, sectors=sectors, name=default_name,
                            units=units, **options)
 
@@ -225,7 +224,7 @@ def _sidecar(path: Path, sectors):
     return [str(s) for s in sectors], kinds
 
 
-def _read_long_grid(grid: Grid, *, sectors, name, units, **options):
+def _read_long_grid(grid: Grid, path: Path, *, sectors, name, units, **options):
     header = list(grid.cells[0])
     fi, ti, vi = (_find_col(header, n) for n in (LONG_FROM, LONG_TO, LONG_VALUE))
     if None in (fi, ti, vi):
@@ -233,8 +232,8 @@ def _read_long_grid(grid: Grid, *, sectors, name, units, **options):
                              f"{header}", path=grid.path, row=1)
     body = grid.cells[1:]
     frame = pd.DataFrame({"from": body[:, fi], "to": body[:, ti], "value": body[:, vi]})
-    return _long_frame_to_table(frame, grid.rows[1:], grid, Path(grid.path.split(" [")[0]),
-                                sectors=sectors, name=name, units=units, **options)
+    return _long_frame_to_table(frame, grid.rows[1:], grid, path, sectors=sectors, name=name,
+                                units=units, **options)
 
 
 def _long_frame_to_table(frame, rownums, grid, path, *, sectors, name, units, decimal,
@@ -429,7 +428,9 @@ def write_table(table: IOTable, path, *, force: bool = True) -> Path:
             w = csv.writer(fh)
             w.writerow(header)
             for lab, row in zip(labels, body, strict=True):
-                w.writerow([lab] + ["" if math.isnan(v) else repr(float(v)) for v in row])
+                cells = row.astype(object)  # str(float) is the shortest exact text
+                cells[np.isnan(row)] = ""
+                w.writerow([lab, *cells])
     elif suffix in EXCEL_SUFFIXES or suffix == ".parquet":
         frame = pd.DataFrame(body, columns=header[1:])
         frame.insert(0, header[0], labels)

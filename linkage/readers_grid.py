@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .diagnostics import Diagnostics
 from .errors import InputFileError
@@ -88,9 +89,20 @@ def _is_empty(c) -> bool:
 
 
 def empty_mask(cells: np.ndarray) -> np.ndarray:
-    """Boolean mask of empty cells (None, NaN, blank strings)."""
+    """Boolean mask of empty cells (None, NaN, blank strings).
+
+    Examples
+    --------
+    >>> empty_mask(np.array([["", " x"], [None, 0.0]], dtype=object)).tolist()
+    [[True, False], [True, False]]
+    """
+    if not cells.size:
+        return np.zeros(cells.shape, bool)
+    flat = pd.Series(cells.ravel(), dtype=object)
+    if pd.api.types.infer_dtype(flat, skipna=False) == "string":
+        return (flat.str.strip() == "").to_numpy(dtype=bool).reshape(cells.shape)
     f = np.frompyfunc(_is_empty, 1, 1)
-    return f(cells).astype(bool) if cells.size else np.zeros(cells.shape, bool)
+    return f(cells).astype(bool)
 
 
 def _decode(path: Path) -> str:

@@ -57,6 +57,12 @@ _EMPLOYMENT = re.compile(
 _NOT_EMPLOYMENT = re.compile(
     r"\b(kompensasi|compensation|upah|gaji|wages?|salar|income|pendapatan|balas jasa|cost)"
 )
+#: Rows searched for the header row.
+HEADER_SEARCH_ROWS = 40
+
+#: A line is recognized as a sum of others by value only if it has this many non-zeros.
+MIN_NONZERO_FOR_VALUE_MATCH = 3
+
 _CODE_PREFIX = re.compile(r"^[0-9][0-9a-z.]*\s+")
 
 
@@ -158,31 +164,30 @@ class LineSpec:
     strong: list
 
 
-def _key_sets(cells, r, c):
-    cols = [norm_label(x) for x in cells[r, c + 1:]]
-    rows = [norm_label(x) for x in cells[r + 1:, c]]
-    cols_s, rows_s = {k for k in cols if k}, {k for k in rows if k}
-    exact = len(cols_s & rows_s)
-    stripped = len({loose_key(k) for k in cols_s} & {loose_key(k) for k in rows_s})
-    return max(exact, stripped)
-
-
 def locate_wide(grid: Grid) -> tuple[int, int]:
     """Header row and label column of a wide table (0-based grid positions).
 
-    The header row is the row (among the first 40) whose cells share the most labels with
-    the label column below it; title rows above the table are skipped this way.
+    The header row is the row (among the first 40 with two or more cells) whose cells
+    share the most labels with the label column (one of the first three non-empty columns)
+    below it; title rows above the table are skipped this way.
     """
     cells = grid.cells
-    filled = ~empty_mask(cells)
-    if not filled.any():
-        raise InputFileError("the file has no cells", path=grid.path)
-    col_any = np.flatnonzero(filled.any(axis=0))[:3]
-    row_cand = [i for i in np.flatnonzero(filled.sum(axis=1) >= 2)[:40]]
+    top = cells[:HEADER_SEARCH_ROWS]
+    filled_top = ~empty_mask(top)
+    if not filled_top.any():
+        raise InputFileError("the file has no cells in its first rows", path=grid.path)
+    col_any = np.flatnonzero(filled_top.any(axis=0))[:3]
+    row_cand = list(np.flatnonzero(filled_top.sum(axis=1) >= 2))
+    head_keys = [[norm_label(x) for x in top[r]] for r in row_cand]
     best = (0, 0, 0)
     for c in col_any:
-        for r in row_cand:
-            score = _key_sets(cells, r, c)
+        col_keys = [norm_label(x) for x in cells[:, c]]
+        col_loose = [loose_key(k) for k in col_keys]
+        for r, hk in zip(row_cand, head_keys, strict=True):
+            heads = {k for k in hk[c + 1:] if k}
+            score = len(heads & {k for k in col_keys[r + 1:] if k})
+            loose = {loose_key(k) for k in heads} - {""}
+            score = max(score, len(loose & {k for k in col_loose[r + 1:] if k}))
             if score > best[0]:
                 best = (score, r, c)
     if best[0] == 0:
@@ -265,9 +270,14 @@ def find_totals(base, lines, names, strong, *, axis_word, balance_rtol, diag, wh
         named = strong[t] or weak[t]
         if strong[t]:  # known total: say exactly what it sums, or compare with natural sums
             sub = _subset_match(lines[t], comp, 1e-9, 1)
+        elif np.count_nonzero(lines[t]) < MIN_NONZERO_FOR_VALUE_MATCH:
+            sub = None  # too few numbers to tell a sum from a coincidence
+        elif named:
+            sub = _subset_match(lines[t], comp, 1e-6, 1)
+            if sub is None:
+                sub = _subset_match(lines[t], comp, max(1e-2, balance_rtol), 2)
         else:
-            tol = max(1e-2, balance_rtol) if named else 1e-4
-            sub = _subset_match(lines[t], comp, tol, 1 if named else 2)
+            sub = _subset_match(lines[t], comp, 1e-4, 2)
         if strong[t] or sub is not None:
             is_total[t] = True
             if sub is None:
@@ -306,8 +316,7 @@ def _rel_gap(a, b):
 
 
 # --------------------------------------------------------------------------- build
-def _number_findings(diag, res, fmt, path):
-    c = res.counts
+def _number_findings(diag, c, fmt, path):
     msgs = {
         "dash": "cells '-' read as 0",
         "empty": "empty cells read as 0",
@@ -413,10 +422,7 @@ def build_wide(
                              column=cols.label[j] or grid.col_name(cols.pos[j]),
                              value=block[i, j])
     vals = res.values
-    sub = Diagnostics()
-    _number_findings(sub, parse_cells(block[np.ix_(keep_r, keep_c)], fmt.decimal,
-                                      fmt.thousands), fmt, short)
-    diag.extend(sub)
+    _number_findings(diag, res.counts_in(keep_r[:, None] & keep_c[None, :]), fmt, short)
 
     r_idx = np.flatnonzero(keep_r)
     c_idx = np.flatnonzero(keep_c)
@@ -449,7 +455,7 @@ def build_wide(
     if not sec_r:
         raise InputFileError("no labels appear both as a row and as a column", path=path)
     sec_c = [col_of[rows.key[i]] for i in sec_r]
-    if sec_c != sorted(sec_c):
+    if sectors is None and sec_c != sorted(sec_c):
         diag.add("sector_order", f"{short}: sector columns are in a different order from the "
                  "sector rows; columns were matched to rows by label (first differences: "
                  + ", ".join([f"{rows.label[i]!r}" for i, c, s in

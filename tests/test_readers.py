@@ -69,18 +69,24 @@ def test_totals_named_jumlah_are_checks_and_gaps_reported(tmp_path):
 def test_unnamed_subtotal_row_is_found_by_value(tmp_path):
     # "Value Added" = wages + surplus: a subtotal without a total name (as in ABS tables)
     text = (
-        "row_label,A,B,HH,Supply\n"
-        "A,10,20,70,100\n"
-        "B,30,40,130,200\n"
-        "Wages,35,90,0,0\n"
-        "Surplus,25,50,0,0\n"
-        "Value Added,60,140,0,0\n"
-        "Production,100,200,0,0\n"
+        "row_label,A,B,C,HH,Supply\n"
+        "A,10,20,5,65,100\n"
+        "B,30,40,10,120,200\n"
+        "C,5,10,20,65,100\n"
+        "Wages,30,80,40,0,0\n"
+        "Surplus,25,50,25,0,0\n"
+        "Value Added,55,130,65,0,0\n"
+        "Production,100,200,100,0,0\n"
     )
     t = read_table(_write(tmp_path, "abs.csv", text))
     assert t.primary_inputs.columns.tolist() == ["Wages", "Surplus"]
     assert t.final_demand.columns.tolist() == ["HH"]
     assert float(t.balance()["rel_gap"].abs().max()) == 0.0
+    # with two sectors a sum could be a coincidence: only names decide
+    two = "s,A,B,HH\nA,1,2,7\nB,3,4,13\nW,4,10,0\nS,2,4,0\nV,6,14,0\n"
+    with pytest.warns(Warning):
+        t2 = read_table(_write(tmp_path, "two.csv", two))
+    assert t2.primary_inputs.columns.tolist() == ["W", "S", "V"]
 
 
 def test_employment_row_and_compensation_row(tmp_path):
@@ -259,6 +265,21 @@ def test_long_csv_with_sector_list_and_errors(tmp_path):
     bad = _write(tmp_path, "b.csv", LONG.replace("500", "5x0"))
     with pytest.raises(InputFileError, match=r"b\.csv, row 3, column 'value'.*'5x0'"):
         read_table(bad, sectors=["agriculture", "manufacturing"])
+
+
+def test_long_excel_sheet(tmp_path, mb_table):
+    long = pd.read_csv(_write(tmp_path, "l.csv", LONG))
+    long.to_excel(tmp_path / "l.xlsx", index=False)
+    t = read_table(tmp_path / "l.xlsx", sectors=["agriculture", "manufacturing"])
+    np.testing.assert_array_equal(t.Z, mb_table.Z)
+
+
+def test_wide_with_explicit_sector_list(tmp_path):
+    p = _write(tmp_path, "mb.csv", MB_WIDE)
+    t = read_table(p, sectors=["manufacturing", "agriculture"])
+    np.testing.assert_array_equal(t.Z, [[100, 200], [500, 150]])
+    with pytest.raises(InputFileError, match="not found both as a row and as a column"):
+        read_table(p, sectors=["mining"])
 
 
 def test_parquet_wide_and_long(tmp_path, mb_table):
