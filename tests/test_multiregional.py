@@ -1,0 +1,234 @@
+"""Multi-regional linkages, spillover/feedback, aggregation and pymrio conversion."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linkage import IOTable, regional_linkages
+from linkage.errors import InvalidTableError
+from linkage.multiregional import (
+    aggregate,
+    from_pymrio,
+    regional_csv_frame,
+    spillover_feedback,
+    to_pymrio,
+)
+
+
+def two_by_one():
+    idx = pd.MultiIndex.from_tuples(
+        [("north", "farm"), ("south", "farm")], names=["region", "sector"]
+    )
+    return IOTable.from_arrays([[20, 10], [30, 40]], final_demand=[70, 30], sectors=idx)
+
+
+def mr_table(R, S, seed, *, sparse=False, density=0.5, employment=False):
+    rng = np.random.default_rng(seed)
+    n = R * S
+    Z = rng.uniform(0, 10, (n, n)) * (rng.random((n, n)) < density)
+    # trade between regions is thinner than within
+    same = np.equal.outer(np.repeat(np.arange(R), S), np.repeat(np.arange(R), S))
+    Z[~same] *= 0.2
+    f = rng.uniform(20, 60, (n, 2))
+    idx = pd.MultiIndex.from_product(
+        [[f"r{r}" for r in range(R)], [f"s{s}" for s in range(S)]], names=["region", "sector"]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return IOTable.from_arrays(
+            sp.csr_array(Z) if sparse else Z,
+            final_demand=f,
+            employment=rng.uniform(1, 5, n) if employment else None,
+            sectors=idx,
+        )
+
+
+def test_two_regions_by_hand():
+    # A = [[.2, .1], [.3, .4]], det(I - A) = .8 * .6 - .1 * .3 = .45,
+    # L = [[.6, .1], [.3, .8]] / .45 = [[1.3333, .2222], [.6667, 1.7778]].
+    # north: intra l_11 = 4/3, inter l_21 = 2/3, alone 1 / (1 - .2) = 1.25, feedback 1/12.
+    # south: intra l_22 = 16/9, inter l_12 = 2/9, alone 1 / (1 - .4) = 5/3, feedback 1/9.
+    out = regional_linkages(two_by_one())
+    np.testing.assert_allclose(out["bl_intra"], [4 / 3, 16 / 9])
+    np.testing.assert_allclose(out["bl_inter"], [2 / 3, 2 / 9])
+    np.testing.assert_allclose(out["intraregional"], [1.25, 5 / 3])
+    np.testing.assert_allclose(out["feedback"], [1 / 12, 1 / 9])
+    np.testing.assert_allclose(out["output_multiplier"], [2.0, 2.0])
+    np.testing.assert_allclose(out["spillover_share"], [1 / 3, 1 / 9])
+    # rows of L: north (.6 + .1) / .45, own part .6/.45
+    np.testing.assert_allclose(out["fl_total"], [0.7 / 0.45, 1.1 / 0.45])
+    np.testing.assert_allclose(out["fl_intra"], [0.6 / 0.45, 0.8 / 0.45])
+
+
+def test_two_regions_spillover_feedback_by_hand():
+    # north's demand (70, 0): L f = (70 .6, 70 .3) / .45 = (93.33, 46.67); alone 70 / .8 = 87.5
+    # south's demand (0, 30): L f = (30 .1, 30 .8) / .45 = (6.67, 53.33); alone 30 / .6 = 50
+    sf = spillover_feedback(two_by_one())
+    np.testing.assert_allclose(
+        sf["output"], [70 * 0.6 / 0.45, 70 * 0.3 / 0.45, 3 / 0.45, 24 / 0.45]
+    )
+    np.testing.assert_allclose(sf["intraregional"], [87.5, 0, 0, 50])
+    np.testing.assert_allclose(sf["feedback"], [70 * 0.6 / 0.45 - 87.5, 0, 0, 24 / 0.45 - 50])
+    np.testing.assert_allclose(sf["spillover"], [0, 70 * 0.3 / 0.45, 3 / 0.45, 0])
+    assert sf["output"].sum() == pytest.approx(200.0)  # = total output
+    np.testing.assert_allclose(sf.groupby("demand_region")["share"].sum(), 1.0)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("R, S", [(2, 3), (3, 4), (4, 1)])
+def test_matches_dense_blocks(R, S, sparse):
+    t = mr_table(R, S, R * 10 + S, sparse=sparse)
+    A = t.A.toarray() if sp.issparse(t.A) else np.asarray(t.A)
+    L = np.linalg.inv(np.eye(t.n) - A)
+    reg = np.repeat(np.arange(R), S)
+    out = regional_linkages(t)
+    own = np.equal.outer(reg, reg)
+    np.testing.assert_allclose(out["bl_intra"], (L * own).sum(axis=0))
+    np.testing.assert_allclose(out["bl_inter"], (L * ~own).sum(axis=0), atol=1e-14)
+    np.testing.assert_allclose(out["fl_intra"], (L * own).sum(axis=1))
+    alone = np.concatenate(
+        [np.linalg.inv(np.eye(S) - A[reg == r][:, reg == r]).sum(axis=0) for r in range(R)]
+    )
+    np.testing.assert_allclose(out["intraregional"], alone)
+    assert (out["feedback"] >= -1e-12).all()
+
+    sf = spillover_feedback(t)
+    assert len(sf) == R * R
+    x = L @ t.f
+    assert sf["output"].sum() == pytest.approx(x.sum())
+    for r in range(R):
+        fr = np.where(reg == r, t.f, 0.0)
+        Xr = L @ fr
+        got = sf[sf["demand_region"] == f"r{r}"].set_index("output_region")["output"]
+        np.testing.assert_allclose(got.to_numpy(), [Xr[reg == o].sum() for o in range(R)])
+        sub = A[reg == r][:, reg == r]
+        alone_out = np.linalg.solve(np.eye(S) - sub, t.f[reg == r]).sum()
+        row = sf[(sf["demand_region"] == f"r{r}") & (sf["output_region"] == f"r{r}")].iloc[0]
+        assert row["intraregional"] == pytest.approx(alone_out)
+        assert row["feedback"] == pytest.approx(Xr[reg == r].sum() - alone_out)
+
+
+def test_single_region_table_is_refused(mb_table):
+    with pytest.raises(InvalidTableError, match="region, sector"):
+        regional_linkages(mb_table)
+
+
+def test_csv_frame():
+    out = regional_csv_frame(mr_table(2, 2, 0))
+    assert out.columns[:3].tolist() == ["sector", "region", "output_multiplier"]
+    assert out["region"].tolist() == ["r0", "r0", "r1", "r1"]
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(2, 4), st.integers(1, 4), st.integers(0, 1000))
+def test_feedback_nonnegative_and_parts_add_up(R, S, seed):
+    t = mr_table(R, S, seed)
+    out = regional_linkages(t)
+    assert (out["feedback"] >= -1e-12).all()
+    assert (out["intraregional"] >= 1 - 1e-12).all()
+    np.testing.assert_allclose(out["bl_intra"] + out["bl_inter"], out["output_multiplier"])
+
+
+# ---------------------------------------------------------------------------- aggregation
+def test_aggregate_regions_and_sectors():
+    t = mr_table(3, 4, 5, employment=True)
+    agg = aggregate(
+        t,
+        sectors={"s0": "A", "s1": "A", "s2": "B", "s3": "B"},
+        regions={"r0": "west", "r1": "west", "r2": "east"},
+    )
+    assert agg.sectors.tolist() == [("west", "A"), ("west", "B"), ("east", "A"), ("east", "B")]
+    Z = np.asarray(t.Z)
+    g = np.array([0, 0, 1, 1, 0, 0, 1, 1, 2, 2, 3, 3])
+    S = np.zeros((4, 12))
+    S[g, np.arange(12)] = 1
+    np.testing.assert_allclose(agg.Z, S @ Z @ S.T)
+    np.testing.assert_allclose(agg.x, S @ t.x)
+    np.testing.assert_allclose(agg.f, S @ t.f)
+    np.testing.assert_allclose(agg.employment, S @ t.employment.to_numpy())
+    assert agg.Z.sum() == pytest.approx(Z.sum())
+    assert "aggregated" in agg.diagnostics.codes()
+    # a balanced table stays balanced
+    assert agg.balance()["rel_gap"].abs().max() < 1e-12
+
+
+def test_aggregate_full_labels_win_and_errors():
+    t = mr_table(2, 2, 1)
+    agg = aggregate(t, sectors={"s0": "x", "s1": "y", ("r1", "s1"): "x"})
+    assert agg.sectors.tolist() == [("r0", "x"), ("r0", "y"), ("r1", "x")]
+    with pytest.raises(InvalidTableError, match="no group for 2 sector"):
+        aggregate(t, sectors={"s0": "x"})
+    with pytest.raises(InvalidTableError, match="no group for 1 region"):
+        aggregate(t, regions={"r0": "x"})
+    with pytest.raises(InvalidTableError, match="not in the table"):
+        aggregate(t, sectors={"s0": "x", "s1": "x", "s9": "x"})
+    with pytest.raises(InvalidTableError, match="only in a"):
+        aggregate(IOTable.from_arrays([[1.0]], final_demand=[1.0]), regions={"a": "b"})
+    frame = pd.DataFrame({"from": ["s0", "s1"], "to": ["x", "x"]})
+    assert aggregate(t, sectors=frame).n == 2
+
+
+def test_aggregate_single_region_table(mb_table):
+    agg = aggregate(mb_table, sectors={"agriculture": "all", "manufacturing": "all"})
+    assert agg.Z.tolist() == [[950.0]]
+    assert agg.x.tolist() == [3000.0]
+
+
+# ---------------------------------------------------------------------------- pymrio
+def test_pymrio_round_trip():
+    pymrio = pytest.importorskip("pymrio")
+    io = pymrio.load_test()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = from_pymrio(io)
+    assert t.n == 48 and t.is_multiregional
+    assert t.sectors.names == ["region", "sector"]
+    np.testing.assert_allclose(t.Z, io.Z.to_numpy())
+    np.testing.assert_allclose(t.f, io.Y.to_numpy().sum(axis=1))
+    np.testing.assert_allclose(t.v, io.factor_inputs.F.to_numpy().sum(axis=0))
+    assert t.units == "Mill USD"
+    assert io.x is None and io.A is None  # the system was not modified
+
+    io2 = to_pymrio(t)
+    pd.testing.assert_frame_equal(io2.Y, io.Y.astype(float), check_names=False)
+    io2.calc_all()
+    np.testing.assert_allclose(io2.x.to_numpy().ravel(), t.x)
+    L = np.linalg.inv(np.eye(t.n) - np.asarray(t.A))
+    np.testing.assert_allclose(io2.L.to_numpy(), L, rtol=1e-9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t2 = from_pymrio(io2)
+    np.testing.assert_allclose(t2.Z, t.Z)
+    assert t2.final_demand.columns.tolist() == t.final_demand.columns.tolist()
+    # regional analysis runs on it; aggregating regions sums the region|category columns
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        agg = aggregate(t, regions={r: "world" for r in io.get_regions()})
+    assert agg.n == 8
+    assert agg.final_demand.shape[1] == 7
+    np.testing.assert_allclose(agg.f.sum(), t.f.sum())
+
+
+def test_pymrio_from_A_only_and_single_region():
+    pymrio = pytest.importorskip("pymrio")
+    t = mr_table(2, 3, 4, employment=True)
+    io = to_pymrio(t)
+    assert hasattr(io, "employment")
+    # categories without a region go to the producing row's region
+    assert io.Y.shape == (6, 4)
+    np.testing.assert_allclose(io.Y.to_numpy().sum(axis=1), t.f)
+    io_a = pymrio.IOSystem(
+        A=pd.DataFrame(np.asarray(t.A), index=io.Z.index, columns=io.Z.index), Y=io.Y
+    )
+    t2 = from_pymrio(io_a)
+    np.testing.assert_allclose(t2.x, t.x)
+    np.testing.assert_allclose(t2.Z, t.Z, atol=1e-9)
+    io1 = to_pymrio(
+        IOTable.from_arrays([[150, 500], [200, 100]], final_demand=[350, 1700]), region="ID"
+    )
+    assert io1.get_regions().tolist() == ["ID"]
