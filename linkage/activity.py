@@ -289,9 +289,13 @@ def group_reciprocity(source, target, is_firm, labels, n_groups, exclude=None):
     inside = (ls >= 0) & (ls == lab[target])
     s, t, g = source[inside], target[inside], ls[inside]
     n = int(max(s.max(initial=0), t.max(initial=0))) + 1
-    key = s * n + t
+    key = np.sort(s * n + t)
     rev = t * n + s
-    recip = np.isin(rev, key)
+    if key.size:
+        pos = np.minimum(np.searchsorted(key, rev), key.size - 1)
+        recip = key[pos] == rev
+    else:
+        recip = np.zeros(0, dtype=bool)
     ties = np.bincount(g, minlength=n_groups).astype(float)
     both = np.bincount(g, weights=recip.astype(float), minlength=n_groups)
     with np.errstate(divide="ignore", invalid="ignore"):
