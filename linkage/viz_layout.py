@@ -1,8 +1,9 @@
 """Precomputed node positions for the graph pages (igraph layouts, seeded and scaled).
 
 Pages draw with physics off, so positions are computed here once: Fruchterman-Reingold
-(igraph uses a grid approximation above 1,000 nodes), which lays out 20,000 nodes in about
-two seconds. DrL was measured at 37 s for 5,000 and 340 s for 20,000 nodes and is not used.
+per connected component (igraph uses a grid approximation above 1,000 nodes), which lays
+out 20,000 nodes in about two seconds. DrL was measured at 37 s for 5,000 and 340 s for
+20,000 nodes and is not used.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ def layout_positions(n: int, src, dst, weights=None, *, seed: int = 0, spacing: 
     seed : int
         The same seed gives the same picture.
     spacing : float
-        Pixels per node: the drawing spans about ``spacing * sqrt(n)`` pixels.
+        Typical gap in pixels: each connected component is scaled so the median distance
+        from a node to its nearest neighbour is ``1.6 * spacing``; components are then
+        packed in rows, largest first, and isolated nodes put in a grid.
 
     Returns
     -------
@@ -61,18 +64,66 @@ def layout_positions(n: int, src, dst, weights=None, *, seed: int = 0, spacing: 
         w = np.bincount(inv, weights=w)
         a, b = uniq // n, uniq % n
     graph = ig.Graph(n=n, edges=np.column_stack([a, b]).tolist(), directed=False)
+    if len(w):
+        graph.es["weight"] = w.tolist()
     rng = random.Random(seed)
     ig.set_random_number_generator(rng)
     try:
-        niter = 500 if n <= 5000 else 300
-        coords = graph.layout_fruchterman_reingold(
-            weights=w.tolist() if len(w) else None, niter=niter, grid="auto"
-        )
+        xy = _pack_components(graph, spacing)
     finally:
         ig.set_random_number_generator(random)
-    xy = np.asarray(coords.coords, dtype=float)
-    xy -= xy.mean(axis=0)
-    extent = np.abs(xy).max()
-    if extent > 0:
-        xy *= (spacing * np.sqrt(n) / 2 + 250) / extent
     return np.round(xy[:, 0], 1), np.round(xy[:, 1], 1)
+
+
+def _spread(xy: np.ndarray, spacing: float) -> np.ndarray:
+    """Scale a layout so the median distance to the nearest neighbour is ``spacing``."""
+    from scipy.spatial import cKDTree
+
+    xy = xy - xy.mean(axis=0)
+    if len(xy) < 2:
+        return xy
+    dist, _ = cKDTree(xy).query(xy, k=2)
+    d = np.median(dist[:, 1])
+    if not np.isfinite(d) or d <= 0:
+        d = max(np.abs(xy).max(), 1e-9) / np.sqrt(len(xy))
+    return xy * (spacing / d)
+
+
+def _pack_components(graph, spacing: float) -> np.ndarray:
+    """Lay out each connected component apart, then pack them in rows, largest first.
+
+    One Fruchterman-Reingold run on a disconnected graph pushes the components far apart
+    and squeezes each into a blob; laying them out one by one keeps every component
+    readable and the whole picture compact. Isolated nodes go in a grid at the end.
+    """
+    n = graph.vcount()
+    xy = np.zeros((n, 2))
+    comps = sorted(graph.connected_components(), key=len, reverse=True)
+    boxes = []  # (members, local coordinates)
+    singles = [c[0] for c in comps if len(c) == 1]
+    for members in (c for c in comps if len(c) > 1):
+        sub = graph.subgraph(members)
+        weights = sub.es["weight"] if "weight" in sub.es.attributes() else None
+        if len(members) == 2:
+            local = np.array([[0.0, 0.0], [1.0, 0.0]])
+        else:
+            niter = 500 if len(members) <= 5000 else 300
+            local = np.asarray(sub.layout_fruchterman_reingold(
+                weights=weights, niter=niter, grid="auto").coords, dtype=float)
+        boxes.append((np.asarray(members), _spread(local, spacing * 1.6)))
+    if singles:
+        k = int(np.ceil(np.sqrt(len(singles))))
+        grid = np.array([(i % k, i // k) for i in range(len(singles))], dtype=float) * spacing
+        boxes.append((np.asarray(singles), grid - grid.mean(axis=0)))
+    # shelf packing: rows about as wide as the square root of the total area
+    sizes = [np.ptp(loc, axis=0) + 2 * spacing for _, loc in boxes]
+    width = max(np.sqrt(sum(wx * wy for wx, wy in sizes)) * 1.2, max(s[0] for s in sizes))
+    x0 = y0 = row_h = 0.0
+    for (members, loc), (wx, wy) in zip(boxes, sizes, strict=True):
+        if x0 > 0 and x0 + wx > width:
+            x0, y0, row_h = 0.0, y0 + row_h, 0.0
+        lo = loc.min(axis=0)
+        xy[members] = loc - lo + np.array([x0 + spacing, y0 + spacing])
+        x0 += wx
+        row_h = max(row_h, wy)
+    return xy - xy.mean(axis=0)

@@ -174,7 +174,8 @@ def _categorical(values: np.ndarray, mask: np.ndarray):
     use = mask & np.array([v != "" for v in vals], dtype=bool)
     labels = sorted({str(v) for v in vals[use]})
     lookup = {v: i for i, v in enumerate(labels)}
-    codes = np.array([lookup[str(v)] if u else -1 for v, u in zip(vals, use)], dtype=np.int64)
+    codes = np.array([lookup[str(v)] if u else -1 for v, u in zip(vals, use, strict=True)],
+                     dtype=np.int64)
     return codes, labels
 
 

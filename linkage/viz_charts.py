@@ -1,0 +1,163 @@
+"""Static charts: the key-sector quadrant chart (matplotlib, Agg backend, PNG or SVG).
+
+matplotlib is imported inside the functions (with the non-interactive Agg backend), so
+``import linkage`` never loads it.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["key_sector_chart", "key_sector_svg", "CLASS_COLOURS", "CLASS_TEXT"]
+
+#: Colour of each key-sector class (also used by the sector page).
+CLASS_COLOURS = {"key": "#d62728", "backward": "#ff7f0e", "forward": "#1f77b4",
+                 "weak": "#9a9a9a", "": "#cccccc"}
+#: Plain-language name of each class.
+CLASS_TEXT = {
+    "key": "key sector (strong backward and forward linkages)",
+    "backward": "strong backward linkage (buys much from other sectors)",
+    "forward": "strong forward linkage (sells much to other sectors)",
+    "weak": "weak linkages (both below average)",
+}
+
+
+def _label_text(label) -> str:
+    if isinstance(label, tuple):
+        return " / ".join(str(v) for v in label)
+    return str(label)
+
+
+def _figure(frame: pd.DataFrame, threshold: float, max_labels: int, title: str | None):
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    for col in ("bl_total", "fl_total"):
+        if col not in frame:
+            raise ValueError(
+                f"key_sector_chart needs the columns bl_total and fl_total of "
+                f"linkage.linkages(); {col!r} is missing (columns: {list(frame.columns)})"
+            )
+    bl = frame["bl_total"].to_numpy(dtype=float)
+    fl = frame["fl_total"].to_numpy(dtype=float)
+    if "key_sector" in frame:
+        cls = frame["key_sector"].astype(str).to_numpy()
+    else:
+        cls = np.select([(bl > threshold) & (fl > threshold), bl > threshold, fl > threshold],
+                        ["key", "backward", "forward"], "weak")
+    ok = np.isfinite(bl) & np.isfinite(fl)
+    fig = Figure(figsize=(8, 6.2), dpi=110, layout="constrained")
+    ax = fig.add_subplot()
+    for name in ("key", "backward", "forward", "weak"):
+        sel = ok & (cls == name)
+        if sel.any():
+            ax.scatter(bl[sel], fl[sel], s=46, color=CLASS_COLOURS[name], edgecolor="#333333",
+                       linewidth=0.5, label=f"{CLASS_TEXT[name]} ({int(sel.sum())})", zorder=3)
+    ax.axvline(threshold, color="#555555", linewidth=1, linestyle="--", zorder=1)
+    ax.axhline(threshold, color="#555555", linewidth=1, linestyle="--", zorder=1)
+    if ok.any():
+        lo = min(bl[ok].min(), fl[ok].min(), threshold) * 0.95
+        hi_x = max(bl[ok].max(), threshold) * 1.05
+        hi_y = max(fl[ok].max(), threshold) * 1.05
+        ax.set_xlim(lo, hi_x)
+        ax.set_ylim(lo, hi_y)
+    # quadrant names in the corners
+    for (hx, hy), text in {(0.98, 0.98): "KEY", (0.98, 0.02): "BACKWARD",
+                           (0.02, 0.98): "FORWARD", (0.02, 0.02): "WEAK"}.items():
+        ax.text(hx, hy, text, transform=ax.transAxes, ha="right" if hx > 0.5 else "left",
+                va="top" if hy > 0.5 else "bottom", fontsize=9, color="#777777")
+    # labels: all points when few, else the strongest (largest bl + fl) and the extremes
+    idx = np.flatnonzero(ok)
+    if len(idx) > max_labels:
+        score = bl[idx] + fl[idx]
+        idx = idx[np.argsort(-score, kind="stable")[:max_labels]]
+    labels = [_label_text(v) for v in frame.index]
+    for i in idx:
+        text = labels[i] if len(labels[i]) <= 28 else labels[i][:26] + "..."
+        ax.annotate(text, (bl[i], fl[i]), xytext=(4, 3), textcoords="offset points",
+                    fontsize=8, color="#222222", zorder=4)
+    ax.set_xlabel("Backward linkage BL (total, normalized; 1 = average)")
+    ax.set_ylabel("Forward linkage FL (total, normalized; 1 = average)")
+    ax.set_title(title or "Key sectors: backward vs forward linkages")
+    ax.grid(True, color="#eeeeee", zorder=0)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8, frameon=False,
+              ncol=2)
+    return fig
+
+
+def key_sector_chart(linkages_frame: pd.DataFrame, path, *, threshold: float = 1.0,
+                     max_labels: int = 25, title: str | None = None) -> Path:
+    """Quadrant chart of the normalized total linkages, written as PNG or SVG.
+
+    Each sector is a point at (BL, FL) coloured by its key-sector class; dashed lines at
+    ``threshold`` split the key, backward, forward and weak quadrants. Every point is
+    labelled when there are at most ``max_labels``, else the strongest ``max_labels``.
+
+    Parameters
+    ----------
+    linkages_frame : DataFrame
+        From :func:`linkage.linkages` (``bl_total``, ``fl_total``, ``key_sector``).
+    path : str or Path
+        File to write; ``.png`` or ``.svg`` decides the format.
+    threshold : float
+    max_labels : int
+    title : str, optional
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, pathlib
+    >>> frame = pd.DataFrame({"bl_total": [1.2, 0.8], "fl_total": [1.1, 0.9]},
+    ...                      index=["agriculture", "services"])
+    >>> out = key_sector_chart(frame, pathlib.Path(tempfile.mkdtemp()) / "key.svg")
+    >>> out.read_text(encoding="utf-8").count("agriculture") >= 1
+    True
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".png", ".svg"):
+        raise ValueError(f"key_sector_chart writes .png or .svg files, not {path.name!r}")
+    fig = _figure(linkages_frame, threshold, max_labels, title)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".svg":
+        path.write_text(_svg_text(fig), encoding="utf-8")
+    else:
+        fig.savefig(path, format="png", dpi=150)
+    return path
+
+
+def _svg_text(fig) -> str:
+    import matplotlib
+
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "linkage"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()
+
+
+def key_sector_svg(linkages_frame: pd.DataFrame, *, threshold: float = 1.0,
+                   max_labels: int = 25, title: str | None = None) -> str:
+    """The quadrant chart as an ``<svg>`` element to put inside an HTML page.
+
+    matplotlib escapes the sector names (``<`` becomes ``&lt;``), so labels cannot inject
+    markup.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> svg = key_sector_svg(pd.DataFrame({"bl_total": [1.2], "fl_total": [0.9]},
+    ...                                   index=["<b>x</b>"]))
+    >>> svg.startswith("<svg"), "<b>x</b>" in svg, "&lt;b&gt;x&lt;/b&gt;" in svg
+    (True, False, True)
+    """
+    text = _svg_text(_figure(linkages_frame, threshold, max_labels, title))
+    return text[text.index("<svg"):]
