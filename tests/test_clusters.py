@@ -379,6 +379,23 @@ def test_within_groups_detection_keeps_communities_inside_sentra():
     assert m.attrs["within"] == "sentra" and m.attrs["n_communities"] == m.nunique()
 
 
+def test_within_puts_firms_without_group_together_and_location_can_be_forced():
+    net = two_groups()
+    m = detect_communities(net, within="sentra", seed=0)
+    loose = [f"Z{i}" for i in range(12)]
+    grouped = [f"P{i}" for i in range(6)] + [f"J{i}" for i in range(6)]
+    # the background firms (no sentra) are detected among themselves, never with a sentra
+    assert not set(m.loc[loose]) & set(m.loc[grouped])
+    firms = {"firm_id": list("ABC"), "sentra": ["S", "S", "T"], "lat": [-6.64, -6.641, -7.5],
+             "lon": [107.39, 107.39, 112.2]}
+    net = network(firms, [("A", "B", 1.0), ("C", "A", 1.0)])
+    s = sentra_labels(net, "location", radius_km=0.5)
+    assert s.attrs["source"] == "co-location within 0.5 km"
+    assert s.tolist() == ["site-1", "site-1", "site-2"]
+    with pytest.raises(InvalidNetworkError, match="no column 'kabupaten'"):
+        sentra_labels(net, "kabupaten")
+
+
 def test_detect_communities_labels_and_attrs():
     net = two_groups()
     m = detect_communities(net, seed=0)
