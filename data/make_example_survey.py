@@ -62,6 +62,7 @@ SECTORS = {
 SENTRA = [
     {
         "sentra": "Plered ceramics",
+        "far": "Bandung",
         "prefix": "PLR",
         "region": "Purwakarta",
         "centre": (-6.638, 107.388),
@@ -73,6 +74,7 @@ SENTRA = [
     },
     {
         "sentra": "Jombang aluminium",
+        "far": "Surabaya",
         "prefix": "JBG",
         "region": "Jombang",
         "centre": (-7.546, 112.233),
@@ -83,6 +85,7 @@ SENTRA = [
     },
     {
         "sentra": "Trusmi batik",
+        "far": "Pekalongan",
         "prefix": "TRS",
         "region": "Cirebon",
         "centre": (-6.708, 108.503),
@@ -92,6 +95,7 @@ SENTRA = [
     },
     {
         "sentra": "Tanggulangin leather",
+        "far": "Surabaya",
         "prefix": "TGL",
         "region": "Sidoarjo",
         "centre": (-7.503, 112.700),
@@ -191,11 +195,15 @@ def make_transactions(rng: np.random.Generator, firms: pd.DataFrame):
         pengepul = [f"PGP-{p}-{k}" for k in range(1, 3 if s["active"] else 4)]
         buyers = [f"BUY-{p}-{k}" for k in range(1, 4 if s["active"] else 2)]
         for sid in suppliers:
-            parties.append((sid, "supplier", f"Outside supplier {sid[-1]} of {s['sentra']}"))
+            # supplier 1 is in the sentra's own district, the others further away
+            where = s["region"] if sid.endswith("-1") else s["far"]
+            parties.append((sid, "supplier", f"Outside supplier {sid[-1]} of {s['sentra']}",
+                            where))
         for pid in pengepul:
-            parties.append((pid, "intermediary", f"Pengepul {pid[-1]} ({s['region']})"))
+            parties.append((pid, "intermediary", f"Pengepul {pid[-1]} ({s['region']})",
+                            s["region"]))
         for bid in buyers:
-            parties.append((bid, "buyer", f"Buyer {bid[-1]} of {s['sentra']}"))
+            parties.append((bid, "buyer", f"Buyer {bid[-1]} of {s['sentra']}", "Jakarta"))
         material = {"Plered ceramics": "clay and glaze", "Jombang aluminium": "aluminium slag",
                     "Trusmi batik": "mori cloth and dyes",
                     "Tanggulangin leather": "tanned leather"}[s["sentra"]]
@@ -265,7 +273,7 @@ def make_transactions(rng: np.random.Generator, firms: pd.DataFrame):
     transactions.loc[len(transactions)] = transactions.iloc[5].tolist()
     transactions["value"] = transactions["value"].astype("int64")
     firms = firms.assign(output=_rupiah([out[f] for f in firms["firm_id"]]))
-    parties = pd.DataFrame(parties, columns=["party_id", "kind", "name"])
+    parties = pd.DataFrame(parties, columns=["party_id", "kind", "name", "region"])
     return transactions, parties, firms
 
 
@@ -297,7 +305,7 @@ and the cases a real survey has. Values are rupiah per year.
 | firms.csv | {n_firms} | firm_id, name, sector, sentra, region, role, lat, lon, workers, output |
 | transactions.csv | {n_tx} | supplier, buyer, value, product, channel |
 | cooperation.csv | {n_coop} | firm_a, firm_b, kind |
-| parties.csv | {n_parties} | party_id, kind (intermediary, supplier, buyer), name |
+| parties.csv | {n_parties} | party_id, kind (intermediary, supplier, buyer), name, region |
 
 ## Ground truth
 

@@ -557,12 +557,15 @@ def _parse_parties(frame, source, diag: Diagnostics):
         kind = kind.to_numpy(dtype=object)
     else:
         kind = np.full(len(frame), "", dtype=object)
-    name = (
-        frame["name"].astype(str).str.strip().where(frame["name"].notna(), "").to_numpy(object)
-        if "name" in frame.columns
-        else np.full(len(frame), "", dtype=object)
-    )
-    return pd.DataFrame({"kind": kind.astype(str), "name": name.astype(str)}, index=index)
+    def text(col):
+        if col not in frame.columns:
+            return np.full(len(frame), "", dtype=object)
+        return frame[col].astype(str).str.strip().where(frame[col].notna(), "").to_numpy(object)
+
+    out = pd.DataFrame({"kind": kind.astype(str), "name": text("name").astype(str)}, index=index)
+    if "region" in frame.columns:
+        out["region"] = text("region").astype(str)
+    return out
 
 
 def _empty_cooperation() -> pd.DataFrame:
@@ -594,7 +597,8 @@ class SupplyNetwork:
     parties : DataFrame indexed by party id
         ``role`` (outside_supplier | outside_buyer | both), ``is_intermediary``,
         ``n_transactions``, ``value_sold_to_firms``, ``value_bought_from_firms``, ``name``,
-        ``kind`` (from the parties file, "" when not listed there).
+        ``kind`` (from the parties file, "" when not listed there), and ``region`` when
+        the parties file has one ("" for parties it does not list).
     edges : DataFrame
         One row per (supplier, buyer) pair after summing duplicates: ``source``,
         ``target`` (int64 node codes), ``value`` (float), ``n_rows`` (transaction rows
@@ -653,7 +657,8 @@ class SupplyNetwork:
             ``firm_a, firm_b`` and optional ``kind`` (undirected).
         parties : DataFrame or path, optional
             Outside parties: ``party_id``, optional ``kind`` (intermediary | supplier |
-            buyer) and ``name``.
+            buyer), ``name`` and ``region`` (splits the sector table's imports into
+            inside / outside the region).
         intermediary_pattern : str, optional
             Regular expression; node ids that match it (``re.search``) are middlemen.
         on_invalid : {"error", "skip"}
@@ -926,11 +931,15 @@ class SupplyNetwork:
         is_int = np.zeros(n_nodes, dtype=bool)
         kind = np.full(n_nodes, "", dtype=object)
         party_name = np.full(n_nodes, "", dtype=object)
+        party_region = None
         if party_frame is not None:
             pos = nodes.get_indexer(party_frame.index)
             listed = pos >= 0
             kind[pos[listed]] = party_frame["kind"].to_numpy(dtype=object)[listed]
             party_name[pos[listed]] = party_frame["name"].to_numpy(dtype=object)[listed]
+            if "region" in party_frame.columns:
+                party_region = np.full(n_nodes, "", dtype=object)
+                party_region[pos[listed]] = party_frame["region"].to_numpy(dtype=object)[listed]
             is_int[pos[listed]] = party_frame["kind"].to_numpy(dtype=object)[listed] == (
                 "intermediary"
             )
@@ -990,6 +999,8 @@ class SupplyNetwork:
             },
             index=pd.Index(nodes[sl], name="party_id", dtype="str"),
         )
+        if party_region is not None:
+            self.parties["region"] = pd.array(party_region[sl].astype(str), dtype="str")
         if n_out:
             counts_role = self.parties["role"].value_counts()
             diag.add(

@@ -323,6 +323,19 @@ def _area_mask(net, area) -> np.ndarray:
     return mask
 
 
+def _party_in_region(net, inside):
+    """(region known, in a region of the inside firms) per node, when parties have regions."""
+    if "region" not in net.parties.columns or "region" not in net.firms.columns:
+        return None
+    firm_region = net.firms["region"].to_numpy(dtype=object)[inside]
+    regions = set(pd.Series(firm_region).dropna().tolist()) - {""}
+    pr = np.full(net.n_nodes, "", dtype=object)
+    pr[net.n_firms:] = net.parties["region"].to_numpy(dtype=object)
+    known = pr != ""
+    same = np.array([r in regions for r in pr], dtype=bool)
+    return known, same
+
+
 def network_iotable(net, by: str = "sector", area=None) -> IOTable:
     """Aggregate the firms inside ``area`` into an IO table by the firm column ``by``.
 
@@ -341,7 +354,9 @@ def network_iotable(net, by: str = "sector", area=None) -> IOTable:
     -------
     IOTable
         ``Z = P'WP`` over the inside firms (P the firm-to-sector indicator). Primary
-        inputs, one row each: ``imports from outside parties``, ``imports from other
+        inputs, one row each: ``imports from outside parties`` (split into ``... in the
+        region``, ``... outside the region`` and ``... (region unknown)`` when the parties
+        file and the firms both have a ``region``), ``imports from other
         listed firms`` (only with an ``area``; split into ``... in the region`` / ``... in
         other regions`` when ``region`` is known), and ``value added`` (output minus all
         inputs; negative values are reported per sector). Final-demand columns: ``sales to
@@ -422,7 +437,19 @@ def network_iotable(net, by: str = "sector", area=None) -> IOTable:
     # imports: purchases of inside firms from anyone outside the table
     imports = {}
     buy = d_in & ~s_in
-    imports["imports from outside parties"] = by_group(dst, buy & ~s_firm)
+    party_region = _party_in_region(net, inside)
+    if party_region is None:
+        imports["imports from outside parties"] = by_group(dst, buy & ~s_firm)
+    else:
+        known, same_region = party_region
+        from_party = buy & ~s_firm
+        imports["imports from outside parties in the region"] = by_group(
+            dst, from_party & known[src] & same_region[src])
+        imports["imports from outside parties outside the region"] = by_group(
+            dst, from_party & known[src] & ~same_region[src])
+        if (from_party & ~known[src]).any():
+            imports["imports from outside parties (region unknown)"] = by_group(
+                dst, from_party & ~known[src])
     if area is not None:
         other = buy & s_firm
         if regions is None:

@@ -671,3 +671,19 @@ def test_example_generator_is_deterministic(tmp_path):
         "Plered ceramics": "active", "Jombang aluminium": "active",
         "Trusmi batik": "passive", "Tanggulangin leather": "passive",
     }
+
+
+def test_party_regions_split_imports():
+    firms = FIRMS.assign(region="Purwakarta")
+    parties = PARTIES.assign(region=["Purwakarta", "Bandung", ""])
+    tx = pd.concat([TX, pd.DataFrame([("FAR", "B", 8, "direct")], columns=TX.columns)])
+    net = SupplyNetwork.from_frames(firms, tx, parties=parties)
+    assert net.parties["region"].tolist() == ["Purwakarta", "Bandung", "", ""]
+    t = net.to_iotable()
+    va = t.value_added
+    # MINE (same region) sells 20 to A and 5 to E (both clay); FAR (not listed) 8 to B (pots)
+    assert va.loc["imports from outside parties in the region"].tolist() == [25, 0]
+    assert va.loc["imports from outside parties outside the region"].tolist() == [0, 0]
+    assert va.loc["imports from outside parties (region unknown)"].tolist() == [0, 8]
+    total, expected = _reconcile(net, t, np.ones(5, bool))
+    assert total == expected == 278
