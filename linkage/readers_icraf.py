@@ -113,6 +113,24 @@ def read_icraf_folder(
     InputFileError
         Missing files, non-numeric cells (file, row, column, value), shapes that do not
         fit the name files.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()) / "Contoh"
+    >>> d.mkdir()
+    >>> files = {"01_sektor.csv": "Padi,Pertanian\nIndustri,Industri\n",
+    ...          "02_input_antara.csv": "10,20\n30,40\n",
+    ...          "03_komponen_permintaan_akhir.csv": "Konsumsi Rumah Tangga\n",
+    ...          "04_permintaan_akhir.csv": "70\n130\n",
+    ...          "05_komponen_input_primer.csv": "Upah dan gaji\n",
+    ...          "06_input_primer.csv": "60,140\n",
+    ...          "07_tenaga_kerja.csv": "ID,Sektor,Labour\n1,Padi,25\n2,Industri,5\n"}
+    >>> for name, text in files.items():
+    ...     _ = (d / name).write_text(text)
+    >>> t = read_icraf_folder(d)
+    >>> t.x.tolist(), t.employment.tolist()
+    ([100.0, 200.0], [25.0, 5.0])
     """
     folder = Path(path)
     prov = folder.name

@@ -10,11 +10,15 @@ Rules (documented for users in ``docs/formats.md``):
   case and extra spaces; a leading numeric code such as ``7310 Building cleaning`` is
   ignored when that makes more labels match). Columns are put in the rows' order; a
   different order is reported.
-- **totals** are never data. A line is a total when its name is a total name (``total``,
-  ``jumlah``, ``total output`` ...), or when it equals the sum of other lines of its block
-  (intermediate sum plus some final-demand columns, or some primary-input rows): within
-  1 % for lines named like a total or value added, within 0.01 % otherwise (at least two
-  lines summed). Each total is compared with what it should equal and the gap reported.
+- **totals** are never data. A line is a total when its name (or BPS code) is a total
+  name (``total``, ``jumlah``, ``total output`` ...), or when it equals the sum of other
+  lines of its block (intermediate sum plus some final-demand columns, or some
+  primary-input rows) and has at least three non-zero numbers: for lines named like a
+  total or value added exactly (one line or more) or within 1 % (two lines or more), for
+  other names within 0.01 % (two lines or more). Each total is compared with what it
+  should equal and the gap reported. The total-output column gives ``x`` as published.
+- repeated labels: an error for sectors; other repeated rows or columns are renamed
+  ``"<label> (2)"`` with a warning.
 - a row named like **employment** (``employment``, ``jobs``, ``tenaga kerja``, ``labour``)
   becomes ``table.employment`` (not when it names compensation or wages).
 - other columns are **final demand**, other rows **primary inputs**. Rows or columns
@@ -426,7 +430,8 @@ def build_wide(
 
     r_idx = np.flatnonzero(keep_r)
     c_idx = np.flatnonzero(keep_c)
-    # duplicates
+    # duplicates: an error for sector labels, renamed (and reported) for other lines
+    other_keys = {"row": {cols.key[j] for j in c_idx}, "column": {rows.key[i] for i in r_idx}}
     for spec, idx, kind in ((rows, r_idx, "row"), (cols, c_idx, "column")):
         seen = {}
         for i in idx:
@@ -435,8 +440,18 @@ def build_wide(
                 a, b = (
                     (f"row {grid.rows[spec.pos[q]]}" if kind == "row"
                      else f"column {grid.col_name(spec.pos[q])}") for q in (seen[k], i))
-                raise InputFileError(f"{kind} label {spec.label[i]!r} appears twice ({a} and "
-                                     f"{b})", path=path)
+                if k in other_keys[kind]:
+                    raise InputFileError(f"sector label {spec.label[i]!r} appears twice as a "
+                                         f"{kind} ({a} and {b})", path=path)
+                m = 2
+                while f"{k} ({m})" in seen:
+                    m += 1
+                new = f"{spec.label[i]} ({m})"
+                diag.add("renamed_duplicate", f"{short}: {kind} label {spec.label[i]!r} "
+                         f"appears twice ({a} and {b}); the second is called {new!r}",
+                         level="warning", warn=DataQualityWarning, stacklevel=5)
+                spec.label[i], spec.key[i] = new, f"{k} ({m})"
+                k = spec.key[i]
             seen[k] = i
 
     # sectors

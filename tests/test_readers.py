@@ -197,8 +197,13 @@ def test_missing_file_duplicate_labels_and_unknown_format(tmp_path):
     with pytest.raises(InputFileError, match="no such file"):
         read_table(tmp_path / "nope.csv")
     p = _write(tmp_path, "dup.csv", "sector,a,b,hh\na,1,2,3\nb,1,2,3\na,1,1,1\n")
-    with pytest.raises(InputFileError, match=r"dup\.csv.*'a' appears twice \(row 2 and row 4\)"):
+    with pytest.raises(InputFileError, match=r"dup\.csv.*'a' appears twice as a row \(row 2 and "
+                       r"row 4\)"):
         read_table(p)
+    p = _write(tmp_path, "dup2.csv", "sector,a,b,hh,hh\na,1,2,3,4\nb,1,2,3,4\n")
+    with pytest.warns(DataQualityWarning, match="appears twice"):
+        t = read_table(p)
+    assert t.final_demand.columns.tolist() == ["hh", "hh (2)"]
     with pytest.raises(InputFileError, match="format must be one of"):
         read_table(p, format="xml")
     p = _write(tmp_path, "none.csv", "a,b\n1,2\n")
