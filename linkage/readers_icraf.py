@@ -91,7 +91,7 @@ def read_icraf_folder(
     thousands=None,
     balance_rtol=DEFAULT_BALANCE_RTOL,
 ) -> IOTable:
-    """Read an ICRAF / AKSARA province folder into an :class:`IOTable` with employment.
+    r"""Read an ICRAF / AKSARA province folder into an :class:`IOTable` with employment.
 
     Parameters
     ----------
