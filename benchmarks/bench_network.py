@@ -14,6 +14,7 @@ Run: ``python benchmarks/bench_network.py [n_firms] [n_transactions]``.
 from __future__ import annotations
 
 import json
+import os
 import platform
 import resource
 import sys
@@ -102,7 +103,7 @@ def run(n_firms: int = 1_000_000, n_transactions: int = 10_000_000, seed: int = 
     from linkage.table import input_coefficients
 
     out = {"n_firms": n_firms, "n_transactions": n_transactions, "seed": seed,
-           "method_requested": method}
+           "method_requested": method, "load_average_start": os.getloadavg()[0]}
     t0 = time.perf_counter()
     src, dst, val, n_nodes, output, is_int = make_arrays(n_firms, n_transactions, seed)
     out["time_generate_s"] = time.perf_counter() - t0
@@ -139,6 +140,7 @@ def run(n_firms: int = 1_000_000, n_transactions: int = 10_000_000, seed: int = 
     out["time_to_iotable_s"] = time.perf_counter() - t0
     out["iotable_sectors"] = table.n
     out["peak_rss_mb"] = _rss_mb()
+    out["load_average_end"] = os.getloadavg()[0]  # other processes on the machine
     out["python"] = platform.python_version()
     out["machine"] = platform.machine()
     return out
