@@ -1011,6 +1011,22 @@ class SupplyNetwork:
                 f"{int(counts_role.get('both', 0))} both); e.g. {outside[:5].tolist()}",
                 count=n_out,
             )
+        if n_out:
+            lower = pd.Index(firm_ids.str.lower().str.replace(r"[\s_-]+", "", regex=True))
+            probe = outside.str.lower().str.replace(r"[\s_-]+", "", regex=True)
+            like = lower.get_indexer(probe) if lower.is_unique else np.full(n_out, -1)
+            if (like >= 0).any():
+                pairs = [f"{o!r}~{firm_ids[k]!r}" for o, k in
+                         zip(outside[like >= 0][:5], like[like >= 0][:5], strict=True)]
+                diag.add(
+                    "outside_like_firm",
+                    f"{names['transactions']}: {int((like >= 0).sum())} outside part(y/ies) "
+                    f"differ from a listed firm id only in case, spaces, '-' or '_' "
+                    f"({', '.join(pairs)}); ids are compared exactly, so they are outside "
+                    "parties: correct the ids if they are the same firm",
+                    count=int((like >= 0).sum()),
+                    level="warning",
+                )
         between = (~firm_src) & (~firm_dst)
         if between.any():
             diag.add(

@@ -687,3 +687,11 @@ def test_party_regions_split_imports():
     assert va.loc["imports from outside parties (region unknown)"].tolist() == [0, 8]
     total, expected = _reconcile(net, t, np.ones(5, bool))
     assert total == expected == 278
+
+
+def test_ids_differing_only_in_case_are_flagged():
+    tx = pd.DataFrame({"supplier": ["a", "B"], "buyer": ["B", "c_"], "value": [1, 2]})
+    with pytest.warns(DataQualityWarning, match="only in case"):
+        net = SupplyNetwork.from_frames(FIRMS, tx)
+    assert net.parties.index.tolist() == ["a", "c_"]  # still outside parties
+    assert net.diagnostics.count("outside_like_firm") == 2
