@@ -1,6 +1,6 @@
 """Hypothetical extraction of every sector at once, without re-solving the model per sector.
 
-Extracting sector ``j`` (Dietzenbacher & van der Linden 1997; Miller & Blair 2009, §12.2)
+Extracting sector ``j`` (Dietzenbacher & van der Linden 1997; Miller & Blair 2009, ch. 12)
 removes its purchases (backward), its sales (forward, on the Ghosh side) or both (total)
 from the coefficient matrix and measures the total output the economy loses. Each removal
 is a rank-one (or, for total extraction, a partitioned) change of ``I - A``, so the
@@ -263,7 +263,7 @@ def extraction(table, method: str = "auto", *, sectors=None, diagonal=None) -> p
     the EC production structure. *Journal of Regional Science* 37(2), 235–257.
     https://doi.org/10.1111/0022-4146.00053
 
-    Miller, R. E. & Blair, P. D. (2009). *Input-Output Analysis*, 2nd ed., §12.2.
+    Miller, R. E. & Blair, P. D. (2009). *Input-Output Analysis*, 2nd ed., ch. 12.
 
     Examples
     --------

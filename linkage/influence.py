@@ -43,6 +43,7 @@ __all__ = [
     "MultiplierProductMatrix",
     "multiplier_product_matrix",
     "plot_multiplier_product_matrix",
+    "important_coefficients_csv_frame",
     "MEASURES",
 ]
 
@@ -402,6 +403,34 @@ def important_coefficients(
     )
     frame.attrs.update(measure=measure, method=s.method, residual=float(res), total_output=X)
     return frame
+
+
+def important_coefficients_csv_frame(table, n: int = 20, **options) -> pd.DataFrame:
+    """:func:`important_coefficients` flat for CSV.
+
+    ``(region, sector)`` labels are split into ``supplier_region, supplier`` and
+    ``buyer_region, buyer`` columns; plain labels stay in ``supplier`` and ``buyer``.
+
+    Examples
+    --------
+    >>> from linkage import IOTable
+    >>> t = IOTable.from_arrays([[150, 500], [200, 100]], final_demand=[350, 1700])
+    >>> important_coefficients_csv_frame(t, 1).columns.tolist()[:4]
+    ['rank', 'supplier', 'buyer', 'a']
+    """
+    frame = important_coefficients(table, n, **options)
+    if not isinstance(table.sectors, pd.MultiIndex) or frame.empty:
+        return frame
+    names = list(table.sectors.names)
+    ri = names.index("region") if "region" in names else 0
+    si = names.index("sector") if "sector" in names else len(names) - 1
+    out = frame.copy()
+    for side in ("supplier", "buyer"):
+        labels = frame[side].tolist()
+        out[side] = [lab[si] for lab in labels]
+        out.insert(out.columns.get_loc(side), f"{side}_region", [lab[ri] for lab in labels])
+    out.attrs.update(frame.attrs)
+    return out
 
 
 def _entries(A, rows, cols) -> np.ndarray:

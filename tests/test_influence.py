@@ -221,3 +221,25 @@ def test_top_n_is_a_prefix_of_the_full_ranking(n, seed, k):
     top = important_coefficients(t, k, measure="output")
     np.testing.assert_allclose(top["output_effect"], full["output_effect"].iloc[:k], rtol=1e-12)
     assert (np.diff(full["output_effect"]) <= 1e-9 * full["output_effect"].max()).all()
+
+
+def test_csv_frame_splits_region_labels():
+    from linkage.influence import important_coefficients_csv_frame
+
+    t0 = random_table(4, 6)
+    idx = pd.MultiIndex.from_product([["r1", "r2"], ["a", "b"]], names=["region", "sector"])
+    t = IOTable.from_arrays(t0.Z, final_demand=t0.f, sectors=idx)
+    out = important_coefficients_csv_frame(t, 3)
+    assert out.columns[:5].tolist() == [
+        "rank",
+        "supplier_region",
+        "supplier",
+        "buyer_region",
+        "buyer",
+    ]
+    full = important_coefficients(t, 3)
+    assert (
+        list(zip(out["supplier_region"], out["supplier"], strict=True)) == full["supplier"].tolist()
+    )
+    plain = important_coefficients_csv_frame(t0, 2)
+    assert plain["supplier"].str.startswith("s").all()
