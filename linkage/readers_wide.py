@@ -385,6 +385,23 @@ def build_wide(
     text_col = (bad.sum(axis=0) == filled.sum(axis=0))
     keep_r = ~text_row
     keep_c = ~text_col
+    # a sector (label both a row and a column) is never skipped: blank means zeros
+    row_keys = {k for k in rows.key if k}
+    col_keys = {k for k in cols.key if k}
+    for spec, text, keep, other, kind in ((rows, text_row, keep_r, col_keys, "row"),
+                                          (cols, text_col, keep_c, row_keys, "column")):
+        for i in np.flatnonzero(text):
+            if spec.key[i] and spec.key[i] in other:
+                line = filled[i] if kind == "row" else filled[:, i]
+                if line.any():
+                    q = int(np.flatnonzero(line)[0])
+                    r, c = (i, q) if kind == "row" else (q, i)
+                    raise InputFileError(
+                        f"sector {kind} {spec.label[i]!r} has no numbers", path=path,
+                        row=grid.rows[rows.pos[r]], column=cols.label[c] or
+                        grid.col_name(cols.pos[c]), value=block[r, c])
+                keep[i] = True
+                text[i] = False
     no_label = np.array([not k for k in rows.key])
     n_empty_r = int(((filled.sum(axis=1) == 0) & no_label).sum())
     skipped_r = [i for i in range(len(rows.pos))

@@ -111,6 +111,16 @@ def test_sector_columns_in_other_order_are_matched_and_reported(tmp_path):
     np.testing.assert_array_equal(t.x, [10, 20])
 
 
+@pytest.mark.filterwarnings("ignore::linkage.errors.LinkageWarning")
+def test_blank_sector_line_is_zeros_and_text_sector_line_is_an_error(tmp_path):
+    t = read_table(_write(tmp_path, "z.csv", "sector,a,b,c,hh\na,1,,2,7\nb,,,,\nc,3,,4,13\n"))
+    assert t.sectors.tolist() == ["a", "b", "c"]
+    np.testing.assert_array_equal(t.Z, [[1, 0, 2], [0, 0, 0], [3, 0, 4]])
+    msg = r"t\.csv, row 3, column 'a': sector row 'b' has no numbers"
+    with pytest.raises(InputFileError, match=msg):
+        read_table(_write(tmp_path, "t.csv", "sector,a,b,hh\na,1,2,7\nb,x,n/a,y\n"))
+
+
 def test_code_prefixed_row_labels_match_plain_column_labels(tmp_path):
     text = "x,Cleaning,Defence,HH\n7310 Cleaning,1,2,7\n7601 Defence,3,4,13\n"
     t = read_table(_write(tmp_path, "t.csv", text))
