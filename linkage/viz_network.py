@@ -37,7 +37,7 @@ BORDERS = [
     {"label": "sentra not classified", "color": "#555555", "width": 1, "dashes": False},
     {"label": "active sentra: firms trade or cooperate with each other", "color": "#1a7f37",
      "width": 4, "dashes": False},
-    {"label": "passive sentra: firms sit together but barely interact", "color": "#c0392b",
+    {"label": "passive sentra: firms sit together but barely interact", "color": "#111111",
      "width": 3, "dashes": True},
 ]
 EDGE_TYPES = [
@@ -627,7 +627,7 @@ def _explain_network(data: dict) -> str:
         parts.append(
             "<li>The <b>border</b> tells what kind of cluster the firm's sentra is. A thick "
             "green border: an <b>active</b> sentra, whose firms trade with each other or work "
-            "together. A dashed red border: a <b>passive</b> sentra, whose firms sit close "
+            "together. A dashed black border: a <b>passive</b> sentra, whose firms sit close "
             "together but mostly buy from outside and sell through middlemen.</li>"
         )
     parts.append(

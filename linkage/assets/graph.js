@@ -217,6 +217,7 @@
     }
   });
   search.placeholder = 'type a name or id of a ' + (data.item || 'node');
+  document.querySelector('label[for=search]').textContent = 'Find a ' + (data.item || 'node');
 
   /* ---------------------------------------------------------------- filters */
   var filterBox = document.getElementById('filters');
