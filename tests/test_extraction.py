@@ -193,3 +193,23 @@ def test_losses_are_ordered_for_nonnegative_tables(n, seed):
     assert (out["backward"] >= -tol).all() and (out["forward"] >= -tol).all()
     assert (out["total"] >= out["backward"] - tol).all()
     assert (out["total"] <= t.x.sum() - t.f + tol).all()
+
+
+def test_real_tables_match_brute_force(shared_data):
+    readers = pytest.importorskip("linkage.readers")
+    paths = sorted((shared_data / "indonesia_prov17_2016").glob("Tabel*.xlsx"))[:2]
+    icraf = shared_data / "indonesia_34prov_icraf"
+    if icraf.is_dir():
+        paths += sorted(p for p in icraf.iterdir() if p.is_dir())[:2]
+    if not paths:
+        pytest.skip("no real tables found")
+    for path in paths:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            table = readers.read_table(path)
+            out = extraction(table)
+        ref = extraction_reference(table.A, table.f, table.v, table.x)
+        scale = ref["x_leontief"].sum()
+        for col in ("backward", "forward", "total"):
+            np.testing.assert_allclose(out[col], ref[col], rtol=1e-8, atol=1e-10 * scale)
+        assert np.isfinite(out.to_numpy()).all(), path
