@@ -26,7 +26,7 @@ import pandas as pd
 
 from .diagnostics import Diagnostics
 from .errors import InputFileError
-from .readers_grid import Grid, read_csv_grid, read_excel_grid
+from .readers_grid import Grid, excel_sheet_names, read_csv_grid, read_excel_grid
 from .readers_wide import build_wide, generic_lines, is_employment_name, locate_wide, norm_label
 from .table import DEFAULT_BALANCE_RTOL, IOTable
 
@@ -131,7 +131,7 @@ def read_table(
         return _read_parquet(path, format=format, sectors=sectors, name=default_name,
                              units=units or "", **options)
     if suffix in EXCEL_SUFFIXES:
-        grid = read_excel_grid(path, sheet)
+        grid = _first_table_sheet(path) if sheet is None else read_excel_grid(path, sheet)
     elif suffix == ".xls":
         raise InputFileError("old .xls workbooks are not supported: save it as .xlsx",
                              path=path)
@@ -142,6 +142,32 @@ def read_table(
                                units=units or "", **options)
     return _read_wide_grid(grid, format=format, sectors=sectors, name=default_name,
                            units=units, **options)
+
+
+def _first_table_sheet(path: Path) -> Grid:
+    """The first sheet that holds a table (BPS codes, wide or long layout), else the first."""
+    from .readers_bps import find_bps_codes
+
+    names = excel_sheet_names(path)
+    first = None
+    for k, nm in enumerate(names):
+        grid = read_excel_grid(path, nm)
+        first = first or grid
+        found = find_bps_codes(grid) is not None or _looks_long(grid)
+        if not found:
+            try:
+                locate_wide(grid)
+                found = True
+            except InputFileError:
+                pass
+        if found:
+            if len(names) > 1:
+                grid.diagnostics.findings.clear()
+                which = "the first sheet" if k == 0 else "the first sheet with a table"
+                grid.diagnostics.add("sheet_chosen", f"{path.name}: read sheet {nm!r}, {which}"
+                                     f"; sheets: {names[:8]}; choose another with sheet=")
+            return grid
+    return first
 
 
 def _read_wide_grid(grid, *, format, sectors, name, units, **options):

@@ -31,7 +31,15 @@ TOTAL_CODES = {"1800", "3080", "3090", "3100", "190d", "1900", "2100", "180", "1
 
 
 def _code(c) -> str:
-    return norm_label(c)
+    """Code as compared: text without case; digit-only codes without leading zeros.
+
+    Examples
+    --------
+    >>> _code("001"), _code(1.0), _code("190D"), _code("RSTU")
+    ('1', '1', '190d', 'rstu')
+    """
+    key = norm_label(c)
+    return key.lstrip("0") or "0" if key.isdigit() else key
 
 
 def find_bps_codes(grid: Grid, max_rows: int = 40, max_cols: int = 8):

@@ -238,6 +238,10 @@ def test_excel_sheet_with_title_rows_and_units(tmp_path):
     wb.save(tmp_path / "mb.xlsx")
     t = read_table(tmp_path / "mb.xlsx", sheet="io")
     np.testing.assert_array_equal(t.Z, [[150, 500], [200, 100]])
+    # without sheet=: the first sheet that holds a table, reported
+    t0 = read_table(tmp_path / "mb.xlsx")
+    np.testing.assert_array_equal(t0.Z, t.Z)
+    assert "'io'" in next(f.message for f in t0.diagnostics if f.code == "sheet_chosen")
     assert t.units.startswith("juta Rupiah")
     assert read_table(tmp_path / "mb.xlsx", sheet=1).n == 2
     with pytest.raises(InputFileError, match="no sheet named 'x'"):
@@ -295,6 +299,17 @@ def test_wide_with_explicit_sector_list(tmp_path):
     np.testing.assert_array_equal(t.Z, [[100, 200], [500, 150]])
     with pytest.raises(InputFileError, match="not found both as a row and as a column"):
         read_table(p, sectors=["mining"])
+
+
+def test_long_employment_and_totals_by_kind(tmp_path):
+    text = LONG + "jobs,agriculture,30\njobs,manufacturing,12\nagriculture,total,1000\n"
+    p = _write(tmp_path, "e.csv", text)
+    _write(tmp_path, "e_sectors.csv", "label,kind\nagriculture,sector\nmanufacturing,sector\n"
+           "jobs,employment\ntotal,total\n")
+    t = read_table(p)
+    assert t.employment.tolist() == [30.0, 12.0]
+    assert t.final_demand.columns.tolist() == ["households"]
+    assert t.diagnostics.count("skipped_totals") == 1
 
 
 def test_parquet_wide_and_long(tmp_path, mb_table):
