@@ -72,7 +72,7 @@ def read_table(
         A CSV/TSV file, an Excel workbook (``.xlsx``), a parquet file, or an ICRAF-style
         folder.
     sheet : str or int, optional
-        Excel sheet name or 0-based index (default: the first sheet).
+        Excel sheet name or 0-based index (default: the first sheet holding a table).
     format : {"wide", "long", "bps", "icraf"}, optional
         Layout; detected from the path and the content when omitted.
     sep : str, optional
