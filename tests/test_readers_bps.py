@@ -136,3 +136,46 @@ def test_bps_bad_cell_error_names_cell(tmp_path):
     wb.save(tmp_path / "bad.xlsx")
     with pytest.raises(InputFileError, match=r"bad\.xlsx.*row 6, column '02 Tanaman Lainnya'"):
         read_table(tmp_path / "bad.xlsx")
+
+
+def test_bps_2016_style_with_52_numeric_codes(tmp_path):
+    """A 52-industry workbook in the 2016 code style, codes stored as numbers (1 ... 52,
+    1800, 3011 ...), with a cover sheet before the table."""
+    n = 52
+    rng = np.random.default_rng(7)
+    Z = rng.uniform(0, 100, (n, n))
+    F = rng.uniform(0, 500, (n, 7))
+    F[:, 4] -= 100  # inventory change, partly negative
+    x = Z.sum(1) + F.sum(1)
+    imp = rng.uniform(0, 50, (2, n))
+    gva = x - Z.sum(0) - imp.sum(0)
+    wb = openpyxl.Workbook()
+    wb.active.title = "Keterangan"
+    wb.active.append(["Sumber: BPS (contoh sintetis)"])
+    ws = wb.create_sheet("IO 52")
+    ws.append([None, "Tabel Input-Output Contoh, 52 Lapangan Usaha (Juta Rupiah)"])
+    names = [f"Lapangan usaha {i}" for i in range(1, n + 1)]
+    fd = ["Konsumsi Rumah Tangga", "Konsumsi LNPRT", "Konsumsi Pemerintah", "PMTB",
+          "Perubahan Inventori", "Ekspor Luar Negeri", "Ekspor Antar Provinsi"]
+    ws.append([None, "Deskripsi", "Kode", *names, "Total Permintaan Antara", *fd,
+               "Total Ekspor", "Total Permintaan Akhir", "Total Output"])
+    ws.append([None, None, None, *range(1, n + 1), 1800, 3011, 3012, 3020, 3030, 3041, 3071,
+               3072, 3080, 3090, 3100])
+    for i in range(n):
+        ws.append([None, names[i], i + 1, *Z[i], Z[i].sum(), *F[i], F[i, 5:].sum(),
+                   F[i].sum(), x[i]])
+    for code, name, row in (("190d", "Input Antara Domestik", Z.sum(0)),
+                            (2000, "Impor Luar Negeri", imp[0]),
+                            (2001, "Impor Antar Provinsi", imp[1]),
+                            (1900, "Total Input Antara", Z.sum(0) + imp.sum(0)),
+                            (2090, "Nilai Tambah Bruto", gva), (2100, "Total Input", x)):
+        ws.append([None, name, code, *row])
+    wb.save(tmp_path / "io52.xlsx")
+    t = read_table(tmp_path / "io52.xlsx")
+    assert t.n == n and t.sectors[0] == "1 Lapangan usaha 1"
+    assert [c.split()[0] for c in t.final_demand.columns] == FD_CODES
+    assert [c.split()[0] for c in t.primary_inputs.columns] == PI_CODES
+    np.testing.assert_allclose(t.Z, Z, rtol=1e-15)
+    np.testing.assert_allclose(t.x, x, rtol=1e-15)
+    assert float(t.balance()["rel_gap"].abs().max()) < 1e-12
+    assert "sheet_chosen" in t.diagnostics.codes()
