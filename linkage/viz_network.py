@@ -447,7 +447,9 @@ def _collapsed_data(network, clusters, member, *, max_nodes, collapse_by, physic
     group_labels, gcode = np.unique(keys.astype(str), return_inverse=True)
     n_groups = len(group_labels)
     size_firms = np.bincount(gcode, minlength=n_groups)
-    limit = max(max_nodes - 4, 1)
+    kind = _party_kind(network)
+    party_groups = sorted(set(kind[nf:].tolist()))
+    limit = max(max_nodes - len(party_groups), 1)
     merged_note = ""
     if n_groups > limit:  # keep the largest groups, merge the rest into one node
         order = np.argsort(-size_firms, kind="stable")
@@ -459,10 +461,8 @@ def _collapsed_data(network, clusters, member, *, max_nodes, collapse_by, physic
         merged_note = (f" The {n_groups - limit + 1:,} smallest of {n_groups:,} groups are "
                        f"merged into one node.")
         n_groups = limit
-    kind = _party_kind(network)
     node_group = np.empty(n, dtype=np.int64)
     node_group[:nf] = gcode
-    party_groups = sorted(set(kind[nf:].tolist()))
     party_slot = {k: n_groups + j for j, k in enumerate(party_groups)}
     node_group[nf:] = [party_slot[k] for k in kind[nf:]]
     G = n_groups + len(party_groups)
