@@ -19,15 +19,23 @@ The formats are documented with examples in ``docs/formats.md``.
 from __future__ import annotations
 
 import csv
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .diagnostics import Diagnostics
-from .errors import InputFileError
+from .errors import DataQualityWarning, InputFileError
 from .readers_grid import Grid, excel_sheet_names, read_csv_grid, read_excel_grid
-from .readers_wide import build_wide, generic_lines, is_employment_name, locate_wide, norm_label
+from .readers_wide import (
+    build_wide,
+    generic_lines,
+    is_employment_name,
+    is_total_name,
+    locate_wide,
+    norm_label,
+)
 from .table import DEFAULT_BALANCE_RTOL, IOTable
 
 __all__ = ["read_table", "write_table"]
@@ -401,6 +409,12 @@ def _table_grid(table: IOTable) -> tuple[list, np.ndarray]:
     if clash or len({norm_label(x) for x in labels}) != len(labels):
         raise InputFileError(f"labels used twice across sectors, final demand and primary "
                              f"inputs: {clash[:5]}")
+    risky = [lab for lab in fd_cols + pi_rows if is_total_name(lab) == "strong"]
+    risky += [lab for lab in pi_rows if is_employment_name(lab)]
+    if risky:
+        warnings.warn(f"labels {risky[:5]} look like totals or employment: read_table will not "
+                      "read them back as data; rename them to keep the round trip exact",
+                      DataQualityWarning, stacklevel=3)
     n, k = table.n, len(fd_cols)
     Z = table.Z.toarray() if table.is_sparse else np.asarray(table.Z)
     body = np.full((len(labels), n + k + 1), np.nan)

@@ -346,6 +346,15 @@ def test_round_trip_example_table(tmp_path, suffix):
     _assert_same(t, back)
 
 
+def test_write_warns_about_labels_that_would_not_read_back(tmp_path):
+    t = IOTable.from_arrays([[1.0, 2], [3, 4]], final_demand=[[5.0], [6]],
+                            value_added=[[4.0, 7]], sectors=["a", "b"])
+    odd = IOTable.from_arrays(t.Z, final_demand=t.final_demand.set_axis(["Jumlah"], axis=1),
+                              value_added=t.value_added.set_axis(["Tenaga kerja"]))
+    with pytest.warns(DataQualityWarning, match="look like totals or employment"):
+        write_table(odd, tmp_path / "odd.csv")
+
+
 def test_write_refuses_to_overwrite_without_force(tmp_path, mb_table):
     p = write_table(mb_table, tmp_path / "t.csv")
     with pytest.raises(InputFileError, match="exists"):
