@@ -1,0 +1,133 @@
+"""Tests for linkage.report and the `linkage report` / `linkage demo` commands."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from linkage import IOTable
+from linkage.cli import main
+from linkage.report import frame_html, write_report
+
+pytestmark = pytest.mark.filterwarnings("ignore::linkage.errors.LinkageWarning")
+
+REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//""",
+                    re.I)
+
+
+def _table():
+    return IOTable.from_arrays(
+        np.array([[150.0, 500.0, 20.0], [200.0, 100.0, 40.0], [30.0, 60.0, 10.0]]),
+        final_demand=pd.DataFrame({"household": [300.0, 1500.0, 200.0],
+                                   "exports": [50.0, 200.0, 60.0]}),
+        value_added=pd.DataFrame({"wages": [400.0, 900.0, 150.0],
+                                  "surplus": [250.0, 500.0, 120.0]},
+                                 index=["agriculture", "<script>x</script>", "batik"]).T,
+        sectors=["agriculture", "<script>x</script>", "batik"], name="Kabupaten Śrī",
+    )
+
+
+def _iframes(text):
+    return [html.unescape(m) for m in re.findall(r'srcdoc="([^"]*)"', text)]
+
+
+def test_table_only_report(tmp_path):
+    out = write_report(tmp_path / "r.html", table=_table())
+    text = out.read_bytes().decode("utf-8")
+    for title in ("What was read", "Key sectors and linkages", "Multipliers", "Sector map",
+                  "Words used in this report"):
+        assert f"<h2>{title}</h2>" in text
+    for title in ("Supplier-buyer network", "Sentra: active or passive?", "Firms with"):
+        assert title not in text
+    assert "<script>x</script>" not in text.split("<iframe")[0]
+    assert "&lt;script&gt;x&lt;/script&gt;" in text
+    assert "Kabupaten Śrī" in text
+    assert "<svg" in text  # the chart is inline
+    assert REMOTE.findall(text) == []
+    frames = _iframes(text)
+    assert len(frames) == 1 and "vis-network" in frames[0] and REMOTE.findall(frames[0]) == []
+    assert 'sandbox="allow-scripts"' in text
+
+
+def test_network_report_has_network_and_sentra_sections(tmp_path):
+    from test_viz import EVIL, fake_clusters, make_network
+
+    net = make_network()
+    out = write_report(tmp_path / "r.html", network=net, clusters=fake_clusters(net),
+                       sources={"firms": "firms<1>.csv"})
+    text = out.read_text(encoding="utf-8")
+    assert "<h2>Supplier-buyer network of the sentra</h2>" in text
+    assert "<h2>Sentra: active or passive?</h2>" in text
+    assert "<h2>Key sectors and linkages</h2>" not in text
+    assert "firms&lt;1&gt;.csv" in text
+    assert EVIL not in text
+    (frame,) = _iframes(text)
+    assert EVIL not in frame and "\\u003c/script\\u003e" in frame
+    assert '<tr class="active">' in text and '<tr class="passive">' in text
+    assert "Passive</b> sentra" in text and "Trusmi" in text
+
+
+def test_report_needs_something(tmp_path):
+    with pytest.raises(ValueError, match="at least"):
+        write_report(tmp_path / "r.html")
+
+
+def test_frame_html_escapes_every_cell():
+    frame = pd.DataFrame({"name": ["<b>x</b>"], "share": [0.25], "n": [1234567]},
+                         index=pd.Index(["a&b"], name="<i>"))
+    text = frame_html(frame, kinds={"share": "share"})
+    assert "<b>" not in text and "<i>" not in text
+    assert "&lt;b&gt;x&lt;/b&gt;" in text and "a&amp;b" in text
+    assert "25.0%" in text and "1,234,567" in text
+
+
+def test_demo_command(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "demo"
+    result = runner.invoke(main, ["demo", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in out.iterdir()}
+    assert {"report.html", "network.html", "sectors.html", "key_sectors.png",
+            "key_sectors.svg", "linkages.csv", "multipliers.csv", "firms.csv", "sentra.csv",
+            "communities.csv"} <= names
+    assert "report.html in a web browser" in result.output
+    text = (out / "report.html").read_text(encoding="utf-8")
+    assert REMOTE.findall(text) == [] and len(_iframes(text)) == 2
+    sentra = pd.read_csv(out / "sentra.csv", index_col=0)
+    assert set(sentra["activity"]) <= {"active", "passive"}
+    firms = pd.read_csv(out / "firms.csv")
+    assert firms.columns[0] == "firm_id" and "community" in firms.columns
+    # never overwrite without --force
+    again = runner.invoke(main, ["demo", "--out", str(out)])
+    assert again.exit_code != 0 and "--force" in again.output
+    forced = runner.invoke(main, ["demo", "--out", str(out), "--force"])
+    assert forced.exit_code == 0, forced.output
+
+
+def test_report_command_with_table_and_survey(tmp_path):
+    from linkage.datasets import data_path
+
+    runner = CliRunner()
+    sentra = data_path("sentra")
+    out = tmp_path / "rep"
+    result = runner.invoke(main, [
+        "report", str(data_path("example_table.csv")), "--firms", str(sentra / "firms.csv"),
+        "--transactions", str(sentra / "transactions.csv"),
+        "--cooperation", str(sentra / "cooperation.csv"), "--parties",
+        str(sentra / "parties.csv"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = (out / "report.html").read_text(encoding="utf-8")
+    assert "example_table.csv" in text and "<h2>Sentra: active or passive?</h2>" in text
+
+
+def test_report_command_usage_errors(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["report", "--out", str(tmp_path / "x")])
+    assert result.exit_code != 0 and "give a TABLE" in result.output
+    result = runner.invoke(main, ["report", "--firms", __file__, "--out", str(tmp_path / "x")])
+    assert result.exit_code != 0 and "go together" in result.output
