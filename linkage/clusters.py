@@ -694,13 +694,13 @@ def _composition(codes, values, n_groups, top):
 
 def find_clusters(network, method="leiden", resolution=1.0, seed=0, cooperation=True, *,
                   within=None, sentra=None, radius_km=1.0, n_permutations=199, rule=None,
-                  cooperation_weight=1.0):
+                  cooperation_weight=1.0, n_iterations=2):
     """Detect communities and classify every sentra and community as active or passive.
 
     Parameters
     ----------
     network : SupplyNetwork
-    method, resolution, seed, cooperation, within, cooperation_weight
+    method, resolution, seed, cooperation, within, cooperation_weight, n_iterations
         As in :func:`detect_communities`.
     sentra : str, optional
         Where the sentra come from (see :func:`sentra_labels`): by default the ``sentra``
@@ -735,7 +735,8 @@ def find_clusters(network, method="leiden", resolution=1.0, seed=0, cooperation=
 
     t0 = time.perf_counter()
     membership = detect_communities(network, method, resolution, seed, cooperation,
-                                    within=within, cooperation_weight=cooperation_weight)
+                                    within=within, cooperation_weight=cooperation_weight,
+                                    n_iterations=n_iterations)
     t1 = time.perf_counter()
     sentra_of_firm = sentra_labels(network, sentra, radius_km=radius_km)
     source = sentra_of_firm.attrs.get("source", "none")
