@@ -229,3 +229,51 @@ def test_no_warning_for_well_posed_solve():
         warnings.simplefilter("error")
         for method in METHODS:
             LeontiefSolver(A, method=method).solve(np.ones(50))
+
+
+def network_A(n, per_firm, rho, seed):
+    """A firm network: ``per_firm`` random suppliers per firm, lognormal values, column
+    sums spread over (0.2, 1.3) times a common factor, scaled to spectral radius ``rho``
+    (power iteration), so neither all row nor all column sums are below 1."""
+    rng = np.random.default_rng(seed)
+    nnz = per_firm * n
+    A = sp.csc_array(
+        (rng.lognormal(0, 1.5, nnz), (rng.integers(0, n, nnz), rng.integers(0, n, nnz))),
+        shape=(n, n),
+    )
+    A.sum_duplicates()
+    cs = A.sum(axis=0)
+    A = sp.csc_array(A @ sp.diags_array(rng.uniform(0.2, 1.3, n) / np.where(cs > 0, cs, 1)))
+    v = np.ones(n)
+    for _ in range(300):
+        w = A @ v
+        lam = np.linalg.norm(w) / np.linalg.norm(v)
+        v = w / np.linalg.norm(w)
+    return sp.csc_array(A * (rho / lam))
+
+
+def test_power_certificate_avoids_a_solve():
+    A = network_A(1500, 10, 0.8, seed=4)
+    assert A.sum(axis=0).max() > 1 and A.sum(axis=1).max() > 1  # no cheap norm bound
+    s = LeontiefSolver(A, method="iterative")
+    assert s.certified and getattr(s, "_row_sums", None) is None
+    assert s.matvecs <= 40  # max(A^k 1) < 1 for a small k proves rho(A) < 1
+    # the direct methods certify with one solve and keep L 1 for the linkages
+    d = LeontiefSolver(A, method="dense")
+    np.testing.assert_allclose(d.row_sums(), s.row_sums(), rtol=1e-9)
+
+
+def test_iterative_linkage_solves_within_budget():
+    # all linkage indices need 1'L, L 1 and L x: three right-hand sides at tol 1e-12.
+    # With rho = 0.8 GMRES needs about 40 products each (Neumann: 124 each).
+    from linkage.indices import linkage_arrays
+
+    A = network_A(2000, 10, 0.8, seed=0)
+    x = np.random.default_rng(0).lognormal(5, 1, 2000)
+    s = LeontiefSolver(A, method="iterative")
+    before = s.matvecs
+    r = linkage_arrays(s, A, x)
+    assert s.matvecs - before <= 150  # measured 130
+    assert r["residual"] <= 1e-10
+    L_x = np.linalg.solve(np.eye(2000) - A.toarray(), x)
+    np.testing.assert_allclose(r["row_sums_G"], L_x / x, rtol=1e-9)
