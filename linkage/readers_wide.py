@@ -104,20 +104,43 @@ def loose_key(key: str) -> str:
     return re.sub(r"[\W_]+", "", strip_code(key))
 
 
+_CODE_TOKEN = re.compile(r"^([a-z]{1,4}|[0-9][0-9a-z.]*)$")
+
+
+def first_token(key: str) -> str:
+    """Code written before a name (``"a pertanian"`` -> ``"a"``); other keys unchanged.
+
+    Examples
+    --------
+    >>> first_token("rstu jasa lainnya"), first_token("total input"), first_token("c")
+    ('rstu', 'total input', 'c')
+    """
+    head, _, rest = key.partition(" ")
+    return head if rest and _CODE_TOKEN.match(head) else key
+
+
 def match_keys(rk: list, ck: list) -> tuple[list, list]:
-    """Row and column keys compared exactly, without code prefixes, or loosely.
+    """Row and column keys compared exactly, without code prefixes, loosely, or by code.
 
     The variant that makes the most row labels match column labels wins (ties: the
-    stricter one). Empty keys stay empty.
+    stricter one). The last variant compares first words only (``"A Pertanian"`` row
+    against an ``"A"`` column) and is used only when it keeps every label distinct.
+    Empty keys stay empty.
 
     Examples
     --------
     >>> match_keys(["7310 cleaning", "wages"], ["cleaning", "households"])
     (['cleaning', 'wages'], ['cleaning', 'households'])
+    >>> match_keys(["a pertanian", "b tambang", "upah dan gaji"], ["a", "b", "ekspor"])[0]
+    ['a', 'b', 'upah']
     """
     best, best_n = (rk, ck), len(set(rk) & set(ck) - {""})
-    for f in (strip_code, loose_key):
+    for f in (strip_code, loose_key, first_token):
         r2, c2 = [f(k) if k else "" for k in rk], [f(k) if k else "" for k in ck]
+        if f is first_token:
+            rn, cn = [k for k in r2 if k], [k for k in c2 if k]
+            if len(set(rn)) < len(rn) or len(set(cn)) < len(cn):
+                continue
         n = len(set(r2) & set(c2) - {""})
         if n > best_n:
             best, best_n = (r2, c2), n
@@ -192,6 +215,7 @@ def locate_wide(grid: Grid) -> tuple[int, int]:
             score = len(heads & {k for k in col_keys[r + 1:] if k})
             loose = {loose_key(k) for k in heads} - {""}
             score = max(score, len(loose & {k for k in col_loose[r + 1:] if k}))
+            score = max(score, len(heads & {first_token(k) for k in col_keys[r + 1:] if k}))
             if score > best[0]:
                 best = (score, r, c)
     if best[0] == 0:
@@ -417,6 +441,20 @@ def build_wide(
                 + (f" {spec.label[i]!r}" if spec.label[i] else "") for i in lst[:5])
             diag.add(f"skipped_text_{kind}", f"{short}: {len(lst)} {kind} without numbers "
                      f"skipped: {shown}{' ...' if len(lst) > 5 else ''}", len(lst))
+    # unlabelled lines before the first sector line are header lines (codes, numbering)
+    both = (row_keys & col_keys) - {""}
+    first_r = next((i for i in range(len(rows.pos)) if rows.key[i] in both), len(rows.pos))
+    first_c = next((j for j in range(len(cols.pos)) if cols.key[j] in both), len(cols.pos))
+    pre = [("rows", i) for i in np.flatnonzero(keep_r[:first_r]) if not rows.key[i]]
+    pre += [("columns", j) for j in np.flatnonzero(keep_c[:first_c]) if not cols.key[j]]
+    for kind, q in pre:
+        (keep_r if kind == "rows" else keep_c)[q] = False
+    if pre:
+        where = ", ".join(f"row {grid.rows[rows.pos[q]]}" if kind == "rows" else
+                          f"column {grid.col_name(cols.pos[q])}" for kind, q in pre[:5])
+        diag.add("skipped_unlabelled_header", f"{short}: {len(pre)} unlabelled rows/columns "
+                 f"before the first sector read as header lines (codes, numbering), not data: "
+                 f"{where}", len(pre), level="warning", warn=DataQualityWarning, stacklevel=5)
     # columns with values but no header, rows with values but no label
     for j in np.flatnonzero(keep_c):
         if not cols.key[j] and filled[keep_r, j].any():
@@ -474,14 +512,15 @@ def build_wide(
     # sectors
     col_of = {cols.key[j]: j for j in c_idx}
     if sectors is not None:
-        wanted = [norm_label(s) for s in sectors]
-        missing = [s for s, k in zip(sectors, wanted, strict=True)
-                   if k not in col_of or k not in {rows.key[i] for i in r_idx}]
+        row_of = {rows.key[i]: i for i in r_idx}
+        row_of.update({norm_label(rows.label[i]): i for i in r_idx})
+        found = [row_of.get(norm_label(s)) for s in sectors]
+        missing = [s for s, i in zip(sectors, found, strict=True)
+                   if i is None or rows.key[i] not in col_of]
         if missing:
             raise InputFileError(f"sectors not found both as a row and as a column: "
                                  f"{missing[:5]}", path=path)
-        row_of = {rows.key[i]: i for i in r_idx}
-        sec_r = [row_of[k] for k in wanted]
+        sec_r = found
     else:
         sec_r = [i for i in r_idx if rows.key[i] in col_of]
     if not sec_r:
@@ -504,6 +543,26 @@ def build_wide(
         del cset
     labels = pd.Index([rows.label[i] for i in sec_r], name="sector")
     Z = vals[np.ix_(sec_r, sec_c)]
+
+    # rows above the first sector row and columns left of the first sector column are
+    # codes, units or numbering, not primary inputs or final demand
+    first_r, first_c = min(sec_r), min(sec_c)
+    set_r, set_c = set(sec_r), set(sec_c)
+    pre_r = [i for i in r_idx if i < first_r and i not in set_r]
+    pre_c = [j for j in c_idx if j < first_c and j not in set_c]
+    for kind, lst, spec in (("rows", pre_r, rows), ("columns", pre_c, cols)):
+        if lst:
+            where = ", ".join(
+                (f"row {grid.rows[spec.pos[i]]}" if kind == "rows"
+                 else f"column {grid.col_name(spec.pos[i])}") + f" {spec.label[i]!r}"
+                for i in lst[:5])
+            side = "above the first sector row" if kind == "rows" else (
+                "left of the first sector column")
+            diag.add(f"skipped_header_{kind}", f"{short}: {len(lst)} {kind} {side} read as "
+                     f"labels (codes, units), not data: {where}", len(lst), level="warning",
+                     warn=DataQualityWarning, stacklevel=5)
+    r_idx = np.array([i for i in r_idx if i not in set(pre_r)], dtype=int)
+    c_idx = np.array([j for j in c_idx if j not in set(pre_c)], dtype=int)
 
     # the other lines
     set_r, set_c = set(sec_r), set(sec_c)

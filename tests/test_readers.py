@@ -121,6 +121,29 @@ def test_blank_sector_line_is_zeros_and_text_sector_line_is_an_error(tmp_path):
         read_table(_write(tmp_path, "t.csv", "sector,a,b,hh\na,1,2,7\nb,x,n/a,y\n"))
 
 
+def test_code_rows_and_columns_before_the_sectors_are_not_data(tmp_path):
+    text = (
+        "Sektor,Kode,Pertanian,Industri,Konsumsi Rumah Tangga\n"
+        ",,1,2,301\n"  # unlabelled code row
+        "Pertanian,1,10,20,70\n"
+        "Industri,2,30,40,130\n"
+        "Upah dan gaji,,60,140,\n"
+    )
+    with pytest.warns(DataQualityWarning, match="not data"):
+        t = read_table(_write(tmp_path, "k.csv", text))
+    assert t.final_demand.columns.tolist() == ["Konsumsi Rumah Tangga"]
+    np.testing.assert_array_equal(t.Z, [[10, 20], [30, 40]])
+    assert {"skipped_unlabelled_header", "skipped_header_columns"} <= t.diagnostics.codes()
+
+
+def test_letter_codes_as_columns_and_code_name_rows(tmp_path):
+    text = ("Uraian,A,B,C,3011\nA Pertanian,1,2,3,4\nB Pertambangan,1,2,3,4\n"
+            "C Industri,1,2,3,4\n2090 Nilai tambah,7,4,1,\n")
+    t = read_table(_write(tmp_path, "abc.csv", text))
+    assert t.sectors.tolist() == ["A Pertanian", "B Pertambangan", "C Industri"]
+    assert t.final_demand.columns.tolist() == ["3011"]
+
+
 def test_code_prefixed_row_labels_match_plain_column_labels(tmp_path):
     text = "x,Cleaning,Defence,HH\n7310 Cleaning,1,2,7\n7601 Defence,3,4,13\n"
     t = read_table(_write(tmp_path, "t.csv", text))
