@@ -329,7 +329,7 @@ def _full_data(network, clusters, member, *, size_by, color_by, max_edges, physi
     weights = np.concatenate([1.0 + np.log1p(val / max(np.median(val), 1e-12)) if len(val)
                               else np.zeros(0), np.full(n_coop, 2.0)])
     x, y = layout_positions(n, np.concatenate([src, ca]), np.concatenate([dst, cb]),
-                            weights, seed=seed)
+                            weights, seed=seed, spacing=55.0)
 
     # tooltip values
     kind_label = np.array(["Firm"] + [s["label"].split(" (")[0] for s in SHAPES[1:]],

@@ -179,6 +179,7 @@
     details.replaceChildren(el('p', 'hint', 'Click a circle or shape to see its figures here.'));
   });
   function selectNode(i) {
+    hideTooltip();
     if (nodes.get(i).hidden) resetFilters();
     network.selectNodes([i]);
     network.focus(i, {scale: Math.max(network.getScale(), 1.0), animation: false});
@@ -259,25 +260,39 @@
   if (!selects.length && !toggles.length) document.getElementById('filters').hidden = true;
 
   var nodeHidden = new Uint8Array(N), edgeHidden = new Uint8Array(M);
-  function applyFilters() {
+  function applyFilters(event) {
+    hideTooltip();
     var hiddenShapes = {}, hiddenTypes = {};
     toggles.forEach(function (p) {
       if (p[1].checked) return;
       var target = p[0].target === 'edges' ? hiddenTypes : hiddenShapes;
       p[0].values.forEach(function (v) { target[v] = true; });
     });
-    var nodeUpdates = [], edgeUpdates = [], shown = 0, shownEdges = 0;
+    var active = selects.filter(function (p) { return parseInt(p[1].value, 10) >= 0; });
+    var hide = new Uint8Array(N);
     for (var i = 0; i < N; i++) {
-      var hide = hiddenShapes[data.nodes.shape[i]] === true;
-      for (var s = 0; s < selects.length && !hide; s++) {
-        var choice = parseInt(selects[s][1].value, 10);
-        if (choice >= 0 && selects[s][0].codes[i] !== choice) hide = true;
+      if (hiddenShapes[data.nodes.shape[i]] === true) { hide[i] = 1; continue; }
+      // outside parties (shape > 0) have no sentra or sector: they follow their partners
+      if (data.nodes.shape[i] > 0 && data.kind === 'firms') { hide[i] = active.length ? 2 : 0; continue; }
+      for (var s = 0; s < active.length && !hide[i]; s++) {
+        if (active[s][0].codes[i] !== parseInt(active[s][1].value, 10)) hide[i] = 1;
       }
-      if ((hide ? 1 : 0) !== nodeHidden[i]) {
-        nodeHidden[i] = hide ? 1 : 0;
-        nodeUpdates.push({id: i, hidden: hide});
+    }
+    if (active.length) {  // show an outside party that trades with a firm still shown
+      for (var q = 0; q < M; q++) {
+        var a = data.edges.from[q], b = data.edges.to[q];
+        if (hide[a] === 2 && !hide[b] && data.nodes.shape[b] === 0) hide[a] = 0;
+        if (hide[b] === 2 && !hide[a] && data.nodes.shape[a] === 0) hide[b] = 0;
       }
-      if (!hide) shown++;
+    }
+    var nodeUpdates = [], edgeUpdates = [], shown = 0, shownEdges = 0, visible = [];
+    for (var j = 0; j < N; j++) {
+      var h1 = hide[j] ? 1 : 0;
+      if (h1 !== nodeHidden[j]) {
+        nodeHidden[j] = h1;
+        nodeUpdates.push({id: j, hidden: h1 === 1});
+      }
+      if (!h1) { shown++; visible.push(j); }
     }
     for (var k = 0; k < M; k++) {
       var h = nodeHidden[data.edges.from[k]] || nodeHidden[data.edges.to[k]] ||
@@ -291,6 +306,9 @@
     if (nodeUpdates.length) nodes.update(nodeUpdates);
     if (edgeUpdates.length) edges.update(edgeUpdates);
     showCounts(shown, shownEdges);
+    if (event && event.target && event.target.tagName === 'SELECT' && visible.length) {
+      network.fit({nodes: visible, animation: false});
+    }
   }
   function resetFilters() {
     selects.forEach(function (p) { p[1].value = '-1'; });
