@@ -21,8 +21,10 @@ Rules (documented for users in ``docs/formats.md``):
   ``"<label> (2)"`` with a warning.
 - a row named like **employment** (``employment``, ``jobs``, ``tenaga kerja``, ``labour``)
   becomes ``table.employment`` (not when it names compensation or wages).
-- other columns are **final demand**, other rows **primary inputs**. Rows or columns
-  without any number (second header rows, codes, notes) are skipped and counted.
+- other columns are **final demand**, other rows **primary inputs**; but lines above the
+  first sector row or left of the first sector column are labels (codes, numbering) and
+  are skipped with a warning. Rows or columns without any number (second header rows,
+  codes, notes) are skipped and counted.
 """
 
 from __future__ import annotations
