@@ -27,8 +27,14 @@ import numpy as np
 RESULTS = Path(__file__).resolve().parent / "results" / "network.json"
 
 
-def make_arrays(n_firms: int, n_transactions: int, seed: int = 0, n_hubs: int = 20,
-                n_suppliers: int | None = None, input_ratio: float = 0.8):
+def make_arrays(
+    n_firms: int,
+    n_transactions: int,
+    seed: int = 0,
+    n_hubs: int = 20,
+    n_suppliers: int | None = None,
+    input_ratio: float = 0.8,
+):
     """Synthetic edge arrays: (source, target, value, n_nodes, output, is_intermediary).
 
     60 % of transactions are between firms (both ends drawn with heavy-tailed, Pareto
@@ -51,17 +57,21 @@ def make_arrays(n_firms: int, n_transactions: int, seed: int = 0, n_hubs: int = 
     def draw(k):
         return np.minimum(np.searchsorted(cdf, rng.random(k)), n_firms - 1)
 
-    src = np.concatenate([
-        draw(m_ff),
-        draw(m_hub),
-        n_firms + n_hubs + rng.integers(0, n_suppliers, m_sup),
-    ])
+    src = np.concatenate(
+        [
+            draw(m_ff),
+            draw(m_hub),
+            n_firms + n_hubs + rng.integers(0, n_suppliers, m_sup),
+        ]
+    )
     hub_p = rng.pareto(1.0, n_hubs) + 1.0
-    dst = np.concatenate([
-        rng.integers(0, n_firms, m_ff),
-        n_firms + rng.choice(n_hubs, m_hub, p=hub_p / hub_p.sum()),
-        rng.integers(0, n_firms, m_sup),
-    ])
+    dst = np.concatenate(
+        [
+            rng.integers(0, n_firms, m_ff),
+            n_firms + rng.choice(n_hubs, m_hub, p=hub_p / hub_p.sum()),
+            rng.integers(0, n_firms, m_sup),
+        ]
+    )
     loops = src == dst
     dst[loops] = (dst[loops] + 1) % n_firms
     value = np.round(rng.lognormal(15.0, 1.2, n_transactions), -3) + 1000.0
@@ -70,7 +80,7 @@ def make_arrays(n_firms: int, n_transactions: int, seed: int = 0, n_hubs: int = 
     bought = np.bincount(dst[among], weights=value[among], minlength=n_firms)
     output = np.maximum(sales, bought / input_ratio)
     is_int = np.zeros(n_nodes, dtype=bool)
-    is_int[n_firms:n_firms + n_hubs] = True
+    is_int[n_firms : n_firms + n_hubs] = True
     return src, dst, value, n_nodes, output, is_int
 
 
@@ -93,8 +103,9 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def run(n_firms: int = 1_000_000, n_transactions: int = 10_000_000, seed: int = 0,
-        method: str = "auto") -> dict:
+def run(
+    n_firms: int = 1_000_000, n_transactions: int = 10_000_000, seed: int = 0, method: str = "auto"
+) -> dict:
     """Build the network and compute firm metrics; returns timings (s) and memory (MB)."""
     import pandas as pd
 
@@ -102,17 +113,24 @@ def run(n_firms: int = 1_000_000, n_transactions: int = 10_000_000, seed: int = 
     from linkage.network_metrics import _firm_Z, firm_output
     from linkage.table import input_coefficients
 
-    out = {"n_firms": n_firms, "n_transactions": n_transactions, "seed": seed,
-           "method_requested": method, "load_average_start": os.getloadavg()[0]}
+    out = {
+        "n_firms": n_firms,
+        "n_transactions": n_transactions,
+        "seed": seed,
+        "method_requested": method,
+        "load_average_start": os.getloadavg()[0],
+    }
     t0 = time.perf_counter()
     src, dst, val, n_nodes, output, is_int = make_arrays(n_firms, n_transactions, seed)
     out["time_generate_s"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    firms = pd.DataFrame({"sector": np.char.add("S", (np.arange(n_firms) % 50).astype(str)),
-                          "output": output})
-    net = SupplyNetwork.from_arrays(src, dst, val, n_firms=n_firms,
-                                    firms=firms, is_intermediary=is_int)
+    firms = pd.DataFrame(
+        {"sector": np.char.add("S", (np.arange(n_firms) % 50).astype(str)), "output": output}
+    )
+    net = SupplyNetwork.from_arrays(
+        src, dst, val, n_firms=n_firms, firms=firms, is_intermediary=is_int
+    )
     out["time_build_s"] = time.perf_counter() - t0
     out["n_nodes"] = net.n_nodes
     out["n_edges"] = len(net.edges)

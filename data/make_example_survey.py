@@ -68,8 +68,12 @@ SENTRA = [
         "centre": (-6.638, 107.388),
         "active": True,
         # upstream firms sell to downstream ones inside the sentra
-        "roles": [("clay preparer", "clay", 5), ("kiln owner", "pottery", 5),
-                  ("potter", "pottery", 14), ("finishing workshop", "pottery", 4)],
+        "roles": [
+            ("clay preparer", "clay", 5),
+            ("kiln owner", "pottery", 5),
+            ("potter", "pottery", 14),
+            ("finishing workshop", "pottery", 4),
+        ],
         "output": (120e6, 900e6),
     },
     {
@@ -79,8 +83,11 @@ SENTRA = [
         "region": "Jombang",
         "centre": (-7.546, 112.233),
         "active": True,
-        "roles": [("slag smelter", "smelting", 7), ("caster", "casting", 14),
-                  ("polisher", "casting", 4)],
+        "roles": [
+            ("slag smelter", "smelting", 7),
+            ("caster", "casting", 14),
+            ("polisher", "casting", 4),
+        ],
         "output": None,  # set so that the sentra's turnover is Rp 1.5-2 billion a year
     },
     {
@@ -117,12 +124,46 @@ AWKWARD_NAMES = {
     "TGL-05": "Kulit Tas; Dompet, & Sabuk",
 }
 
-_FIRST = ["Sumber", "Karya", "Mitra", "Sinar", "Putra", "Barokah", "Maju", "Rejeki", "Jaya",
-          "Makmur", "Lestari", "Abadi", "Sentosa", "Mulya", "Sejahtera", "Harapan"]
-_SECOND = ["Tani", "Usaha", "Bersama", "Mandiri", "Utama", "Baru", "Indah", "Agung", "Sakti",
-           "Murni", "Kencana", "Alam"]
-_KIND_WORD = {"clay": "Tanah Liat", "pottery": "Gerabah", "smelting": "Peleburan",
-              "casting": "Cor Logam", "batik": "Batik", "leather": "Kulit"}
+_FIRST = [
+    "Sumber",
+    "Karya",
+    "Mitra",
+    "Sinar",
+    "Putra",
+    "Barokah",
+    "Maju",
+    "Rejeki",
+    "Jaya",
+    "Makmur",
+    "Lestari",
+    "Abadi",
+    "Sentosa",
+    "Mulya",
+    "Sejahtera",
+    "Harapan",
+]
+_SECOND = [
+    "Tani",
+    "Usaha",
+    "Bersama",
+    "Mandiri",
+    "Utama",
+    "Baru",
+    "Indah",
+    "Agung",
+    "Sakti",
+    "Murni",
+    "Kencana",
+    "Alam",
+]
+_KIND_WORD = {
+    "clay": "Tanah Liat",
+    "pottery": "Gerabah",
+    "smelting": "Peleburan",
+    "casting": "Cor Logam",
+    "batik": "Batik",
+    "leather": "Kulit",
+}
 
 
 def _rupiah(x):
@@ -197,16 +238,19 @@ def make_transactions(rng: np.random.Generator, firms: pd.DataFrame):
         for sid in suppliers:
             # supplier 1 is in the sentra's own district, the others further away
             where = s["region"] if sid.endswith("-1") else s["far"]
-            parties.append((sid, "supplier", f"Outside supplier {sid[-1]} of {s['sentra']}",
-                            where))
+            parties.append((sid, "supplier", f"Outside supplier {sid[-1]} of {s['sentra']}", where))
         for pid in pengepul:
-            parties.append((pid, "intermediary", f"Pengepul {pid[-1]} ({s['region']})",
-                            s["region"]))
+            parties.append(
+                (pid, "intermediary", f"Pengepul {pid[-1]} ({s['region']})", s["region"])
+            )
         for bid in buyers:
             parties.append((bid, "buyer", f"Buyer {bid[-1]} of {s['sentra']}", "Jakarta"))
-        material = {"Plered ceramics": "clay and glaze", "Jombang aluminium": "aluminium slag",
-                    "Trusmi batik": "mori cloth and dyes",
-                    "Tanggulangin leather": "tanned leather"}[s["sentra"]]
+        material = {
+            "Plered ceramics": "clay and glaze",
+            "Jombang aluminium": "aluminium slag",
+            "Trusmi batik": "mori cloth and dyes",
+            "Tanggulangin leather": "tanned leather",
+        }[s["sentra"]]
         sold_inside = dict.fromkeys(ids, 0.0)
         for fid in ids:
             if fid == "TRS-23":
@@ -239,8 +283,9 @@ def make_transactions(rng: np.random.Generator, firms: pd.DataFrame):
                         sold_inside[j] += v
             rest = inputs - inside
             k = int(rng.integers(1, 3))
-            for sid, wgt in zip(rng.choice(suppliers, k, replace=False),
-                                rng.dirichlet(np.ones(k)), strict=True):
+            for sid, wgt in zip(
+                rng.choice(suppliers, k, replace=False), rng.dirichlet(np.ones(k)), strict=True
+            ):
                 tx.append((sid, fid, float(_rupiah(rest * wgt)), material, "direct"))
         # sales outside: what is left of output after inside sales (about 95 % recorded)
         for fid in ids:
@@ -253,22 +298,33 @@ def make_transactions(rng: np.random.Generator, firms: pd.DataFrame):
             recorded = remaining * rng.uniform(0.92, 1.0)
             via_pgp = rng.uniform(0.85, 0.98) if not s["active"] else rng.uniform(0.1, 0.35)
             pid = pengepul[int(rng.integers(len(pengepul)))]
-            tx.append((fid, pid, float(_rupiah(recorded * via_pgp)), "final goods",
-                       "intermediary"))
+            tx.append((fid, pid, float(_rupiah(recorded * via_pgp)), "final goods", "intermediary"))
             direct = recorded * (1 - via_pgp)
             k = min(len(buyers), int(rng.integers(1, 3)))
-            for bid, wgt in zip(rng.choice(buyers, k, replace=False),
-                                rng.dirichlet(np.ones(k)), strict=True):
+            for bid, wgt in zip(
+                rng.choice(buyers, k, replace=False), rng.dirichlet(np.ones(k)), strict=True
+            ):
                 tx.append((fid, bid, float(_rupiah(direct * wgt)), "final goods", "direct"))
         # pengepul sell on to buyers outside the survey area (trade between outside parties)
         for pid in pengepul:
-            tx.append((pid, f"BUY-{p}-1", float(_rupiah(rng.uniform(50e6, 200e6))),
-                       "final goods", "direct"))
-    transactions = pd.DataFrame(tx, columns=["supplier", "buyer", "value", "product",
-                                             "channel"])
+            tx.append(
+                (
+                    pid,
+                    f"BUY-{p}-1",
+                    float(_rupiah(rng.uniform(50e6, 200e6))),
+                    "final goods",
+                    "direct",
+                )
+            )
+    transactions = pd.DataFrame(tx, columns=["supplier", "buyer", "value", "product", "channel"])
     # an exporter that the parties file does not list
-    transactions.loc[len(transactions)] = ["PLR-20", "EXPORT-BALI", 15_000_000.0,
-                                           "final goods", "direct"]
+    transactions.loc[len(transactions)] = [
+        "PLR-20",
+        "EXPORT-BALI",
+        15_000_000.0,
+        "final goods",
+        "direct",
+    ]
     # an exact duplicate row (entered twice by the enumerator)
     transactions.loc[len(transactions)] = transactions.iloc[5].tolist()
     transactions["value"] = transactions["value"].astype("int64")
@@ -280,13 +336,17 @@ def make_transactions(rng: np.random.Generator, firms: pd.DataFrame):
 def make_cooperation(rng: np.random.Generator, firms: pd.DataFrame) -> pd.DataFrame:
     ties = []
     kinds = {
-        "Plered ceramics": ["shared_equipment", "joint_marketing", "joint_procurement",
-                            "knowledge_sharing"],
+        "Plered ceramics": [
+            "shared_equipment",
+            "joint_marketing",
+            "joint_procurement",
+            "knowledge_sharing",
+        ],
         "Jombang aluminium": ["shared_equipment", "joint_procurement", "knowledge_sharing"],
     }
     for sentra, options in kinds.items():
         ids = firms.loc[firms["sentra"] == sentra, "firm_id"].tolist()
-        pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
+        pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]]
         pick = rng.choice(len(pairs), size=int(0.12 * len(pairs)), replace=False)
         for k in sorted(pick):
             a, b = pairs[k]
@@ -341,14 +401,28 @@ def main(out: Path = OUT) -> dict:
     firms = make_firms(rng)
     transactions, parties, firms = make_transactions(rng, firms)
     cooperation = make_cooperation(rng, firms)
-    columns = ["firm_id", "name", "sector", "sentra", "region", "role", "lat", "lon",
-               "workers", "output"]
+    columns = [
+        "firm_id",
+        "name",
+        "sector",
+        "sentra",
+        "region",
+        "role",
+        "lat",
+        "lon",
+        "workers",
+        "output",
+    ]
     firms = firms[columns]
     firms["workers"] = firms["workers"].astype("Int64")
     firms["output"] = firms["output"].astype("int64")
     out.mkdir(parents=True, exist_ok=True)
-    frames = {"firms": firms, "transactions": transactions, "cooperation": cooperation,
-              "parties": parties}
+    frames = {
+        "firms": firms,
+        "transactions": transactions,
+        "cooperation": cooperation,
+        "parties": parties,
+    }
     for name, frame in frames.items():
         frame.to_csv(out / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n")
     truth = []

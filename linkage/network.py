@@ -93,8 +93,7 @@ _MAX_LISTED = 10  # row numbers listed in a message
 
 #: Ids that mark a total line rather than a party.
 _TOTAL_WORDS = ("total", "jumlah", "grand total", "total value", "jumlah total", "sum")
-_TOTAL_IDS = {f(w) for w in _TOTAL_WORDS for f in (str.lower, str.title, str.upper,
-                                                   str.capitalize)}
+_TOTAL_IDS = {f(w) for w in _TOTAL_WORDS for f in (str.lower, str.title, str.upper, str.capitalize)}
 
 
 def _expand(values: np.ndarray, mask: np.ndarray, fill) -> np.ndarray:
@@ -194,8 +193,9 @@ def _id_strings(series: pd.Series) -> np.ndarray:
     return out
 
 
-def _numeric(series: pd.Series, where: str = "", diag: Diagnostics | None = None,
-             styled: bool = True):
+def _numeric(
+    series: pd.Series, where: str = "", diag: Diagnostics | None = None, styled: bool = True
+):
     """Parse numbers; returns (values, invalid mask). Missing counts as invalid.
 
     Plain numbers are read directly. When some cells are not plain numbers, the column's
@@ -204,9 +204,7 @@ def _numeric(series: pd.Series, where: str = "", diag: Diagnostics | None = None
     separator is re-read in that style and the reinterpretation is reported. With
     ``styled=False`` (coordinates) only plain numbers are accepted.
     """
-    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
-        series.dtype
-    ):
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         values = series.to_numpy(dtype=float, na_value=np.nan)
         return values, ~np.isfinite(values)
     stripped = series.astype(str).str.strip().where(series.notna())
@@ -377,8 +375,9 @@ def _parse_firms(frame: pd.DataFrame, source: str, diag: Diagnostics, on_invalid
     for col in ("workers", "output", "lat", "lon"):
         if col not in frame.columns:
             continue
-        values, invalid = _numeric(frame[col], f"{source}, column {col!r}", diag,
-                                   styled=col in ("workers", "output"))
+        values, invalid = _numeric(
+            frame[col], f"{source}, column {col!r}", diag, styled=col in ("workers", "output")
+        )
         given = frame[col].notna().to_numpy()
         if frame[col].dtype != float:
             given = given & frame[col].astype(str).str.strip().ne("").to_numpy()
@@ -405,8 +404,7 @@ def _parse_firms(frame: pd.DataFrame, source: str, diag: Diagnostics, on_invalid
         if unknown:
             diag.add(
                 "unknown_size",
-                f"{source}: {unknown} firm(s) without a number of workers get size class "
-                "'unknown'",
+                f"{source}: {unknown} firm(s) without a number of workers get size class 'unknown'",
                 count=unknown,
             )
     else:
@@ -435,8 +433,7 @@ def _parse_transactions(frame, source, diag: Diagnostics, on_invalid: str):
     if totals.any():
         diag.add(
             "total_rows",
-            f"{source}: skipped {int(totals.sum())} total row(s) (rows "
-            f"{_row_list(rows[totals])})",
+            f"{source}: skipped {int(totals.sum())} total row(s) (rows {_row_list(rows[totals])})",
             count=int(totals.sum()),
             level="warning",
         )
@@ -557,6 +554,7 @@ def _parse_parties(frame, source, diag: Diagnostics):
         kind = kind.to_numpy(dtype=object)
     else:
         kind = np.full(len(frame), "", dtype=object)
+
     def text(col):
         if col not in frame.columns:
             return np.full(len(frame), "", dtype=object)
@@ -684,8 +682,12 @@ class SupplyNetwork:
                 f"The 'on_invalid' parameter must be one of {{'error', 'skip'}}. "
                 f"Got {on_invalid!r} instead."
             )
-        names = {"firms": "firms", "transactions": "transactions",
-                 "cooperation": "cooperation", "parties": "parties"}
+        names = {
+            "firms": "firms",
+            "transactions": "transactions",
+            "cooperation": "cooperation",
+            "parties": "parties",
+        }
         names.update(sources or {})
         notes: list = []
         firms, names["firms"] = _read_frame(firms, names["firms"], notes)
@@ -790,8 +792,12 @@ class SupplyNetwork:
         bad = (src < 0) | (src >= n_nodes) | (dst < 0) | (dst >= n_nodes)
         if bad.any():
             k = int(np.flatnonzero(bad)[0])
-            _fail("transactions", f"node code out of range 0..{n_nodes - 1}", row=k + 2,
-                  value=(int(src[k]), int(dst[k])))
+            _fail(
+                "transactions",
+                f"node code out of range 0..{n_nodes - 1}",
+                row=k + 2,
+                value=(int(src[k]), int(dst[k])),
+            )
         if not nodes.is_unique or n_firms > n_nodes:
             raise InvalidNetworkError("node_ids must be unique and hold at least n_firms ids")
         net = cls()
@@ -814,22 +820,39 @@ class SupplyNetwork:
                 k = int(np.flatnonzero(mask)[0])
                 if on_invalid == "error":
                     _fail("transactions", what, row=rows[k], column="value", value=val[k])
-                diag.add(code, f"transactions: skipped {int(mask.sum())} row(s) where {what} "
-                         f"(rows {_row_list(rows[mask])})", count=int(mask.sum()),
-                         level="warning")
+                diag.add(
+                    code,
+                    f"transactions: skipped {int(mask.sum())} row(s) where {what} "
+                    f"(rows {_row_list(rows[mask])})",
+                    count=int(mask.sum()),
+                    level="warning",
+                )
                 keep &= ~mask
         loops = keep & (src == dst)
         if loops.any():
-            diag.add("self_loops", f"transactions: skipped {int(loops.sum())} self-loop row(s) "
-                     f"(rows {_row_list(rows[loops])})", count=int(loops.sum()), level="warning")
+            diag.add(
+                "self_loops",
+                f"transactions: skipped {int(loops.sum())} self-loop row(s) "
+                f"(rows {_row_list(rows[loops])})",
+                count=int(loops.sum()),
+                level="warning",
+            )
         zero = keep & (val == 0)
         if zero.any():
-            diag.add("zero_values", f"transactions: skipped {int(zero.sum())} row(s) with value "
-                     f"0 (rows {_row_list(rows[zero])})", count=int(zero.sum()))
+            diag.add(
+                "zero_values",
+                f"transactions: skipped {int(zero.sum())} row(s) with value "
+                f"0 (rows {_row_list(rows[zero])})",
+                count=int(zero.sum()),
+            )
         keep &= ~loops & ~zero
         tx = {"value": val[keep], "channel": None, "rows": rows[keep], "n_read": len(val)}
-        names = {"firms": "firms", "transactions": "transactions", "parties": "parties",
-                 "cooperation": "cooperation"}
+        names = {
+            "firms": "firms",
+            "transactions": "transactions",
+            "parties": "parties",
+            "cooperation": "cooperation",
+        }
         net._build_codes(firm_frame, nodes, src[keep], dst[keep], tx, None, None, names)
         if is_intermediary is not None:
             flags = np.asarray(is_intermediary, dtype=bool)
@@ -884,8 +907,7 @@ class SupplyNetwork:
         uniq, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
         summed = np.bincount(inverse, weights=values, minlength=len(uniq))
         src, dst = uniq // n_nodes, uniq % n_nodes
-        edges = {"source": src, "target": dst, "value": summed,
-                 "n_rows": counts.astype(np.int64)}
+        edges = {"source": src, "target": dst, "value": summed, "n_rows": counts.astype(np.int64)}
         dup_rows = int(len(key) - len(uniq))
         if dup_rows:
             is_dup = counts[inverse] > 1
@@ -985,8 +1007,9 @@ class SupplyNetwork:
         sells = np.bincount(src, minlength=n_nodes) > 0
         buys = np.bincount(dst, minlength=n_nodes) > 0
         sl = slice(n_firms, n_nodes)
-        role = np.where(sells[sl] & buys[sl], "both",
-                        np.where(sells[sl], "outside_supplier", "outside_buyer"))
+        role = np.where(
+            sells[sl] & buys[sl], "both", np.where(sells[sl], "outside_supplier", "outside_buyer")
+        )
         self.parties = pd.DataFrame(
             {
                 "role": pd.array(role.astype(str), dtype="str"),
@@ -1016,8 +1039,10 @@ class SupplyNetwork:
             probe = outside.str.lower().str.replace(r"[\s_-]+", "", regex=True)
             like = lower.get_indexer(probe) if lower.is_unique else np.full(n_out, -1)
             if (like >= 0).any():
-                pairs = [f"{o!r}~{firm_ids[k]!r}" for o, k in
-                         zip(outside[like >= 0][:5], like[like >= 0][:5], strict=True)]
+                pairs = [
+                    f"{o!r}~{firm_ids[k]!r}"
+                    for o, k in zip(outside[like >= 0][:5], like[like >= 0][:5], strict=True)
+                ]
                 diag.add(
                     "outside_like_firm",
                     f"{names['transactions']}: {int((like >= 0).sum())} outside part(y/ies) "
@@ -1133,13 +1158,13 @@ class SupplyNetwork:
         frame = pd.DataFrame(index=self.nodes)
         frame["kind"] = np.where(self.is_firm, "firm", "outside")
         role = np.full(self.n_nodes, "firm", dtype=object)
-        role[self.n_firms:] = self.parties["role"].to_numpy(dtype=object)
+        role[self.n_firms :] = self.parties["role"].to_numpy(dtype=object)
         frame["role"] = role.astype(str)
         frame["is_intermediary"] = self.is_intermediary
         names = np.full(self.n_nodes, "", dtype=object)
         if "name" in firms.columns:
             names[: self.n_firms] = firms["name"].to_numpy(dtype=object)
-        names[self.n_firms:] = self.parties["name"].to_numpy(dtype=object)
+        names[self.n_firms :] = self.parties["name"].to_numpy(dtype=object)
         frame["name"] = names.astype(str)
         for col in firms.columns:
             if col == "name":
@@ -1188,7 +1213,9 @@ class SupplyNetwork:
         G.add_edges_from(
             (u, v, dict(zip(keys, vals, strict=True)))
             for u, v, *vals in zip(
-                ids[e["source"].to_numpy()], ids[e["target"].to_numpy()], *attrs.values(),
+                ids[e["source"].to_numpy()],
+                ids[e["target"].to_numpy()],
+                *attrs.values(),
                 strict=True,
             )
         )
@@ -1299,8 +1326,7 @@ class SupplyNetwork:
             + d.count("missing_ids"),
             "firms_without_transactions": d.count("firms_without_transactions"),
             "cooperation_ties": len(self.cooperation),
-            "cooperation_skipped": d.count("cooperation_unknown_ids")
-            + d.count("cooperation_self"),
+            "cooperation_skipped": d.count("cooperation_unknown_ids") + d.count("cooperation_self"),
             "total_value": float(val.sum()),
             "value_among_firms": among,
             "value_from_outside": from_out,

@@ -211,9 +211,7 @@ def _firm_Z(net) -> sp.csr_array:
     e = net.edges
     src, dst = e["source"].to_numpy(), e["target"].to_numpy()
     among = (src < n) & (dst < n)
-    return sp.csr_array(
-        (e["value"].to_numpy()[among], (src[among], dst[among])), shape=(n, n)
-    )
+    return sp.csr_array((e["value"].to_numpy()[among], (src[among], dst[among])), shape=(n, n))
 
 
 def firm_metrics(net, method: str = "auto") -> pd.DataFrame:
@@ -250,16 +248,26 @@ def firm_metrics(net, method: str = "auto") -> pd.DataFrame:
     n = net.n_firms
     cols = {k: v[:n] for k, v in flows.items()}
     with np.errstate(divide="ignore", invalid="ignore"):
-        local = np.where(cols["purchases_total"] > 0,
-                         cols["purchases_area"] / cols["purchases_total"], np.nan)
-        via = np.where(cols["sales_total"] > 0,
-                       cols["sales_intermediary"] / cols["sales_total"], np.nan)
+        local = np.where(
+            cols["purchases_total"] > 0, cols["purchases_area"] / cols["purchases_total"], np.nan
+        )
+        via = np.where(
+            cols["sales_total"] > 0, cols["sales_intermediary"] / cols["sales_total"], np.nan
+        )
     frame = pd.DataFrame(index=net.firms.index)
     frame["sector"] = net.firms["sector"]
     if "sentra" in net.firms.columns:
         frame["sentra"] = net.firms["sentra"]
-    for key in ("purchases_total", "purchases_sentra", "purchases_area", "purchases_outside",
-                "sales_total", "sales_sentra", "sales_area", "sales_outside"):
+    for key in (
+        "purchases_total",
+        "purchases_sentra",
+        "purchases_area",
+        "purchases_outside",
+        "sales_total",
+        "sales_sentra",
+        "sales_area",
+        "sales_outside",
+    ):
         frame[key] = cols[key]
     frame["local_input_share"] = local
     frame["intermediary_sales_share"] = via
@@ -271,18 +279,18 @@ def firm_metrics(net, method: str = "auto") -> pd.DataFrame:
         lk = firm_linkages(_firm_Z(net), x, method=method, labels=net.firms.index)
     except SingularSystemError as exc:
         message = (
-            f"firm linkages not computed: the firm network is not a productive IO system "
-            f"({exc})"
+            f"firm linkages not computed: the firm network is not a productive IO system ({exc})"
         ).splitlines()[0]
         diag.add("linkages_failed", message, level="warning", warn=DataQualityWarning)
-        lk = {k: np.full(n, np.nan) for k in
-              ("bl_direct", "fl_direct", "output_multiplier", "bl_total", "fl_total")}
+        lk = {
+            k: np.full(n, np.nan)
+            for k in ("bl_direct", "fl_direct", "output_multiplier", "bl_total", "fl_total")
+        }
         lk.update(method="", residual=np.nan)
     for key in ("bl_direct", "fl_direct", "output_multiplier", "bl_total", "fl_total"):
         frame[key] = lk[key]
     bl, fl = frame["bl_total"].to_numpy(), frame["fl_total"].to_numpy()
-    cls = np.select([(bl > 1) & (fl > 1), bl > 1, fl > 1], ["key", "backward", "forward"],
-                    "weak")
+    cls = np.select([(bl > 1) & (fl > 1), bl > 1, fl > 1], ["key", "backward", "forward"], "weak")
     cls = np.where(np.isnan(bl), "", cls)
     frame["linkage_class"] = pd.array(cls.astype(str), dtype="str")
     frame.attrs.update(method=lk["method"], residual=lk["residual"], diagnostics=diag)
@@ -294,8 +302,10 @@ def _area_mask(net, area) -> np.ndarray:
     n = net.n_firms
     if area is None:
         return np.ones(n, dtype=bool)
-    if isinstance(area, (np.ndarray, pd.Series, list, tuple)) and len(area) == n and all(
-        isinstance(v, (bool, np.bool_)) for v in np.asarray(area, dtype=object)
+    if (
+        isinstance(area, (np.ndarray, pd.Series, list, tuple))
+        and len(area) == n
+        and all(isinstance(v, (bool, np.bool_)) for v in np.asarray(area, dtype=object))
     ):
         return np.asarray(area, dtype=bool)
     names = [area] if isinstance(area, str) else [str(a) for a in area]
@@ -330,7 +340,7 @@ def _party_in_region(net, inside):
     firm_region = net.firms["region"].to_numpy(dtype=object)[inside]
     regions = set(pd.Series(firm_region).dropna().tolist()) - {""}
     pr = np.full(net.n_nodes, "", dtype=object)
-    pr[net.n_firms:] = net.parties["region"].to_numpy(dtype=object)
+    pr[net.n_firms :] = net.parties["region"].to_numpy(dtype=object)
     known = pr != ""
     same = np.array([r in regions for r in pr], dtype=bool)
     return known, same
@@ -444,12 +454,15 @@ def network_iotable(net, by: str = "sector", area=None) -> IOTable:
         known, same_region = party_region
         from_party = buy & ~s_firm
         imports["imports from outside parties in the region"] = by_group(
-            dst, from_party & known[src] & same_region[src])
+            dst, from_party & known[src] & same_region[src]
+        )
         imports["imports from outside parties outside the region"] = by_group(
-            dst, from_party & known[src] & ~same_region[src])
+            dst, from_party & known[src] & ~same_region[src]
+        )
         if (from_party & ~known[src]).any():
             imports["imports from outside parties (region unknown)"] = by_group(
-                dst, from_party & ~known[src])
+                dst, from_party & ~known[src]
+            )
     if area is not None:
         other = buy & s_firm
         if regions is None:

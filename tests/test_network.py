@@ -52,8 +52,11 @@ TX = pd.DataFrame(
     columns=["supplier", "buyer", "value", "channel"],
 )
 PARTIES = pd.DataFrame(
-    {"party_id": ["MINE", "PGP", "UNUSED"], "kind": ["supplier", "intermediary", "buyer"],
-     "name": ["Tambang", "Pengepul", "Never seen"]}
+    {
+        "party_id": ["MINE", "PGP", "UNUSED"],
+        "kind": ["supplier", "intermediary", "buyer"],
+        "name": ["Tambang", "Pengepul", "Never seen"],
+    }
 )
 COOP = pd.DataFrame(
     [
@@ -79,12 +82,22 @@ def test_nodes_and_edges(net):
     assert net.n_firms == 5 and net.n_nodes == 8
     assert net.is_firm.tolist() == [True] * 5 + [False] * 3
     e = net.edges
-    pairs = {(net.nodes[s], net.nodes[t]): v for s, t, v in
-             zip(e["source"], e["target"], e["value"], strict=True)}
+    pairs = {
+        (net.nodes[s], net.nodes[t]): v
+        for s, t, v in zip(e["source"], e["target"], e["value"], strict=True)
+    }
     assert pairs == {
-        ("A", "B"): 40, ("A", "C"): 10, ("B", "C"): 20, ("C", "D"): 10, ("B", "PGP"): 50,
-        ("C", "SHOP"): 40, ("D", "SHOP"): 60, ("MINE", "A"): 20, ("MINE", "E"): 5,
-        ("E", "D"): 15, ("PGP", "SHOP"): 45,
+        ("A", "B"): 40,
+        ("A", "C"): 10,
+        ("B", "C"): 20,
+        ("C", "D"): 10,
+        ("B", "PGP"): 50,
+        ("C", "SHOP"): 40,
+        ("D", "SHOP"): 60,
+        ("MINE", "A"): 20,
+        ("MINE", "E"): 5,
+        ("E", "D"): 15,
+        ("PGP", "SHOP"): 45,
     }
     assert e["source"].dtype == np.int64 and e["target"].dtype == np.int64
     assert int(e.loc[(e["source"] == 0) & (e["target"] == 1), "n_rows"].iloc[0]) == 2
@@ -101,8 +114,16 @@ def test_firms_frame_and_size_class(net):
 
 def test_size_class_band_edges():
     assert size_class([0, 1, 4, 4.5, 5, 19, 20, 99, 100, 5000]).tolist() == [
-        "unknown", "household", "household", "household", "small", "small", "medium",
-        "medium", "large", "large",
+        "unknown",
+        "household",
+        "household",
+        "household",
+        "small",
+        "small",
+        "medium",
+        "medium",
+        "large",
+        "large",
     ]
 
 
@@ -217,13 +238,13 @@ def test_firm_metrics_linkages_by_hand(net):
     np.testing.assert_allclose(m["output_multiplier"], colsum)
     # normalized: 5 * colsum / (2921/420)
     np.testing.assert_allclose(m["bl_total"], colsum * 5 / colsum.sum())
-    np.testing.assert_allclose(m["bl_total"], [2100 / 2921, 3300 / 2921, 3840 / 2921,
-                                               3265 / 2921, 2100 / 2921])
+    np.testing.assert_allclose(
+        m["bl_total"], [2100 / 2921, 3300 / 2921, 3840 / 2921, 3265 / 2921, 2100 / 2921]
+    )
     # Ghosh row sums g = 1 + B g: g_D = 1, g_C = 1 + .2 = 1.2, g_B = 1 + (2/7)1.2 = 47/35,
     #   g_A = 1 + .8 * 47/35 + .2 * 1.2 = 81/35, g_E = 1 + 1 = 2; sum 275/35, mean 11/7
     np.testing.assert_allclose(m["fl_total"], [81 / 55, 47 / 55, 42 / 55, 35 / 55, 70 / 55])
-    assert m["linkage_class"].tolist() == ["forward", "backward", "backward", "backward",
-                                           "forward"]
+    assert m["linkage_class"].tolist() == ["forward", "backward", "backward", "backward", "forward"]
     assert m.attrs["residual"] < 1e-12
 
 
@@ -355,9 +376,13 @@ def _reconcile(net, table, inside):
     expected = e["value"].to_numpy()[touch].sum()
     Z = table.Z.sum()
     imports = table.value_added.drop(index="value added").to_numpy().sum()
-    fd = table.final_demand.drop(
-        columns=["other sales (output not in transactions)"], errors="ignore"
-    ).to_numpy().sum()
+    fd = (
+        table.final_demand.drop(
+            columns=["other sales (output not in transactions)"], errors="ignore"
+        )
+        .to_numpy()
+        .sum()
+    )
     return Z + imports + fd, expected
 
 
@@ -373,7 +398,8 @@ def test_totals_reconcile_to_the_rupiah(net):
     n_firms=st.integers(2, 12),
     rows=st.lists(
         st.tuples(st.integers(0, 17), st.integers(0, 17), st.integers(1, 10**9)),
-        min_size=1, max_size=60,
+        min_size=1,
+        max_size=60,
     ),
     mask_bits=st.integers(0, 2**12 - 1),
     channel_bits=st.integers(0, 2**60 - 1),
@@ -386,8 +412,9 @@ def test_reconcile_property(n_firms, rows, mask_bits, channel_bits):
             "supplier": [f"f{a}" if a < n_firms else f"out{a}" for a, _, _ in rows],
             "buyer": [f"f{b}" if b < n_firms else f"out{b}" for _, b, _ in rows],
             "value": [v for _, _, v in rows],
-            "channel": ["intermediary" if channel_bits >> k & 1 else "direct"
-                        for k in range(len(rows))],
+            "channel": [
+                "intermediary" if channel_bits >> k & 1 else "direct" for k in range(len(rows))
+            ],
         }
     )
     import warnings
@@ -437,8 +464,12 @@ def test_from_arrays_matches_from_frames(net):
     codes = {k: i for i, k in enumerate(net.nodes)}
     e = TX.iloc[[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13]]
     fast = SupplyNetwork.from_arrays(
-        e["supplier"].map(codes), e["buyer"].map(codes), e["value"], n_firms=5,
-        node_ids=net.nodes, firms=FIRMS.drop(columns="firm_id"),
+        e["supplier"].map(codes),
+        e["buyer"].map(codes),
+        e["value"],
+        n_firms=5,
+        node_ids=net.nodes,
+        firms=FIRMS.drop(columns="firm_id"),
         is_intermediary=net.is_intermediary,
     )
     cols = ["source", "target", "value"]
@@ -446,8 +477,9 @@ def test_from_arrays_matches_from_frames(net):
     m1 = fast.firm_metrics()
     m2 = net.firm_metrics()
     pd.testing.assert_series_equal(m1["bl_total"], m2["bl_total"])
-    pd.testing.assert_series_equal(m1["intermediary_sales_share"].iloc[:3],
-                                   m2["intermediary_sales_share"].iloc[:3])
+    pd.testing.assert_series_equal(
+        m1["intermediary_sales_share"].iloc[:3], m2["intermediary_sales_share"].iloc[:3]
+    )
     with pytest.raises(InvalidNetworkError, match="out of range"):
         SupplyNetwork.from_arrays([0], [9], [1.0], n_firms=2, node_ids=["a", "b", "c"])
     with pytest.raises(InvalidNetworkError, match="row 2, column 'value'"):
@@ -457,8 +489,9 @@ def test_from_arrays_matches_from_frames(net):
 # ----------------------------------------------------------------------------- validation
 def test_ids_compared_as_stripped_strings():
     firms = pd.DataFrame({"firm_id": [1, 2, 3], "sector": ["a", "a", "b"]})
-    tx = pd.DataFrame({"supplier": [" 1", "2.0", "3 "], "buyer": ["2", " 3 ", "X "],
-                       "value": ["5", " 6 ", "7"]})
+    tx = pd.DataFrame(
+        {"supplier": [" 1", "2.0", "3 "], "buyer": ["2", " 3 ", "X "], "value": ["5", " 6 ", "7"]}
+    )
     net = SupplyNetwork.from_frames(firms, tx)
     # "2.0" is not the id "2" (text ids are compared as text): it is an outside party
     assert net.nodes.tolist() == ["1", "2", "3", "2.0", "X"]
@@ -545,7 +578,9 @@ def test_read_csv_excel_parquet(tmp_path):
     for ext in ("csv", "xlsx", "parquet"):
         with pytest.warns(DataQualityWarning):
             net = read_network(
-                tmp_path / f"firms.{ext}", tmp_path / f"tx.{ext}", tmp_path / f"coop.{ext}",
+                tmp_path / f"firms.{ext}",
+                tmp_path / f"tx.{ext}",
+                tmp_path / f"coop.{ext}",
                 parties=tmp_path / f"parties.{ext}",
             )
         assert net.nodes.tolist() == ["A", "B", "C", "D", "E", "MINE", "PGP", "SHOP"]
@@ -606,7 +641,7 @@ def test_example_survey_matches_its_ground_truth():
 # ----------------------------------------------------------------------------- messy files
 def test_indonesian_numbers_blank_and_total_rows_aliases(tmp_path):
     (tmp_path / "f.csv").write_text(
-        "ID,Sektor,Nama,Tenaga Kerja\nA,clay,Bu Siti,3\n,,,\nB,pots,Pak Édi,\"1.200\"\n",
+        'ID,Sektor,Nama,Tenaga Kerja\nA,clay,Bu Siti,3\n,,,\nB,pots,Pak Édi,"1.200"\n',
         encoding="utf-8",
     )
     (tmp_path / "t.csv").write_text(
@@ -625,8 +660,7 @@ def test_indonesian_numbers_blank_and_total_rows_aliases(tmp_path):
     d = net.diagnostics
     assert d.count("ambiguous_numbers") == 1
     assert d.count("blank_rows") == 2  # one in each file
-    assert "rows 3" in next(f for f in d if f.code == "blank_rows" and "t.csv" in f.message
-                            ).message
+    assert "rows 3" in next(f for f in d if f.code == "blank_rows" and "t.csv" in f.message).message
     assert d.count("total_rows") == 1 and d.count("number_format") >= 1
     assert net.summary()["transactions_read"] == 4
 
@@ -664,12 +698,13 @@ def test_example_generator_is_deterministic(tmp_path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.main(tmp_path)
-    for name in ("firms.csv", "transactions.csv", "cooperation.csv", "parties.csv",
-                 "README.md"):
+    for name in ("firms.csv", "transactions.csv", "cooperation.csv", "parties.csv", "README.md"):
         assert (tmp_path / name).read_bytes() == data_path("sentra", name).read_bytes(), name
     assert module.GROUND_TRUTH == {
-        "Plered ceramics": "active", "Jombang aluminium": "active",
-        "Trusmi batik": "passive", "Tanggulangin leather": "passive",
+        "Plered ceramics": "active",
+        "Jombang aluminium": "active",
+        "Trusmi batik": "passive",
+        "Tanggulangin leather": "passive",
     }
 
 

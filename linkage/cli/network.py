@@ -13,13 +13,25 @@ from ._common import echo_diagnostics, one_line_errors, prepare_out_dir
 FILES = ("firms.csv", "sector_table.csv", "outside_parties.csv")
 
 
-def load(firms, transactions, cooperation=None, parties=None, intermediary_pattern=None,
-         on_invalid="error"):
+def load(
+    firms,
+    transactions,
+    cooperation=None,
+    parties=None,
+    intermediary_pattern=None,
+    on_invalid="error",
+):
     """Read the survey and print what was read."""
     from ..network import read_network
 
-    net = read_network(firms, transactions, cooperation, parties,
-                       intermediary_pattern=intermediary_pattern, on_invalid=on_invalid)
+    net = read_network(
+        firms,
+        transactions,
+        cooperation,
+        parties,
+        intermediary_pattern=intermediary_pattern,
+        on_invalid=on_invalid,
+    )
     click.echo(f"read {net!r}")
     info = [f for f in net.diagnostics if f.level != "warning"]  # warnings were printed
     if info:
@@ -33,8 +45,11 @@ def firm_table(net, metrics: pd.DataFrame) -> pd.DataFrame:
     """One row per listed firm, ``firm_id`` first: its attributes then its metrics."""
     frame = net.firms.drop(columns=[c for c in net.firms.columns if c in metrics.columns])
     frame = pd.concat([net.firms[["sector"]], frame], axis=1).join(metrics.drop(columns="sector"))
-    first = [c for c in ("name", "sector", "sentra", "region", "workers", "size_class")
-             if c in frame.columns]
+    first = [
+        c
+        for c in ("name", "sector", "sentra", "region", "workers", "size_class")
+        if c in frame.columns
+    ]
     frame = frame[first + [c for c in frame.columns if c not in first]]
     frame.index.name = "firm_id"
     return frame.reset_index()
@@ -47,8 +62,7 @@ def write_outputs(out: Path, net, metrics, table) -> dict:
     paths = {name: out / name for name in FILES}
     firm_table(net, metrics).to_csv(paths["firms.csv"], index=False, encoding="utf-8")
     write_table(table, paths["sector_table.csv"])
-    net.parties.reset_index().to_csv(paths["outside_parties.csv"], index=False,
-                                     encoding="utf-8")
+    net.parties.reset_index().to_csv(paths["outside_parties.csv"], index=False, encoding="utf-8")
     return paths
 
 
@@ -61,11 +75,14 @@ def echo_summary(net) -> None:
 
     lines = [
         ("firms", f"{s['firms']:,} ({s['firms_without_transactions']} without transactions)"),
-        ("transactions", f"{s['transactions_read']:,} rows read, {s['transactions_used']:,} "
-                         f"used, {s['pairs']:,} supplier-buyer pairs "
-                         f"({s['duplicate_rows_merged']} duplicate rows merged, "
-                         f"{s['self_loops_skipped']} self-loops and {s['zero_values_skipped']}"
-                         f" zero values skipped, {s['invalid_rows_skipped']} invalid skipped)"),
+        (
+            "transactions",
+            f"{s['transactions_read']:,} rows read, {s['transactions_used']:,} "
+            f"used, {s['pairs']:,} supplier-buyer pairs "
+            f"({s['duplicate_rows_merged']} duplicate rows merged, "
+            f"{s['self_loops_skipped']} self-loops and {s['zero_values_skipped']}"
+            f" zero values skipped, {s['invalid_rows_skipped']} invalid skipped)",
+        ),
         ("outside parties", f"{s['outside_parties']:,} ({s['intermediaries']} intermediaries)"),
         ("cooperation ties", f"{s['cooperation_ties']:,} ({s['cooperation_skipped']} skipped)"),
         ("trade inside", f"{pct(s['inside_share'])} of the firms' trade is between listed firms"),
@@ -78,33 +95,78 @@ def echo_summary(net) -> None:
 
 
 @click.command("network")
-@click.option("--firms", "firms", required=True, type=click.Path(dir_okay=False),
-              help="Firm list (csv/xlsx/parquet): firm_id, sector, [name, sentra, region, "
-                   "workers, output, lat, lon].")
-@click.option("--transactions", required=True, type=click.Path(dir_okay=False),
-              help="supplier, buyer, value, [product, channel].")
-@click.option("--cooperation", type=click.Path(dir_okay=False),
-              help="firm_a, firm_b, kind (undirected ties).")
-@click.option("--parties", type=click.Path(dir_okay=False),
-              help="Outside parties: party_id, kind (intermediary|supplier|buyer), [name].")
-@click.option("--intermediary-pattern", default=None,
-              help="Regular expression: ids that match it are middlemen (e.g. '^PGP').")
-@click.option("--skip-invalid", is_flag=True,
-              help="Skip and report rows with missing, non-numeric or negative values "
-                   "instead of stopping.")
-@click.option("--by", default="sector", show_default=True,
-              help="Firm column that defines the sectors of sector_table.csv.")
-@click.option("--area", default=None,
-              help="Sentra (or region) whose firms are inside sector_table.csv; default all.")
-@click.option("--solver", default="auto", show_default=True,
-              type=click.Choice(["auto", "dense", "splu", "iterative"]),
-              help="Leontief solver for the firm linkages.")
-@click.option("--out", default="network_results", show_default=True,
-              type=click.Path(file_okay=False), help="Output folder.")
+@click.option(
+    "--firms",
+    "firms",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Firm list (csv/xlsx/parquet): firm_id, sector, [name, sentra, region, "
+    "workers, output, lat, lon].",
+)
+@click.option(
+    "--transactions",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="supplier, buyer, value, [product, channel].",
+)
+@click.option(
+    "--cooperation", type=click.Path(dir_okay=False), help="firm_a, firm_b, kind (undirected ties)."
+)
+@click.option(
+    "--parties",
+    type=click.Path(dir_okay=False),
+    help="Outside parties: party_id, kind (intermediary|supplier|buyer), [name].",
+)
+@click.option(
+    "--intermediary-pattern",
+    default=None,
+    help="Regular expression: ids that match it are middlemen (e.g. '^PGP').",
+)
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Skip and report rows with missing, non-numeric or negative values instead of stopping.",
+)
+@click.option(
+    "--by",
+    default="sector",
+    show_default=True,
+    help="Firm column that defines the sectors of sector_table.csv.",
+)
+@click.option(
+    "--area",
+    default=None,
+    help="Sentra (or region) whose firms are inside sector_table.csv; default all.",
+)
+@click.option(
+    "--solver",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", "dense", "splu", "iterative"]),
+    help="Leontief solver for the firm linkages.",
+)
+@click.option(
+    "--out",
+    default="network_results",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Output folder.",
+)
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @one_line_errors
-def command(firms, transactions, cooperation, parties, intermediary_pattern, skip_invalid,
-            by, area, solver, out, force):
+def command(
+    firms,
+    transactions,
+    cooperation,
+    parties,
+    intermediary_pattern,
+    skip_invalid,
+    by,
+    area,
+    solver,
+    out,
+    force,
+):
     """Turn a sentra survey into firm metrics, the sentra's IO table and outside parties.
 
     Writes OUT/firms.csv (one row per firm, firm_id first, with its purchases, sales,
@@ -113,8 +175,14 @@ def command(firms, transactions, cooperation, parties, intermediary_pattern, ski
     and OUT/outside_parties.csv.
     """
     out = prepare_out_dir(out, FILES, force)
-    net = load(firms, transactions, cooperation, parties, intermediary_pattern,
-               "skip" if skip_invalid else "error")
+    net = load(
+        firms,
+        transactions,
+        cooperation,
+        parties,
+        intermediary_pattern,
+        "skip" if skip_invalid else "error",
+    )
     metrics = net.firm_metrics(method=solver)
     table = net.to_iotable(by=by, area=area)
     paths = write_outputs(out, net, metrics, table)
