@@ -306,6 +306,8 @@ def find_totals(base, lines, names, strong, *, axis_word, balance_rtol, diag, wh
             sub = _subset_match(lines[t], comp, 1e-6, 1)
             if sub is None:
                 sub = _subset_match(lines[t], comp, max(1e-2, balance_rtol), 2)
+        elif _rel_gap(lines[t], base) <= 1e-4:
+            sub = [0]  # exactly the intermediate sum (e.g. BPS 190d under another name)
         else:
             sub = _subset_match(lines[t], comp, 1e-4, 2)
         if strong[t] or sub is not None:
@@ -443,20 +445,30 @@ def build_wide(
                 + (f" {spec.label[i]!r}" if spec.label[i] else "") for i in lst[:5])
             diag.add(f"skipped_text_{kind}", f"{short}: {len(lst)} {kind} without numbers "
                      f"skipped: {shown}{' ...' if len(lst) > 5 else ''}", len(lst))
-    # unlabelled lines before the first sector line are header lines (codes, numbering)
+    # lines above the first sector row or left of the first sector column are labels
+    # (codes, numbering, units), never data
     both = (row_keys & col_keys) - {""}
+    if sectors is not None:
+        both &= {norm_label(x) for x in sectors} | {
+            rows.key[i] for i in range(len(rows.pos))
+            if norm_label(rows.label[i]) in {norm_label(x) for x in sectors}}
     first_r = next((i for i in range(len(rows.pos)) if rows.key[i] in both), len(rows.pos))
     first_c = next((j for j in range(len(cols.pos)) if cols.key[j] in both), len(cols.pos))
-    pre = [("rows", i) for i in np.flatnonzero(keep_r[:first_r]) if not rows.key[i]]
-    pre += [("columns", j) for j in np.flatnonzero(keep_c[:first_c]) if not cols.key[j]]
-    for kind, q in pre:
-        (keep_r if kind == "rows" else keep_c)[q] = False
-    if pre:
-        where = ", ".join(f"row {grid.rows[rows.pos[q]]}" if kind == "rows" else
-                          f"column {grid.col_name(cols.pos[q])}" for kind, q in pre[:5])
-        diag.add("skipped_unlabelled_header", f"{short}: {len(pre)} unlabelled rows/columns "
-                 f"before the first sector read as header lines (codes, numbering), not data: "
-                 f"{where}", len(pre), level="warning", warn=DataQualityWarning, stacklevel=5)
+    for kind, keep, spec, first in (("rows", keep_r, rows, first_r),
+                                    ("columns", keep_c, cols, first_c)):
+        pre = [q for q in np.flatnonzero(keep[:first])]
+        if not pre or not both:  # no sectors at all: the error comes below
+            continue
+        keep[pre] = False
+        where = ", ".join(
+            (f"row {grid.rows[spec.pos[q]]}" if kind == "rows"
+             else f"column {grid.col_name(spec.pos[q])}")
+            + (f" {spec.label[q]!r}" if spec.label[q] else "") for q in pre[:5])
+        side = "above the first sector row" if kind == "rows" else (
+            "left of the first sector column")
+        diag.add(f"skipped_header_{kind}", f"{short}: {len(pre)} {kind} {side} read as labels "
+                 f"(codes, numbering, units), not data: {where}", len(pre), level="warning",
+                 warn=DataQualityWarning, stacklevel=5)
     # columns with values but no header, rows with values but no label
     for j in np.flatnonzero(keep_c):
         if not cols.key[j] and filled[keep_r, j].any():
@@ -545,26 +557,6 @@ def build_wide(
         del cset
     labels = pd.Index([rows.label[i] for i in sec_r], name="sector")
     Z = vals[np.ix_(sec_r, sec_c)]
-
-    # rows above the first sector row and columns left of the first sector column are
-    # codes, units or numbering, not primary inputs or final demand
-    first_r, first_c = min(sec_r), min(sec_c)
-    set_r, set_c = set(sec_r), set(sec_c)
-    pre_r = [i for i in r_idx if i < first_r and i not in set_r]
-    pre_c = [j for j in c_idx if j < first_c and j not in set_c]
-    for kind, lst, spec in (("rows", pre_r, rows), ("columns", pre_c, cols)):
-        if lst:
-            where = ", ".join(
-                (f"row {grid.rows[spec.pos[i]]}" if kind == "rows"
-                 else f"column {grid.col_name(spec.pos[i])}") + f" {spec.label[i]!r}"
-                for i in lst[:5])
-            side = "above the first sector row" if kind == "rows" else (
-                "left of the first sector column")
-            diag.add(f"skipped_header_{kind}", f"{short}: {len(lst)} {kind} {side} read as "
-                     f"labels (codes, units), not data: {where}", len(lst), level="warning",
-                     warn=DataQualityWarning, stacklevel=5)
-    r_idx = np.array([i for i in r_idx if i not in set(pre_r)], dtype=int)
-    c_idx = np.array([j for j in c_idx if j not in set(pre_c)], dtype=int)
 
     # the other lines
     set_r, set_c = set(sec_r), set(sec_c)

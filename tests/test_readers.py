@@ -133,7 +133,7 @@ def test_code_rows_and_columns_before_the_sectors_are_not_data(tmp_path):
         t = read_table(_write(tmp_path, "k.csv", text))
     assert t.final_demand.columns.tolist() == ["Konsumsi Rumah Tangga"]
     np.testing.assert_array_equal(t.Z, [[10, 20], [30, 40]])
-    assert {"skipped_unlabelled_header", "skipped_header_columns"} <= t.diagnostics.codes()
+    assert {"skipped_header_rows", "skipped_header_columns"} <= t.diagnostics.codes()
 
 
 def test_letter_codes_as_columns_and_code_name_rows(tmp_path):

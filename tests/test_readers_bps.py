@@ -179,3 +179,16 @@ def test_bps_2016_style_with_52_numeric_codes(tmp_path):
     np.testing.assert_allclose(t.x, x, rtol=1e-15)
     assert float(t.balance()["rel_gap"].abs().max()) < 1e-12
     assert "sheet_chosen" in t.diagnostics.codes()
+
+
+@pytest.mark.filterwarnings("ignore::linkage.errors.LinkageWarning")
+def test_bps_workbook_through_the_generic_reader_gives_the_same_table(shared_data):
+    path = _workbook(shared_data, "Kepulauan Riau")
+    bps, wide = read_table(path), read_table(path, format="wide")
+    np.testing.assert_array_equal(wide.Z, bps.Z)
+    np.testing.assert_array_equal(wide.x, bps.x)
+    np.testing.assert_array_equal(wide.final_demand.to_numpy(), bps.final_demand.to_numpy())
+    np.testing.assert_array_equal(wide.primary_inputs.to_numpy(), bps.primary_inputs.to_numpy())
+    # names only: the code column and the code row are labels, skipped with a warning
+    assert wide.sectors[0] == "Pertanian, Kehutanan, dan Perikanan"
+    assert {"skipped_header_rows", "skipped_header_columns"} <= wide.diagnostics.codes()
