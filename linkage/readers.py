@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from .diagnostics import Diagnostics
 from .errors import DataQualityWarning, InputFileError
@@ -46,6 +47,8 @@ LONG_FROM = ("from", "source", "supplier", "row", "dari")
 LONG_TO = ("to", "target", "buyer", "column", "col", "ke")
 LONG_VALUE = ("value", "nilai", "amount", "weight")
 FORMATS = ("wide", "long", "bps", "icraf")
+#: Long tables with more sectors than this get a sparse Z.
+LONG_DENSE_LIMIT = 2000
 
 
 def _units_from_title(grid: Grid) -> str:
@@ -303,42 +306,44 @@ def _long_frame_to_table(frame, rownums, grid, path, *, sectors, name, units, de
     sector_list, kinds = _sidecar(path, sectors)
     if not sector_list:
         raise InputFileError("the sidecar lists no sectors", path=path)
-    sec_pos = {s: i for i, s in enumerate(sector_list)}
+    if len(set(sector_list)) != len(sector_list):
+        raise InputFileError("the sidecar lists a sector twice", path=path)
+    sec_index = pd.Index(sector_list)
     fr, to = labels_from[keep].to_numpy(), labels_to[keep].to_numpy()
     v = res.values[keep, 0]
     n = len(sector_list)
-    is_fs = np.array([a in sec_pos for a in fr])
-    is_ts = np.array([b in sec_pos for b in to])
-    tot_from = np.array([kinds.get(a) == "total" for a in fr])
-    tot_to = np.array([kinds.get(b) == "total" for b in to])
-    skip_tot = tot_from | tot_to
+    ri, ci = sec_index.get_indexer(fr), sec_index.get_indexer(to)
+    is_fs, is_ts = ri >= 0, ci >= 0
+    total_labels = [lab for lab, kind in kinds.items() if kind == "total"]
+    skip_tot = pd.Index(fr).isin(total_labels) | pd.Index(to).isin(total_labels)
     if skip_tot.any():
         diag.add("skipped_totals", f"{path}: {int(skip_tot.sum())} entries of total rows or "
                  "columns ignored", int(skip_tot.sum()))
     zmask = is_fs & is_ts & ~skip_tot
-    Z = np.zeros((n, n))
-    np.add.at(Z, ([sec_pos[a] for a in fr[zmask]], [sec_pos[b] for b in to[zmask]]),
-              v[zmask])
-    pairs = pd.Series(list(zip(fr, to, strict=True)))
-    dup = int(pairs.duplicated().sum())
+    if n > LONG_DENSE_LIMIT:
+        Z = sp.csr_array((v[zmask], (ri[zmask], ci[zmask])), shape=(n, n))
+        Z.sum_duplicates()
+        diag.add("sparse", f"{path}: {n} sectors: Z kept sparse ({Z.nnz} non-zeros)")
+    else:
+        Z = np.zeros((n, n))
+        np.add.at(Z, (ri[zmask], ci[zmask]), v[zmask])
+    dup = int(pd.DataFrame({"f": fr, "t": to}).duplicated().sum())
     if dup:
         diag.add("summed_duplicates", f"{path}: {dup} repeated (from, to) pairs were summed",
                  dup)
 
-    def block(mask, outer, inner):
+    def block(mask, outer, pos):
         labs = list(dict.fromkeys(outer[mask]))
-        out = pd.DataFrame(0.0, index=sector_list, columns=labs)
+        out = np.zeros((n, len(labs)))
         if labs:
-            f = pd.DataFrame({"s": inner[mask], "c": outer[mask], "v": v[mask]})
-            g = f.groupby(["s", "c"], sort=False)["v"].sum()
-            for (s, c), val in g.items():
-                out.loc[s, c] += val
-        return out
+            col = pd.Index(labs).get_indexer(outer[mask])
+            np.add.at(out, (pos[mask], col), v[mask])
+        return pd.DataFrame(out, index=sector_list, columns=labs)
 
     fdmask = is_fs & ~is_ts & ~skip_tot
-    fd = block(fdmask, to, fr)
+    fd = block(fdmask, to, ri)
     pimask = ~is_fs & is_ts & ~skip_tot
-    pi = block(pimask, fr, to)
+    pi = block(pimask, fr, ci)
     emp_labels = [c for c in pi.columns
                   if kinds.get(c) == "employment" or (c not in kinds and is_employment_name(c))]
     employment = None
@@ -427,13 +432,17 @@ def _table_grid(table: IOTable) -> tuple[list, np.ndarray]:
     return [header, labels], body
 
 
-def write_table(table: IOTable, path, *, force: bool = True) -> Path:
-    """Write a table in the wide layout that :func:`read_table` reads back exactly.
+def write_table(table: IOTable, path, *, force: bool = True, layout: str = "wide") -> Path:
+    """Write a table in the wide (or long) layout that :func:`read_table` reads back exactly.
 
     The suffix chooses the file type: ``.csv`` (comma-separated, ``.`` decimals, shortest
-    exact float text), ``.xlsx`` or ``.parquet``. Rows: sectors, primary inputs, and an
+    exact float text), ``.xlsx`` or ``.parquet``. Wide rows: sectors, primary inputs, and an
     ``employment`` row when the table has employment; columns: sectors, final demand and
     ``total output`` (x; the reader takes x from it and checks the sums against it).
+
+    ``layout="long"`` writes ``from,to,value`` for the non-zero entries (``.csv`` or
+    ``.parquet``; sparse tables stay sparse) and the sidecar ``<stem>.sectors.csv`` with
+    ``label,kind``; x is then the row total when read back.
 
     Parameters
     ----------
@@ -441,6 +450,7 @@ def write_table(table: IOTable, path, *, force: bool = True) -> Path:
     path : str or Path
     force : bool
         Overwrite an existing file (default True; the command line passes its --force).
+    layout : {"wide", "long"}
 
     Returns
     -------
@@ -459,10 +469,14 @@ def write_table(table: IOTable, path, *, force: bool = True) -> Path:
     True
     """
     path = Path(path)
+    if layout not in ("wide", "long"):
+        raise InputFileError(f"layout must be 'wide' or 'long', got {layout!r}", path=path)
     if path.exists() and not force:
         raise InputFileError("file exists; pass force=True to overwrite", path=path)
-    (header, labels), body = _table_grid(table)
     suffix = path.suffix.lower()
+    if layout == "long":
+        return _write_long(table, path, suffix, force)
+    (header, labels), body = _table_grid(table)
     if suffix in (".csv", ".txt", ""):
         with open(path, "w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
@@ -480,4 +494,54 @@ def write_table(table: IOTable, path, *, force: bool = True) -> Path:
             frame.to_excel(path, index=False, sheet_name="io_table")
     else:
         raise InputFileError("write_table writes .csv, .xlsx or .parquet", path=path)
+    return path
+
+
+def _write_long(table: IOTable, path: Path, suffix: str, force: bool) -> Path:
+    if table.is_multiregional:
+        raise InputFileError("write_table writes single-region tables; flatten the "
+                             "(region, sector) labels first")
+    side = path.with_suffix(".sectors.csv")
+    if side.exists() and not force:
+        raise InputFileError("file exists; pass force=True to overwrite", path=side)
+    sectors = np.array([str(x) for x in table.sectors], dtype=object)
+    coo = sp.coo_array(table.Z) if table.is_sparse else sp.coo_array(np.asarray(table.Z))
+    parts = [(sectors[coo.row], sectors[coo.col], coo.data)]
+    fd = table.final_demand
+    for c in fd.columns:
+        nz = np.flatnonzero(fd[c].to_numpy())
+        parts.append((sectors[nz], np.full(len(nz), str(c), dtype=object), fd[c].to_numpy()[nz]))
+    pi = table.primary_inputs
+    for c in pi.columns:
+        nz = np.flatnonzero(pi[c].to_numpy())
+        parts.append((np.full(len(nz), str(c), dtype=object), sectors[nz], pi[c].to_numpy()[nz]))
+    kinds = [(s, "sector") for s in sectors] + [(str(c), "final_demand") for c in fd.columns]
+    kinds += [(str(c), "primary_input") for c in pi.columns]
+    if table.employment is not None:
+        e = table.employment.to_numpy()
+        nz = np.flatnonzero(e)
+        parts.append((np.full(len(nz), "employment", dtype=object), sectors[nz], e[nz]))
+        kinds.append(("employment", "employment"))
+    labels = [k for k, _ in kinds]
+    if len(set(labels)) != len(labels):
+        raise InputFileError("labels used twice across sectors, final demand and primary "
+                             "inputs", path=path)
+    frame = pd.DataFrame({
+        "from": np.concatenate([p[0] for p in parts]),
+        "to": np.concatenate([p[1] for p in parts]),
+        "value": np.concatenate([p[2] for p in parts]).astype(float),
+    })
+    if suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+    elif suffix in (".csv", ".txt", ""):
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["from", "to", "value"])
+            w.writerows(zip(frame["from"], frame["to"], frame["value"].tolist(), strict=True))
+    else:
+        raise InputFileError("the long layout is written as .csv or .parquet", path=path)
+    with open(side, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["label", "kind"])
+        w.writerows(kinds)
     return path

@@ -378,6 +378,30 @@ def test_write_warns_about_labels_that_would_not_read_back(tmp_path):
         write_table(odd, tmp_path / "odd.csv")
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_round_trip_long_layout(tmp_path, suffix):
+    from linkage.datasets import load_example_table
+
+    t = load_example_table()
+    p = write_table(t, tmp_path / f"long{suffix}", layout="long")
+    assert (tmp_path / "long.sectors.csv").exists()
+    _assert_same(t, read_table(p))
+
+
+def test_long_layout_large_table_is_sparse(tmp_path):
+    import scipy.sparse as sp
+
+    n = 2500
+    rng = np.random.default_rng(1)
+    Z = sp.random_array((n, n), density=2e-3, random_state=rng, format="csr") * 100
+    t = IOTable.from_arrays(Z, final_demand=rng.uniform(50, 60, n), value_added=[[1.0] * n],
+                            balance_rtol=np.inf)
+    back = read_table(write_table(t, tmp_path / "big.csv", layout="long"), balance_rtol=np.inf)
+    assert back.is_sparse
+    assert (back.Z != t.Z).nnz == 0
+    np.testing.assert_array_equal(back.x, t.x)
+
+
 def test_write_refuses_to_overwrite_without_force(tmp_path, mb_table):
     p = write_table(mb_table, tmp_path / "t.csv")
     with pytest.raises(InputFileError, match="exists"):
