@@ -125,7 +125,7 @@ def test_every_method_matches_dense_inverse(n, density, zero, sparse_input):
     table = random_table(n, density, seed=n, zero_output=zero, sparse=sparse_input)
     ref = dense_reference(table)
     for method in METHODS:
-        dispersion = method != "iterative" or n <= 300
+        dispersion = method != "iterative" or n <= 40  # streams all n columns of L
         lk = linkages(table, method=method, dispersion=dispersion)
         assert lk.attrs["method"] == method
         assert lk.attrs["residual"] < 1e-10

@@ -82,7 +82,8 @@ def test_every_method_matches_dense_inverse(n, density, rho, zero, sparse_input)
         idx = [0, n // 2, n - 1]
         assert rel_err(s.columns(idx), L[:, idx]) < 1e-9
         assert rel_err(s.rows(idx), L[idx, :]) < 1e-9
-        if n <= 400:
+        # all of L: n right-hand sides (the iterative method is meant for few of them)
+        if n <= (400 if method != "iterative" else 30):
             assert rel_err(s.diagonal(), np.diag(L)) < 1e-9
             assert rel_err(s.to_dense(), L) < 1e-9
 
