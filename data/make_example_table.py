@@ -62,58 +62,128 @@ NAMES = list(SECTORS)
 LINKS = {
     "agriculture": {"agriculture": 4, "other manufacturing": 3, "trade": 2, "transport": 1},
     "clay and sand quarrying": {"other manufacturing": 2, "transport": 2, "trade": 1},
-    "food processing": {"agriculture": 8, "food processing": 2, "trade": 2, "transport": 1,
-                        "other manufacturing": 1},
-    "batik/textiles": {"batik/textiles": 4, "other manufacturing": 3, "trade": 2,
-                       "agriculture": 1, "electricity, gas and water": 1},
-    "leather goods": {"agriculture": 4, "leather goods": 2, "batik/textiles": 2,
-                      "other manufacturing": 2, "trade": 1},
-    "ceramics": {"clay and sand quarrying": 5, "ceramics": 3,
-                 "electricity, gas and water": 2, "agriculture": 1, "trade": 1,
-                 "transport": 1},
-    "metal casting": {"trade": 4, "metal casting": 3, "other manufacturing": 2,
-                      "electricity, gas and water": 2, "transport": 1},
-    "other manufacturing": {"other manufacturing": 4, "trade": 2, "transport": 1,
-                            "electricity, gas and water": 1},
+    "food processing": {
+        "agriculture": 8,
+        "food processing": 2,
+        "trade": 2,
+        "transport": 1,
+        "other manufacturing": 1,
+    },
+    "batik/textiles": {
+        "batik/textiles": 4,
+        "other manufacturing": 3,
+        "trade": 2,
+        "agriculture": 1,
+        "electricity, gas and water": 1,
+    },
+    "leather goods": {
+        "agriculture": 4,
+        "leather goods": 2,
+        "batik/textiles": 2,
+        "other manufacturing": 2,
+        "trade": 1,
+    },
+    "ceramics": {
+        "clay and sand quarrying": 5,
+        "ceramics": 3,
+        "electricity, gas and water": 2,
+        "agriculture": 1,
+        "trade": 1,
+        "transport": 1,
+    },
+    "metal casting": {
+        "trade": 4,
+        "metal casting": 3,
+        "other manufacturing": 2,
+        "electricity, gas and water": 2,
+        "transport": 1,
+    },
+    "other manufacturing": {
+        "other manufacturing": 4,
+        "trade": 2,
+        "transport": 1,
+        "electricity, gas and water": 1,
+    },
     "electricity, gas and water": {"other manufacturing": 2, "construction": 1, "trade": 1},
-    "construction": {"clay and sand quarrying": 3, "other manufacturing": 4, "ceramics": 1,
-                     "metal casting": 1, "trade": 2, "transport": 1},
-    "trade": {"transport": 3, "financial and business services": 2, "trade": 1,
-              "electricity, gas and water": 1},
-    "transport": {"other manufacturing": 3, "trade": 2, "transport": 1,
-                  "financial and business services": 1},
-    "hotels and restaurants": {"food processing": 4, "agriculture": 3, "trade": 2,
-                               "electricity, gas and water": 1},
-    "financial and business services": {"financial and business services": 3,
-                                        "trade": 1, "transport": 1},
-    "public and other services": {"financial and business services": 2,
-                                  "other manufacturing": 2, "trade": 1, "food processing": 1,
-                                  "construction": 1},
+    "construction": {
+        "clay and sand quarrying": 3,
+        "other manufacturing": 4,
+        "ceramics": 1,
+        "metal casting": 1,
+        "trade": 2,
+        "transport": 1,
+    },
+    "trade": {
+        "transport": 3,
+        "financial and business services": 2,
+        "trade": 1,
+        "electricity, gas and water": 1,
+    },
+    "transport": {
+        "other manufacturing": 3,
+        "trade": 2,
+        "transport": 1,
+        "financial and business services": 1,
+    },
+    "hotels and restaurants": {
+        "food processing": 4,
+        "agriculture": 3,
+        "trade": 2,
+        "electricity, gas and water": 1,
+    },
+    "financial and business services": {
+        "financial and business services": 3,
+        "trade": 1,
+        "transport": 1,
+    },
+    "public and other services": {
+        "financial and business services": 2,
+        "other manufacturing": 2,
+        "trade": 1,
+        "food processing": 1,
+        "construction": 1,
+    },
 }
 BACKGROUND = 0.15
 
 # final demand shares by sector: households, government, investment, exports (remainder)
-FINAL_DEMAND = ("Konsumsi Rumah Tangga", "Konsumsi Pemerintah",
-                "Pembentukan Modal Tetap Bruto", "Ekspor")
+FINAL_DEMAND = (
+    "Konsumsi Rumah Tangga",
+    "Konsumsi Pemerintah",
+    "Pembentukan Modal Tetap Bruto",
+    "Ekspor",
+)
 FD_SHARES = {
-    "agriculture": (0.45, 0.0, 0.02), "clay and sand quarrying": (0.0, 0.0, 0.05),
-    "food processing": (0.50, 0.0, 0.0), "batik/textiles": (0.25, 0.0, 0.0),
-    "leather goods": (0.20, 0.0, 0.0), "ceramics": (0.15, 0.0, 0.05),
-    "metal casting": (0.15, 0.0, 0.05), "other manufacturing": (0.30, 0.0, 0.15),
-    "electricity, gas and water": (0.70, 0.05, 0.0), "construction": (0.0, 0.05, 0.90),
-    "trade": (0.65, 0.0, 0.05), "transport": (0.55, 0.02, 0.0),
+    "agriculture": (0.45, 0.0, 0.02),
+    "clay and sand quarrying": (0.0, 0.0, 0.05),
+    "food processing": (0.50, 0.0, 0.0),
+    "batik/textiles": (0.25, 0.0, 0.0),
+    "leather goods": (0.20, 0.0, 0.0),
+    "ceramics": (0.15, 0.0, 0.05),
+    "metal casting": (0.15, 0.0, 0.05),
+    "other manufacturing": (0.30, 0.0, 0.15),
+    "electricity, gas and water": (0.70, 0.05, 0.0),
+    "construction": (0.0, 0.05, 0.90),
+    "trade": (0.65, 0.0, 0.05),
+    "transport": (0.55, 0.02, 0.0),
     "hotels and restaurants": (0.70, 0.05, 0.0),
     "financial and business services": (0.45, 0.05, 0.05),
     "public and other services": (0.30, 0.65, 0.0),
 }
 # shares of value added: wages, depreciation, indirect taxes (surplus is the remainder)
 VA_SHARES = {
-    "agriculture": (0.30, 0.04, 0.01), "clay and sand quarrying": (0.35, 0.10, 0.03),
-    "food processing": (0.35, 0.08, 0.05), "batik/textiles": (0.55, 0.05, 0.02),
-    "leather goods": (0.50, 0.05, 0.02), "ceramics": (0.55, 0.08, 0.02),
-    "metal casting": (0.50, 0.10, 0.02), "other manufacturing": (0.30, 0.12, 0.06),
-    "electricity, gas and water": (0.20, 0.30, 0.05), "construction": (0.45, 0.05, 0.03),
-    "trade": (0.35, 0.05, 0.04), "transport": (0.35, 0.15, 0.03),
+    "agriculture": (0.30, 0.04, 0.01),
+    "clay and sand quarrying": (0.35, 0.10, 0.03),
+    "food processing": (0.35, 0.08, 0.05),
+    "batik/textiles": (0.55, 0.05, 0.02),
+    "leather goods": (0.50, 0.05, 0.02),
+    "ceramics": (0.55, 0.08, 0.02),
+    "metal casting": (0.50, 0.10, 0.02),
+    "other manufacturing": (0.30, 0.12, 0.06),
+    "electricity, gas and water": (0.20, 0.30, 0.05),
+    "construction": (0.45, 0.05, 0.03),
+    "trade": (0.35, 0.05, 0.04),
+    "transport": (0.35, 0.15, 0.03),
     "hotels and restaurants": (0.40, 0.06, 0.08),
     "financial and business services": (0.45, 0.08, 0.04),
     "public and other services": (0.75, 0.08, 0.01),
@@ -161,8 +231,9 @@ def write(path: Path = OUT) -> Path:
             w.writerow([s, *Z[i], *F[i], x[i]])
         for k, name in enumerate(PRIMARY):
             w.writerow([name, *V[k], *[""] * (len(FINAL_DEMAND) + 1)])
-        w.writerow(["Total input", *(Z.sum(axis=0) + V.sum(axis=0)),
-                    *[""] * (len(FINAL_DEMAND) + 1)])
+        w.writerow(
+            ["Total input", *(Z.sum(axis=0) + V.sum(axis=0)), *[""] * (len(FINAL_DEMAND) + 1)]
+        )
         w.writerow(["Tenaga kerja (orang)", *employment, *[""] * (len(FINAL_DEMAND) + 1)])
     return path
 
@@ -170,5 +241,7 @@ def write(path: Path = OUT) -> Path:
 if __name__ == "__main__":
     p = write()
     Z, F, V, x, emp = make_table()
-    print(f"wrote {p}: {len(NAMES)} sectors, total output {x.sum():,} juta Rp, "
-          f"GRDP (value added) {V[1:].sum():,} juta Rp, {emp.sum():,} workers")
+    print(
+        f"wrote {p}: {len(NAMES)} sectors, total output {x.sum():,} juta Rp, "
+        f"GRDP (value added) {V[1:].sum():,} juta Rp, {emp.sum():,} workers"
+    )

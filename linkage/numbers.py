@@ -104,17 +104,29 @@ def detect_number_format(cells, hint_sep: str | None = None) -> NumberFormat:
     n_en = int(s.str.match(_EN_EVIDENCE).sum())
     if n_id or n_en:
         if n_id > n_en:
-            return NumberFormat(",", ".", False, f"{n_id} cells only make sense with decimal ',' "
-                                f"({n_en} with '.')")
-        return NumberFormat(".", ",", False, f"{n_en} cells only make sense with decimal '.' "
-                            f"({n_id} with ',')")
+            return NumberFormat(
+                ",", ".", False, f"{n_id} cells only make sense with decimal ',' ({n_en} with '.')"
+            )
+        return NumberFormat(
+            ".", ",", False, f"{n_en} cells only make sense with decimal '.' ({n_id} with ',')"
+        )
     n_amb = int(s.str.match(_AMBIGUOUS).sum())
     if n_amb:
         if hint_sep == ";":
-            return NumberFormat(",", ".", True, f"{n_amb} cells like 1.234 or 1,234 are "
-                                "ambiguous; ';' separator, so read as Indonesian (1.234 = 1234)")
-        return NumberFormat(".", ",", True, f"{n_amb} cells like 1.234 or 1,234 are ambiguous; "
-                            "read as English (1.234 = 1.234, 1,234 = 1234)")
+            return NumberFormat(
+                ",",
+                ".",
+                True,
+                f"{n_amb} cells like 1.234 or 1,234 are "
+                "ambiguous; ';' separator, so read as Indonesian (1.234 = 1234)",
+            )
+        return NumberFormat(
+            ".",
+            ",",
+            True,
+            f"{n_amb} cells like 1.234 or 1,234 are ambiguous; "
+            "read as English (1.234 = 1.234, 1,234 = 1234)",
+        )
     if hint_sep == ";":
         return NumberFormat(",", ".", False, "no separators in numbers; ';' file: decimal ','")
     return NumberFormat(".", ",", False, "no thousands separators or decimal commas found")
@@ -205,8 +217,10 @@ def parse_cells(cells, decimal: str = ".", thousands: str = ",") -> ParseResult:
     size = flat.size
     values = np.zeros(size, dtype=float)
     bad = np.zeros(size, dtype=bool)
-    flags = {k: np.zeros(size, dtype=bool) for k in
-             ("empty", "dash", "thousands", "decimal_comma", "parentheses", "spaces")}
+    flags = {
+        k: np.zeros(size, dtype=bool)
+        for k in ("empty", "dash", "thousands", "decimal_comma", "parentheses", "spaces")
+    }
 
     is_none, is_str = classify_cells(flat)
     is_num = ~is_none & ~is_str

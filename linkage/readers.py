@@ -139,20 +139,22 @@ def read_table(
 
     suffix = path.suffix.lower()
     if suffix == ".parquet" or suffix == ".pq":
-        return _read_parquet(path, format=format, sectors=sectors, name=default_name,
-                             units=units or "", **options)
+        return _read_parquet(
+            path, format=format, sectors=sectors, name=default_name, units=units or "", **options
+        )
     if suffix in EXCEL_SUFFIXES:
         grid = _first_table_sheet(path) if sheet is None else read_excel_grid(path, sheet)
     elif suffix == ".xls":
-        raise InputFileError("old .xls workbooks are not supported: save it as .xlsx",
-                             path=path)
+        raise InputFileError("old .xls workbooks are not supported: save it as .xlsx", path=path)
     else:
         grid = read_csv_grid(path, sep=sep)
     if format == "long" or (format is None and _looks_long(grid)):
-        return _read_long_grid(grid, path, sectors=sectors, name=default_name,
-                               units=units or "", **options)
-    return _read_wide_grid(grid, format=format, sectors=sectors, name=default_name,
-                           units=units, **options)
+        return _read_long_grid(
+            grid, path, sectors=sectors, name=default_name, units=units or "", **options
+        )
+    return _read_wide_grid(
+        grid, format=format, sectors=sectors, name=default_name, units=units, **options
+    )
 
 
 def _first_table_sheet(path: Path) -> Grid:
@@ -175,8 +177,11 @@ def _first_table_sheet(path: Path) -> Grid:
             if len(names) > 1:
                 grid.diagnostics.findings.clear()
                 which = "the first sheet" if k == 0 else "the first sheet with a table"
-                grid.diagnostics.add("sheet_chosen", f"{path.name}: read sheet {nm!r}, {which}"
-                                     f"; sheets: {names[:8]}; choose another with sheet=")
+                grid.diagnostics.add(
+                    "sheet_chosen",
+                    f"{path.name}: read sheet {nm!r}, {which}"
+                    f"; sheets: {names[:8]}; choose another with sheet=",
+                )
             return grid
     return first
 
@@ -188,21 +193,30 @@ def _read_wide_grid(grid, *, format, sectors, name, units, **options):
         units = _units_from_title(grid)
     codes = find_bps_codes(grid) if format in (None, "bps") else None
     if format == "bps" and codes is None:
-        raise InputFileError("no BPS code row (1800, 3011 ... 3100) and code column (190d, "
-                             "2000 ... 2100) found", path=grid.path)
+        raise InputFileError(
+            "no BPS code row (1800, 3011 ... 3100) and code column (190d, 2000 ... 2100) found",
+            path=grid.path,
+        )
     diag = Diagnostics()
     if codes is not None:
         rows, cols = bps_lines(grid, *codes)
-        diag.add("format", f"{grid.short}: BPS IO workbook layout (code row "
-                 f"{grid.rows[codes[0]]}, code column {grid.col_name(codes[1])})")
+        diag.add(
+            "format",
+            f"{grid.short}: BPS IO workbook layout (code row "
+            f"{grid.rows[codes[0]]}, code column {grid.col_name(codes[1])})",
+        )
     else:
         header, label_col = locate_wide(grid)
         rows, cols = generic_lines(grid, header, label_col)
         if header or label_col:
-            diag.add("format", f"{grid.short}: wide layout, header row {grid.rows[header]}, "
-                     f"labels in column {grid.col_name(label_col)}")
-    return build_wide(grid, rows, cols, sectors=sectors, name=name, units=units,
-                      diagnostics=diag, **options)
+            diag.add(
+                "format",
+                f"{grid.short}: wide layout, header row {grid.rows[header]}, "
+                f"labels in column {grid.col_name(label_col)}",
+            )
+    return build_wide(
+        grid, rows, cols, sectors=sectors, name=name, units=units, diagnostics=diag, **options
+    )
 
 
 # --------------------------------------------------------------------------- long layout
@@ -225,15 +239,16 @@ def _sidecar(path: Path, sectors):
     """Sector list and kinds of other labels from the sidecar (list, path or default file)."""
     kinds = {}
     if sectors is None:
-        for cand in (path.with_suffix(".sectors.csv"),
-                     path.with_name(path.stem + "_sectors.csv")):
+        for cand in (path.with_suffix(".sectors.csv"), path.with_name(path.stem + "_sectors.csv")):
             if cand.exists():
                 sectors = cand
                 break
         else:
             raise InputFileError(
                 "long layout needs a sidecar listing the sectors: pass sectors= (a list or a "
-                f"file) or put {path.with_suffix('.sectors.csv').name} beside it", path=path)
+                f"file) or put {path.with_suffix('.sectors.csv').name} beside it",
+                path=path,
+            )
     if isinstance(sectors, (str, Path)):
         side = Path(sectors)
         g = read_csv_grid(side)
@@ -245,11 +260,14 @@ def _sidecar(path: Path, sectors):
                 lab, kind = str(row[li]).strip(), norm_label(row[ki]).replace(" ", "_")
                 if not lab:
                     continue
-                if kind not in ("sector", "final_demand", "primary_input", "employment",
-                                "total"):
-                    raise InputFileError("kind must be sector, final_demand, primary_input, "
-                                         "employment or total", path=side, row=r,
-                                         column="kind", value=row[ki])
+                if kind not in ("sector", "final_demand", "primary_input", "employment", "total"):
+                    raise InputFileError(
+                        "kind must be sector, final_demand, primary_input, employment or total",
+                        path=side,
+                        row=r,
+                        column="kind",
+                        value=row[ki],
+                    )
                 kinds[lab] = kind
                 if kind == "sector":
                     out.append(lab)
@@ -265,16 +283,19 @@ def _read_long_grid(grid: Grid, path: Path, *, sectors, name, units, **options):
     header = list(grid.cells[0])
     fi, ti, vi = (_find_col(header, n) for n in (LONG_FROM, LONG_TO, LONG_VALUE))
     if None in (fi, ti, vi):
-        raise InputFileError("long layout needs columns from, to, value; header is "
-                             f"{header}", path=grid.path, row=1)
+        raise InputFileError(
+            f"long layout needs columns from, to, value; header is {header}", path=grid.path, row=1
+        )
     body = grid.cells[1:]
     frame = pd.DataFrame({"from": body[:, fi], "to": body[:, ti], "value": body[:, vi]})
-    return _long_frame_to_table(frame, grid.rows[1:], grid, path, sectors=sectors, name=name,
-                                units=units, **options)
+    return _long_frame_to_table(
+        frame, grid.rows[1:], grid, path, sectors=sectors, name=name, units=units, **options
+    )
 
 
-def _long_frame_to_table(frame, rownums, grid, path, *, sectors, name, units, decimal,
-                         thousands, balance_rtol):
+def _long_frame_to_table(
+    frame, rownums, grid, path, *, sectors, name, units, decimal, thousands, balance_rtol
+):
     from .numbers import NumberFormat, detect_number_format, parse_cells
 
     diag = Diagnostics()
@@ -285,24 +306,36 @@ def _long_frame_to_table(frame, rownums, grid, path, *, sectors, name, units, de
     if decimal is None:
         fmt = detect_number_format(vals_raw, hint_sep=grid.sep if grid else None)
     else:
-        fmt = NumberFormat(decimal, thousands if thousands is not None else
-                           ("." if decimal == "," else ","))
+        fmt = NumberFormat(
+            decimal, thousands if thousands is not None else ("." if decimal == "," else ",")
+        )
     res = parse_cells(vals_raw, fmt.decimal, fmt.thousands)
     if empty.sum():
-        diag.add("skipped_empty_rows", f"{path}: {int(empty.sum())} empty rows skipped",
-                 int(empty.sum()))
+        diag.add(
+            "skipped_empty_rows", f"{path}: {int(empty.sum())} empty rows skipped", int(empty.sum())
+        )
     keep = ~empty.to_numpy()
     for col, labs in (("from", labels_from), ("to", labels_to)):
         miss = keep & (labs == "").to_numpy()
         if miss.any():
             k = int(np.flatnonzero(miss)[0])
-            raise InputFileError(f"empty {col!r} label", path=path, row=rownums[k],
-                                 column=col, value=frame[col].iloc[k])
+            raise InputFileError(
+                f"empty {col!r} label",
+                path=path,
+                row=rownums[k],
+                column=col,
+                value=frame[col].iloc[k],
+            )
     badk = res.bad[:, 0] & keep
     if badk.any():
         k = int(np.flatnonzero(badk)[0])
-        raise InputFileError(f"not a number; {int(badk.sum())} such cells", path=path,
-                             row=rownums[k], column="value", value=vals_raw[k, 0])
+        raise InputFileError(
+            f"not a number; {int(badk.sum())} such cells",
+            path=path,
+            row=rownums[k],
+            column="value",
+            value=vals_raw[k, 0],
+        )
     sector_list, kinds = _sidecar(path, sectors)
     if not sector_list:
         raise InputFileError("the sidecar lists no sectors", path=path)
@@ -317,8 +350,11 @@ def _long_frame_to_table(frame, rownums, grid, path, *, sectors, name, units, de
     total_labels = [lab for lab, kind in kinds.items() if kind == "total"]
     skip_tot = pd.Index(fr).isin(total_labels) | pd.Index(to).isin(total_labels)
     if skip_tot.any():
-        diag.add("skipped_totals", f"{path}: {int(skip_tot.sum())} entries of total rows or "
-                 "columns ignored", int(skip_tot.sum()))
+        diag.add(
+            "skipped_totals",
+            f"{path}: {int(skip_tot.sum())} entries of total rows or columns ignored",
+            int(skip_tot.sum()),
+        )
     zmask = is_fs & is_ts & ~skip_tot
     if n > LONG_DENSE_LIMIT:
         Z = sp.csr_array((v[zmask], (ri[zmask], ci[zmask])), shape=(n, n))
@@ -329,8 +365,7 @@ def _long_frame_to_table(frame, rownums, grid, path, *, sectors, name, units, de
         np.add.at(Z, (ri[zmask], ci[zmask]), v[zmask])
     dup = int(pd.DataFrame({"f": fr, "t": to}).duplicated().sum())
     if dup:
-        diag.add("summed_duplicates", f"{path}: {dup} repeated (from, to) pairs were summed",
-                 dup)
+        diag.add("summed_duplicates", f"{path}: {dup} repeated (from, to) pairs were summed", dup)
 
     def block(mask, outer, pos):
         labs = list(dict.fromkeys(outer[mask]))
@@ -344,8 +379,11 @@ def _long_frame_to_table(frame, rownums, grid, path, *, sectors, name, units, de
     fd = block(fdmask, to, ri)
     pimask = ~is_fs & is_ts & ~skip_tot
     pi = block(pimask, fr, ci)
-    emp_labels = [c for c in pi.columns
-                  if kinds.get(c) == "employment" or (c not in kinds and is_employment_name(c))]
+    emp_labels = [
+        c
+        for c in pi.columns
+        if kinds.get(c) == "employment" or (c not in kinds and is_employment_name(c))
+    ]
     employment = None
     if emp_labels:
         employment = pi[emp_labels[0]]
@@ -353,20 +391,37 @@ def _long_frame_to_table(frame, rownums, grid, path, *, sectors, name, units, de
         diag.add("employment_row", f"{path}: {emp_labels[0]!r} read as employment")
     corner = ~is_fs & ~is_ts & ~skip_tot
     if corner.any():
-        diag.add("primary_final_block", f"{path}: {int(corner.sum())} entries between two "
-                 "non-sector labels (e.g. imports for final use) are not part of the IOTable "
-                 "and were not stored", int(corner.sum()))
+        diag.add(
+            "primary_final_block",
+            f"{path}: {int(corner.sum())} entries between two "
+            "non-sector labels (e.g. imports for final use) are not part of the IOTable "
+            "and were not stored",
+            int(corner.sum()),
+        )
     for cat, k in (("final_demand", fd.columns), ("primary_input", pi.columns)):
         wrong = [c for c in k if kinds.get(c) not in (None, cat)]
         if wrong:
-            diag.add("sidecar_kind", f"{path}: labels {wrong[:5]} are listed as "
-                     f"{kinds[wrong[0]]} but used as {cat}", len(wrong), level="warning")
+            diag.add(
+                "sidecar_kind",
+                f"{path}: labels {wrong[:5]} are listed as {kinds[wrong[0]]} but used as {cat}",
+                len(wrong),
+                level="warning",
+            )
     if fd.shape[1] == 0:
-        raise InputFileError("no final-demand entries (from a sector to a non-sector label)",
-                             path=path)
-    return IOTable.from_arrays(Z, final_demand=fd, value_added=pi.T if pi.shape[1] else None,
-                               employment=employment, sectors=sector_list, name=name,
-                               units=units, balance_rtol=balance_rtol, diagnostics=diag)
+        raise InputFileError(
+            "no final-demand entries (from a sector to a non-sector label)", path=path
+        )
+    return IOTable.from_arrays(
+        Z,
+        final_demand=fd,
+        value_added=pi.T if pi.shape[1] else None,
+        employment=employment,
+        sectors=sector_list,
+        name=name,
+        units=units,
+        balance_rtol=balance_rtol,
+        diagnostics=diag,
+    )
 
 
 # --------------------------------------------------------------------------- parquet
@@ -376,17 +431,30 @@ def _read_parquet(path, *, format, sectors, name, units, **options):
     except Exception as exc:
         raise InputFileError(f"cannot read as parquet: {exc}", path=path) from None
     cols = [norm_label(c) for c in frame.columns]
-    is_long = format == "long" or (format is None and any(c in cols for c in LONG_FROM)
-                                   and any(c in cols for c in LONG_TO)
-                                   and any(c in cols for c in LONG_VALUE))
+    is_long = format == "long" or (
+        format is None
+        and any(c in cols for c in LONG_FROM)
+        and any(c in cols for c in LONG_TO)
+        and any(c in cols for c in LONG_VALUE)
+    )
     if is_long:
-        f = pd.DataFrame({
-            "from": frame.iloc[:, _find_col(frame.columns, LONG_FROM)],
-            "to": frame.iloc[:, _find_col(frame.columns, LONG_TO)],
-            "value": frame.iloc[:, _find_col(frame.columns, LONG_VALUE)].astype(object),
-        })
-        return _long_frame_to_table(f, list(range(2, len(f) + 2)), None, path,
-                                    sectors=sectors, name=name, units=units, **options)
+        f = pd.DataFrame(
+            {
+                "from": frame.iloc[:, _find_col(frame.columns, LONG_FROM)],
+                "to": frame.iloc[:, _find_col(frame.columns, LONG_TO)],
+                "value": frame.iloc[:, _find_col(frame.columns, LONG_VALUE)].astype(object),
+            }
+        )
+        return _long_frame_to_table(
+            f,
+            list(range(2, len(f) + 2)),
+            None,
+            path,
+            sectors=sectors,
+            name=name,
+            units=units,
+            **options,
+        )
     if not isinstance(frame.index, pd.RangeIndex):
         frame = frame.reset_index()
     cells = np.empty((frame.shape[0] + 1, frame.shape[1]), dtype=object)
@@ -395,15 +463,15 @@ def _read_parquet(path, *, format, sectors, name, units, **options):
         col = frame.iloc[:, j]
         cells[1:, j] = col.astype(object).where(col.notna(), None).to_numpy()
     grid = Grid(cells, str(path), list(range(1, cells.shape[0] + 1)))
-    return _read_wide_grid(grid, format=format, sectors=sectors, name=name, units=units,
-                           **options)
+    return _read_wide_grid(grid, format=format, sectors=sectors, name=name, units=units, **options)
 
 
 # --------------------------------------------------------------------------- writing
 def _table_grid(table: IOTable) -> tuple[list, np.ndarray]:
     if table.is_multiregional:
-        raise InputFileError("write_table writes single-region tables; flatten the "
-                             "(region, sector) labels first")
+        raise InputFileError(
+            "write_table writes single-region tables; flatten the (region, sector) labels first"
+        )
     sectors = [str(s) for s in table.sectors]
     fd_cols = [str(c) for c in table.final_demand.columns]
     pi_rows = [str(c) for c in table.primary_inputs.columns]
@@ -412,21 +480,25 @@ def _table_grid(table: IOTable) -> tuple[list, np.ndarray]:
     taken = {norm_label(h) for h in header}
     clash = [lab for lab in pi_rows if norm_label(lab) in taken]
     if clash or len({norm_label(x) for x in labels}) != len(labels):
-        raise InputFileError(f"labels used twice across sectors, final demand and primary "
-                             f"inputs: {clash[:5]}")
+        raise InputFileError(
+            f"labels used twice across sectors, final demand and primary inputs: {clash[:5]}"
+        )
     risky = [lab for lab in fd_cols + pi_rows if is_total_name(lab) == "strong"]
     risky += [lab for lab in pi_rows if is_employment_name(lab)]
     if risky:
-        warnings.warn(f"labels {risky[:5]} look like totals or employment: read_table will not "
-                      "read them back as data; rename them to keep the round trip exact",
-                      DataQualityWarning, stacklevel=3)
+        warnings.warn(
+            f"labels {risky[:5]} look like totals or employment: read_table will not "
+            "read them back as data; rename them to keep the round trip exact",
+            DataQualityWarning,
+            stacklevel=3,
+        )
     n, k = table.n, len(fd_cols)
     Z = table.Z.toarray() if table.is_sparse else np.asarray(table.Z)
     body = np.full((len(labels), n + k + 1), np.nan)
     body[:n, -1] = table.x
     body[:n, :n] = Z
-    body[:n, n:n + k] = table.final_demand.to_numpy()
-    body[n:n + len(pi_rows), :n] = table.primary_inputs.to_numpy().T
+    body[:n, n : n + k] = table.final_demand.to_numpy()
+    body[n : n + len(pi_rows), :n] = table.primary_inputs.to_numpy().T
     if table.employment is not None:
         body[-1, :n] = table.employment.to_numpy()
     return [header, labels], body
@@ -499,8 +571,9 @@ def write_table(table: IOTable, path, *, force: bool = True, layout: str = "wide
 
 def _write_long(table: IOTable, path: Path, suffix: str, force: bool) -> Path:
     if table.is_multiregional:
-        raise InputFileError("write_table writes single-region tables; flatten the "
-                             "(region, sector) labels first")
+        raise InputFileError(
+            "write_table writes single-region tables; flatten the (region, sector) labels first"
+        )
     side = path.with_suffix(".sectors.csv")
     if side.exists() and not force:
         raise InputFileError("file exists; pass force=True to overwrite", path=side)
@@ -524,13 +597,16 @@ def _write_long(table: IOTable, path: Path, suffix: str, force: bool) -> Path:
         kinds.append(("employment", "employment"))
     labels = [k for k, _ in kinds]
     if len(set(labels)) != len(labels):
-        raise InputFileError("labels used twice across sectors, final demand and primary "
-                             "inputs", path=path)
-    frame = pd.DataFrame({
-        "from": np.concatenate([p[0] for p in parts]),
-        "to": np.concatenate([p[1] for p in parts]),
-        "value": np.concatenate([p[2] for p in parts]).astype(float),
-    })
+        raise InputFileError(
+            "labels used twice across sectors, final demand and primary inputs", path=path
+        )
+    frame = pd.DataFrame(
+        {
+            "from": np.concatenate([p[0] for p in parts]),
+            "to": np.concatenate([p[1] for p in parts]),
+            "value": np.concatenate([p[2] for p in parts]).astype(float),
+        }
+    )
     if suffix == ".parquet":
         frame.to_parquet(path, index=False)
     elif suffix in (".csv", ".txt", ""):

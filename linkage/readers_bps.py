@@ -22,12 +22,60 @@ from .readers_wide import LineSpec, display_label, norm_label
 
 __all__ = ["find_bps_codes", "bps_lines", "TOTAL_CODES"]
 
-COLUMN_CODES = {"1800", "3011", "3012", "3020", "3030", "3041", "3071", "3072", "3080", "3090",
-                "3100", "180", "301", "302", "303", "304", "305", "309", "310"}
-ROW_CODES = {"190d", "1900", "2000", "2001", "2090", "2100", "190", "200", "201", "202", "203",
-             "204", "205", "209", "210"}
-TOTAL_CODES = {"1800", "3080", "3090", "3100", "190d", "1900", "2100", "180", "190", "309",
-               "310", "210", "600", "700"}
+COLUMN_CODES = {
+    "1800",
+    "3011",
+    "3012",
+    "3020",
+    "3030",
+    "3041",
+    "3071",
+    "3072",
+    "3080",
+    "3090",
+    "3100",
+    "180",
+    "301",
+    "302",
+    "303",
+    "304",
+    "305",
+    "309",
+    "310",
+}
+ROW_CODES = {
+    "190d",
+    "1900",
+    "2000",
+    "2001",
+    "2090",
+    "2100",
+    "190",
+    "200",
+    "201",
+    "202",
+    "203",
+    "204",
+    "205",
+    "209",
+    "210",
+}
+TOTAL_CODES = {
+    "1800",
+    "3080",
+    "3090",
+    "3100",
+    "190d",
+    "1900",
+    "2100",
+    "180",
+    "190",
+    "309",
+    "310",
+    "210",
+    "600",
+    "700",
+}
 
 
 def _code(c) -> str:
@@ -58,7 +106,7 @@ def find_bps_codes(grid: Grid, max_rows: int = 40, max_cols: int = 8):
     if code_row is None:
         return None
     for j in range(min(max_cols, cells.shape[1])):
-        hits = {_code(c) for c in cells[code_row + 1:, j]} & ROW_CODES
+        hits = {_code(c) for c in cells[code_row + 1 :, j]} & ROW_CODES
         if len(hits) >= 3:
             return code_row, j
     return None
@@ -95,10 +143,8 @@ def bps_lines(grid: Grid, code_row: int, code_col: int) -> tuple[LineSpec, LineS
             return f"{raw} {nm}"
         return raw or nm
 
-    rl = [label(cells[i, code_col] if rcode[k] else None, rname[k])
-          for k, i in enumerate(rpos)]
-    cl = [label(cells[code_row, j] if ccode[k] else None, cname[k])
-          for k, j in enumerate(cpos)]
+    rl = [label(cells[i, code_col] if rcode[k] else None, rname[k]) for k, i in enumerate(rpos)]
+    cl = [label(cells[code_row, j] if ccode[k] else None, cname[k]) for k, j in enumerate(cpos)]
     # a row without a code but with a name (notes) keeps its name as key
     rk = [c or norm_label(n) for c, n in zip(rcode, rl, strict=True)]
     ck = [c or norm_label(n) for c, n in zip(ccode, cl, strict=True)]

@@ -83,8 +83,10 @@ class Grid:
 
 
 def _is_empty(c) -> bool:
-    return c is None or (isinstance(c, str) and not c.strip()) or (
-        isinstance(c, float) and np.isnan(c)
+    return (
+        c is None
+        or (isinstance(c, str) and not c.strip())
+        or (isinstance(c, float) and np.isnan(c))
     )
 
 
@@ -157,8 +159,12 @@ def read_csv_grid(path, sep: str | None = None) -> Grid:
     for i, r in enumerate(rows):
         cells[i, : len(r)] = r
     if ragged:
-        diag.add("ragged_rows", f"{path.name}: {ragged} rows have fewer than {width} fields; "
-                 "missing fields read as empty", count=ragged)
+        diag.add(
+            "ragged_rows",
+            f"{path.name}: {ragged} rows have fewer than {width} fields; "
+            "missing fields read as empty",
+            count=ragged,
+        )
     return Grid(cells, str(path), list(range(1, len(rows) + 1)), False, sep, diag)
 
 
@@ -193,12 +199,16 @@ def read_excel_grid(path, sheet=None) -> Grid:
         if sheet is None:
             name = names[0]
             if len(names) > 1:
-                diag.add("sheet_chosen", f"{path.name}: read the first sheet {name!r} of "
-                         f"{len(names)} ({names[:6]}); choose another with sheet=")
+                diag.add(
+                    "sheet_chosen",
+                    f"{path.name}: read the first sheet {name!r} of "
+                    f"{len(names)} ({names[:6]}); choose another with sheet=",
+                )
         elif isinstance(sheet, int):
             if not 0 <= sheet < len(names):
-                raise InputFileError(f"sheet index {sheet} out of range; sheets: {names}",
-                                     path=path)
+                raise InputFileError(
+                    f"sheet index {sheet} out of range; sheets: {names}", path=path
+                )
             name = names[sheet]
         else:
             if sheet not in names:
@@ -212,5 +222,4 @@ def read_excel_grid(path, sheet=None) -> Grid:
     cells = np.full((len(data), width), None, dtype=object)
     for i, r in enumerate(data):
         cells[i, : len(r)] = r
-    return Grid(cells, f"{path} [sheet {name!r}]", list(range(1, len(data) + 1)), True,
-                None, diag)
+    return Grid(cells, f"{path} [sheet {name!r}]", list(range(1, len(data) + 1)), True, None, diag)

@@ -67,8 +67,11 @@ def _rows(path: Path, diag: Diagnostics):
     keep = filled.any(axis=1)
     skipped = int((~keep).sum())
     if skipped:
-        diag.add("skipped_empty_rows", f"{path.parent.name}/{path.name}: {skipped} empty rows "
-                 "skipped", skipped)
+        diag.add(
+            "skipped_empty_rows",
+            f"{path.parent.name}/{path.name}: {skipped} empty rows skipped",
+            skipped,
+        )
     cells = g.cells[keep]
     # drop trailing empty columns (a trailing separator on every line)
     if cells.size:
@@ -136,19 +139,18 @@ def read_icraf_folder(
     prov = folder.name
     if not folder.is_dir():
         raise InputFileError("not a folder", path=folder)
-    missing = [f for k, f in ICRAF_FILES.items() if k != "employment"
-               and not (folder / f).exists()]
+    missing = [f for k, f in ICRAF_FILES.items() if k != "employment" and not (folder / f).exists()]
     if missing:
-        raise InputFileError(f"not an ICRAF table folder: missing {', '.join(missing)}",
-                             path=folder)
+        raise InputFileError(
+            f"not an ICRAF table folder: missing {', '.join(missing)}", path=folder
+        )
     diag = Diagnostics()
     diag.add("format", f"{prov}: ICRAF/AKSARA folder layout")
     f = {k: folder / v for k, v in ICRAF_FILES.items()}
 
     sec_cells, _, _ = _rows(f["sectors"], diag)
     sectors = [" ".join(str(c).split()) for c in sec_cells[:, 0]]
-    groups = ([" ".join(str(c).split()) for c in sec_cells[:, 1]]
-              if sec_cells.shape[1] > 1 else None)
+    groups = [" ".join(str(c).split()) for c in sec_cells[:, 1]] if sec_cells.shape[1] > 1 else None
     sectors = _unique(sectors, diag, prov)
     fd_names = _names(f["fd_names"], diag)
     pi_names = _names(f["pi_names"], diag)
@@ -157,64 +159,96 @@ def read_icraf_folder(
     raw = {k: _rows(f[k], diag) for k in ("Z", "fd", "pi")}
     emp_raw = _rows(f["employment"], diag) if f["employment"].exists() else None
     if emp_raw is None:
-        diag.add("no_employment", f"{prov}: no {ICRAF_FILES['employment']}; no employment",
-                 level="warning")
+        diag.add(
+            "no_employment",
+            f"{prov}: no {ICRAF_FILES['employment']}; no employment",
+            level="warning",
+        )
 
     # one number format for the folder
     if decimal is None:
         sample = np.concatenate([raw[k][0].ravel() for k in raw])
         fmt = detect_number_format(sample, hint_sep=raw["Z"][2])
         if fmt.ambiguous:
-            diag.add("number_format_ambiguous", f"{prov}: {fmt.reason}", level="warning",
-                     warn=DataQualityWarning)
+            diag.add(
+                "number_format_ambiguous",
+                f"{prov}: {fmt.reason}",
+                level="warning",
+                warn=DataQualityWarning,
+            )
     else:
-        fmt = NumberFormat(decimal, thousands if thousands is not None else
-                           ("." if decimal == "," else ","))
+        fmt = NumberFormat(
+            decimal, thousands if thousands is not None else ("." if decimal == "," else ",")
+        )
 
     def numbers(key):
         cells, rownums, _ = raw[key]
         res = parse_cells(cells, fmt.decimal, fmt.thousands)
         if res.bad.any():
             i, j = map(int, np.argwhere(res.bad)[0])
-            raise InputFileError(f"not a number; {int(res.bad.sum())} such cells",
-                                 path=f[key], row=rownums[i], column=j + 1,
-                                 value=cells[i, j])
+            raise InputFileError(
+                f"not a number; {int(res.bad.sum())} such cells",
+                path=f[key],
+                row=rownums[i],
+                column=j + 1,
+                value=cells[i, j],
+            )
         for what, k in res.counts.items():
-            diag.add(f"number_{what}", f"{prov}/{f[key].name}: {k} cells: {what} "
-                     "reinterpreted" if what != "empty" else
-                     f"{prov}/{f[key].name}: {k} empty cells read as 0", k)
+            diag.add(
+                f"number_{what}",
+                f"{prov}/{f[key].name}: {k} cells: {what} reinterpreted"
+                if what != "empty"
+                else f"{prov}/{f[key].name}: {k} empty cells read as 0",
+                k,
+            )
         return res.values
 
     Z, F, V = numbers("Z"), numbers("fd"), numbers("pi")
     sec_file, z_file = ICRAF_FILES["sectors"], ICRAF_FILES["Z"]
     if Z.shape != (n, n):
-        raise InputFileError(f"{z_file} has shape {Z.shape} but {sec_file} lists {n} sectors: "
-                             f"expected ({n}, {n})", path=f["Z"])
+        raise InputFileError(
+            f"{z_file} has shape {Z.shape} but {sec_file} lists {n} sectors: expected ({n}, {n})",
+            path=f["Z"],
+        )
     k, m = len(fd_names), len(pi_names)
     if F.shape[0] == n and F.shape[1] > k:
         extra = [f"final demand {j + 1} (unnamed)" for j in range(k, F.shape[1])]
-        diag.add("unnamed_columns", f"{prov}/{ICRAF_FILES['fd']}: {F.shape[1]} columns but "
-                 f"{k} names in {ICRAF_FILES['fd_names']}; the extra columns are kept as "
-                 f"{extra}", len(extra), level="warning", warn=DataQualityWarning)
+        diag.add(
+            "unnamed_columns",
+            f"{prov}/{ICRAF_FILES['fd']}: {F.shape[1]} columns but "
+            f"{k} names in {ICRAF_FILES['fd_names']}; the extra columns are kept as "
+            f"{extra}",
+            len(extra),
+            level="warning",
+            warn=DataQualityWarning,
+        )
         fd_names = fd_names + extra
         k = len(fd_names)
     while F.shape[0] == n and F.shape[1] < k and is_total_name(fd_names[-1]):
-        diag.add("dropped_total_name", f"{prov}/{ICRAF_FILES['fd_names']}: name "
-                 f"{fd_names[-1]!r} (a total) has no column in {ICRAF_FILES['fd']}; ignored",
-                 level="warning", warn=DataQualityWarning)
+        diag.add(
+            "dropped_total_name",
+            f"{prov}/{ICRAF_FILES['fd_names']}: name "
+            f"{fd_names[-1]!r} (a total) has no column in {ICRAF_FILES['fd']}; ignored",
+            level="warning",
+            warn=DataQualityWarning,
+        )
         fd_names, k = fd_names[:-1], k - 1
     if F.shape != (n, k):
         hint = " (it looks transposed)" if F.shape == (k, n) else ""
         raise InputFileError(
             f"{ICRAF_FILES['fd']} has shape {F.shape}, expected ({n}, {k}): {n} sectors in "
-            f"{sec_file} x {k} names in {ICRAF_FILES['fd_names']}{hint}", path=f["fd"])
+            f"{sec_file} x {k} names in {ICRAF_FILES['fd_names']}{hint}",
+            path=f["fd"],
+        )
     if V.shape[1] == n and V.shape[0] > m:
         V = _drop_repeated_rows(V, m, raw["pi"][1], diag, prov)
     if V.shape != (m, n):
         hint = " (it looks transposed)" if V.shape == (n, m) else ""
         raise InputFileError(
             f"{ICRAF_FILES['pi']} has shape {V.shape}, expected ({m}, {n}): {m} names in "
-            f"{ICRAF_FILES['pi_names']} x {n} sectors in {sec_file}{hint}", path=f["pi"])
+            f"{ICRAF_FILES['pi_names']} x {n} sectors in {sec_file}{hint}",
+            path=f["pi"],
+        )
 
     employment = None
     if emp_raw is not None:
@@ -231,29 +265,65 @@ def read_icraf_folder(
             raise InputFileError(
                 f"total output (row sum of {z_file} and {ICRAF_FILES['fd']}) is negative for "
                 f"{int((~noise).sum())} sector(s), e.g. {sectors[i]!r} (row {i + 1}): "
-                f"{x[i]:,.2f}", path=folder)
+                f"{x[i]:,.2f}",
+                path=folder,
+            )
         total_output = np.where(x < 0, 0.0, x)
-        diag.add("negative_output_noise", f"{prov}: total output of {len(neg)} sector(s) "
-                 f"{[sectors[i] for i in neg[:5]]} is negative but negligible "
-                 f"({', '.join(f'{x[i]:.3g}' for i in neg[:5])}); set to 0", len(neg),
-                 level="warning", warn=DataQualityWarning)
+        diag.add(
+            "negative_output_noise",
+            f"{prov}: total output of {len(neg)} sector(s) "
+            f"{[sectors[i] for i in neg[:5]]} is negative but negligible "
+            f"({', '.join(f'{x[i]:.3g}' for i in neg[:5])}); set to 0",
+            len(neg),
+            level="warning",
+            warn=DataQualityWarning,
+        )
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            table = _build(Z, F, V, labels, fd_names, pi_names, employment, name, units, prov,
-                           balance_rtol, diag, total_output)
+            table = _build(
+                Z,
+                F,
+                V,
+                labels,
+                fd_names,
+                pi_names,
+                employment,
+                name,
+                units,
+                prov,
+                balance_rtol,
+                diag,
+                total_output,
+            )
     except InvalidTableError as exc:
         raise InputFileError(f"the table is not valid: {exc}", path=folder) from None
     rewarn(caught, stacklevel=3)
     if groups is not None:
-        table.diagnostics.add("sector_groups", f"{prov}: {len(set(groups))} sector groups in "
-                              f"{sec_file} (second column) not stored in the table")
+        table.diagnostics.add(
+            "sector_groups",
+            f"{prov}: {len(set(groups))} sector groups in "
+            f"{sec_file} (second column) not stored in the table",
+        )
     _check_units(table, prov)
     return table
 
 
-def _build(Z, F, V, labels, fd_names, pi_names, employment, name, units, prov, balance_rtol,
-           diag, total_output):
+def _build(
+    Z,
+    F,
+    V,
+    labels,
+    fd_names,
+    pi_names,
+    employment,
+    name,
+    units,
+    prov,
+    balance_rtol,
+    diag,
+    total_output,
+):
     return IOTable.from_arrays(
         Z,
         total_output=total_output,
@@ -274,8 +344,11 @@ def _unique(labels, diag, prov):
         if lab in seen:
             seen[lab] += 1
             new = f"{lab} ({seen[lab]})"
-            diag.add("renamed_duplicate", f"{prov}: label {lab!r} repeats; renamed {new!r}",
-                     level="warning")
+            diag.add(
+                "renamed_duplicate",
+                f"{prov}: label {lab!r} repeats; renamed {new!r}",
+                level="warning",
+            )
             out.append(new)
         else:
             seen[lab] = 1
@@ -289,10 +362,15 @@ def _drop_repeated_rows(V, m, rownums, diag, prov):
     if V.shape[0] - len(dup) != m:
         return V
     keep = [i for i in range(V.shape[0]) if i not in dup]
-    diag.add("dropped_repeated_rows",
-             f"{prov}/{ICRAF_FILES['pi']}: {V.shape[0]} rows for {m} names; row(s) "
-             f"{[rownums[i] for i in dup]} repeat the row above exactly and were dropped",
-             len(dup), level="warning", warn=DataQualityWarning, stacklevel=5)
+    diag.add(
+        "dropped_repeated_rows",
+        f"{prov}/{ICRAF_FILES['pi']}: {V.shape[0]} rows for {m} names; row(s) "
+        f"{[rownums[i] for i in dup]} repeat the row above exactly and were dropped",
+        len(dup),
+        level="warning",
+        warn=DataQualityWarning,
+        stacklevel=5,
+    )
     return V[keep]
 
 
@@ -305,20 +383,27 @@ def _employment(emp_raw, path, sectors, fmt, diag, prov):
     res = parse_cells(cells[:, -1:], fmt.decimal, fmt.thousands)
     if res.bad.any():
         i = int(np.flatnonzero(res.bad[:, 0])[0])
-        raise InputFileError("not a number", path=path, row=rownums[i],
-                             column=cells.shape[1], value=cells[i, -1])
+        raise InputFileError(
+            "not a number", path=path, row=rownums[i], column=cells.shape[1], value=cells[i, -1]
+        )
     values = res.values[:, 0]
     if values.shape[0] != n:
-        raise InputFileError(f"{path.name} has {values.shape[0]} sector rows but "
-                             f"{ICRAF_FILES['sectors']} lists {n} sectors", path=path)
+        raise InputFileError(
+            f"{path.name} has {values.shape[0]} sector rows but "
+            f"{ICRAF_FILES['sectors']} lists {n} sectors",
+            path=path,
+        )
     if cells.shape[1] >= 2:
         names = [" ".join(str(c).split()).casefold() for c in cells[:, -2]]
         differ = sum(a != b.casefold() for a, b in zip(names, sectors, strict=True))
         if differ:
-            diag.add("employment_names", f"{prov}/{path.name}: {differ} sector names differ "
-                     f"from {ICRAF_FILES['sectors']}; matched by position", differ)
-    diag.add("employment_row", f"{prov}: employment from {path.name} "
-             f"({values.sum():,.0f} persons)")
+            diag.add(
+                "employment_names",
+                f"{prov}/{path.name}: {differ} sector names differ "
+                f"from {ICRAF_FILES['sectors']}; matched by position",
+                differ,
+            )
+    diag.add("employment_row", f"{prov}: employment from {path.name} ({values.sum():,.0f} persons)")
     return values
 
 

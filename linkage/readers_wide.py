@@ -42,8 +42,14 @@ from .numbers import detect_number_format, parse_cells
 from .readers_grid import Grid, empty_mask
 from .table import DEFAULT_BALANCE_RTOL, IOTable
 
-__all__ = ["norm_label", "is_total_name", "is_employment_name", "LineSpec", "locate_wide",
-           "build_wide"]
+__all__ = [
+    "norm_label",
+    "is_total_name",
+    "is_employment_name",
+    "LineSpec",
+    "locate_wide",
+    "build_wide",
+]
 
 _STRONG_TOTAL = re.compile(
     r"^(grand |sub)?(total|jumlah|sum)( (output|outputs|input|inputs|supply|use|uses|demand"
@@ -213,17 +219,19 @@ def locate_wide(grid: Grid) -> tuple[int, int]:
         col_keys = [norm_label(x) for x in cells[:, c]]
         col_loose = [loose_key(k) for k in col_keys]
         for r, hk in zip(row_cand, head_keys, strict=True):
-            heads = {k for k in hk[c + 1:] if k}
-            score = len(heads & {k for k in col_keys[r + 1:] if k})
+            heads = {k for k in hk[c + 1 :] if k}
+            score = len(heads & {k for k in col_keys[r + 1 :] if k})
             loose = {loose_key(k) for k in heads} - {""}
-            score = max(score, len(loose & {k for k in col_loose[r + 1:] if k}))
-            score = max(score, len(heads & {first_token(k) for k in col_keys[r + 1:] if k}))
+            score = max(score, len(loose & {k for k in col_loose[r + 1 :] if k}))
+            score = max(score, len(heads & {first_token(k) for k in col_keys[r + 1 :] if k}))
             if score > best[0]:
                 best = (score, r, c)
     if best[0] == 0:
         raise InputFileError(
             "no sector labels found that appear both as a row label (first column) and as a "
-            "column header; is this a wide IO table?", path=grid.path)
+            "column header; is this a wide IO table?",
+            path=grid.path,
+        )
     return best[1], best[2]
 
 
@@ -315,8 +323,7 @@ def find_totals(base, lines, names, strong, *, axis_word, balance_rtol, diag, wh
             if sub is None:
                 # compare with the closest natural sum: everything, or intermediate only
                 full = comp.sum(axis=0)
-                cands = {"intermediate sum + all " + axis_word: full,
-                         "intermediate sum": base}
+                cands = {"intermediate sum + all " + axis_word: full, "intermediate sum": base}
                 if len(others_idx):
                     cands["all " + axis_word] = comp[1:].sum(axis=0)
                 gaps = {k: _rel_gap(lines[t], v) for k, v in cands.items()}
@@ -324,7 +331,8 @@ def find_totals(base, lines, names, strong, *, axis_word, balance_rtol, diag, wh
                 gap = gaps[what]
             else:
                 what = " + ".join(comp_names[k] for k in sub[:6]) + (
-                    f" + {len(sub) - 6} more" if len(sub) > 6 else "")
+                    f" + {len(sub) - 6} more" if len(sub) > 6 else ""
+                )
                 gap = _rel_gap(lines[t], comp[sub].sum(axis=0))
             data_idx = [j for j in range(p) if j != t and not is_total[j] and not strong[j]]
             full_gap[t] = _rel_gap(lines[t], base + lines[data_idx].sum(axis=0))
@@ -392,11 +400,18 @@ def build_wide(
         if thousands is not None:
             fmt = type(fmt)(fmt.decimal, thousands, fmt.ambiguous, fmt.reason)
         if fmt.ambiguous:
-            diag.add("number_format_ambiguous", f"{short}: {fmt.reason}; pass decimal= to "
-                     "choose", level="warning", warn=DataQualityWarning, stacklevel=5)
+            diag.add(
+                "number_format_ambiguous",
+                f"{short}: {fmt.reason}; pass decimal= to choose",
+                level="warning",
+                warn=DataQualityWarning,
+                stacklevel=5,
+            )
         elif any(isinstance(x, str) for x in block.ravel()[:1000]):
-            diag.add("number_format", f"{short}: decimal {fmt.decimal!r}, thousands "
-                     f"{fmt.thousands!r} ({fmt.reason})")
+            diag.add(
+                "number_format",
+                f"{short}: decimal {fmt.decimal!r}, thousands {fmt.thousands!r} ({fmt.reason})",
+            )
     else:
         if thousands is None:
             thousands = "." if decimal == "," else ","
@@ -409,15 +424,17 @@ def build_wide(
     bad = res.bad
 
     # skip lines with no numbers at all (empty, second header rows, codes, notes)
-    text_row = (bad.sum(axis=1) == filled.sum(axis=1))
-    text_col = (bad.sum(axis=0) == filled.sum(axis=0))
+    text_row = bad.sum(axis=1) == filled.sum(axis=1)
+    text_col = bad.sum(axis=0) == filled.sum(axis=0)
     keep_r = ~text_row
     keep_c = ~text_col
     # a sector (label both a row and a column) is never skipped: blank means zeros
     row_keys = {k for k in rows.key if k}
     col_keys = {k for k in cols.key if k}
-    for spec, text, keep, other, kind in ((rows, text_row, keep_r, col_keys, "row"),
-                                          (cols, text_col, keep_c, row_keys, "column")):
+    for spec, text, keep, other, kind in (
+        (rows, text_row, keep_r, col_keys, "row"),
+        (cols, text_col, keep_c, row_keys, "column"),
+    ):
         for i in np.flatnonzero(text):
             if spec.key[i] and spec.key[i] in other:
                 line = filled[i] if kind == "row" else filled[:, i]
@@ -425,75 +442,120 @@ def build_wide(
                     q = int(np.flatnonzero(line)[0])
                     r, c = (i, q) if kind == "row" else (q, i)
                     raise InputFileError(
-                        f"sector {kind} {spec.label[i]!r} has no numbers", path=path,
-                        row=grid.rows[rows.pos[r]], column=cols.label[c] or
-                        grid.col_name(cols.pos[c]), value=block[r, c])
+                        f"sector {kind} {spec.label[i]!r} has no numbers",
+                        path=path,
+                        row=grid.rows[rows.pos[r]],
+                        column=cols.label[c] or grid.col_name(cols.pos[c]),
+                        value=block[r, c],
+                    )
                 keep[i] = True
                 text[i] = False
     no_label = np.array([not k for k in rows.key])
     n_empty_r = int(((filled.sum(axis=1) == 0) & no_label).sum())
-    skipped_r = [i for i in range(len(rows.pos))
-                 if text_row[i] and (filled[i].any() or not no_label[i])]
+    skipped_r = [
+        i for i in range(len(rows.pos)) if text_row[i] and (filled[i].any() or not no_label[i])
+    ]
     skipped_c = [j for j in range(len(cols.pos)) if text_col[j] and filled[:, j].any()]
     if n_empty_r:
         diag.add("skipped_empty_rows", f"{short}: {n_empty_r} empty rows skipped", n_empty_r)
     for kind, lst, spec in (("rows", skipped_r, rows), ("columns", skipped_c, cols)):
         if lst:
             shown = ", ".join(
-                (f"row {grid.rows[spec.pos[i]]}" if kind == "rows" else
-                 f"column {grid.col_name(spec.pos[i])}")
-                + (f" {spec.label[i]!r}" if spec.label[i] else "") for i in lst[:5])
-            diag.add(f"skipped_text_{kind}", f"{short}: {len(lst)} {kind} without numbers "
-                     f"skipped: {shown}{' ...' if len(lst) > 5 else ''}", len(lst))
+                (
+                    f"row {grid.rows[spec.pos[i]]}"
+                    if kind == "rows"
+                    else f"column {grid.col_name(spec.pos[i])}"
+                )
+                + (f" {spec.label[i]!r}" if spec.label[i] else "")
+                for i in lst[:5]
+            )
+            diag.add(
+                f"skipped_text_{kind}",
+                f"{short}: {len(lst)} {kind} without numbers "
+                f"skipped: {shown}{' ...' if len(lst) > 5 else ''}",
+                len(lst),
+            )
     # lines above the first sector row or left of the first sector column are labels
     # (codes, numbering, units), never data
     both = (row_keys & col_keys) - {""}
     if sectors is not None:
         both &= {norm_label(x) for x in sectors} | {
-            rows.key[i] for i in range(len(rows.pos))
-            if norm_label(rows.label[i]) in {norm_label(x) for x in sectors}}
+            rows.key[i]
+            for i in range(len(rows.pos))
+            if norm_label(rows.label[i]) in {norm_label(x) for x in sectors}
+        }
     first_r = next((i for i in range(len(rows.pos)) if rows.key[i] in both), len(rows.pos))
     first_c = next((j for j in range(len(cols.pos)) if cols.key[j] in both), len(cols.pos))
-    for kind, keep, spec, first in (("rows", keep_r, rows, first_r),
-                                    ("columns", keep_c, cols, first_c)):
+    for kind, keep, spec, first in (
+        ("rows", keep_r, rows, first_r),
+        ("columns", keep_c, cols, first_c),
+    ):
         pre = [q for q in np.flatnonzero(keep[:first])]
         if not pre or not both:  # no sectors at all: the error comes below
             continue
         keep[pre] = False
         where = ", ".join(
-            (f"row {grid.rows[spec.pos[q]]}" if kind == "rows"
-             else f"column {grid.col_name(spec.pos[q])}")
-            + (f" {spec.label[q]!r}" if spec.label[q] else "") for q in pre[:5])
-        side = "above the first sector row" if kind == "rows" else (
-            "left of the first sector column")
-        diag.add(f"skipped_header_{kind}", f"{short}: {len(pre)} {kind} {side} read as labels "
-                 f"(codes, numbering, units), not data: {where}", len(pre), level="warning",
-                 warn=DataQualityWarning, stacklevel=5)
+            (
+                f"row {grid.rows[spec.pos[q]]}"
+                if kind == "rows"
+                else f"column {grid.col_name(spec.pos[q])}"
+            )
+            + (f" {spec.label[q]!r}" if spec.label[q] else "")
+            for q in pre[:5]
+        )
+        side = (
+            "above the first sector row" if kind == "rows" else ("left of the first sector column")
+        )
+        diag.add(
+            f"skipped_header_{kind}",
+            f"{short}: {len(pre)} {kind} {side} read as labels "
+            f"(codes, numbering, units), not data: {where}",
+            len(pre),
+            level="warning",
+            warn=DataQualityWarning,
+            stacklevel=5,
+        )
     # columns with values but no header, rows with values but no label
     for j in np.flatnonzero(keep_c):
         if not cols.key[j] and filled[keep_r, j].any():
             i = int(np.flatnonzero(filled[:, j] & keep_r)[0])
-            raise InputFileError("column has numbers but no header", path=path,
-                                 row=grid.rows[rows.pos[i]], column=grid.col_name(cols.pos[j]),
-                                 value=block[i, j])
+            raise InputFileError(
+                "column has numbers but no header",
+                path=path,
+                row=grid.rows[rows.pos[i]],
+                column=grid.col_name(cols.pos[j]),
+                value=block[i, j],
+            )
     for i in np.flatnonzero(keep_r):
         if not rows.key[i] and filled[i, keep_c].any():
             j = int(np.flatnonzero(filled[i] & keep_c)[0])
-            raise InputFileError("row has numbers but no label", path=path,
-                                 row=grid.rows[rows.pos[i]], column=grid.col_name(cols.pos[j]),
-                                 value=block[i, j])
+            raise InputFileError(
+                "row has numbers but no label",
+                path=path,
+                row=grid.rows[rows.pos[i]],
+                column=grid.col_name(cols.pos[j]),
+                value=block[i, j],
+            )
     keep_r &= np.array([bool(k) for k in rows.key])
     keep_c &= np.array([bool(k) for k in cols.key])
     badk = bad & keep_r[:, None] & keep_c[None, :]
     if badk.any():
         i, j = map(int, np.argwhere(badk)[0])
-        hint = "" if decimal is not None else (
-            f" (numbers read with decimal {fmt.decimal!r}, thousands {fmt.thousands!r}; "
-            "set decimal=/thousands= if that is wrong)")
-        raise InputFileError(f"not a number{hint}; {int(badk.sum())} such cells",
-                             path=path, row=grid.rows[rows.pos[i]],
-                             column=cols.label[j] or grid.col_name(cols.pos[j]),
-                             value=block[i, j])
+        hint = (
+            ""
+            if decimal is not None
+            else (
+                f" (numbers read with decimal {fmt.decimal!r}, thousands {fmt.thousands!r}; "
+                "set decimal=/thousands= if that is wrong)"
+            )
+        )
+        raise InputFileError(
+            f"not a number{hint}; {int(badk.sum())} such cells",
+            path=path,
+            row=grid.rows[rows.pos[i]],
+            column=cols.label[j] or grid.col_name(cols.pos[j]),
+            value=block[i, j],
+        )
     vals = res.values
     _number_findings(diag, res.counts_in(keep_r[:, None] & keep_c[None, :]), fmt, short)
 
@@ -507,18 +569,30 @@ def build_wide(
             k = spec.key[i]
             if k in seen:
                 a, b = (
-                    (f"row {grid.rows[spec.pos[q]]}" if kind == "row"
-                     else f"column {grid.col_name(spec.pos[q])}") for q in (seen[k], i))
+                    (
+                        f"row {grid.rows[spec.pos[q]]}"
+                        if kind == "row"
+                        else f"column {grid.col_name(spec.pos[q])}"
+                    )
+                    for q in (seen[k], i)
+                )
                 if k in other_keys[kind]:
-                    raise InputFileError(f"sector label {spec.label[i]!r} appears twice as a "
-                                         f"{kind} ({a} and {b})", path=path)
+                    raise InputFileError(
+                        f"sector label {spec.label[i]!r} appears twice as a {kind} ({a} and {b})",
+                        path=path,
+                    )
                 m = 2
                 while f"{k} ({m})" in seen:
                     m += 1
                 new = f"{spec.label[i]} ({m})"
-                diag.add("renamed_duplicate", f"{short}: {kind} label {spec.label[i]!r} "
-                         f"appears twice ({a} and {b}); the second is called {new!r}",
-                         level="warning", warn=DataQualityWarning, stacklevel=5)
+                diag.add(
+                    "renamed_duplicate",
+                    f"{short}: {kind} label {spec.label[i]!r} "
+                    f"appears twice ({a} and {b}); the second is called {new!r}",
+                    level="warning",
+                    warn=DataQualityWarning,
+                    stacklevel=5,
+                )
                 spec.label[i], spec.key[i] = new, f"{k} ({m})"
                 k = spec.key[i]
             seen[k] = i
@@ -529,11 +603,13 @@ def build_wide(
         row_of = {rows.key[i]: i for i in r_idx}
         row_of.update({norm_label(rows.label[i]): i for i in r_idx})
         found = [row_of.get(norm_label(s)) for s in sectors]
-        missing = [s for s, i in zip(sectors, found, strict=True)
-                   if i is None or rows.key[i] not in col_of]
+        missing = [
+            s for s, i in zip(sectors, found, strict=True) if i is None or rows.key[i] not in col_of
+        ]
         if missing:
-            raise InputFileError(f"sectors not found both as a row and as a column: "
-                                 f"{missing[:5]}", path=path)
+            raise InputFileError(
+                f"sectors not found both as a row and as a column: {missing[:5]}", path=path
+            )
         sec_r = found
     else:
         sec_r = [i for i in r_idx if rows.key[i] in col_of]
@@ -541,19 +617,34 @@ def build_wide(
         raise InputFileError("no labels appear both as a row and as a column", path=path)
     sec_c = [col_of[rows.key[i]] for i in sec_r]
     if sectors is None and sec_c != sorted(sec_c):
-        diag.add("sector_order", f"{short}: sector columns are in a different order from the "
-                 "sector rows; columns were matched to rows by label (first differences: "
-                 + ", ".join([f"{rows.label[i]!r}" for i, c, s in
-                              zip(sec_r, sec_c, sorted(sec_c), strict=True) if c != s][:3])
-                 + ")", level="warning", warn=DataQualityWarning, stacklevel=5)
+        diag.add(
+            "sector_order",
+            f"{short}: sector columns are in a different order from the "
+            "sector rows; columns were matched to rows by label (first differences: "
+            + ", ".join(
+                [
+                    f"{rows.label[i]!r}"
+                    for i, c, s in zip(sec_r, sec_c, sorted(sec_c), strict=True)
+                    if c != s
+                ][:3]
+            )
+            + ")",
+            level="warning",
+            warn=DataQualityWarning,
+            stacklevel=5,
+        )
     if sectors is None:
         rset, cset = set(sec_r), set(sec_c)
         rs_pos = [i for i in r_idx if i in rset]
         if rs_pos != list(range(rs_pos[0], rs_pos[-1] + 1)) and len(rs_pos) > 1:
-            gaps = [rows.label[i] for i in range(rs_pos[0], rs_pos[-1]) if i not in rset
-                    and keep_r[i]]
-            diag.add("sector_gaps", f"{short}: non-sector rows between sector rows: {gaps[:5]}",
-                     len(gaps))
+            gaps = [
+                rows.label[i] for i in range(rs_pos[0], rs_pos[-1]) if i not in rset and keep_r[i]
+            ]
+            diag.add(
+                "sector_gaps",
+                f"{short}: non-sector rows between sector rows: {gaps[:5]}",
+                len(gaps),
+            )
         del cset
     labels = pd.Index([rows.label[i] for i in sec_r], name="sector")
     Z = vals[np.ix_(sec_r, sec_c)]
@@ -564,20 +655,40 @@ def build_wide(
     other_r = [i for i in r_idx if i not in set_r]
     emp_r = [i for i in other_r if is_employment_name(rows.label[i]) and not rows.strong[i]]
     if len(emp_r) > 1:
-        diag.add("employment_rows", f"{short}: several employment rows "
-                 f"{[rows.label[i] for i in emp_r]}; the first is used, the others are "
-                 "primary inputs", level="warning", warn=DataQualityWarning, stacklevel=5)
+        diag.add(
+            "employment_rows",
+            f"{short}: several employment rows "
+            f"{[rows.label[i] for i in emp_r]}; the first is used, the others are "
+            "primary inputs",
+            level="warning",
+            warn=DataQualityWarning,
+            stacklevel=5,
+        )
         emp_r = emp_r[:1]
     other_r = [i for i in other_r if i not in emp_r]
 
     fd_lines = vals[np.ix_(sec_r, other_c)].T if other_c else np.zeros((0, len(sec_r)))
-    fd_tot, fd_full = find_totals(Z.sum(axis=1), fd_lines, [cols.label[j] for j in other_c],
-                         [cols.strong[j] for j in other_c], axis_word="final-demand columns",
-                         balance_rtol=balance_rtol, diag=diag, where=f"{short}: column")
+    fd_tot, fd_full = find_totals(
+        Z.sum(axis=1),
+        fd_lines,
+        [cols.label[j] for j in other_c],
+        [cols.strong[j] for j in other_c],
+        axis_word="final-demand columns",
+        balance_rtol=balance_rtol,
+        diag=diag,
+        where=f"{short}: column",
+    )
     pi_lines = vals[np.ix_(other_r, sec_c)] if other_r else np.zeros((0, len(sec_c)))
-    pi_tot, _ = find_totals(Z.sum(axis=0), pi_lines, [rows.label[i] for i in other_r],
-                         [rows.strong[i] for i in other_r], axis_word="primary-input rows",
-                         balance_rtol=balance_rtol, diag=diag, where=f"{short}: row")
+    pi_tot, _ = find_totals(
+        Z.sum(axis=0),
+        pi_lines,
+        [rows.label[i] for i in other_r],
+        [rows.strong[i] for i in other_r],
+        axis_word="primary-input rows",
+        balance_rtol=balance_rtol,
+        diag=diag,
+        where=f"{short}: row",
+    )
     fd_c = [j for j, t in zip(other_c, fd_tot, strict=True) if not t]
     # the total-output column (closest to intermediate + all final demand) gives x as published
     total_output = None
@@ -585,37 +696,62 @@ def build_wide(
     if gaps and min(gaps)[0] <= 0.05:
         q = -min(gaps)[1]
         total_output = fd_lines[q]
-        diag.add("total_output", f"{short}: column {cols.label[other_c[q]]!r} gives total "
-                 "output x as published; row and column sums are checked against it")
+        diag.add(
+            "total_output",
+            f"{short}: column {cols.label[other_c[q]]!r} gives total "
+            "output x as published; row and column sums are checked against it",
+        )
     pi_r = [i for i, t in zip(other_r, pi_tot, strict=True) if not t]
 
-    final_demand = pd.DataFrame(vals[np.ix_(sec_r, fd_c)], index=labels,
-                                columns=[cols.label[j] for j in fd_c])
-    value_added = pd.DataFrame(vals[np.ix_(pi_r, sec_c)], index=[rows.label[i] for i in pi_r],
-                               columns=labels)
+    final_demand = pd.DataFrame(
+        vals[np.ix_(sec_r, fd_c)], index=labels, columns=[cols.label[j] for j in fd_c]
+    )
+    value_added = pd.DataFrame(
+        vals[np.ix_(pi_r, sec_c)], index=[rows.label[i] for i in pi_r], columns=labels
+    )
     corner = vals[np.ix_(pi_r, fd_c)] if pi_r and fd_c else np.zeros((0, 0))
     nz = int(np.count_nonzero(corner))
     if nz:
-        diag.add("primary_final_block", f"{short}: {nz} non-zero cells where primary-input rows "
-                 f"meet final-demand columns (e.g. imports or taxes on final use, sum "
-                 f"{corner.sum():.6g}) are not part of the IOTable and were not stored", nz)
+        diag.add(
+            "primary_final_block",
+            f"{short}: {nz} non-zero cells where primary-input rows "
+            f"meet final-demand columns (e.g. imports or taxes on final use, sum "
+            f"{corner.sum():.6g}) are not part of the IOTable and were not stored",
+            nz,
+        )
     employment = None
     if emp_r:
         employment = pd.Series(vals[emp_r[0], sec_c], index=labels)
         extra = vals[emp_r[0], fd_c] if fd_c else np.zeros(0)
         diag.add("employment_row", f"{short}: row {rows.label[emp_r[0]]!r} read as employment")
         if np.count_nonzero(extra):
-            diag.add("employment_extra", f"{short}: employment row has "
-                     f"{np.count_nonzero(extra)} values in final-demand columns; ignored",
-                     int(np.count_nonzero(extra)))
+            diag.add(
+                "employment_extra",
+                f"{short}: employment row has "
+                f"{np.count_nonzero(extra)} values in final-demand columns; ignored",
+                int(np.count_nonzero(extra)),
+            )
     if not fd_c:
-        raise InputFileError("no final-demand columns (columns that are neither sectors nor "
-                             "totals); cannot compute total output", path=path)
+        raise InputFileError(
+            "no final-demand columns (columns that are neither sectors nor "
+            "totals); cannot compute total output",
+            path=path,
+        )
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            table = _from_arrays(Z, final_demand, value_added if pi_r else None, total_output,
-                                 employment, labels, name, units, balance_rtol, diag)
+            table = _from_arrays(
+                Z,
+                final_demand,
+                value_added if pi_r else None,
+                total_output,
+                employment,
+                labels,
+                name,
+                units,
+                balance_rtol,
+                diag,
+            )
     except InvalidTableError as exc:
         raise InputFileError(f"the table is not valid: {exc}", path=path) from None
     rewarn(caught, stacklevel=4)
@@ -628,10 +764,18 @@ def rewarn(caught, stacklevel):
         warnings.warn(w.message, w.category, stacklevel=stacklevel + 1)
 
 
-def _from_arrays(Z, final_demand, value_added, total_output, employment, labels, name, units,
-                 balance_rtol, diag):
-    return IOTable.from_arrays(Z, final_demand=final_demand,
-                               value_added=value_added,
-                               total_output=total_output, employment=employment,
-                               sectors=labels, name=name, units=units,
-                               balance_rtol=balance_rtol, diagnostics=diag)
+def _from_arrays(
+    Z, final_demand, value_added, total_output, employment, labels, name, units, balance_rtol, diag
+):
+    return IOTable.from_arrays(
+        Z,
+        final_demand=final_demand,
+        value_added=value_added,
+        total_output=total_output,
+        employment=employment,
+        sectors=labels,
+        name=name,
+        units=units,
+        balance_rtol=balance_rtol,
+        diagnostics=diag,
+    )

@@ -137,8 +137,10 @@ def test_code_rows_and_columns_before_the_sectors_are_not_data(tmp_path):
 
 
 def test_letter_codes_as_columns_and_code_name_rows(tmp_path):
-    text = ("Uraian,A,B,C,3011\nA Pertanian,1,2,3,4\nB Pertambangan,1,2,3,4\n"
-            "C Industri,1,2,3,4\n2090 Nilai tambah,7,4,1,\n")
+    text = (
+        "Uraian,A,B,C,3011\nA Pertanian,1,2,3,4\nB Pertambangan,1,2,3,4\n"
+        "C Industri,1,2,3,4\n2090 Nilai tambah,7,4,1,\n"
+    )
     t = read_table(_write(tmp_path, "abc.csv", text))
     assert t.sectors.tolist() == ["A Pertanian", "B Pertambangan", "C Industri"]
     assert t.final_demand.columns.tolist() == ["3011"]
@@ -230,8 +232,11 @@ def test_missing_file_duplicate_labels_and_unknown_format(tmp_path):
     with pytest.raises(InputFileError, match="no such file"):
         read_table(tmp_path / "nope.csv")
     p = _write(tmp_path, "dup.csv", "sector,a,b,hh\na,1,2,3\nb,1,2,3\na,1,1,1\n")
-    with pytest.raises(InputFileError, match=r"dup\.csv.*'a' appears twice as a row \(row 2 and "
-                       r"row 4\)"):
+    with pytest.raises(
+        InputFileError,
+        match=r"dup\.csv.*'a' appears twice as a row \(row 2 and "
+        r"row 4\)",
+    ):
         read_table(p)
     p = _write(tmp_path, "dup2.csv", "sector,a,b,hh,hh\na,1,2,3,4\nb,1,2,3,4\n")
     with pytest.warns(DataQualityWarning, match="appears twice"):
@@ -288,8 +293,12 @@ imports,households,55
 
 def test_long_csv_with_sidecar_file(tmp_path, mb_table):
     p = _write(tmp_path, "mb.csv", LONG)
-    _write(tmp_path, "mb.sectors.csv", "label,kind\nagriculture,sector\nmanufacturing,sector\n"
-           "households,final_demand\nvalue added,primary_input\nimports,primary_input\n")
+    _write(
+        tmp_path,
+        "mb.sectors.csv",
+        "label,kind\nagriculture,sector\nmanufacturing,sector\n"
+        "households,final_demand\nvalue added,primary_input\nimports,primary_input\n",
+    )
     t = read_table(p)
     np.testing.assert_array_equal(t.Z, mb_table.Z)
     np.testing.assert_array_equal(t.x, mb_table.x)
@@ -327,8 +336,11 @@ def test_wide_with_explicit_sector_list(tmp_path):
 def test_long_employment_and_totals_by_kind(tmp_path):
     text = LONG + "jobs,agriculture,30\njobs,manufacturing,12\nagriculture,total,1000\n"
     p = _write(tmp_path, "e.csv", text)
-    _write(tmp_path, "e_sectors.csv", "label,kind\nagriculture,sector\nmanufacturing,sector\n"
-           "jobs,employment\ntotal,total\n")
+    _write(
+        tmp_path,
+        "e_sectors.csv",
+        "label,kind\nagriculture,sector\nmanufacturing,sector\njobs,employment\ntotal,total\n",
+    )
     t = read_table(p)
     assert t.employment.tolist() == [30.0, 12.0]
     assert t.final_demand.columns.tolist() == ["households"]
@@ -370,10 +382,14 @@ def test_round_trip_example_table(tmp_path, suffix):
 
 
 def test_write_warns_about_labels_that_would_not_read_back(tmp_path):
-    t = IOTable.from_arrays([[1.0, 2], [3, 4]], final_demand=[[5.0], [6]],
-                            value_added=[[4.0, 7]], sectors=["a", "b"])
-    odd = IOTable.from_arrays(t.Z, final_demand=t.final_demand.set_axis(["Jumlah"], axis=1),
-                              value_added=t.value_added.set_axis(["Tenaga kerja"]))
+    t = IOTable.from_arrays(
+        [[1.0, 2], [3, 4]], final_demand=[[5.0], [6]], value_added=[[4.0, 7]], sectors=["a", "b"]
+    )
+    odd = IOTable.from_arrays(
+        t.Z,
+        final_demand=t.final_demand.set_axis(["Jumlah"], axis=1),
+        value_added=t.value_added.set_axis(["Tenaga kerja"]),
+    )
     with pytest.warns(DataQualityWarning, match="look like totals or employment"):
         write_table(odd, tmp_path / "odd.csv")
 
@@ -394,8 +410,9 @@ def test_long_layout_large_table_is_sparse(tmp_path):
     n = 2500
     rng = np.random.default_rng(1)
     Z = sp.random_array((n, n), density=2e-3, random_state=rng, format="csr") * 100
-    t = IOTable.from_arrays(Z, final_demand=rng.uniform(50, 60, n), value_added=[[1.0] * n],
-                            balance_rtol=np.inf)
+    t = IOTable.from_arrays(
+        Z, final_demand=rng.uniform(50, 60, n), value_added=[[1.0] * n], balance_rtol=np.inf
+    )
     back = read_table(write_table(t, tmp_path / "big.csv", layout="long"), balance_rtol=np.inf)
     assert back.is_sparse
     assert (back.Z != t.Z).nnz == 0
@@ -423,9 +440,13 @@ def test_round_trip_random_tables_exact(tmp_path_factory, n, seed, scale):
     va = rng.uniform(0, 1, (2, n)) * scale
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        table = IOTable.from_arrays(Z, final_demand=fd, value_added=va,
-                                    employment=rng.integers(0, 1000, n),
-                                    sectors=[f"sektor {i}, ke-{i}" for i in range(n)])
+        table = IOTable.from_arrays(
+            Z,
+            final_demand=fd,
+            value_added=va,
+            employment=rng.integers(0, 1000, n),
+            sectors=[f"sektor {i}, ke-{i}" for i in range(n)],
+        )
         p = tmp_path_factory.mktemp("rt") / "t.csv"
         back = read_table(write_table(table, p))
     _assert_same(table, back)

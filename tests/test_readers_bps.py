@@ -46,10 +46,14 @@ def test_bps_17_industry_workbooks(shared_data, province):
     raw = read_excel_grid(path).cells
     np.testing.assert_array_equal(t.Z, np.array(raw[4:21, 3:20], dtype=float))
     np.testing.assert_array_equal(t.x, np.array(raw[4:21, 30], dtype=float))
-    np.testing.assert_array_equal(t.primary_inputs.iloc[:, 2].to_numpy(),
-                                  np.array(raw[25, 3:20], dtype=float))
-    checks = {re.search(r"(?:column|row) '(\S+)", f.message).group(1): f
-              for f in t.diagnostics if f.code == "total_check"}
+    np.testing.assert_array_equal(
+        t.primary_inputs.iloc[:, 2].to_numpy(), np.array(raw[25, 3:20], dtype=float)
+    )
+    checks = {
+        re.search(r"(?:column|row) '(\S+)", f.message).group(1): f
+        for f in t.diagnostics
+        if f.code == "total_check"
+    }
     assert set(checks) == {"1800", "3080", "3090", "3100", "190d", "1900", "2100"}
     assert "3071" in checks["3080"].message and "3072" in checks["3080"].message
     assert "total_output" in t.diagnostics.codes()
@@ -82,21 +86,42 @@ def _old_style_workbook(path):
     ws.title = "Tabel 1"
     ws.append(["Tabel Transaksi Domestik Atas Dasar Harga Produsen (Miliar Rupiah)"])
     ws.append([])
-    fd_names = ["Konsumsi Rumah Tangga", "Konsumsi Pemerintah", "Pembentukan Modal Tetap",
-                "Perubahan Stok", "Ekspor"]
-    ws.append(["Uraian", None, "Padi", "Tanaman Lainnya", "Industri Makanan",
-               "Jumlah Permintaan Antara", *fd_names, "Jumlah Permintaan Akhir",
-               "Jumlah Permintaan"])
-    ws.append([None, "Kode", "01", "02", "03", "180", "301", "302", "303", "304", "305",
-               "309", "310"])
+    fd_names = [
+        "Konsumsi Rumah Tangga",
+        "Konsumsi Pemerintah",
+        "Pembentukan Modal Tetap",
+        "Perubahan Stok",
+        "Ekspor",
+    ]
+    ws.append(
+        [
+            "Uraian",
+            None,
+            "Padi",
+            "Tanaman Lainnya",
+            "Industri Makanan",
+            "Jumlah Permintaan Antara",
+            *fd_names,
+            "Jumlah Permintaan Akhir",
+            "Jumlah Permintaan",
+        ]
+    )
+    ws.append(
+        [None, "Kode", "01", "02", "03", "180", "301", "302", "303", "304", "305", "309", "310"]
+    )
     names = ["Padi", "Tanaman Lainnya", "Industri Makanan"]
     for i in range(3):
         ws.append([names[i], f"0{i + 1}", *Z[i], Z[i].sum(), *F[i], F[i].sum(), x[i]])
-    for code, name, row in (("190", "Jumlah Input Antara", Z.sum(0)), ("200", "Impor", imports),
-                            ("201", "Upah dan Gaji", wages), ("202", "Surplus Usaha", surplus),
-                            ("203", "Penyusutan", dep), ("204", "Pajak Tak Langsung Neto", tax),
-                            ("209", "Nilai Tambah Bruto", wages + surplus + dep + tax),
-                            ("210", "Jumlah Input", x)):
+    for code, name, row in (
+        ("190", "Jumlah Input Antara", Z.sum(0)),
+        ("200", "Impor", imports),
+        ("201", "Upah dan Gaji", wages),
+        ("202", "Surplus Usaha", surplus),
+        ("203", "Penyusutan", dep),
+        ("204", "Pajak Tak Langsung Neto", tax),
+        ("209", "Nilai Tambah Bruto", wages + surplus + dep + tax),
+        ("210", "Jumlah Input", x),
+    ):
         ws.append([name, code, *row])
     wb.save(path)
     return Z, F, x
@@ -112,8 +137,9 @@ def test_older_bps_code_style(tmp_path):
     assert [c.split()[0] for c in t.primary_inputs.columns] == ["200", "201", "202", "203", "204"]
     assert t.primary_inputs.columns[1] == "201 Upah dan Gaji"
     # 209 has no total code: it is found to be the sum of 201..204
-    assert any("209 Nilai Tambah Bruto" in f.message for f in t.diagnostics
-               if f.code == "total_check")
+    assert any(
+        "209 Nilai Tambah Bruto" in f.message for f in t.diagnostics if f.code == "total_check"
+    )
     assert float(t.balance()["rel_gap"].abs().max()) < 1e-12
     assert t.units.startswith("miliar")
 
@@ -155,20 +181,59 @@ def test_bps_2016_style_with_52_numeric_codes(tmp_path):
     ws = wb.create_sheet("IO 52")
     ws.append([None, "Tabel Input-Output Contoh, 52 Lapangan Usaha (Juta Rupiah)"])
     names = [f"Lapangan usaha {i}" for i in range(1, n + 1)]
-    fd = ["Konsumsi Rumah Tangga", "Konsumsi LNPRT", "Konsumsi Pemerintah", "PMTB",
-          "Perubahan Inventori", "Ekspor Luar Negeri", "Ekspor Antar Provinsi"]
-    ws.append([None, "Deskripsi", "Kode", *names, "Total Permintaan Antara", *fd,
-               "Total Ekspor", "Total Permintaan Akhir", "Total Output"])
-    ws.append([None, None, None, *range(1, n + 1), 1800, 3011, 3012, 3020, 3030, 3041, 3071,
-               3072, 3080, 3090, 3100])
+    fd = [
+        "Konsumsi Rumah Tangga",
+        "Konsumsi LNPRT",
+        "Konsumsi Pemerintah",
+        "PMTB",
+        "Perubahan Inventori",
+        "Ekspor Luar Negeri",
+        "Ekspor Antar Provinsi",
+    ]
+    ws.append(
+        [
+            None,
+            "Deskripsi",
+            "Kode",
+            *names,
+            "Total Permintaan Antara",
+            *fd,
+            "Total Ekspor",
+            "Total Permintaan Akhir",
+            "Total Output",
+        ]
+    )
+    ws.append(
+        [
+            None,
+            None,
+            None,
+            *range(1, n + 1),
+            1800,
+            3011,
+            3012,
+            3020,
+            3030,
+            3041,
+            3071,
+            3072,
+            3080,
+            3090,
+            3100,
+        ]
+    )
     for i in range(n):
-        ws.append([None, names[i], i + 1, *Z[i], Z[i].sum(), *F[i], F[i, 5:].sum(),
-                   F[i].sum(), x[i]])
-    for code, name, row in (("190d", "Input Antara Domestik", Z.sum(0)),
-                            (2000, "Impor Luar Negeri", imp[0]),
-                            (2001, "Impor Antar Provinsi", imp[1]),
-                            (1900, "Total Input Antara", Z.sum(0) + imp.sum(0)),
-                            (2090, "Nilai Tambah Bruto", gva), (2100, "Total Input", x)):
+        ws.append(
+            [None, names[i], i + 1, *Z[i], Z[i].sum(), *F[i], F[i, 5:].sum(), F[i].sum(), x[i]]
+        )
+    for code, name, row in (
+        ("190d", "Input Antara Domestik", Z.sum(0)),
+        (2000, "Impor Luar Negeri", imp[0]),
+        (2001, "Impor Antar Provinsi", imp[1]),
+        (1900, "Total Input Antara", Z.sum(0) + imp.sum(0)),
+        (2090, "Nilai Tambah Bruto", gva),
+        (2100, "Total Input", x),
+    ):
         ws.append([None, name, code, *row])
     wb.save(tmp_path / "io52.xlsx")
     t = read_table(tmp_path / "io52.xlsx")

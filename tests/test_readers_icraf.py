@@ -13,12 +13,38 @@ from linkage.readers_icraf import read_icraf_folder
 
 # Sector counts from PROVENANCE.txt of indonesia_34prov_icraf
 SIZES = {
-    "JaTim": 110, "Riau": 112, "Sulawesi_Selatan": 112, "JaTeng": 88, "Papua": 84, "DIY": 83,
-    "DKIJakarta": 72, "SumUt": 71, "Jambi": 70, "Aceh": 66, "NTB": 66, "Maluku": 65,
-    "BaBel": 60, "Banten": 58, "KalTeng": 58, "Sulawesi_Utara": 58, "Gorontalo": 55,
-    "NTT": 55, "Bali": 54, "KalBar": 54, "Lampung": 53, "JaBar": 52, "KalSel": 50,
-    "Sulawesi_Tengah": 50, "KalTara": 49, "KalTim": 49, "Maluku_Utara": 46, "Bengkulu": 45,
-    "Papua_Barat": 40, "KepRi": 32, "Sulawesi_Tenggara": 32, "SumBar": 19,
+    "JaTim": 110,
+    "Riau": 112,
+    "Sulawesi_Selatan": 112,
+    "JaTeng": 88,
+    "Papua": 84,
+    "DIY": 83,
+    "DKIJakarta": 72,
+    "SumUt": 71,
+    "Jambi": 70,
+    "Aceh": 66,
+    "NTB": 66,
+    "Maluku": 65,
+    "BaBel": 60,
+    "Banten": 58,
+    "KalTeng": 58,
+    "Sulawesi_Utara": 58,
+    "Gorontalo": 55,
+    "NTT": 55,
+    "Bali": 54,
+    "KalBar": 54,
+    "Lampung": 53,
+    "JaBar": 52,
+    "KalSel": 50,
+    "Sulawesi_Tengah": 50,
+    "KalTara": 49,
+    "KalTim": 49,
+    "Maluku_Utara": 46,
+    "Bengkulu": 45,
+    "Papua_Barat": 40,
+    "KepRi": 32,
+    "Sulawesi_Tenggara": 32,
+    "SumBar": 19,
 }
 # Folders that cannot be a valid table, and the words their one-line error must contain
 FAILS = {
@@ -100,8 +126,16 @@ def test_repairs_are_reported(icraf):
 
 
 # ------------------------------------------------------------------ synthetic folders
-def _folder(tmp_path, *, z=None, fd=None, pi=None, emp="ID,Sektor,Labour\n1,a,10\n2,b,20\n",
-            fd_names="Konsumsi Rumah Tangga\nEkspor\n", pi_names="Impor\nUpah dan gaji\n"):
+def _folder(
+    tmp_path,
+    *,
+    z=None,
+    fd=None,
+    pi=None,
+    emp="ID,Sektor,Labour\n1,a,10\n2,b,20\n",
+    fd_names="Konsumsi Rumah Tangga\nEkspor\n",
+    pi_names="Impor\nUpah dan gaji\n",
+):
     d = tmp_path / "Prov"
     d.mkdir(exist_ok=True)
     files = {
@@ -149,8 +183,13 @@ def test_synthetic_folder_errors(tmp_path):
 
 
 def test_synthetic_folder_indonesian_numbers_and_blank_lines(tmp_path):
-    d = _folder(tmp_path, z="10;20\n\n30;40\n", fd="50;20\n100,5;-\n", pi="20;40\n40;70,5\n",
-                emp="10\n20\n\n")
+    d = _folder(
+        tmp_path,
+        z="10;20\n\n30;40\n",
+        fd="50;20\n100,5;-\n",
+        pi="20;40\n40;70,5\n",
+        emp="10\n20\n\n",
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         t = read_table(d)
