@@ -28,6 +28,7 @@ from linkage.activity import (
 from linkage.clusters import (
     ACTIVITY_COLUMNS,
     Clusters,
+    canonical_labels,
     classify_activity,
     detect_arrays,
     detect_communities,
@@ -352,6 +353,57 @@ def test_resolution_splits_merged_groups():
     assert len(set(coarse)) < 30
     assert len(set(fine)) == 30
     assert (fine == np.repeat(fine[::5], 5)).all()
+
+
+def _clique_ring(n_cliques=30, size=5):
+    rows = []
+    for c in range(n_cliques):
+        ids = [size * c + k for k in range(size)]
+        rows += [(a, b) for a in ids for b in ids if a < b]
+        rows.append((ids[-1], (size * c + size) % (size * n_cliques)))
+    u, v = np.array(rows).T
+    return np.minimum(u, v), np.maximum(u, v)
+
+
+def test_within_blocks_escape_the_resolution_limit():
+    # the ring of 30 five-cliques: globally 17 communities at gamma 1; within blocks of two
+    # neighbouring cliques (each its own small network) all 30 cliques come out
+    u, v = _clique_ring()
+    w = np.ones(u.size)
+    block = np.arange(150) // 10
+    labels = detect_arrays(150, u, v, w, seed=0, within=block)
+    assert len(set(labels)) == 30
+    assert (labels == np.repeat(labels[::5], 5)).all()
+
+
+def test_within_union_equals_loop_per_block():
+    from linkage.clusters import _detect_within, _detect_within_union
+
+    rng = np.random.default_rng(7)
+    # 6 blocks (sentra) of two 8-firm sub-clusters, weighted; 3 outside parties trading
+    # with several blocks; a few ties between blocks (left out)
+    n_firms, rows = 96, []
+    for c in range(12):
+        ids = np.arange(8 * c, 8 * c + 8)
+        rows += [(a, b, rng.uniform(5, 10)) for a in ids for b in ids if a < b
+                 and rng.random() < 0.7]
+    for b in range(6):
+        rows.append((16 * b + 7, 16 * b + 8, 2.0))  # the two halves of a block touch
+        rows.append((16 * b, n_firms + b % 3, 3.0 + b))  # outside party 96..98
+    rows += [(5, 40, 9.0), (30, 70, 9.0)]
+    u, v, w = (np.array(x) for x in zip(*rows, strict=True))
+    u, v = u.astype(int), v.astype(int)
+    block = np.r_[np.arange(n_firms) // 16, -1, -1, -1]
+    with_union = _detect_within_union(99, u, v, w, block, 1.0, -1)
+    with_loop = _detect_within(99, u, v, w, block, "leiden", 1.0, -1, 1)
+    assert (canonical_labels(with_union) == canonical_labels(with_loop)).all()
+    # communities never span two blocks, and the two halves of a block are told apart
+    frame = pd.DataFrame({"c": with_union[:n_firms], "b": block[:n_firms],
+                          "half": np.arange(n_firms) // 8})
+    assert frame.groupby("c")["b"].nunique().eq(1).all()
+    assert frame.groupby("c")["half"].nunique().eq(1).all()
+    # outside party 96 trades with blocks 0 and 3 (3 and 6): it joins block 3's community
+    assert with_union[96] == with_union[48]
 
 
 def test_detection_edges_weights_cooperation_like_a_typical_tie():
