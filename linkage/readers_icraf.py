@@ -31,7 +31,7 @@ from .diagnostics import Diagnostics
 from .errors import DataQualityWarning, InputFileError, InvalidTableError
 from .numbers import NumberFormat, detect_number_format, parse_cells
 from .readers_grid import empty_mask, read_csv_grid
-from .readers_wide import is_total_name, rewarn
+from .readers_wide import is_total_name, number_findings, rewarn
 from .table import DEFAULT_BALANCE_RTOL, IOTable
 
 __all__ = ["read_icraf_folder", "is_icraf_folder", "ICRAF_FILES"]
@@ -193,14 +193,7 @@ def read_icraf_folder(
                 column=j + 1,
                 value=cells[i, j],
             )
-        for what, k in res.counts.items():
-            diag.add(
-                f"number_{what}",
-                f"{prov}/{f[key].name}: {k} cells: {what} reinterpreted"
-                if what != "empty"
-                else f"{prov}/{f[key].name}: {k} empty cells read as 0",
-                k,
-            )
+        number_findings(diag, res.counts, fmt, f"{prov}/{f[key].name}")
         return res.values
 
     Z, F, V = numbers("Z"), numbers("fd"), numbers("pi")

@@ -356,9 +356,10 @@ def _rel_gap(a, b):
 
 
 # --------------------------------------------------------------------------- build
-def _number_findings(diag, c, fmt, path):
+def number_findings(diag, c, fmt, path):
+    """Add one finding per kind of reinterpreted cell (counts ``c`` from ``ParseResult``)."""
     msgs = {
-        "dash": "cells '-' read as 0",
+        "dash": "cells '-' (dash) read as 0",
         "empty": "empty cells read as 0",
         "thousands": f"cells with thousands separators '{fmt.thousands}' stripped",
         "decimal_comma": "cells with a decimal comma read",
@@ -557,7 +558,7 @@ def build_wide(
             value=block[i, j],
         )
     vals = res.values
-    _number_findings(diag, res.counts_in(keep_r[:, None] & keep_c[None, :]), fmt, short)
+    number_findings(diag, res.counts_in(keep_r[:, None] & keep_c[None, :]), fmt, short)
 
     r_idx = np.flatnonzero(keep_r)
     c_idx = np.flatnonzero(keep_c)
