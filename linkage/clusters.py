@@ -595,7 +595,8 @@ def classify_activity(network, groups, *, seed=0, n_permutations=199, rule=None,
     seed : int
         Seed of the permutation test.
     n_permutations : int
-        Relabellings in the permutation test (the smallest p-value is 1/(n+1)).
+        Relabellings in the permutation test (the smallest p-value is 1/(n+1)). 0 skips
+        the test: ``p_value`` is NaN and the trade term rests on the share alone.
     rule : ActivityRule, optional
         Thresholds (default ``ActivityRule()``).
     purity_against : str, Series or array_like, optional
