@@ -218,3 +218,16 @@ def test_blocking_is_real(browser, tmp_path):
     w.open(page_file).wait_for_timeout(300)
     assert w.blocked == ["https://example.org/x.png"]
     w.close()
+
+
+def test_physics_option_settles(browser, network_and_clusters, tmp_path):
+    from linkage.viz import network_html
+
+    net, clusters = network_and_clusters
+    path = network_html(net, clusters, tmp_path / "physics.html", physics=True)
+    w = Watch(browser)
+    page = w.open(path)
+    _ready(page)
+    assert page.evaluate("linkageGraph.nodes.length") == net.n_nodes
+    assert w.blocked == [] and w.errors == [] and w.dialogs == []
+    w.close()

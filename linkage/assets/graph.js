@@ -86,14 +86,19 @@
 
   var t0 = performance.now();
   window.linkageGraph = {network: network, nodes: nodes, edges: edges, data: data, ready: false};
-  network.once('afterDrawing', function () {
-    var done = function () {
-      window.linkageGraph.ready = true;
-      window.linkageGraph.renderMs = performance.now() - t0;
-      document.getElementById('loading').hidden = true;
-    };
-    if (data.physics) network.once('stabilized', done); else done();
-  });
+  // ready = drawn once and (with physics) stabilized, in whichever order they happen
+  var drawn = false, stable = !data.physics;
+  function checkReady() {
+    if (!drawn || !stable || window.linkageGraph.ready) return;
+    window.linkageGraph.ready = true;
+    window.linkageGraph.renderMs = performance.now() - t0;
+    document.getElementById('loading').hidden = true;
+  }
+  network.once('afterDrawing', function () { drawn = true; checkReady(); });
+  if (data.physics) {
+    network.once('stabilizationIterationsDone', function () { stable = true; checkReady(); });
+    network.once('stabilized', function () { stable = true; checkReady(); });
+  }
 
   /* ---------------------------------------------------------------- notice */
   if (data.notice) {
