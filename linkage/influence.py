@@ -151,7 +151,7 @@ def field_of_influence(table, i, j, *, delta=None, method: str = "auto") -> pd.D
 
 
 # ---------------------------------------------------------------------------- top-N
-def top_products(u, w, k: int, *, allowed=None):
+def top_products(u, w, k: int):
     """The ``k`` largest products ``u_i w_j`` over all pairs, without forming ``u wᵀ``.
 
     Parameters
@@ -161,8 +161,6 @@ def top_products(u, w, k: int, *, allowed=None):
         ``O(n log n + k log k)``); with negative entries the pairs are scanned in row
         blocks (``O(n²)`` time, ``O(n k)`` memory).
     k : int
-    allowed : callable, optional
-        ``allowed(i, j) -> bool`` to skip pairs (e.g. the diagonal).
 
     Returns
     -------
@@ -188,8 +186,7 @@ def top_products(u, w, k: int, *, allowed=None):
         out = []
         while heap and len(out) < k:
             neg, i, j, a, b = heapq.heappop(heap)
-            if allowed is None or allowed(i, j):
-                out.append((i, j, -neg))
+            out.append((i, j, -neg))
             for a2, b2 in ((a + 1, b), (a, b + 1)):
                 if a2 < u.size and b2 < w.size and (a2, b2) not in seen:
                     seen.add((a2, b2))
@@ -204,10 +201,6 @@ def top_products(u, w, k: int, *, allowed=None):
     step = max(1, (4 * 1024**2) // max(w.size, 1))
     for r0 in range(0, u.size, step):
         block = np.outer(u[r0 : r0 + step], w)
-        if allowed is not None:
-            rr, cc = np.nonzero(block == block)
-            mask = np.array([allowed(r0 + a, b) for a, b in zip(rr, cc, strict=True)])
-            block[rr[~mask], cc[~mask]] = -np.inf
         flat = block.ravel()
         take = min(k, flat.size)
         idx = np.argpartition(-flat, take - 1)[:take]
@@ -216,12 +209,12 @@ def top_products(u, w, k: int, *, allowed=None):
         best_v = np.concatenate([best_v, flat[idx]])
         keep = np.lexsort((best_c, best_r, -best_v))[:k]
         best_r, best_c, best_v = best_r[keep], best_c[keep], best_v[keep]
-    ok = np.isfinite(best_v)
-    return best_r[ok], best_c[ok], best_v[ok]
+    return best_r, best_c, best_v
 
 
-def _top_sparse(A, u, w, k: int):
-    """The ``k`` largest ``a_ij u_i w_j`` over the nonzero entries of ``A`` (any signs)."""
+def _top_sparse(A, u, w, k: int, *, weighted: bool = True):
+    """The ``k`` largest ``a_ij u_i w_j`` (``u_i w_j`` unless ``weighted``) over the nonzero
+    entries of ``A`` (any signs)."""
     best_r, best_c, best_v = np.zeros(0, int), np.zeros(0, int), np.zeros(0)
     if sp.issparse(A):
         coo = sp.coo_array(A)
@@ -237,7 +230,9 @@ def _top_sparse(A, u, w, k: int):
     for rr, cc, aa in chunks:
         nz = aa != 0
         rr, cc, aa = rr[nz], cc[nz], aa[nz]
-        vals = aa * u[rr] * w[cc]
+        vals = u[rr] * w[cc]
+        if weighted:
+            vals = aa * vals
         take = min(k, vals.size)
         if take == 0:
             continue
@@ -374,13 +369,7 @@ def important_coefficients(
         raise ValueError(f"n must be >= 0, got {n}")
     u, w = scores[measure]
     if measure == "elasticity" or nonzero:
-        if measure == "elasticity":
-            rows, cols, _ = _top_sparse(A, u, w, k)
-        else:
-            ones = sp.csr_array(A).copy() if sp.issparse(A) else (np.asarray(A) != 0) * 1.0
-            if sp.issparse(ones):
-                ones.data = (ones.data != 0) * 1.0
-            rows, cols, _ = _top_sparse(ones, u, w, k)
+        rows, cols, _ = _top_sparse(A, u, w, k, weighted=measure == "elasticity")
     else:
         rows, cols, _ = top_products(u, w, k)
 
@@ -509,6 +498,7 @@ class MultiplierProductMatrix:
         self.row_multipliers = pd.Series(r, index=labels, name="row_multiplier")
         self.column_multipliers = pd.Series(m, index=labels, name="column_multiplier")
         self.V = float(r.sum())
+        self.method = None  # solver method, set by multiplier_product_matrix
         self._r, self._m = r, m
 
     @property

@@ -95,7 +95,9 @@ def _block(A, idx: np.ndarray):
     return np.asarray(A)[np.ix_(idx, idx)]
 
 
-def regional_linkage_arrays(A, codes: np.ndarray, solver: LeontiefSolver, f=None) -> dict:
+def regional_linkage_arrays(
+    A, codes: np.ndarray, solver: LeontiefSolver, f=None, *, block_method: str = "auto"
+) -> dict:
     """Intra/inter-regional column and row sums of ``L`` and intraregional-only multipliers.
 
     Parameters
@@ -142,7 +144,7 @@ def regional_linkage_arrays(A, codes: np.ndarray, solver: LeontiefSolver, f=None
     intra_f = np.empty(n) if f is not None else None
     for s in range(R):
         idx = np.flatnonzero(codes == s)
-        sub = LeontiefSolver(_block(A, idx), method="auto", labels=None)
+        sub = LeontiefSolver(_block(A, idx), method=block_method)
         intra[idx] = sub.solve(np.ones(idx.size), transpose=True)
         res = max(res, sub.last_info.residual)
         if f is not None:
@@ -164,7 +166,7 @@ def regional_linkages(table, method: str = "auto") -> pd.DataFrame:
     table : IOTable
         Sectors labelled by a ``(region, sector)`` MultiIndex.
     method : {"auto", "dense", "splu", "iterative"}
-        Solver backend of the full system (the diagonal blocks use ``"auto"``).
+        Solver backend of the full system and of the diagonal blocks ``I - A_rr``.
 
     Returns
     -------
@@ -202,7 +204,7 @@ def regional_linkages(table, method: str = "auto") -> pd.DataFrame:
     _check_method(method, "regional_linkages")
     regions, codes = region_codes(table)
     s = table.solver(method)
-    r = regional_linkage_arrays(table.A, codes, s)
+    r = regional_linkage_arrays(table.A, codes, s, block_method=method)
     own = np.arange(codes.size), codes
     col, row = r["col_by_region"], r["row_by_region"]
     m = col.sum(axis=1)
@@ -261,7 +263,7 @@ def spillover_feedback(table, method: str = "auto") -> pd.DataFrame:
     _check_method(method, "spillover_feedback")
     regions, codes = region_codes(table)
     s = table.solver(method)
-    r = regional_linkage_arrays(table.A, codes, s, f=table.f)
+    r = regional_linkage_arrays(table.A, codes, s, f=table.f, block_method=method)
     R = len(regions)
     E = _indicator(codes, R)
     X = E.T @ r["by_demand_region"]  # X[out_region, demand_region]
