@@ -225,12 +225,6 @@ def report_html(
     summary = network.summary() if network is not None and hasattr(network, "summary") else None
 
     sections = []
-    body_intro = _findings(table, linkages, multipliers, network, clusters, summary)
-    if body_intro or notes:
-        extra = "".join(f'<p class="warn">{esc(n)}</p>' for n in notes)
-        sections.append(_section("summary", "In short", _explain(
-            "The main findings, in a few lines. The sections below explain each one and "
-            "show the figures behind it.") + body_intro + extra))
 
     # what was read
     read = []
@@ -388,6 +382,14 @@ def report_html(
                                        "intermediary_sales_share": "share",
                                        "sales_total": "money", "purchases_total": "money"})
             sections.append(_section("firms", "Firms with the strongest linkages", body))
+
+    # the short summary goes first; built last so it lists every note from above
+    body_intro = _findings(table, linkages, multipliers, network, clusters, summary)
+    if body_intro or notes:
+        extra = "".join(f'<p class="warn">{esc(n)}</p>' for n in notes)
+        sections.insert(0, _section("summary", "In short", _explain(
+            "The main findings, in a few lines. The sections below explain each one and "
+            "show the figures behind it.") + body_intro + extra))
 
     # glossary
     sections.append(_section("glossary", "Words used in this report", (

@@ -131,3 +131,12 @@ def test_report_command_usage_errors(tmp_path):
     assert result.exit_code != 0 and "give a TABLE" in result.output
     result = runner.invoke(main, ["report", "--firms", __file__, "--out", str(tmp_path / "x")])
     assert result.exit_code != 0 and "go together" in result.output
+
+
+def test_singular_table_gives_a_note_not_a_crash(tmp_path):
+    # A = [[0, 1], [1, 0]]: I - A is singular, so no linkages or multipliers
+    t = IOTable.from_arrays([[0, 10.0], [10.0, 0]], final_demand=[0, 0], sectors=["a", "b"])
+    text = write_report(tmp_path / "r.html", table=t).read_text(encoding="utf-8")
+    assert "Linkages could not be computed" in text and "singular" in text
+    assert "<h2>Key sectors and linkages</h2>" not in text
+    assert text.index("<h2>In short</h2>") < text.index("<h2>What was read</h2>")
