@@ -365,7 +365,7 @@ class LeontiefSolver:
         labels=None,
         tol: float = 1e-12,
         max_iter: int | None = None,
-        restart: int = 30,
+        restart: int = 20,
         iteration: str = "gmres",
         check: bool = True,
     ):
