@@ -630,15 +630,24 @@ def _explain_network(data: dict) -> str:
             "together. A dashed black border: a <b>passive</b> sentra, whose firms sit close "
             "together but mostly buy from outside and sell through middlemen.</li>"
         )
-    parts.append(
-        "<li>Hover over a shape to see its figures; click it to keep them at the left. "
-        "<b>BL</b> (backward linkage) is how much a firm's purchases pull on the others; "
-        "<b>FL</b> (forward linkage) is how much the others depend on what it sells. "
-        "1 is the average; above 1 means stronger than average. <i>Inputs bought locally</i> "
-        "is the share of the firm's purchases made from firms inside the study area.</li>"
-        "<li>Use <b>Find a firm</b> to search by name, and <b>Show only</b> to look at one "
-        "sentra, community or sector. Scroll to zoom, drag to move.</li></ul>"
-    )
+    if data["collapsed"]:
+        parts.append(
+            "<li>Hover over a circle to see the group's figures: its firms, workers and "
+            "output, the trade that stays inside it and its sales to and purchases from "
+            "other groups. Use <b>Find</b> to search a group by name. Scroll to zoom, drag "
+            "to move.</li></ul>"
+        )
+    else:
+        parts.append(
+            "<li>Hover over a shape to see its figures; click it to keep them at the left. "
+            "<b>BL</b> (backward linkage) is how much a firm's purchases pull on the others; "
+            "<b>FL</b> (forward linkage) is how much the others depend on what it sells. "
+            "1 is the average; above 1 means stronger than average. <i>Inputs bought "
+            "locally</i> is the share of the firm's purchases made from firms inside the "
+            "study area.</li>"
+            "<li>Use <b>Find a firm</b> to search by name, and <b>Show only</b> to look at "
+            "one sentra, community or sector. Scroll to zoom, drag to move.</li></ul>"
+        )
     return "\n".join(parts)
 
 
