@@ -461,6 +461,7 @@ WAGE_NAMES = (
     "employee compensation",
     "labour income",
     "labor income",
+    "palkansaajakorvaukset",
 )
 WAGE_CODES = ("201", "2010")
 HOUSEHOLD_NAMES = (
@@ -471,13 +472,17 @@ HOUSEHOLD_NAMES = (
     "household final consumption",
     "households",
     "private consumption",
+    "kotitalouksien kulutus",
+    "p3/s14",
 )
 HOUSEHOLD_CODES = ("3011", "301")
 VALUE_ADDED_NAMES = ("nilai tambah", "value added", "gross value added", "ntb", "pdrb")
 VALUE_ADDED_CODES = ("209", "2090")
-IMPORT_NAMES = ("impor", "import")
+IMPORT_NAMES = ("impor", "import", "tuonti")
 IMPORT_CODES = ("200", "2000", "2001", "409")
 TOTAL_NAMES = ("total", "jumlah")
+#: Rows that count people, not money: never part of value added.
+EMPLOYMENT_NAMES = ("employment", "jobs", "employed persons", "persons employed")
 
 
 def _norm(label) -> str:
@@ -561,7 +566,7 @@ def _value_added(table, spec, notes):
     rows = [
         c
         for c in pi.columns
-        if not _has_name(_norm(c), IMPORT_NAMES + TOTAL_NAMES)
+        if not _has_name(_norm(c), IMPORT_NAMES + TOTAL_NAMES + EMPLOYMENT_NAMES)
         and not _has_code(_norm(c), IMPORT_CODES)
     ]
     if not rows:

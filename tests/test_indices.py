@@ -312,6 +312,8 @@ def test_type_ii_exceeds_type_i_and_closed_model_reference():
         ("201", "3011"),
         ("Compensation of employees", "Household final consumption expenditure"),
         ("WAGES AND SALARIES", "households"),
+        ("Compensation of employees", "Households Final Consumption Expenditure"),  # ABS
+        ("Palkansaajakorvaukset", "P3/S14 Kotitalouksien kulutusmenot"),  # Statistics Finland
     ],
 )
 def test_default_finders(wage_label, hh_label):
@@ -325,6 +327,23 @@ def test_default_finders(wage_label, hh_label):
     assert m.attrs["wages"] == wage_label and m.attrs["household"] == hh_label
     np.testing.assert_allclose(m["income"], [0.442244, 0.379538], atol=1e-6)
     assert "income_type_ii" in m
+
+
+def test_value_added_leaves_out_imports_and_people():
+    sectors = ["a", "b"]
+    va = pd.DataFrame(
+        {"a": [300.0, 350.0, 100.0, 7.0], "b": [500.0, 900.0, 0.0, 3.0]},
+        index=["Compensation of employees", "Operating surplus", "Imports", "Total Employment"],
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # unbalanced on purpose
+        t = IOTable.from_arrays(
+            [[150, 500], [200, 100]], final_demand=[350, 1700], value_added=va, sectors=sectors
+        )
+    m = multipliers(t)
+    assert m.attrs["value_added"] == "Compensation of employees + Operating surplus"
+    L = np.linalg.inv(np.eye(2) - t.A)
+    np.testing.assert_allclose(m["value_added"], np.array([0.65, 0.7]) @ L, rtol=1e-12)
 
 
 def test_missing_rows_omit_columns_with_notes(mb_table):
