@@ -613,21 +613,25 @@ def plot_multiplier_product_matrix(mpm, path, *, max_sectors: int = 60, title=No
     k = min(int(max_sectors), len(rows))
     rows, cols = rows[:k], cols[:k]
     block = mpm[list(rows), list(cols)] if k else np.zeros((0, 0))
-    size = max(4.0, min(16.0, 0.22 * k + 2.5))
-    fig, ax = plt.subplots(figsize=(size + 1.2, size))
+
+    def short(label, width=28):
+        text = " / ".join(map(str, label)) if isinstance(label, tuple) else str(label)
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    side = max(5.0, min(18.0, 0.28 * k + 3.0))
+    fig, ax = plt.subplots(figsize=(side + 3.0, side + 2.0), layout="constrained")
     try:
-        im = ax.imshow(block, cmap="viridis", aspect="auto")
-        names = [" / ".join(map(str, s)) if isinstance(s, tuple) else str(s) for s in rows]
-        cnames = [" / ".join(map(str, s)) if isinstance(s, tuple) else str(s) for s in cols]
+        im = ax.imshow(block, cmap="viridis", aspect="equal", interpolation="nearest")
         fs = 8 if k <= 30 else 6
-        ax.set_yticks(range(k), names, fontsize=fs)
-        ax.set_xticks(range(k), cnames, fontsize=fs, rotation=90)
-        ax.set_ylabel("rows: forward multiplier (L 1), descending")
-        ax.set_xlabel("columns: backward multiplier (1'L), descending")
+        ax.set_yticks(range(k), [short(s) for s in rows], fontsize=fs)
+        ax.set_xticks(range(k), [short(s) for s in cols], fontsize=fs, rotation=90)
+        ax.set_ylabel("forward multiplier L1 (descending)")
+        ax.set_xlabel("backward multiplier 1'L (descending)")
         shown = "" if k == len(mpm.labels) else f" (top {k} of {len(mpm.labels)} sectors)"
-        ax.set_title((title or "Multiplier product matrix") + shown)
-        fig.colorbar(im, ax=ax, label="r_i m_j / V")
-        fig.tight_layout()
+        head = title or "Multiplier product matrix"
+        head = head if len(head) <= 70 else head[:69] + "…"
+        ax.set_title(head + shown, fontsize=10)
+        fig.colorbar(im, ax=ax, label="r_i m_j / V", shrink=0.8)
         fig.savefig(path)
     finally:
         plt.close(fig)
