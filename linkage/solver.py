@@ -445,7 +445,7 @@ class LeontiefSolver:
                 lu, piv = sla.lu_factor(M, overwrite_a=True, check_finite=False)
             self._lu = (lu, piv)
             d = np.abs(np.diag(lu))
-            scale = float(np.abs(lu).max()) if n else 1.0
+            scale = max(float(lu.max()), -float(lu.min())) if n else 1.0  # no n x n temporary
             bad = np.flatnonzero(d <= n * _EPS * max(scale, 1.0))
             if bad.size:
                 self._raise_singular(

@@ -278,3 +278,18 @@ def test_iterative_linkage_solves_within_budget():
     assert r["residual"] <= 1e-10
     L_x = np.linalg.solve(np.eye(2000) - A.toarray(), x)
     np.testing.assert_allclose(r["row_sums_G"], L_x / x, rtol=1e-9)
+
+
+def test_dense_factorization_needs_one_n_by_n_workspace():
+    import tracemalloc
+
+    n = 600
+    A = random_A(n, 1.0, 0.9, seed=8) if n <= 400 else np.random.default_rng(8).random((n, n))
+    A *= 0.9 / A.sum(axis=0).max()
+    tracemalloc.start()
+    try:
+        LeontiefSolver(A, method="dense")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1.25 * 8 * n * n  # the in-place LU of I - A, nothing else of size n^2
