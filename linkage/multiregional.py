@@ -38,6 +38,8 @@ __all__ = [
     "from_pymrio",
     "to_pymrio",
     "regional_csv_frame",
+    "split_region_labels",
+    "join_region_labels",
     "REGION_SEPARATOR",
 ]
 
@@ -313,6 +315,73 @@ def regional_csv_frame(table, method: str = "auto") -> pd.DataFrame:
         out[c] = frame[c].to_numpy()
     out.attrs.update(frame.attrs)
     return out
+
+
+def _relabel(table, sectors) -> IOTable:
+    emp = None if table.employment is None else table.employment.to_numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        return IOTable.from_arrays(
+            table.Z,
+            final_demand=table.final_demand.set_axis(sectors, axis=0),
+            value_added=table.primary_inputs.set_axis(sectors, axis=0).T,
+            total_output=np.asarray(table.x),
+            employment=emp,
+            sectors=sectors,
+            name=table.name,
+            units=table.units,
+            diagnostics=table.diagnostics,
+        )
+
+
+def split_region_labels(table, sep: str = REGION_SEPARATOR) -> IOTable:
+    """A ``(region, sector)`` table from one whose labels read ``"<region><sep><sector>"``.
+
+    Wide CSV/Excel files have one label column; this is how a multi-regional table
+    travels through them (:func:`join_region_labels` is the inverse). A table that is
+    already multi-regional is returned unchanged.
+
+    Raises
+    ------
+    InvalidTableError
+        When a label has no ``sep`` (the message lists the first ones).
+
+    Examples
+    --------
+    >>> t = IOTable.from_arrays([[1, 2], [3, 4]], final_demand=[5, 6],
+    ...                         sectors=["Jabar|padi", "Jatim|padi"])
+    >>> split_region_labels(t).sectors.tolist()
+    [('Jabar', 'padi'), ('Jatim', 'padi')]
+    """
+    if isinstance(table.sectors, pd.MultiIndex):
+        return table
+    labels = [str(s) for s in table.sectors]
+    bad = [s for s in labels if sep not in s]
+    if bad:
+        raise InvalidTableError(
+            f"{len(bad)} of {len(labels)} sector labels have no region separator {sep!r} "
+            f"(expected '<region>{sep}<sector>'): {bad[:5]}"
+        )
+    pairs = [tuple(part.strip() for part in s.split(sep, 1)) for s in labels]
+    return _relabel(table, pd.MultiIndex.from_tuples(pairs, names=["region", "sector"]))
+
+
+def join_region_labels(table, sep: str = REGION_SEPARATOR) -> IOTable:
+    """The inverse of :func:`split_region_labels`: labels ``"<region><sep><sector>"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> idx = pd.MultiIndex.from_tuples([("n", "a"), ("s", "a")], names=["region", "sector"])
+    >>> t = IOTable.from_arrays([[1, 2], [3, 4]], final_demand=[5, 6], sectors=idx)
+    >>> join_region_labels(t).sectors.tolist()
+    ['n|a', 's|a']
+    """
+    if not isinstance(table.sectors, pd.MultiIndex):
+        return table
+    ri, si = _levels(table.sectors)
+    labels = [f"{lab[ri]}{sep}{lab[si]}" for lab in table.sectors]
+    return _relabel(table, pd.Index(labels, name="sector"))
 
 
 # ---------------------------------------------------------------------------- aggregation

@@ -232,3 +232,29 @@ def test_pymrio_from_A_only_and_single_region():
         IOTable.from_arrays([[150, 500], [200, 100]], final_demand=[350, 1700]), region="ID"
     )
     assert io1.get_regions().tolist() == ["ID"]
+
+
+def test_region_labels_round_trip_through_a_wide_csv(tmp_path):
+    from linkage.multiregional import join_region_labels, split_region_labels
+
+    t = mr_table(2, 3, 9, employment=True)
+    flat = join_region_labels(t)
+    assert flat.sectors.tolist()[:2] == ["r0|s0", "r0|s1"]
+    back = split_region_labels(flat)
+    assert back.sectors.equals(t.sectors)
+    np.testing.assert_allclose(back.Z, t.Z)
+    np.testing.assert_allclose(back.x, t.x)
+    np.testing.assert_allclose(back.employment, t.employment)
+    pd.testing.assert_frame_equal(
+        back.final_demand, t.final_demand, check_names=False, check_index_type=False
+    )
+    readers = pytest.importorskip("linkage.readers")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        readers.write_table(flat, tmp_path / "mr.csv")
+        read = split_region_labels(readers.read_table(tmp_path / "mr.csv"))
+    np.testing.assert_allclose(
+        regional_linkages(read).to_numpy(), regional_linkages(t).to_numpy(), rtol=1e-9
+    )
+    with pytest.raises(InvalidTableError, match="no region separator"):
+        split_region_labels(IOTable.from_arrays([[1.0]], final_demand=[1.0], sectors=["a"]))
