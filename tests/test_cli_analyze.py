@@ -115,3 +115,22 @@ def test_real_tables_run_unmodified(shared_data, runner, tmp_path):
         assert result.exit_code == 0, (path.name, result.output)
         lk = pd.read_csv(out / "linkages.csv")
         assert lk.shape[1] == 10 and lk["key_sector"].notna().all()
+
+
+def test_excel_sheet_by_name_or_position(tmp_path, runner):
+    path = tmp_path / "two.xlsx"
+    wide = pd.read_csv(write_mb_csv(tmp_path / "mb.csv"))
+    scaled = wide.copy()
+    num = scaled.columns[1:]
+    scaled[num] = scaled[num] * 2  # same coefficients, doubled money values
+    with pd.ExcelWriter(path) as xl:
+        wide.to_excel(xl, sheet_name="first", index=False)
+        scaled.to_excel(xl, sheet_name="second", index=False)
+    for k, sheet in enumerate(["second", "1"]):
+        out = tmp_path / f"o{k}"
+        result = runner.invoke(main, ["analyze", str(path), "--sheet", sheet, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        lk = pd.read_csv(out / "linkages.csv")
+        np.testing.assert_allclose(lk["output_multiplier"], [1.5182, 1.4521], atol=5e-5)
+    bad = runner.invoke(main, ["analyze", str(path), "--sheet", "7", "--out", str(tmp_path / "o9")])
+    assert bad.exit_code == 1 and "error:" in bad.output

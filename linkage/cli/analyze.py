@@ -38,9 +38,24 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     return flat.reset_index()
 
 
+def _read(read_table, path: Path, sheet):
+    """Read with ``sheet`` as a name, or as a 0-based position when no sheet has that name."""
+    try:
+        return read_table(path, sheet=sheet)
+    except InputFileError as exc:
+        if sheet is not None and sheet.isdigit() and "no sheet" in str(exc):
+            return read_table(path, sheet=int(sheet))
+        raise
+
+
 @click.command("analyze")
 @click.argument("table", type=click.Path(path_type=Path))
-@click.option("--sheet", default=None, help="Excel sheet name (default: the first sheet).")
+@click.option(
+    "--sheet",
+    default=None,
+    help="Excel sheet: a name, or a 0-based position when no sheet has that name "
+    "(default: the first sheet).",
+)
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -82,7 +97,7 @@ def command(table, sheet, out, method, threshold, force):
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", LinkageWarning)
-        io = read_table(table, sheet=sheet)
+        io = _read(read_table, table, sheet)
         lk = linkages(io, method=method, threshold=threshold)
         mult = multipliers(io, method=method)
     out = prepare_out_dir(out, OUTPUTS, force)
