@@ -258,3 +258,21 @@ def test_region_labels_round_trip_through_a_wide_csv(tmp_path):
     )
     with pytest.raises(InvalidTableError, match="no region separator"):
         split_region_labels(IOTable.from_arrays([[1.0]], final_demand=[1.0], sectors=["a"]))
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.integers(1, 3),
+    st.integers(1, 4),
+    st.integers(0, 1000),
+    st.lists(st.integers(0, 2), min_size=4, max_size=4),
+)
+def test_aggregation_preserves_totals_and_balance(R, S, seed, groups):
+    t = mr_table(R, S, seed)
+    smap = {f"s{s}": f"g{groups[s]}" for s in range(S)}
+    agg = aggregate(t, sectors=smap, regions={f"r{r}": "all" for r in range(R)})
+    assert agg.n == len(set(smap.values()))
+    assert float(np.asarray(agg.Z).sum()) == pytest.approx(float(np.asarray(t.Z).sum()))
+    assert agg.x.sum() == pytest.approx(t.x.sum())
+    assert agg.f.sum() == pytest.approx(t.f.sum())
+    assert agg.balance()["rel_gap"].abs().max() < 1e-9
