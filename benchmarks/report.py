@@ -187,7 +187,8 @@ def _variant_table(res):
                 _s(t),
                 v.get("runs", "-"),
                 _g(t / inv_t) if (t is not None and inv_t and name != "matvec") else "-",
-                _g(t / unit) if (t is not None and unit and name != "matvec") else "-",
+                _g(out["time_in_matvecs_here"]) if out.get("time_in_matvecs_here") else (
+                    _g(t / unit) if (t is not None and unit and name != "matvec") else "-"),
                 _b(extra),
                 _g(per_n2),
                 _b(v.get("peak_total_bytes")),
@@ -266,7 +267,8 @@ def write_report(out_dir, report_path, quick=False):
         "Time: wall seconds of the operation alone (inputs loaded and, for linkage, the "
         "`IOTable` and its `A` built before the clock), fastest of all runs; each run is a "
         "fresh process. `x inv`: time over `numpy.linalg.inv(I - A)` in the same case. "
-        "`in matvecs`: time over one sparse product `A @ v` (CSR). Peak extra: high-water "
+        "`in matvecs`: time over one sparse product `A @ v` (CSR) timed in the same process "
+        "right after the operation (same machine load). Peak extra: high-water "
         "mark of resident memory during the operation minus resident memory just before it. "
         "Peak process: high-water mark of the whole process (interpreter, inputs, table). "
         "Max rel diff: largest relative difference of the raw index vectors (column and row "
