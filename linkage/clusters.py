@@ -181,8 +181,8 @@ def _run_method(method, n, u, v, w, resolution, n_iterations, trials):
     g = ig.Graph(n=n, edges=np.column_stack([u, v]), directed=False)
     weights = w.tolist()
     if method == "leiden":
-        # modularity objective: igraph's default (CPM, resolution 1) puts every node of a
-        # weighted graph in its own community
+        # modularity objective: igraph's default (CPM, resolution 1) depends on the unit of
+        # the weights (singletons below 1, about the connected components in rupiah)
         cl = g.community_leiden(objective_function="modularity", weights=weights,
                                 resolution=resolution, n_iterations=n_iterations)
     elif method == "louvain":
