@@ -84,6 +84,21 @@ def _blas():
             return ["unknown"]
 
 
+def _git():
+    import subprocess
+
+    root = HERE.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
+                              capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "linkage"], cwd=root,
+                               capture_output=True, text=True, timeout=10).stdout.split("\n")
+    except (OSError, subprocess.SubprocessError):
+        return None
+    changed = sorted({ln[3:] for ln in dirty if ln.strip()})
+    return {"commit": head or None, "uncommitted_in_linkage": changed}
+
+
 def machine_summary():
     """What a reader needs to compare these numbers with another machine's."""
     versions = {}
@@ -106,6 +121,7 @@ def machine_summary():
         "blas": _blas(),
         "blas_env": {k: os.environ.get(k) for k in BLAS_ENV},
         "versions": versions,
+        "git": _git(),
     }
 
 
@@ -228,6 +244,11 @@ def write_report(out_dir, report_path, quick=False):
     L.append(
         "- Versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v is not None)
     )
+    commits = sorted({(r.get("machine") or {}).get("git", {}).get("commit") or "?"
+                      for r in results.values() if (r.get("machine") or {}).get("git")})
+    if commits:
+        L.append(f"- Code measured: git commit(s) {', '.join(commits)} (per case in its JSON, "
+                 "with any uncommitted files under linkage/)")
     L.append(f"- Report written: {m['date']}")
     loads = [tuple(r.get("loadavg_before") or ()) for r in results.values()]
     if loads:
