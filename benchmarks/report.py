@@ -220,6 +220,8 @@ def write_report(out_dir, report_path, quick=False):
     """Regenerate RESULTS.md from every ``<case>.json`` in ``out_dir``."""
     out_dir, report_path = Path(out_dir), Path(report_path)
     results = load_results(out_dir)
+    order = {c.name: i for i, c in enumerate(C.quick_suite() + C.full_suite())}
+    results = dict(sorted(results.items(), key=lambda kv: (order.get(kv[0], 1e9), kv[0])))
     m = machine_summary()
     first = min((r.get("started", "") for r in results.values()), default="")
     last = max((r.get("finished", r.get("started", "")) for r in results.values()), default="")
