@@ -292,11 +292,11 @@ def main(argv=None):
         default=None,
         metavar="S",
         help="before each run, wait up to S seconds until the CPUs are idle "
-        "(default 60, 0 with --quick); the busy share seen is recorded",
+        "(default 15, 0 with --quick); the busy share seen is recorded",
     )
     args = p.parse_args(argv)
     global MAX_WAIT_QUIET
-    MAX_WAIT_QUIET = args.wait if args.wait is not None else (0.0 if args.quick else 60.0)
+    MAX_WAIT_QUIET = args.wait if args.wait is not None else (0.0 if args.quick else 15.0)
 
     suite = C.suite(args.quick)
     if args.list:
