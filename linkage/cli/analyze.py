@@ -12,6 +12,9 @@ from ..errors import InputFileError, LinkageWarning
 from ._common import echo_frame, one_line_errors, prepare_out_dir
 
 OUTPUTS = ("linkages.csv", "multipliers.csv")
+EXTRACTION_FILE = "extraction.csv"
+INFLUENCE_FILE = "important_coefficients.csv"
+REGION_FILES = ("regional_linkages.csv", "region_pairs.csv")
 METHOD_CHOICES = ("auto", "dense", "splu", "iterative")
 
 
@@ -21,21 +24,120 @@ def default_out_dir(table_path: Path) -> Path:
     return Path("linkage-out") / (stem or "table")
 
 
+def output_files(extraction: bool, influence: int | None, by_region: bool) -> tuple[str, ...]:
+    """The result files one run writes, in the order they are written.
+
+    Examples
+    --------
+    >>> output_files(True, None, False)
+    ('linkages.csv', 'multipliers.csv', 'extraction.csv')
+    >>> output_files(False, 5, True)[2:]
+    ('important_coefficients.csv', 'regional_linkages.csv', 'region_pairs.csv')
+    """
+    names = list(OUTPUTS)
+    if extraction:
+        names.append(EXTRACTION_FILE)
+    if influence is not None:
+        names.append(INFLUENCE_FILE)
+    if by_region:
+        names.extend(REGION_FILES)
+    return tuple(names)
+
+
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with its sector index as the first column, named ``sector``.
 
     A multi-regional (region, sector) index becomes the columns ``sector, region``.
+
+    Examples
+    --------
+    >>> idx = pd.MultiIndex.from_tuples([("n", "farm")], names=["region", "sector"])
+    >>> _flat(pd.DataFrame({"m": [1.5]}, index=idx)).columns.tolist()
+    ['sector', 'region', 'm']
     """
     if isinstance(frame.index, pd.MultiIndex):
         flat = frame.reset_index()
-        names = list(frame.index.names)
-        sector_col = names[-1] if names[-1] is not None else f"level_{len(names) - 1}"
+        names = [
+            name if name is not None else f"level_{k}" for k, name in enumerate(frame.index.names)
+        ]
+        sector_col = "sector" if "sector" in names else names[-1]
         flat = flat.rename(columns={sector_col: "sector"})
-        others = [c for c in flat.columns[: len(names)] if c != "sector"]
+        others = [c for c in names if c != sector_col]
         return flat[["sector", *others, *frame.columns]]
     flat = frame.copy()
     flat.index = flat.index.rename("sector")
     return flat.reset_index()
+
+
+def regional_table(io, sep: str, path):
+    """The ``(region, sector)`` table ``--by-region`` analyses, or a one-line error why not.
+
+    Labels that are not yet ``(region, sector)`` pairs are split at ``sep``
+    (``"Jabar|padi"`` -> ``("Jabar", "padi")``). A table with one region is refused:
+    its regional linkages would only repeat the plain ones.
+
+    Raises
+    ------
+    InputFileError
+        Naming ``path``: no label holds ``sep``, some labels lack it, or all sectors
+        are in one region; the message says how to label regions.
+
+    Examples
+    --------
+    >>> from linkage import IOTable
+    >>> t = IOTable.from_arrays([[1, 2], [3, 4]], final_demand=[5, 6],
+    ...                         sectors=["Jabar|padi", "Jatim|padi"])
+    >>> regional_table(t, "|", "t.csv").sectors.tolist()
+    [('Jabar', 'padi'), ('Jatim', 'padi')]
+    >>> regional_table(t, "/", "t.csv")
+    Traceback (most recent call last):
+    ...
+    linkage.errors.InputFileError: t.csv: --by-region needs (region, sector) labels, ...
+    """
+    from ..errors import InvalidTableError
+    from ..multiregional import region_codes, split_region_labels
+
+    how = f"label the sectors '<region>{sep}<sector>' (e.g. 'Jabar{sep}padi')"
+    if not sep:
+        raise InputFileError("--region-sep must not be empty", path=path)
+    if not isinstance(io.sectors, pd.MultiIndex):
+        if not any(sep in str(label) for label in io.sectors):
+            raise InputFileError(
+                f"--by-region needs (region, sector) labels, but no sector label contains "
+                f"the region separator {sep!r}: {how} or choose the separator with "
+                "--region-sep",
+                path=path,
+            )
+        try:
+            with warnings.catch_warnings():
+                # same numbers, new labels: the reader has already warned about them
+                warnings.simplefilter("ignore", LinkageWarning)
+                io = split_region_labels(io, sep)
+        except InvalidTableError as exc:
+            raise InputFileError(f"--by-region: {exc}; {how}", path=path) from None
+    regions, _ = region_codes(io)
+    if len(regions) < 2:
+        raise InputFileError(
+            f"--by-region needs at least two regions, but all {io.n} sectors are in region "
+            f"{regions[0]!r}: the table is single-regional; {how} with two or more regions",
+            path=path,
+        )
+    return io
+
+
+def _label(row: pd.Series, prefix: str = "") -> str:
+    """``sector`` or ``sector (region)`` of one row of a flat result frame.
+
+    Examples
+    --------
+    >>> _label(pd.Series({"sector": "farm", "region": "north"}))
+    'farm (north)'
+    >>> _label(pd.Series({"supplier": "farm"}), "supplier")
+    'farm'
+    """
+    name = prefix or "sector"
+    region = f"{prefix}_region" if prefix else "region"
+    return f"{row[name]} ({row[region]})" if region in row.index else f"{row[name]}"
 
 
 def _read(read_table, path: Path, sheet):
@@ -60,7 +162,7 @@ def _read(read_table, path: Path, sheet):
     "--out",
     type=click.Path(path_type=Path),
     default=None,
-    help="Folder for linkages.csv and multipliers.csv [default: ./linkage-out/<TABLE name>].",
+    help="Folder for the result files [default: ./linkage-out/<TABLE name>].",
 )
 @click.option(
     "--method",
@@ -76,15 +178,44 @@ def _read(read_table, path: Path, sheet):
     show_default=True,
     help="Normalized linkage above which a sector counts as strong (key-sector classes).",
 )
+@click.option(
+    "--extraction",
+    is_flag=True,
+    help="Also write extraction.csv: output lost when each sector is hypothetically "
+    "extracted (backward, forward, total).",
+)
+@click.option(
+    "--influence",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Also write important_coefficients.csv: the N input coefficients whose change "
+    "moves total output most (by elasticity).",
+)
+@click.option(
+    "--by-region",
+    is_flag=True,
+    help="Multi-regional table: also write regional_linkages.csv (intra-/inter-regional "
+    "linkages) and region_pairs.csv (spillover and feedback by region pair).",
+)
+@click.option(
+    "--region-sep",
+    default="|",
+    show_default=True,
+    help="With --by-region: the separator of '<region><sep><sector>' sector labels.",
+)
 @click.option("--force", is_flag=True, help="Overwrite existing result files.")
 @one_line_errors
-def command(table, sheet, out, method, threshold, force):
+def command(
+    table, sheet, out, method, threshold, extraction, influence, by_region, region_sep, force
+):
     """Backward/forward linkages, key sectors and multipliers of an IO table.
 
     TABLE is a wide CSV, an Excel workbook (including the statistics office's (BPS)
     provincial IO workbook), a long from,to,value CSV, a parquet file or an ICRAF-style
     province folder. Writes OUT/linkages.csv and OUT/multipliers.csv (first column
-    `sector`, in the table's sector order) and prints a summary.
+    `sector`, in the table's sector order) and prints a summary; --extraction,
+    --influence and --by-region add the files named in their help.
     """
     from ..indices import linkages, multipliers
     from ..readers import read_table
@@ -92,17 +223,23 @@ def command(table, sheet, out, method, threshold, force):
     if not table.exists():
         raise InputFileError("no such file or folder", path=table)
     out = default_out_dir(table) if out is None else out
-    if not force and any((out / name).exists() for name in OUTPUTS):
-        prepare_out_dir(out, OUTPUTS, force)  # raises the one-line "use --force" error
+    names = output_files(extraction, influence, by_region)
+    if not force and any((out / name).exists() for name in names):
+        prepare_out_dir(out, names, force)  # raises the one-line "use --force" error
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", LinkageWarning)
         io = _read(read_table, table, sheet)
+        if by_region:
+            io = regional_table(io, region_sep, table)
         lk = linkages(io, method=method, threshold=threshold)
         mult = multipliers(io, method=method)
-    out = prepare_out_dir(out, OUTPUTS, force)
-    _flat(lk).to_csv(out / "linkages.csv", index=False)
-    _flat(mult).to_csv(out / "multipliers.csv", index=False)
+        extra = _extra_results(io, method, extraction, influence, by_region)
+    out = prepare_out_dir(out, names, force)
+    _flat(lk).to_csv(out / "linkages.csv", index=False, encoding="utf-8")
+    _flat(mult).to_csv(out / "multipliers.csv", index=False, encoding="utf-8")
+    for name, frame in extra.items():
+        frame.to_csv(out / name, index=False, encoding="utf-8")
 
     # every warning once: those raised while reading and solving, then any other
     # warning-level finding of the reader
@@ -117,10 +254,13 @@ def command(table, sheet, out, method, threshold, force):
         click.echo(f"warning: {message}", err=True)
 
     label = f" {io.name!r}" if io.name else ""
-    click.echo(f"table{label}: {io.n} sectors" + (f", {io.units}" if io.units else ""))
+    regions = ""
+    if by_region:
+        regions = f" in {len(extra[REGION_FILES[0]].attrs['regions'])} regions"
+    click.echo(f"table{label}: {io.n} sectors{regions}" + (f", {io.units}" if io.units else ""))
     if messages:
         click.echo(f"{len(messages)} warning(s), printed above on stderr")
-    residual = max(lk.attrs["residual"], mult.attrs["residual"])
+    residual = max(frame.attrs["residual"] for frame in (lk, mult, *extra.values()))
     click.echo(f"method: {lk.attrs['method']}, relative residual {residual:.1e}")
     if lk.attrs["dispersion"] != "exact":
         click.echo(f"dispersion: {lk.attrs['dispersion']}")
@@ -139,3 +279,57 @@ def command(table, sheet, out, method, threshold, force):
     for note in mult.attrs.get("notes", []):
         click.echo(f"note: {note}")
     click.echo(f"wrote {out / OUTPUTS[0]} and {out / OUTPUTS[1]}")
+    for name, frame in extra.items():
+        click.echo(f"wrote {out / name} ({_headline(name, frame, influence)})")
+
+
+def _extra_results(io, method: str, extraction: bool, influence, by_region: bool) -> dict:
+    """File name -> flat frame of each optional analysis asked for, in output order."""
+    extra = {}
+    if extraction:
+        from ..extraction import extraction_csv_frame
+
+        extra[EXTRACTION_FILE] = extraction_csv_frame(io, method)
+    if influence is not None:
+        from ..influence import important_coefficients_csv_frame
+
+        extra[INFLUENCE_FILE] = important_coefficients_csv_frame(io, influence, method=method)
+    if by_region:
+        from ..multiregional import regional_csv_frame, spillover_feedback
+
+        extra[REGION_FILES[0]] = regional_csv_frame(io, method)
+        extra[REGION_FILES[1]] = spillover_feedback(io, method)
+    return extra
+
+
+def _headline(name: str, frame: pd.DataFrame, asked) -> str:
+    """What one optional result file holds, in a few words for the summary.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"output": [90.0, 10.0], "spillover": [0.0, 10.0]})
+    >>> _headline("region_pairs.csv", pairs, None)
+    '2 region pairs; spillovers are 10.0% of output'
+    """
+    if name == EXTRACTION_FILE:
+        if frame.empty:
+            return "no sectors"
+        top = frame.loc[frame["total_share"].idxmax()]
+        return (
+            f"{len(frame)} sectors; largest total extraction loss: {_label(top)}, "
+            f"{top['total_share']:.1%} of output"
+        )
+    if name == INFLUENCE_FILE:
+        if frame.empty:
+            return f"no coefficient to rank (asked for {asked})"
+        top = frame.iloc[0]
+        fewer = f" of the {asked} asked for (all there are)" if len(frame) < asked else ""
+        return (
+            f"{len(frame)} coefficients{fewer} by {frame.attrs.get('measure', 'elasticity')}; "
+            f"first: {_label(top, 'supplier')} -> {_label(top, 'buyer')}"
+        )
+    if name == REGION_FILES[0]:
+        return f"{len(frame)} sectors in {len(frame.attrs['regions'])} regions"
+    total = frame["output"].sum()
+    share = frame["spillover"].sum() / total if total else 0.0
+    return f"{len(frame)} region pairs; spillovers are {share:.1%} of output"
