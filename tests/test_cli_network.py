@@ -1,5 +1,6 @@
 """The ``linkage network`` command: files written, summary printed, refusal to overwrite,
-and the sector table read back by the IO-table reader (and ``linkage analyze``)."""
+the sector table read back by the IO-table reader (and ``linkage analyze``), communities,
+active/passive sentra and the network page."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from linkage.cli import main
+from linkage.clusters import ACTIVITY_COLUMNS
 from linkage.datasets import data_path
 
 pytestmark = pytest.mark.filterwarnings("ignore::linkage.errors.DataQualityWarning")
@@ -45,8 +47,16 @@ def result(tmp_path_factory):
 def test_writes_files_and_prints_summary(result):
     res, out = result
     assert res.exit_code == 0, res.output
-    for name in ("firms.csv", "sector_table.csv", "outside_parties.csv"):
+    for name in (
+        "firms.csv",
+        "sector_table.csv",
+        "outside_parties.csv",
+        "sentra.csv",
+        "communities.csv",
+        "network.html",
+    ):
         assert (out / name).is_file()
+        assert str(out / name) in res.output  # listed as written
     for words in (
         "105",
         "outside parties",
@@ -145,3 +155,176 @@ def test_sector_table_through_analyze(result, tmp_path):
     assert sorted(written.index) == sorted(direct.index)
     np.testing.assert_allclose(written.loc[direct.index, "bl_total"], direct["bl_total"], rtol=1e-9)
     np.testing.assert_allclose(written.loc[direct.index, "fl_total"], direct["fl_total"], rtol=1e-9)
+
+
+# ---------------------------------------------------------------- communities and sentra
+#: How data/make_example_survey.py made the four sentra ("made as" in data/sentra/README.md).
+MADE_AS = {
+    "Plered ceramics": "active",
+    "Jombang aluminium": "active",
+    "Trusmi batik": "passive",
+    "Tanggulangin leather": "passive",
+}
+
+
+def _read(path):
+    return pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8")
+
+
+def test_cluster_files_have_their_columns(result):
+    _, out = result
+    sentra = _read(out / "sentra.csv")
+    assert sentra.columns.tolist() == ["sentra", *ACTIVITY_COLUMNS]
+    comm = _read(out / "communities.csv")
+    assert comm.columns.tolist() == [
+        "community",
+        "n_members",
+        "n_firms",
+        "n_outside",
+        "sentra_composition",
+        "main_sectors",
+        *ACTIVITY_COLUMNS[1:],
+    ]
+    assert comm["community"].tolist() == list(range(len(comm)))
+    firms = _read(out / "firms.csv")
+    assert firms.columns[0] == "firm_id" and "community" in firms.columns
+    assert firms["community"].notna().all()
+    page = (out / "network.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "PLR-01" in page
+
+
+def test_sentra_classified_as_the_survey_was_made(result):
+    res, out = result
+    sentra = _read(out / "sentra.csv").set_index("sentra")
+    assert sentra["activity"].to_dict() == MADE_AS
+    assert sentra["n_firms"].sum() == 105
+    active = sentra["activity"] == "active"
+    assert (sentra.loc[active, "activity_score"] >= 1).all()
+    assert (sentra.loc[~active, "activity_score"] < 1).all()
+    assert (sentra.loc[active, "p_value"] <= 0.05).all()
+    # the printed summary: one line per sentra with its class, score and p-value
+    lines = res.output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("sentra activity"))
+    assert "199 relabellings" in lines[start]
+    printed = {}
+    for line in lines[start + 1 : start + 5]:
+        name, rest = line.strip().split("  ", 1)
+        printed[name] = rest.split()
+    assert {name: words[0] for name, words in printed.items()} == MADE_AS
+    for name, words in printed.items():
+        assert words[1:3] == ["score", f"{sentra.loc[name, 'activity_score']:.2f}"]
+        assert words[3:5] == ["p-value", f"{sentra.loc[name, 'p_value']:.3f}"]
+    n_comm = len(_read(out / "communities.csv"))
+    assert lines[start + 5].startswith(f"communities: {n_comm} (leiden, resolution 1, seed 0;")
+
+
+def test_firm_communities_agree_with_communities_csv(result):
+    _, out = result
+    firms = _read(out / "firms.csv")
+    comm = _read(out / "communities.csv").set_index("community")
+    counts = firms["community"].value_counts().reindex(comm.index, fill_value=0)
+    assert counts.tolist() == comm["n_firms"].tolist()
+    assert set(firms["community"]) <= set(comm.index)
+    assert (comm["n_members"] == comm["n_firms"] + comm["n_outside"]).all()
+    # the sentra composition text counts the same firms
+    for c, row in comm.iterrows():
+        members = firms.loc[firms["community"] == c, "sentra"].value_counts()
+        top = row["sentra_composition"].split(", ")[0]
+        if members.size:
+            assert top == f"{members.index[0]}: {members.iloc[0]}"
+
+
+def _run(out, *extra):
+    return CliRunner().invoke(main, _args(out, "--permutations", "19", *extra))
+
+
+def test_no_html_skips_the_page(tmp_path):
+    res = _run(tmp_path, "--no-html")
+    assert res.exit_code == 0, res.output
+    assert not (tmp_path / "network.html").exists()
+    assert "network.html" not in res.output
+    for name in ("firms.csv", "sentra.csv", "communities.csv"):
+        assert (tmp_path / name).is_file()
+
+
+@pytest.mark.parametrize("name", ["sentra.csv", "communities.csv", "network.html"])
+def test_force_protects_the_new_files(tmp_path, name):
+    (tmp_path / name).write_text("keep me", encoding="utf-8")
+    res = _run(tmp_path)
+    assert res.exit_code != 0 and "--force" in res.output and name in res.output
+    assert (tmp_path / name).read_text(encoding="utf-8") == "keep me"
+    assert not (tmp_path / "firms.csv").exists()  # nothing written before the check
+    if name == "network.html":  # not written with --no-html, so not in the way
+        res = _run(tmp_path, "--no-html")
+        assert res.exit_code == 0, res.output
+        assert (tmp_path / name).read_text(encoding="utf-8") == "keep me"
+    res = _run(tmp_path, "--force")
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / name).read_text(encoding="utf-8") != "keep me"
+
+
+def test_same_seed_same_files(tmp_path):
+    names = ("firms.csv", "sentra.csv", "communities.csv", "network.html")
+    runs = []
+    for run in ("a", "b"):
+        res = _run(tmp_path / run, "--seed", "7")
+        assert res.exit_code == 0, res.output
+        runs.append({n: (tmp_path / run / n).read_bytes() for n in names})
+    assert runs[0] == runs[1]
+    assert "seed 7" in res.output
+
+
+def test_detection_options_reach_the_output(tmp_path):
+    res = _run(tmp_path / "base", "--no-html")
+    assert res.exit_code == 0, res.output
+    base = _read(tmp_path / "base" / "communities.csv")
+    # a higher resolution finds smaller communities
+    res = _run(tmp_path / "fine", "--no-html", "--resolution", "5")
+    assert res.exit_code == 0 and "resolution 5" in res.output, res.output
+    assert len(_read(tmp_path / "fine" / "communities.csv")) > len(base)
+    # within sentra: no community spans two sentra
+    res = _run(tmp_path / "within", "--no-html", "--within", "sentra", "--no-cooperation")
+    assert res.exit_code == 0, res.output
+    assert "within each sentra, trade only" in res.output
+    within = _read(tmp_path / "within" / "communities.csv")
+    has_firms = within["n_firms"] > 0
+    assert (within.loc[has_firms, "community_purity"] == 1).all()
+    assert (~within["sentra_composition"].str.contains(",")).all()
+    # another method; the sentra classes do not depend on detection
+    res = _run(tmp_path / "infomap", "--no-html", "--method", "INFOMAP")
+    assert res.exit_code == 0 and "(infomap, seed 0" in res.output, res.output
+    sentra = _read(tmp_path / "infomap" / "sentra.csv").set_index("sentra")
+    assert sentra["activity"].to_dict() == MADE_AS
+
+
+def test_too_few_permutations_are_explained(tmp_path):
+    res = CliRunner().invoke(main, _args(tmp_path, "--permutations", "9", "--no-html"))
+    assert res.exit_code == 0, res.output
+    assert "smallest possible p-value is 0.1" in res.output
+    assert "--permutations 19 or more" in res.output
+    res = CliRunner().invoke(main, _args(tmp_path, "--permutations", "0", "--no-html", "--force"))
+    assert res.exit_code == 0, res.output
+    assert "no permutation test" in res.output and "p-value n/a" in res.output
+    assert _read(tmp_path / "sentra.csv")["p_value"].isna().all()
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--resolution", "-1"], "--resolution must be a positive number (got -1)"),
+        (["--resolution", "0"], "--resolution must be a positive number (got 0)"),
+        (["--resolution", "nan"], "--resolution must be a positive number (got nan)"),
+        (["--method", "walktrap"], "--method must be one of leiden, louvain, infomap"),
+        (["--method", "infomap", "--resolution", "2"], "infomap has no resolution"),
+        (["--permutations", "-5"], "--permutations must be 0 or more (got -5)"),
+        (["--within", "kecamatan"], "has no column 'kecamatan'"),
+    ],
+)
+def test_bad_detection_options_are_one_line(tmp_path, extra, message):
+    out = tmp_path / "o"
+    res = CliRunner().invoke(main, _args(out, *extra))
+    assert res.exit_code == 1, res.output
+    assert "Traceback" not in res.output
+    errors = [line for line in res.output.splitlines() if "error" in line.lower()]
+    assert len(errors) == 1 and errors[0].startswith("error: ") and message in errors[0]
+    assert not out.exists() or not any(out.iterdir())  # nothing written

@@ -1,16 +1,54 @@
-"""``linkage network``: a sentra survey -> firm metrics, the sentra IO table, outside parties."""
+"""``linkage network``: a sentra survey -> firm metrics, the sentra IO table, outside parties,
+communities, active/passive sentra and the network page."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
 import pandas as pd
 
+from ..clusters import METHODS, find_clusters
 from ._common import echo_diagnostics, one_line_errors, prepare_out_dir
 
-#: Files this command writes (checked before anything is overwritten).
-FILES = ("firms.csv", "sector_table.csv", "outside_parties.csv")
+#: Files this command always writes (checked before anything is overwritten).
+FILES = (
+    "firms.csv",
+    "sector_table.csv",
+    "outside_parties.csv",
+    "sentra.csv",
+    "communities.csv",
+)
+#: The network page, written unless ``--no-html``.
+HTML_FILE = "network.html"
+
+
+def output_files(html: bool = True) -> tuple:
+    """Names of the files the command writes (``network.html`` only when ``html``)."""
+    return FILES + ((HTML_FILE,) if html else ())
+
+
+def check_detection_options(method: str, resolution: float, permutations: int) -> None:
+    """Refuse impossible detection options before any work is done (one-line errors).
+
+    Examples
+    --------
+    >>> check_detection_options("leiden", 0.0, 199)
+    Traceback (most recent call last):
+    ...
+    ValueError: --resolution must be a positive number (got 0)
+    """
+    if method not in METHODS:
+        raise ValueError(f"--method must be one of {', '.join(METHODS)} (got {method!r})")
+    if not (math.isfinite(resolution) and resolution > 0):
+        raise ValueError(f"--resolution must be a positive number (got {resolution:g})")
+    if method == "infomap" and resolution != 1.0:
+        raise ValueError(
+            f"--method infomap has no resolution; leave --resolution at 1 (got {resolution:g})"
+        )
+    if permutations < 0:
+        raise ValueError(f"--permutations must be 0 or more (got {permutations})")
 
 
 def load(
@@ -41,13 +79,19 @@ def load(
     return net
 
 
-def firm_table(net, metrics: pd.DataFrame) -> pd.DataFrame:
-    """One row per listed firm, ``firm_id`` first: its attributes then its metrics."""
+def firm_table(net, metrics: pd.DataFrame, communities: pd.Series | None = None) -> pd.DataFrame:
+    """One row per listed firm, ``firm_id`` first: its attributes, community, then its metrics.
+
+    ``communities`` is the community of each firm (indexed by firm_id), e.g.
+    ``Clusters.firm_communities(net)``; it becomes the ``community`` column.
+    """
     frame = net.firms.drop(columns=[c for c in net.firms.columns if c in metrics.columns])
     frame = pd.concat([net.firms[["sector"]], frame], axis=1).join(metrics.drop(columns="sector"))
+    if communities is not None:
+        frame["community"] = communities.reindex(frame.index).to_numpy()
     first = [
         c
-        for c in ("name", "sector", "sentra", "region", "workers", "size_class")
+        for c in ("name", "sector", "sentra", "region", "community", "workers", "size_class")
         if c in frame.columns
     ]
     frame = frame[first + [c for c in frame.columns if c not in first]]
@@ -55,14 +99,21 @@ def firm_table(net, metrics: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index()
 
 
-def write_outputs(out: Path, net, metrics, table) -> dict:
-    """Write firms.csv, sector_table.csv and outside_parties.csv; return their paths."""
+def write_outputs(out: Path, net, metrics, table, clusters) -> dict:
+    """Write the CSV files of :data:`FILES` (label column first, UTF-8); return their paths."""
     from ..readers import write_table
 
     paths = {name: out / name for name in FILES}
-    firm_table(net, metrics).to_csv(paths["firms.csv"], index=False, encoding="utf-8")
+    firm_table(net, metrics, clusters.firm_communities(net)).to_csv(
+        paths["firms.csv"], index=False, encoding="utf-8"
+    )
     write_table(table, paths["sector_table.csv"])
-    net.parties.reset_index().to_csv(paths["outside_parties.csv"], index=False, encoding="utf-8")
+    for name, frame in (
+        ("outside_parties.csv", net.parties),
+        ("sentra.csv", clusters.sentra),
+        ("communities.csv", clusters.communities),
+    ):
+        frame.reset_index().to_csv(paths[name], index=False, encoding="utf-8")
     return paths
 
 
@@ -92,6 +143,47 @@ def echo_summary(net) -> None:
     width = max(len(k) for k, _ in lines)
     for key, text in lines:
         click.echo(f"  {key:<{width}}  {text}")
+
+
+def echo_clusters(clusters) -> None:
+    """Each sentra's class, score and p-value, then the number of communities."""
+    sentra = clusters.sentra
+    n_perm = sentra.attrs.get("n_permutations", 0)
+    test = f"permutation test with {n_perm} relabellings" if n_perm else "no permutation test"
+    if len(sentra):
+        source = clusters.sentra_source
+        where = source if source.startswith("co-location") else f"column {source!r}"
+        click.echo(f"sentra activity (sentra from {where}; {test}):")
+        width = max(len(str(name)) for name in sentra.index)
+        for name, row in sentra.iterrows():
+            p = "n/a" if pd.isna(row["p_value"]) else f"{row['p_value']:.3f}"
+            click.echo(
+                f"  {str(name):<{width}}  {row['activity']:<7}  score "
+                f"{row['activity_score']:.2f}  p-value {p}"
+            )
+        rule = sentra.attrs.get("rule")
+        if rule is not None and n_perm and 1 / (n_perm + 1) > rule.alpha:
+            click.echo(
+                f"  note: with {n_perm} permutations the smallest possible p-value is "
+                f"{1 / (n_perm + 1):.3g}, above {rule.alpha:g}: trade alone cannot make a "
+                f"sentra active; use "
+                f"--permutations {math.ceil(1 / rule.alpha) - 1} or more"
+            )
+    else:
+        click.echo(
+            "sentra activity: no sentra (the firm list has no sentra or region column, nor lat/lon)"
+        )
+    comm = clusters.communities
+    attrs = comm.attrs
+    within = f", within each {attrs['within']}" if attrs.get("within") else ""
+    coop = "" if attrs.get("cooperation", True) else ", trade only"
+    resolution = "" if clusters.method == "infomap" else f", resolution {clusters.resolution:g}"
+    n_active = int((comm["activity"].astype(str) == "active").sum())
+    click.echo(
+        f"communities: {len(comm):,} ({clusters.method}{resolution}, seed {clusters.seed}"
+        f"{within}{coop}; modularity {attrs.get('modularity', float('nan')):.3f}), "
+        f"{n_active} active"
+    )
 
 
 @click.command("network")
@@ -146,6 +238,54 @@ def echo_summary(net) -> None:
     help="Leontief solver for the firm linkages.",
 )
 @click.option(
+    "--method",
+    default="leiden",
+    show_default=True,
+    metavar="[" + "|".join(METHODS) + "]",
+    help="Community detection method.",
+)
+@click.option(
+    "--resolution",
+    default=1.0,
+    show_default=True,
+    type=float,
+    help="Modularity resolution (> 0; above 1 gives smaller communities). Not for infomap.",
+)
+@click.option(
+    "--within",
+    default=None,
+    metavar="COLUMN",
+    help="Detect communities separately inside each group of this firm column "
+    "(e.g. sentra): the sub-clusters of each sentra.",
+)
+@click.option(
+    "--no-cooperation",
+    is_flag=True,
+    help="Detect communities on trade only (cooperation ties still count for activity).",
+)
+@click.option(
+    "--permutations",
+    default=199,
+    show_default=True,
+    type=int,
+    help="Relabellings in the activity permutation test (0 skips the test).",
+)
+@click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=int,
+    help="Seed of community detection, the permutation test and the page layout.",
+)
+@click.option("--no-html", is_flag=True, help="Do not write network.html.")
+@click.option(
+    "--max-nodes",
+    default=5000,
+    show_default=True,
+    type=int,
+    help="Above this many nodes network.html shows one node per sentra.",
+)
+@click.option(
     "--out",
     default="network_results",
     show_default=True,
@@ -164,17 +304,30 @@ def command(
     by,
     area,
     solver,
+    method,
+    resolution,
+    within,
+    no_cooperation,
+    permutations,
+    seed,
+    no_html,
+    max_nodes,
     out,
     force,
 ):
-    """Turn a sentra survey into firm metrics, the sentra's IO table and outside parties.
+    """Turn a sentra survey into firm metrics, the sentra's IO table, communities and
+    active/passive sentra.
 
-    Writes OUT/firms.csv (one row per firm, firm_id first, with its purchases, sales,
-    local input share, share of sales via intermediaries, degrees and linkages),
-    OUT/sector_table.csv (the sentra IO table in the wide layout `linkage analyze` reads)
-    and OUT/outside_parties.csv.
+    Writes OUT/firms.csv (one row per firm, firm_id first, with its community, purchases,
+    sales, local input share, share of sales via intermediaries, degrees and linkages),
+    OUT/sector_table.csv (the sentra IO table in the wide layout `linkage analyze` reads),
+    OUT/outside_parties.csv, OUT/sentra.csv (one row per sentra: active or passive and the
+    measures behind it), OUT/communities.csv (one row per detected community) and
+    OUT/network.html (an offline interactive page; --no-html skips it).
     """
-    out = prepare_out_dir(out, FILES, force)
+    method = method.strip().lower()
+    check_detection_options(method, resolution, permutations)
+    out = prepare_out_dir(out, output_files(not no_html), force)
     net = load(
         firms,
         transactions,
@@ -183,8 +336,29 @@ def command(
         intermediary_pattern,
         "skip" if skip_invalid else "error",
     )
+    if within is not None and within not in net.firms.columns:
+        raise ValueError(
+            f"--within: {firms} has no column {within!r} "
+            f"(columns: {', '.join(map(str, net.firms.columns))})"
+        )
     metrics = net.firm_metrics(method=solver)
     table = net.to_iotable(by=by, area=area)
-    paths = write_outputs(out, net, metrics, table)
+    clusters = find_clusters(
+        net,
+        method=method,
+        resolution=resolution,
+        seed=seed,
+        cooperation=not no_cooperation,
+        within=within,
+        n_permutations=permutations,
+    )
+    paths = write_outputs(out, net, metrics, table, clusters)
+    if not no_html:
+        from ..viz import network_html
+
+        paths[HTML_FILE] = network_html(
+            net, clusters, out / HTML_FILE, metrics=metrics, max_nodes=max_nodes, seed=seed
+        )
     echo_summary(net)
+    echo_clusters(clusters)
     click.echo(f"wrote {', '.join(str(p) for p in paths.values())}")
