@@ -19,7 +19,7 @@ import scipy.sparse as sp
 
 from benchmarks.generators import dense_table, firm_network
 from linkage import IOTable, extraction, important_coefficients, multiplier_product_matrix
-from linkage.extraction import extraction_reference
+from linkage.hypothetical import extraction_reference
 from linkage.multiregional import regional_linkages, spillover_feedback
 
 

@@ -18,7 +18,7 @@ _API = {
     "linkages": "indices",
     "multipliers": "indices",
     "key_sectors": "indices",
-    "extraction": "extraction",
+    "extraction": "hypothetical",
     "field_of_influence": "influence",
     "important_coefficients": "influence",
     "multiplier_product_matrix": "influence",

@@ -1,6 +1,7 @@
 """The lazily imported public API: every advertised name resolves, nothing else does."""
 
 import importlib
+import importlib.util
 
 import pytest
 
@@ -13,6 +14,13 @@ def test_every_public_name_resolves_to_its_module(name):
     module = importlib.import_module(f"linkage.{linkage._API[name]}")
     assert value is getattr(module, name)
     assert name in dir(linkage)
+
+
+@pytest.mark.parametrize("name", sorted(linkage._API))
+def test_no_module_shadows_a_public_name(name):
+    # importing a submodule sets it as an attribute of the package: a module named like a
+    # public function would replace the function after `import linkage.<name>`
+    assert importlib.util.find_spec(f"linkage.{name}") is None
 
 
 def test_unknown_name_is_an_attribute_error():

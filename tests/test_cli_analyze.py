@@ -185,9 +185,8 @@ def one_error_line(result):
 
 
 def test_extraction_option_matches_the_library(tmp_path, runner):
-    # the function, not the module: `import linkage.extraction` shadows linkage.extraction
     from linkage import load_example_table
-    from linkage.extraction import EXTRACTION_COLUMNS, extraction
+    from linkage.hypothetical import EXTRACTION_COLUMNS, extraction
 
     out = tmp_path / "o"
     result = run_ok(runner, example_path(), "--extraction", "--out", out)
@@ -262,7 +261,7 @@ def test_by_region_by_hand(tmp_path, runner):
 
 @pytest.mark.parametrize("sep", ["|", "::"])
 def test_by_region_with_every_option(tmp_path, runner, sep):
-    from linkage.extraction import extraction
+    from linkage.hypothetical import extraction
     from linkage.multiregional import regional_linkages, spillover_feedback
 
     t = two_region_table()

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from linkage import IOTable, extraction
 from linkage.errors import DataQualityWarning, SingularSystemError
-from linkage.extraction import (
+from linkage.hypothetical import (
     EXTRACTION_COLUMNS,
     extraction_arrays,
     extraction_csv_frame,

@@ -287,7 +287,7 @@ def _extra_results(io, method: str, extraction: bool, influence, by_region: bool
     """File name -> flat frame of each optional analysis asked for, in output order."""
     extra = {}
     if extraction:
-        from ..extraction import extraction_csv_frame
+        from ..hypothetical import extraction_csv_frame
 
         extra[EXTRACTION_FILE] = extraction_csv_frame(io, method)
     if influence is not None:
