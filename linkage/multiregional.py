@@ -26,7 +26,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .diagnostics import Diagnostics
-from .errors import DataQualityWarning, InvalidTableError
+from .errors import DataQualityWarning, InvalidTableError, LinkageWarning
 from .solver import METHODS, LeontiefSolver
 from .table import IOTable
 
@@ -320,7 +320,8 @@ def regional_csv_frame(table, method: str = "auto") -> pd.DataFrame:
 def _relabel(table, sectors) -> IOTable:
     emp = None if table.employment is None else table.employment.to_numpy()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DataQualityWarning)
+        # the same table under new labels: its warnings were issued when it was built
+        warnings.simplefilter("ignore", LinkageWarning)
         return IOTable.from_arrays(
             table.Z,
             final_demand=table.final_demand.set_axis(sectors, axis=0),

@@ -276,3 +276,20 @@ def test_aggregation_preserves_totals_and_balance(R, S, seed, groups):
     assert agg.x.sum() == pytest.approx(t.x.sum())
     assert agg.f.sum() == pytest.approx(t.f.sum())
     assert agg.balance()["rel_gap"].abs().max() < 1e-9
+
+
+def test_relabelling_does_not_repeat_the_tables_warnings(recwarn):
+    from linkage.errors import UnbalancedTableWarning
+    from linkage.multiregional import split_region_labels
+
+    with pytest.warns(UnbalancedTableWarning):
+        t = IOTable.from_arrays(
+            [[1.0, 2.0], [3.0, 4.0]],
+            final_demand=[5.0, 6.0],
+            value_added=[1.0, 1.0],
+            sectors=["a|x", "b|x"],
+        )
+    recwarn.clear()
+    split = split_region_labels(t)
+    assert split.sectors.names == ["region", "sector"] or split.sectors.nlevels == 2
+    assert not [w for w in recwarn if issubclass(w.category, UnbalancedTableWarning)]
