@@ -36,6 +36,7 @@ __all__ = [
     "read_grdp_workbook",
     "find_district",
     "district_measures",
+    "table_province_mismatch",
     "DistrictMeasures",
     "read_alta",
     "AltaRegion",
@@ -413,6 +414,39 @@ def district_measures(grdp: pd.DataFrame, district) -> DistrictMeasures:
         regional=regional,
         national=national,
         diagnostics=diag,
+    )
+
+
+#: Words that do not tell provinces apart ("Provinsi DKI Jakarta" = "Jakarta").
+_PROVINCE_GENERIC = {"provinsi", "prov", "daerah", "istimewa", "dki", "di", "khusus", "ibukota"}
+
+
+def table_province_mismatch(table_name, province) -> str | None:
+    """A warning when a table's name names a province other than ``province``, else None.
+
+    BPS workbooks are named "Tabel Input-Output Provinsi <name> ...". Regionalizing one
+    province's table to a district of another province mixes two economies; this is
+    allowed (a neighbouring or national table may be the best there is) but said.
+
+    Examples
+    --------
+    >>> name = "Tabel Input-Output Provinsi Kepulauan Riau Transaksi Domestik 2016"
+    >>> table_province_mismatch(name, "Provinsi Kepulauan Riau") is None
+    True
+    >>> print(table_province_mismatch(name, "Provinsi Jawa Timur"))  # doctest: +ELLIPSIS
+    the table's name names another province than Provinsi Jawa Timur, the district's: ...
+    >>> table_province_mismatch("national table 2016", "Provinsi Jawa Timur") is None
+    True
+    """
+    words = normalize_name(table_name).split()
+    if "provinsi" not in words:
+        return None
+    core = [w for w in normalize_name(province).split() if w not in _PROVINCE_GENERIC]
+    if not core or all(w in words for w in core):
+        return None
+    return (
+        f"the table's name names another province than {province}, the district's: "
+        "its coefficients describe that province"
     )
 
 

@@ -181,6 +181,7 @@ def test_regionalize_grdp_workbook(tmp_path, shared_data):
     )
     assert r.exit_code == 0, r.output
     assert "Manokwari (9105)" in r.output and "Provinsi Papua Barat (9100)" in r.output
+    assert "another province" not in r.output
     reg = read_table(tmp_path / "mkw" / "regional_table.csv")
     assert reg.n == 17 and reg.balance()["rel_gap"].abs().max() < 1e-6
     bad = CliRunner().invoke(
@@ -197,6 +198,24 @@ def test_regionalize_grdp_workbook(tmp_path, shared_data):
         ],
     )
     assert bad.exit_code == 1 and "error: no district named 'Atlantis'" in bad.output
+    # a district of another province runs, with a warning that says so
+    other = CliRunner().invoke(
+        main,
+        [
+            "regionalize",
+            str(table),
+            "--grdp",
+            str(grdp),
+            "--district",
+            "Kota Makassar",
+            "--out",
+            str(tmp_path / "mks"),
+        ],
+    )
+    assert other.exit_code == 0, other.output
+    assert "warning: the table's name names another province than Provinsi Sulawesi Selatan" in (
+        other.output
+    )
 
 
 def test_regionalize_semicolon_comma_decimals(files):

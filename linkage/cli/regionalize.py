@@ -159,7 +159,13 @@ def command(
     mapping = _read_two_columns(mapping_path, "mapping") if mapping_path is not None else None
     region = ""
     if grdp_path is not None:
-        from ..regional_data import GRDP_UNITS, bps17_mapping, district_measures, read_grdp_workbook
+        from ..regional_data import (
+            GRDP_UNITS,
+            bps17_mapping,
+            district_measures,
+            read_grdp_workbook,
+            table_province_mismatch,
+        )
 
         grdp = read_grdp_workbook(grdp_path)
         dm = district_measures(grdp, district)
@@ -171,6 +177,9 @@ def command(
             f"GRDP in {GRDP_UNITS}, table in {io.units or 'its own units'}"
         )
         echo_diagnostics(dm.diagnostics)
+        mismatch = table_province_mismatch(io.name or Path(table).name, dm.province)
+        if mismatch:
+            click.echo(f"warning: {mismatch}", err=True)
     else:
         regional = _read_two_columns(regional_path, "regional")
         national = _read_two_columns(national_path, "national") if national_path else None
