@@ -502,6 +502,7 @@ def write_outputs(out, *, table=None, network=None, sources=None, title="Linkage
     before each step. Returns ``{"files": [...], "linkages", "multipliers", "clusters",
     "summary"}``.
     """
+    from .outputs import firm_table, label_frame, sector_frame, write_csv
     from .viz_charts import key_sector_chart
     from .viz_network import network_html
     from .viz_sectors import sector_html
@@ -520,11 +521,9 @@ def write_outputs(out, *, table=None, network=None, sources=None, title="Linkage
             multipliers = compute_multipliers(table, method=method)
         except LinkageError as exc:
             notes.append(f"Multipliers could not be computed: {exc}")
-        linkages.to_csv(out / "linkages.csv", encoding="utf-8")
-        files.append(out / "linkages.csv")
+        files.append(write_csv(sector_frame(linkages), out / "linkages.csv"))
         if multipliers is not None:
-            multipliers.to_csv(out / "multipliers.csv", encoding="utf-8")
-            files.append(out / "multipliers.csv")
+            files.append(write_csv(sector_frame(multipliers), out / "multipliers.csv"))
         for suffix in ("png", "svg"):
             files.append(key_sector_chart(linkages, out / f"key_sectors.{suffix}"))
         say("sector page")
@@ -536,13 +535,12 @@ def write_outputs(out, *, table=None, network=None, sources=None, title="Linkage
         say("communities and sentra activity")
         clusters = find_clusters(network, seed=seed)
         metrics = network.firm_metrics()
-        firms = metrics.copy()
-        firms.insert(0, "community", clusters.firm_communities(network).reindex(firms.index))
-        firms.index.name = "firm_id"
-        firms.to_csv(out / "firms.csv", encoding="utf-8")
-        clusters.sentra.to_csv(out / "sentra.csv", encoding="utf-8")
-        clusters.communities.to_csv(out / "communities.csv", encoding="utf-8")
-        files += [out / "firms.csv", out / "sentra.csv", out / "communities.csv"]
+        firms = firm_table(network, metrics, clusters.firm_communities(network))
+        files += [
+            write_csv(firms, out / "firms.csv"),
+            write_csv(label_frame(clusters.sentra), out / "sentra.csv"),
+            write_csv(label_frame(clusters.communities), out / "communities.csv"),
+        ]
         say("network page")
         files.append(network_html(network, clusters, out / "network.html", metrics=metrics,
                                   max_nodes=max_nodes, seed=seed))

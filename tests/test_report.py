@@ -140,3 +140,30 @@ def test_singular_table_gives_a_note_not_a_crash(tmp_path):
     assert "Linkages could not be computed" in text and "singular" in text
     assert "<h2>Key sectors and linkages</h2>" not in text
     assert text.index("<h2>In short</h2>") < text.index("<h2>What was read</h2>")
+
+
+def test_report_files_have_the_layout_of_analyze_and_network(tmp_path):
+    from linkage.cli import main
+    from linkage.datasets import data_path
+
+    runner = CliRunner()
+    sentra = data_path("sentra")
+    survey = ["--firms", str(sentra / "firms.csv"), "--transactions",
+              str(sentra / "transactions.csv"), "--cooperation", str(sentra / "cooperation.csv"),
+              "--parties", str(sentra / "parties.csv")]
+    table = str(data_path("example_table.csv"))
+    runs = {
+        "report": ["report", table, *survey, "--out", str(tmp_path / "report")],
+        "analyze": ["analyze", table, "--out", str(tmp_path / "analyze")],
+        "network": ["network", *survey, "--no-html", "--out", str(tmp_path / "network")],
+    }
+    for args in runs.values():
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, result.output
+    for name, other in [("linkages.csv", "analyze"), ("multipliers.csv", "analyze"),
+                        ("firms.csv", "network"), ("sentra.csv", "network"),
+                        ("communities.csv", "network")]:
+        mine = pd.read_csv(tmp_path / "report" / name)
+        theirs = pd.read_csv(tmp_path / other / name)
+        assert mine.columns.tolist() == theirs.columns.tolist(), name
+        pd.testing.assert_frame_equal(mine, theirs, check_exact=False, rtol=1e-12)

@@ -9,6 +9,7 @@ import click
 import pandas as pd
 
 from ..errors import InputFileError, LinkageWarning
+from ..outputs import sector_frame
 from ._common import echo_frame, one_line_errors, prepare_out_dir
 
 OUTPUTS = ("linkages.csv", "multipliers.csv")
@@ -42,31 +43,6 @@ def output_files(extraction: bool, influence: int | None, by_region: bool) -> tu
     if by_region:
         names.extend(REGION_FILES)
     return tuple(names)
-
-
-def _flat(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with its sector index as the first column, named ``sector``.
-
-    A multi-regional (region, sector) index becomes the columns ``sector, region``.
-
-    Examples
-    --------
-    >>> idx = pd.MultiIndex.from_tuples([("n", "farm")], names=["region", "sector"])
-    >>> _flat(pd.DataFrame({"m": [1.5]}, index=idx)).columns.tolist()
-    ['sector', 'region', 'm']
-    """
-    if isinstance(frame.index, pd.MultiIndex):
-        flat = frame.reset_index()
-        names = [
-            name if name is not None else f"level_{k}" for k, name in enumerate(frame.index.names)
-        ]
-        sector_col = "sector" if "sector" in names else names[-1]
-        flat = flat.rename(columns={sector_col: "sector"})
-        others = [c for c in names if c != sector_col]
-        return flat[["sector", *others, *frame.columns]]
-    flat = frame.copy()
-    flat.index = flat.index.rename("sector")
-    return flat.reset_index()
 
 
 def regional_table(io, sep: str, path):
@@ -236,8 +212,8 @@ def command(
         mult = multipliers(io, method=method)
         extra = _extra_results(io, method, extraction, influence, by_region)
     out = prepare_out_dir(out, names, force)
-    _flat(lk).to_csv(out / "linkages.csv", index=False, encoding="utf-8")
-    _flat(mult).to_csv(out / "multipliers.csv", index=False, encoding="utf-8")
+    sector_frame(lk).to_csv(out / "linkages.csv", index=False, encoding="utf-8")
+    sector_frame(mult).to_csv(out / "multipliers.csv", index=False, encoding="utf-8")
     for name, frame in extra.items():
         frame.to_csv(out / name, index=False, encoding="utf-8")
 

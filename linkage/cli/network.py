@@ -10,6 +10,7 @@ import click
 import pandas as pd
 
 from ..clusters import METHODS, find_clusters
+from ..outputs import firm_table, label_frame
 from ._common import echo_diagnostics, one_line_errors, prepare_out_dir
 
 #: Files this command always writes (checked before anything is overwritten).
@@ -79,26 +80,6 @@ def load(
     return net
 
 
-def firm_table(net, metrics: pd.DataFrame, communities: pd.Series | None = None) -> pd.DataFrame:
-    """One row per listed firm, ``firm_id`` first: its attributes, community, then its metrics.
-
-    ``communities`` is the community of each firm (indexed by firm_id), e.g.
-    ``Clusters.firm_communities(net)``; it becomes the ``community`` column.
-    """
-    frame = net.firms.drop(columns=[c for c in net.firms.columns if c in metrics.columns])
-    frame = pd.concat([net.firms[["sector"]], frame], axis=1).join(metrics.drop(columns="sector"))
-    if communities is not None:
-        frame["community"] = communities.reindex(frame.index).to_numpy()
-    first = [
-        c
-        for c in ("name", "sector", "sentra", "region", "community", "workers", "size_class")
-        if c in frame.columns
-    ]
-    frame = frame[first + [c for c in frame.columns if c not in first]]
-    frame.index.name = "firm_id"
-    return frame.reset_index()
-
-
 def write_outputs(out: Path, net, metrics, table, clusters) -> dict:
     """Write the CSV files of :data:`FILES` (label column first, UTF-8); return their paths."""
     from ..readers import write_table
@@ -113,7 +94,7 @@ def write_outputs(out: Path, net, metrics, table, clusters) -> dict:
         ("sentra.csv", clusters.sentra),
         ("communities.csv", clusters.communities),
     ):
-        frame.reset_index().to_csv(paths[name], index=False, encoding="utf-8")
+        label_frame(frame).to_csv(paths[name], index=False, encoding="utf-8")
     return paths
 
 
