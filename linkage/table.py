@@ -21,7 +21,7 @@ import scipy.sparse as sp
 from .diagnostics import Diagnostics
 from .errors import DataQualityWarning, InvalidTableError, UnbalancedTableWarning
 
-__all__ = ["IOTable", "input_coefficients", "allocation_coefficients"]
+__all__ = ["IOTable", "input_coefficients", "allocation_coefficients", "unbalanced_message"]
 
 #: Relative gap between row total and column total above which a sector is unbalanced.
 DEFAULT_BALANCE_RTOL = 1e-3
@@ -159,6 +159,93 @@ def _block_frame(block, sectors: pd.Index, name: str, default_label: str, axis_r
         raise InvalidTableError(f"{name} labels must be unique; got {list(columns)}")
     _check_finite(name, values, sectors, columns)
     return pd.DataFrame(values, index=sectors, columns=columns)
+
+
+def _amount(v: float) -> str:
+    """A money amount for a message: thousands separators, no false precision."""
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.4g}"
+
+
+def _sector_gap(label, row: float, col: float, x: float, rtol: float) -> str:
+    """``sector 'X': row total 120 vs column total 100 (row larger, +16.7% of x)``."""
+    diff = row - col
+    side = "row larger" if diff > 0 else "column larger" if diff < 0 else "equal"
+    digits = 1 if abs(diff) >= 0.01 * abs(x) else 2  # a gap of 0.1 % shows as +0.10%
+    share = "x = 0" if x == 0 else f"{diff / x:+.{digits}%} of x"
+    text = f"sector {label!r}: row total {_amount(row)} vs column total {_amount(col)}"
+    text += f" ({side}, {share}"
+    if x != 0 and abs(x - row) > rtol * abs(x):
+        text += f"; x = {_amount(x)}"
+    return text + ")"
+
+
+def unbalanced_message(balance: pd.DataFrame, rtol: float, x_given: bool, worst: int = 5):
+    """Count the unbalanced sectors and say, for the worst, which total is larger.
+
+    A sector is unbalanced when its row total (``Z 1 + f``, what it sells) or its column
+    total (``1'Z + 1'v``, what it spends) differs from the total output ``x`` the table
+    uses by more than ``rtol * x`` (the ``rel_gap`` of :meth:`IOTable.balance`).
+
+    Parameters
+    ----------
+    balance : DataFrame
+        :meth:`IOTable.balance` of the table.
+    rtol : float
+        Tolerance on ``|rel_gap|``.
+    x_given : bool
+        True when total output was given to the table, False when it is the row total.
+    worst : int
+        How many sectors to name, largest ``|rel_gap|`` first.
+
+    Returns
+    -------
+    (int, str)
+        The number of unbalanced sectors and a one-line message (``""`` when none).
+
+    Examples
+    --------
+    >>> bal = pd.DataFrame({"total_output": [100.0, 120.0], "row_total": [100.0, 120.0],
+    ...                     "column_total": [100.0, 100.0], "gap": [0.0, -20.0],
+    ...                     "rel_gap": [0.0, -1 / 6]}, index=["A", "X"])
+    >>> n, msg = unbalanced_message(bal, 1e-3, x_given=False)
+    >>> n
+    1
+    >>> print(msg)
+    table is unbalanced: in 1 of 2 sectors the row total (Z1 + f, sales) or the column
+    total (1'Z + 1'v, inputs) differs from total output x by more than 0.10% of x; x is
+    the row total (the default, as no total output was given); the row total is larger in
+    1 of them, the column total in 0; worst: sector 'X': row total 120 vs column total 100
+    (row larger, +16.7% of x); table.balance() lists every sector
+    """
+    gap = balance["rel_gap"].abs()
+    bad = gap[gap > rtol].sort_values(ascending=False, kind="stable")
+    if not len(bad):
+        return 0, ""
+    used = "the row total (the default, as no total output was given)"
+    if x_given:
+        x, row = balance["total_output"], balance["row_total"]
+        k = int(((x - row).abs() > rtol * x.abs()).sum())
+        used = "the total output given to the table " + (
+            f"(it differs from the row total in {k} sector{'s' if k != 1 else ''})"
+            if k
+            else "(equal to the row total in every sector)"
+        )
+    diff = balance.loc[bad.index, "row_total"] - balance.loc[bad.index, "column_total"]
+    sides = (
+        f"the row total is larger in {int((diff > 0).sum())} of them, "
+        f"the column total in {int((diff < 0).sum())}"
+    )
+    rows = balance.loc[bad.index[:worst]]
+    named = ", ".join(
+        _sector_gap(label, r.row_total, r.column_total, r.total_output, rtol)
+        for label, r in zip(rows.index, rows.itertuples(index=False), strict=True)
+    )
+    return len(bad), (
+        f"table is unbalanced: in {len(bad)} of {len(balance)} sectors the row total "
+        f"(Z1 + f, sales) or the column total (1'Z + 1'v, inputs) differs from total output "
+        f"x by more than {rtol:.2%} of x; x is {used}; {sides}; worst: {named}; "
+        "table.balance() lists every sector"
+    )
 
 
 class IOTable:
@@ -375,7 +462,7 @@ class IOTable:
             diagnostics=diag,
         )
         table._row_total, table._col_total = row_total, col_total
-        table._report_quality(balance_rtol, n_negative)
+        table._report_quality(balance_rtol, n_negative, total_output is not None)
         if not sp.issparse(Z):
             Z.setflags(write=False)
         return table
@@ -395,7 +482,7 @@ class IOTable:
         _check_finite("employment", values[np.newaxis, :], ["employment"], index)
         return pd.Series(values, index=index, name="employment")
 
-    def _report_quality(self, balance_rtol: float, n_negative_z: int) -> None:
+    def _report_quality(self, balance_rtol: float, n_negative_z: int, x_given: bool) -> None:
         d, idx = self.diagnostics, self.sectors
         zero = idx[self.x == 0]
         if len(zero):
@@ -422,17 +509,12 @@ class IOTable:
         for cat, k in neg_pi[neg_pi > 0].items():
             d.add("negative_primary_input", f"primary input {cat!r} has {k} negative entries", k)
 
-        bal = self.balance()
-        gap = bal["rel_gap"].abs()
-        bad = gap[gap > balance_rtol].sort_values(ascending=False)
-        if len(bad):
-            worst = ", ".join(f"{s!r} ({g:.2%})" for s, g in bad.head(5).items())
+        n_bad, message = unbalanced_message(self.balance(), balance_rtol, x_given)
+        if n_bad:
             d.add(
                 "unbalanced",
-                f"table is unbalanced: in {len(bad)} of {self.n} sectors the column total "
-                f"(inputs) differs from total output by more than {balance_rtol:.2%}; "
-                f"worst: {worst}",
-                count=len(bad),
+                message,
+                count=n_bad,
                 level="warning",
                 warn=UnbalancedTableWarning,
             )

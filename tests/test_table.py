@@ -40,6 +40,74 @@ def test_total_output_defaults_to_row_total_and_column_total_is_checked():
     assert t.diagnostics.count("unbalanced") == 1
 
 
+def _unbalanced_message(t):
+    (finding,) = [f for f in t.diagnostics.findings if f.code == "unbalanced"]
+    return finding.message
+
+
+def test_balance_warning_says_which_total_is_larger_and_which_x_is_used():
+    # S2 sells 2000 (row total) but spends 1900 (column total); x defaults to the row total
+    with pytest.warns(UnbalancedTableWarning) as rec:
+        t = IOTable.from_arrays(MB_Z, final_demand=[350, 1700], value_added=[650, 1300])
+    msg = _unbalanced_message(t)
+    assert str(rec[0].message) == msg and "\n" not in msg
+    assert "sector 'S2': row total 2,000 vs column total 1,900 (row larger, +5.0% of x)" in msg
+    assert "x is the row total" in msg
+    assert "the row total is larger in 1 of them, the column total in 0" in msg
+    assert "'S1'" not in msg  # balanced sectors are not named
+
+
+def test_balance_warning_with_given_total_output_and_column_larger():
+    # x given: S1 as the row total (1000), S2 at 2100 where row total is 2000 and the
+    # column total 2100 (inputs larger than sales)
+    with pytest.warns(UnbalancedTableWarning):
+        t = IOTable.from_arrays(
+            MB_Z, final_demand=[350, 1700], value_added=[650, 1500], total_output=[1000, 2100]
+        )
+    msg = _unbalanced_message(t)
+    assert (
+        "x is the total output given to the table (it differs from the row total in 1 sector)"
+        in msg
+    )
+    assert (
+        "sector 'S2': row total 2,000 vs column total 2,100 (column larger, -4.8% of x; x = 2,100)"
+        in msg
+    )
+    assert "the row total is larger in 0 of them, the column total in 1" in msg
+
+
+def test_balance_warning_names_worst_sectors_first_and_at_most_five():
+    n = 8
+    Z = np.eye(n)
+    fd = np.full(n, 99.0)  # row totals 100
+    gaps = np.array([0.0, 1, 30, 2, 5, 0, 20, 10])  # column totals 100 - gap
+    with pytest.warns(UnbalancedTableWarning):
+        t = IOTable.from_arrays(Z, final_demand=fd, value_added=99.0 - gaps)
+    msg = _unbalanced_message(t)
+    assert t.diagnostics.count("unbalanced") == 6
+    named = [f"'S{i + 1}'" for i in np.argsort(-gaps, kind="stable")[:5]]
+    positions = [msg.index(s) for s in named]
+    assert positions == sorted(positions)  # S3 (30 %) first, then S7, S8, S5, S4
+    assert "'S2'" not in msg  # sixth-worst: counted, not named
+    assert "(row larger, +30.0% of x)" in msg
+
+
+@pytest.mark.filterwarnings("ignore:.*zero total output")
+def test_balance_warning_zero_output_sector():
+    # x = 0 given for a sector that still has sales: no percentage, says x = 0
+    with pytest.warns(UnbalancedTableWarning):
+        t = IOTable.from_arrays(
+            [[1.0, 0.0], [0.0, 0.0]],
+            final_demand=[9.0, -4.0],
+            value_added=[9.0, 0.0],
+            total_output=[10.0, 0.0],
+        )
+    assert (
+        "sector 'S2': row total -4 vs column total 0 (column larger, x = 0)"
+        in _unbalanced_message(t)
+    )
+
+
 def test_implied_blocks_are_reported():
     t = IOTable.from_arrays(MB_Z, total_output=[1000, 2000])
     np.testing.assert_allclose(t.f, [350, 1700])
