@@ -13,15 +13,22 @@ tools of ICRAF Indonesia):
 ``07_tenaga_kerja.csv``         employment: ``ID, Sektor, Labour`` or one number per line
 =============================== ==========================================================
 
-Money units are not stated in the files (the app labels them juta Rupiah). Shapes are
+Money units are not stated in the files (the app labels them juta Rupiah). A final-demand,
+primary-input or employment file with sectors along the other axis is read transposed
+(decided by its labels, if it has any, else by its shape) and reported. Shapes are then
 checked against the name files; a mismatch is a one-line error naming both files and
-shapes, except one repair that is reported: extra rows of ``06_input_primer.csv`` that
+shapes, except repairs that are reported: e.g. extra rows of ``06_input_primer.csv`` that
 repeat the row above exactly are dropped (SumUt has its imports row twice).
+
+Total output is the row total ``Z 1 + F 1``. A sector whose row total is negative (SumSel:
+a balancing line with only negative consumption) gets its column total ``1'Z + 1'V``
+when that is positive, else 0 (zero output), with a warning naming it (docs/formats.md).
 """
 
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -115,7 +122,13 @@ def read_icraf_folder(
     ------
     InputFileError
         Missing files, non-numeric cells (file, row, column, value), shapes that do not
-        fit the name files.
+        fit the name files (in either orientation).
+
+    Notes
+    -----
+    Reinterpretations are warnings in ``table.diagnostics``: ``read_transposed`` (a file
+    with sectors along the other axis), ``negative_output`` (a negative row total
+    replaced by the column total, or 0), and the repairs listed in docs/formats.md.
 
     Examples
     --------
@@ -181,22 +194,13 @@ def read_icraf_folder(
             decimal, thousands if thousands is not None else ("." if decimal == "," else ",")
         )
 
-    def numbers(key):
-        cells, rownums, _ = raw[key]
-        res = parse_cells(cells, fmt.decimal, fmt.thousands)
-        if res.bad.any():
-            i, j = map(int, np.argwhere(res.bad)[0])
-            raise InputFileError(
-                f"not a number; {int(res.bad.sum())} such cells",
-                path=f[key],
-                row=rownums[i],
-                column=j + 1,
-                value=cells[i, j],
-            )
-        number_findings(diag, res.counts, fmt, f"{prov}/{f[key].name}")
-        return res.values
+    def numbers(key, labels=False):
+        return _numbers(raw[key], f[key], fmt, diag, prov, labels)
 
-    Z, F, V = numbers("Z"), numbers("fd"), numbers("pi")
+    Z = numbers("Z").values
+    fd = _orient(numbers("fd", True), sectors, 0, f["fd"], diag, prov)
+    pi = _orient(numbers("pi", True), sectors, 1, f["pi"], diag, prov)
+    F, V = fd.values, pi.values
     sec_file, z_file = ICRAF_FILES["sectors"], ICRAF_FILES["Z"]
     if Z.shape != (n, n):
         raise InputFileError(
@@ -208,8 +212,8 @@ def read_icraf_folder(
         extra = [f"final demand {j + 1} (unnamed)" for j in range(k, F.shape[1])]
         diag.add(
             "unnamed_columns",
-            f"{prov}/{ICRAF_FILES['fd']}: {F.shape[1]} columns but "
-            f"{k} names in {ICRAF_FILES['fd_names']}; the extra columns are kept as "
+            f"{prov}/{ICRAF_FILES['fd']}: {F.shape[1]} categories but "
+            f"{k} names in {ICRAF_FILES['fd_names']}; the extra ones are kept as "
             f"{extra}",
             len(extra),
             level="warning",
@@ -221,25 +225,25 @@ def read_icraf_folder(
         diag.add(
             "dropped_total_name",
             f"{prov}/{ICRAF_FILES['fd_names']}: name "
-            f"{fd_names[-1]!r} (a total) has no column in {ICRAF_FILES['fd']}; ignored",
+            f"{fd_names[-1]!r} (a total) has no data in {ICRAF_FILES['fd']}; ignored",
             level="warning",
             warn=DataQualityWarning,
         )
         fd_names, k = fd_names[:-1], k - 1
     if F.shape != (n, k):
-        hint = " (it looks transposed)" if F.shape == (k, n) else ""
         raise InputFileError(
-            f"{ICRAF_FILES['fd']} has shape {F.shape}, expected ({n}, {k}): {n} sectors in "
-            f"{sec_file} x {k} names in {ICRAF_FILES['fd_names']}{hint}",
+            f"{ICRAF_FILES['fd']} has shape {fd.shape}{fd.note}, expected "
+            f"{fd.expect((n, k))}: {n} sectors in {sec_file} and {k} names in "
+            f"{ICRAF_FILES['fd_names']}",
             path=f["fd"],
         )
     if V.shape[1] == n and V.shape[0] > m:
-        V = _drop_repeated_rows(V, m, raw["pi"][1], diag, prov)
+        V = _drop_repeated_rows(V, m, pi.lines[0], diag, prov)
     if V.shape != (m, n):
-        hint = " (it looks transposed)" if V.shape == (n, m) else ""
         raise InputFileError(
-            f"{ICRAF_FILES['pi']} has shape {V.shape}, expected ({m}, {n}): {m} names in "
-            f"{ICRAF_FILES['pi_names']} x {n} sectors in {sec_file}{hint}",
+            f"{ICRAF_FILES['pi']} has shape {pi.shape}{pi.note}, expected "
+            f"{pi.expect((m, n))}: {m} names in {ICRAF_FILES['pi_names']} and {n} sectors in "
+            f"{sec_file}",
             path=f["pi"],
         )
 
@@ -248,29 +252,7 @@ def read_icraf_folder(
         employment = _employment(emp_raw, f["employment"], sectors, fmt, diag, prov)
 
     labels = pd.Index(sectors, name="sector")
-    x = Z.sum(axis=1) + F.sum(axis=1)
-    total_output = None
-    neg = np.flatnonzero(x < 0)
-    if len(neg):
-        noise = np.abs(x[neg]) <= NEGLIGIBLE_OUTPUT * max(float(np.abs(x).mean()), 1e-300)
-        if not noise.all():
-            i = int(neg[~noise][0])
-            raise InputFileError(
-                f"total output (row sum of {z_file} and {ICRAF_FILES['fd']}) is negative for "
-                f"{int((~noise).sum())} sector(s), e.g. {sectors[i]!r} (row {i + 1}): "
-                f"{x[i]:,.2f}",
-                path=folder,
-            )
-        total_output = np.where(x < 0, 0.0, x)
-        diag.add(
-            "negative_output_noise",
-            f"{prov}: total output of {len(neg)} sector(s) "
-            f"{[sectors[i] for i in neg[:5]]} is negative but negligible "
-            f"({', '.join(f'{x[i]:.3g}' for i in neg[:5])}); set to 0",
-            len(neg),
-            level="warning",
-            warn=DataQualityWarning,
-        )
+    total_output = _nonnegative_output(Z, F, V, sectors, fd_names, prov, diag)
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -349,16 +331,21 @@ def _unique(labels, diag, prov):
     return out
 
 
-def _drop_repeated_rows(V, m, rownums, diag, prov):
-    """Drop rows equal to the row above when that makes the row count fit the names."""
+def _drop_repeated_rows(V, m, where, diag, prov):
+    """Drop rows equal to the row above when that makes the row count fit the names.
+
+    ``where`` names each row's line in the file (``"row 3"``, or ``"column 3"`` for a
+    file read transposed).
+    """
     dup = [i for i in range(1, V.shape[0]) if np.array_equal(V[i], V[i - 1])]
     if V.shape[0] - len(dup) != m:
         return V
     keep = [i for i in range(V.shape[0]) if i not in dup]
     diag.add(
         "dropped_repeated_rows",
-        f"{prov}/{ICRAF_FILES['pi']}: {V.shape[0]} rows for {m} names; row(s) "
-        f"{[rownums[i] for i in dup]} repeat the row above exactly and were dropped",
+        f"{prov}/{ICRAF_FILES['pi']}: {V.shape[0]} inputs for {m} names; "
+        f"{', '.join(where[i] for i in dup)} repeat(s) the line before exactly and "
+        "was dropped",
         len(dup),
         level="warning",
         warn=DataQualityWarning,
@@ -368,17 +355,40 @@ def _drop_repeated_rows(V, m, rownums, diag, prov):
 
 
 def _employment(emp_raw, path, sectors, fmt, diag, prov):
+    """Employment by sector: the last column (a header line is skipped).
+
+    A file with the sectors along its columns instead (one line of numbers, or lines
+    ``ID`` / ``Sektor`` / ``Labour``) is read transposed and reported.
+    """
     cells, rownums, _ = emp_raw
     n = len(sectors)
-    first = parse_cells(cells[:1, -1:], fmt.decimal, fmt.thousands)
-    if first.bad.any():  # a header line: ID, Sektor, Labour
-        cells, rownums = cells[1:], rownums[1:]
-    res = parse_cells(cells[:, -1:], fmt.decimal, fmt.thousands)
-    if res.bad.any():
-        i = int(np.flatnonzero(res.bad[:, 0])[0])
-        raise InputFileError(
-            "not a number", path=path, row=rownums[i], column=cells.shape[1], value=cells[i, -1]
+
+    def cell(i, j):  # (row, column) in the file of cells[i, j]
+        return rownums[i], j + 1
+
+    if cells.shape[0] not in (n, n + 1) and cells.shape[1] in (n, n + 1):
+        diag.add(
+            "read_transposed",
+            f"{prov}/{path.name} read transposed: sectors are its columns "
+            f"({cells.shape[0]} rows x {cells.shape[1]} columns; {n} sectors in "
+            f"{ICRAF_FILES['sectors']})",
+            level="warning",
+            warn=DataQualityWarning,
+            stacklevel=5,
         )
+        cells = cells.T
+
+        def cell(i, j):
+            return rownums[j], i + 1
+
+    first = parse_cells(cells[:1, -1:], fmt.decimal, fmt.thousands)
+    h = int(first.bad.any())  # a header line: ID, Sektor, Labour
+    res = parse_cells(cells[h:, -1:], fmt.decimal, fmt.thousands)
+    if res.bad.any():
+        i = h + int(np.flatnonzero(res.bad[:, 0])[0])
+        row, column = cell(i, cells.shape[1] - 1)
+        raise InputFileError("not a number", path=path, row=row, column=column, value=cells[i, -1])
+    cells = cells[h:]
     values = res.values[:, 0]
     if values.shape[0] != n:
         raise InputFileError(
@@ -415,3 +425,216 @@ def _check_units(table, prov):
             warn=DataQualityWarning,
             stacklevel=5,
         )
+
+
+@dataclass
+class _Block:
+    """Numbers of a final-demand or primary-input file and what the file says about them.
+
+    ``row_labels`` / ``col_labels``: a label column / header row found in the file (None
+    for the usual header-less file); ``lines``: how each row and column of ``values`` is
+    named in messages (``"row 3"``, ``"column 2"``); ``shape``: the shape in the file;
+    ``transposed``: ``values`` is the file transposed.
+    """
+
+    values: np.ndarray
+    row_labels: list | None
+    col_labels: list | None
+    lines: tuple
+    transposed: bool = False
+    shape: tuple | None = None
+
+    def __post_init__(self):
+        if self.shape is None:
+            self.shape = self.values.shape
+
+    @property
+    def note(self) -> str:
+        return " (read transposed)" if self.transposed else ""
+
+    def expect(self, shape) -> tuple:
+        """An expected shape of ``values`` as it would be in the file."""
+        return tuple(shape[::-1]) if self.transposed else tuple(shape)
+
+
+def _numbers(raw, path: Path, fmt, diag, prov, labels: bool) -> _Block:
+    """Parse the cells of one file; with ``labels``, a header row / label column is set apart.
+
+    Any other cell that is not a number is an error naming the file, row, column and value.
+    """
+    cells, rownums, _ = raw
+    r0, c0 = _label_lines(cells, fmt) if labels else (0, 0)
+    header = [_clean(c) for c in cells[0, c0:]] if r0 else None
+    label_col = [_clean(c) for c in cells[r0:, 0]] if c0 else None
+    block = cells[r0:, c0:]
+    res = parse_cells(block, fmt.decimal, fmt.thousands)
+    if res.bad.any():
+        i, j = map(int, np.argwhere(res.bad)[0])
+        raise InputFileError(
+            f"not a number; {int(res.bad.sum())} such cells",
+            path=path,
+            row=rownums[r0 + i],
+            column=c0 + j + 1,
+            value=block[i, j],
+        )
+    number_findings(diag, res.counts, fmt, f"{prov}/{path.name}")
+    if r0 or c0:
+        what = [w for w, on in (("a header row", r0), ("a label column", c0)) if on]
+        diag.add(
+            "skipped_labels", f"{prov}/{path.name}: {' and '.join(what)} read as labels, not data"
+        )
+    lines = (
+        [f"row {r}" for r in rownums[r0:]],
+        [f"column {c0 + j + 1}" for j in range(block.shape[1])],
+    )
+    return _Block(res.values, label_col, header, lines)
+
+
+def _clean(label) -> str:
+    return " ".join(str(label).split())
+
+
+def _label_lines(cells, fmt):
+    """``(1 or 0, 1 or 0)``: whether the first row / first column hold labels, not numbers.
+
+    A line holds labels when it has text that is not a number and no number (blank cells
+    and, for the header row, the corner cell do not count).
+
+    Examples
+    --------
+    >>> from linkage.numbers import NumberFormat
+    >>> cells = np.array([["", "a", "b"], ["K", "1", "2"], ["G", "3", "4"]], dtype=object)
+    >>> _label_lines(cells, NumberFormat(".", ","))
+    (1, 1)
+    >>> _label_lines(cells[1:, 1:], NumberFormat(".", ","))
+    (0, 0)
+    """
+    if cells.shape[0] < 2 or cells.shape[1] < 1:
+        return 0, 0
+    bad = parse_cells(cells, fmt.decimal, fmt.thousands).bad
+    number = ~bad & ~empty_mask(cells)
+
+    def labels(b, num):
+        return bool(b.any()) and not bool(num.any())
+
+    first_col = labels(bad[1:, 0], number[1:, 0]) and cells.shape[1] > 1
+    c0 = int(first_col)
+    r0 = int(labels(bad[0, c0:], number[0, c0:]))
+    if not r0 and first_col:  # no header row: the label column starts in the first row
+        c0 = int(labels(bad[:, 0], number[:, 0]))
+    return r0, c0
+
+
+def _sector_hits(labels, keys) -> int:
+    if not labels:
+        return 0
+    return sum(_clean(lab).casefold() in keys for lab in labels)
+
+
+def _orient(block: _Block, sectors, axis: int, path: Path, diag, prov) -> _Block:
+    """Turn ``block`` so that sectors run along ``axis`` (0: rows, 1: columns), as expected.
+
+    The orientation is read from the labels when the file has any (a header row or a label
+    column whose labels are the sector names of ``01_sektor.csv``); in a header-less file,
+    from the shape (the number of sectors fits the other axis only). A file read
+    transposed is reported (``read_transposed``).
+    """
+    n = len(sectors)
+    keys = {_clean(s).casefold() for s in sectors}
+    hits = (_sector_hits(block.row_labels, keys), _sector_hits(block.col_labels, keys))
+    found, how = axis, None
+    if max(hits) >= max(1, n // 2) and hits[0] != hits[1]:
+        found = int(hits[1] > hits[0])
+        how = f"its {('row', 'column')[found]} labels are sector names of 01_sektor.csv"
+    elif block.shape[axis] != n and block.shape[1 - axis] == n:
+        found = 1 - axis
+        how = (
+            f"{n} sectors in 01_sektor.csv fit its {block.shape[1 - axis]} "
+            f"{('rows', 'columns')[1 - axis]}, not its {block.shape[axis]} "
+            f"{('rows', 'columns')[axis]}"
+        )
+    sector_labels = (block.row_labels, block.col_labels)[found]
+    if sector_labels is not None and len(sector_labels) == n:
+        differ = sum(
+            _clean(a).casefold() != _clean(b).casefold()
+            for a, b in zip(sector_labels, sectors, strict=True)
+        )
+        if differ:
+            diag.add(
+                "sector_names_differ",
+                f"{prov}/{path.name}: {differ} sector labels differ from 01_sektor.csv; "
+                "matched by position",
+                differ,
+                level="warning",
+                warn=DataQualityWarning,
+                stacklevel=5,
+            )
+    if found == axis:
+        return block
+    diag.add(
+        "read_transposed",
+        f"{prov}/{path.name} read transposed: sectors are its {('rows', 'columns')[found]} "
+        f"({block.shape[0]} rows x {block.shape[1]} columns; {how})",
+        level="warning",
+        warn=DataQualityWarning,
+        stacklevel=5,
+    )
+    return _Block(
+        block.values.T,
+        block.col_labels,
+        block.row_labels,
+        block.lines[::-1],
+        transposed=True,
+        shape=block.shape,
+    )
+
+
+def _nonnegative_output(Z, F, V, sectors, fd_names, prov, diag):
+    """Total output for the table when a row total ``Z 1 + F 1`` is negative, else None.
+
+    A negative output is not an output: ``a_ij = z_ij / x_j`` would flip the sign of the
+    column. Such a sector gets its column total ``1'Z + 1'V`` (what it spent on inputs)
+    when that is positive, and 0 otherwise (a zero-output sector: zero coefficients). The
+    negative final demand is kept. Negligible negatives (rounding) are reported apart.
+    """
+    row = Z.sum(axis=1) + F.sum(axis=1)
+    neg = np.flatnonzero(row < 0)
+    if not len(neg):
+        return None
+    col = Z.sum(axis=0) + V.sum(axis=0)
+    x = row.copy()
+    x[neg] = np.where(col[neg] > 0, col[neg], 0.0)
+    noise = np.abs(row[neg]) <= NEGLIGIBLE_OUTPUT * max(float(np.abs(row).mean()), 1e-300)
+    source = f"row sum of {ICRAF_FILES['Z']} and {ICRAF_FILES['fd']}"
+    rule = "x is the column total (1'Z + 1'V, its inputs) where positive, else 0"
+    for code, idx in (("negative_output_noise", neg[noise]), ("negative_output", neg[~noise])):
+        if not len(idx):
+            continue
+        each = "; ".join(_negative_sector(i, sectors, Z, F, fd_names, col, x) for i in idx[:5])
+        more = f" (and {len(idx) - 5} more)" if len(idx) > 5 else ""
+        if code == "negative_output_noise":
+            text = (
+                f"{prov}: total output ({source}) is negative but negligible (below "
+                f"{NEGLIGIBLE_OUTPUT:g} of mean output) for {len(idx)} sector(s): {each}"
+                f"{more}; {rule}"
+            )
+        else:
+            text = (
+                f"{prov}: total output ({source}) is negative for {len(idx)} sector(s): "
+                f"{each}{more}; a negative output would flip the sign of the sector's input "
+                f"coefficients, so {rule} (zero output: zero coefficients); its negative "
+                "final demand is kept"
+            )
+        diag.add(code, text, len(idx), level="warning", warn=DataQualityWarning, stacklevel=5)
+    return x
+
+
+def _negative_sector(i, sectors, Z, F, fd_names, col, x) -> str:
+    """``'S' (row 60): row total -44,536,370.36 = intermediate sales 0 + final demand ...``."""
+    parts = [f"{fd_names[j]} {F[i, j]:,.2f}" for j in np.flatnonzero(F[i] < 0)[:3]]
+    neg_fd = f" (negative: {', '.join(parts)})" if parts else ""
+    return (
+        f"{sectors[i]!r} (row {i + 1}): row total {Z[i].sum() + F[i].sum():,.2f} = "
+        f"intermediate sales {Z[i].sum():,.2f} + final demand {F[i].sum():,.2f}{neg_fd}, "
+        f"column total {col[i]:,.2f}, x set to {x[i]:,.2f}"
+    )
