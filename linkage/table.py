@@ -626,6 +626,40 @@ class IOTable:
             cache.setdefault(solver.method, solver)
         return cache[method]
 
+    # ------------------------------------------------------------------ pymrio
+    @classmethod
+    def from_pymrio(cls, io, **options) -> IOTable:
+        """A multi-regional table from a ``pymrio.IOSystem`` (pymrio is optional).
+
+        Sectors become the ``(region, sector)`` MultiIndex; ``options`` go to
+        :func:`linkage.multiregional.from_pymrio` (``factor_inputs=``, ``name=``).
+
+        Examples
+        --------
+        >>> import pymrio  # doctest: +SKIP
+        >>> IOTable.from_pymrio(pymrio.load_test()).n  # doctest: +SKIP
+        48
+        """
+        from .multiregional import from_pymrio
+
+        return from_pymrio(io, **options)
+
+    def to_pymrio(self, **options):
+        """This table as a ``pymrio.IOSystem`` (``Z``, ``Y``, ``x``, factor inputs).
+
+        ``options`` go to :func:`linkage.multiregional.to_pymrio` (``region=`` names the
+        region of a single-region table).
+
+        Examples
+        --------
+        >>> t = IOTable.from_arrays([[150, 500], [200, 100]], final_demand=[350, 1700])
+        >>> t.to_pymrio(region="R").Z.shape  # doctest: +SKIP
+        (2, 2)
+        """
+        from .multiregional import to_pymrio
+
+        return to_pymrio(self, **options)
+
     def __repr__(self) -> str:
         kind = "sparse" if self.is_sparse else "dense"
         label = f" {self.name!r}" if self.name else ""

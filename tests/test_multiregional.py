@@ -293,3 +293,14 @@ def test_relabelling_does_not_repeat_the_tables_warnings(recwarn):
     split = split_region_labels(t)
     assert split.sectors.names == ["region", "sector"] or split.sectors.nlevels == 2
     assert not [w for w in recwarn if issubclass(w.category, UnbalancedTableWarning)]
+
+
+def test_iotable_methods_convert_to_and_from_pymrio():
+    pymrio = pytest.importorskip("pymrio")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = IOTable.from_pymrio(pymrio.load_test())
+        back = IOTable.from_pymrio(t.to_pymrio())
+    assert t.n == 48 and back.sectors.equals(t.sectors)
+    np.testing.assert_allclose(back.Z, t.Z)
+    np.testing.assert_allclose(back.x, t.x)
