@@ -429,9 +429,13 @@ def build_wide(
     text_col = bad.sum(axis=0) == filled.sum(axis=0)
     keep_r = ~text_row
     keep_c = ~text_col
+    # a label named like a total (or with a BPS total code) is never a sector, even when
+    # it is both a row and a column ("Jumlah", "Total", "SUM")
+    total_keys = {k for k, s in zip(rows.key, rows.strong, strict=True) if s}
+    total_keys |= {k for k, s in zip(cols.key, cols.strong, strict=True) if s}
     # a sector (label both a row and a column) is never skipped: blank means zeros
-    row_keys = {k for k in rows.key if k}
-    col_keys = {k for k in cols.key if k}
+    row_keys = {k for k in rows.key if k} - total_keys
+    col_keys = {k for k in cols.key if k} - total_keys
     for spec, text, keep, other, kind in (
         (rows, text_row, keep_r, col_keys, "row"),
         (cols, text_col, keep_c, row_keys, "column"),
@@ -563,7 +567,10 @@ def build_wide(
     r_idx = np.flatnonzero(keep_r)
     c_idx = np.flatnonzero(keep_c)
     # duplicates: an error for sector labels, renamed (and reported) for other lines
-    other_keys = {"row": {cols.key[j] for j in c_idx}, "column": {rows.key[i] for i in r_idx}}
+    other_keys = {
+        "row": {cols.key[j] for j in c_idx} - total_keys,
+        "column": {rows.key[i] for i in r_idx} - total_keys,
+    }
     for spec, idx, kind in ((rows, r_idx, "row"), (cols, c_idx, "column")):
         seen = {}
         for i in idx:
@@ -586,12 +593,15 @@ def build_wide(
                 while f"{k} ({m})" in seen:
                     m += 1
                 new = f"{spec.label[i]} ({m})"
+                # two totals with one name ("Jumlah" under intermediate and final demand)
+                # are only checks: worth an info, not a warning
+                quiet = spec.strong[i] and spec.strong[seen[k]]
                 diag.add(
                     "renamed_duplicate",
                     f"{short}: {kind} label {spec.label[i]!r} "
                     f"appears twice ({a} and {b}); the second is called {new!r}",
-                    level="warning",
-                    warn=DataQualityWarning,
+                    level="info" if quiet else "warning",
+                    warn=None if quiet else DataQualityWarning,
                     stacklevel=5,
                 )
                 spec.label[i], spec.key[i] = new, f"{k} ({m})"
@@ -599,7 +609,7 @@ def build_wide(
             seen[k] = i
 
     # sectors
-    col_of = {cols.key[j]: j for j in c_idx}
+    col_of = {cols.key[j]: j for j in c_idx if not cols.strong[j]}
     if sectors is not None:
         row_of = {rows.key[i]: i for i in r_idx}
         row_of.update({norm_label(rows.label[i]): i for i in r_idx})
@@ -613,7 +623,7 @@ def build_wide(
             )
         sec_r = found
     else:
-        sec_r = [i for i in r_idx if rows.key[i] in col_of]
+        sec_r = [i for i in r_idx if rows.key[i] in col_of and not rows.strong[i]]
     if not sec_r:
         raise InputFileError("no labels appear both as a row and as a column", path=path)
     sec_c = [col_of[rows.key[i]] for i in sec_r]

@@ -502,3 +502,28 @@ def test_finland_alta_sheets_do_not_crash(shared_data):
             assert f.name in str(exc)
         else:
             assert t.n > 0
+
+
+# ----------------------------------------------------------------------------- unseen layouts
+def test_total_named_row_and_column_are_never_a_sector(tmp_path):
+    # "Jumlah" is both a row and a column (and twice a column, as BPS-style tables repeat it
+    # under intermediate and final demand): a total, not a third sector
+    text = (
+        "Sektor,Pertanian,Industri,Jumlah,Rumah Tangga,Ekspor,Jumlah,Total Output\n"
+        "Pertanian,150,500,650,300,50,350,1000\n"
+        "Industri,200,100,300,1500,200,1700,2000\n"
+        "Jumlah,350,600,950,1800,250,2050,3000\n"
+        "Upah,400,900,,,,,\n"
+        "Surplus,250,500,,,,,\n"
+        "Total Input,1000,2000,,,,,\n"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataQualityWarning)
+        t = read_table(_write(tmp_path, "jumlah.csv", text))
+    assert t.sectors.tolist() == ["Pertanian", "Industri"]
+    assert t.final_demand.columns.tolist() == ["Rumah Tangga", "Ekspor"]
+    assert t.primary_inputs.columns.tolist() == ["Upah", "Surplus"]
+    np.testing.assert_array_equal(t.x, [1000, 2000])
+    text2 = "x,a,b,hh,SUM\na,1,2,7,10\nb,3,4,13,20\nva,6,14,,\nSUM,10,20,,\n"
+    t2 = read_table(_write(tmp_path, "sum.csv", text2))
+    assert t2.sectors.tolist() == ["a", "b"]
