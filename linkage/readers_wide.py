@@ -127,12 +127,39 @@ def first_token(key: str) -> str:
     return head if rest and _CODE_TOKEN.match(head) else key
 
 
+_LEADING_ZEROS = re.compile(r"^0+(?=[0-9])")
+
+
+def unpad(key: str) -> str:
+    """Key without leading zeros on a leading number (``"001"`` -> ``"1"``).
+
+    Excel keeps row codes typed as numbers (``1``) but header codes typed as text
+    (``"001"``); this makes them meet.
+
+    Examples
+    --------
+    >>> unpad("001"), unpad("01 pertanian"), unpad("0"), unpad("a01")
+    ('1', '1 pertanian', '0', 'a01')
+    """
+    return _LEADING_ZEROS.sub("", key)
+
+
+def _unpad_first_token(key: str) -> str:
+    return first_token(unpad(key))
+
+
+#: Ways of comparing row and column keys, strictest first (see :func:`match_keys`).
+_KEY_VARIANTS = (unpad, strip_code, loose_key, first_token, _unpad_first_token)
+_DISTINCT_ONLY = (first_token, _unpad_first_token)
+
+
 def match_keys(rk: list, ck: list) -> tuple[list, list]:
-    """Row and column keys compared exactly, without code prefixes, loosely, or by code.
+    """Row and column keys compared exactly, without leading zeros or code prefixes,
+    loosely, or by code.
 
     The variant that makes the most row labels match column labels wins (ties: the
-    stricter one). The last variant compares first words only (``"A Pertanian"`` row
-    against an ``"A"`` column) and is used only when it keeps every label distinct.
+    stricter one). The variants comparing first words only (``"A Pertanian"`` row
+    against an ``"A"`` column) are used only when they keep every label distinct.
     Empty keys stay empty.
 
     Examples
@@ -141,11 +168,13 @@ def match_keys(rk: list, ck: list) -> tuple[list, list]:
     (['cleaning', 'wages'], ['cleaning', 'households'])
     >>> match_keys(["a pertanian", "b tambang", "upah dan gaji"], ["a", "b", "ekspor"])[0]
     ['a', 'b', 'upah']
+    >>> match_keys(["1", "2", "upah"], ["001", "002", "3011"])
+    (['1', '2', 'upah'], ['1', '2', '3011'])
     """
     best, best_n = (rk, ck), len(set(rk) & set(ck) - {""})
-    for f in (strip_code, loose_key, first_token):
+    for f in _KEY_VARIANTS:
         r2, c2 = [f(k) if k else "" for k in rk], [f(k) if k else "" for k in ck]
-        if f is first_token:
+        if f in _DISTINCT_ONLY:
             rn, cn = [k for k in r2 if k], [k for k in c2 if k]
             if len(set(rn)) < len(rn) or len(set(cn)) < len(cn):
                 continue
@@ -199,12 +228,56 @@ class LineSpec:
     strong: list
 
 
+def label_key(c) -> str:
+    """Key of a cell that can be a sector label, else ``""``.
+
+    Numbers count only as whole positive codes (``1``, ``"001"``, ``3011``): a zero or a
+    fraction (``0.5``, ``"2,25"``) is a value, and equal values in a data row and a data
+    column must not pass for sector labels.
+
+    Examples
+    --------
+    >>> label_key(" Pertanian "), label_key(3011.0), label_key("001"), label_key(0.25)
+    ('pertanian', '3011', '001', '')
+    >>> label_key("0"), label_key("1.234,5"), label_key(True)
+    ('', '', '')
+    """
+    if isinstance(c, bool):
+        return ""
+    if isinstance(c, (int, float, np.number)):
+        ok = np.isfinite(c) and float(c).is_integer() and c > 0
+        return norm_label(c) if ok else ""
+    key = norm_label(c)
+    if key.isdigit():
+        return key if key.strip("0") else ""
+    if _NUMBER_LIKE.match(key):
+        return ""
+    return key
+
+
+_NUMBER_LIKE = re.compile(r"^[+-]?[(]?[0-9][0-9.,\s]*(e[+-]?[0-9]+)?[)]?$|^[+-]?[.,][0-9]+$")
+
+
+def _variant_sets(keys: list) -> list:
+    """Non-empty keys under exact comparison and each of ``_KEY_VARIANTS``."""
+    exact = [k for k in keys if k]
+    return [set(exact)] + [{f(k) for k in exact} - {""} for f in _KEY_VARIANTS]
+
+
 def locate_wide(grid: Grid) -> tuple[int, int]:
     """Header row and label column of a wide table (0-based grid positions).
 
     The header row is the row (among the first 40 with two or more cells) whose cells
     share the most labels with the label column (one of the first three non-empty columns)
-    below it; title rows above the table are skipped this way.
+    below it; title rows above the table are skipped this way. Labels are compared as in
+    :func:`match_keys`; numbers other than whole positive codes are not labels
+    (:func:`label_key`).
+
+    Raises
+    ------
+    InputFileError
+        No label is both a row and a column; the message shows the first labels of the
+        first column and of the first row, so that the mismatch can be seen.
     """
     cells = grid.cells
     top = cells[:HEADER_SEARCH_ROWS]
@@ -213,26 +286,50 @@ def locate_wide(grid: Grid) -> tuple[int, int]:
         raise InputFileError("the file has no cells in its first rows", path=grid.path)
     col_any = np.flatnonzero(filled_top.any(axis=0))[:3]
     row_cand = list(np.flatnonzero(filled_top.sum(axis=1) >= 2))
-    head_keys = [[norm_label(x) for x in top[r]] for r in row_cand]
+    head_keys = [[label_key(x) for x in top[r]] for r in row_cand]
+    # a row holding a value (a zero, a fraction) right of the label column is data, not
+    # the header
+    values = [
+        filled_top[r] & np.array([not k for k in hk], dtype=bool)
+        for r, hk in zip(row_cand, head_keys, strict=True)
+    ]
     best = (0, 0, 0)
     for c in col_any:
-        col_keys = [norm_label(x) for x in cells[:, c]]
-        col_loose = [loose_key(k) for k in col_keys]
-        for r, hk in zip(row_cand, head_keys, strict=True):
-            heads = {k for k in hk[c + 1 :] if k}
-            score = len(heads & {k for k in col_keys[r + 1 :] if k})
-            loose = {loose_key(k) for k in heads} - {""}
-            score = max(score, len(loose & {k for k in col_loose[r + 1 :] if k}))
-            score = max(score, len(heads & {first_token(k) for k in col_keys[r + 1 :] if k}))
+        col_keys = [label_key(x) for x in cells[:, c]]
+        for r, hk, val in zip(row_cand, head_keys, values, strict=True):
+            if val[c + 1 :].any():
+                continue
+            heads = _variant_sets(hk[c + 1 :])
+            below = _variant_sets(col_keys[r + 1 :])
+            score = max(len(h & b) for h, b in zip(heads, below, strict=True))
+            # row labels "A Pertanian" against header codes "A"
+            score = max(score, len(heads[0] & below[4]), len(heads[1] & below[5]))
             if score > best[0]:
                 best = (score, r, c)
     if best[0] == 0:
         raise InputFileError(
             "no sector labels found that appear both as a row label (first column) and as a "
-            "column header; is this a wide IO table?",
+            f"column header; is this a wide IO table? {_first_labels(grid, col_any, row_cand)}",
             path=grid.path,
         )
     return best[1], best[2]
+
+
+def _first_labels(grid: Grid, col_any, row_cand) -> str:
+    """``first column has 'a', 'b' ...; row 1 has 'x', 'y' ...`` for an error message."""
+    cells = grid.cells
+    parts = []
+    if len(col_any):
+        c = int(col_any[0])
+        labs = [display_label(x) for x in cells[:, c] if label_key(x)][:4]
+        if labs:
+            parts.append(f"column {grid.col_name(c)} has " + ", ".join(map(repr, labs)))
+    if row_cand:
+        r = int(row_cand[0])
+        labs = [display_label(x) for x in cells[r] if label_key(x)][:5]
+        if labs:
+            parts.append(f"row {grid.rows[r]} has " + ", ".join(map(repr, labs)))
+    return ("(" + "; ".join(parts) + ")") if parts else ""
 
 
 def generic_lines(grid: Grid, header: int, label_col: int) -> tuple[LineSpec, LineSpec]:

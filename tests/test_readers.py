@@ -527,3 +527,33 @@ def test_total_named_row_and_column_are_never_a_sector(tmp_path):
     text2 = "x,a,b,hh,SUM\na,1,2,7,10\nb,3,4,13,20\nva,6,14,,\nSUM,10,20,,\n"
     t2 = read_table(_write(tmp_path, "sum.csv", text2))
     assert t2.sectors.tolist() == ["a", "b"]
+
+
+def test_integer_row_codes_match_zero_padded_column_codes(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Kode", "001", "002", "003", "Konsumsi RT", "Total"])
+    ws.append([1, 10, 20, 5, 65, 100])  # Excel keeps the row codes as numbers
+    ws.append([2, 15, 30, 10, 145, 200])
+    ws.append([3, 5, 10, 5, 30, 50])
+    ws.append(["Upah", 40, 80, 20])
+    ws.append(["Surplus", 30, 60, 10])
+    wb.save(tmp_path / "codes.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataQualityWarning)
+        t = read_table(tmp_path / "codes.xlsx")
+    assert t.n == 3
+    np.testing.assert_array_equal(t.Z, [[10, 20, 5], [15, 30, 10], [5, 10, 5]])
+    np.testing.assert_array_equal(t.x, [100, 200, 50])
+
+
+def test_numbers_are_not_taken_for_labels_and_the_error_shows_the_labels(tmp_path):
+    # a commodity-by-industry use table: rows C_.., columns I_..; equal numbers in a data
+    # row and a data column must not pass for sector labels
+    text = ",I_01,I_02,I_03,Hou\nC_01,0,0.5,2.25,3\nC_02,0.5,0,1.75,4\nC_03,2.25,0,0,5\nVA,3,7,1,\n"
+    with pytest.raises(
+        InputFileError, match=r"use\.csv: no sector labels .*'C_01', 'C_02'.*'I_01', 'I_02'"
+    ):
+        read_table(_write(tmp_path, "use.csv", text))
