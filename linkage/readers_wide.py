@@ -10,7 +10,7 @@ Rules (documented for users in ``docs/formats.md``):
   case and extra spaces; a leading numeric code such as ``7310 Building cleaning`` is
   ignored when that makes more labels match). Columns are put in the rows' order; a
   different order is reported.
-- **totals** are never data. A line is a total when its name (or BPS code) is a total
+- **totals** are never data, nor sectors. A line is a total when its name (or BPS code) is a total
   name (``total``, ``jumlah``, ``total output`` ...), or when it equals the sum of other
   lines of its block (intermediate sum plus some final-demand columns, or some
   primary-input rows) and has at least three non-zero numbers: for lines named like a
@@ -20,7 +20,8 @@ Rules (documented for users in ``docs/formats.md``):
 - repeated labels: an error for sectors; other repeated rows or columns are renamed
   ``"<label> (2)"`` with a warning.
 - a row named like **employment** (``employment``, ``jobs``, ``tenaga kerja``, ``labour``)
-  becomes ``table.employment`` (not when it names compensation or wages).
+  becomes ``table.employment`` (not when it names compensation or wages); of several
+  such rows the first is used and the others are skipped, never primary inputs.
 - other columns are **final demand**, other rows **primary inputs**; but lines above the
   first sector row or left of the first sector column are labels (codes, numbering) and
   are skipped with a warning. Rows or columns without any number (second header rows,
@@ -763,17 +764,19 @@ def build_wide(
     other_r = [i for i in r_idx if i not in set_r]
     emp_r = [i for i in other_r if is_employment_name(rows.label[i]) and not rows.strong[i]]
     if len(emp_r) > 1:
+        # persons are not money: the other employment rows are skipped, never inputs
         diag.add(
             "employment_rows",
             f"{short}: several employment rows "
             f"{[rows.label[i] for i in emp_r]}; the first is used, the others are "
-            "primary inputs",
+            "skipped (persons are not a primary input)",
+            len(emp_r) - 1,
             level="warning",
             warn=DataQualityWarning,
             stacklevel=5,
         )
-        emp_r = emp_r[:1]
     other_r = [i for i in other_r if i not in emp_r]
+    emp_r = emp_r[:1]
 
     fd_lines = vals[np.ix_(sec_r, other_c)].T if other_c else np.zeros((0, len(sec_r)))
     fd_tot, fd_full = find_totals(

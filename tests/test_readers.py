@@ -557,3 +557,21 @@ def test_numbers_are_not_taken_for_labels_and_the_error_shows_the_labels(tmp_pat
         InputFileError, match=r"use\.csv: no sector labels .*'C_01', 'C_02'.*'I_01', 'I_02'"
     ):
         read_table(_write(tmp_path, "use.csv", text))
+
+
+def test_second_employment_row_is_not_a_primary_input(tmp_path):
+    # as in the ABS 19-sector table: FTE and head-count employment rows, both in persons
+    text = (
+        "sector,a,b,households,total output\n"
+        "a,150,500,350,1000\n"
+        "b,200,100,1700,2000\n"
+        "value added,650,1400,,\n"
+        "FTE Employment,4000,9000,,\n"
+        "Total Employment,5000,12000,,\n"
+    )
+    with pytest.warns(DataQualityWarning, match="several employment rows"):
+        t = read_table(_write(tmp_path, "emp.csv", text))
+    assert t.primary_inputs.columns.tolist() == ["value added"]
+    assert t.employment.tolist() == [4000.0, 9000.0]
+    assert float(t.balance()["rel_gap"].abs().max()) == 0.0
+    assert "skipped" in next(f.message for f in t.diagnostics if f.code == "employment_rows")
