@@ -619,16 +619,12 @@ def build_wide(
             stacklevel=5,
         )
     # columns with values but no header, rows with values but no label
-    for j in np.flatnonzero(keep_c):
-        if not cols.key[j] and filled[keep_r, j].any():
-            i = int(np.flatnonzero(filled[:, j] & keep_r)[0])
-            raise InputFileError(
-                "column has numbers but no header",
-                path=path,
-                row=grid.rows[rows.pos[i]],
-                column=grid.col_name(cols.pos[j]),
-                value=block[i, j],
-            )
+    _name_unnamed_columns(
+        grid,
+        cols,
+        [j for j in np.flatnonzero(keep_c) if not cols.key[j] and filled[keep_r, j].any()],
+        diag,
+    )
     for i in np.flatnonzero(keep_r):
         if not rows.key[i] and filled[i, keep_c].any():
             j = int(np.flatnonzero(filled[i] & keep_c)[0])
@@ -867,6 +863,31 @@ def build_wide(
         raise InputFileError(f"the table is not valid: {exc}", path=path) from None
     rewarn(caught, stacklevel=4)
     return table
+
+
+def _name_unnamed_columns(grid: Grid, cols: LineSpec, unnamed: list, diag) -> None:
+    """Give columns with numbers but no header a name, with a warning each.
+
+    One such column is ``"final demand"`` (a table whose only final-demand column has no
+    name), several are ``"column <position>"``; like any other column they may still
+    turn out to be totals.
+    """
+    taken = set(cols.key)
+    for j in unnamed:
+        where = grid.col_name(cols.pos[j])
+        new = "final demand" if len(unnamed) == 1 else f"column {where}"
+        if norm_label(new) in taken:
+            new = f"column {where}"
+        cols.label[j], cols.key[j] = new, norm_label(new)
+        taken.add(cols.key[j])
+        diag.add(
+            "unnamed_column",
+            f"{grid.short}: column {where} has numbers but no header; it is read as "
+            f"{new!r} (name it in the file to be sure)",
+            level="warning",
+            warn=DataQualityWarning,
+            stacklevel=6,
+        )
 
 
 def rewarn(caught, stacklevel):

@@ -575,3 +575,24 @@ def test_second_employment_row_is_not_a_primary_input(tmp_path):
     assert t.employment.tolist() == [4000.0, 9000.0]
     assert float(t.balance()["rel_gap"].abs().max()) == 0.0
     assert "skipped" in next(f.message for f in t.diagnostics if f.code == "employment_rows")
+
+
+def test_one_unnamed_final_demand_column(tmp_path):
+    text = "sector,a,b,\na,150,500,350\nb,200,100,1700\nva,650,1400,\n"
+    with pytest.warns(DataQualityWarning, match=r"column 4 has numbers but no header"):
+        t = read_table(_write(tmp_path, "fd.csv", text))
+    assert t.final_demand.columns.tolist() == ["final demand"]
+    np.testing.assert_array_equal(t.x, [1000, 2000])
+    # beside a total-output column it is still final demand; the total stays a check
+    text = "sector,a,b,,total output\na,150,500,350,1000\nb,200,100,1700,2000\nva,650,1400,,\n"
+    with pytest.warns(DataQualityWarning, match="no header"):
+        t = read_table(_write(tmp_path, "fd2.csv", text))
+    assert t.final_demand.columns.tolist() == ["final demand"]
+    # two unnamed columns are called by their position
+    text = "sector,a,b,,\na,150,500,300,50\nb,200,100,1700,0\nva,650,1400,,\n"
+    with pytest.warns(DataQualityWarning, match="no header"):
+        t = read_table(_write(tmp_path, "fd3.csv", text))
+    assert t.final_demand.columns.tolist() == ["column 4", "column 5"]
+    # an unlabelled row with numbers stays an error naming the cell
+    with pytest.raises(InputFileError, match=r"row 4, column '2': row has numbers but no label"):
+        read_table(_write(tmp_path, "r.csv", "sector,a,b,hh\na,1,2,7\nb,3,4,13\n,6,14,\n"))
