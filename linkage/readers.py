@@ -151,6 +151,10 @@ def read_table(
         grid = _first_table_sheet(path) if sheet is None else read_excel_grid(path, sheet)
     elif suffix == ".xls":
         raise InputFileError("old .xls workbooks are not supported: save it as .xlsx", path=path)
+    elif suffix in (".ods", ".numbers"):
+        raise InputFileError(
+            "OpenDocument/Numbers spreadsheets are not read: save it as .xlsx or CSV", path=path
+        )
     else:
         grid = read_csv_grid(path, sep=sep)
     if format == "long" or (format is None and looks_long(grid)):

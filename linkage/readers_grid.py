@@ -7,6 +7,7 @@ Excel, ``1``, ``2`` ... for CSV), so that every error can point at the cell a pe
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass, field
@@ -107,21 +108,44 @@ def empty_mask(cells: np.ndarray) -> np.ndarray:
     return f(cells).astype(bool)
 
 
-def _decode(path: Path) -> str:
+#: Leading bytes of files that are not text, and what to tell the user.
+_NOT_TEXT = (
+    (
+        b"PK\x03\x04",
+        "is a workbook or other zip file, not text: if it is an Excel "
+        "workbook, give it the .xlsx suffix (OpenDocument .ods: save it as .xlsx)",
+    ),
+    (b"\xd0\xcf\x11\xe0", "is an old binary Excel (.xls) file, not text: save it as .xlsx"),
+    (b"PAR1", "is a parquet file: give it the .parquet suffix"),
+)
+
+
+def _decode(path: Path) -> tuple[str, str]:
+    """Text of a file and the encoding used (UTF-16 by its byte-order mark, UTF-8, cp1252)."""
     raw = path.read_bytes()
+    for magic, what in _NOT_TEXT:
+        if raw.startswith(magic):
+            raise InputFileError(f"this file {what}", path=path)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InputFileError(f"cannot decode as UTF-16: {exc.reason}", path=path) from None
     for enc in ENCODINGS:
         try:
-            return raw.decode(enc)
+            return raw.decode(enc), enc
         except UnicodeDecodeError:
             continue
-    return raw.decode("latin-1")  # pragma: no cover - cp1252 covers nearly all bytes
+    return raw.decode("latin-1"), "latin-1"  # pragma: no cover - cp1252 covers nearly all
 
 
 def sniff_separator(lines: list[str]) -> str:
     """Choose the CSV field separator from the first non-empty lines.
 
-    ``;`` or a tab wins when it splits (almost) every line into the same number (> 1) of
-    fields; otherwise ``,``.
+    Each of ``;``, tab and ``,`` splits the lines into fields; the separator giving the
+    most lines of one and the same width (more than one field) wins, ties in that order.
+    Title or note lines with fewer fields (a hand-trimmed export) and decimal commas in a
+    ``;`` file thus do not mislead it.
 
     Examples
     --------
@@ -133,19 +157,23 @@ def sniff_separator(lines: list[str]) -> str:
     sample = [ln for ln in lines if ln.strip()][:50]
     if not sample:
         return ","
-    for sep in (";", "\t"):
+    best, best_score = ",", 0
+    for sep in (";", "\t", ","):
         widths = [len(r) for r in csv.reader(sample, delimiter=sep)]
-        mode = max(set(widths), key=widths.count)
-        if mode > 1 and widths.count(mode) >= 0.9 * len(widths):
-            return sep
-    return ","
+        multi = [w for w in widths if w > 1]
+        if not multi:
+            continue
+        score = multi.count(max(set(multi), key=multi.count))
+        if score > best_score:
+            best, best_score = sep, score
+    return best
 
 
 def read_csv_grid(path, sep: str | None = None) -> Grid:
     """Read a delimited text file into a :class:`Grid` of strings (separator sniffed)."""
     path = Path(path)
     try:
-        text = _decode(path)
+        text, encoding = _decode(path)
     except OSError as exc:
         raise InputFileError(f"cannot read file: {exc.strerror or exc}", path=path) from None
     lines = text.splitlines()
@@ -154,6 +182,8 @@ def read_csv_grid(path, sep: str | None = None) -> Grid:
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
     width = max((len(r) for r in rows), default=0)
     diag = Diagnostics()
+    if encoding not in ("utf-8-sig", "utf-8"):
+        diag.add("encoding", f"{path.name}: text read as {encoding}")
     ragged = sum(1 for r in rows if 0 < len(r) < width and any(c.strip() for c in r))
     cells = np.full((len(rows), width), "", dtype=object)
     for i, r in enumerate(rows):

@@ -316,18 +316,23 @@ def locate_wide(grid: Grid) -> tuple[int, int]:
     return best[1], best[2]
 
 
+def _short_label(c, width: int = 40) -> str:
+    text = display_label(c)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def _first_labels(grid: Grid, col_any, row_cand) -> str:
     """``first column has 'a', 'b' ...; row 1 has 'x', 'y' ...`` for an error message."""
     cells = grid.cells
     parts = []
     if len(col_any):
         c = int(col_any[0])
-        labs = [display_label(x) for x in cells[:, c] if label_key(x)][:4]
+        labs = [_short_label(x) for x in cells[:, c] if label_key(x)][:4]
         if labs:
             parts.append(f"column {grid.col_name(c)} has " + ", ".join(map(repr, labs)))
     if row_cand:
         r = int(row_cand[0])
-        labs = [display_label(x) for x in cells[r] if label_key(x)][:5]
+        labs = [_short_label(x) for x in cells[r] if label_key(x)][:5]
         if labs:
             parts.append(f"row {grid.rows[r]} has " + ", ".join(map(repr, labs)))
     return ("(" + "; ".join(parts) + ")") if parts else ""

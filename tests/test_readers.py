@@ -596,3 +596,52 @@ def test_one_unnamed_final_demand_column(tmp_path):
     # an unlabelled row with numbers stays an error naming the cell
     with pytest.raises(InputFileError, match=r"row 4, column '2': row has numbers but no label"):
         read_table(_write(tmp_path, "r.csv", "sector,a,b,hh\na,1,2,7\nb,3,4,13\n,6,14,\n"))
+
+
+def test_excel_style_semicolon_csv_with_title_notes_bom_and_crlf(tmp_path):
+    # as a hand-trimmed Excel export in Indonesian locale: ';', decimal commas, thousands
+    # dots, a BOM, CRLF, a title and a units line with fewer fields than the table, a
+    # trailing empty column, a source note, negative inventory change
+    lines = [
+        "Tabel Input-Output Kabupaten Contoh 2020",
+        "(Juta Rupiah)",
+        "",
+        "Sektor;Pertanian;Industri;Konsumsi RT;Perubahan Inventori;Total Output;",
+        "Pertanian;1.234,5;2.500,25;5.300;-34,75;9.000;",
+        "Industri;800;5.000;10.200,5;-0,5;16.000;",
+        "Upah dan Gaji;3.000;4.000;;;;",
+        "Surplus Usaha;3.965,5;4.499,75;;;;",
+        "Jumlah Input;9.000;16.000;;;;",
+        "Sumber: BPS, diolah",
+    ]
+    p = tmp_path / "id.csv"
+    p.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8-sig"))
+    t = read_table(p)
+    assert t.sectors.tolist() == ["Pertanian", "Industri"]
+    np.testing.assert_array_equal(t.Z, [[1234.5, 2500.25], [800, 5000]])
+    assert t.final_demand["Perubahan Inventori"].tolist() == [-34.75, -0.5]
+    np.testing.assert_array_equal(t.x, [9000, 16000])
+    assert t.units == "juta Rupiah (million IDR)"
+
+
+def test_utf16_tab_text_as_excel_saves_unicode_text(tmp_path):
+    text = "sektor\tpertanian\tindustri\trumah tangga\r\npertanian\t150\t500\t350\r\n"
+    text += "industri\t200\t100\t1700\r\nnilai tambah\t650\t1400\t\r\n"
+    p = tmp_path / "io.txt"
+    p.write_bytes(text.encode("utf-16"))
+    t = read_table(p)
+    assert t.sectors.tolist() == ["pertanian", "industri"]
+    np.testing.assert_array_equal(t.x, [1000, 2000])
+
+
+def test_workbook_with_a_text_suffix_is_a_clear_error(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["sector", "a"])
+    wb.save(tmp_path / "t.csv")
+    with pytest.raises(InputFileError, match=r"t\.csv: .*workbook.*\.xlsx"):
+        read_table(tmp_path / "t.csv")
+    (tmp_path / "t.ods").write_bytes(b"PK\x03\x04rest")
+    with pytest.raises(InputFileError, match=r"t\.ods: .*OpenDocument.*\.xlsx"):
+        read_table(tmp_path / "t.ods")
