@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -211,6 +214,33 @@ def excel_sheet_names(path) -> list[str]:
         wb.close()
 
 
+_FORMULA_CELL = re.compile(
+    rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>\s*(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)'
+    rb"\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+)
+
+
+def _unsaved_formulas(path, member) -> list:
+    """(cell, formula) of formula cells without a saved value in one sheet of an .xlsx.
+
+    Excel and LibreOffice save each formula's value; programs that write workbooks
+    (openpyxl, pandas) often do not, and such cells read as empty.
+    """
+    if not member:
+        return []
+    try:
+        with zipfile.ZipFile(path) as z:
+            xml = z.read(member.lstrip("/"))
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return []
+    if b"<f" not in xml:
+        return []
+    return [
+        (m.group(1).decode(), "=" + html.unescape((m.group(2) or b"").decode("utf-8", "replace")))
+        for m in _FORMULA_CELL.finditer(xml)
+    ]
+
+
 def read_excel_grid(path, sheet=None) -> Grid:
     """Read one sheet (name or 0-based index; default the first) into a :class:`Grid`.
 
@@ -246,8 +276,21 @@ def read_excel_grid(path, sheet=None) -> Grid:
             name = sheet
         ws = wb[name]
         data = [list(r) for r in ws.iter_rows(values_only=True)]
+        unsaved = _unsaved_formulas(path, getattr(ws, "_worksheet_path", None))
     finally:
         wb.close()
+    if unsaved:
+        ref, formula = unsaved[0]
+        col, row = re.match(r"([A-Z]+)([0-9]+)", ref).groups()
+        raise InputFileError(
+            f"formula cell {ref} has no saved value ({len(unsaved)} such cells): the file "
+            "was written by a program that does not compute formulas; open it in Excel or "
+            "LibreOffice and save it",
+            path=f"{path} [sheet {name!r}]",
+            row=int(row),
+            column=col,
+            value=formula,
+        )
     width = max((len(r) for r in data), default=0)
     cells = np.full((len(data), width), None, dtype=object)
     for i, r in enumerate(data):

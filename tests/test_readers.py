@@ -645,3 +645,34 @@ def test_workbook_with_a_text_suffix_is_a_clear_error(tmp_path):
     (tmp_path / "t.ods").write_bytes(b"PK\x03\x04rest")
     with pytest.raises(InputFileError, match=r"t\.ods: .*OpenDocument.*\.xlsx"):
         read_table(tmp_path / "t.ods")
+
+
+def test_excel_formulas_without_saved_values_are_an_error(tmp_path):
+    # a workbook written by a program (openpyxl, pandas) keeps formulas but no values:
+    # read as empty they would silently be zeros
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["sector", "a", "b", "households"])
+    ws.append(["a", 150, 500, 350])
+    ws.append(["b", 200, 100, "=2000-300"])
+    ws.append(["value added", 650, 1400])
+    wb.save(tmp_path / "f.xlsx")
+    with pytest.raises(
+        InputFileError, match=r"f\.xlsx.*row 3, column 'D'.*no saved value.*'=2000-300'"
+    ):
+        read_table(tmp_path / "f.xlsx")
+    # the same workbook once Excel has saved the formula's value reads normally
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "f.xlsx") as z:
+        parts = {m: z.read(m) for m in z.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    assert b"<f>2000-300</f><v />" in parts[sheet]
+    parts[sheet] = parts[sheet].replace(b"<f>2000-300</f><v />", b"<f>2000-300</f><v>1700</v>")
+    with zipfile.ZipFile(tmp_path / "saved.xlsx", "w") as z:
+        for m, data in parts.items():
+            z.writestr(m, data)
+    t = read_table(tmp_path / "saved.xlsx")
+    assert t.final_demand.iloc[1, 0] == 1700.0
