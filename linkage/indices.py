@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .errors import DispersionSkippedWarning, InvalidTableError
+from .errors import DispersionSkippedWarning, InvalidTableError, SingularSystemError
 from .solver import METHODS, LeontiefSolver
 
 __all__ = [
@@ -814,16 +814,27 @@ def multipliers(
         notes.append("type II: needs a household-consumption column; omitted")
 
     solver = table.solver(method)
-    r = multiplier_arrays(
-        solver,
-        table.A,
+    args = dict(
         wage_coef=coef(wage_values),
         employment_coef=coef(jobs),
         value_added_coef=coef(va_values),
-        household_coef=household_coef,
         method=method,
         labels=table.sectors,
     )
+    try:
+        r = multiplier_arrays(solver, table.A, household_coef=household_coef, **args)
+    except SingularSystemError:
+        if household_coef is None:
+            raise
+        # the open model is fine (solved first); households spending more than their
+        # income W make the closed one non-productive: drop type II, keep the rest
+        notes.append(
+            "type II: the model closed with households is not productive (household "
+            f"consumption is {household_coef.sum():.3g} times the household income W = "
+            f"{W:.6g}); type II omitted; pass household_income= (e.g. total value added) "
+            "if households have more income than wages"
+        )
+        r = multiplier_arrays(solver, table.A, household_coef=None, **args)
     for name in ("income_type_i", "income_type_ii", "employment_type_i", "employment_type_ii"):
         if name in r and np.isnan(r[name]).any():
             k = int(np.isnan(r[name]).sum())

@@ -105,6 +105,21 @@ def test_non_productive_table_is_one_line_error(tmp_path, runner):
     assert not (tmp_path / "o" / "linkages.csv").exists()
 
 
+def test_households_spending_more_than_wages_still_analyze(tmp_path, runner):
+    # consumption 2050 against wages 650: no type II, everything else written
+    path = tmp_path / "hh.csv"
+    path.write_text(
+        "sector,a,b,household consumption,total output\n"
+        "a,150,500,350,1000\nb,200,100,1700,2000\n"
+        "wages,300,350,,\nsurplus,350,1050,,\n"
+    )
+    result = runner.invoke(main, ["analyze", str(path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert "note: type II: the model closed with households is not productive" in result.output
+    mult = pd.read_csv(tmp_path / "o" / "multipliers.csv")
+    assert "income_type_i" in mult and "income_type_ii" not in mult
+
+
 def test_real_tables_run_unmodified(shared_data, runner, tmp_path):
     bps = sorted((shared_data / "indonesia_prov17_2016").glob("Tabel*.xlsx"))
     icraf = sorted(p for p in (shared_data / "indonesia_34prov_icraf").iterdir() if p.is_dir())

@@ -409,3 +409,23 @@ def test_real_bps_and_icraf_tables(shared_data):
         assert abs(lk["bl_total"].mean() - 1) < 1e-12
         assert (lk["output_multiplier"] >= 1 - 1e-12).all()
         assert "value_added" in m
+
+
+def test_type_ii_omitted_with_note_when_closed_model_is_not_productive():
+    # households spend 2050 out of wages of 1000: w'L h >= 1, the closed model has no
+    # meaningful inverse; the open-model multipliers must still come out
+    sectors = ["a", "b"]
+    fd = pd.DataFrame({"household consumption": [350.0, 1700.0]}, index=sectors)
+    va = pd.DataFrame({"a": [300.0, 350.0], "b": [700.0, 700.0]}, index=["wages", "surplus"])
+    t = IOTable.from_arrays(
+        [[150, 500], [200, 100]], final_demand=fd, value_added=va, sectors=sectors
+    )
+    m = multipliers(t)
+    assert "income_type_ii" not in m and "output_total" not in m
+    np.testing.assert_allclose(m["output"], [1.518152, 1.452145], atol=1e-6)
+    assert "income_type_i" in m
+    note = next(n for n in m.attrs["notes"] if n.startswith("type II"))
+    assert "not productive" in note and "2.05" in note and "household_income" in note
+    # a larger household income (e.g. all value added) makes it productive again
+    m2 = multipliers(t, household_income=2050.0)
+    assert "income_type_ii" in m2
