@@ -429,3 +429,27 @@ def test_type_ii_omitted_with_note_when_closed_model_is_not_productive():
     # a larger household income (e.g. all value added) makes it productive again
     m2 = multipliers(t, household_income=2050.0)
     assert "income_type_ii" in m2
+
+
+@pytest.mark.parametrize(
+    "wage_label, hh_label",
+    [("Upah", "Konsumsi RT"), ("Upah/Gaji", "Konsumsi R.T."), ("Gaji dan Upah", "Konsumsi RT")],
+)
+def test_default_finders_short_indonesian_names(wage_label, hh_label):
+    # common abbreviations in kabupaten tables; the LNPRT column ("... Melayani Rumah
+    # Tangga") must not be taken for households
+    sectors = ["a", "b"]
+    fd = pd.DataFrame(
+        {
+            "Konsumsi LNPRT (Lembaga Nonprofit yang Melayani Rumah Tangga)": [1.0, 2.0],
+            hh_label: [40.0, 320.0],
+            "Konsumsi Pemerintah": [309.0, 1378.0],
+        },
+        index=sectors,
+    )
+    va = pd.DataFrame({"a": [300.0, 350.0], "b": [500.0, 900.0]}, index=[wage_label, "Surplus"])
+    t = IOTable.from_arrays(
+        [[150, 500], [200, 100]], final_demand=fd, value_added=va, sectors=sectors
+    )
+    m = multipliers(t)
+    assert m.attrs["wages"] == wage_label and m.attrs["household"] == hh_label
