@@ -360,3 +360,32 @@ def test_force_protects_the_new_files(tmp_path, runner, option, name):
     assert (out / "linkages.csv").read_text() == "old\n"
     run_ok(runner, table, *option, "--out", out, "--force")
     assert pd.read_csv(out / name).shape[0] > 1
+
+
+def test_wages_and_household_chosen_by_option(tmp_path, runner):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "sector,agriculture,manufacturing,Belanja keluarga,exports,total output\n"
+        "agriculture,150,500,40,310,1000\n"
+        "manufacturing,200,100,320,1380,2000\n"
+        "Pendapatan pekerja,300,500,,,\n"
+        "Surplus usaha,350,900,,,\n"
+    )
+    plain = runner.invoke(main, ["analyze", str(path), "--out", str(tmp_path / "a")])
+    assert plain.exit_code == 0 and "no primary-input row recognized as wages" in plain.output
+    result = runner.invoke(
+        main,
+        ["analyze", str(path), "--out", str(tmp_path / "b"),
+         "--wages", "pendapatan pekerja", "--household", "Belanja keluarga"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    mult = pd.read_csv(tmp_path / "b" / "multipliers.csv")
+    np.testing.assert_allclose(mult["income"], [0.442244, 0.379538], atol=1e-6)
+    assert "income_type_ii" in mult
+    bad = runner.invoke(
+        main, ["analyze", str(path), "--out", str(tmp_path / "c"), "--wages", "gaji"]
+    )
+    assert bad.exit_code == 1
+    assert bad.output.count("\n") == 1 and "'gaji' not found" in bad.output
+    assert "Pendapatan pekerja" in bad.output
+    assert not (tmp_path / "c").exists()

@@ -180,10 +180,35 @@ def _read(read_table, path: Path, sheet):
     show_default=True,
     help="With --by-region: the separator of '<region><sep><sector>' sector labels.",
 )
+@click.option(
+    "--wages",
+    default=None,
+    metavar="LABEL",
+    help="Primary-input row holding wages (income multipliers) [default: recognized by "
+    "name or BPS code, e.g. 'Upah dan gaji', 201].",
+)
+@click.option(
+    "--household",
+    default=None,
+    metavar="LABEL",
+    help="Final-demand column of household consumption (type II) [default: recognized by "
+    "name or BPS code, e.g. 'Konsumsi Rumah Tangga', 3011].",
+)
 @click.option("--force", is_flag=True, help="Overwrite existing result files.")
 @one_line_errors
 def command(
-    table, sheet, out, method, threshold, extraction, influence, by_region, region_sep, force
+    table,
+    sheet,
+    out,
+    method,
+    threshold,
+    extraction,
+    influence,
+    by_region,
+    region_sep,
+    wages,
+    household,
+    force,
 ):
     """Backward/forward linkages, key sectors and multipliers of an IO table.
 
@@ -191,7 +216,9 @@ def command(
     provincial IO workbook), a long from,to,value CSV, a parquet file or an ICRAF-style
     province folder. Writes OUT/linkages.csv and OUT/multipliers.csv (first column
     `sector`, in the table's sector order) and prints a summary; --extraction,
-    --influence and --by-region add the files named in their help.
+    --influence and --by-region add the files named in their help. --wages and
+    --household name the wages row and household column when their names are not
+    recognized (the summary's notes say so).
     """
     from ..indices import linkages, multipliers
     from ..readers import read_table
@@ -208,8 +235,9 @@ def command(
         io = _read(read_table, table, sheet)
         if by_region:
             io = regional_table(io, region_sep, table)
+        # multipliers first: a --wages/--household label the table lacks fails early
+        mult = multipliers(io, wages=wages, household=household, method=method)
         lk = linkages(io, method=method, threshold=threshold)
-        mult = multipliers(io, method=method)
         extra = _extra_results(io, method, extraction, influence, by_region)
     out = prepare_out_dir(out, names, force)
     sector_frame(lk).to_csv(out / "linkages.csv", index=False, encoding="utf-8")
