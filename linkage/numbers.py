@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -167,8 +168,9 @@ def classify_cells(flat: pd.Series):
         return np.zeros(flat.size, bool), np.ones(flat.size, bool)
     if kind in ("floating", "integer", "mixed-integer-float"):
         return pd.isna(flat).to_numpy(), np.zeros(flat.size, bool)
-    is_str = flat.map(lambda c: isinstance(c, str)).to_numpy(dtype=bool)
-    is_none = pd.isna(flat).to_numpy() & ~is_str
+    values = flat.to_numpy(dtype=object)
+    is_str = np.fromiter(map(isinstance, values, repeat(str)), bool, count=values.size)
+    is_none = pd.isna(values) & ~is_str
     return is_none, is_str
 
 

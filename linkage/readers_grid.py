@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -86,14 +87,6 @@ class Grid:
         return f"row {self.rows[i]}, field {j + 1}"
 
 
-def _is_empty(c) -> bool:
-    return (
-        c is None
-        or (isinstance(c, str) and not c.strip())
-        or (isinstance(c, float) and np.isnan(c))
-    )
-
-
 def empty_mask(cells: np.ndarray) -> np.ndarray:
     """Boolean mask of empty cells (None, NaN, blank strings).
 
@@ -104,11 +97,12 @@ def empty_mask(cells: np.ndarray) -> np.ndarray:
     """
     if not cells.size:
         return np.zeros(cells.shape, bool)
-    flat = pd.Series(cells.ravel(), dtype=object)
-    if pd.api.types.infer_dtype(flat, skipna=False) == "string":
-        return (flat.str.strip() == "").to_numpy(dtype=bool).reshape(cells.shape)
-    f = np.frompyfunc(_is_empty, 1, 1)
-    return f(cells).astype(bool)
+    flat = np.asarray(cells, dtype=object).ravel()
+    is_str = np.fromiter(map(isinstance, flat, repeat(str)), bool, count=flat.size)
+    empty = pd.isna(flat) & ~is_str
+    if is_str.any():
+        empty[is_str] = (pd.Series(flat[is_str], dtype=object).str.strip() == "").to_numpy()
+    return empty.reshape(cells.shape)
 
 
 #: Leading bytes of files that are not text, and what to tell the user.
