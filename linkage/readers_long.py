@@ -16,9 +16,15 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .diagnostics import Diagnostics
-from .errors import InputFileError
+from .errors import DataQualityWarning, InputFileError
 from .readers_grid import Grid, read_csv_grid
-from .readers_wide import is_employment_name, norm_label
+from .readers_wide import (
+    MISSPELT_MAX_PAIRS,
+    MISSPELT_RATIO,
+    is_employment_name,
+    loose_key,
+    norm_label,
+)
 from .table import IOTable
 
 __all__ = ["read_long_grid", "long_frame_to_table", "write_long", "looks_long", "find_col"]
@@ -185,6 +191,7 @@ def long_frame_to_table(
             np.add.at(out, (pos[mask], col), v[mask])
         return pd.DataFrame(out, index=sector_list, columns=labs)
 
+    _report_misspelt(fr[~is_fs], to[~is_ts], sector_list, kinds, diag, path)
     fdmask = is_fs & ~is_ts & ~skip_tot
     fd = block(fdmask, to, ri)
     pimask = ~is_fs & is_ts & ~skip_tot
@@ -232,6 +239,31 @@ def long_frame_to_table(
         balance_rtol=balance_rtol,
         diagnostics=diag,
     )
+
+
+def _report_misspelt(non_from, non_to, sector_list, kinds, diag, path) -> None:
+    """Warn about non-sector labels that look like a misspelt sector (not listed as kinds)."""
+    import difflib
+
+    labels = list(dict.fromkeys([*non_from, *non_to]))
+    if len(labels) * len(sector_list) > MISSPELT_MAX_PAIRS:
+        return
+    keys = {loose_key(norm_label(s)): s for s in sector_list}
+    for lab in labels:
+        if lab in kinds:
+            continue
+        k = loose_key(norm_label(lab))
+        close = difflib.get_close_matches(k, list(keys), n=1, cutoff=MISSPELT_RATIO)
+        if close:
+            diag.add(
+                "misspelt_sector",
+                f"{path}: label {lab!r} is not a sector (not in the sidecar) but looks like "
+                f"sector {keys[close[0]]!r}; it is read as a primary input or final demand; "
+                "correct it if it is that sector",
+                level="warning",
+                warn=DataQualityWarning,
+                stacklevel=5,
+            )
 
 
 def write_long(table: IOTable, path: Path, suffix: str, force: bool) -> Path:

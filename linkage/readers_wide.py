@@ -726,6 +726,9 @@ def build_wide(
     if not sec_r:
         raise InputFileError("no labels appear both as a row and as a column", path=path)
     sec_c = [col_of[rows.key[i]] for i in sec_r]
+    if sectors is None:
+        sec_r, sec_c = drop_false_sectors(rows, cols, sec_r, sec_c, vals, diag, short)
+        sec_r, sec_c = match_misspelt(rows, cols, r_idx, c_idx, sec_r, sec_c, diag, short)
     if sectors is None and sec_c != sorted(sec_c):
         diag.add(
             "sector_order",
@@ -868,6 +871,103 @@ def build_wide(
         raise InputFileError(f"the table is not valid: {exc}", path=path) from None
     rewarn(caught, stacklevel=4)
     return table
+
+
+_IMPORTS = re.compile(
+    r"^(less |dikurangi |minus |\(-\) ?)?(total |jumlah )?(imports?|impor|tuonti)"
+    r"( (barang dan jasa|of goods and services|c\.?i\.?f\.?))?$"
+)
+
+
+def drop_false_sectors(rows, cols, sec_r, sec_c, vals, diag, short):
+    """Drop labels that are a row and a column but not a sector: imports.
+
+    A competitive-import table has an imports row (a primary input) and an imports
+    column (final demand, usually negative) with the same name. A label is dropped when
+    it names imports, or when its column buys a negative total from the other sectors
+    (no industry has negative intermediate inputs).
+    """
+    keep = []
+    for i, j in zip(sec_r, sec_c, strict=True):
+        others = [r for r in sec_r if r != i]
+        bought = float(vals[others, j].sum()) if others else 0.0
+        if _IMPORTS.match(norm_label(rows.label[i])) or bought < 0:
+            why = "names imports" if bought >= 0 else f"its column sums to {bought:.6g}"
+            diag.add(
+                "not_a_sector",
+                f"{short}: {rows.label[i]!r} is a row and a column but not a sector "
+                f"({why}): the row is read as a primary input, the column as final demand",
+            )
+        else:
+            keep.append((i, j))
+    if not keep:
+        return sec_r, sec_c
+    return [i for i, _ in keep], [j for _, j in keep]
+
+
+#: Row and column labels at least this similar (difflib ratio, without case, spaces or
+#: punctuation) are one sector misspelt, when neither matches anything else.
+MISSPELT_RATIO = 0.85
+#: Misspelt labels are looked for only among this many (row, column) or (label, sector)
+#: pairs, to keep large tables fast.
+MISSPELT_MAX_PAIRS = 20_000
+
+
+def match_misspelt(rows, cols, r_idx, c_idx, sec_r, sec_c, diag, short):
+    """Pair a row and a column that are one sector with a misspelt label, with a warning.
+
+    Candidates are rows and columns that matched nothing, are neither totals nor
+    employment (nor a row and a column with one label, left apart on purpose) and lie
+    among the sector lines or next to them; a pair must be each other's most similar
+    candidate, at least :data:`MISSPELT_RATIO` alike. The sector takes the row's label.
+    """
+    import difflib
+
+    taken_r, taken_c = set(sec_r), set(sec_c)
+    rc = [
+        i for i in _near_block(r_idx, taken_r, rows.strong) if not is_employment_name(rows.label[i])
+    ]
+    cc = _near_block(c_idx, taken_c, cols.strong)
+    if not rc or not cc or len(rc) * len(cc) > MISSPELT_MAX_PAIRS:
+        return sec_r, sec_c
+    rk = {i: loose_key(norm_label(rows.label[i])) for i in rc}
+    ck = {j: loose_key(norm_label(cols.label[j])) for j in cc}
+
+    def ratio(a, b):
+        return difflib.SequenceMatcher(None, a, b).ratio() if a and b else 0.0
+
+    # equal keys were left apart on purpose (drop_false_sectors)
+    sim = {(i, j): ratio(rk[i], ck[j]) * (rows.key[i] != cols.key[j]) for i in rc for j in cc}
+    pairs = []
+    for i in rc:
+        j = max(cc, key=lambda j: sim[i, j])
+        if sim[i, j] >= MISSPELT_RATIO and max(rc, key=lambda r: sim[r, j]) == i:
+            pairs.append((i, j))
+    for i, j in pairs:
+        diag.add(
+            "misspelt_sector",
+            f"{short}: row {rows.label[i]!r} and column {cols.label[j]!r} are read as one "
+            "sector (nearly the same label, and neither matches another line); correct "
+            "the label if they are different",
+            level="warning",
+            warn=DataQualityWarning,
+            stacklevel=6,
+        )
+    if not pairs:
+        return sec_r, sec_c
+    both = sorted([*zip(sec_r, sec_c, strict=True), *pairs])
+    return [i for i, _ in both], [j for _, j in both]
+
+
+def _near_block(idx, taken, strong) -> list:
+    """Lines of ``idx`` that are not sectors (``taken``) nor totals and lie between the
+    first and last sector line or right next to them (totals not counted)."""
+    lines = [q for q in idx if not strong[q]]
+    pos = [k for k, q in enumerate(lines) if q in taken]
+    if not pos:
+        return []
+    lo, hi = max(pos[0] - 1, 0), min(pos[-1] + 1, len(lines) - 1)
+    return [q for q in lines[lo : hi + 1] if q not in taken]
 
 
 def _name_unnamed_columns(grid: Grid, cols: LineSpec, unnamed: list, diag) -> None:

@@ -676,3 +676,58 @@ def test_excel_formulas_without_saved_values_are_an_error(tmp_path):
             z.writestr(m, data)
     t = read_table(tmp_path / "saved.xlsx")
     assert t.final_demand.iloc[1, 0] == 1700.0
+
+
+def test_misspelt_sector_column_is_matched_to_its_row_with_a_warning(tmp_path):
+    # "Industri Pengolahn" (column) vs "Industri Pengolahan" (row): read silently as a
+    # final-demand column and a primary-input row, the table still balanced
+    text = (
+        "sektor,Pertanian,Industri Pengolahn,Jasa,Konsumsi Rumah Tangga,Ekspor,Total Output\n"
+        "Pertanian,150,500,50,250,50,1000\n"
+        "Industri Pengolahan,200,100,100,1400,200,2000\n"
+        "Jasa,100,200,300,300,100,1000\n"
+        "Upah dan gaji,300,600,300,,,\n"
+        "Surplus usaha,250,600,250,,,\n"
+    )
+    with pytest.warns(DataQualityWarning, match=r"'Industri Pengolahan'.*'Industri Pengolahn'"):
+        t = read_table(_write(tmp_path, "typo.csv", text))
+    assert t.sectors.tolist() == ["Pertanian", "Industri Pengolahan", "Jasa"]
+    assert t.final_demand.columns.tolist() == ["Konsumsi Rumah Tangga", "Ekspor"]
+    np.testing.assert_array_equal(t.Z[1], [200, 100, 100])
+    # similar names that are different lines stay apart: Impor (row) and Ekspor (column)
+    t2 = read_table(
+        _write(tmp_path, "ok.csv", "s,a,b,Ekspor\na,1,2,7\nb,3,4,13\nImpor,1,1,\nva,5,13,\n")
+    )
+    assert t2.primary_inputs.columns.tolist() == ["Impor", "va"]
+
+
+def test_misspelt_label_in_long_layout_is_reported(tmp_path):
+    text = (
+        "from,to,value\nPertanian,Pertanian,150\nPertanian,Industri,500\nPertanain,Industri,20\n"
+        "Pertanian,hh,350\nIndustri,Pertanian,200\nIndustri,hh,1700\nva,Pertanian,650\n"
+        "va,Industri,1380\n"
+    )
+    _write(tmp_path, "l.sectors.csv", "sector\nPertanian\nIndustri\n")
+    with pytest.warns(DataQualityWarning, match=r"'Pertanain' .*not a sector.*'Pertanian'"):
+        read_table(_write(tmp_path, "l.csv", text))
+
+
+def test_imports_row_and_column_are_not_a_sector(tmp_path):
+    # competitive-import tables: an imports row and a (negative) imports column
+    text = (
+        "sector,agri,manu,households,exports,imports,total output\n"
+        "agri,150,500,300,100,-50,1000\n"
+        "manu,200,100,1700,300,-300,2000\n"
+        "imports,50,300,,,,\n"
+        "value added,600,1100,,,,\n"
+    )
+    t = read_table(_write(tmp_path, "imp.csv", text))
+    assert t.sectors.tolist() == ["agri", "manu"]
+    assert t.final_demand.columns.tolist() == ["households", "exports", "imports"]
+    assert t.primary_inputs.columns.tolist() == ["imports", "value added"]
+    np.testing.assert_array_equal(t.x, [1000, 2000])
+    assert "not_a_sector" in t.diagnostics.codes()
+    # named "Impor" with positive values (a supply column): the name alone decides
+    text = text.replace("imports", "Impor").replace("-", "")
+    t = _quiet_read(_write(tmp_path, "imp2.csv", text))
+    assert t.sectors.tolist() == ["agri", "manu"]
