@@ -72,6 +72,8 @@ _NOT_EMPLOYMENT = re.compile(
 )
 #: Rows searched for the header row.
 HEADER_SEARCH_ROWS = 40
+#: Non-empty columns searched for the label column.
+LABEL_SEARCH_COLUMNS = 8
 
 #: A line is recognized as a sum of others by value only if it has this many non-zeros.
 MIN_NONZERO_FOR_VALUE_MATCH = 3
@@ -269,7 +271,8 @@ def locate_wide(grid: Grid) -> tuple[int, int]:
     """Header row and label column of a wide table (0-based grid positions).
 
     The header row is the row (among the first 40 with two or more cells) whose cells
-    share the most labels with the label column (one of the first three non-empty columns)
+    share the most labels with the label column (one of the first eight non-empty columns:
+    a title, numbering and code columns may come first)
     below it; title rows above the table are skipped this way. Labels are compared as in
     :func:`match_keys`; numbers other than whole positive codes are not labels
     (:func:`label_key`).
@@ -285,7 +288,7 @@ def locate_wide(grid: Grid) -> tuple[int, int]:
     filled_top = ~empty_mask(top)
     if not filled_top.any():
         raise InputFileError("the file has no cells in its first rows", path=grid.path)
-    col_any = np.flatnonzero(filled_top.any(axis=0))[:3]
+    col_any = np.flatnonzero(filled_top.any(axis=0))[:LABEL_SEARCH_COLUMNS]
     row_cand = list(np.flatnonzero(filled_top.sum(axis=1) >= 2))
     head_keys = [[label_key(x) for x in top[r]] for r in row_cand]
     # a row holding a value (a zero, a fraction) right of the label column is data, not
@@ -309,8 +312,8 @@ def locate_wide(grid: Grid) -> tuple[int, int]:
                 best = (score, r, c)
     if best[0] == 0:
         raise InputFileError(
-            "no sector labels found that appear both as a row label (first column) and as a "
-            f"column header; is this a wide IO table? {_first_labels(grid, col_any, row_cand)}",
+            "no sector labels found that appear both as a row label and as a column header; "
+            f"is this a wide IO table? {_first_labels(grid, col_any, row_cand)}",
             path=grid.path,
         )
     return best[1], best[2]
@@ -614,13 +617,20 @@ def build_wide(
         side = (
             "above the first sector row" if kind == "rows" else ("left of the first sector column")
         )
+        # column numbering "(1) (2) (3)" or row numbering "1 2 3" is expected there
+        numbering = all(
+            is_numbering(
+                res.values[q][filled[q]] if kind == "rows" else res.values[filled[:, q], q]
+            )
+            for q in pre
+        )
         diag.add(
             f"skipped_header_{kind}",
             f"{short}: {len(pre)} {kind} {side} read as labels "
             f"(codes, numbering, units), not data: {where}",
             len(pre),
-            level="warning",
-            warn=DataQualityWarning,
+            level="info" if numbering else "warning",
+            warn=None if numbering else DataQualityWarning,
             stacklevel=5,
         )
     # columns with values but no header, rows with values but no label
@@ -957,6 +967,18 @@ def match_misspelt(rows, cols, r_idx, c_idx, sec_r, sec_c, diag, short):
         return sec_r, sec_c
     both = sorted([*zip(sec_r, sec_c, strict=True), *pairs])
     return [i for i, _ in both], [j for _, j in both]
+
+
+def is_numbering(values) -> bool:
+    """True for a numbering line: whole numbers going up by one, e.g. (1) (2) (3).
+
+    Examples
+    --------
+    >>> is_numbering([1, 2, 3]), is_numbering([-1, -2, -3]), is_numbering([1, 2, 301])
+    (True, True, False)
+    """
+    v = np.abs(np.asarray(values, dtype=float))
+    return v.size >= 2 and bool(np.all(np.diff(v) == 1)) and float(v[0]).is_integer()
 
 
 def _near_block(idx, taken, strong) -> list:

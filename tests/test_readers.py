@@ -731,3 +731,26 @@ def test_imports_row_and_column_are_not_a_sector(tmp_path):
     text = text.replace("imports", "Impor").replace("-", "")
     t = _quiet_read(_write(tmp_path, "imp2.csv", text))
     assert t.sectors.tolist() == ["agri", "manu"]
+
+
+def test_labels_right_of_numbering_and_code_columns(tmp_path):
+    # title in column A, then No / Kode / Uraian columns, and a column-numbering row
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "Tabel Input-Output Kota Contoh 2018 (Juta Rupiah)"
+    ws.append([])
+    ws.append([None, "No", "Kode", "Uraian", "Pertanian", "Industri", "Konsumsi RT", "Jumlah"])
+    ws.append([None, "(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)"])
+    ws.append([None, 1, "01", "Pertanian", 150, 500, 350, 1000])
+    ws.append([None, 2, "02", "Industri", 200, 100, 1700, 2000])
+    ws.append([None, 3, "201", "Upah dan Gaji", 300, 500])
+    ws.append([None, 4, "202", "Surplus Usaha", 350, 900])
+    wb.save(tmp_path / "off.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataQualityWarning)  # numbering is expected there
+        t = read_table(tmp_path / "off.xlsx")
+    assert t.sectors.tolist() == ["Pertanian", "Industri"]
+    assert t.primary_inputs.columns.tolist() == ["Upah dan Gaji", "Surplus Usaha"]
+    np.testing.assert_array_equal(t.x, [1000, 2000])
