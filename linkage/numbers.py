@@ -278,5 +278,9 @@ def parse_cells(cells, decimal: str = ".", thousands: str = ",") -> ParseResult:
             good = ok & ~np.isnan(conv)
             values[idx[good]] = conv[good]
             bad[idx[~good]] = True
+    # "inf", "1e400" and infinite numbers are not amounts: bad cells, reported where they are
+    infinite = np.isinf(values)
+    bad |= infinite
+    values[infinite] = 0.0
     flags = {k: v.reshape(shape) for k, v in flags.items()}
     return ParseResult(values.reshape(shape), bad.reshape(shape), flags)

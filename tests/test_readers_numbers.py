@@ -80,3 +80,10 @@ def test_mixed_excel_cells():
     r = parse_cells(np.array([[1, 2.5, "3,5", None, float("nan")]], dtype=object), ",", ".")
     np.testing.assert_array_equal(r.values, [[1, 2.5, 3.5, 0, 0]])
     assert r.counts == {"empty": 2, "decimal_comma": 1}
+
+
+@pytest.mark.parametrize("text", ["inf", "-Infinity", "1e400", "1.5e999"])
+def test_infinite_numbers_are_bad_cells(text):
+    # caught here they are reported at their cell, not later as a table error
+    assert parse_cells([[text, "1"]], ".", ",").bad.tolist() == [[True, False]]
+    assert parse_cells(np.array([[float("inf")]], dtype=object), ".", ",").bad.all()
