@@ -61,8 +61,9 @@ def _sidecar(path: Path, sectors):
                 break
         else:
             raise InputFileError(
-                "long layout needs a sidecar listing the sectors: pass sectors= (a list or a "
-                f"file) or put {path.with_suffix('.sectors.csv').name} beside it",
+                "the long layout (from,to,value) needs a file listing the sectors: put "
+                f"{path.with_suffix('.sectors.csv').name} beside it (one sector label per "
+                "line, or columns label,kind), or pass sectors= in Python",
                 path=path,
             )
     if isinstance(sectors, (str, Path)):
@@ -156,7 +157,10 @@ def long_frame_to_table(
     if not sector_list:
         raise InputFileError("the sidecar lists no sectors", path=path)
     if len(set(sector_list)) != len(sector_list):
-        raise InputFileError("the sidecar lists a sector twice", path=path)
+        twice = pd.Index(sector_list)[pd.Index(sector_list).duplicated()].tolist()
+        raise InputFileError(
+            f"the sector list names {len(twice)} sector(s) twice: {twice[:5]}", path=path
+        )
     sec_index = pd.Index(sector_list)
     fr, to = labels_from[keep].to_numpy(), labels_to[keep].to_numpy()
     v = res.values[keep, 0]

@@ -754,3 +754,12 @@ def test_labels_right_of_numbering_and_code_columns(tmp_path):
     assert t.sectors.tolist() == ["Pertanian", "Industri"]
     assert t.primary_inputs.columns.tolist() == ["Upah dan Gaji", "Surplus Usaha"]
     np.testing.assert_array_equal(t.x, [1000, 2000])
+
+
+def test_long_layout_sidecar_errors_say_what_to_do(tmp_path):
+    p = _write(tmp_path, "flows.csv", "from,to,value\na,a,1\na,hh,2\nva,a,3\n")
+    with pytest.raises(InputFileError, match=r"flows\.csv: .*put flows\.sectors\.csv beside it"):
+        read_table(p)
+    _write(tmp_path, "flows.sectors.csv", "sector\na\nb\na\n")
+    with pytest.raises(InputFileError, match=r"flows\.csv: .*twice: \['a'\]"):
+        read_table(p)
