@@ -61,7 +61,7 @@ def _sidecar(path: Path, sectors):
                 break
         else:
             raise InputFileError(
-                "the long layout (from,to,value) needs a file listing the sectors: put "
+                "the long layout (from,to,value) needs a sidecar file listing the sectors: put "
                 f"{path.with_suffix('.sectors.csv').name} beside it (one sector label per "
                 "line, or columns label,kind), or pass sectors= in Python",
                 path=path,

@@ -793,11 +793,12 @@ def build_wide(
     emp_r = emp_r[:1]
 
     fd_lines = vals[np.ix_(sec_r, other_c)].T if other_c else np.zeros((0, len(sec_r)))
+    fd_strong = lone_total_as_data(cols, other_c, "column", diag, short)
     fd_tot, fd_full = find_totals(
         Z.sum(axis=1),
         fd_lines,
         [cols.label[j] for j in other_c],
-        [cols.strong[j] for j in other_c],
+        fd_strong,
         axis_word="final-demand columns",
         balance_rtol=balance_rtol,
         diag=diag,
@@ -808,7 +809,7 @@ def build_wide(
         Z.sum(axis=0),
         pi_lines,
         [rows.label[i] for i in other_r],
-        [rows.strong[i] for i in other_r],
+        lone_total_as_data(rows, other_r, "row", diag, short),
         axis_word="primary-input rows",
         balance_rtol=balance_rtol,
         diag=diag,
@@ -967,6 +968,44 @@ def match_misspelt(rows, cols, r_idx, c_idx, sec_r, sec_c, diag, short):
         return sec_r, sec_c
     both = sorted([*zip(sec_r, sec_c, strict=True), *pairs])
     return [i for i, _ in both], [j for _, j in both]
+
+
+_FD_TOTAL = re.compile(
+    r"^(total |jumlah )?(permintaan akhir|final demand|final uses?|konsumsi akhir)$"
+)
+_PI_TOTAL = re.compile(
+    r"^(total |jumlah )?(input primer|nilai tambah( bruto)?|value added|primary inputs?)$"
+)
+
+
+def lone_total_as_data(spec: LineSpec, idx: list, kind: str, diag, short: str) -> list:
+    """Total flags of the non-sector columns (or rows), but a lone aggregate is data.
+
+    When every non-sector column is a total by name and one of them is the total of final
+    demand ("Permintaan Akhir", "Total final demand", BPS 3090), that column is the only
+    final-demand information the table gives: it is read as one final-demand column.
+    Rows likewise: a lone "Input Primer" / value-added row (BPS 2090) is one primary input.
+    """
+    strong = [spec.strong[q] for q in idx]
+    if not idx or not all(strong):
+        return strong
+    pattern, codes = (
+        (_FD_TOTAL, ("3090", "309")) if kind == "column" else (_PI_TOTAL, ("2090", "209"))
+    )
+    agg = [
+        k
+        for k, q in enumerate(idx)
+        if spec.key[q] in codes or pattern.match(strip_code(norm_label(spec.label[q])))
+    ]
+    if len(agg) == 1:
+        strong[agg[0]] = False
+        what = "final-demand categories" if kind == "column" else "primary-input rows"
+        diag.add(
+            f"lone_total_used_{kind}",
+            f"{short}: no separate {what}, only their total {spec.label[idx[agg[0]]]!r}: "
+            f"read as one {'final-demand column' if kind == 'column' else 'primary input'}",
+        )
+    return strong
 
 
 def is_numbering(values) -> bool:

@@ -763,3 +763,22 @@ def test_long_layout_sidecar_errors_say_what_to_do(tmp_path):
     _write(tmp_path, "flows.sectors.csv", "sector\na\nb\na\n")
     with pytest.raises(InputFileError, match=r"flows\.csv: .*twice: \['a'\]"):
         read_table(p)
+
+
+@pytest.mark.parametrize("total_output", [True, False])
+def test_final_demand_given_as_one_total_column(tmp_path, total_output):
+    # simplified kabupaten tables: final demand only as its total, "Permintaan Akhir"
+    text = (
+        "Sektor,Pertanian,Industri,Permintaan Akhir,Total Output\n"
+        "Pertanian,150,500,350,1000\nIndustri,200,100,1700,2000\n"
+        "Input Primer,650,1400,,\nTotal Input,1000,2000,,\n"
+    )
+    if not total_output:
+        text = "\n".join(line.rsplit(",", 1)[0] for line in text.splitlines()) + "\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataQualityWarning)
+        t = read_table(_write(tmp_path, "pa.csv", text))
+    assert t.final_demand.columns.tolist() == ["Permintaan Akhir"]
+    assert t.primary_inputs.columns.tolist() == ["Input Primer"]
+    np.testing.assert_array_equal(t.x, [1000, 2000])
+    assert {"lone_total_used_column", "lone_total_used_row"} <= t.diagnostics.codes()
