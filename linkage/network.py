@@ -175,10 +175,13 @@ def _require(frame: pd.DataFrame, columns, source: str) -> None:
         )
 
 
-def _id_strings(series: pd.Series) -> np.ndarray:
+def _id_strings(series: pd.Series, where: str = "", diag: Diagnostics | None = None) -> np.ndarray:
     """Ids as stripped strings (object array), missing as None.
 
-    Integer-valued floats (``12.0``, as spreadsheets store ids) become ``"12"``.
+    Integer-valued floats (``12.0``, as spreadsheets store ids) become ``"12"``; so does a
+    text column in which *every* id is written like that (``1.0, 2.0, ...``: what pandas
+    or a spreadsheet writes for a number column with a blank cell), which is reported in
+    ``diag``. A column that mixes ``1`` and ``2.0`` is text and is kept as it is.
     """
     s = series
     if pd.api.types.is_float_dtype(s.dtype):
@@ -190,6 +193,17 @@ def _id_strings(series: pd.Series) -> np.ndarray:
     out = s.astype(str).str.strip().to_numpy(dtype=object)
     out[missing] = None
     out[out == ""] = None
+    given = pd.Series(out[~pd.isna(out)], dtype=object)
+    if len(given) and bool(given.str.fullmatch(r"\d+\.0+").all()):
+        first = given.iloc[0]
+        out[~pd.isna(out)] = given.str.replace(r"\.0+$", "", regex=True).to_numpy(dtype=object)
+        if diag is not None:
+            diag.add(
+                "float_ids",
+                f"{where}: every id is written as a decimal number ({first!r}, ...); they "
+                f"are read as whole numbers ({out[~pd.isna(out)][0]!r}, ...)",
+                count=len(given),
+            )
     return out
 
 
@@ -297,6 +311,28 @@ def _read_frame(data, source: str, notes: list | None = None) -> tuple[pd.DataFr
     return frame, name
 
 
+def _id_key(ids: pd.Index) -> pd.Index:
+    """Ids reduced for look-alike checks: lower case, no spaces, '-' or '_', no leading
+    zeros in a run of digits (``"PLR-01"`` and ``"plr 1"`` both give ``"plr1"``)."""
+    key = ids.str.lower().str.replace(r"[\s_-]+", "", regex=True)
+    return pd.Index(key.str.replace(r"(?<!\d)0+(?=\d)", "", regex=True))
+
+
+def _lookalike(firm_ids: pd.Index, others: pd.Index) -> np.ndarray:
+    """Position of the listed firm each of ``others`` looks like (see :func:`_id_key`), -1
+    for none; firms whose key is shared by another firm are never matched.
+
+    Examples
+    --------
+    >>> _lookalike(pd.Index(["001", "PLR-01", "a", "A"]), pd.Index(["1", "plr 1", "a ", "x"]))
+    array([ 0,  1, -1, -1])
+    """
+    key = _id_key(firm_ids)
+    unique = ~key.duplicated(keep=False)
+    hit = key[unique].get_indexer(_id_key(others))
+    return np.where(hit >= 0, np.flatnonzero(unique)[np.maximum(hit, 0)], -1)
+
+
 def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
     """Rows whose every cell is empty (spreadsheets leave them between blocks)."""
     if frame.shape[1] == 0:
@@ -324,7 +360,7 @@ def _parse_firms(frame: pd.DataFrame, source: str, diag: Diagnostics, on_invalid
     frame = _normalise_columns(frame, _FIRM_ALIASES, source)
     _require(frame, ["firm_id", "sector"], source)
     frame, rows = _without_blank(frame, source, diag)
-    ids = _id_strings(frame["firm_id"])
+    ids = _id_strings(frame["firm_id"], f"{source}, column 'firm_id'", diag)
     missing = pd.isna(ids)
     if missing.any():
         _fail(source, "firm_id is empty", row=rows[missing][0], column="firm_id")
@@ -423,8 +459,8 @@ def _parse_transactions(frame, source, diag: Diagnostics, on_invalid: str):
     n_read = len(frame)
     frame, rows = _without_blank(frame, source, diag)
     n = len(frame)
-    supplier = _id_strings(frame["supplier"])
-    buyer = _id_strings(frame["buyer"])
+    supplier = _id_strings(frame["supplier"], f"{source}, column 'supplier'", diag)
+    buyer = _id_strings(frame["buyer"], f"{source}, column 'buyer'", diag)
     keep = np.ones(n, dtype=bool)
     # a total line at the bottom of a sheet: "Total" / "Jumlah" in an id column
     totals = np.zeros(n, dtype=bool)
@@ -523,7 +559,7 @@ def _parse_parties(frame, source, diag: Diagnostics):
     frame = _normalise_columns(frame, _PARTY_ALIASES, source)
     _require(frame, ["party_id"], source)
     frame, rows = _without_blank(frame, source, diag)
-    ids = _id_strings(frame["party_id"])
+    ids = _id_strings(frame["party_id"], f"{source}, column 'party_id'", diag)
     missing = pd.isna(ids)
     if missing.any():
         _fail(source, "party_id is empty", row=rows[missing][0], column="party_id")
@@ -1035,9 +1071,7 @@ class SupplyNetwork:
                 count=n_out,
             )
         if n_out:
-            lower = pd.Index(firm_ids.str.lower().str.replace(r"[\s_-]+", "", regex=True))
-            probe = outside.str.lower().str.replace(r"[\s_-]+", "", regex=True)
-            like = lower.get_indexer(probe) if lower.is_unique else np.full(n_out, -1)
+            like = _lookalike(firm_ids, outside)
             if (like >= 0).any():
                 pairs = [
                     f"{o!r}~{firm_ids[k]!r}"
@@ -1046,13 +1080,21 @@ class SupplyNetwork:
                 diag.add(
                     "outside_like_firm",
                     f"{names['transactions']}: {int((like >= 0).sum())} outside part(y/ies) "
-                    f"differ from a listed firm id only in case, spaces, '-' or '_' "
+                    f"differ from a listed firm id only in case, spaces, '-', '_' or leading zeros "
                     f"({', '.join(pairs)}); ids are compared exactly, so they are outside "
                     "parties: correct the ids if they are the same firm",
                     count=int((like >= 0).sum()),
                     level="warning",
                 )
         between = (~firm_src) & (~firm_dst)
+        if between.any() and between.all():
+            diag.add(
+                "no_firm_trade",
+                f"{names['transactions']}: no transaction involves a listed firm: the ids "
+                f"there (e.g. {outside[:3].tolist()}) are not those of {names['firms']} "
+                f"(e.g. {firm_ids[:3].tolist()}); check that both files use the same ids",
+                level="warning",
+            )
         if between.any():
             diag.add(
                 "outside_to_outside",
@@ -1080,8 +1122,8 @@ class SupplyNetwork:
         frame = _normalise_columns(frame, _COOPERATION_ALIASES, source)
         _require(frame, ["firm_a", "firm_b"], source)
         frame, rows = _without_blank(frame, source, diag)
-        a_ids = _id_strings(frame["firm_a"])
-        b_ids = _id_strings(frame["firm_b"])
+        a_ids = _id_strings(frame["firm_a"], f"{source}, column 'firm_a'", diag)
+        b_ids = _id_strings(frame["firm_b"], f"{source}, column 'firm_b'", diag)
         if "kind" in frame.columns:
             kind = frame["kind"].astype(str).str.strip().str.lower()
             kind = kind.where(frame["kind"].notna() & (kind != ""), "unspecified")

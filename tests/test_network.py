@@ -730,3 +730,42 @@ def test_ids_differing_only_in_case_are_flagged():
         net = SupplyNetwork.from_frames(FIRMS, tx)
     assert net.parties.index.tolist() == ["a", "c_"]  # still outside parties
     assert net.diagnostics.count("outside_like_firm") == 2
+
+
+def test_ids_written_as_floats_match_the_firm_list(tmp_path):
+    # a spreadsheet or pandas writes an id column with a blank cell as 1.0, 2.0, ...
+    (tmp_path / "firms.csv").write_text("firm_id,sector\n1,a\n2,a\n3,b\n", encoding="utf-8")
+    (tmp_path / "tx.csv").write_text(
+        "supplier,buyer,value\n1.0,2,5\n2.0,3,6\n,1,7\n3.0,99,8\n", encoding="utf-8"
+    )
+    net = read_network(tmp_path / "firms.csv", tmp_path / "tx.csv", on_invalid="skip")
+    assert net.nodes.tolist() == ["1", "2", "3", "99"]
+    assert net.edges["value"].tolist() == [5, 6, 8]
+    found = next(f for f in net.diagnostics if f.code == "float_ids")
+    assert "'supplier'" in found.message and "1.0" in found.message
+    # a column that mixes 1 and 2.0 is text: "2.0" stays an id of its own (see above)
+    tx = pd.DataFrame({"supplier": ["1", "2.0"], "buyer": ["2", "3"], "value": [1, 2]})
+    firms = pd.DataFrame({"firm_id": ["1", "2", "3"], "sector": ["a"] * 3})
+    assert SupplyNetwork.from_frames(firms, tx).nodes.tolist() == ["1", "2", "3", "2.0"]
+
+
+def test_ids_differing_only_in_leading_zeros_are_flagged():
+    firms = pd.DataFrame({"firm_id": ["001", "002", "PLR-01"], "sector": ["a"] * 3})
+    tx = pd.DataFrame(
+        {"supplier": ["1", "2", "PLR-1"], "buyer": ["002", "3", "001"], "value": [1, 2, 3]}
+    )
+    with pytest.warns(DataQualityWarning, match="leading zeros"):
+        net = SupplyNetwork.from_frames(firms, tx)
+    assert net.parties.index.tolist() == ["1", "2", "3", "PLR-1"]  # never merged silently
+    found = next(f for f in net.diagnostics if f.code == "outside_like_firm")
+    assert found.count == 3 and "'1'~'001'" in found.message and "'PLR-1'~'PLR-01'" in found.message
+
+
+def test_no_transaction_with_a_listed_firm_is_a_warning():
+    # the firm list says 001, 002; the transactions (re-saved by a spreadsheet) say 1, 2:
+    # every row is between two outside parties and the analysis would be empty
+    firms = pd.DataFrame({"firm_id": ["001", "002", "003"], "sector": ["a"] * 3})
+    tx = pd.DataFrame({"supplier": [1, 2, 3], "buyer": [2, 3, 1], "value": [1, 2, 3]})
+    with pytest.warns(DataQualityWarning, match="no transaction involves a listed firm"):
+        net = SupplyNetwork.from_frames(firms, tx)
+    assert net.diagnostics.count("no_firm_trade") == 1
