@@ -189,7 +189,7 @@ def _first_table_sheet(path: Path) -> Grid:
                 grid.diagnostics.add(
                     "sheet_chosen",
                     f"{path.name}: read sheet {nm!r}, {which}"
-                    f"; sheets: {names[:8]}; choose another with sheet=",
+                    f"; sheets: {names[:8]}; choose another with sheet= (command line: --sheet)",
                 )
             return grid
     return first

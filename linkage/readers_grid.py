@@ -255,8 +255,8 @@ def read_excel_grid(path, sheet=None) -> Grid:
             if len(names) > 1:
                 diag.add(
                     "sheet_chosen",
-                    f"{path.name}: read the first sheet {name!r} of "
-                    f"{len(names)} ({names[:6]}); choose another with sheet=",
+                    f"{path.name}: read the first sheet {name!r} of {len(names)} "
+                    f"({names[:6]}); choose another with sheet= (command line: --sheet)",
                 )
         elif isinstance(sheet, int):
             if not 0 <= sheet < len(names):

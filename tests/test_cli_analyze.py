@@ -389,3 +389,25 @@ def test_wages_and_household_chosen_by_option(tmp_path, runner):
     assert bad.output.count("\n") == 1 and "'gaji' not found" in bad.output
     assert "Pendapatan pekerja" in bad.output
     assert not (tmp_path / "c").exists()
+
+
+def test_summary_says_which_sheet_of_several_was_read(tmp_path, runner):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for k, region in enumerate(["Jabar", "Jatim"]):
+        ws = wb.active if k == 0 else wb.create_sheet()
+        ws.title = region
+        for row in (
+            ["sector", "a", "b", "households"],
+            ["a", 150, 500, 350 + k],
+            ["b", 200, 100, 1700],
+            ["value added", 650 + k, 1400],
+        ):
+            ws.append(row)
+    wb.save(tmp_path / "regions.xlsx")
+    out = str(tmp_path / "o")
+    result = runner.invoke(main, ["analyze", str(tmp_path / "regions.xlsx"), "--out", out])
+    assert result.exit_code == 0, result.output
+    assert "note: " in result.output and "'Jabar'" in result.output
+    assert "--sheet" in result.output

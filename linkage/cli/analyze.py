@@ -262,6 +262,9 @@ def command(
     if by_region:
         regions = f" in {len(extra[REGION_FILES[0]].attrs['regions'])} regions"
     click.echo(f"table{label}: {io.n} sectors{regions}" + (f", {io.units}" if io.units else ""))
+    for finding in io.diagnostics:
+        if finding.code == "sheet_chosen":  # a workbook of several sheets: say which one
+            click.echo(f"note: {finding.message}")
     if messages:
         click.echo(f"{len(messages)} warning(s), printed above on stderr")
     residual = max(frame.attrs["residual"] for frame in (lk, mult, *extra.values()))
