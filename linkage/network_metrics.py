@@ -145,6 +145,30 @@ def firm_output(net, diagnostics: Diagnostics | None = None) -> np.ndarray:
     return x
 
 
+def _firm_method(A, method: str) -> str:
+    """``method``, with ``"auto"`` never resolved to a sparse LU above the dense size.
+
+    The LU of a firm network fills in catastrophically: middlemen and big buyers tie
+    thousands of firms together (measured on random 50-firm sentra with cross trade: 18 s
+    at 4,000 firms, 69 s at 6,000, over 10 minutes at 20,000, against 0.1-5 s for GMRES).
+    Firm systems need only the two solves of the linkage indices, so GMRES is the method
+    for every sparse firm network the dense LU does not take.
+
+    Examples
+    --------
+    >>> _firm_method(sp.eye_array(5_000, format="csc") * 1.5, "auto")
+    'iterative'
+    >>> _firm_method(sp.eye_array(5_000, format="csc") * 1.5, "splu")
+    'splu'
+    """
+    from .solver import choose_method
+
+    if method != "auto":
+        return method
+    chosen = choose_method(A)
+    return "iterative" if chosen == "splu" else chosen
+
+
 def firm_linkages(Z, x, method: str = "auto", labels=None) -> dict:
     """Firm-level linkages of the IO system ``A = Z x̂⁻¹`` (pure function on arrays).
 
@@ -155,7 +179,8 @@ def firm_linkages(Z, x, method: str = "auto", labels=None) -> dict:
     x : ndarray, shape (n,)
         Output.
     method : {"auto", "dense", "splu", "iterative"}
-        Passed to :class:`linkage.LeontiefSolver`.
+        Passed to :class:`linkage.LeontiefSolver`; ``"auto"`` uses the dense LU for small
+        or dense systems and GMRES otherwise, never SuperLU (see :func:`_firm_method`).
 
     Returns
     -------
@@ -193,7 +218,7 @@ def firm_linkages(Z, x, method: str = "auto", labels=None) -> dict:
 
     x = np.asarray(x, dtype=float)
     A = input_coefficients(sp.csc_array(Z) if sp.issparse(Z) else np.asarray(Z, float), x)
-    solver = LeontiefSolver(A, method=method, labels=labels)
+    solver = LeontiefSolver(A, method=_firm_method(A, method), labels=labels)
     r = linkage_arrays(solver, A, x)
     return {
         "bl_direct": r["column_sums_A"],
