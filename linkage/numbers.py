@@ -16,8 +16,8 @@ at all and a cell like ``1.234`` or ``1,234`` (one separator followed by exactly
 digits) the table is *ambiguous*: the hint decides (``;``-separated files are taken as
 Indonesian, others as English) and a warning says so; set ``decimal=`` to be sure.
 
-Empty cells and dashes (``-``, ``–``, ``—``) read as 0, ``(123)`` as -123; every such
-reinterpretation is counted.
+Empty cells and dashes (``-``, ``–``, ``—``) read as 0, ``(123)`` as -123, the typographic
+minus ``−123`` as -123; every such reinterpretation is counted (the minus sign is not).
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ import pandas as pd
 __all__ = ["NumberFormat", "detect_number_format", "parse_cells"]
 
 DASHES = {"-", "–", "—", "--", "−"}
+#: The typographic minus sign (U+2212), read as "-" before a number.
+UNICODE_MINUS = "\u2212"
 
 _ID_EVIDENCE = re.compile(
     r"^[+-]?(\d{1,3}(\.\d{3}){2,}(,\d*)?|\d{1,3}(\.\d{3})+,\d*|\d+,(\d{1,2}|\d{4,}))$"
@@ -70,7 +72,7 @@ DETECT_SAMPLE = 200_000
 def _strings(cells) -> pd.Series:
     flat = pd.Series(np.asarray(cells, dtype=object).ravel(), dtype=object)
     _, is_str = classify_cells(flat)
-    s = flat[is_str].astype(str)
+    s = flat[is_str].astype(str).str.replace(UNICODE_MINUS, "-", regex=False)
     s = s[s.str.contains(r"\d[.,]|[.,]\d", regex=True)]
     return s.iloc[:DETECT_SAMPLE].str.strip()
 
@@ -244,7 +246,7 @@ def parse_cells(cells, decimal: str = ".", thousands: str = ",") -> ParseResult:
         dash = s.isin(DASHES).to_numpy()
         flags["dash"][idx[dash]] = True
         rest = ~empty & ~dash
-        s = s[rest]
+        s = s[rest].str.replace(UNICODE_MINUS, "-", regex=False)
         idx = idx[rest]
         # fast path: plain numbers
         fast = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)

@@ -87,3 +87,11 @@ def test_infinite_numbers_are_bad_cells(text):
     # caught here they are reported at their cell, not later as a table error
     assert parse_cells([[text, "1"]], ".", ",").bad.tolist() == [[True, False]]
     assert parse_cells(np.array([[float("inf")]], dtype=object), ".", ",").bad.all()
+
+
+def test_unicode_minus_sign():
+    # U+2212, as typeset tables and some locales write negatives (inventory change)
+    r = parse_cells([["\u221234,5", "\u22121.234,5"]], ",", ".")
+    np.testing.assert_array_equal(r.values, [[-34.5, -1234.5]])
+    assert not r.bad.any()
+    assert detect_number_format(["\u22121.234,5", "\u221212,5"]).decimal == ","
