@@ -170,16 +170,17 @@ def linkage_arrays(solver: LeontiefSolver, A, x: np.ndarray) -> dict:
 def _dispersion_cost(solver: LeontiefSolver) -> tuple[float, str]:
     """Rough seconds needed to stream all n columns of L, and how it was estimated."""
     n = solver.n
-    if solver.method == "dense":
+    method = solver.block_method  # auto streams L with the factorization it keeps for that
+    if method == "dense":
         flops = 2.0 * n**3
         how = f"{n} dense triangular solve pairs, about {flops:.1e} flop"
         return flops / _DENSE_RATE, how
-    if solver.method == "splu":
+    if method == "splu":
         fill = solver._lu.L.nnz + solver._lu.U.nnz
         flops = 4.0 * n * fill
         how = f"{n} sparse solves with {fill:,} nonzeros in the LU factors, about {flops:.1e} flop"
         return flops / _SPARSE_RATE, how
-    nnz = solver._csr.nnz
+    nnz = solver.nnz
     its = max(solver.last_info.iterations if solver.last_info else 0, 10)
     flops = n * its * (2.0 * nnz + 4.0 * n * min(its, solver.restart))
     how = f"{n} GMRES solves of about {its} products with A ({nnz:,} nonzeros), {flops:.1e} flop"
@@ -297,14 +298,20 @@ def linkages(
         - ``key_sector``: ``key``, ``backward``, ``forward`` or ``weak`` from
           ``bl_total`` and ``fl_total`` against ``threshold``.
 
-        ``.attrs``: ``method``, ``residual`` (largest relative residual of all solves),
-        ``dispersion`` (``"exact"``, ``"off"`` or the reason it was skipped),
+        ``.attrs``: ``method`` (of the linkage solves) and ``method_reason`` (why
+        ``auto`` chose it, see :func:`linkage.solver.explain_method`), ``residual``
+        (largest relative residual of all solves), ``dispersion`` (``"exact"``,
+        ``"off"`` or the reason it was skipped) and ``dispersion_method`` (the backend
+        that streamed L: ``auto`` hands blocks of L to a dense LU),
         ``threshold``, ``normalized``, ``zero_output`` (number of zero-output sectors).
 
     Notes
     -----
     Costs one factorization and two solve calls (``(I - A)ᵀ y = 1``;
-    ``(I - A)[u, w] = [1, x]``), plus ``n`` solves in blocks for the dispersion.
+    ``(I - A)[u, w] = [1, x]``), plus ``n`` solves in blocks for the dispersion. With
+    ``method="auto"`` a table above 1000 sectors whose ``‖A‖₁`` or ``‖A‖∞`` is below 1
+    needs no factorization for the three solves (GMRES, ten to forty products with ``A``
+    each); streaming L then factorizes a dense table once.
     A zero-output sector has zero coefficients: output multiplier 1, direct linkages 0,
     Ghosh row sum 1 (its row of ``G = (I - B)⁻¹`` is the unit row).
 
@@ -360,6 +367,7 @@ def linkages(
 
     cv_col = np.full(n, np.nan)
     cv_row = np.full(n, np.nan)
+    dispersion_method = None
     if dispersion is False:
         status = "off"
     elif n < 2:
@@ -390,6 +398,7 @@ def linkages(
             else:
                 cv_col, cv_row, res = out
                 residual = max(residual, res)
+                dispersion_method = solver.last_info.method
         if status != "exact":
             warnings.warn(f"dispersion {status}", DispersionSkippedWarning, stacklevel=2)
 
@@ -409,8 +418,10 @@ def linkages(
     )
     frame.attrs = {
         "method": solver.method,
+        "method_reason": solver.method_reason,
         "residual": float(residual),
         "dispersion": status,
+        "dispersion_method": dispersion_method,
         "threshold": float(threshold),
         "normalized": bool(normalized),
         "zero_output": int(np.count_nonzero(np.asarray(table.x) == 0)),

@@ -13,13 +13,19 @@ solve), so :class:`LeontiefSolver` never forms ``L`` unless asked. Three backend
     ordering. Memory and time depend on the fill-in of the factors.
 ``iterative``
     Restarted GMRES on ``I - A`` (or ``(I - A)ᵀ``) that runs all right-hand sides in
-    lock step, so each step is one sparse product ``A @ U`` with a block ``U`` of shape
-    (n, k). Keeps CSR copies of ``A`` and ``Aᵀ``; stops at a relative residual ``tol``.
+    lock step with products by ``A`` itself (no copy: ``A.T`` of a CSC array is a CSR
+    view, of an ndarray a BLAS-transposed view). Sparse ``A``: GMRES(12) on a power
+    basis with two earlier corrections kept (about a tenth of Arnoldi's vector work);
+    dense ``A``: Arnoldi GMRES(20), where one product per right-hand side of the whole
+    block is a single BLAS call. Stops at a relative residual ``tol``.
     ``iteration="neumann"`` uses the plain Neumann series ``u ← b + A u`` instead.
 
-``method="auto"`` picks one from the kind, size and density of ``A`` (see
-:func:`choose_method`). Every solve records the method and the relative residual
-``‖(I - A)u - b‖ / ‖b‖`` in :attr:`LeontiefSolver.last_info`.
+``method="auto"`` picks one from the kind, size, density and norms of ``A`` (see
+:func:`explain_method`): GMRES when ``‖A‖₁ < 1`` or ``‖A‖∞ < 1`` certifies its
+convergence on tables above 1000 sectors, a factorization otherwise; with GMRES on a
+dense table it keeps a dense LU in reserve for blocks of L. Every solve records the
+method and the relative residual ``‖(I - A)u - b‖ / ‖b‖`` in
+:attr:`LeontiefSolver.last_info`; :attr:`LeontiefSolver.method_reason` says why.
 
 A singular or non-productive system raises :class:`linkage.errors.SingularSystemError`
 naming the offending sectors; results never contain NaN or infinities.
@@ -43,7 +49,14 @@ from .errors import (
     SingularSystemError,
 )
 
-__all__ = ["LeontiefSolver", "SolveInfo", "choose_method", "METHODS"]
+__all__ = [
+    "AutoChoice",
+    "LeontiefSolver",
+    "SolveInfo",
+    "choose_method",
+    "explain_method",
+    "METHODS",
+]
 
 #: Methods a user may ask for.
 METHODS = ("auto", "dense", "splu", "iterative")
@@ -59,6 +72,18 @@ SPLU_MAX_N = 20_000
 #: ... and only while the average number of nonzeros per column stays below this
 #: (random, network-like patterns fill in catastrophically).
 SPLU_MAX_NNZ_PER_COL = 50
+
+#: ``auto`` keeps the dense LU (whatever the norms) up to this many sectors.
+ITERATIVE_MIN_N = 1000
+#: ``auto`` with GMRES and a factorization in reserve: products per right-hand side
+#: before it falls back to the factorization.
+AUTO_MAX_PRODUCTS = 100
+#: GMRES cycle length (products per restart) of ``iteration="gmres"`` (power basis) and
+#: of ``iteration="arnoldi"``, and earlier corrections kept by the power-basis variant.
+RESTART = {"power": 12, "arnoldi": 20}
+AUGMENT = 2
+#: GMRES uses Arnoldi (Gram-Schmidt) for ``A`` with more nonzeros per row than this.
+DENSE_LIKE_NNZ_PER_ROW = 64
 
 #: Default memory budget of one block of L in :meth:`LeontiefSolver.column_blocks`.
 DEFAULT_BLOCK_BYTES = 256 * 1024**2
@@ -84,7 +109,8 @@ class SolveInfo:
         solves), the maximum over the right-hand sides (over 32 evenly spaced ones when a
         direct method solves for more than 32 at once, e.g. a block of L).
     iterations : int
-        Block products with ``A`` (iterative method), 0 for the direct methods.
+        Products with ``A`` per right-hand side (iterative method; the most any
+        right-hand side of the solve needed), 0 for the direct methods.
     """
 
     method: str
@@ -103,19 +129,149 @@ def _names(labels, idx, limit: int = 10) -> list:
     return [_label(labels, int(i)) for i in list(idx)[:limit]]
 
 
-def choose_method(A) -> str:
-    """The method ``method="auto"`` uses for ``A``.
+@dataclass(frozen=True)
+class AutoChoice:
+    """What ``method="auto"`` picks for a matrix, and why (see :func:`explain_method`).
+
+    Attributes
+    ----------
+    method : str
+        Backend for solves with few right-hand sides (the linkage indices need three).
+    block_method : str
+        Backend for many right-hand sides (blocks of L: dispersion, ``to_dense``,
+        ``diagonal``) and the fallback when the iteration misses its tolerance; equal to
+        ``method`` unless ``method`` is ``"iterative"`` on a table a factorization suits.
+    reason : str
+        One sentence naming the facts the choice rests on.
+    """
+
+    method: str
+    block_method: str
+    reason: str
+
+
+def _norms(A) -> tuple[float, float]:
+    """``(‖A‖₁, ‖A‖∞)``: largest column and row sums of ``|A|``, without an ``|A|`` copy
+    when ``A >= 0`` (and in 64 MiB column blocks otherwise)."""
+    n = A.shape[0]
+    if n == 0:
+        return 0.0, 0.0
+    if sp.issparse(A):
+        data = A.data
+        if data.size and data.min() < 0:
+            # |A| sharing the structure of A: one copy of the values only
+            A = type(A)((np.abs(data), A.indices, A.indptr), shape=A.shape)
+        col = np.asarray(A.sum(axis=0)).ravel()
+        row = np.asarray(A.sum(axis=1)).ravel()
+    elif A.min() >= 0:
+        col, row = A.sum(axis=0), A.sum(axis=1)
+    else:
+        col, row = np.empty(n), np.zeros(n)
+        step = max(1, (8 * 1024**2) // n)
+        for c0 in range(0, n, step):
+            block = np.abs(A[:, c0 : c0 + step])
+            col[c0 : c0 + step] = block.sum(axis=0)
+            row += block.sum(axis=1)
+    return float(col.max()), float(row.max())
+
+
+def _factor_rule(A) -> tuple[str, str]:
+    """The factorization-first rule (what ``auto`` used for every table before GMRES was
+    preferred for certified ones): ``(method, reason)``."""
+    n = A.shape[0]
+    if sp.issparse(A):
+        nnz = A.nnz
+    else:
+        if n <= DENSE_MAX_N:
+            return "dense", f"dense, n = {n} <= {DENSE_MAX_N}: LAPACK LU"
+        nnz = int(np.count_nonzero(A))
+    density = nnz / max(n * n, 1)
+    lu_bytes = 8 * n * n
+    if n <= DENSE_MAX_N:
+        return "dense", f"n = {n} <= {DENSE_MAX_N}: LAPACK LU on a dense copy"
+    if density > DENSE_MIN_DENSITY and lu_bytes <= DENSE_MAX_BYTES:
+        return "dense", (
+            f"{density:.0%} nonzero and an LU of {lu_bytes / 1024**2:,.0f} MiB: LAPACK LU"
+        )
+    per_col = nnz / max(n, 1)
+    if n <= SPLU_MAX_N and per_col <= SPLU_MAX_NNZ_PER_COL:
+        return "splu", (
+            f"sparse, n = {n} <= {SPLU_MAX_N} with {per_col:.0f} nonzeros per column: SuperLU"
+        )
+    return "iterative", (
+        f"sparse, n = {n} with {per_col:.0f} nonzeros per column: an LU would fill in, GMRES"
+    )
+
+
+def explain_method(A, *, norms: tuple[float, float] | None = None) -> AutoChoice:
+    """What ``method="auto"`` picks for ``A``, and why.
 
     Rule, in order:
 
-    1. a dense ndarray with ``n <= 3000``, or denser than 10 % with an LU that fits in
-       2 GiB → ``"dense"`` (a sparser large ndarray is treated as sparse);
-    2. a sparse matrix with ``n <= 3000``, or denser than 10 % with an LU in 2 GiB →
-       ``"dense"`` (LAPACK beats sparse LU on small or dense-ish systems);
-    3. sparse with ``n <= 20000`` and at most 50 nonzeros per column on average →
-       ``"splu"`` (fill-in stays affordable);
-    4. otherwise → ``"iterative"`` (LU fill-in of large network-like patterns explodes;
-       GMRES needs only products with ``A``).
+    1. ``n <= 1000`` → the factorization rule below (a dense LU for every dense table of
+       that size: milliseconds, and exact);
+    2. convergence certified, ``min(‖A‖₁, ‖A‖∞) < 1`` (every column or every row of
+       ``|A|`` sums to less than 1; then ``‖A^k‖ <= ‖A‖^k`` bounds the Neumann series and
+       GMRES does at least as well) → ``"iterative"``: the linkage indices need three
+       solves, and GMRES needs only products with ``A`` (BLAS ``gemv``/``gemm`` on a dense
+       ndarray, no copy of ``A``), where a factorization costs ``2n³/3`` flops or fills in.
+       Blocks of many right-hand sides (more than ``max(16, n / 50)``: dispersion,
+       ``to_dense``, ``diagonal``) and a GMRES that misses ``tol`` within 100 products go to
+       a dense LU when the factorization rule gives ``"dense"``; sparse tables above 3000
+       sectors stay iterative (the fill-in of a sparse LU of a network is unpredictable);
+    3. otherwise the factorization rule: a dense ndarray with ``n <= 3000``, or denser than
+       10 % with an LU in 2 GiB → ``"dense"``; the same for sparse; sparse with
+       ``n <= 20000`` and at most 50 nonzeros per column → ``"splu"``; else
+       ``"iterative"``.
+
+    Parameters
+    ----------
+    A : ndarray or scipy.sparse array, shape (n, n)
+    norms : (float, float), optional
+        ``(‖A‖₁, ‖A‖∞)`` when already known.
+
+    Returns
+    -------
+    AutoChoice
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp
+    >>> explain_method(np.eye(5) * 0.1).method
+    'dense'
+    >>> c = explain_method(sp.eye_array(50_000, format="csr") * 0.5)
+    >>> c.method, c.block_method
+    ('iterative', 'iterative')
+    >>> c.reason.split(";")[0]
+    'certified ‖A‖₁ = 0.5 < 1 bounds the convergence'
+    """
+    n = A.shape[0]
+    method, why = _factor_rule(A)
+    if n <= ITERATIVE_MIN_N:
+        return AutoChoice(method, method, f"small, n = {n} <= {ITERATIVE_MIN_N}: {why}")
+    norm1, norm_inf = _norms(A) if norms is None else norms
+    name, norm = ("‖A‖₁", norm1) if norm1 <= norm_inf else ("‖A‖∞", norm_inf)
+    if not norm < 1.0:
+        return AutoChoice(
+            method, method, f"{name} = {norm:.3g} >= 1 (convergence not certified): {why}"
+        )
+    block = method if method == "dense" else "iterative"
+    kind = "dense ndarray" if not sp.issparse(A) else "sparse"
+    more = (
+        f"dense LU for blocks of L or if GMRES misses tol ({why})"
+        if block == "dense"
+        else "GMRES for blocks of L too (a sparse LU of this size may fill in)"
+    )
+    return AutoChoice(
+        "iterative",
+        block,
+        f"certified {name} = {norm:.3g} < 1 bounds the convergence; {kind}, n = {n}: "
+        f"GMRES for few right-hand sides, {more}",
+    )
+
+
+def choose_method(A) -> str:
+    """The method ``method="auto"`` uses for few right-hand sides (see :func:`explain_method`).
 
     Examples
     --------
@@ -123,67 +279,57 @@ def choose_method(A) -> str:
     >>> choose_method(np.eye(5) * 0.1)
     'dense'
     >>> choose_method(sp.eye_array(10_000, format="csr") * 0.5)
-    'splu'
-    >>> choose_method(sp.eye_array(50_000, format="csr") * 0.5)
     'iterative'
+    >>> choose_method(sp.eye_array(10_000, format="csr") * 1.5)   # not certified
+    'splu'
     """
-    n = A.shape[0]
-    if sp.issparse(A):
-        nnz = A.nnz
-    else:
-        if n <= DENSE_MAX_N:
-            return "dense"
-        nnz = int(np.count_nonzero(A))
-    density = nnz / max(n * n, 1)
-    lu_bytes = 8 * n * n
-    if n <= DENSE_MAX_N or (density > DENSE_MIN_DENSITY and lu_bytes <= DENSE_MAX_BYTES):
-        return "dense"
-    if n <= SPLU_MAX_N and nnz / max(n, 1) <= SPLU_MAX_NNZ_PER_COL:
-        return "splu"
-    return "iterative"
+    return explain_method(A).method
 
 
 # ---------------------------------------------------------------------------- kernels
-def _gmres_block(matvec, B, tol, restart, max_iter):
-    """Restarted GMRES for ``(I - M) X = B``, all columns of ``B`` in lock step.
+def _gmres_arnoldi(apply, B, tol, restart, max_products):
+    """Restarted GMRES with Arnoldi (Gram-Schmidt) for ``(I - M) U = B``, in lock step.
 
-    ``matvec(v)`` returns ``M @ v`` for a vector ``v`` of shape (n,). The columns share
-    the restart cycles and stop together; each keeps its own Krylov basis, stored as
-    contiguous rows so that every vector operation streams memory once. Classical
-    Gram-Schmidt with one re-orthogonalization when cancellation is large ("twice is
-    enough"). Returns ``(X, steps, converged, residual)``; ``steps`` counts lock-step
-    iterations, each one product of ``M`` with every active column, plus one per restart
-    cycle for the true residual ``‖B - (I - M) X‖ / ‖B‖`` (``residual``, the worst column).
+    ``B`` holds one right-hand side per row (shape (k, n)); ``apply(V)`` returns the
+    product of ``M`` with every row of ``V``, as rows. Rows that converge drop out of the
+    products. Classical Gram-Schmidt with one re-orthogonalization when cancellation is
+    large ("twice is enough"). The robust textbook variant (``iteration="arnoldi"``): as
+    many products as GMRES needs, but two to four passes over the growing basis per
+    product. After each cycle the true residual ``‖b - (I - M) u‖ / ‖b‖`` is computed
+    from scratch (one product per row). Returns ``(U, products, converged, residual)``
+    as :func:`_gmres_power`.
     """
-    n, k = B.shape
-    Bt = np.ascontiguousarray(B.T)  # (k, n): one contiguous row per right-hand side
+    k, n = B.shape
     X = np.zeros((k, n))
-    bnorm = np.linalg.norm(Bt, axis=1)
+    bnorm = np.linalg.norm(B, axis=1)
     bnorm = np.where(bnorm > 0, bnorm, 1.0)
-    R = Bt.copy()  # residual of X = 0
-    steps_total = 0
+    R = B.copy()  # residual of X = 0
+    used = np.zeros(k, dtype=np.int64)  # products with M per right-hand side
     rel = np.linalg.norm(R, axis=1) / bnorm
     active = np.flatnonzero(rel > tol)
-    stalled = 0
     best = rel.copy()
-    while active.size and steps_total < max_iter:
+    stalled = 0
+    while active.size and used[active].max() + 2 <= max_products:
         kc = active.size
-        m = max(1, min(restart, max_iter - steps_total))
+        m = max(1, min(restart, int(max_products - used[active].max() - 1)))
         beta = np.linalg.norm(R[active], axis=1)
         V = np.empty((kc, m + 1, n))
-        for c, col in enumerate(active):
-            np.multiply(R[col], 1.0 / beta[c], out=V[c, 0])
+        np.multiply(R[active], (1.0 / beta)[:, np.newaxis], out=V[:, 0])
         H = np.zeros((kc, m + 1, m))
         cs = np.zeros((kc, m))
         sn = np.zeros((kc, m))
         g = np.zeros((kc, m + 1))
         g[:, 0] = beta
-        steps = 0
+        steps = np.zeros(kc, dtype=np.int64)  # Krylov steps taken per row
+        live = np.ones(kc, dtype=bool)
+        goal = 0.5 * tol * bnorm[active]
         for j in range(m):
-            steps_total += 1
-            for c in range(kc):
+            rows = np.flatnonzero(live)
+            T = apply(V[rows, j])
+            used[active[rows]] += 1
+            for r, c in enumerate(rows):
                 vj, w, Vc = V[c, j], V[c, j + 1], V[c, : j + 1]
-                np.subtract(vj, matvec(vj), out=w)  # w = (I - M) v_j
+                np.subtract(vj, T[r], out=w)  # w = (I - M) v_j
                 w_norm0 = math.sqrt(float(w @ w))
                 h = Vc @ w
                 w -= h @ Vc
@@ -200,40 +346,41 @@ def _gmres_block(matvec, B, tol, restart, max_iter):
                 else:  # breakdown: the Krylov space is exhausted
                     w[:] = 0.0
                     H[c, j + 1, j] = 0.0
-            for i in range(j):  # apply the earlier Givens rotations to column j
-                a, b = H[:, i, j].copy(), H[:, i + 1, j].copy()
-                H[:, i, j] = cs[:, i] * a + sn[:, i] * b
-                H[:, i + 1, j] = -sn[:, i] * a + cs[:, i] * b
-            a, b = H[:, j, j], H[:, j + 1, j]
-            r = np.hypot(a, b)
-            safe = r > 0
-            cs[:, j] = np.where(safe, a / np.where(safe, r, 1.0), 1.0)
-            sn[:, j] = np.where(safe, b / np.where(safe, r, 1.0), 0.0)
-            H[:, j, j] = r
-            H[:, j + 1, j] = 0.0
-            g[:, j + 1] = -sn[:, j] * g[:, j]
-            g[:, j] = cs[:, j] * g[:, j]
-            steps = j + 1
-            if np.all(np.abs(g[:, j + 1]) <= 0.5 * tol * bnorm[active]):
+                for i in range(j):  # earlier Givens rotations on column j
+                    a, b = H[c, i, j], H[c, i + 1, j]
+                    H[c, i, j] = cs[c, i] * a + sn[c, i] * b
+                    H[c, i + 1, j] = -sn[c, i] * a + cs[c, i] * b
+                a, b = H[c, j, j], H[c, j + 1, j]
+                rr = math.hypot(a, b)
+                cs[c, j], sn[c, j] = (a / rr, b / rr) if rr > 0 else (1.0, 0.0)
+                H[c, j, j] = rr
+                H[c, j + 1, j] = 0.0
+                g[c, j + 1] = -sn[c, j] * g[c, j]
+                g[c, j] = cs[c, j] * g[c, j]
+                steps[c] = j + 1
+                # converged, or breakdown (the solution lies in the Krylov space)
+                if abs(g[c, j + 1]) <= goal[c] or sn[c, j] == 0.0:
+                    live[c] = False
+            if not live.any():
                 break
-            if not np.any(sn[:, j]):  # every Krylov space exhausted (breakdown)
-                break
-        for c, col in enumerate(active):
-            Hc = H[c, :steps, :steps]
+        for c, row in enumerate(active):
+            sc = int(steps[c])
+            Hc = H[c, :sc, :sc]
             diag = np.abs(np.diag(Hc))
-            keep = steps
+            keep = sc
             tiny = diag <= 1e-13 * max(float(diag.max()) if diag.size else 0.0, 1e-300)
-            if np.any(tiny):  # (numerically) singular Krylov system: use the part before it
+            if np.any(tiny):  # (numerically) singular Krylov system: the part before it
                 keep = int(np.flatnonzero(tiny)[0])
             if keep:
                 y = sla.solve_triangular(Hc[:keep, :keep], g[c, :keep], check_finite=False)
-                X[col] += y @ V[c, :keep]
-            # true residual, one more product per column and cycle
-            np.subtract(Bt[col], X[col], out=R[col])
-            R[col] += matvec(X[col])
-        steps_total += 1
+                X[row] += y @ V[c, :keep]
+        del V
+        # true residual from scratch: b - u + M u (one product per row)
+        R[active] = B[active] - X[active] + apply(X[active])
+        used[active] += 1
         new_rel = np.linalg.norm(R, axis=1) / bnorm
         if not np.all(np.isfinite(new_rel)):
+            rel = new_rel
             break
         # a whole cycle that cuts no residual by 1 % means stagnation (singular I - A)
         stalled = stalled + 1 if np.all(new_rel[active] > 0.99 * best[active]) else 0
@@ -242,28 +389,142 @@ def _gmres_block(matvec, B, tol, restart, max_iter):
         active = np.flatnonzero(rel > tol)
         if stalled >= 2:
             break
-    return np.ascontiguousarray(X.T), steps_total, active.size == 0, float(rel.max())
+    worst = float(rel.max()) if rel.size else 0.0
+    return X, int(used.max()) if k else 0, active.size == 0, worst
 
 
-def _neumann_block(matvec, B, tol, max_iter):
-    """Neumann series ``U ← B + M U`` (Jacobi iteration on ``I - M``), all columns at once.
+def _gmres_power(apply, B, tol, s, max_products, augment=2):
+    """Restarted GMRES(s) on a power basis with augmentation, for ``(I - M) U = B``.
 
-    Returns ``(X, products, converged)``. After k products the residual of the partial
-    sum ``B + M B + ... + M^k B`` is the next increment ``M^(k+1) B``, so the loop stops
-    when every ``‖M^k B‖ / ‖B‖ <= tol``, or when the increments grow (divergence).
+    All right-hand sides (rows of ``B``, shape (k, n)) advance in lock step: each cycle
+    makes ``s`` products ``P_i = M^i r`` (``P_0 = r``, the current residual; a dense ``M``
+    multiplies every row at once) and minimizes ``‖r - W c‖`` over
+    ``W_i = P_i - P_(i+1) = (I - M) P_i``, plus the last ``augment`` corrections ``dz`` of
+    earlier cycles with their images ``(I - M) dz = r_before - r_after`` (known without a
+    product; "loose" GMRES, Baker, Jessup & Manteuffel 2005, which recovers most of what
+    restarting loses). The small least-squares problem is solved from one Gram matrix of
+    the basis, so the vector work is about three passes over the basis per cycle instead
+    of Arnoldi's two to four passes over the growing basis per product; with about ten
+    nonzeros per row that work costs as much as the products themselves. The power basis
+    is scaled and solved with an eigenvalue cut-off (it becomes ill-conditioned as
+    ``M^i r`` turns towards the dominant eigenvector), which is why ``s`` stays small.
+
+    ``x += K c`` and ``r -= W c`` need no product; the last cycle is cut to the products
+    the observed rate needs, and the true residual ``‖b - (I - M) u‖ / ‖b‖`` is computed
+    from scratch (one product per row) before a solve counts as converged. A whole cycle
+    that cuts no residual by 1 % twice in a row stops the solve (singular ``I - M``).
+
+    Returns ``(U, products, converged, residual)``: ``U`` with one solution per row,
+    ``products`` the most products with ``M`` spent on one right-hand side, ``residual``
+    the worst true relative residual.
     """
-    bnorm = np.linalg.norm(B, axis=0)
+    k, n = B.shape
+    X = np.zeros((k, n))
+    R = B.copy()
+    bnorm = np.linalg.norm(B, axis=1)
+    bnorm = np.where(bnorm > 0, bnorm, 1.0)
+    rel = np.linalg.norm(R, axis=1) / bnorm
+    used = np.zeros(k, dtype=np.int64)
+    rate = np.full(k, np.nan)  # residual reduction per product in the last cycle
+    best = rel.copy()
+    stalled = 0
+    checked = True  # rel holds true residuals, not the recursion's
+    s, na = max(1, int(s)), max(0, int(augment))
+    Za = np.zeros((k, na, n))  # earlier corrections dz ...
+    Wa = np.zeros((k, na, n))  # ... and their images (I - M) dz
+    filled = np.zeros(k, dtype=np.int64)
+    while True:
+        active = np.flatnonzero(rel > tol)
+        if not active.size:
+            if checked:
+                break
+            R = B - X + apply(X)  # the true residual, one product per row
+            used += 1
+            rel = np.linalg.norm(R, axis=1) / bnorm
+            checked = True
+            continue
+        room = max_products - int(used[active].max()) - 1
+        if room < 1:
+            break
+        m = s if np.all(used[active] > 0) else max(4, s // 2)  # a short first cycle
+        r_act = rate[active]
+        if np.all((r_act > 0) & (r_act < 1)):  # what the last cycle's rate says is left
+            want = np.log(0.5 * tol / rel[active]) / np.log(r_act)
+            m = int(min(s, max(1, math.ceil(float(want.max())) + 1)))
+        m = min(m, room)
+        P = np.empty((active.size, m + 1, n))
+        P[:, 0] = R[active]
+        for i in range(m):
+            P[:, i + 1] = apply(P[:, i])
+        used[active] += m
+        for c, row in enumerate(active):
+            q = int(filled[row])
+            Y = np.concatenate([P[c], Wa[row, :q]]) if q else P[c]
+            G = Y @ Y.T  # one pass over the basis
+            # the columns of the least-squares matrix as combinations of the rows of Y
+            T = np.zeros((m + q, m + 1 + q))
+            T[np.arange(m), np.arange(m)] = 1.0
+            T[np.arange(m), np.arange(1, m + 1)] = -1.0
+            T[np.arange(m, m + q), np.arange(m + 1, m + 1 + q)] = 1.0
+            WtW = T @ G @ T.T
+            Wtr = T @ G[:, 0]
+            d = np.sqrt(np.maximum(np.diag(WtW), 1e-300))
+            w, Q = np.linalg.eigh(WtW / d[:, np.newaxis] / d[np.newaxis, :])
+            keep = w > 1e-15 * max(float(w.max()), 1e-300)
+            coef = (Q[:, keep] @ ((Q[:, keep].T @ (Wtr / d)) / w[keep])) / d
+            dz = coef[:m] @ P[c, :m]
+            if q:
+                dz += coef[m:] @ Za[row, :q]
+            X[row] += dz
+            r_new = P[c, 0] - (coef @ T) @ Y
+            if na:
+                Za[row] = np.roll(Za[row], 1, axis=0)
+                Wa[row] = np.roll(Wa[row], 1, axis=0)
+                Za[row, 0] = dz
+                np.subtract(P[c, 0], r_new, out=Wa[row, 0])
+                filled[row] = min(na, q + 1)
+            R[row] = r_new
+        del P
+        new_rel = np.linalg.norm(R[active], axis=1) / bnorm[active]
+        checked = False
+        if not np.all(np.isfinite(new_rel)):
+            rel[active] = new_rel
+            break
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            rate[active] = (new_rel / rel[active]) ** (1.0 / m)
+        full = m == s
+        stalled = stalled + 1 if full and np.all(new_rel > 0.99 * best[active]) else 0
+        rel[active] = new_rel
+        best[active] = np.minimum(best[active], new_rel)
+        if stalled >= 2:
+            break
+    if not checked:  # stopped before converging: report the true residual
+        R = B - X + apply(X)
+        used += 1
+        rel = np.linalg.norm(R, axis=1) / bnorm
+    worst = float(rel.max()) if rel.size else 0.0
+    return X, int(used.max()) if k else 0, bool(np.all(rel <= tol)), worst
+
+
+def _neumann_block(apply, B, tol, max_products):
+    """Neumann series ``U ← B + M U`` (Jacobi iteration on ``I - M``), rows of ``B`` at once.
+
+    Returns ``(U, products, converged)``. After k products the residual of the partial
+    sum ``B + M B + ... + M^k B`` is the next increment ``M^(k+1) B``, so the loop stops
+    when every ``‖M^k b‖ / ‖b‖ <= tol``, or when the increments grow (divergence).
+    """
+    bnorm = np.linalg.norm(B, axis=1)
     bnorm = np.where(bnorm > 0, bnorm, 1.0)
     X = B.copy()
-    D = B.copy()
+    D = B
     products = 0
     previous = np.inf
-    while products < max_iter:
-        D = matvec(D)  # D = M^k B, the residual of the partial sum
+    while products < max_products:
+        D = apply(D)  # D = M^k B, the residual of the partial sum
         products += 1
-        rel = np.linalg.norm(D, axis=0) / bnorm
+        rel = np.linalg.norm(D, axis=1) / bnorm
         X += D
-        worst = float(rel.max())
+        worst = float(rel.max()) if rel.size else 0.0
         if not math.isfinite(worst):
             break
         if worst <= tol:
@@ -281,21 +542,24 @@ class LeontiefSolver:
     Parameters
     ----------
     A : ndarray or scipy.sparse array, shape (n, n)
-        Input coefficients. Not modified and not copied by the dense method beyond the
-        one ``n × n`` LU workspace.
+        Input coefficients; kept by reference, never modified (do not modify it
+        either). Not copied beyond the one ``n × n`` LU workspace (dense), the
+        factors (splu) or nothing at all (iterative; CSC and CSR arrays are used as
+        they are, other sparse formats converted to CSR once).
     method : {"auto", "dense", "splu", "iterative"}
-        Backend; ``"auto"`` follows :func:`choose_method`.
+        Backend; ``"auto"`` follows :func:`explain_method`.
     labels : sequence, optional
         Sector labels, used to name sectors in error messages.
     tol : float
         Relative residual the iterative method stops at (default ``1e-12``); the direct
         methods refine once with the same factorization when they miss it.
     max_iter : int, optional
-        Maximum block products with ``A`` per solve for the iterative method
-        (default 1000).
-    restart : int
-        GMRES restart length (Krylov vectors kept per right-hand side; memory
-        ``8 · n · (restart + 1)`` bytes per right-hand side).
+        Maximum products with ``A`` per right-hand side and solve for the iterative
+        method (default 1000; 100 while ``auto`` keeps a factorization in reserve).
+    restart : int, optional
+        GMRES restart length: products per cycle (default 12 on the power basis used
+        for sparse ``A``, 20 with Arnoldi for dense ``A``); memory about
+        ``8 · n · (restart + 5)`` bytes per right-hand side.
     iteration : {"gmres", "neumann"}
         Iterative scheme: restarted GMRES (default; rate set by the eigenvalues of ``A``
         other than the dominant one) or the plain Neumann series (rate = spectral radius).
@@ -305,16 +569,28 @@ class LeontiefSolver:
     Attributes
     ----------
     method : str
-        The resolved method: ``"dense"``, ``"splu"`` or ``"iterative"``.
+        The resolved method for few right-hand sides: ``"dense"``, ``"splu"`` or
+        ``"iterative"``.
+    block_method : str
+        The method for many right-hand sides (blocks of L, more than
+        :meth:`block_threshold` right-hand sides in all) and the fallback when the
+        iteration misses ``tol``; differs from ``method`` only when ``auto`` chose
+        GMRES on a table a dense LU also suits. ``last_info.method`` tells which one
+        answered a solve.
+    method_reason : str
+        Why ``auto`` chose the methods (or that one was requested), with any fallback
+        that happened since.
     n : int
         Number of sectors.
+    nnz : int
+        Nonzeros of ``A`` (``n²`` for an ndarray: a product costs ``2 n²`` flops).
     last_info : SolveInfo or None
         Method, residual and iterations of the last solve.
     products : int
-        Lock-step iterations so far (iterative method): each multiplies every active
-        right-hand side by ``A`` or ``Aᵀ`` once.
+        Products with ``A`` or ``Aᵀ`` so far (iterative method), counting each solve's
+        most demanding right-hand side.
     matvecs : int
-        Sparse matrix-vector products so far, counted per right-hand side.
+        Matrix-vector products so far, counted per right-hand side.
 
     Raises
     ------
@@ -343,8 +619,8 @@ class LeontiefSolver:
     >>> import numpy as np
     >>> A = np.array([[0.15, 0.25], [0.20, 0.05]])
     >>> s = LeontiefSolver(A, labels=["agriculture", "manufacturing"])
-    >>> s.method
-    'dense'
+    >>> s.method, s.method_reason
+    ('dense', 'small, n = 2 <= 1000: dense, n = 2 <= 3000: LAPACK LU')
     >>> x = s.solve([350.0, 1700.0])
     >>> bool(np.allclose(x, [1000.0, 2000.0]))
     True
@@ -365,7 +641,7 @@ class LeontiefSolver:
         labels=None,
         tol: float = 1e-12,
         max_iter: int | None = None,
-        restart: int = 20,
+        restart: int | None = None,
         iteration: str = "gmres",
         check: bool = True,
     ):
@@ -384,45 +660,59 @@ class LeontiefSolver:
         if sp.issparse(A):
             if A.ndim != 2 or A.shape[0] != A.shape[1]:
                 raise InvalidTableError(f"A must be square, has shape {A.shape}")
-            A = sp.csr_array(A, dtype=float)
-            if not np.all(np.isfinite(A.data)):
-                raise InvalidTableError("A has non-finite entries")
+            # CSC and CSR are used as they are (no copy); A.T of one is the other
+            if A.format == "csc":
+                A = sp.csc_array(A, dtype=float)
+            else:
+                A = sp.csr_array(A, dtype=float)
+            self._col_sums = np.asarray(A.sum(axis=0)).ravel()
+            values = A.data
+            self.nonnegative = bool(A.nnz == 0 or A.data.min() >= 0)
+            self.nnz = int(A.nnz)
         else:
             A = np.asarray(getattr(A, "values", A), dtype=float)
             if A.ndim != 2 or A.shape[0] != A.shape[1]:
                 raise InvalidTableError(f"A must be square, has shape {A.shape}")
-            if not np.all(np.isfinite(A)):
-                raise InvalidTableError("A has non-finite entries")
+            self._col_sums = A.sum(axis=0)
+            values = A
+            self.nonnegative = bool(A.size == 0 or A.min() >= 0)
+            self.nnz = int(A.size)  # products with a dense A cost 2 n² flops
+        # a NaN or an infinity makes its column sum non-finite; check entries only then
+        if not np.all(np.isfinite(self._col_sums)) and not np.all(np.isfinite(values)):
+            raise InvalidTableError("A has non-finite entries")
         self.n = int(A.shape[0])
         if labels is not None and len(labels) != self.n:
             raise ValueError(f"labels has {len(labels)} entries but A has shape {A.shape}")
         self.labels = labels
         self.tol = float(tol)
         self.max_iter = int(max_iter) if max_iter is not None else 1000
-        self.restart = int(restart)
+        # GMRES basis: Arnoldi where a product costs far more than Gram-Schmidt (dense A),
+        # the power basis where products are cheap (sparse A, about ten nonzeros per row)
+        dense_like = not sp.issparse(A) or self.nnz > DENSE_LIKE_NNZ_PER_ROW * self.n
+        self.krylov = "arnoldi" if dense_like else "power"
+        self.restart = int(restart) if restart is not None else RESTART[self.krylov]
+        if iteration != "neumann" and self.restart < 1:
+            raise ValueError(f"restart must be >= 1, got {restart!r}")
         self.iteration = iteration
         self.requested_method = method
-        self.method = choose_method(A) if method == "auto" else method
         self.last_info: SolveInfo | None = None
         self.products = 0
         self.matvecs = 0
 
-        # cheap structural facts, used for checks and for naming sectors in errors
-        if sp.issparse(A):
-            absA = abs(A)
-            self._col_sums = np.asarray(A.sum(axis=0)).ravel()
-            abs_col = np.asarray(absA.sum(axis=0)).ravel()
-            abs_row = np.asarray(absA.sum(axis=1)).ravel()
-            self.nonnegative = bool(A.nnz == 0 or A.data.min() >= 0)
-        else:
-            self._col_sums = A.sum(axis=0)
-            absA = np.abs(A)
-            abs_col, abs_row = absA.sum(axis=0), absA.sum(axis=1)
-            self.nonnegative = bool(A.size == 0 or A.min() >= 0)
-            del absA
-        self._norm1 = float(abs_col.max()) if self.n else 0.0  # ‖A‖₁
-        self._norm_inf = float(abs_row.max()) if self.n else 0.0  # ‖A‖∞
+        # norms for the certificates; no |A| copy when A >= 0
+        self._norm1, self._norm_inf = _norms(A)  # ‖A‖₁, ‖A‖∞
         self.certified = self.n == 0 or min(self._norm1, self._norm_inf) < 1.0
+        if method == "auto":
+            choice = explain_method(A, norms=(self._norm1, self._norm_inf))
+        else:
+            choice = AutoChoice(method, method, f"method {method!r} requested")
+        self.method = choice.method
+        self.block_method = choice.block_method
+        self.method_reason = choice.reason
+        #: right-hand sides solved so far by GMRES while a block method waits
+        self._rhs_seen = 0
+        self._block_solver: LeontiefSolver | None = None
+        self._use_block = False
 
         self._A = A  # kept for residuals (no copy)
         self._factor(A)
@@ -477,10 +767,8 @@ class LeontiefSolver:
                     "I - A is singular: zero pivot in the sparse LU factorization",
                     np.argsort(self._lu.perm_c)[bad],
                 )
-        else:  # iterative
-            self._csr = sp.csr_array(A) if sp.issparse(A) else sp.csr_array(A)
-            self._csr_T = sp.csr_array(self._csr.T)
-            self._csr.sort_indices()
+        else:  # iterative: products with A itself (a view of Aᵀ for transposed solves)
+            self._op, self._op_T = A, A.T
 
     # ------------------------------------------------------------ checks
     def _offenders(self, extra=()) -> np.ndarray:
@@ -540,7 +828,7 @@ class LeontiefSolver:
         """
         d = np.ones(self.n)
         for _ in range(max_power):
-            d = self._csr @ d
+            d = self._op @ d
             self.matvecs += 1
             top = float(d.max()) if d.size else 0.0
             if top < 1.0:
@@ -566,14 +854,26 @@ class LeontiefSolver:
         return self.solve(np.ones(self.n))
 
     # ------------------------------------------------------------ solving
-    def _matvec(self, transpose: bool):
-        csr = self._csr_T if transpose else self._csr
+    def _applier(self, transpose: bool):
+        """``apply(V)``: the product of ``A`` (``Aᵀ``) with every row of ``V`` (k, n), as rows.
 
-        def matvec(v):
-            self.matvecs += 1 if v.ndim == 1 else v.shape[1]
-            return csr @ v
+        Dense ``A``: one BLAS product ``V Aᵀ`` (``V A``), no copy of ``A``. Sparse: one
+        CSR/CSC product per row (scipy's multi-vector sparse product is no faster here).
+        """
+        op = self._op_T if transpose else self._op
+        dense = not sp.issparse(op)
+        opT = op.T  # a view
 
-        return matvec
+        def apply(V):
+            self.matvecs += V.shape[0]
+            if dense:
+                return V @ opT
+            out = np.empty_like(V)
+            for r in range(V.shape[0]):
+                out[r] = op @ V[r]
+            return out
+
+        return apply
 
     def _residual(self, U, B, transpose: bool) -> float:
         """Max over columns of ‖(I - A)u - b‖₂ / ‖b‖₂ (‖(I - A)u‖ when b = 0).
@@ -603,6 +903,46 @@ class LeontiefSolver:
             return sla.lu_solve(self._lu, B, trans=1 if transpose else 0, check_finite=False)
         return self._lu.solve(np.asfortranarray(B), trans="T" if transpose else "N")
 
+    # ------------------------------------------------------------ auto: blocks of L
+    def block_threshold(self) -> int:
+        """Right-hand sides after which ``auto`` hands over from GMRES to ``block_method``.
+
+        ``max(16, n // 50)``: a dense LU costs ``2n³/3`` flops once, GMRES about ten to
+        twenty products of ``2n²`` flops per right-hand side, so the factorization pays
+        from about ``n / 50`` right-hand sides on (counted over all solves so far).
+        """
+        return max(16, self.n // 50)
+
+    def _delegates(self, k: int) -> bool:
+        """True when a solve of ``k`` right-hand sides goes to the block method."""
+        if self.block_method == self.method:
+            return False
+        if not self._use_block and self._rhs_seen + k > self.block_threshold():
+            self._use_block = True
+        return self._use_block
+
+    def _block(self) -> LeontiefSolver:
+        """The factorization ``auto`` keeps for blocks of L (built on first use)."""
+        if self._block_solver is None:
+            self._block_solver = LeontiefSolver(
+                self._A,
+                self.block_method,
+                labels=self.labels,
+                tol=self.tol,
+                max_iter=self.max_iter,
+                restart=self.restart,
+                iteration=self.iteration,
+                check=False,  # certified already (auto delegates only when ‖A‖ < 1)
+            )
+        return self._block_solver
+
+    def _solve_by_block(self, B, transpose: bool):
+        block = self._block()
+        U = block._solve(B, transpose)
+        self.last_info = block.last_info
+        return U
+
+    # ------------------------------------------------------------ solving
     def _solve(self, B, transpose: bool):
         """Solve for a block B (n, k); sets last_info; raises on NaN/inf."""
         iterations = 0
@@ -625,17 +965,37 @@ class LeontiefSolver:
                     break
                 U, residual = U2, r2
         else:
-            matvec = self._matvec(transpose)
-            if self.iteration == "gmres":  # its last cycle computed the true residual
-                U, iterations, converged, residual = _gmres_block(
-                    matvec, B, self.tol, self.restart, self.max_iter
+            k = B.shape[1]
+            if self._delegates(k):
+                return self._solve_by_block(B, transpose)
+            fallback = self.block_method != self.method
+            budget = min(self.max_iter, AUTO_MAX_PRODUCTS) if fallback else self.max_iter
+            apply = self._applier(transpose)
+            Bt = np.ascontiguousarray(B.T)  # one row per right-hand side
+            if self.iteration == "gmres" and self.krylov == "power":  # true residuals
+                Ut, iterations, converged, residual = _gmres_power(
+                    apply, Bt, self.tol, self.restart, budget, AUGMENT
+                )
+            elif self.iteration == "gmres":
+                Ut, iterations, converged, residual = _gmres_arnoldi(
+                    apply, Bt, self.tol, self.restart, budget
                 )
             else:
-                U, iterations, converged = _neumann_block(matvec, B, self.tol, self.max_iter)
-                residual = self._residual(U, B, transpose) if np.all(np.isfinite(U)) else np.inf
+                Ut, iterations, converged = _neumann_block(apply, Bt, self.tol, budget)
+                finite = np.all(np.isfinite(Ut))
+                residual = self._residual(Ut.T, B, transpose) if finite else np.inf
+            U = Ut.T
             self.products += iterations
+            self._rhs_seen += k
             if not math.isfinite(residual) or not np.all(np.isfinite(U)):
                 residual = np.inf
+            if fallback and (not converged or not residual <= max(self.tol, 1e-10)):
+                self._use_block = True
+                self.method_reason += (
+                    f"; {self.iteration} reached only {residual:.1e} in {iterations} products, "
+                    f"so {self.block_method!r} solves from then on"
+                )
+                return self._solve_by_block(B, transpose)
             if not np.all(np.isfinite(U)) or residual > 1e3:
                 self.last_info = SolveInfo(self.method, float(residual), iterations)
                 self._raise_singular(
@@ -729,12 +1089,13 @@ class LeontiefSolver:
         """Columns per block so that one block (and its solver workspace) fits ``max_bytes``.
 
         A block of k columns holds ``8 n k`` bytes; the iterative method also keeps
-        ``restart + 2`` Krylov vectors per column.
+        ``restart + 2`` Krylov vectors per column. Sized for :attr:`block_method`, the
+        backend that solves blocks.
         """
         per_column = 8 * max(self.n, 1)
-        if self.method == "iterative":
-            per_column *= self.restart + 3
-        elif self.method == "splu":
+        if self.block_method == "iterative":
+            per_column *= self.restart + 2 * AUGMENT + 3
+        elif self.block_method == "splu":
             per_column *= 2  # SuperLU copies the right-hand sides
         return int(max(1, min(self.n, max_bytes // per_column)))
 
@@ -758,6 +1119,7 @@ class LeontiefSolver:
         block_size = int(block_size)
         if block_size < 1:
             raise ValueError(f"block_size must be >= 1, got {block_size}")
+        self._use_block = self.block_method != self.method  # n solves: factorize
         for start in range(0, self.n, block_size):
             stop = min(self.n, start + block_size)
             yield start, stop, self.columns(np.arange(start, stop))
@@ -782,7 +1144,7 @@ class LeontiefSolver:
             out[start:stop] = block[np.arange(start, stop), np.arange(stop - start)]
             worst = max(worst, self.last_info.residual)
         if self.last_info is not None:
-            self.last_info = SolveInfo(self.method, worst, self.last_info.iterations)
+            self.last_info = SolveInfo(self.last_info.method, worst, self.last_info.iterations)
         return out
 
     def to_dense(self, max_bytes: int | None = None) -> np.ndarray:
@@ -806,6 +1168,11 @@ class LeontiefSolver:
                 f"more than the limit of {limit / 1024**2:,.0f} MiB; stream it with "
                 "column_blocks() or raise max_bytes"
             )
+        if self.block_method != self.method:  # auto: n right-hand sides go to the LU
+            self._use_block = True
+            L = self._block().to_dense(limit)
+            self.last_info = self._block_solver.last_info
+            return L
         if self.method == "dense":
             E = np.eye(self.n, order="F")
             L = sla.lu_solve(self._lu, E, overwrite_b=True, check_finite=False)
@@ -820,7 +1187,10 @@ class LeontiefSolver:
         for start, stop, block in self.column_blocks():
             L[:, start:stop] = block
             worst = max(worst, self.last_info.residual)
-        self.last_info = SolveInfo(self.method, worst, self.last_info.iterations if self.n else 0)
+        info = self.last_info
+        self.last_info = SolveInfo(
+            info.method if info else self.method, worst, info.iterations if info else 0
+        )
         return L
 
     def __repr__(self) -> str:

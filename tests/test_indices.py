@@ -453,3 +453,25 @@ def test_default_finders_short_indonesian_names(wage_label, hh_label):
     )
     m = multipliers(t)
     assert m.attrs["wages"] == wage_label and m.attrs["household"] == hh_label
+
+
+def test_auto_on_a_large_dense_table_iterates_and_streams_L_with_the_lu():
+    # 1200 sectors with certified column sums (< 0.7): the three linkage solves run GMRES
+    # on the ndarray; the dispersion (all columns of L) goes to the dense LU
+    table = random_table(1200, 0.3, seed=12, zero_output=4)
+    ref = dense_reference(table)
+    lk = linkages(table, dispersion=False)
+    assert lk.attrs["method"] == "iterative"
+    assert lk.attrs["method_reason"].startswith("certified ‖A‖")
+    assert lk.attrs["dispersion_method"] is None
+    full = linkages(table, dispersion=True)
+    assert full.attrs["method"] == "iterative" and full.attrs["dispersion_method"] == "dense"
+    assert full.attrs["residual"] < 1e-10
+    for col in LINKAGE_COLUMNS[:-1]:
+        got, want = full[col].to_numpy(), ref[col]
+        assert np.abs(got - want).max() / np.abs(want).max() < 1e-9, col
+    pd.testing.assert_frame_equal(
+        lk.drop(columns=["bl_cv", "fl_cv"]), full.drop(columns=["bl_cv", "fl_cv"]), rtol=1e-9
+    )
+    small = linkages(random_table(50, 0.5, seed=1))
+    assert small.attrs["method"] == "dense" and small.attrs["method_reason"].startswith("small")

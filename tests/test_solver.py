@@ -14,7 +14,7 @@ from linkage.errors import (
     MemoryLimitError,
     SingularSystemError,
 )
-from linkage.solver import LeontiefSolver, SolveInfo, choose_method
+from linkage.solver import LeontiefSolver, SolveInfo, choose_method, explain_method
 
 METHODS = ["dense", "splu", "iterative"]
 
@@ -120,13 +120,122 @@ def test_to_dense_refuses_when_too_big():
 
 
 def test_auto_choice():
+    # small tables: one dense LU (milliseconds, exact), whatever the norms
     assert choose_method(np.zeros((10, 10))) == "dense"
     assert choose_method(sp.eye_array(100, format="csc") * 0.1) == "dense"
-    assert choose_method(sp.eye_array(5000, format="csc") * 0.1) == "splu"
+    c = explain_method(random_A(1000, 0.5, 0.5, seed=1))
+    assert (c.method, c.block_method) == ("dense", "dense")
+    assert c.reason.startswith("small, n = 1000 <= 1000")
+    # large and certified (every column of |A| sums to < 1): GMRES for few right-hand
+    # sides; a dense table keeps a dense LU in reserve for blocks of L
+    c = explain_method(random_A(1200, 0.5, 0.9, seed=1))
+    assert (c.method, c.block_method) == ("iterative", "dense")
+    assert c.reason.startswith("certified ‖A‖") and "< 1 bounds the convergence" in c.reason
+    # certified through the row sums only
+    A = random_A(1200, 0.5, 0.5, seed=2).T.copy()  # every row sums to <= 0.5
+    A[:, 0] = 0.4  # column 0 sums to 480, every row still to < 1
+    assert explain_method(A).method == "iterative"
+    assert "‖A‖∞" in explain_method(A).reason
+    # sparse: iterative at any size above 1000 when certified, never a sparse LU for blocks
+    c = explain_method(sp.eye_array(5000, format="csc") * 0.1)
+    assert (c.method, c.block_method) == ("iterative", "iterative")
     assert choose_method(sp.eye_array(30_000, format="csc") * 0.1) == "iterative"
+    # not certified: the factorization rule, as before
+    c = explain_method(sp.eye_array(5000, format="csc") * 1.5)
+    assert (c.method, c.block_method) == ("splu", "splu")
+    assert "not certified" in c.reason
+    big = np.full((1200, 1200), 1.5 / 1200)  # every column and row sums to 1.5
+    assert explain_method(big).method == "dense"
     s = LeontiefSolver(sp.eye_array(5000, format="csc") * 0.5)
-    assert s.method == "splu"
+    assert s.method == "iterative" and s.method_reason.startswith("certified")
     np.testing.assert_allclose(s.solve(np.ones(5000)), 2.0)
+    assert LeontiefSolver(np.eye(3) * 0.5, method="splu").method_reason == "method 'splu' requested"
+
+
+def test_auto_dense_iterative_hands_blocks_to_the_lu():
+    n = 1200
+    A = random_A(n, 0.6, 0.7, seed=5)
+    L = np.linalg.inv(np.eye(n) - A)
+    s = LeontiefSolver(A)
+    assert (s.method, s.block_method) == ("iterative", "dense")
+    b = np.random.default_rng(2).random((n, 2))
+    assert rel_err(s.solve(b), L @ b) < 1e-9
+    assert s.last_info.method == "iterative" and s.last_info.residual < 1e-10
+    assert rel_err(s.solve(b[:, 0], transpose=True), L.T @ b[:, 0]) < 1e-9
+    assert s._block_solver is None  # no factorization for few right-hand sides
+    # many right-hand sides at once: the dense LU, built once and kept
+    assert s.block_threshold() == 24
+    assert rel_err(s.columns(np.arange(30)), L[:, :30]) < 1e-9
+    assert s.last_info.method == "dense"
+    assert rel_err(s.solve(b[:, 1]), L @ b[:, 1]) < 1e-9
+    assert s.last_info.method == "dense"  # from then on
+    t = LeontiefSolver(A)
+    assert rel_err(t.diagonal(), np.diag(L)) < 1e-9 and t.last_info.method == "dense"
+    assert rel_err(LeontiefSolver(A).to_dense(), L) < 1e-9
+    # right-hand sides add up: after block_threshold of them the LU takes over
+    u = LeontiefSolver(A)
+    for _ in range(12):
+        u.solve(np.ones((n, 2)))
+    assert u.last_info.method == "iterative"
+    u.solve(np.ones(n))
+    assert u.last_info.method == "dense"
+
+
+def test_auto_falls_back_to_the_lu_when_gmres_is_slow():
+    # certified (‖A‖₁ = 0.99) but every eigenvalue has modulus 0.99: GMRES would need
+    # about n products, so auto gives up after AUTO_MAX_PRODUCTS and factorizes
+    n = 1100
+    A = np.roll(np.eye(n), 1, axis=0) * 0.99
+    s = LeontiefSolver(A)
+    assert s.method == "iterative"
+    b = np.random.default_rng(0).random(n)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ConvergenceWarning: the LU answers
+        u = s.solve(b)
+    np.testing.assert_allclose(u - A @ u, b, atol=1e-10)
+    assert s.last_info.method == "dense"
+    assert "so 'dense' solves from then on" in s.method_reason
+    assert s.matvecs <= 100
+
+
+def test_dense_iterative_uses_A_itself():
+    # the iterative method multiplies by the ndarray (BLAS gemv/gemm): no CSR copy, no
+    # |A| copy for the norm certificate when A >= 0
+    import tracemalloc
+
+    n = 1500
+    A = random_A(n, 1.0, 0.6, seed=9)
+    tracemalloc.start()
+    try:
+        s = LeontiefSolver(A, method="iterative")
+        x = s.solve(np.ones((n, 2)))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert s._op is A and s._op_T.base is A
+    assert peak < 0.05 * 8 * n * n
+    L = np.linalg.inv(np.eye(n) - A)
+    assert rel_err(x[:, 0], L.sum(axis=1)) < 1e-9
+    assert s.last_info.iterations <= 30  # dominant eigenvalue apart from the rest
+
+
+def test_norms_with_negative_entries():
+    from linkage.solver import _norms
+
+    rng = np.random.default_rng(3)
+    A = rng.normal(size=(300, 300)) * (rng.random((300, 300)) < 0.1)
+    want = (np.abs(A).sum(axis=0).max(), np.abs(A).sum(axis=1).max())
+    for inp in (A, sp.csc_array(A), sp.csr_array(A)):
+        np.testing.assert_allclose(_norms(inp), want, rtol=1e-12)
+    pos = np.abs(A)
+    np.testing.assert_allclose(_norms(sp.csc_array(pos)), want, rtol=1e-12)
+
+
+def test_sparse_input_is_not_copied():
+    A = sp.csc_array(random_A(300, 0.05, 0.8, seed=4))
+    s = LeontiefSolver(A, method="iterative")
+    assert s._op is s._A and np.shares_memory(s._A.data, A.data)
+    assert s._op_T.format == "csr" and np.shares_memory(s._op_T.data, A.data)
 
 
 def test_neumann_iteration_and_convergence_warning():
