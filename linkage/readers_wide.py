@@ -156,14 +156,42 @@ _KEY_VARIANTS = (unpad, strip_code, loose_key, first_token, _unpad_first_token)
 _DISTINCT_ONLY = (first_token, _unpad_first_token)
 
 
+_PREFIX = re.compile(r"^([a-z]{1,6}[_:.\-])(?=[a-z0-9])")
+
+
+def common_prefix(keys) -> str:
+    """The most common short letter prefix ending in ``_ : . -`` on two or more keys.
+
+    Examples
+    --------
+    >>> common_prefix(["ttl_d01t02", "ttl_d05t06", "valu", "txs_int_fnl"])
+    'ttl_'
+    >>> common_prefix(["pertanian", "industri"])
+    ''
+    """
+    found = [m.group(1) for k in keys if k and (m := _PREFIX.match(k))]
+    if not found:
+        return ""
+    best = max(sorted(set(found)), key=found.count)
+    return best if found.count(best) >= 2 else ""
+
+
+def strip_prefix(keys, prefix: str) -> list:
+    """Keys without ``prefix`` where they have it (``"ttl_d01t02"`` -> ``"d01t02"``)."""
+    if not prefix:
+        return list(keys)
+    return [k[len(prefix) :] if k.startswith(prefix) else k for k in keys]
+
+
 def match_keys(rk: list, ck: list) -> tuple[list, list]:
     """Row and column keys compared exactly, without leading zeros or code prefixes,
     loosely, or by code.
 
     The variant that makes the most row labels match column labels wins (ties: the
     stricter one). The variants comparing first words only (``"A Pertanian"`` row
-    against an ``"A"`` column) are used only when they keep every label distinct.
-    Empty keys stay empty.
+    against an ``"A"`` column) are used only when they keep every label distinct. Last,
+    a prefix common to the labels of one side only is dropped there (OECD tables: rows
+    ``TTL_D01T02``, columns ``D01T02``). Empty keys stay empty.
 
     Examples
     --------
@@ -173,6 +201,8 @@ def match_keys(rk: list, ck: list) -> tuple[list, list]:
     ['a', 'b', 'upah']
     >>> match_keys(["1", "2", "upah"], ["001", "002", "3011"])
     (['1', '2', 'upah'], ['1', '2', '3011'])
+    >>> match_keys(["ttl_d01t02", "ttl_d05t06", "valu"], ["d01t02", "d05t06", "hfce"])[0]
+    ['d01t02', 'd05t06', 'valu']
     """
     best, best_n = (rk, ck), len(set(rk) & set(ck) - {""})
     for f in _KEY_VARIANTS:
@@ -183,6 +213,14 @@ def match_keys(rk: list, ck: list) -> tuple[list, list]:
                 continue
         n = len(set(r2) & set(c2) - {""})
         if n > best_n:
+            best, best_n = (r2, c2), n
+    for r2, c2 in (
+        (strip_prefix(rk, common_prefix(rk)), ck),
+        (rk, strip_prefix(ck, common_prefix(ck))),
+    ):
+        n = len(set(r2) & set(c2) - {""})
+        distinct = all(len(set(v) - {""}) == sum(1 for k in v if k) for v in (r2, c2))
+        if n > best_n and distinct:
             best, best_n = (r2, c2), n
     return list(best[0]), list(best[1])
 
@@ -297,10 +335,13 @@ def locate_wide(grid: Grid) -> tuple[int, int]:
         filled_top[r] & np.array([not k for k in hk], dtype=bool)
         for r, hk in zip(row_cand, head_keys, strict=True)
     ]
+    # header rows and label columns without a prefix common to their labels (OECD TTL_)
+    head_bare = [strip_prefix(hk, common_prefix(hk)) for hk in head_keys]
     best = (0, 0, 0)
     for c in col_any:
         col_keys = [label_key(x) for x in cells[:, c]]
-        for r, hk, val in zip(row_cand, head_keys, values, strict=True):
+        col_bare = strip_prefix(col_keys, common_prefix(col_keys))
+        for r, hk, hb, val in zip(row_cand, head_keys, head_bare, values, strict=True):
             if val[c + 1 :].any():
                 continue
             heads = _variant_sets(hk[c + 1 :])
@@ -308,6 +349,12 @@ def locate_wide(grid: Grid) -> tuple[int, int]:
             score = max(len(h & b) for h, b in zip(heads, below, strict=True))
             # row labels "A Pertanian" against header codes "A"
             score = max(score, len(heads[0] & below[4]), len(heads[1] & below[5]))
+            # a prefix on one side only
+            score = max(
+                score,
+                len(heads[0] & (set(col_bare[r + 1 :]) - {""})),
+                len((set(hb[c + 1 :]) - {""}) & below[0]),
+            )
             if score > best[0]:
                 best = (score, r, c)
     if best[0] == 0:

@@ -782,3 +782,31 @@ def test_final_demand_given_as_one_total_column(tmp_path, total_output):
     assert t.primary_inputs.columns.tolist() == ["Input Primer"]
     np.testing.assert_array_equal(t.x, [1000, 2000])
     assert {"lone_total_used_column", "lone_total_used_row"} <= t.diagnostics.codes()
+
+
+def test_oecd_style_prefixed_row_codes(tmp_path):
+    # OECD IOTs: rows TTL_D01T02 ..., columns D01T02 ..., an IMPO column of negative
+    # imports, accounting rows TXS_IMP_FNL, TXS_INT_FNL, TTL_INT_FNL (total), VALU, OUTPUT
+    Z = np.array([[10.0, 20.0, 5.0], [15.0, 30.0, 10.0], [5.0, 10.0, 5.0]])
+    F = np.array([[60.0, 20.0, -15.0], [150.0, 40.0, -45.0], [30.0, 5.0, -5.0]])
+    x = Z.sum(1) + F.sum(1)
+    tax_imp, tax_int = np.array([1.0, 2.0, 0.5]), np.array([2.0, 3.0, 1.0])
+    va = x - Z.sum(0) - tax_imp - tax_int
+    codes = ["D01T02", "D05T06", "D10T12"]
+    lines = [",".join(["", *codes, "HFCE", "EXPO", "IMPO"])]
+    lines += [",".join([f"TTL_{c}", *map(str, [*Z[i], *F[i]])]) for i, c in enumerate(codes)]
+    for name, row in (
+        ("TXS_IMP_FNL", tax_imp),
+        ("TXS_INT_FNL", tax_int),
+        ("TTL_INT_FNL", Z.sum(0) + tax_imp + tax_int),
+        ("VALU", va),
+        ("OUTPUT", x),
+    ):
+        lines.append(",".join([name, *map(str, row), "", "", ""]))
+    t = read_table(_write(tmp_path, "DEU2018ttl.csv", "\n".join(lines) + "\n"))
+    assert t.sectors.tolist() == ["TTL_D01T02", "TTL_D05T06", "TTL_D10T12"]
+    np.testing.assert_array_equal(t.Z, Z)
+    assert t.final_demand.columns.tolist() == ["HFCE", "EXPO", "IMPO"]
+    assert t.primary_inputs.columns.tolist() == ["TXS_IMP_FNL", "TXS_INT_FNL", "VALU"]
+    np.testing.assert_allclose(t.x, x)
+    assert float(t.balance()["rel_gap"].abs().max()) < 1e-12
