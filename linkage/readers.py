@@ -242,13 +242,19 @@ def _read_parquet(path, *, format, sectors, name, units, **options):
         and any(c in cols for c in LONG_VALUE)
     )
     if is_long:
+        used = [find_col(frame.columns, names) for names in (LONG_FROM, LONG_TO, LONG_VALUE)]
         f = pd.DataFrame(
             {
-                "from": frame.iloc[:, find_col(frame.columns, LONG_FROM)],
-                "to": frame.iloc[:, find_col(frame.columns, LONG_TO)],
-                "value": frame.iloc[:, find_col(frame.columns, LONG_VALUE)].astype(object),
+                "from": frame.iloc[:, used[0]],
+                "to": frame.iloc[:, used[1]],
+                "value": frame.iloc[:, used[2]].astype(object),
             }
         )
+        others = {
+            str(c): frame.iloc[:, j].to_numpy()
+            for j, c in enumerate(frame.columns)
+            if j not in used
+        }
         return long_frame_to_table(
             f,
             list(range(2, len(f) + 2)),
@@ -257,6 +263,7 @@ def _read_parquet(path, *, format, sectors, name, units, **options):
             sectors=sectors,
             name=name,
             units=units,
+            other_columns=others,
             **options,
         )
     if not isinstance(frame.index, pd.RangeIndex):

@@ -105,13 +105,45 @@ def read_long_grid(grid: Grid, path: Path, *, sectors, name, units, **options):
         )
     body = grid.cells[1:]
     frame = pd.DataFrame({"from": body[:, fi], "to": body[:, ti], "value": body[:, vi]})
+    others = {str(header[j]): body[:, j] for j in range(len(header)) if j not in (fi, ti, vi)}
     return long_frame_to_table(
-        frame, grid.rows[1:], grid, path, sectors=sectors, name=name, units=units, **options
+        frame,
+        grid.rows[1:],
+        grid,
+        path,
+        sectors=sectors,
+        name=name,
+        units=units,
+        other_columns=others,
+        **options,
     )
 
 
+def varying_columns(other_columns: dict | None) -> list:
+    """``"'year' has 2 values (2015, 2016)"`` for each other column with several values."""
+    out = []
+    for col, values in (other_columns or {}).items():
+        distinct = pd.unique(pd.Series(values, dtype=object).dropna())
+        distinct = [v for v in distinct if str(v).strip()]
+        if len(distinct) > 1:
+            shown = ", ".join(str(v) for v in distinct[:3]) + (" ..." if len(distinct) > 3 else "")
+            out.append(f"{col!r} has {len(distinct)} values ({shown})")
+    return out
+
+
 def long_frame_to_table(
-    frame, rownums, grid, path, *, sectors, name, units, decimal, thousands, balance_rtol
+    frame,
+    rownums,
+    grid,
+    path,
+    *,
+    sectors,
+    name,
+    units,
+    decimal,
+    thousands,
+    balance_rtol,
+    other_columns=None,
 ):
     from .numbers import NumberFormat, detect_number_format, parse_cells
 
@@ -185,7 +217,21 @@ def long_frame_to_table(
         np.add.at(Z, (ri[zmask], ci[zmask]), v[zmask])
     dup = int(pd.DataFrame({"f": fr, "t": to}).duplicated().sum())
     if dup:
-        diag.add("summed_duplicates", f"{path}: {dup} repeated (from, to) pairs were summed", dup)
+        varying = varying_columns(other_columns)
+        if varying:  # e.g. several years or regions in one file: summing them is wrong
+            diag.add(
+                "summed_duplicates",
+                f"{path}: column {'; '.join(varying)}, and {dup} repeated (from, to) pairs "
+                "were summed over them: keep one value per table (filter the file)",
+                dup,
+                level="warning",
+                warn=DataQualityWarning,
+                stacklevel=5,
+            )
+        else:
+            diag.add(
+                "summed_duplicates", f"{path}: {dup} repeated (from, to) pairs were summed", dup
+            )
 
     def block(mask, outer, pos):
         labs = list(dict.fromkeys(outer[mask]))

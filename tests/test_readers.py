@@ -810,3 +810,18 @@ def test_oecd_style_prefixed_row_codes(tmp_path):
     assert t.primary_inputs.columns.tolist() == ["TXS_IMP_FNL", "TXS_INT_FNL", "VALU"]
     np.testing.assert_allclose(t.x, x)
     assert float(t.balance()["rel_gap"].abs().max()) < 1e-12
+
+
+def test_long_file_with_several_years_warns_about_summed_pairs(tmp_path):
+    rows = ["year,from,to,value"]
+    for year, k in ((2015, 1.0), (2016, 2.0)):
+        rows += [f"{year},a,a,{k}", f"{year},a,hh,{5 * k}", f"{year},va,a,{5 * k}"]
+    _write(tmp_path, "y.sectors.csv", "sector\na\n")
+    with pytest.warns(DataQualityWarning, match=r"'year' has 2 values.*summed"):
+        t = read_table(_write(tmp_path, "y.csv", "\n".join(rows) + "\n"))
+    assert t.Z[0, 0] == 3.0
+    frame = pd.DataFrame([r.split(",") for r in rows[1:]], columns=rows[0].split(","))
+    frame["value"] = frame["value"].astype(float)
+    frame.to_parquet(tmp_path / "y.parquet")
+    with pytest.warns(DataQualityWarning, match=r"'year' has 2 values"):
+        read_table(tmp_path / "y.parquet", sectors=["a"])
