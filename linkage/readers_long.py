@@ -31,7 +31,7 @@ __all__ = ["read_long_grid", "long_frame_to_table", "write_long", "looks_long", 
 
 LONG_FROM = ("from", "source", "supplier", "row", "dari")
 LONG_TO = ("to", "target", "buyer", "column", "col", "ke")
-LONG_VALUE = ("value", "nilai", "amount", "weight")
+LONG_VALUE = ("value", "nilai", "amount", "weight", "obs_value", "obsvalue", "flow")
 #: Long tables with more sectors than this get a sparse Z.
 LONG_DENSE_LIMIT = 2000
 
