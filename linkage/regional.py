@@ -54,6 +54,7 @@ __all__ = [
     "RegionalResult",
     "regionalize",
     "REST_OF_COUNTRY",
+    "EXPORTS_REST_OF_COUNTRY",
     "output_multipliers",
     "estimation_errors",
     "calibrate_delta",
@@ -64,6 +65,10 @@ MEASURES = ("output", "grdp", "employment")
 CONCORDANCES = ("split", "aggregate")
 #: Primary-input row holding the region's purchases from the rest of the reference economy.
 REST_OF_COUNTRY = "imports from rest of country"
+#: Final-demand column holding what the region's producers sell beyond the reference economy's
+#: final-demand pattern scaled to their output: sales to industries in the rest of the
+#: reference economy.
+EXPORTS_REST_OF_COUNTRY = "exports to rest of country"
 
 
 # ---------------------------------------------------------------------------- validation
@@ -736,6 +741,23 @@ def _align(measure: pd.Series, sectors: pd.Index, name: str) -> pd.Series:
     return measure.reindex(labels)
 
 
+def _add_line(block, labels, line, name, sectors, diag, kind) -> pd.DataFrame:
+    """``block`` (n x k, sectors as rows) with ``line`` as a new first entry ``name``, or
+    added to an existing entry of that name (a table regionalized before), as a frame with
+    the entries as rows and the sectors as columns."""
+    if name in labels:
+        k = labels.index(name)
+        block = block.copy()
+        block[:, k] += line
+        diag.add(
+            f"rest_of_country_{kind}_combined",
+            f"the table already has a {kind} {name!r} (it was regionalized before): the "
+            "region's new trade with the rest of the reference economy is added to it",
+        )
+        return pd.DataFrame(block.T, index=labels, columns=sectors)
+    return pd.DataFrame(np.column_stack([line, block]).T, index=[name, *labels], columns=sectors)
+
+
 def regionalize(
     table: IOTable,
     regional,
@@ -783,8 +805,9 @@ def regionalize(
     region : str
         Name of the region, used in the table's name.
     split_final_demand : bool
-        Split the residual final demand across the table's final-demand categories in the
-        reference economy's proportions (True) or keep one column (False).
+        Final-demand categories scaled from the reference table plus
+        ``"exports to rest of country"`` (True), or the residual ``x_r - Z_r 1`` in one
+        column (False).
     details : bool
         Return a :class:`RegionalResult` instead of the table alone.
 
@@ -794,9 +817,13 @@ def regionalize(
         Intermediate block: the region's purchases from regional producers,
         ``Z_r = R x̂_r`` with ``R = A ∘ min(1, LQ)``. Primary inputs: the reference table's
         rows scaled by its coefficients (``v_kj / x_j * x_r,j``) plus a row
-        ``"imports from rest of country"`` = ``Σ_i (a_ij - r_ij) x_r,j``. Final demand: the
-        residual ``x_r - Z_r 1``, so rows and columns balance whenever the reference table
-        does.
+        ``"imports from rest of country"`` = ``Σ_i (a_ij - r_ij) x_r,j``. Final demand:
+        each of the reference table's categories scaled like the primary inputs
+        (``f_ik / x_n,i * x_r,i``) plus a column ``"exports to rest of country"`` holding
+        the rest of ``x_r - Z_r 1`` (what the region's producers sell to industries
+        elsewhere in the reference economy), so rows and columns balance whenever the
+        reference table does. A table regionalized before gets its existing row and column
+        of these names added to.
 
     Examples
     --------
@@ -915,6 +942,19 @@ def regionalize(
             "(the reference economy's output-to-measure ratio, sector by sector)",
             count=int(ok.sum()),
         )
+    no_structure = (rv > 0) & (x_n == 0)
+    if no_structure.any():
+        diag.add(
+            "no_input_structure",
+            f"{int(no_structure.sum())} sector(s) have regional {measure} but the table has "
+            f"zero output there, so no input structure to give them: "
+            f"{list(r.index[no_structure][:5])} get zero regional output",
+            count=int(no_structure.sum()),
+            level="warning",
+            warn=DataQualityWarning,
+            stacklevel=3,
+        )
+        x_r[no_structure] = 0.0
     zero = x_r == 0
     if zero.any():
         diag.add(
@@ -930,14 +970,10 @@ def regionalize(
     rest = ((A - Rc) * x_r[np.newaxis, :]).sum(axis=0)
 
     inv_xn = np.divide(1.0, x_n, out=np.zeros_like(x_n), where=x_n != 0)
-    pi_coef = table.primary_inputs.to_numpy(dtype=float) * inv_xn[:, np.newaxis]
-    pi_r = pi_coef * x_r[:, np.newaxis]
+    share_x = x_r * inv_xn  # the region's share of each sector's output
+    pi_r = table.primary_inputs.to_numpy(dtype=float) * share_x[:, np.newaxis]
     pi_labels = [str(c) for c in table.primary_inputs.columns]
-    if REST_OF_COUNTRY in pi_labels:
-        raise InvalidTableError(f"the table already has a primary-input row {REST_OF_COUNTRY!r}")
-    value_added = pd.DataFrame(
-        np.column_stack([rest, pi_r]).T, index=[REST_OF_COUNTRY, *pi_labels], columns=sectors
-    )
+    value_added = _add_line(pi_r, pi_labels, rest, REST_OF_COUNTRY, sectors, diag, "row")
 
     f_r = x_r - Z_r.sum(axis=1)
     neg = f_r < -1e-9 * np.maximum(x_r, 1.0)
@@ -951,34 +987,34 @@ def regionalize(
             warn=DataQualityWarning,
             stacklevel=3,
         )
-    fd_n = table.final_demand.to_numpy(dtype=float)
-    fd_labels = [str(c) for c in table.final_demand.columns]
-    if split_final_demand and fd_n.shape[1] > 1:
-        tot = fd_n.sum(axis=1)
-        ok = tot != 0
-        shares = np.zeros_like(fd_n)
-        shares[ok] = fd_n[ok] / tot[ok, np.newaxis]
-        fd_r = shares * f_r[:, np.newaxis]
-        unalloc = np.where(ok, 0.0, f_r)
-        if np.any(unalloc != 0):
-            fd_r = np.column_stack([fd_r, unalloc])
-            fd_labels = [*fd_labels, "final demand (unallocated)"]
-            diag.add(
-                "unallocated_final_demand",
-                f"{int((unalloc != 0).sum())} sector(s) have regional final demand but no "
-                "national final demand to split it by; kept as 'final demand (unallocated)'",
-                count=int((unalloc != 0).sum()),
-            )
+    if split_final_demand:
+        fd_r = table.final_demand.to_numpy(dtype=float) * share_x[:, np.newaxis]
+        beyond = f_r - fd_r.sum(axis=1)
+        fd_labels = [str(c) for c in table.final_demand.columns]
+        final_demand = _add_line(
+            fd_r, fd_labels, beyond, EXPORTS_REST_OF_COUNTRY, sectors, diag, "column"
+        ).T
         diag.add(
             "final_demand_split",
-            "regional final demand = x_r - Z_r 1 (includes sales to the rest of the country), "
-            "split across categories in the reference table's proportions",
+            "regional final demand: each of the reference table's final-demand categories "
+            "times the region's share of the sector's output (x_r,i / x_n,i); the rest of "
+            f"x_r - Z_r 1 in {EXPORTS_REST_OF_COUNTRY!r} (the region's sales to industries "
+            "in the rest of the reference economy)",
         )
+        low = beyond < -1e-9 * np.maximum(x_r, 1.0)
+        if low.any():
+            diag.add(
+                "negative_exports_rest_of_country",
+                f"{EXPORTS_REST_OF_COUNTRY!r} is negative in {int(low.sum())} sector(s): the "
+                "region's own industries buy more of them than the reference economy's "
+                f"pattern leaves for them: {list(r.index[low][:5])}",
+                count=int(low.sum()),
+            )
     else:
-        fd_r = f_r[:, np.newaxis]
-        fd_labels = ["final demand (residual)"]
+        final_demand = pd.DataFrame(
+            f_r[:, np.newaxis], index=sectors, columns=["final demand (residual)"]
+        )
         diag.add("final_demand_residual", "regional final demand = x_r - Z_r 1 in one column")
-    final_demand = pd.DataFrame(fd_r, index=sectors, columns=fd_labels)
 
     employment = None
     if measure == "employment":

@@ -11,8 +11,14 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from linkage import IOTable, location_quotients, ras, regionalize
-from linkage.errors import BalancingError, ConvergenceWarning, InvalidTableError
+from linkage.errors import (
+    BalancingError,
+    ConvergenceWarning,
+    DataQualityWarning,
+    InvalidTableError,
+)
 from linkage.regional import (
+    EXPORTS_REST_OF_COUNTRY,
     REST_OF_COUNTRY,
     aggregate_table,
     calibrate_delta,
@@ -400,6 +406,94 @@ def test_negative_final_demand_is_reported():
     assert "negative_final_demand" in res.diagnostics.codes()
     assert any("negative" in str(x.message) for x in w)
     assert res.table.balance()["rel_gap"].abs().max() < 1e-12
+
+
+def _mostly_intermediate():
+    """Sector a sells 90% of its output to b; the region makes half of a, 1% of b."""
+    return IOTable.from_arrays(
+        [[10.0, 170.0], [50.0, 100.0]],
+        final_demand=pd.DataFrame([[15.0, 5.0], [600.0, 250.0]], columns=["households", "exports"]),
+        sectors=["a", "b"],
+    )
+
+
+@pytest.mark.parametrize("method", ["slq", "cilq", "flq", "aflq"])
+def test_final_demand_categories_scale_with_regional_output(method):
+    """Each national category is scaled by the region's share of the sector's output; what
+    the region's producers sell beyond that goes to 'exports to rest of country'.
+
+    Region: a = 100 of 200, b = 10 of 1000. The region's a sells little to the region's b,
+    so x_r,a - Z_r,a 1 is about 93, far more than the nation's final demand for a (20).
+    Split in national proportions (the old rule) it gave the region's households 70 of a,
+    more than the whole nation's households buy (15).
+    """
+    t = _mostly_intermediate()
+    reg = regionalize(t, {"a": 100.0, "b": 10.0}, method=method)
+    f = reg.final_demand
+    s = reg.x / t.x  # 0.5, 0.01
+    for cat in ("households", "exports"):
+        np.testing.assert_allclose(f[cat], t.final_demand[cat] * s, rtol=1e-14)
+        assert (f[cat].abs() <= t.final_demand[cat].abs() + 1e-12).all()
+    residual = reg.x - np.asarray(reg.Z).sum(axis=1)
+    np.testing.assert_allclose(f.sum(axis=1), residual, rtol=1e-14)
+    np.testing.assert_allclose(
+        f[EXPORTS_REST_OF_COUNTRY], residual - s * t.final_demand.sum(axis=1).to_numpy()
+    )
+    assert f.loc["a", EXPORTS_REST_OF_COUNTRY] > 80  # 100 - 10 - Z_r[a, :] 1
+    assert reg.balance()["rel_gap"].abs().max() < 1e-12
+
+
+def test_cancelling_national_final_demand_is_not_amplified():
+    """National final demand of a that nearly cancels (+1000 exports, -999 inventories):
+    in proportion to it (the old rule) the region's categories were about 1,000 times its
+    output; scaled by the output share they stay below the nation's."""
+    t = IOTable.from_arrays(
+        [[10.0, 188.0], [50.0, 100.0]],
+        final_demand=pd.DataFrame([[-999.0, 1001.0], [600.0, 250.0]], columns=["inv", "exp"]),
+        sectors=["a", "b"],
+    )
+    reg = regionalize(t, {"a": 100.0, "b": 10.0}, method="flq")
+    f = reg.final_demand
+    assert f.loc["a", "inv"] == pytest.approx(-999.0 * 0.5)
+    assert f.loc["a", "exp"] == pytest.approx(1001.0 * 0.5)
+    assert f.abs().to_numpy().max() <= 1001.0
+
+
+def test_regionalize_a_regionalized_table():
+    """Province from a nation, then a district from the province: the district's purchases
+    from outside it add to the province's row of purchases from the rest of the country."""
+    t = _mostly_intermediate()
+    prov = regionalize(t, {"a": 100.0, "b": 500.0}, method="cilq")
+    dist = regionalize(prov, {"a": 20.0, "b": 50.0}, method="cilq")
+    assert list(dist.primary_inputs.columns).count(REST_OF_COUNTRY) == 1
+    assert list(dist.final_demand.columns).count(EXPORTS_REST_OF_COUNTRY) == 1
+    A_p = np.asarray(prov.A)
+    rest_p = prov.primary_inputs[REST_OF_COUNTRY].to_numpy() / prov.x
+    expected = ((A_p - dist.A) * dist.x).sum(axis=0) + rest_p * dist.x
+    np.testing.assert_allclose(dist.primary_inputs[REST_OF_COUNTRY], expected)
+    assert dist.balance()["rel_gap"].abs().max() < 1e-12
+
+
+@pytest.mark.filterwarnings("ignore:1 sector.s. with zero total output")
+def test_regional_output_where_the_table_has_none():
+    """A national measure may name activity the table's sector lacks (zero output, no input
+    structure): that sector gets zero regional output, with a warning; the table balances."""
+    t = IOTable.from_arrays(
+        [[10.0, 5.0, 0.0], [4.0, 20.0, 0.0], [0.0, 0.0, 0.0]],
+        final_demand=[85.0, 76.0, 0.0],
+        sectors=["a", "b", "c"],
+    )
+    for measure in ("output", "grdp"):
+        with pytest.warns(DataQualityWarning, match=r"zero output there.*\['c'\]"):
+            res = regionalize(
+                t,
+                {"a": 50, "b": 30, "c": 5},
+                {"a": 100, "b": 100, "c": 10},
+                measure=measure,
+                details=True,
+            )
+        assert res.table.x[2] == 0
+        assert res.table.balance()["rel_gap"].abs().max() < 1e-12
 
 
 @pytest.mark.filterwarnings("ignore:residual final demand:linkage.errors.DataQualityWarning")
