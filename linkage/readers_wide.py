@@ -14,8 +14,9 @@ Rules (documented for users in ``docs/formats.md``):
   name (``total``, ``jumlah``, ``total output`` ...), or when it equals the sum of other
   lines of its block (intermediate sum plus some final-demand columns, or some
   primary-input rows) and has at least three non-zero numbers: for lines named like a
-  total or value added exactly (one line or more) or within 1 % (two lines or more), for
-  other names within 0.01 % (two lines or more). Each total is compared with what it
+  total, value added or output exactly (one line or more) or within 1 % (two lines or
+  more), for other names within 0.01 % (two lines or more) or within 1 % of all other
+  lines together. Each total is compared with what it
   should equal and the gap reported. The total-output column gives ``x`` as published.
 - repeated labels: an error for sectors; other repeated rows or columns are renamed
   ``"<label> (2)"`` with a warning.
@@ -61,7 +62,7 @@ _STRONG_TOTAL = re.compile(
 )
 _WEAK_TOTAL = re.compile(
     r"\b(total|jumlah|sum|subtotal|value added|nilai tambah|gva|pdrb|final uses"
-    r"|production|produksi)\b"
+    r"|production|produksi|output|outputs)\b"
 )
 _EMPLOYMENT = re.compile(
     r"\b(employment|employed persons|jobs|tenaga kerja|labou?r|workers|pekerja|fte"
@@ -471,6 +472,13 @@ def find_totals(base, lines, names, strong, *, axis_word, balance_rtol, diag, wh
             sub = [0]  # exactly the intermediate sum (e.g. BPS 190d under another name)
         else:
             sub = _subset_match(lines[t], comp, 1e-4, 2)
+            if (
+                sub is None
+                and others_idx
+                and _rel_gap(lines[t], comp.sum(axis=0)) <= max(1e-2, balance_rtol)
+            ):
+                # within 1 % of everything else: a total under any name ("Tuotos", "X")
+                sub = list(range(comp.shape[0]))
         if strong[t] or sub is not None:
             is_total[t] = True
             if sub is None:

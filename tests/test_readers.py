@@ -825,3 +825,22 @@ def test_long_file_with_several_years_warns_about_summed_pairs(tmp_path):
     frame.to_parquet(tmp_path / "y.parquet")
     with pytest.warns(DataQualityWarning, match=r"'year' has 2 values"):
         read_table(tmp_path / "y.parquet", sectors=["a"])
+
+
+@pytest.mark.filterwarnings("ignore::linkage.errors.UnbalancedTableWarning")
+def test_output_column_with_a_published_gap_is_still_a_total(tmp_path):
+    # "Output" 0.5 % off the row sums (as published, rounded elsewhere): still the total
+    text = (
+        "sector,a,b,c,households,exports,Output\n"
+        "a,150,500,50,250,50,1005\n"
+        "b,200,100,100,1400,200,2010\n"
+        "c,100,200,300,300,100,1005\n"
+        "value added,550,1200,550,,,\n"
+    )
+    with pytest.warns(DataQualityWarning, match=r"'Output' is a total"):
+        t = read_table(_write(tmp_path, "out.csv", text))
+    assert t.final_demand.columns.tolist() == ["households", "exports"]
+    np.testing.assert_array_equal(t.x, [1005, 2010, 1005])
+    # under a name no rule knows, a column within 1 % of everything else is a total too
+    t = _quiet_read(_write(tmp_path, "tuotos.csv", text.replace("Output", "Tuotos")))
+    assert t.final_demand.columns.tolist() == ["households", "exports"]
