@@ -138,6 +138,8 @@ def _op_linkage(state, method, dispersion):
         "colsum_A": lk["bl_direct"].to_numpy(),
         "rowsum_B": lk["fl_direct"].to_numpy(),
         "method": lk.attrs.get("method"),
+        "method_reason": lk.attrs.get("method_reason"),
+        "dispersion_method": lk.attrs.get("dispersion_method"),
         "residual": lk.attrs.get("residual"),
         "dispersion": lk.attrs.get("dispersion"),
         "products_with_A": getattr(solver, "products", None),
@@ -304,8 +306,13 @@ def quick_suite():
     """Seconds in total: small inputs, every contender once."""
     return [
         _dense(200, ALL_DENSE, inner=2),
-        _network(1000, 0.6, ["matvec", "linkage_splu", "linkage_iterative", "linkage_auto",
-                             "linkage_dense"], name="network_1k", reference="linkage_dense"),
+        _network(
+            1000,
+            0.6,
+            ["matvec", "linkage_splu", "linkage_iterative", "linkage_auto", "linkage_dense"],
+            name="network_1k",
+            reference="linkage_dense",
+        ),
     ]
 
 
@@ -323,9 +330,14 @@ def full_suite():
             reference="numpy_inv",
             timeout=900.0,
         ),
-        # method auto picks splu here (n <= 20000): the case shows what that costs
-        _network(10_000, 0.6, ["matvec", "linkage_iterative", "linkage_auto", "linkage_dense"],
-                 reference="linkage_dense", timeout=300.0),
+        # auto picked splu here until c5b9e39 (n <= 20000): linkage_splu shows what that cost
+        _network(
+            10_000,
+            0.6,
+            ["matvec", "linkage_iterative", "linkage_auto", "linkage_splu", "linkage_dense"],
+            reference="linkage_dense",
+            timeout=300.0,
+        ),
         _network(100_000, 0.6, BIG_NET, reference="linkage_iterative", timeout=300.0),
         _network(1_000_000, 0.6, BIG_NET, reference="linkage_iterative"),
         _network(1_000_000, 0.8, BIG_NET, reference="linkage_iterative"),
@@ -348,6 +360,7 @@ class Target:
     limit: float
     unit: str
     evaluate: object  # callable(case_result) -> (measured, note)
+    info: bool = False  # shown for comparison, not a target of the issue
 
 
 def _v(res, variant, key="time_s"):
@@ -430,8 +443,10 @@ def _page_seconds(n_firms, mode="full"):
         other = ""
         for row in rows:
             if isinstance(row, dict) and row.get("n_firms") == n_firms and row.get("mode") != mode:
-                other = (f"; mode {row.get('mode')!r} ({row.get('nodes_drawn')} nodes drawn): "
-                         f"{row.get('time_to_first_render_s')} s")
+                other = (
+                    f"; mode {row.get('mode')!r} ({row.get('nodes_drawn')} nodes drawn): "
+                    f"{row.get('time_to_first_render_s')} s"
+                )
         for row in rows:
             if isinstance(row, dict) and row.get("n_firms") == n_firms and row.get("mode") == mode:
                 return float(row["time_to_first_render_s"]), (
@@ -448,34 +463,111 @@ def _page_seconds(n_firms, mode="full"):
 def targets():
     """The targets of issue 8, in the order of the issue."""
     return [
-        Target("dense4000_time", "dense n=4000: all indices except dispersion, time / "
-               "numpy.linalg.inv(I-A) (method auto)", "dense_n4000", 0.30, "x inv",
-               _ratio_to_inv("linkage_auto")),
-        Target("dense4000_time_dense", "dense n=4000: same, method='dense' (LU)",
-               "dense_n4000", 0.30, "x inv", _ratio_to_inv("linkage_dense")),
-        Target("dense4000_mem", "dense n=4000: peak extra memory (method dense) / n^2 doubles",
-               "dense_n4000", 1.2, "n^2 doubles", _extra_mem("linkage_dense", 4000)),
-        Target("dense4000_mem_auto", "dense n=4000: peak extra memory (method auto) / n^2 "
-               "doubles", "dense_n4000", 1.2, "n^2 doubles", _extra_mem("linkage_auto", 4000)),
-        Target("dense8000_dispersion", "dense n=8000 with dispersion (L streamed): peak memory",
-               "dense_n8000", 24.0, "GiB", _total_mem("linkage_dense_dispersion")),
-        Target("net1m_matvecs", "1e6 firms / 1e7 transactions, rho 0.6: all indices, time in "
-               "sparse matvecs", "network_1m_rho6", 100.0, "matvecs",
-               _in_matvecs("linkage_auto")),
-        Target("net1m_mem", "1e6 firms, rho 0.6: peak memory of the process", "network_1m_rho6",
-               4.0, "GB", _total_mem("linkage_auto", 1e9)),
-        Target("net1m_residual", "1e6 firms, rho 0.6: residual", "network_1m_rho6", 1e-10, "",
-               _residual("linkage_auto")),
-        Target("net1m8_matvecs", "1e6 firms, rho 0.8: all indices, time in sparse matvecs",
-               "network_1m_rho8", 100.0, "matvecs", _in_matvecs("linkage_auto")),
-        Target("net1m8_mem", "1e6 firms, rho 0.8: peak memory of the process",
-               "network_1m_rho8", 4.0, "GB", _total_mem("linkage_auto", 1e9)),
-        Target("net1m8_residual", "1e6 firms, rho 0.8: residual", "network_1m_rho8", 1e-10, "",
-               _residual("linkage_auto")),
-        Target("clusters_1m", "community detection + active/passive classification on the "
-               "1e6-firm network", "plugin_clusters", 60.0, "s",
-               _plugin_seconds(["detect_and_classify_s", "find_clusters_s"])),
-        Target("page_5000", "network page of 5,000 firms stable in headless Chromium",
-               "plugin_pages", 3.0, "s",
-               _page_seconds(5000)),
+        Target(
+            "dense4000_time",
+            "dense n=4000: all indices except dispersion, time / "
+            "numpy.linalg.inv(I-A) (method auto)",
+            "dense_n4000",
+            0.30,
+            "x inv",
+            _ratio_to_inv("linkage_auto"),
+        ),
+        Target(
+            "dense4000_time_dense",
+            "dense n=4000: same, method='dense' (one LU; for "
+            "comparison, what auto did before it iterated)",
+            "dense_n4000",
+            0.30,
+            "x inv",
+            _ratio_to_inv("linkage_dense"),
+            info=True,
+        ),
+        Target(
+            "dense4000_mem",
+            "dense n=4000: peak extra memory (method dense) / n^2 doubles",
+            "dense_n4000",
+            1.2,
+            "n^2 doubles",
+            _extra_mem("linkage_dense", 4000),
+        ),
+        Target(
+            "dense4000_mem_auto",
+            "dense n=4000: peak extra memory (method auto) / n^2 doubles",
+            "dense_n4000",
+            1.2,
+            "n^2 doubles",
+            _extra_mem("linkage_auto", 4000),
+        ),
+        Target(
+            "dense8000_dispersion",
+            "dense n=8000 with dispersion (L streamed): peak memory",
+            "dense_n8000",
+            24.0,
+            "GiB",
+            _total_mem("linkage_dense_dispersion"),
+        ),
+        Target(
+            "net1m_matvecs",
+            "1e6 firms / 1e7 transactions, rho 0.6: all indices, time in sparse matvecs",
+            "network_1m_rho6",
+            100.0,
+            "matvecs",
+            _in_matvecs("linkage_auto"),
+        ),
+        Target(
+            "net1m_mem",
+            "1e6 firms, rho 0.6: peak memory of the process",
+            "network_1m_rho6",
+            4.0,
+            "GB",
+            _total_mem("linkage_auto", 1e9),
+        ),
+        Target(
+            "net1m_residual",
+            "1e6 firms, rho 0.6: residual",
+            "network_1m_rho6",
+            1e-10,
+            "",
+            _residual("linkage_auto"),
+        ),
+        Target(
+            "net1m8_matvecs",
+            "1e6 firms, rho 0.8: all indices, time in sparse matvecs",
+            "network_1m_rho8",
+            100.0,
+            "matvecs",
+            _in_matvecs("linkage_auto"),
+        ),
+        Target(
+            "net1m8_mem",
+            "1e6 firms, rho 0.8: peak memory of the process",
+            "network_1m_rho8",
+            4.0,
+            "GB",
+            _total_mem("linkage_auto", 1e9),
+        ),
+        Target(
+            "net1m8_residual",
+            "1e6 firms, rho 0.8: residual",
+            "network_1m_rho8",
+            1e-10,
+            "",
+            _residual("linkage_auto"),
+        ),
+        Target(
+            "clusters_1m",
+            "community detection + active/passive classification on the 1e6-firm network",
+            "plugin_clusters",
+            60.0,
+            "s",
+            _plugin_seconds(["detect_and_classify_s", "find_clusters_s"]),
+        ),
+        Target(
+            "page_5000",
+            "network page of 5,000 firms stable in headless Chromium",
+            "plugin_pages",
+            3.0,
+            "s",
+            _page_seconds(5000),
+        ),
     ]

@@ -89,10 +89,20 @@ def _git():
 
     root = HERE.parent
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
-                              capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "linkage"], cwd=root,
-                               capture_output=True, text=True, timeout=10).stdout.split("\n")
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "linkage"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.split("\n")
     except (OSError, subprocess.SubprocessError):
         return None
     changed = sorted({ln[3:] for ln in dirty if ln.strip()})
@@ -203,8 +213,9 @@ def _variant_table(res):
                 _s(t),
                 v.get("runs", "-"),
                 _g(t / inv_t) if (t is not None and inv_t and name != "matvec") else "-",
-                _g(out["time_in_matvecs_here"]) if out.get("time_in_matvecs_here") else (
-                    _g(t / unit) if (t is not None and unit and name != "matvec") else "-"),
+                _g(out["time_in_matvecs_here"])
+                if out.get("time_in_matvecs_here")
+                else (_g(t / unit) if (t is not None and unit and name != "matvec") else "-"),
                 _b(extra),
                 _g(per_n2),
                 _b(v.get("peak_total_bytes")),
@@ -246,11 +257,18 @@ def write_report(out_dir, report_path, quick=False):
     L.append(
         "- Versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v is not None)
     )
-    commits = sorted({(r.get("machine") or {}).get("git", {}).get("commit") or "?"
-                      for r in results.values() if (r.get("machine") or {}).get("git")})
+    commits = sorted(
+        {
+            (r.get("machine") or {}).get("git", {}).get("commit") or "?"
+            for r in results.values()
+            if (r.get("machine") or {}).get("git")
+        }
+    )
     if commits:
-        L.append(f"- Code measured: git commit(s) {', '.join(commits)} (per case in its JSON, "
-                 "with any uncommitted files under linkage/)")
+        L.append(
+            f"- Code measured: git commit(s) {', '.join(commits)} (per case in its JSON, "
+            "with any uncommitted files under linkage/)"
+        )
     L.append(f"- Report written: {m['date']}")
     loads = [tuple(r.get("loadavg_before") or ()) for r in results.values()]
     if loads:
@@ -271,8 +289,12 @@ def write_report(out_dir, report_path, quick=False):
     L.append("|---|---|---|---|---|---|")
     for t, measured, note, ok in _target_rows(results):
         verdict = "n/a" if ok is None else ("PASS" if ok else "**FAIL**")
-        meas = "-" if measured is None else (
-            f"{measured:.2e}" if abs(measured) < 1e-3 else f"{measured:.3g}"
+        if t.info and ok is not None:
+            verdict = "(info: " + ("below" if ok else "above") + " the limit)"
+        meas = (
+            "-"
+            if measured is None
+            else (f"{measured:.2e}" if abs(measured) < 1e-3 else f"{measured:.3g}")
         )
         limit = f"{t.limit:.0e}" if t.limit < 1e-3 else f"{t.limit:g}"
         cmd = f"`python -m benchmarks.run --cases {t.case}`"
@@ -314,8 +336,10 @@ def write_report(out_dir, report_path, quick=False):
         L.append("")
         if res["kind"] == "plugin":
             v = res["variants"].get("run", {})
-            L.append(f"Status: {v.get('status')}; wall {_s(v.get('time_s'))} s; peak process "
-                     f"{_b(v.get('peak_total_bytes'))}.")
+            L.append(
+                f"Status: {v.get('status')}; wall {_s(v.get('time_s'))} s; peak process "
+                f"{_b(v.get('peak_total_bytes'))}."
+            )
             if v.get("error"):
                 L.append("")
                 L.append(f"Error: `{v['error'][:300]}`")
@@ -328,6 +352,10 @@ def write_report(out_dir, report_path, quick=False):
                     L.append(f"| {k} | {json.dumps(val, default=str)[:200]} |")
         else:
             L.extend(_variant_table(res))
+            auto = (res["variants"].get("linkage_auto") or {}).get("outputs") or {}
+            if auto.get("method_reason"):
+                L.append("")
+                L.append(f"`auto` chose `{auto.get('method')}`: {auto['method_reason']}.")
         L.append("")
     report_path.parent.mkdir(parents=True, exist_ok=True)
     report_path.write_text("\n".join(L) + "\n")
