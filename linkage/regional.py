@@ -37,8 +37,14 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .diagnostics import Diagnostics
-from .errors import BalancingError, ConvergenceWarning, DataQualityWarning, InvalidTableError
-from .table import IOTable
+from .errors import (
+    BalancingError,
+    ConvergenceWarning,
+    DataQualityWarning,
+    InvalidTableError,
+    UnbalancedTableWarning,
+)
+from .table import DEFAULT_BALANCE_RTOL, IOTable
 
 __all__ = [
     "METHODS",
@@ -94,10 +100,10 @@ def _measure_array(values, name: str) -> np.ndarray:
     a = np.asarray(values, dtype=float).ravel()
     if not np.all(np.isfinite(a)):
         k = int(np.flatnonzero(~np.isfinite(a))[0])
-        raise InvalidTableError(f"{name} measure has a non-finite value at position {k} ({a[k]!r})")
+        raise InvalidTableError(f"{name} measure has a non-finite value at position {k} ({a[k]:g})")
     if (a < 0).any():
         k = int(np.flatnonzero(a < 0)[0])
-        raise InvalidTableError(f"{name} measure has a negative value at position {k} ({a[k]!r})")
+        raise InvalidTableError(f"{name} measure has a negative value at position {k} ({a[k]:g})")
     return a
 
 
@@ -193,7 +199,7 @@ def lq_matrix(regional, national, method: str = "flq", delta: float = 0.3):
     if bad.any():
         k = int(np.flatnonzero(bad)[0])
         raise InvalidTableError(
-            f"sector at position {k} has regional activity {r[k]!r} but none in the reference "
+            f"sector at position {k} has regional activity {r[k]:g} but none in the reference "
             "economy; the location quotient is undefined"
         )
     lam = flq_lambda(R, N, delta) if method in ("flq", "aflq") else 1.0
@@ -264,6 +270,12 @@ def _as_series(values, name: str) -> pd.Series:
         dup = s.index[s.index.duplicated()].unique().tolist()[:5]
         raise InvalidTableError(f"{name} measure has repeated sectors: {dup}")
     s.index = pd.Index([str(i) for i in s.index], name="sector")
+    for bad, what in ((~np.isfinite(s.to_numpy()), "non-finite"), (s.to_numpy() < 0, "negative")):
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise InvalidTableError(
+                f"{name} measure: sector {s.index[k]!r} has a {what} value ({s.iloc[k]:g})"
+            )
     return s
 
 
@@ -741,6 +753,29 @@ def _align(measure: pd.Series, sectors: pd.Index, name: str) -> pd.Series:
     return measure.reindex(labels)
 
 
+def _report_unbalanced_reference(table, x_r, sectors, diag) -> None:
+    """Column j of the regional table adds up to ``x_r,j (1'Z + v)_j / x_n,j``: it inherits
+    the reference table's relative column gap; say so once, for the caller."""
+    x_n = np.asarray(table.x, dtype=float)
+    col = np.asarray(table.Z.sum(axis=0)).ravel() + table.v
+    rel = np.divide(col - x_n, x_n, out=np.zeros_like(x_n), where=x_n != 0)
+    bad = (np.abs(rel) > DEFAULT_BALANCE_RTOL) & (x_r > 0)
+    if not bad.any():
+        return
+    order = np.flatnonzero(bad)[np.argsort(-np.abs(rel[bad]), kind="stable")]
+    worst = ", ".join(f"{str(sectors[k])!r} {rel[k]:+.2%}" for k in order[:5])
+    diag.add(
+        "reference_unbalanced",
+        f"the reference table's column totals (1'Z + v) differ from its output in "
+        f"{int(bad.sum())} sector(s) the region has; the regional table inherits the same "
+        f"relative gaps (column total / output - 1): {worst}",
+        count=int(bad.sum()),
+        level="warning",
+        warn=UnbalancedTableWarning,
+        stacklevel=4,
+    )
+
+
 def _add_line(block, labels, line, name, sectors, diag, kind) -> pd.DataFrame:
     """``block`` (n x k, sectors as rows) with ``line`` as a new first entry ``name``, or
     added to an existing entry of that name (a table regionalized before), as a frame with
@@ -916,6 +951,13 @@ def regionalize(
         n = _align(n, sectors, "national")
     rv, nv = r.to_numpy(dtype=float), n.to_numpy(dtype=float)
 
+    absent = (nv == 0) & (rv > 0)
+    if absent.any():
+        k = int(np.flatnonzero(absent)[0])
+        raise InvalidTableError(
+            f"sector {r.index[k]!r} has regional activity ({rv[k]:g}) but none in the reference "
+            f"economy (national {measure} 0); the location quotient is undefined"
+        )
     lq, slq, lam = lq_matrix(rv, nv, method=method, delta=delta)
     over = rv > nv * (1 + 1e-9)
     if over.any():
@@ -975,6 +1017,7 @@ def regionalize(
     pi_labels = [str(c) for c in table.primary_inputs.columns]
     value_added = _add_line(pi_r, pi_labels, rest, REST_OF_COUNTRY, sectors, diag, "row")
 
+    _report_unbalanced_reference(table, x_r, sectors, diag)
     f_r = x_r - Z_r.sum(axis=1)
     neg = f_r < -1e-9 * np.maximum(x_r, 1.0)
     if neg.any():
@@ -1031,7 +1074,9 @@ def regionalize(
     )
     name = f"{table.name or 'table'} regionalized to {region or 'region'} ({method.upper()})"
     with warnings.catch_warnings():
+        # reported above (the reference table's own gaps) or already by the caller's table
         warnings.simplefilter("ignore", DataQualityWarning)
+        warnings.simplefilter("ignore", UnbalancedTableWarning)
         reg = IOTable.from_arrays(
             Z_r,
             final_demand=final_demand,

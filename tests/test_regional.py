@@ -384,6 +384,53 @@ def test_regionalize_errors(three):
         regionalize(three, pd.Series({"agri": "x", "manu": 1, "serv": 1}))
 
 
+@pytest.mark.parametrize(
+    "regional, national, match",
+    [
+        (
+            {"agri": 1, "manu": -5, "serv": 1},
+            None,
+            r"regional measure: sector 'manu' has a negative value \(-5\)",
+        ),
+        (
+            {"agri": 1, "manu": np.inf, "serv": 1},
+            None,
+            r"regional measure: sector 'manu' has a non-finite value \(inf\)",
+        ),
+        (
+            {"agri": 1, "manu": 1, "serv": 1},
+            {"agri": 1, "manu": 0, "serv": 9},
+            r"sector 'manu' has regional activity \(1\) but none in the reference economy",
+        ),
+    ],
+)
+def test_measure_errors_name_the_sector(three, regional, national, match):
+    """Errors name the sector label and plain numbers, not positions or numpy reprs."""
+    with pytest.raises(InvalidTableError, match=match) as info:
+        regionalize(three, regional, national)
+    assert "np.float64" not in str(info.value) and "position" not in str(info.value)
+
+
+def test_unbalanced_reference_table_is_reported_once_where_called(three):
+    """The regional table inherits the reference's column gaps (v_kj / x_n,j * x_r,j): one
+    warning, pointing at the caller, saying so (not the constructor's, from regional.py)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        Z = np.asarray(three.Z)
+        t = IOTable.from_arrays(
+            Z, final_demand=three.f, value_added=three.v * [1.0, 0.9, 1.0], sectors=three.sectors
+        )
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        res = regionalize(t, {"agri": 30, "manu": 60, "serv": 10}, details=True)
+    assert len(w) == 1, [str(x.message) for x in w]
+    assert w[0].filename == __file__
+    assert "inherits" in str(w[0].message) and "'manu'" in str(w[0].message)
+    assert "reference_unbalanced" in res.diagnostics.codes()
+    gap = res.table.balance()["rel_gap"]
+    assert gap["manu"] == pytest.approx(t.balance()["rel_gap"]["manu"])
+
+
 def test_regionalize_employment_measure(three):
     """National employment defaults to the table's; x_r = jobs_r * x_n / jobs_n."""
     res = regionalize(
