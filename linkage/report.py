@@ -139,6 +139,37 @@ def _section(anchor: str, title: str, body: str) -> tuple[str, str, str]:
     return anchor, title, f'<section id="{anchor}"><h2>{esc(title)}</h2>\n{body}\n</section>'
 
 
+def _pct(value) -> str | None:
+    """``"42%"``, or None when the share is undefined (NaN or missing)."""
+    if value is None or not math.isfinite(float(value)):
+        return None
+    return f"{100 * float(value):.0f}%"
+
+
+def _trade_sentence(summary: dict) -> str:
+    """The survey's trade shares in one sentence; an undefined share is said in words.
+
+    Examples
+    --------
+    >>> text = _trade_sentence({"inside_share": 0.2, "local_input_share": float("nan"),
+    ...                         "intermediary_sales_share": 1.0})
+    >>> text.split("; ")[1]
+    'they report no purchases, and <b>100%</b> of their sales go through middlemen.'
+    """
+    inside = _pct(summary.get("inside_share"))
+    if inside is None:
+        return ""
+    local = _pct(summary.get("local_input_share"))
+    via = _pct(summary.get("intermediary_sales_share"))
+    buys = (f"<b>{local}</b> of their purchases come from other surveyed firms"
+            if local else "they report no purchases")
+    sells = f"<b>{via}</b> of their sales go through middlemen" if via else "they report no sales"
+    if summary["inside_share"] < 0.5:
+        return f"Only <b>{inside}</b> of the firms' trade is with each other; {buys}, and {sells}."
+    sells = f"{via} of their sales go through middlemen" if via else "they report no sales"
+    return f"<b>{inside}</b> of the firms' trade is with each other; {sells}."
+
+
 def _findings(table, linkages, multipliers, network, clusters, summary) -> str:
     items = []
     if linkages is not None and "key_sector" in linkages:
@@ -158,16 +189,9 @@ def _findings(table, linkages, multipliers, network, clusters, summary) -> str:
             f"The survey covers <b>{summary['firms']:,} firms</b> trading with "
             f"{summary['outside_parties']:,} outside parties "
             f"({summary['intermediaries']:,} of them middlemen, <i>pengepul</i>).")
-        if not math.isnan(summary.get("inside_share", float("nan"))):
-            items.append(
-                f"Only <b>{100 * summary['inside_share']:.0f}%</b> of the firms' trade is "
-                f"with each other; <b>{100 * summary['local_input_share']:.0f}%</b> of their "
-                f"purchases come from other surveyed firms, and "
-                f"<b>{100 * summary['intermediary_sales_share']:.0f}%</b> of their sales go "
-                f"through middlemen." if summary["inside_share"] < 0.5 else
-                f"<b>{100 * summary['inside_share']:.0f}%</b> of the firms' trade is with "
-                f"each other; {100 * summary['intermediary_sales_share']:.0f}% of their sales "
-                f"go through middlemen.")
+        trade = _trade_sentence(summary)
+        if trade:
+            items.append(trade)
     sentra = getattr(clusters, "sentra", None)
     if sentra is not None and "activity" in sentra and len(sentra):
         act = sentra["activity"].astype(str)

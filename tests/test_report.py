@@ -167,3 +167,27 @@ def test_report_files_have_the_layout_of_analyze_and_network(tmp_path):
         theirs = pd.read_csv(tmp_path / other / name)
         assert mine.columns.tolist() == theirs.columns.tolist(), name
         pd.testing.assert_frame_equal(mine, theirs, check_exact=False, rtol=1e-12)
+
+
+def _findings_text(text):
+    return text.split("<h2>In short</h2>")[1].split("</section>")[0]
+
+
+def test_findings_never_show_nan_shares(tmp_path):
+    from linkage import SupplyNetwork
+    from linkage.clusters import find_clusters
+
+    # every firm sells to one middleman and buys nothing: no purchases, so no local input
+    # share; then firms that only buy: no sales, so no share of sales via middlemen
+    firms = pd.DataFrame({"firm_id": list("ABCD"), "sector": ["batik"] * 4,
+                          "sentra": ["Trusmi"] * 4})
+    sell = pd.DataFrame({"supplier": list("ABCD"), "buyer": ["PGP"] * 4, "value": 5.0})
+    buy = pd.DataFrame({"supplier": ["KAIN"] * 4, "buyer": list("ABCD"), "value": 5.0})
+    for tx, absent in ((sell, "purchases"), (buy, "sales")):
+        net = SupplyNetwork.from_frames(firms, tx, intermediary_pattern="^PGP")
+        text = write_report(tmp_path / "r.html", network=net,
+                            clusters=find_clusters(net, n_permutations=0)).read_text("utf-8")
+        short = _findings_text(text)
+        assert "nan" not in short.lower(), short
+        assert "trade is with each other" in short
+        assert f"no {absent}" in short
