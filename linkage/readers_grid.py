@@ -268,6 +268,11 @@ def read_excel_grid(path, sheet=None) -> Grid:
             if sheet not in names:
                 raise InputFileError(f"no sheet named {sheet!r}; sheets: {names}", path=path)
             name = sheet
+        if sheet is not None and len(names) > 1:
+            diag.add(
+                "sheet_chosen",
+                f"{path.name}: read sheet {name!r} (as asked), one of {len(names)} sheets",
+            )
         ws = wb[name]
         data = [list(r) for r in ws.iter_rows(values_only=True)]
         unsaved = _unsaved_formulas(path, getattr(ws, "_worksheet_path", None))

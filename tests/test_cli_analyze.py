@@ -411,3 +411,9 @@ def test_summary_says_which_sheet_of_several_was_read(tmp_path, runner):
     assert result.exit_code == 0, result.output
     assert "note: " in result.output and "'Jabar'" in result.output
     assert "--sheet" in result.output
+    out2 = str(tmp_path / "o2")
+    result = runner.invoke(
+        main, ["analyze", str(tmp_path / "regions.xlsx"), "--out", out2, "--sheet", "Jatim"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "note: regions.xlsx: read sheet 'Jatim' (as asked), one of 2 sheets" in result.output
