@@ -163,8 +163,19 @@ def _shares(internal, expected, trade):
     return share, exp_share, excess
 
 
-def permutation_pvalues(n_nodes, source, target, value, is_firm, labels, n_groups, *,
-                        n_permutations=199, seed=0, exclude=None):
+def permutation_pvalues(
+    n_nodes,
+    source,
+    target,
+    value,
+    is_firm,
+    labels,
+    n_groups,
+    *,
+    n_permutations=199,
+    seed=0,
+    exclude=None,
+):
     """One-sided p-values of each group's internal trade by permuting group labels among firms.
 
     The statistic is ``internal_share - expected_internal_share`` (see :func:`group_trade`).
@@ -228,8 +239,11 @@ def permutation_pvalues(n_nodes, source, target, value, is_firm, labels, n_group
     ft = firm_pos[target[ff]].astype(idx)
     fw = value[ff]
     f_out, f_in, f_tot, f_sxs = s_out[firms], s_in[firms], total[firms], sxs[firms]
-    f_excl = (np.zeros(firms.size, dtype=bool) if exclude is None
-              else np.asarray(exclude, dtype=bool)[firms])
+    f_excl = (
+        np.zeros(firms.size, dtype=bool)
+        if exclude is None
+        else np.asarray(exclude, dtype=bool)[firms]
+    )
     base = lab[firms].astype(idx)  # narrow labels: the gathers below are memory-bound
 
     def statistic(fl):
@@ -244,12 +258,15 @@ def permutation_pvalues(n_nodes, source, target, value, is_firm, labels, n_group
         inside = (ls == lt) & (ls >= 0)
         internal = np.bincount(ls[inside], weights=fw[inside], minlength=n_groups)
         if W > 0:
-            expected = np.maximum(
-                np.bincount(g, weights=f_out[keep], minlength=n_groups)
-                * np.bincount(g, weights=f_in[keep], minlength=n_groups)
-                - np.bincount(g, weights=f_sxs[keep], minlength=n_groups),
-                0.0,
-            ) / W
+            expected = (
+                np.maximum(
+                    np.bincount(g, weights=f_out[keep], minlength=n_groups)
+                    * np.bincount(g, weights=f_in[keep], minlength=n_groups)
+                    - np.bincount(g, weights=f_sxs[keep], minlength=n_groups),
+                    0.0,
+                )
+                / W
+            )
         else:
             expected = np.zeros(n_groups)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -425,9 +442,7 @@ class ActivityRule:
 
     def score(self, internal_share, p_value, cooperation_density):
         """The continuous ``activity_score`` T + C (>= 1 means active)."""
-        return self.trade_term(internal_share, p_value) + self.cooperation_term(
-            cooperation_density
-        )
+        return self.trade_term(internal_share, p_value) + self.cooperation_term(cooperation_density)
 
     def classify(self, score):
         """``"active"`` where the score is at least 1, else ``"passive"``."""
@@ -474,9 +489,7 @@ def colocation_groups(lat, lon, radius_km=1.0):
     chord = 2.0 * np.sin(min(radius_km / EARTH_RADIUS_KM, np.pi) / 2.0)
     pairs = cKDTree(xyz).query_pairs(chord, output_type="ndarray")
     k = int(ok.sum())
-    adj = sp.coo_array(
-        (np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(k, k)
-    ).tocsr()
+    adj = sp.coo_array((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(k, k)).tocsr()
     _, comp = connected_components(adj, directed=False)
     # renumber by first appearance
     _, first = np.unique(comp, return_index=True)

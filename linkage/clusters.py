@@ -79,8 +79,9 @@ def _seeded(seed):
         random.setstate(state)
 
 
-def detection_edges(n_nodes, source, target, value, coop_a=None, coop_b=None,
-                    cooperation_weight=1.0):
+def detection_edges(
+    n_nodes, source, target, value, coop_a=None, coop_b=None, cooperation_weight=1.0
+):
     """The undirected weighted edge list community detection runs on.
 
     Trade in both directions between two nodes is summed. Each cooperating pair adds
@@ -126,7 +127,8 @@ def detection_edges(n_nodes, source, target, value, coop_a=None, coop_b=None,
         pairs = np.unique(np.column_stack([a, b])[a != b], axis=0)
         a, b = pairs[:, 0], pairs[:, 1]
         strength = np.bincount(u, weights=w, minlength=n_nodes) + np.bincount(
-            v, weights=w, minlength=n_nodes)
+            v, weights=w, minlength=n_nodes
+        )
         degree = np.bincount(u, minlength=n_nodes) + np.bincount(v, minlength=n_nodes)
         typical = float(np.median(w)) if w.size else 1.0
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -165,8 +167,9 @@ def modularity(n_nodes, u, v, w, labels, resolution=1.0):
     k = labels.max(initial=-1) + 1
     inside = labels[u] == labels[v]
     L = np.bincount(labels[u][inside], weights=w[inside], minlength=k)
-    d = np.bincount(labels[u], weights=w, minlength=k) + np.bincount(labels[v], weights=w,
-                                                                       minlength=k)
+    d = np.bincount(labels[u], weights=w, minlength=k) + np.bincount(
+        labels[v], weights=w, minlength=k
+    )
     return float(np.sum(L / W - resolution * (d / (2 * W)) ** 2))
 
 
@@ -183,8 +186,12 @@ def _run_method(method, n, u, v, w, resolution, n_iterations, trials):
     if method == "leiden":
         # modularity objective: igraph's default (CPM, resolution 1) depends on the unit of
         # the weights (singletons below 1, about the connected components in rupiah)
-        cl = g.community_leiden(objective_function="modularity", weights=weights,
-                                resolution=resolution, n_iterations=n_iterations)
+        cl = g.community_leiden(
+            objective_function="modularity",
+            weights=weights,
+            resolution=resolution,
+            n_iterations=n_iterations,
+        )
     elif method == "louvain":
         cl = g.community_multilevel(weights=weights, resolution=resolution)
     else:
@@ -201,16 +208,28 @@ def canonical_labels(labels):
     [2, 1, 1, 0, 0, 0]
     """
     labels = np.asarray(labels)
-    uniq, first, inverse, sizes = np.unique(labels, return_index=True, return_inverse=True,
-                                            return_counts=True)
+    uniq, first, inverse, sizes = np.unique(
+        labels, return_index=True, return_inverse=True, return_counts=True
+    )
     order = np.lexsort((first, -sizes))
     rank = np.empty(uniq.size, dtype=np.int64)
     rank[order] = np.arange(uniq.size)
     return rank[inverse.ravel()]
 
 
-def detect_arrays(n_nodes, u, v, w, method="leiden", resolution=1.0, seed=0, *, within=None,
-                  n_iterations=None, trials=10):
+def detect_arrays(
+    n_nodes,
+    u,
+    v,
+    w,
+    method="leiden",
+    resolution=1.0,
+    seed=0,
+    *,
+    within=None,
+    n_iterations=None,
+    trials=10,
+):
     """Community labels of every node from an undirected edge list (the numeric backend).
 
     Parameters
@@ -259,11 +278,21 @@ def detect_arrays(n_nodes, u, v, w, method="leiden", resolution=1.0, seed=0, *, 
         if within is None:
             labels = _run_method(method, n_nodes, u, v, w, resolution, n_iterations, trials)
         elif method == "leiden":
-            labels = _detect_within_union(n_nodes, u, v, w, np.asarray(within, dtype=np.int64),
-                                          resolution, n_iterations)
+            labels = _detect_within_union(
+                n_nodes, u, v, w, np.asarray(within, dtype=np.int64), resolution, n_iterations
+            )
         else:
-            labels = _detect_within(n_nodes, u, v, w, np.asarray(within, dtype=np.int64),
-                                    method, resolution, n_iterations, trials)
+            labels = _detect_within(
+                n_nodes,
+                u,
+                v,
+                w,
+                np.asarray(within, dtype=np.int64),
+                method,
+                resolution,
+                n_iterations,
+                trials,
+            )
     return canonical_labels(labels)
 
 
@@ -285,10 +314,11 @@ def _detect_within_union(n_nodes, u, v, w, block, resolution, n_iterations):
     keys = np.concatenate([u * span + eb, v * span + eb, members * span + block[members]])
     uniq, inv = np.unique(keys, return_inverse=True)
     m = u.size
-    lu, lv = inv[:m], inv[m:2 * m]
+    lu, lv = inv[:m], inv[m : 2 * m]
     node, node_block = uniq // span, uniq % span
-    k = np.bincount(lu, weights=w, minlength=uniq.size) + np.bincount(lv, weights=w,
-                                                                    minlength=uniq.size)
+    k = np.bincount(lu, weights=w, minlength=uniq.size) + np.bincount(
+        lv, weights=w, minlength=uniq.size
+    )
     two_w = 2.0 * np.bincount(eb, weights=w, minlength=n_blocks)
     scale = np.zeros(uniq.size)
     ok = two_w[node_block] > 0
@@ -296,9 +326,15 @@ def _detect_within_union(n_nodes, u, v, w, block, resolution, n_iterations):
     if m:
         g = ig.Graph(n=uniq.size, edges=np.column_stack([lu, lv]), directed=False)
         local = np.asarray(
-            g.community_leiden(objective_function="CPM", weights=w.tolist(),
-                               node_weights=(k * scale).tolist(), resolution=resolution,
-                               n_iterations=n_iterations).membership, dtype=np.int64)
+            g.community_leiden(
+                objective_function="CPM",
+                weights=w.tolist(),
+                node_weights=(k * scale).tolist(),
+                resolution=resolution,
+                n_iterations=n_iterations,
+            ).membership,
+            dtype=np.int64,
+        )
     else:
         local = np.arange(uniq.size, dtype=np.int64)
     labels = np.full(n_nodes, -1, dtype=np.int64)
@@ -342,18 +378,18 @@ def _detect_within(n_nodes, u, v, w, block, method, resolution, n_iterations, tr
     copies = []  # (outside node, label, strength of the copy)
     for b in range(n_blocks):
         s, e = bounds[b], bounds[b + 1]
-        nodes = np.unique(np.r_[members[mbounds[b]:mbounds[b + 1]], u[s:e], v[s:e]])
+        nodes = np.unique(np.r_[members[mbounds[b] : mbounds[b + 1]], u[s:e], v[s:e]])
         lu = np.searchsorted(nodes, u[s:e])
         lv = np.searchsorted(nodes, v[s:e])
-        local = _run_method(method, nodes.size, lu, lv, w[s:e], resolution, n_iterations,
-                            trials)
+        local = _run_method(method, nodes.size, lu, lv, w[s:e], resolution, n_iterations, trials)
         glob = local + next_label
         next_label += int(local.max(initial=-1)) + 1
         firm = block[nodes] >= 0
         labels[nodes[firm]] = glob[firm]
         if (~firm).any():
             st = np.bincount(lu, weights=w[s:e], minlength=nodes.size) + np.bincount(
-                lv, weights=w[s:e], minlength=nodes.size)
+                lv, weights=w[s:e], minlength=nodes.size
+            )
             copies.append(np.column_stack([nodes[~firm], glob[~firm], st[~firm]]))
     if copies:
         c = np.concatenate(copies)
@@ -464,8 +500,9 @@ def sentra_labels(network, by=None, *, radius_km=1.0) -> pd.Series:
                 lon = pd.to_numeric(firms["lon"], errors="coerce").to_numpy(dtype=float)
                 if np.isfinite(lat).any():
                     codes = colocation_groups(lat, lon, radius_km)
-                    values = np.where(codes >= 0,
-                                      np.char.add("site-", (codes + 1).astype(str)), None)
+                    values = np.where(
+                        codes >= 0, np.char.add("site-", (codes + 1).astype(str)), None
+                    )
                     out = pd.Series(values.astype(object), index=firms.index, name="sentra")
                     out.attrs["source"] = f"co-location within {radius_km:g} km"
                     return out
@@ -474,8 +511,9 @@ def sentra_labels(network, by=None, *, radius_km=1.0) -> pd.Series:
             continue
         if name in firms.columns:
             col = firms[name].to_numpy(dtype=object).copy()
-            blank = pd.isna(col) | (pd.Series(col, dtype=object).astype(str).str.strip()
-                                    .to_numpy() == "")
+            blank = pd.isna(col) | (
+                pd.Series(col, dtype=object).astype(str).str.strip().to_numpy() == ""
+            )
             col[blank] = None
             if (~blank).any() or by is not None:
                 out = pd.Series(col, index=firms.index, name="sentra", dtype=object)
@@ -492,8 +530,18 @@ def sentra_labels(network, by=None, *, radius_km=1.0) -> pd.Series:
 
 
 # ============================================================== public API
-def detect_communities(network, method="leiden", resolution=1.0, seed=0, cooperation=True, *,
-                       within=None, cooperation_weight=1.0, n_iterations=None, trials=10):
+def detect_communities(
+    network,
+    method="leiden",
+    resolution=1.0,
+    seed=0,
+    cooperation=True,
+    *,
+    within=None,
+    cooperation_weight=1.0,
+    n_iterations=None,
+    trials=10,
+):
     """Communities of a supply network: groups that trade and cooperate mostly among themselves.
 
     Detection runs on one undirected weighted graph of firms **and** outside parties: the
@@ -567,8 +615,18 @@ def detect_communities(network, method="leiden", resolution=1.0, seed=0, coopera
         within_name = within if isinstance(within, str) else "groups"
     if n_iterations is None:
         n_iterations = 2 if u.size < LARGE_GRAPH_EDGES else 1
-    labels = detect_arrays(network.n_nodes, u, v, w, method, resolution, seed, within=block,
-                           n_iterations=n_iterations, trials=trials)
+    labels = detect_arrays(
+        network.n_nodes,
+        u,
+        v,
+        w,
+        method,
+        resolution,
+        seed,
+        within=block,
+        n_iterations=n_iterations,
+        trials=trials,
+    )
     out = pd.Series(labels, index=network.nodes, name="community")
     out.attrs.update(
         method=method,
@@ -589,12 +647,20 @@ def _network_detection_edges(network, cooperation, cooperation_weight):
     a = b = None
     if cooperation and len(coop):
         a, b = coop["a"].to_numpy(), coop["b"].to_numpy()
-    return detection_edges(network.n_nodes, e["source"].to_numpy(), e["target"].to_numpy(),
-                           e["value"].to_numpy(dtype=float), a, b, cooperation_weight)
+    return detection_edges(
+        network.n_nodes,
+        e["source"].to_numpy(),
+        e["target"].to_numpy(),
+        e["value"].to_numpy(dtype=float),
+        a,
+        b,
+        cooperation_weight,
+    )
 
 
-def classify_activity(network, groups, *, seed=0, n_permutations=199, rule=None,
-                      purity_against=None, index_name=None):
+def classify_activity(
+    network, groups, *, seed=0, n_permutations=199, rule=None, purity_against=None, index_name=None
+):
     """Active or passive: internal trade, null model, cooperation, for each group of firms.
 
     Parameters
@@ -662,8 +728,9 @@ def classify_activity(network, groups, *, seed=0, n_permutations=199, rule=None,
     middlemen = np.asarray(getattr(network, "is_intermediary", np.zeros(n, bool)), dtype=bool)
     stats = group_trade(n, src, dst, val, is_firm, codes, k, exclude=middlemen)
     coop = network.cooperation
-    density = group_cooperation_density(coop["a"].to_numpy(), coop["b"].to_numpy(), is_firm,
-                                        codes, k)
+    density = group_cooperation_density(
+        coop["a"].to_numpy(), coop["b"].to_numpy(), is_firm, codes, k
+    )
     recip = group_reciprocity(src, dst, is_firm, codes, k, exclude=middlemen)
     if purity_against is not None:
         other, _ = _node_codes(network, purity_against, "purity_against")
@@ -671,8 +738,18 @@ def classify_activity(network, groups, *, seed=0, n_permutations=199, rule=None,
     else:
         purity = np.full(k, np.nan)
     if n_permutations and n_permutations > 0:
-        p = permutation_pvalues(n, src, dst, val, is_firm, codes, k,
-                                n_permutations=n_permutations, seed=seed, exclude=middlemen)
+        p = permutation_pvalues(
+            n,
+            src,
+            dst,
+            val,
+            is_firm,
+            codes,
+            k,
+            n_permutations=n_permutations,
+            seed=seed,
+            exclude=middlemen,
+        )
     else:
         p = np.full(k, np.nan)
     score = rule.score(stats["internal_share"], p, density)
@@ -746,8 +823,12 @@ def _composition(codes, values, n_groups, top):
     ok = codes >= 0
     if not ok.any():
         return out
-    frame = pd.DataFrame({"g": codes[ok], "v": pd.Series(values[ok], dtype=object)
-                          .fillna("(none)").astype(str).to_numpy()})
+    frame = pd.DataFrame(
+        {
+            "g": codes[ok],
+            "v": pd.Series(values[ok], dtype=object).fillna("(none)").astype(str).to_numpy(),
+        }
+    )
     counts = frame.value_counts().rename("n").reset_index()
     counts = counts.sort_values(["g", "n", "v"], ascending=[True, False, True], kind="stable")
     counts["rank"] = counts.groupby("g").cumcount()
@@ -757,15 +838,28 @@ def _composition(codes, values, n_groups, top):
     more = n_values[n_values > top]
     if len(more):
         rest = counts[counts["rank"] >= top].groupby("g")["n"].sum()
-        text.loc[more.index] = (text.loc[more.index] + ", others: "
-                                + rest.loc[more.index].astype(str))
+        text.loc[more.index] = (
+            text.loc[more.index] + ", others: " + rest.loc[more.index].astype(str)
+        )
     out[text.index.to_numpy()] = text.to_numpy(dtype=object)
     return out
 
 
-def find_clusters(network, method="leiden", resolution=1.0, seed=0, cooperation=True, *,
-                  within=None, sentra=None, radius_km=1.0, n_permutations=199, rule=None,
-                  cooperation_weight=1.0, n_iterations=None):
+def find_clusters(
+    network,
+    method="leiden",
+    resolution=1.0,
+    seed=0,
+    cooperation=True,
+    *,
+    within=None,
+    sentra=None,
+    radius_km=1.0,
+    n_permutations=199,
+    rule=None,
+    cooperation_weight=1.0,
+    n_iterations=None,
+):
     """Detect communities and classify every sentra and community as active or passive.
 
     Parameters
@@ -805,19 +899,37 @@ def find_clusters(network, method="leiden", resolution=1.0, seed=0, cooperation=
     import time
 
     t0 = time.perf_counter()
-    membership = detect_communities(network, method, resolution, seed, cooperation,
-                                    within=within, cooperation_weight=cooperation_weight,
-                                    n_iterations=n_iterations)
+    membership = detect_communities(
+        network,
+        method,
+        resolution,
+        seed,
+        cooperation,
+        within=within,
+        cooperation_weight=cooperation_weight,
+        n_iterations=n_iterations,
+    )
     t1 = time.perf_counter()
     sentra_of_firm = sentra_labels(network, sentra, radius_km=radius_km)
     source = sentra_of_firm.attrs.get("source", "none")
-    sentra_frame = classify_activity(network, sentra_of_firm, seed=seed,
-                                     n_permutations=n_permutations, rule=rule,
-                                     purity_against=membership, index_name="sentra")
-    comm = classify_activity(network, membership, seed=seed, n_permutations=n_permutations,
-                             rule=rule,
-                             purity_against=sentra_of_firm if source != "none" else None,
-                             index_name="community")
+    sentra_frame = classify_activity(
+        network,
+        sentra_of_firm,
+        seed=seed,
+        n_permutations=n_permutations,
+        rule=rule,
+        purity_against=membership,
+        index_name="sentra",
+    )
+    comm = classify_activity(
+        network,
+        membership,
+        seed=seed,
+        n_permutations=n_permutations,
+        rule=rule,
+        purity_against=sentra_of_firm if source != "none" else None,
+        index_name="community",
+    )
     labels = membership.to_numpy()
     k = len(comm)
     is_firm = np.asarray(network.is_firm, dtype=bool)
@@ -831,7 +943,8 @@ def find_clusters(network, method="leiden", resolution=1.0, seed=0, cooperation=
             "n_firms": comm["n_firms"].to_numpy(),
             "n_outside": (n_members - comm["n_firms"].to_numpy()).astype(np.int64),
             "sentra_composition": _composition(firm_codes, sen, k, top=5)
-            if source != "none" else np.full(k, "", dtype=object),
+            if source != "none"
+            else np.full(k, "", dtype=object),
             "main_sectors": _composition(firm_codes, sectors, k, top=3),
         },
         index=comm.index,

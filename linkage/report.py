@@ -53,8 +53,14 @@ def _fmt(value, kind: str = "num") -> str:
     return str(value)
 
 
-def frame_html(frame: pd.DataFrame, *, kinds: dict | None = None, row_class=None,
-               index_label: str | None = None, max_rows: int = 500) -> str:
+def frame_html(
+    frame: pd.DataFrame,
+    *,
+    kinds: dict | None = None,
+    row_class=None,
+    index_label: str | None = None,
+    max_rows: int = 500,
+) -> str:
     """A DataFrame as an escaped HTML table (every cell goes through ``html.escape``).
 
     Parameters
@@ -96,18 +102,28 @@ def frame_html(frame: pd.DataFrame, *, kinds: dict | None = None, row_class=None
         rows[-1] += "".join(cells) + "</tr>"
     note = ""
     if len(frame) > max_rows:
-        note = (f'<p class="note">Showing the first {max_rows:,} of {len(frame):,} rows; the '
-                f"CSV files next to this report have all of them.</p>")
-    return ('<div class="table-wrap"><table class="data"><thead><tr>' + "".join(head)
-            + "</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>" + note)
+        note = (
+            f'<p class="note">Showing the first {max_rows:,} of {len(frame):,} rows; the '
+            f"CSV files next to this report have all of them.</p>"
+        )
+    return (
+        '<div class="table-wrap"><table class="data"><thead><tr>'
+        + "".join(head)
+        + "</tr></thead><tbody>\n"
+        + "\n".join(rows)
+        + "\n</tbody></table></div>"
+        + note
+    )
 
 
 def _diagnostics_html(diagnostics, limit: int = 40) -> str:
     if diagnostics is None or not len(diagnostics):
         return '<p class="note">Nothing to report: the input was read as it is.</p>'
     findings = sorted(diagnostics, key=lambda f: f.level != "warning")
-    items = [f'<li class="{esc(f.level)}">{esc(f.level)}: {esc(f.message)}</li>'
-             for f in findings[:limit]]
+    items = [
+        f'<li class="{esc(f.level)}">{esc(f.level)}: {esc(f.message)}</li>'
+        for f in findings[:limit]
+    ]
     if len(findings) > limit:
         items.append(f"<li>... and {len(findings) - limit} more</li>")
     return '<ul class="diag">' + "".join(items) + "</ul>"
@@ -118,8 +134,10 @@ def _explain(*paragraphs: str) -> str:
 
 
 def _iframe(page: str, title: str) -> str:
-    return (f'<iframe class="graph" title="{esc(title)}" sandbox="allow-scripts" '
-            f'srcdoc="{html.escape(page, quote=True)}"></iframe>')
+    return (
+        f'<iframe class="graph" title="{esc(title)}" sandbox="allow-scripts" '
+        f'srcdoc="{html.escape(page, quote=True)}"></iframe>'
+    )
 
 
 def _label(value) -> str:
@@ -161,8 +179,11 @@ def _trade_sentence(summary: dict) -> str:
         return ""
     local = _pct(summary.get("local_input_share"))
     via = _pct(summary.get("intermediary_sales_share"))
-    buys = (f"<b>{local}</b> of their purchases come from other surveyed firms"
-            if local else "they report no purchases")
+    buys = (
+        f"<b>{local}</b> of their purchases come from other surveyed firms"
+        if local
+        else "they report no purchases"
+    )
     sells = f"<b>{via}</b> of their sales go through middlemen" if via else "they report no sales"
     if summary["inside_share"] < 0.5:
         return f"Only <b>{inside}</b> of the firms' trade is with each other; {buys}, and {sells}."
@@ -176,19 +197,25 @@ def _findings(table, linkages, multipliers, network, clusters, summary) -> str:
         cls = linkages["key_sector"].astype(str)
         key = linkages.index[cls == "key"]
         if len(key):
-            items.append(f"<b>Key sectors</b> (strong links both to suppliers and to buyers): "
-                         f"{esc(_names(key))}.")
+            items.append(
+                f"<b>Key sectors</b> (strong links both to suppliers and to buyers): "
+                f"{esc(_names(key))}."
+            )
         else:
             items.append("No sector has both backward and forward linkages above average.")
         if "output_multiplier" in linkages:
             top = linkages["output_multiplier"].astype(float).nlargest(3)
-            items.append("Largest <b>output multipliers</b>: " + esc(", ".join(
-                f"{_label(i)} ({v:.2f})" for i, v in top.items())) + ".")
+            items.append(
+                "Largest <b>output multipliers</b>: "
+                + esc(", ".join(f"{_label(i)} ({v:.2f})" for i, v in top.items()))
+                + "."
+            )
     if summary is not None:
         items.append(
             f"The survey covers <b>{summary['firms']:,} firms</b> trading with "
             f"{summary['outside_parties']:,} outside parties "
-            f"({summary['intermediaries']:,} of them middlemen, <i>pengepul</i>).")
+            f"({summary['intermediaries']:,} of them middlemen, <i>pengepul</i>)."
+        )
         trade = _trade_sentence(summary)
         if trade:
             items.append(trade)
@@ -197,11 +224,14 @@ def _findings(table, linkages, multipliers, network, clusters, summary) -> str:
         act = sentra["activity"].astype(str)
         active, passive = sentra.index[act == "active"], sentra.index[act == "passive"]
         if len(active):
-            items.append(f"<b>Active</b> sentra (firms trade or work together): "
-                         f"{esc(_names(active))}.")
+            items.append(
+                f"<b>Active</b> sentra (firms trade or work together): {esc(_names(active))}."
+            )
         if len(passive):
-            items.append(f"<b>Passive</b> sentra (firms sit together but barely interact): "
-                         f"{esc(_names(passive))}.")
+            items.append(
+                f"<b>Passive</b> sentra (firms sit together but barely interact): "
+                f"{esc(_names(passive))}."
+            )
     if not items:
         return ""
     return '<ul class="findings">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
@@ -253,56 +283,91 @@ def report_html(
     # what was read
     read = []
     if sources:
-        read.append("<ul>" + "".join(f"<li><b>{esc(k)}</b>: {esc(v)}</li>"
-                                     for k, v in sources.items()) + "</ul>")
+        read.append(
+            "<ul>"
+            + "".join(f"<li><b>{esc(k)}</b>: {esc(v)}</li>" for k, v in sources.items())
+            + "</ul>"
+        )
     if table is not None:
         read.append(
             f"<h3>Input-output table{': ' + esc(table.name) if table.name else ''}</h3>"
             f"<p>{table.n:,} sectors, {table.final_demand.shape[1]} final-demand columns, "
             f"{table.primary_inputs.shape[1]} primary-input rows"
             f"{', values in ' + esc(table.units) if table.units else ''}; total output "
-            f"{_fmt(float(np.sum(table.x)), 'money')}.</p>"
-            + _diagnostics_html(table.diagnostics))
+            f"{_fmt(float(np.sum(table.x)), 'money')}.</p>" + _diagnostics_html(table.diagnostics)
+        )
     if network is not None:
         s = summary or {}
-        line = (f"{network.n_firms:,} firms, {network.n_nodes - network.n_firms:,} outside "
-                f"parties, {len(network.edges):,} supplier-buyer pairs, "
-                f"{len(network.cooperation):,} cooperation ties")
+        line = (
+            f"{network.n_firms:,} firms, {network.n_nodes - network.n_firms:,} outside "
+            f"parties, {len(network.edges):,} supplier-buyer pairs, "
+            f"{len(network.cooperation):,} cooperation ties"
+        )
         if s:
-            line += (f"; {s.get('transactions_read', 0):,} transaction rows read, "
-                     f"{s.get('transactions_used', 0):,} used")
-        read.append(f"<h3>Sentra survey</h3><p>{esc(line)}.</p>"
-                    + _diagnostics_html(network.diagnostics))
+            line += (
+                f"; {s.get('transactions_read', 0):,} transaction rows read, "
+                f"{s.get('transactions_used', 0):,} used"
+            )
+        read.append(
+            f"<h3>Sentra survey</h3><p>{esc(line)}.</p>" + _diagnostics_html(network.diagnostics)
+        )
     if read:
-        sections.append(_section("read", "What was read", _explain(
-            "The files this report is based on and what was noticed while reading them. "
-            "<b>Warnings</b> are things that may change the results (for example rows that "
-            "were skipped, or a table whose rows and columns do not add up); "
-            "<b>info</b> lines are normal facts. Nothing is dropped without being listed "
-            "here.") + "".join(read)))
+        sections.append(
+            _section(
+                "read",
+                "What was read",
+                _explain(
+                    "The files this report is based on and what was noticed while reading them. "
+                    "<b>Warnings</b> are things that may change the results (for example rows that "
+                    "were skipped, or a table whose rows and columns do not add up); "
+                    "<b>info</b> lines are normal facts. Nothing is dropped without being listed "
+                    "here."
+                )
+                + "".join(read),
+            )
+        )
 
     # key sectors
     if linkages is not None:
         chart = ""
         if {"bl_total", "fl_total"} <= set(linkages.columns):
             chart = f'<div class="chart">{key_sector_svg(linkages, threshold=threshold)}</div>'
-        cols = [c for c in ("key_sector", "bl_total", "fl_total", "bl_direct", "fl_direct",
-                            "output_multiplier", "fl_rasmussen", "bl_cv", "fl_cv")
-                if c in linkages.columns]
+        cols = [
+            c
+            for c in (
+                "key_sector",
+                "bl_total",
+                "fl_total",
+                "bl_direct",
+                "fl_direct",
+                "output_multiplier",
+                "fl_rasmussen",
+                "bl_cv",
+                "fl_cv",
+            )
+            if c in linkages.columns
+        ]
         shown = linkages[cols]
-        body = _explain(
-            "Every sector buys inputs from other sectors and sells its products to them. "
-            "The <b>backward linkage (BL)</b> measures how much a sector's production pulls "
-            "on the sectors it buys from, directly and through the whole chain of suppliers. "
-            "The <b>forward linkage (FL)</b> measures how much the other sectors depend on "
-            "what it sells. Both are scaled so that <b>1 is the average</b> sector.",
-            "A <b>key sector</b> has both above 1 (top right of the chart): money spent "
-            "there spreads through the local economy in both directions. "
-            + esc("; ".join(f"{k}: {v}" for k, v in CLASS_TEXT.items())) + ". "
-            "The <i>cv</i> columns (dispersion) are low when a sector's effect is spread "
-            "over many sectors and high when it falls on a few.",
-        ) + chart + "<h3>Linkage table</h3>" + frame_html(
-            shown, row_class=lambda r: "key" if str(r.get("key_sector", "")) == "key" else "")
+        body = (
+            _explain(
+                "Every sector buys inputs from other sectors and sells its products to them. "
+                "The <b>backward linkage (BL)</b> measures how much a sector's production pulls "
+                "on the sectors it buys from, directly and through the whole chain of suppliers. "
+                "The <b>forward linkage (FL)</b> measures how much the other sectors depend on "
+                "what it sells. Both are scaled so that <b>1 is the average</b> sector.",
+                "A <b>key sector</b> has both above 1 (top right of the chart): money spent "
+                "there spreads through the local economy in both directions. "
+                + esc("; ".join(f"{k}: {v}" for k, v in CLASS_TEXT.items()))
+                + ". "
+                "The <i>cv</i> columns (dispersion) are low when a sector's effect is spread "
+                "over many sectors and high when it falls on a few.",
+            )
+            + chart
+            + "<h3>Linkage table</h3>"
+            + frame_html(
+                shown, row_class=lambda r: "key" if str(r.get("key_sector", "")) == "key" else ""
+            )
+        )
         sections.append(_section("key-sectors", "Key sectors and linkages", body))
 
     # multipliers
@@ -321,35 +386,70 @@ def report_html(
     # sector page
     if table is not None and linkages is not None:
         try:
-            page = sector_html(table, linkages=linkages, multipliers=multipliers,
-                               matrix=sector_matrix, threshold=threshold, method=method,
-                               seed=seed, units=units)
-            sections.append(_section("sector-map", "Sector map", _explain(
-                "The sectors of the table as a network: circles are sectors (bigger ones "
-                "produce more, red ones are key sectors) and arrows are the largest flows of "
-                "inputs from one sector to another. Hover over a circle to see its figures; "
-                "scroll to zoom.") + _iframe(page, "Sector map")))
+            page = sector_html(
+                table,
+                linkages=linkages,
+                multipliers=multipliers,
+                matrix=sector_matrix,
+                threshold=threshold,
+                method=method,
+                seed=seed,
+                units=units,
+            )
+            sections.append(
+                _section(
+                    "sector-map",
+                    "Sector map",
+                    _explain(
+                        "The sectors of the table as a network: circles are sectors (bigger "
+                        "ones produce more, red ones are key sectors) and arrows are the "
+                        "largest flows of inputs from one sector to another. Hover over a "
+                        "circle to see its figures; scroll to zoom."
+                    )
+                    + _iframe(page, "Sector map"),
+                )
+            )
         except LinkageError as exc:
             notes.append(f"Sector map not drawn: {exc}")
 
     # firm network
     if network is not None:
-        page = network_html(network, clusters, max_nodes=max_nodes, metrics=metrics, seed=seed,
-                            units=units if units is not None else "Rp")
-        sections.append(_section("network", "Supplier-buyer network of the sentra", _explain(
-            "Who sells to whom in the survey. Circles are the surveyed firms (<i>IKM</i> and "
-            "household industries); diamonds are middlemen (<i>pengepul</i>); triangles are "
-            "suppliers and buyers outside the survey; arrows run from seller to buyer and are "
-            "thicker for larger sales; dashed green lines are cooperation ties. The page "
-            "explains itself under the drawing. Search for a firm or show one sentra at a "
-            "time with the boxes on the left.") + _iframe(page, "Supplier-buyer network")))
+        page = network_html(
+            network,
+            clusters,
+            max_nodes=max_nodes,
+            metrics=metrics,
+            seed=seed,
+            units=units if units is not None else "Rp",
+        )
+        sections.append(
+            _section(
+                "network",
+                "Supplier-buyer network of the sentra",
+                _explain(
+                    "Who sells to whom in the survey. Circles are the surveyed firms "
+                    "(<i>IKM</i> and household industries); diamonds are middlemen "
+                    "(<i>pengepul</i>); triangles are suppliers and buyers outside the survey; "
+                    "arrows run from seller to buyer and are thicker for larger sales; dashed "
+                    "green lines are cooperation ties. The page "
+                    "explains itself under the drawing. Search for a firm or show one sentra at a "
+                    "time with the boxes on the left."
+                )
+                + _iframe(page, "Supplier-buyer network"),
+            )
+        )
 
     # sentra activity
     sentra = getattr(clusters, "sentra", None)
     if sentra is not None and len(sentra):
-        kinds = {"internal_share": "share", "expected_internal_share": "share",
-                 "cooperation_density": "share", "community_purity": "share",
-                 "internal_value": "money", "p_value": "p"}
+        kinds = {
+            "internal_share": "share",
+            "expected_internal_share": "share",
+            "cooperation_density": "share",
+            "community_purity": "share",
+            "internal_value": "money",
+            "p_value": "p",
+        }
         body = _explain(
             "A <b>sentra</b> is a centre of small industries in one place. It is "
             "<b>active</b> when its firms do business with each other (one makes parts or "
@@ -365,18 +465,24 @@ def report_html(
             "pairs of firms that cooperate; <b>p value</b>: the chance of so much internal "
             "trade by accident (small is convincing); <b>activity score</b>: how clearly "
             "active (0 = passive).",
-        ) + frame_html(sentra, kinds=kinds,
-                       row_class=lambda r: str(r.get("activity", "")))
+        ) + frame_html(sentra, kinds=kinds, row_class=lambda r: str(r.get("activity", "")))
         comm = getattr(clusters, "communities", None)
         if comm is not None and len(comm):
-            body += ("<h3>Communities found in the network</h3>" + _explain(
-                "Groups of firms (and outside parties) that trade or cooperate more with each "
-                "other than with the rest, found from the data alone. When a community "
-                "matches a sentra, the sentra works as a unit; when it mixes sentra, firms "
-                "are linked across places.") + frame_html(
-                    comm.sort_values("n_members", ascending=False) if "n_members" in comm
-                    else comm, kinds=kinds, max_rows=60,
-                    row_class=lambda r: str(r.get("activity", ""))))
+            body += (
+                "<h3>Communities found in the network</h3>"
+                + _explain(
+                    "Groups of firms (and outside parties) that trade or cooperate more with each "
+                    "other than with the rest, found from the data alone. When a community "
+                    "matches a sentra, the sentra works as a unit; when it mixes sentra, firms "
+                    "are linked across places."
+                )
+                + frame_html(
+                    comm.sort_values("n_members", ascending=False) if "n_members" in comm else comm,
+                    kinds=kinds,
+                    max_rows=60,
+                    row_class=lambda r: str(r.get("activity", "")),
+                )
+            )
         sections.append(_section("sentra", "Sentra: active or passive?", body))
 
     # firms with the strongest linkages
@@ -392,9 +498,22 @@ def report_html(
             if "name" in network.firms:
                 m.insert(0, "name", network.firms["name"].reindex(m.index).astype(str))
             score = m["bl_total"].fillna(0) + m["fl_total"].fillna(0)
-            cols = [c for c in ("name", "sector", "sentra", "sales_total", "purchases_total",
-                                "local_input_share", "intermediary_sales_share", "bl_total",
-                                "fl_total", "linkage_class") if c in m.columns]
+            cols = [
+                c
+                for c in (
+                    "name",
+                    "sector",
+                    "sentra",
+                    "sales_total",
+                    "purchases_total",
+                    "local_input_share",
+                    "intermediary_sales_share",
+                    "bl_total",
+                    "fl_total",
+                    "linkage_class",
+                )
+                if c in m.columns
+            ]
             top = m.loc[score.sort_values(ascending=False).index[:20], cols]
             body = _explain(
                 "The 20 firms whose purchases and sales tie them most to the other surveyed "
@@ -402,35 +521,58 @@ def report_html(
                 "to them, spreads effects furthest. <b>local input share</b>: part of the "
                 "firm's purchases bought from firms in the study area; <b>intermediary "
                 "sales share</b>: part of its sales that went through middlemen.",
-            ) + frame_html(top, kinds={"local_input_share": "share",
-                                       "intermediary_sales_share": "share",
-                                       "sales_total": "money", "purchases_total": "money"})
+            ) + frame_html(
+                top,
+                kinds={
+                    "local_input_share": "share",
+                    "intermediary_sales_share": "share",
+                    "sales_total": "money",
+                    "purchases_total": "money",
+                },
+            )
             sections.append(_section("firms", "Firms with the strongest linkages", body))
 
     # the short summary goes first; built last so it lists every note from above
     body_intro = _findings(table, linkages, multipliers, network, clusters, summary)
     if body_intro or notes:
         extra = "".join(f'<p class="warn">{esc(n)}</p>' for n in notes)
-        sections.insert(0, _section("summary", "In short", _explain(
-            "The main findings, in a few lines. The sections below explain each one and "
-            "show the figures behind it.") + body_intro + extra))
+        sections.insert(
+            0,
+            _section(
+                "summary",
+                "In short",
+                _explain(
+                    "The main findings, in a few lines. The sections below explain each one and "
+                    "show the figures behind it."
+                )
+                + body_intro
+                + extra,
+            ),
+        )
 
     # glossary
-    sections.append(_section("glossary", "Words used in this report", (
-        '<dl class="glossary">'
-        "<dt>Sentra</dt><dd>A centre of small and household industries making similar "
-        "products in one village or district.</dd>"
-        "<dt>IKM, IRT</dt><dd><i>Industri Kecil dan Menengah</i> (small and medium "
-        "industry) and <i>Industri Rumah Tangga</i> (household industry, 1-4 workers).</dd>"
-        "<dt>Pengepul</dt><dd>A middleman who collects products from many makers and sells "
-        "them on.</dd>"
-        "<dt>Input-output table</dt><dd>A table of how much each sector sells to every other "
-        "sector, to final users (households, government, investment, exports), and what it "
-        "pays for labour and imports.</dd>"
-        "<dt>Backward / forward linkage</dt><dd>How strongly a sector (or firm) is tied to "
-        "its suppliers / its buyers; 1 is the average.</dd>"
-        "<dt>Multiplier</dt><dd>The total effect on the economy of one more unit of final "
-        "demand for a sector.</dd></dl>")))
+    sections.append(
+        _section(
+            "glossary",
+            "Words used in this report",
+            (
+                '<dl class="glossary">'
+                "<dt>Sentra</dt><dd>A centre of small and household industries making similar "
+                "products in one village or district.</dd>"
+                "<dt>IKM, IRT</dt><dd><i>Industri Kecil dan Menengah</i> (small and medium "
+                "industry) and <i>Industri Rumah Tangga</i> (household industry, 1-4 workers).</dd>"
+                "<dt>Pengepul</dt><dd>A middleman who collects products from many makers and sells "
+                "them on.</dd>"
+                "<dt>Input-output table</dt><dd>A table of how much each sector sells to "
+                "every other sector, to final users (households, government, investment, "
+                "exports), and what it pays for labour and imports.</dd>"
+                "<dt>Backward / forward linkage</dt><dd>How strongly a sector (or firm) is tied to "
+                "its suppliers / its buyers; 1 is the average.</dd>"
+                "<dt>Multiplier</dt><dd>The total effect on the economy of one more unit of final "
+                "demand for a sector.</dd></dl>"
+            ),
+        )
+    )
 
     toc = " ".join(f'<a href="#{a}">{esc(t)}</a>' for a, t, _ in sections)
     if subtitle is None:
@@ -456,8 +598,9 @@ def report_html(
     return pattern.sub(lambda m: values[m.group(0)], asset("report.html"))
 
 
-def write_report(path, *, table=None, linkages=None, multipliers=None, network=None,
-                 clusters=None, **options) -> Path:
+def write_report(
+    path, *, table=None, linkages=None, multipliers=None, network=None, clusters=None, **options
+) -> Path:
     """Write one self-contained HTML report (UTF-8) and return its path.
 
     Parameters
@@ -493,32 +636,61 @@ def write_report(path, *, table=None, linkages=None, multipliers=None, network=N
     """
     if table is None and network is None and linkages is None:
         raise ValueError("write_report needs at least a table, linkages or a network")
-    page = report_html(table=table, linkages=linkages, multipliers=multipliers,
-                       network=network, clusters=clusters, **options)
+    page = report_html(
+        table=table,
+        linkages=linkages,
+        multipliers=multipliers,
+        network=network,
+        clusters=clusters,
+        **options,
+    )
     return write_text(Path(path), page)
 
 
 # ------------------------------------------------------------------------- CLI pipeline
 #: Files :func:`write_outputs` may write (checked before anything is written).
-OUTPUT_FILES = ("report.html", "sectors.html", "network.html", "key_sectors.png",
-                "key_sectors.svg", "linkages.csv", "multipliers.csv", "firms.csv",
-                "sentra.csv", "communities.csv")
+OUTPUT_FILES = (
+    "report.html",
+    "sectors.html",
+    "network.html",
+    "key_sectors.png",
+    "key_sectors.svg",
+    "linkages.csv",
+    "multipliers.csv",
+    "firms.csv",
+    "sentra.csv",
+    "communities.csv",
+)
 
 
 def output_files(table: bool, network: bool) -> list[str]:
     """Names :func:`write_outputs` writes for a table and/or a network."""
     names = ["report.html"]
     if table:
-        names += ["sectors.html", "key_sectors.png", "key_sectors.svg", "linkages.csv",
-                  "multipliers.csv"]
+        names += [
+            "sectors.html",
+            "key_sectors.png",
+            "key_sectors.svg",
+            "linkages.csv",
+            "multipliers.csv",
+        ]
     if network:
         names += ["network.html", "firms.csv", "sentra.csv", "communities.csv"]
     return names
 
 
-def write_outputs(out, *, table=None, network=None, sources=None, title="Linkage report",
-                  seed: int = 0, method: str = "auto", max_nodes: int | None = 5000,
-                  progress=None) -> dict:
+def write_outputs(
+    out,
+    *,
+    table=None,
+    network=None,
+    sources=None,
+    title="Linkage report",
+    seed: int = 0,
+    method: str = "auto",
+    max_nodes: int | None = 5000,
+    progress=None,
+) -> dict:
     """Run the analysis and write the report, the pages, the chart and CSV tables.
 
     Used by ``linkage report`` and ``linkage demo``. ``out`` must exist (the command
@@ -551,8 +723,16 @@ def write_outputs(out, *, table=None, network=None, sources=None, title="Linkage
         for suffix in ("png", "svg"):
             files.append(key_sector_chart(linkages, out / f"key_sectors.{suffix}"))
         say("sector page")
-        files.append(sector_html(table, out / "sectors.html", linkages=linkages,
-                                 multipliers=multipliers, method=method, seed=seed))
+        files.append(
+            sector_html(
+                table,
+                out / "sectors.html",
+                linkages=linkages,
+                multipliers=multipliers,
+                method=method,
+                seed=seed,
+            )
+        )
     if network is not None:
         from .clusters import find_clusters
 
@@ -566,13 +746,35 @@ def write_outputs(out, *, table=None, network=None, sources=None, title="Linkage
             write_csv(label_frame(clusters.communities), out / "communities.csv"),
         ]
         say("network page")
-        files.append(network_html(network, clusters, out / "network.html", metrics=metrics,
-                                  max_nodes=max_nodes, seed=seed))
+        files.append(
+            network_html(
+                network,
+                clusters,
+                out / "network.html",
+                metrics=metrics,
+                max_nodes=max_nodes,
+                seed=seed,
+            )
+        )
         result["summary"] = network.summary()
     say("report")
-    files.insert(0, write_report(out / "report.html", table=table, linkages=linkages,
-                                 multipliers=multipliers, network=network, clusters=clusters,
-                                 metrics=metrics, sources=sources, title=title, seed=seed,
-                                 method=method, max_nodes=max_nodes, notes=notes))
+    files.insert(
+        0,
+        write_report(
+            out / "report.html",
+            table=table,
+            linkages=linkages,
+            multipliers=multipliers,
+            network=network,
+            clusters=clusters,
+            metrics=metrics,
+            sources=sources,
+            title=title,
+            seed=seed,
+            method=method,
+            max_nodes=max_nodes,
+            notes=notes,
+        ),
+    )
     result.update(files=files, linkages=linkages, multipliers=multipliers, clusters=clusters)
     return result

@@ -15,8 +15,13 @@ import pandas as pd
 __all__ = ["key_sector_chart", "key_sector_svg", "CLASS_COLOURS", "CLASS_TEXT"]
 
 #: Colour of each key-sector class (also used by the sector page).
-CLASS_COLOURS = {"key": "#d62728", "backward": "#ff7f0e", "forward": "#1f77b4",
-                 "weak": "#9a9a9a", "": "#cccccc"}
+CLASS_COLOURS = {
+    "key": "#d62728",
+    "backward": "#ff7f0e",
+    "forward": "#1f77b4",
+    "weak": "#9a9a9a",
+    "": "#cccccc",
+}
 #: Plain-language name of each class.
 CLASS_TEXT = {
     "key": "key sector (strong backward and forward linkages)",
@@ -49,16 +54,27 @@ def _figure(frame: pd.DataFrame, threshold: float, max_labels: int, title: str |
     if "key_sector" in frame:
         cls = frame["key_sector"].astype(str).to_numpy()
     else:
-        cls = np.select([(bl > threshold) & (fl > threshold), bl > threshold, fl > threshold],
-                        ["key", "backward", "forward"], "weak")
+        cls = np.select(
+            [(bl > threshold) & (fl > threshold), bl > threshold, fl > threshold],
+            ["key", "backward", "forward"],
+            "weak",
+        )
     ok = np.isfinite(bl) & np.isfinite(fl)
     fig = Figure(figsize=(8, 6.2), dpi=110, layout="constrained")
     ax = fig.add_subplot()
     for name in ("key", "backward", "forward", "weak"):
         sel = ok & (cls == name)
         if sel.any():
-            ax.scatter(bl[sel], fl[sel], s=46, color=CLASS_COLOURS[name], edgecolor="#333333",
-                       linewidth=0.5, label=f"{CLASS_TEXT[name]} ({int(sel.sum())})", zorder=3)
+            ax.scatter(
+                bl[sel],
+                fl[sel],
+                s=46,
+                color=CLASS_COLOURS[name],
+                edgecolor="#333333",
+                linewidth=0.5,
+                label=f"{CLASS_TEXT[name]} ({int(sel.sum())})",
+                zorder=3,
+            )
     ax.axvline(threshold, color="#555555", linewidth=1, linestyle="--", zorder=1)
     ax.axhline(threshold, color="#555555", linewidth=1, linestyle="--", zorder=1)
     if ok.any():
@@ -68,10 +84,22 @@ def _figure(frame: pd.DataFrame, threshold: float, max_labels: int, title: str |
         ax.set_xlim(lo, hi_x)
         ax.set_ylim(lo, hi_y)
     # quadrant names in the corners
-    for (hx, hy), text in {(0.98, 0.98): "KEY", (0.98, 0.02): "BACKWARD",
-                           (0.02, 0.98): "FORWARD", (0.02, 0.02): "WEAK"}.items():
-        ax.text(hx, hy, text, transform=ax.transAxes, ha="right" if hx > 0.5 else "left",
-                va="top" if hy > 0.5 else "bottom", fontsize=9, color="#777777")
+    for (hx, hy), text in {
+        (0.98, 0.98): "KEY",
+        (0.98, 0.02): "BACKWARD",
+        (0.02, 0.98): "FORWARD",
+        (0.02, 0.02): "WEAK",
+    }.items():
+        ax.text(
+            hx,
+            hy,
+            text,
+            transform=ax.transAxes,
+            ha="right" if hx > 0.5 else "left",
+            va="top" if hy > 0.5 else "bottom",
+            fontsize=9,
+            color="#777777",
+        )
     # labels: all points when few, else the strongest (largest bl + fl) and the extremes
     idx = np.flatnonzero(ok)
     if len(idx) > max_labels:
@@ -80,19 +108,31 @@ def _figure(frame: pd.DataFrame, threshold: float, max_labels: int, title: str |
     labels = [_label_text(v) for v in frame.index]
     for i in idx:
         text = labels[i] if len(labels[i]) <= 28 else labels[i][:26] + "..."
-        ax.annotate(text, (bl[i], fl[i]), xytext=(4, 3), textcoords="offset points",
-                    fontsize=8, color="#222222", zorder=4)
+        ax.annotate(
+            text,
+            (bl[i], fl[i]),
+            xytext=(4, 3),
+            textcoords="offset points",
+            fontsize=8,
+            color="#222222",
+            zorder=4,
+        )
     ax.set_xlabel("Backward linkage BL (total, normalized; 1 = average)")
     ax.set_ylabel("Forward linkage FL (total, normalized; 1 = average)")
     ax.set_title(title or "Key sectors: backward vs forward linkages")
     ax.grid(True, color="#eeeeee", zorder=0)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8, frameon=False,
-              ncol=2)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8, frameon=False, ncol=2)
     return fig
 
 
-def key_sector_chart(linkages_frame: pd.DataFrame, path, *, threshold: float = 1.0,
-                     max_labels: int = 25, title: str | None = None) -> Path:
+def key_sector_chart(
+    linkages_frame: pd.DataFrame,
+    path,
+    *,
+    threshold: float = 1.0,
+    max_labels: int = 25,
+    title: str | None = None,
+) -> Path:
     """Quadrant chart of the normalized total linkages, written as PNG or SVG.
 
     Each sector is a point at (BL, FL) coloured by its key-sector class; dashed lines at
@@ -144,8 +184,13 @@ def _svg_text(fig) -> str:
     return buf.getvalue()
 
 
-def key_sector_svg(linkages_frame: pd.DataFrame, *, threshold: float = 1.0,
-                   max_labels: int = 25, title: str | None = None) -> str:
+def key_sector_svg(
+    linkages_frame: pd.DataFrame,
+    *,
+    threshold: float = 1.0,
+    max_labels: int = 25,
+    title: str | None = None,
+) -> str:
     """The quadrant chart as an ``<svg>`` element to put inside an HTML page.
 
     matplotlib escapes the sector names (``<`` becomes ``&lt;``), so labels cannot inject
@@ -160,4 +205,4 @@ def key_sector_svg(linkages_frame: pd.DataFrame, *, threshold: float = 1.0,
     (True, False, True)
     """
     text = _svg_text(_figure(linkages_frame, threshold, max_labels, title))
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]

@@ -110,9 +110,12 @@ def _pack_components(graph, spacing: float) -> np.ndarray:
             # igraph's "auto" uses the exact O(n^2) forces up to 1,000 nodes (2 s for
             # 1,000); the grid approximation is 6x faster there and looks the same
             niter = 500 if len(members) <= 5000 else 300
-            local = np.asarray(sub.layout_fruchterman_reingold(
-                weights=weights, niter=niter,
-                grid="grid" if len(members) > 200 else "nogrid").coords, dtype=float)
+            local = np.asarray(
+                sub.layout_fruchterman_reingold(
+                    weights=weights, niter=niter, grid="grid" if len(members) > 200 else "nogrid"
+                ).coords,
+                dtype=float,
+            )
         boxes.append((np.asarray(members), _spread(local, spacing * 1.6)))
     if singles:
         k = int(np.ceil(np.sqrt(len(singles))))

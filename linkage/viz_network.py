@@ -31,25 +31,62 @@ SHAPES = [
     {"shape": "triangleDown", "label": "Outside buyer (buys from the firms)", "color": "#9a9a9a"},
     {"shape": "square", "label": "Outside party that both sells and buys", "color": "#6b6b6b"},
 ]
-_PARTY_GROUP_LABELS = ["", "Middlemen (pengepul)", "Outside suppliers", "Outside buyers",
-                       "Outside suppliers and buyers"]
+_PARTY_GROUP_LABELS = [
+    "",
+    "Middlemen (pengepul)",
+    "Outside suppliers",
+    "Outside buyers",
+    "Outside suppliers and buyers",
+]
 BORDERS = [
     {"label": "sentra not classified", "color": "#555555", "width": 1, "dashes": False},
-    {"label": "active sentra: firms trade or cooperate with each other", "color": "#1a7f37",
-     "width": 4, "dashes": False},
-    {"label": "passive sentra: firms sit together but barely interact", "color": "#111111",
-     "width": 3, "dashes": True},
+    {
+        "label": "active sentra: firms trade or cooperate with each other",
+        "color": "#1a7f37",
+        "width": 4,
+        "dashes": False,
+    },
+    {
+        "label": "passive sentra: firms sit together but barely interact",
+        "color": "#111111",
+        "width": 3,
+        "dashes": True,
+    },
 ]
 EDGE_TYPES = [
-    {"label": "Sale between surveyed firms (arrow: seller to buyer)", "color": "#34495e",
-     "dashes": False, "arrows": True, "from_label": "Seller", "to_label": "Buyer",
-     "value_label": "Value", "format": "money", "opacity": 0.75},
-    {"label": "Sale to or from an outside party", "color": "#b0b0b0", "dashes": False,
-     "arrows": True, "from_label": "Seller", "to_label": "Buyer", "value_label": "Value",
-     "format": "money", "opacity": 0.7},
-    {"label": "Cooperation tie (shared equipment, joint buying or marketing)",
-     "color": "#2e9e5b", "dashes": True, "arrows": False, "from_label": "Between",
-     "to_label": "and", "value_label": "Kind", "format": "text", "opacity": 0.9},
+    {
+        "label": "Sale between surveyed firms (arrow: seller to buyer)",
+        "color": "#34495e",
+        "dashes": False,
+        "arrows": True,
+        "from_label": "Seller",
+        "to_label": "Buyer",
+        "value_label": "Value",
+        "format": "money",
+        "opacity": 0.75,
+    },
+    {
+        "label": "Sale to or from an outside party",
+        "color": "#b0b0b0",
+        "dashes": False,
+        "arrows": True,
+        "from_label": "Seller",
+        "to_label": "Buyer",
+        "value_label": "Value",
+        "format": "money",
+        "opacity": 0.7,
+    },
+    {
+        "label": "Cooperation tie (shared equipment, joint buying or marketing)",
+        "color": "#2e9e5b",
+        "dashes": True,
+        "arrows": False,
+        "from_label": "Between",
+        "to_label": "and",
+        "value_label": "Kind",
+        "format": "text",
+        "opacity": 0.9,
+    },
 ]
 _BORDER_CODE = {"active": 1, "passive": 2}
 _SIZE_BY = ("output", "workers", "linkage", "sales", "none")
@@ -91,12 +128,12 @@ def _party_kind(network) -> np.ndarray:
     kind = np.zeros(network.n_nodes, dtype=np.int64)
     parties = network.parties
     if network.n_nodes > network.n_firms:
-        p = parties.reindex(network.nodes[network.n_firms:])
+        p = parties.reindex(network.nodes[network.n_firms :])
         role = p["role"].astype(str).to_numpy() if "role" in p else np.full(len(p), "both")
         code = np.where(role == "outside_supplier", 2, np.where(role == "outside_buyer", 3, 4))
         if "is_intermediary" in p:
             code = np.where(p["is_intermediary"].fillna(False).to_numpy(dtype=bool), 1, code)
-        kind[network.n_firms:] = code
+        kind[network.n_firms :] = code
     return kind
 
 
@@ -174,8 +211,9 @@ def _categorical(values: np.ndarray, mask: np.ndarray):
     use = mask & np.array([v != "" for v in vals], dtype=bool)
     labels = sorted({str(v) for v in vals[use]})
     lookup = {v: i for i, v in enumerate(labels)}
-    codes = np.array([lookup[str(v)] if u else -1 for v, u in zip(vals, use, strict=True)],
-                     dtype=np.int64)
+    codes = np.array(
+        [lookup[str(v)] if u else -1 for v, u in zip(vals, use, strict=True)], dtype=np.int64
+    )
     return codes, labels
 
 
@@ -207,15 +245,33 @@ def network_page_data(
         )
     member = _membership(network, clusters)
     if max_nodes is not None and network.n_nodes > max_nodes:
-        return _collapsed_data(network, clusters, member, max_nodes=max_nodes,
-                               collapse_by=collapse_by, physics=physics, seed=seed, units=units)
-    return _full_data(network, clusters, member, size_by=size_by, color_by=color_by,
-                      max_edges=max_edges, physics=physics, metrics=metrics, seed=seed,
-                      units=units)
+        return _collapsed_data(
+            network,
+            clusters,
+            member,
+            max_nodes=max_nodes,
+            collapse_by=collapse_by,
+            physics=physics,
+            seed=seed,
+            units=units,
+        )
+    return _full_data(
+        network,
+        clusters,
+        member,
+        size_by=size_by,
+        color_by=color_by,
+        max_edges=max_edges,
+        physics=physics,
+        metrics=metrics,
+        seed=seed,
+        units=units,
+    )
 
 
-def _full_data(network, clusters, member, *, size_by, color_by, max_edges, physics, metrics,
-               seed, units):
+def _full_data(
+    network, clusters, member, *, size_by, color_by, max_edges, physics, metrics, seed, units
+):
     n, nf = network.n_nodes, network.n_firms
     firms = network.firms
     is_firm = np.zeros(n, dtype=bool)
@@ -266,7 +322,7 @@ def _full_data(network, clusters, member, *, size_by, color_by, max_edges, physi
         q = np.full(n, np.nan)
     size_note = {
         "output": "Bigger firm circles produce more (output, or sales when output was not "
-                  "surveyed); outside parties are sized by the value they trade.",
+        "surveyed); outside parties are sized by the value they trade.",
         "workers": "Bigger firm circles have more workers.",
         "sales": "Bigger shapes sell more.",
         "linkage": "Bigger firm circles have stronger linkages (average of BL and FL).",
@@ -280,14 +336,23 @@ def _full_data(network, clusters, member, *, size_by, color_by, max_edges, physi
 
     # colours
     if color_by == "auto":
-        color_by = ("community" if member is not None else
-                    "sentra" if "sentra" in firms else "sector")
+        color_by = (
+            "community" if member is not None else "sentra" if "sentra" in firms else "sector"
+        )
     if color_by == "community":
         if member is None:
             raise ValueError("color_by='community' needs clusters (a Clusters result or Series)")
         group_values = np.array(
-            ["" if pd.isna(v) else str(int(v)) if isinstance(v, (int, np.integer, float))
-             else str(v) for v in member.to_numpy()], dtype=object)
+            [
+                ""
+                if pd.isna(v)
+                else str(int(v))
+                if isinstance(v, (int, np.integer, float))
+                else str(v)
+                for v in member.to_numpy()
+            ],
+            dtype=object,
+        )
         colour_title = "community (groups of firms that trade or cooperate most with each other)"
     else:
         group_values = firm_text(color_by)
@@ -326,19 +391,26 @@ def _full_data(network, clusters, member, *, size_by, color_by, max_edges, physi
     }
 
     # positions
-    weights = np.concatenate([1.0 + np.log1p(val / max(np.median(val), 1e-12)) if len(val)
-                              else np.zeros(0), np.full(n_coop, 2.0)])
-    x, y = layout_positions(n, np.concatenate([src, ca]), np.concatenate([dst, cb]),
-                            weights, seed=seed, spacing=55.0)
+    weights = np.concatenate(
+        [
+            1.0 + np.log1p(val / max(np.median(val), 1e-12)) if len(val) else np.zeros(0),
+            np.full(n_coop, 2.0),
+        ]
+    )
+    x, y = layout_positions(
+        n, np.concatenate([src, ca]), np.concatenate([dst, cb]), weights, seed=seed, spacing=55.0
+    )
 
     # tooltip values
-    kind_label = np.array(["Firm"] + [s["label"].split(" (")[0] for s in SHAPES[1:]],
-                          dtype=object)[shape]
+    kind_label = np.array(["Firm"] + [s["label"].split(" (")[0] for s in SHAPES[1:]], dtype=object)[
+        shape
+    ]
     activity = np.array(["", "active", "passive"], dtype=object)[border]
     community = np.full(n, "", dtype=object)
     if member is not None:
-        community = np.array(["" if pd.isna(v) else str(v) for v in member.to_numpy()],
-                             dtype=object)
+        community = np.array(
+            ["" if pd.isna(v) else str(v) for v in member.to_numpy()], dtype=object
+        )
     parties = network.parties.reindex(network.nodes[nf:]) if n > nf else None
     n_tx = np.full(n, np.nan)
     if parties is not None and "n_transactions" in parties:
@@ -359,8 +431,9 @@ def _full_data(network, clusters, member, *, size_by, color_by, max_edges, physi
         "intermediary_sales_share": rounded(firm_values("intermediary_sales_share"), 4),
         "bl": rounded(bl, 4),
         "fl": rounded(fl, 4),
-        "linkage_class": firm_text("linkage_class", mf) if mf is not None else
-        np.full(n, "", dtype=object),
+        "linkage_class": firm_text("linkage_class", mf)
+        if mf is not None
+        else np.full(n, "", dtype=object),
         "n_transactions": n_tx,
     }
     tooltip = [
@@ -390,8 +463,13 @@ def _full_data(network, clusters, member, *, size_by, color_by, max_edges, physi
             filters.append({"key": key, "label": title, "options": opts, "codes": codes})
     toggles = []
     if (shape > 0).any():
-        toggles.append({"label": "outside parties (middlemen, suppliers, buyers)",
-                        "target": "nodes", "values": [1, 2, 3, 4]})
+        toggles.append(
+            {
+                "label": "outside parties (middlemen, suppliers, buyers)",
+                "target": "nodes",
+                "values": [1, 2, 3, 4],
+            }
+        )
     if n_trade:
         toggles.append({"label": "trade links", "target": "edges", "values": [0, 1]})
     if n_coop:
@@ -399,9 +477,17 @@ def _full_data(network, clusters, member, *, size_by, color_by, max_edges, physi
     return {
         "kind": "firms",
         "item": "firm",
-        "nodes": {"id": ids, "label": labels, "x": x, "y": y, "size": size,
-                  "color": colour.astype(np.int64), "shape": shape, "border": border,
-                  "values": values},
+        "nodes": {
+            "id": ids,
+            "label": labels,
+            "x": x,
+            "y": y,
+            "size": size,
+            "color": colour.astype(np.int64),
+            "shape": shape,
+            "border": border,
+            "values": values,
+        },
         "colors": {"title": colour_title, "items": items},
         "shapes": SHAPES,
         "borders": BORDERS if (border > 0).any() else BORDERS[:1],
@@ -416,8 +502,13 @@ def _full_data(network, clusters, member, *, size_by, color_by, max_edges, physi
         "physics": bool(physics),
         "labels": n <= 150,
         "size_note": size_note,
-        "counts": {"node_noun": "firms and outside parties", "firms": nf, "nodes": n,
-                   "trade_links": n_trade, "cooperation_ties": n_coop},
+        "counts": {
+            "node_noun": "firms and outside parties",
+            "firms": nf,
+            "nodes": n,
+            "trade_links": n_trade,
+            "cooperation_ties": n_coop,
+        },
         "collapsed": False,
     }
 
@@ -427,13 +518,19 @@ def _collapsed_data(network, clusters, member, *, max_nodes, collapse_by, physic
     n, nf = network.n_nodes, network.n_firms
     firms = network.firms
     if collapse_by == "auto":
-        collapse_by = ("sentra" if "sentra" in firms else
-                       "community" if member is not None else "sector")
+        collapse_by = (
+            "sentra" if "sentra" in firms else "community" if member is not None else "sector"
+        )
     if collapse_by == "community":
         if member is None:
             raise ValueError("collapse_by='community' needs clusters")
-        keys = np.array([f"community {v}" if not pd.isna(v) else "(no community)"
-                         for v in member.to_numpy()[:nf]], dtype=object)
+        keys = np.array(
+            [
+                f"community {v}" if not pd.isna(v) else "(no community)"
+                for v in member.to_numpy()[:nf]
+            ],
+            dtype=object,
+        )
     elif collapse_by in ("sentra", "sector"):
         if collapse_by not in firms:
             raise ValueError(f"collapse_by={collapse_by!r} but the firms have no such column")
@@ -456,18 +553,22 @@ def _collapsed_data(network, clusters, member, *, max_nodes, collapse_by, physic
         rank = np.empty(n_groups, dtype=np.int64)
         rank[order] = np.arange(n_groups)
         gcode = np.where(rank[gcode] < limit - 1, rank[gcode], limit - 1)
-        group_labels = np.append(group_labels[order[: limit - 1]],
-                                 f"(other {n_groups - limit + 1:,} groups)")
-        merged_note = (f" The {n_groups - limit + 1:,} smallest of {n_groups:,} groups are "
-                       f"merged into one node.")
+        group_labels = np.append(
+            group_labels[order[: limit - 1]], f"(other {n_groups - limit + 1:,} groups)"
+        )
+        merged_note = (
+            f" The {n_groups - limit + 1:,} smallest of {n_groups:,} groups are "
+            f"merged into one node."
+        )
         n_groups = limit
     node_group = np.empty(n, dtype=np.int64)
     node_group[:nf] = gcode
     party_slot = {k: n_groups + j for j, k in enumerate(party_groups)}
     node_group[nf:] = [party_slot[k] for k in kind[nf:]]
     G = n_groups + len(party_groups)
-    labels = np.array(list(group_labels) + [_PARTY_GROUP_LABELS[k] for k in party_groups],
-                      dtype=object)
+    labels = np.array(
+        list(group_labels) + [_PARTY_GROUP_LABELS[k] for k in party_groups], dtype=object
+    )
     shape = np.array([0] * n_groups + party_groups, dtype=np.int64)
 
     e = network.edges
@@ -485,8 +586,12 @@ def _collapsed_data(network, clusters, member, *, max_nodes, collapse_by, physic
     ca = node_group[co["a"].to_numpy(dtype=np.int64)] if len(co) else np.zeros(0, np.int64)
     cb = node_group[co["b"].to_numpy(dtype=np.int64)] if len(co) else np.zeros(0, np.int64)
     coop_internal = np.bincount(ca[ca == cb], minlength=G).astype(float)
-    cagg = (pd.DataFrame({"a": np.minimum(ca, cb), "b": np.maximum(ca, cb)})[ca != cb]
-            .value_counts().reset_index(name="count").sort_values(["a", "b"]))
+    cagg = (
+        pd.DataFrame({"a": np.minimum(ca, cb), "b": np.maximum(ca, cb)})[ca != cb]
+        .value_counts()
+        .reset_index(name="count")
+        .sort_values(["a", "b"])
+    )
 
     members = np.bincount(node_group, minlength=G)
     workers = np.full(G, np.nan)
@@ -517,15 +622,24 @@ def _collapsed_data(network, clusters, member, *, max_nodes, collapse_by, physic
     order = np.argsort(-members[:n_groups], kind="stable")
     colour = np.zeros(G, dtype=np.int64)
     colour[order] = np.arange(n_groups)
-    items = [{"label": str(labels[g]), "color": colours[r], "count": int(members[g])}
-             for r, g in enumerate(order)]
+    items = [
+        {"label": str(labels[g]), "color": colours[r], "count": int(members[g])}
+        for r, g in enumerate(order)
+    ]
 
-    x, y = layout_positions(G, np.concatenate([agg["s"], cagg["a"]]),
-                            np.concatenate([agg["t"], cagg["b"]]),
-                            np.concatenate([1 + np.log1p(agg["sum"] / max(agg["sum"].median(), 1))
-                                            if len(agg) else np.zeros(0),
-                                            np.ones(len(cagg))]),
-                            seed=seed, spacing=120.0)
+    x, y = layout_positions(
+        G,
+        np.concatenate([agg["s"], cagg["a"]]),
+        np.concatenate([agg["t"], cagg["b"]]),
+        np.concatenate(
+            [
+                1 + np.log1p(agg["sum"] / max(agg["sum"].median(), 1)) if len(agg) else np.zeros(0),
+                np.ones(len(cagg)),
+            ]
+        ),
+        seed=seed,
+        spacing=120.0,
+    )
     noun = {"sentra": "sentra", "community": "community", "sector": "sector"}[collapse_by]
     notice = (
         f"This network has {nf:,} firms and {n - nf:,} outside parties, more than the "
@@ -534,18 +648,23 @@ def _collapsed_data(network, clusters, member, *, max_nodes, collapse_by, physic
         f"outside party; each arrow is the total trade from one group to another.{merged_note} "
         f"To see single firms, make the page for one sentra at a time."
     )
-    edge_types = [dict(EDGE_TYPES[0], label=f"Sales from one {noun} to another (total)"),
-                  dict(EDGE_TYPES[1], label="Sales to or from outside parties (total)"),
-                  dict(EDGE_TYPES[2], label="Cooperation ties between groups (count)",
-                       value_label="Ties", format="int")]
+    edge_types = [
+        dict(EDGE_TYPES[0], label=f"Sales from one {noun} to another (total)"),
+        dict(EDGE_TYPES[1], label="Sales to or from outside parties (total)"),
+        dict(
+            EDGE_TYPES[2],
+            label="Cooperation ties between groups (count)",
+            value_label="Ties",
+            format="int",
+        ),
+    ]
     is_grp = shape == 0
     ttype = np.where(is_grp[agg["s"].to_numpy()] & is_grp[agg["t"].to_numpy()], 0, 1)
     edges = {
         "from": np.concatenate([agg["s"], cagg["a"]]).astype(np.int64),
         "to": np.concatenate([agg["t"], cagg["b"]]).astype(np.int64),
         "value": np.concatenate([rounded(agg["sum"]), cagg["count"].to_numpy(dtype=float)]),
-        "width": np.concatenate([_edge_widths(agg["sum"]),
-                                 _edge_widths(cagg["count"], 1.5, 6.0)]),
+        "width": np.concatenate([_edge_widths(agg["sum"]), _edge_widths(cagg["count"], 1.5, 6.0)]),
         "type": np.concatenate([ttype, np.full(len(cagg), 2)]).astype(np.int64),
     }
     values = {
@@ -578,11 +697,19 @@ def _collapsed_data(network, clusters, member, *, max_nodes, collapse_by, physic
     return {
         "kind": "groups",
         "item": noun,
-        "nodes": {"id": labels, "label": labels, "x": x, "y": y, "size": _scale_sizes(q, 10, 60),
-                  "color": colour, "shape": shape, "border": border, "values": values},
+        "nodes": {
+            "id": labels,
+            "label": labels,
+            "x": x,
+            "y": y,
+            "size": _scale_sizes(q, 10, 60),
+            "color": colour,
+            "shape": shape,
+            "border": border,
+            "values": values,
+        },
         "colors": {"title": noun, "items": items},
-        "shapes": [dict(SHAPES[0], label=f"A whole {noun} (all its surveyed firms)")]
-        + SHAPES[1:],
+        "shapes": [dict(SHAPES[0], label=f"A whole {noun} (all its surveyed firms)")] + SHAPES[1:],
         "borders": BORDERS if (border > 0).any() else BORDERS[:1],
         "border_title": "Border: activity of the sentra",
         "tooltip": tooltip,
@@ -595,8 +722,14 @@ def _collapsed_data(network, clusters, member, *, max_nodes, collapse_by, physic
         "physics": bool(physics),
         "labels": G <= 200,
         "size_note": f"Bigger circles are {noun}s with more output.",
-        "counts": {"node_noun": "groups", "firms": nf, "nodes": n, "groups": G,
-                   "trade_links": len(src), "cooperation_ties": len(co)},
+        "counts": {
+            "node_noun": "groups",
+            "firms": nf,
+            "nodes": n,
+            "groups": G,
+            "trade_links": len(src),
+            "cooperation_ties": len(co),
+        },
         "collapsed": True,
     }
 
@@ -717,17 +850,28 @@ def network_html(
     (False, True)
     """
     data = network_page_data(
-        network, clusters, size_by=size_by, color_by=color_by, max_nodes=max_nodes,
-        max_edges=max_edges, collapse_by=collapse_by, physics=physics, metrics=metrics,
-        seed=seed, units=units,
+        network,
+        clusters,
+        size_by=size_by,
+        color_by=color_by,
+        max_nodes=max_nodes,
+        max_edges=max_edges,
+        collapse_by=collapse_by,
+        physics=physics,
+        metrics=metrics,
+        seed=seed,
+        units=units,
     )
     c = data["counts"]
     if subtitle is None:
-        subtitle = (f"{c['firms']:,} firms, {c['nodes'] - c['firms']:,} outside parties, "
-                    f"{c['trade_links']:,} trade links, {c['cooperation_ties']:,} cooperation "
-                    f"ties")
-    page = render_graph_page(data, title=title, subtitle=subtitle,
-                             explain_html=_explain_network(data))
+        subtitle = (
+            f"{c['firms']:,} firms, {c['nodes'] - c['firms']:,} outside parties, "
+            f"{c['trade_links']:,} trade links, {c['cooperation_ties']:,} cooperation "
+            f"ties"
+        )
+    page = render_graph_page(
+        data, title=title, subtitle=subtitle, explain_html=_explain_network(data)
+    )
     if path is None:
         return page
     return write_text(Path(path), page)

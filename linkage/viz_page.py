@@ -24,9 +24,26 @@ VIS_NETWORK_VERSION = "10.1.5"
 
 #: Colours of groups (communities, sentra, sectors): Tableau 10 then its light variants.
 PALETTE = (
-    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
-    "#9c755f", "#bab0ac", "#a0cbe8", "#ffbe7d", "#8cd17d", "#f1ce63", "#86bcb6", "#d37295",
-    "#fabfd2", "#b6992d", "#499894", "#d4a6c8",
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#76b7b2",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+    "#a0cbe8",
+    "#ffbe7d",
+    "#8cd17d",
+    "#f1ce63",
+    "#86bcb6",
+    "#d37295",
+    "#fabfd2",
+    "#b6992d",
+    "#499894",
+    "#d4a6c8",
 )
 
 

@@ -32,8 +32,9 @@ def _top_k(rows, cols, vals, k):
     return rows[pick], cols[pick], vals[pick]
 
 
-def largest_coefficients(table, matrix: str = "A", k: int = 100, *, per_column: bool = True,
-                         method: str = "auto"):
+def largest_coefficients(
+    table, matrix: str = "A", k: int = 100, *, per_column: bool = True, method: str = "auto"
+):
     """The ``k`` largest off-diagonal coefficients of A or L, plus each column's largest.
 
     Parameters
@@ -63,8 +64,10 @@ def largest_coefficients(table, matrix: str = "A", k: int = 100, *, per_column: 
     [0.33, 0.264]
     """
     if matrix not in ("A", "L"):
-        raise ValueError(f"The 'matrix' parameter of sector_html must be one of {{'A', 'L'}}. "
-                         f"Got {matrix!r} instead.")
+        raise ValueError(
+            f"The 'matrix' parameter of sector_html must be one of {{'A', 'L'}}. "
+            f"Got {matrix!r} instead."
+        )
     n = table.n
     best_r, best_c, best_v = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
     col_best = np.full(n, -1, dtype=np.int64)
@@ -82,9 +85,9 @@ def largest_coefficients(table, matrix: str = "A", k: int = 100, *, per_column: 
             better = vv > col_best_v[cc]
             col_best[cc[better]] = rr[better]
             col_best_v[cc[better]] = vv[better]
-        best_r, best_c, best_v = _top_k(np.concatenate([best_r, r]),
-                                        np.concatenate([best_c, c]),
-                                        np.concatenate([best_v, v]), k)
+        best_r, best_c, best_v = _top_k(
+            np.concatenate([best_r, r]), np.concatenate([best_c, c]), np.concatenate([best_v, v]), k
+        )
 
     if matrix == "A":
         A = table.A
@@ -103,8 +106,9 @@ def largest_coefficients(table, matrix: str = "A", k: int = 100, *, per_column: 
         has = col_best >= 0
         extra_r, extra_c, extra_v = col_best[has], np.flatnonzero(has), col_best_v[has]
         pairs = set(zip(best_r.tolist(), best_c.tolist(), strict=True))
-        new = np.array([(r, c) not in pairs
-                        for r, c in zip(extra_r, extra_c, strict=True)], dtype=bool)
+        new = np.array(
+            [(r, c) not in pairs for r, c in zip(extra_r, extra_c, strict=True)], dtype=bool
+        )
         best_r = np.concatenate([best_r, extra_r[new]])
         best_c = np.concatenate([best_c, extra_c[new]])
         best_v = np.concatenate([best_v, extra_v[new]])
@@ -118,9 +122,19 @@ def _labels(index) -> np.ndarray:
     return np.array([str(v) for v in index], dtype=object)
 
 
-def sector_page_data(table, *, linkages=None, multipliers=None, matrix: str = "A",
-                     max_edges: int | None = None, max_nodes: int = 1000, threshold: float = 1.0,
-                     method: str = "auto", seed: int = 0, units: str | None = None) -> dict:
+def sector_page_data(
+    table,
+    *,
+    linkages=None,
+    multipliers=None,
+    matrix: str = "A",
+    max_edges: int | None = None,
+    max_nodes: int = 1000,
+    threshold: float = 1.0,
+    method: str = "auto",
+    seed: int = 0,
+    units: str | None = None,
+) -> dict:
     """The data a sector page draws (see :func:`sector_html`)."""
     n = table.n
     if linkages is None:
@@ -135,30 +149,56 @@ def sector_page_data(table, *, linkages=None, multipliers=None, matrix: str = "A
     notice = None
     if n > max_nodes:
         keep_nodes = np.sort(np.argsort(-x, kind="stable")[:max_nodes])
-        notice = (f"This table has {n:,} sectors; the page draws the {max_nodes:,} with the "
-                  f"largest output and the links among them.")
+        notice = (
+            f"This table has {n:,} sectors; the page draws the {max_nodes:,} with the "
+            f"largest output and the links among them."
+        )
     pos = np.full(n, -1, dtype=np.int64)
     pos[keep_nodes] = np.arange(len(keep_nodes))
     ok = (pos[rows] >= 0) & (pos[cols] >= 0)
     rows, cols, vals = pos[rows[ok]], pos[cols[ok]], vals[ok]
     m = len(keep_nodes)
     labels = _labels(table.sectors)[keep_nodes]
-    cls = (lk["key_sector"].astype(str).to_numpy()[keep_nodes] if "key_sector" in lk
-           else np.full(m, "", dtype=object))
+    cls = (
+        lk["key_sector"].astype(str).to_numpy()[keep_nodes]
+        if "key_sector" in lk
+        else np.full(m, "", dtype=object)
+    )
     class_code = np.array([_CLASSES.index(c) if c in _CLASSES else 4 for c in cls])
-    items = [{"label": CLASS_TEXT[c], "color": CLASS_COLOURS[c],
-              "count": int((class_code == i).sum())} for i, c in enumerate(_CLASSES)]
-    items.append({"label": "not classified", "color": CLASS_COLOURS[""],
-                  "count": int((class_code == 4).sum())})
-    xs, ys = layout_positions(m, rows, cols, 1 + vals / max(vals.max(), 1e-12) * 4 if len(vals)
-                              else None, seed=seed, spacing=70.0)
-    values = {"output": rounded(x[keep_nodes]), "class": np.array(
-        [CLASS_TEXT.get(c, "") for c in cls], dtype=object)}
-    tooltip = [{"key": "output", "label": "Output", "format": "money"},
-               {"key": "class", "label": "Class", "format": "text"}]
-    names = {"bl_total": "Backward linkage BL (total)", "fl_total": "Forward linkage FL (total)",
-             "bl_direct": "Backward linkage (direct)", "fl_direct": "Forward linkage (direct)",
-             "output_multiplier": "Output multiplier"}
+    items = [
+        {"label": CLASS_TEXT[c], "color": CLASS_COLOURS[c], "count": int((class_code == i).sum())}
+        for i, c in enumerate(_CLASSES)
+    ]
+    items.append(
+        {
+            "label": "not classified",
+            "color": CLASS_COLOURS[""],
+            "count": int((class_code == 4).sum()),
+        }
+    )
+    xs, ys = layout_positions(
+        m,
+        rows,
+        cols,
+        1 + vals / max(vals.max(), 1e-12) * 4 if len(vals) else None,
+        seed=seed,
+        spacing=70.0,
+    )
+    values = {
+        "output": rounded(x[keep_nodes]),
+        "class": np.array([CLASS_TEXT.get(c, "") for c in cls], dtype=object),
+    }
+    tooltip = [
+        {"key": "output", "label": "Output", "format": "money"},
+        {"key": "class", "label": "Class", "format": "text"},
+    ]
+    names = {
+        "bl_total": "Backward linkage BL (total)",
+        "fl_total": "Forward linkage FL (total)",
+        "bl_direct": "Backward linkage (direct)",
+        "fl_direct": "Forward linkage (direct)",
+        "output_multiplier": "Output multiplier",
+    }
     for col, label in names.items():
         if col in lk:
             values[col] = rounded(lk[col].to_numpy(dtype=float)[keep_nodes], 4)
@@ -169,39 +209,75 @@ def sector_page_data(table, *, linkages=None, multipliers=None, matrix: str = "A
             if pd.api.types.is_numeric_dtype(mult[col]):
                 key = f"mult_{col}"
                 values[key] = rounded(mult[col].to_numpy(dtype=float)[keep_nodes], 4)
-                tooltip.append({"key": key, "label": f"Multiplier: {str(col).replace('_', ' ')}",
-                                "format": "num"})
-    filters = [{"key": "class", "label": "Key-sector class",
-                "options": [CLASS_TEXT[c] for c in _CLASSES] + ["not classified"],
-                "codes": class_code}]
+                tooltip.append(
+                    {
+                        "key": key,
+                        "label": f"Multiplier: {str(col).replace('_', ' ')}",
+                        "format": "num",
+                    }
+                )
+    filters = [
+        {
+            "key": "class",
+            "label": "Key-sector class",
+            "options": [CLASS_TEXT[c] for c in _CLASSES] + ["not classified"],
+            "codes": class_code,
+        }
+    ]
     if isinstance(table.sectors, pd.MultiIndex):
-        codes, opts = _categorical(np.array([str(t[0]) for t in table.sectors[keep_nodes]],
-                                            dtype=object), np.ones(m, dtype=bool))
+        codes, opts = _categorical(
+            np.array([str(t[0]) for t in table.sectors[keep_nodes]], dtype=object),
+            np.ones(m, dtype=bool),
+        )
         filters.append({"key": "region", "label": "Region", "options": opts, "codes": codes})
-    what = ("input coefficient a(i,j): sector j buys this much from sector i for each unit "
-            "of its output" if matrix == "A" else
-            "Leontief coefficient l(i,j): output of sector i needed, directly and indirectly, "
-            "per unit of final demand for sector j")
-    edge_types = [{"label": f"Largest {'input' if matrix == 'A' else 'Leontief'} coefficients "
-                            f"(arrow: supplier to buyer)", "color": "#34495e", "dashes": False,
-                   "arrows": True, "from_label": "Supplier (i)", "to_label": "Buyer (j)",
-                   "value_label": "a(i,j)" if matrix == "A" else "l(i,j)", "format": "index",
-                   "opacity": 0.7}]
+    what = (
+        "input coefficient a(i,j): sector j buys this much from sector i for each unit "
+        "of its output"
+        if matrix == "A"
+        else "Leontief coefficient l(i,j): output of sector i needed, directly and indirectly, "
+        "per unit of final demand for sector j"
+    )
+    edge_types = [
+        {
+            "label": f"Largest {'input' if matrix == 'A' else 'Leontief'} coefficients "
+            f"(arrow: supplier to buyer)",
+            "color": "#34495e",
+            "dashes": False,
+            "arrows": True,
+            "from_label": "Supplier (i)",
+            "to_label": "Buyer (j)",
+            "value_label": "a(i,j)" if matrix == "A" else "l(i,j)",
+            "format": "index",
+            "opacity": 0.7,
+        }
+    ]
     return {
         "kind": "sectors",
         "item": "sector",
-        "nodes": {"id": labels, "label": labels, "x": xs, "y": ys,
-                  "size": _scale_sizes(x[keep_nodes], 8, 45), "color": class_code,
-                  "shape": np.zeros(m, dtype=np.int64), "border": np.zeros(m, dtype=np.int64),
-                  "values": values},
+        "nodes": {
+            "id": labels,
+            "label": labels,
+            "x": xs,
+            "y": ys,
+            "size": _scale_sizes(x[keep_nodes], 8, 45),
+            "color": class_code,
+            "shape": np.zeros(m, dtype=np.int64),
+            "border": np.zeros(m, dtype=np.int64),
+            "values": values,
+        },
         "colors": {"title": "key-sector class", "items": items},
         "shapes": [{"shape": "dot", "label": "A sector of the table", "color": None}],
         "borders": [{"label": "", "color": "#444444", "width": 1, "dashes": False}],
         "tooltip": tooltip,
         "filters": filters,
         "toggles": [],
-        "edges": {"from": rows, "to": cols, "value": rounded(vals, 4),
-                  "width": _edge_widths(vals, 1.0, 8.0), "type": np.zeros(len(rows), np.int64)},
+        "edges": {
+            "from": rows,
+            "to": cols,
+            "value": rounded(vals, 4),
+            "width": _edge_widths(vals, 1.0, 8.0),
+            "type": np.zeros(len(rows), np.int64),
+        },
         "edge_types": edge_types,
         "units": units if units is not None else (table.units or ""),
         "notice": notice,
@@ -216,10 +292,21 @@ def sector_page_data(table, *, linkages=None, multipliers=None, matrix: str = "A
     }
 
 
-def sector_html(table, path=None, *, linkages=None, multipliers=None, matrix: str = "A",
-                max_edges: int | None = None, max_nodes: int = 1000, threshold: float = 1.0,
-                method: str = "auto", seed: int = 0, units: str | None = None,
-                title: str = "Sectors and how they buy from each other"):
+def sector_html(
+    table,
+    path=None,
+    *,
+    linkages=None,
+    multipliers=None,
+    matrix: str = "A",
+    max_edges: int | None = None,
+    max_nodes: int = 1000,
+    threshold: float = 1.0,
+    method: str = "auto",
+    seed: int = 0,
+    units: str | None = None,
+    title: str = "Sectors and how they buy from each other",
+):
     """Write an interactive, offline HTML page of the sectors of an IO table.
 
     Parameters
@@ -255,9 +342,18 @@ def sector_html(table, path=None, *, linkages=None, multipliers=None, matrix: st
     >>> "manufacturing" in page and "https://" not in page.split("</style>")[0]
     True
     """
-    data = sector_page_data(table, linkages=linkages, multipliers=multipliers, matrix=matrix,
-                            max_edges=max_edges, max_nodes=max_nodes, threshold=threshold,
-                            method=method, seed=seed, units=units)
+    data = sector_page_data(
+        table,
+        linkages=linkages,
+        multipliers=multipliers,
+        matrix=matrix,
+        max_edges=max_edges,
+        max_nodes=max_nodes,
+        threshold=threshold,
+        method=method,
+        seed=seed,
+        units=units,
+    )
     c = data["counts"]
     subtitle = f"{c['sectors']:,} sectors, {c['links']:,} largest links drawn"
     if table.name:

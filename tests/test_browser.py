@@ -15,12 +15,20 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.filterwarnings("ignore::linkage.errors.LinkageWarning")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.filterwarnings("ignore::linkage.errors.LinkageWarning"),
+]
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _missing(reason):
@@ -58,8 +66,7 @@ class Watch:
                 r.abort()
 
         self.page.route("**/*", route)
-        self.page.on("console",
-                     lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
 
         def dialog(d):
@@ -77,15 +84,16 @@ class Watch:
 
 
 def _ready(target, timeout=60_000):
-    target.wait_for_function("window.linkageGraph && window.linkageGraph.ready",
-                             timeout=timeout)
+    target.wait_for_function("window.linkageGraph && window.linkageGraph.ready", timeout=timeout)
 
 
 def _node_xy(page, i):
     return page.evaluate(
         """(i) => { const n = linkageGraph.network; const p = n.canvasToDOM(n.getPosition(i));
                     const r = document.getElementById('graph').getBoundingClientRect();
-                    return [r.left + p.x, r.top + p.y]; }""", i)
+                    return [r.left + p.x, r.top + p.y]; }""",
+        i,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +124,8 @@ def test_network_page_in_chromium(browser, network_and_clusters, tmp_path):
         """() => { const c = document.querySelector('#graph canvas');
                    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
                    let k = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) k++;
-                   return k; }""")
+                   return k; }"""
+    )
     assert inked > 500
     counts = page.evaluate("[linkageGraph.nodes.length, linkageGraph.edges.length]")
     assert counts == [net.n_nodes, len(net.edges) + len(net.cooperation)]
@@ -127,8 +136,18 @@ def test_network_page_in_chromium(browser, network_and_clusters, tmp_path):
     page.wait_for_selector("#tooltip:not([hidden])", timeout=5000)
     tip = page.inner_text("#tooltip")
     assert EVIL in tip
-    for label in ("Sector", "clay", "Sentra", "Plered", "Workers", "Sales", "Purchases",
-                  "Backward linkage (BL)", "Forward linkage (FL)", "Community"):
+    for label in (
+        "Sector",
+        "clay",
+        "Sentra",
+        "Plered",
+        "Workers",
+        "Sales",
+        "Purchases",
+        "Backward linkage (BL)",
+        "Forward linkage (FL)",
+        "Community",
+    ):
         assert label in tip
     assert page.evaluate("document.querySelectorAll('#tooltip script, #tooltip img').length") == 0
 
@@ -191,8 +210,7 @@ def test_report_in_chromium(browser, network_and_clusters, tmp_path):
     from linkage.report import write_report
 
     net, clusters = network_and_clusters
-    path = write_report(tmp_path / "report.html", table=_table(), network=net,
-                        clusters=clusters)
+    path = write_report(tmp_path / "report.html", table=_table(), network=net, clusters=clusters)
     w = Watch(browser)
     page = w.open(path)
     frames = page.locator("iframe.graph")

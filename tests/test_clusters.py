@@ -90,8 +90,12 @@ def reference(net, groups, exclude=()):
 def check_against_reference(frame, ref):
     for col in ref.columns:
         np.testing.assert_allclose(
-            frame.loc[ref.index, col].to_numpy(dtype=float), ref[col].to_numpy(dtype=float),
-            rtol=1e-12, atol=1e-12, equal_nan=True, err_msg=col,
+            frame.loc[ref.index, col].to_numpy(dtype=float),
+            ref[col].to_numpy(dtype=float),
+            rtol=1e-12,
+            atol=1e-12,
+            equal_nan=True,
+            err_msg=col,
         )
 
 
@@ -125,10 +129,19 @@ def test_hand_computed_small_case():
     # s_out: A 6, B 6, C 2, Y 6;  s_in: A 8, B 6, C 2, X 4;  W = 20
     # group {A, B}: internal 6; trade (6+8)+(6+6) = 26; share 12/26
     # expected: A->B 6*6/20 + B->A 6*8/20 = 4.2; expected share 8.4/26; excess 6/4.2
-    net = network({"firm_id": list("ABC"), "sentra": ["S", "S", None]},
-                  [("A", "B", 6), ("B", "C", 2), ("C", "A", 2), ("B", "X", 4), ("Y", "A", 6)])
-    r = group_trade(net.n_nodes, net.edges["source"], net.edges["target"], net.edges["value"],
-                    net.is_firm, np.array([0, 0, -1, -1, -1]), 1)
+    net = network(
+        {"firm_id": list("ABC"), "sentra": ["S", "S", None]},
+        [("A", "B", 6), ("B", "C", 2), ("C", "A", 2), ("B", "X", 4), ("Y", "A", 6)],
+    )
+    r = group_trade(
+        net.n_nodes,
+        net.edges["source"],
+        net.edges["target"],
+        net.edges["value"],
+        net.is_firm,
+        np.array([0, 0, -1, -1, -1]),
+        1,
+    )
     assert r["internal_value"][0] == 6.0
     assert r["trade"][0] == 26.0
     assert r["internal_share"][0] == pytest.approx(12 / 26)
@@ -177,8 +190,13 @@ def test_two_trading_groups_every_column():
     # communities frame: same measures for the community that holds each sentra
     c = cl.communities
     assert c.index.name == "community"
-    assert list(c.columns[:5]) == ["n_members", "n_firms", "n_outside", "sentra_composition",
-                                   "main_sectors"]
+    assert list(c.columns[:5]) == [
+        "n_members",
+        "n_firms",
+        "n_outside",
+        "sentra_composition",
+        "main_sectors",
+    ]
     assert list(c.columns[5:]) == list(ACTIVITY_COLUMNS[1:])
     assert (c["n_members"] == c["n_firms"] + c["n_outside"]).all()
     assert c["n_members"].sum() == net.n_nodes
@@ -225,8 +243,7 @@ def test_middleman_listed_as_firm_is_not_internal():
     firms = {"firm_id": ids + ["PGP-1"] + other, "sentra": ["Trusmi"] * 9 + [""] * 10}
     net = network(firms, rows, intermediary_pattern=r"^PGP")
     out = classify_activity(net, "sentra", n_permutations=99)
-    check_against_reference(out, reference(net, {"Trusmi": ids + ["PGP-1"]},
-                                           exclude={"PGP-1"}))
+    check_against_reference(out, reference(net, {"Trusmi": ids + ["PGP-1"]}, exclude={"PGP-1"}))
     assert out.loc["Trusmi", "n_firms"] == 9
     assert out.loc["Trusmi", "internal_value"] == 0.0
     assert out.loc["Trusmi", "activity"] == "passive"
@@ -238,8 +255,7 @@ def test_middleman_listed_as_firm_is_not_internal():
 def test_cooperation_only_group_is_active():
     ids = [f"J{i}" for i in range(6)]
     other = [f"Z{i}" for i in range(12)]
-    rows = [("SLAG", f, 10.0) for f in ids] + [(f, f"BUY{i % 3}", 30.0) for i, f in
-                                               enumerate(ids)]
+    rows = [("SLAG", f, 10.0) for f in ids] + [(f, f"BUY{i % 3}", 30.0) for i, f in enumerate(ids)]
     rows += [(other[i], other[(i + 1) % 12], 20.0) for i in range(12)]
     coop = [("J0", "J1"), ("J1", "J2"), ("J2", "J3"), ("J3", "J4"), ("J4", "J5"), ("J5", "J0")]
     firms = {"firm_id": ids + other, "sentra": ["Jombang"] * 6 + [""] * 12}
@@ -279,8 +295,11 @@ def _planted(n_groups=10, size=20, p_in=0.3, p_out=0.005, seed=0, planted=True, 
     block = np.repeat(np.arange(n_groups), size)
     i, j = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
     same = block[i] == block[j]
-    prob = np.where(same, p_in, p_out) if planted else np.full((n, n), same.mean() * p_in
-                                                                + (1 - same.mean()) * p_out)
+    prob = (
+        np.where(same, p_in, p_out)
+        if planted
+        else np.full((n, n), same.mean() * p_in + (1 - same.mean()) * p_out)
+    )
     adj = (rng.random((n, n)) < prob) & (i != j)
     s, t = np.nonzero(adj)
     v = rng.lognormal(3, sigma, s.size)
@@ -311,14 +330,18 @@ def test_seed_reproducibility_and_random_state_restored():
     n, s, t, v, _ = _planted(n_groups=8, size=15, p_in=0.15, p_out=0.03, seed=2)
     u, w_, w = detection_edges(n, s, t, v)
     state = random.getstate()
-    runs = {seed: [detect_arrays(n, u, w_, w, "leiden", 1.0, seed).tolist() for _ in range(2)]
-            for seed in (0, 1, 2)}
+    runs = {
+        seed: [detect_arrays(n, u, w_, w, "leiden", 1.0, seed).tolist() for _ in range(2)]
+        for seed in (0, 1, 2)
+    }
     assert random.getstate() == state
     for seed, (first, second) in runs.items():
         assert first == second, seed
     for method in ("louvain", "infomap"):
-        assert (detect_arrays(n, u, w_, w, method, seed=4).tolist()
-                == detect_arrays(n, u, w_, w, method, seed=4).tolist())
+        assert (
+            detect_arrays(n, u, w_, w, method, seed=4).tolist()
+            == detect_arrays(n, u, w_, w, method, seed=4).tolist()
+        )
 
 
 def test_methods_recover_planted_groups_and_modularity_matches_igraph():
@@ -334,7 +357,8 @@ def test_methods_recover_planted_groups_and_modularity_matches_igraph():
         g = ig.Graph(n=n, edges=np.column_stack([u, w_]).tolist())
         for gamma in (1.0, 2.5):
             assert modularity(n, u, w_, w, labels, gamma) == pytest.approx(
-                g.modularity(labels.tolist(), weights=w.tolist(), resolution=gamma)), method
+                g.modularity(labels.tolist(), weights=w.tolist(), resolution=gamma)
+            ), method
 
 
 def test_resolution_splits_merged_groups():
@@ -385,8 +409,9 @@ def test_within_union_equals_loop_per_block():
     n_firms, rows = 96, []
     for c in range(12):
         ids = np.arange(8 * c, 8 * c + 8)
-        rows += [(a, b, rng.uniform(5, 10)) for a in ids for b in ids if a < b
-                 and rng.random() < 0.7]
+        rows += [
+            (a, b, rng.uniform(5, 10)) for a in ids for b in ids if a < b and rng.random() < 0.7
+        ]
     for b in range(6):
         rows.append((16 * b + 7, 16 * b + 8, 2.0))  # the two halves of a block touch
         rows.append((16 * b, n_firms + b % 3, 3.0 + b))  # outside party 96..98
@@ -398,8 +423,9 @@ def test_within_union_equals_loop_per_block():
     with_loop = _detect_within(99, u, v, w, block, "leiden", 1.0, -1, 1)
     assert (canonical_labels(with_union) == canonical_labels(with_loop)).all()
     # communities never span two blocks, and the two halves of a block are told apart
-    frame = pd.DataFrame({"c": with_union[:n_firms], "b": block[:n_firms],
-                          "half": np.arange(n_firms) // 8})
+    frame = pd.DataFrame(
+        {"c": with_union[:n_firms], "b": block[:n_firms], "half": np.arange(n_firms) // 8}
+    )
     assert frame.groupby("c")["b"].nunique().eq(1).all()
     assert frame.groupby("c")["half"].nunique().eq(1).all()
     # outside party 96 trades with blocks 0 and 3 (3 and 6): it joins block 3's community
@@ -409,13 +435,19 @@ def test_within_union_equals_loop_per_block():
 def test_detection_edges_weights_cooperation_like_a_typical_tie():
     # 0-1 trade 2 + 4 = 6 (one tie each way); 1-2 trade 10; cooperation 0-2 and 2-3 (3 has
     # no trade: median tie value 8 is its typical tie)
-    u, v, w = detection_edges(4, np.array([0, 1, 1]), np.array([1, 0, 2]),
-                              np.array([2.0, 4.0, 10.0]), np.array([2, 3, 0]),
-                              np.array([0, 2, 2]))
+    u, v, w = detection_edges(
+        4,
+        np.array([0, 1, 1]),
+        np.array([1, 0, 2]),
+        np.array([2.0, 4.0, 10.0]),
+        np.array([2, 3, 0]),
+        np.array([0, 2, 2]),
+    )
     got = {(int(a), int(b)): float(x) for a, b, x in zip(u, v, w, strict=True)}
     m0, m2 = 6 / 1, 10 / 1  # mean tie value: node 0 trades 6 with one partner; node 2 10
-    assert got == pytest.approx({(0, 1): 6.0, (1, 2): 10.0, (0, 2): np.sqrt(m0 * m2),
-                                 (2, 3): np.sqrt(m2 * 8.0)})
+    assert got == pytest.approx(
+        {(0, 1): 6.0, (1, 2): 10.0, (0, 2): np.sqrt(m0 * m2), (2, 3): np.sqrt(m2 * 8.0)}
+    )
 
 
 def test_within_groups_detection_keeps_communities_inside_sentra():
@@ -438,8 +470,12 @@ def test_within_puts_firms_without_group_together_and_location_can_be_forced():
     grouped = [f"P{i}" for i in range(6)] + [f"J{i}" for i in range(6)]
     # the background firms (no sentra) are detected among themselves, never with a sentra
     assert not set(m.loc[loose]) & set(m.loc[grouped])
-    firms = {"firm_id": list("ABC"), "sentra": ["S", "S", "T"], "lat": [-6.64, -6.641, -7.5],
-             "lon": [107.39, 107.39, 112.2]}
+    firms = {
+        "firm_id": list("ABC"),
+        "sentra": ["S", "S", "T"],
+        "lat": [-6.64, -6.641, -7.5],
+        "lon": [107.39, 107.39, 112.2],
+    }
     net = network(firms, [("A", "B", 1.0), ("C", "A", 1.0)])
     s = sentra_labels(net, "location", radius_km=0.5)
     assert s.attrs["source"] == "co-location within 0.5 km"
@@ -489,8 +525,9 @@ def test_sentra_fallbacks_region_then_location():
     net = network({"firm_id": list("ABC"), "region": ["R1", "R1", None]}, tx)
     s = sentra_labels(net)
     assert s.attrs["source"] == "region" and s.tolist() == ["R1", "R1", None]
-    net = network({"firm_id": list("ABC"), "lat": [-6.64, -6.641, -7.5],
-                   "lon": [107.39, 107.39, 112.2]}, tx)
+    net = network(
+        {"firm_id": list("ABC"), "lat": [-6.64, -6.641, -7.5], "lon": [107.39, 107.39, 112.2]}, tx
+    )
     s = sentra_labels(net, radius_km=2)
     assert s.attrs["source"] == "co-location within 2 km"
     assert s.tolist() == ["site-1", "site-1", "site-2"]
@@ -504,8 +541,11 @@ def test_composition_text_and_purity():
     # community of 20 firms: 18 from Plered, 2 from Jombang, all trading with each other
     ids = [f"F{i}" for i in range(20)]
     rows = [(a, b, 10.0) for a in ids for b in ids if a < b]
-    firms = {"firm_id": ids, "sentra": ["Plered"] * 18 + ["Jombang"] * 2,
-             "sector": ["ceramics"] * 15 + ["clay"] * 3 + ["metal"] * 2}
+    firms = {
+        "firm_id": ids,
+        "sentra": ["Plered"] * 18 + ["Jombang"] * 2,
+        "sector": ["ceramics"] * 15 + ["clay"] * 3 + ["metal"] * 2,
+    }
     cl = find_clusters(network(firms, rows), n_permutations=0)
     assert cl.membership.nunique() == 1
     c = cl.communities.loc[0]
@@ -513,8 +553,9 @@ def test_composition_text_and_purity():
     assert c["main_sectors"] == "ceramics: 15, clay: 3, metal: 2"
     assert c["community_purity"] == pytest.approx(18 / 20)
     assert cl.sentra.loc["Plered", "community_purity"] == 1.0
-    assert group_purity(np.array([0, 0, 1, 1, 1]), np.array([3, 3, 4, 5, -1]),
-                        np.ones(5, bool), 2).tolist() == [1.0, pytest.approx(1 / 3)]
+    assert group_purity(
+        np.array([0, 0, 1, 1, 1]), np.array([3, 3, 4, 5, -1]), np.ones(5, bool), 2
+    ).tolist() == [1.0, pytest.approx(1 / 3)]
 
 
 def test_community_of_outside_parties_only_is_listed():
@@ -534,8 +575,13 @@ def test_community_of_outside_parties_only_is_listed():
 
 def test_cooperation_density_counts_pairs_once_and_ignores_outside():
     # ties 0-1 (two kinds), 1-2, 0-3 (3 is outside): group {0, 1, 2}
-    d = group_cooperation_density(np.array([0, 1, 1, 0]), np.array([1, 0, 2, 3]),
-                                  np.array([True, True, True, False]), np.array([0, 0, 0, 0]), 1)
+    d = group_cooperation_density(
+        np.array([0, 1, 1, 0]),
+        np.array([1, 0, 2, 3]),
+        np.array([True, True, True, False]),
+        np.array([0, 0, 0, 0]),
+        1,
+    )
     assert d.tolist() == [pytest.approx(2 / 3)]
 
 
@@ -582,8 +628,12 @@ def test_example_survey_agrees_with_ground_truth(method):
 
     truth = _ground_truth()
     assert len(truth) >= 3
-    net = read_network(DATA / "firms.csv", DATA / "transactions.csv",
-                       DATA / "cooperation.csv", DATA / "parties.csv")
+    net = read_network(
+        DATA / "firms.csv",
+        DATA / "transactions.csv",
+        DATA / "cooperation.csv",
+        DATA / "parties.csv",
+    )
     cl = find_clusters(net, method=method, seed=0)
     assert cl.sentra["activity"].to_dict() == truth
     # every sentra is recovered as (nearly) one community, except that Infomap may split

@@ -16,19 +16,23 @@ from linkage.report import frame_html, write_report
 
 pytestmark = pytest.mark.filterwarnings("ignore::linkage.errors.LinkageWarning")
 
-REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//""",
-                    re.I)
+REMOTE = re.compile(
+    r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//""", re.I
+)
 
 
 def _table():
     return IOTable.from_arrays(
         np.array([[150.0, 500.0, 20.0], [200.0, 100.0, 40.0], [30.0, 60.0, 10.0]]),
-        final_demand=pd.DataFrame({"household": [300.0, 1500.0, 200.0],
-                                   "exports": [50.0, 200.0, 60.0]}),
-        value_added=pd.DataFrame({"wages": [400.0, 900.0, 150.0],
-                                  "surplus": [250.0, 500.0, 120.0]},
-                                 index=["agriculture", "<script>x</script>", "batik"]).T,
-        sectors=["agriculture", "<script>x</script>", "batik"], name="Kabupaten Śrī",
+        final_demand=pd.DataFrame(
+            {"household": [300.0, 1500.0, 200.0], "exports": [50.0, 200.0, 60.0]}
+        ),
+        value_added=pd.DataFrame(
+            {"wages": [400.0, 900.0, 150.0], "surplus": [250.0, 500.0, 120.0]},
+            index=["agriculture", "<script>x</script>", "batik"],
+        ).T,
+        sectors=["agriculture", "<script>x</script>", "batik"],
+        name="Kabupaten Śrī",
     )
 
 
@@ -39,8 +43,13 @@ def _iframes(text):
 def test_table_only_report(tmp_path):
     out = write_report(tmp_path / "r.html", table=_table())
     text = out.read_bytes().decode("utf-8")
-    for title in ("What was read", "Key sectors and linkages", "Multipliers", "Sector map",
-                  "Words used in this report"):
+    for title in (
+        "What was read",
+        "Key sectors and linkages",
+        "Multipliers",
+        "Sector map",
+        "Words used in this report",
+    ):
         assert f"<h2>{title}</h2>" in text
     for title in ("Supplier-buyer network", "Sentra: active or passive?", "Firms with"):
         assert title not in text
@@ -58,8 +67,12 @@ def test_network_report_has_network_and_sentra_sections(tmp_path):
     from test_viz import EVIL, fake_clusters, make_network
 
     net = make_network()
-    out = write_report(tmp_path / "r.html", network=net, clusters=fake_clusters(net),
-                       sources={"firms": "firms<1>.csv"})
+    out = write_report(
+        tmp_path / "r.html",
+        network=net,
+        clusters=fake_clusters(net),
+        sources={"firms": "firms<1>.csv"},
+    )
     text = out.read_text(encoding="utf-8")
     assert "<h2>Supplier-buyer network of the sentra</h2>" in text
     assert "<h2>Sentra: active or passive?</h2>" in text
@@ -78,8 +91,9 @@ def test_report_needs_something(tmp_path):
 
 
 def test_frame_html_escapes_every_cell():
-    frame = pd.DataFrame({"name": ["<b>x</b>"], "share": [0.25], "n": [1234567]},
-                         index=pd.Index(["a&b"], name="<i>"))
+    frame = pd.DataFrame(
+        {"name": ["<b>x</b>"], "share": [0.25], "n": [1234567]}, index=pd.Index(["a&b"], name="<i>")
+    )
     text = frame_html(frame, kinds={"share": "share"})
     assert "<b>" not in text and "<i>" not in text
     assert "&lt;b&gt;x&lt;/b&gt;" in text and "a&amp;b" in text
@@ -92,9 +106,18 @@ def test_demo_command(tmp_path):
     result = runner.invoke(main, ["demo", "--out", str(out)])
     assert result.exit_code == 0, result.output
     names = {p.name for p in out.iterdir()}
-    assert {"report.html", "network.html", "sectors.html", "key_sectors.png",
-            "key_sectors.svg", "linkages.csv", "multipliers.csv", "firms.csv", "sentra.csv",
-            "communities.csv"} <= names
+    assert {
+        "report.html",
+        "network.html",
+        "sectors.html",
+        "key_sectors.png",
+        "key_sectors.svg",
+        "linkages.csv",
+        "multipliers.csv",
+        "firms.csv",
+        "sentra.csv",
+        "communities.csv",
+    } <= names
     assert "report.html in a web browser" in result.output
     text = (out / "report.html").read_text(encoding="utf-8")
     assert REMOTE.findall(text) == [] and len(_iframes(text)) == 2
@@ -115,11 +138,23 @@ def test_report_command_with_table_and_survey(tmp_path):
     runner = CliRunner()
     sentra = data_path("sentra")
     out = tmp_path / "rep"
-    result = runner.invoke(main, [
-        "report", str(data_path("example_table.csv")), "--firms", str(sentra / "firms.csv"),
-        "--transactions", str(sentra / "transactions.csv"),
-        "--cooperation", str(sentra / "cooperation.csv"), "--parties",
-        str(sentra / "parties.csv"), "--out", str(out)])
+    result = runner.invoke(
+        main,
+        [
+            "report",
+            str(data_path("example_table.csv")),
+            "--firms",
+            str(sentra / "firms.csv"),
+            "--transactions",
+            str(sentra / "transactions.csv"),
+            "--cooperation",
+            str(sentra / "cooperation.csv"),
+            "--parties",
+            str(sentra / "parties.csv"),
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     text = (out / "report.html").read_text(encoding="utf-8")
     assert "example_table.csv" in text and "<h2>Sentra: active or passive?</h2>" in text
@@ -148,9 +183,16 @@ def test_report_files_have_the_layout_of_analyze_and_network(tmp_path):
 
     runner = CliRunner()
     sentra = data_path("sentra")
-    survey = ["--firms", str(sentra / "firms.csv"), "--transactions",
-              str(sentra / "transactions.csv"), "--cooperation", str(sentra / "cooperation.csv"),
-              "--parties", str(sentra / "parties.csv")]
+    survey = [
+        "--firms",
+        str(sentra / "firms.csv"),
+        "--transactions",
+        str(sentra / "transactions.csv"),
+        "--cooperation",
+        str(sentra / "cooperation.csv"),
+        "--parties",
+        str(sentra / "parties.csv"),
+    ]
     table = str(data_path("example_table.csv"))
     runs = {
         "report": ["report", table, *survey, "--out", str(tmp_path / "report")],
@@ -160,9 +202,13 @@ def test_report_files_have_the_layout_of_analyze_and_network(tmp_path):
     for args in runs.values():
         result = runner.invoke(main, args)
         assert result.exit_code == 0, result.output
-    for name, other in [("linkages.csv", "analyze"), ("multipliers.csv", "analyze"),
-                        ("firms.csv", "network"), ("sentra.csv", "network"),
-                        ("communities.csv", "network")]:
+    for name, other in [
+        ("linkages.csv", "analyze"),
+        ("multipliers.csv", "analyze"),
+        ("firms.csv", "network"),
+        ("sentra.csv", "network"),
+        ("communities.csv", "network"),
+    ]:
         mine = pd.read_csv(tmp_path / "report" / name)
         theirs = pd.read_csv(tmp_path / other / name)
         assert mine.columns.tolist() == theirs.columns.tolist(), name
@@ -179,14 +225,16 @@ def test_findings_never_show_nan_shares(tmp_path):
 
     # every firm sells to one middleman and buys nothing: no purchases, so no local input
     # share; then firms that only buy: no sales, so no share of sales via middlemen
-    firms = pd.DataFrame({"firm_id": list("ABCD"), "sector": ["batik"] * 4,
-                          "sentra": ["Trusmi"] * 4})
+    firms = pd.DataFrame(
+        {"firm_id": list("ABCD"), "sector": ["batik"] * 4, "sentra": ["Trusmi"] * 4}
+    )
     sell = pd.DataFrame({"supplier": list("ABCD"), "buyer": ["PGP"] * 4, "value": 5.0})
     buy = pd.DataFrame({"supplier": ["KAIN"] * 4, "buyer": list("ABCD"), "value": 5.0})
     for tx, absent in ((sell, "purchases"), (buy, "sales")):
         net = SupplyNetwork.from_frames(firms, tx, intermediary_pattern="^PGP")
-        text = write_report(tmp_path / "r.html", network=net,
-                            clusters=find_clusters(net, n_permutations=0)).read_text("utf-8")
+        text = write_report(
+            tmp_path / "r.html", network=net, clusters=find_clusters(net, n_permutations=0)
+        ).read_text("utf-8")
         short = _findings_text(text)
         assert "nan" not in short.lower(), short
         assert "trade is with each other" in short

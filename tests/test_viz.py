@@ -38,33 +38,49 @@ UNICODE = "Batik Ibu Śrī — 日本 ✓"
 
 def make_network():
     """Two sentra (one trading inside, one selling to a pengepul), outside parties, ties."""
-    firms = pd.DataFrame({
-        "firm_id": ["A", "B", "C", "D", "E", "F"],
-        "sector": ["clay", "ceramics", "ceramics", "batik", "batik", "batik"],
-        "sentra": ["Plered", "Plered", "Plered", "Trusmi", "Trusmi", "Trusmi"],
-        "workers": [3, 12, 40, 2, 4, 150],
-        "output": [100.0, 300.0, 900.0, 50.0, 80.0, 2000.0],
-        "name": [EVIL, IMG, UNICODE, "Batik Sari", "Ibu Tini & Co", "PT Batik Besar"],
-    })
-    tx = pd.DataFrame({
-        "supplier": ["A", "A", "B", "C", "MINE", "D", "E", "F", "KAIN", "C"],
-        "buyer": ["B", "C", "C", "SHOP", "A", "PGP1", "PGP1", "PGP1", "F", "B"],
-        "value": [40.0, 30.0, 120.0, 500.0, 20.0, 45.0, 70.0, 1500.0, 600.0, 5.0],
-    })
-    coop = pd.DataFrame({"firm_a": ["A", "B"], "firm_b": ["B", "C"],
-                         "kind": ["shared_equipment", "joint_marketing"]})
-    parties = pd.DataFrame({"party_id": ["PGP1", "MINE", "KAIN", "SHOP"],
-                            "kind": ["intermediary", "supplier", "supplier", "buyer"],
-                            "name": ["Pengepul Haji Ali", "", "", ""]})
+    firms = pd.DataFrame(
+        {
+            "firm_id": ["A", "B", "C", "D", "E", "F"],
+            "sector": ["clay", "ceramics", "ceramics", "batik", "batik", "batik"],
+            "sentra": ["Plered", "Plered", "Plered", "Trusmi", "Trusmi", "Trusmi"],
+            "workers": [3, 12, 40, 2, 4, 150],
+            "output": [100.0, 300.0, 900.0, 50.0, 80.0, 2000.0],
+            "name": [EVIL, IMG, UNICODE, "Batik Sari", "Ibu Tini & Co", "PT Batik Besar"],
+        }
+    )
+    tx = pd.DataFrame(
+        {
+            "supplier": ["A", "A", "B", "C", "MINE", "D", "E", "F", "KAIN", "C"],
+            "buyer": ["B", "C", "C", "SHOP", "A", "PGP1", "PGP1", "PGP1", "F", "B"],
+            "value": [40.0, 30.0, 120.0, 500.0, 20.0, 45.0, 70.0, 1500.0, 600.0, 5.0],
+        }
+    )
+    coop = pd.DataFrame(
+        {
+            "firm_a": ["A", "B"],
+            "firm_b": ["B", "C"],
+            "kind": ["shared_equipment", "joint_marketing"],
+        }
+    )
+    parties = pd.DataFrame(
+        {
+            "party_id": ["PGP1", "MINE", "KAIN", "SHOP"],
+            "kind": ["intermediary", "supplier", "supplier", "buyer"],
+            "name": ["Pengepul Haji Ali", "", "", ""],
+        }
+    )
     return SupplyNetwork.from_frames(firms, tx, coop, parties)
 
 
 def fake_clusters(net):
     """Clusters-like object per CONTRACTS.md: membership and a sentra activity table."""
-    member = pd.Series([0, 0, 0, 1, 1, 1] + [1, 0, 1, 0][: net.n_nodes - 6],
-                       index=net.nodes, name="community")
-    sentra = pd.DataFrame({"n_firms": [3, 3], "activity": ["active", "passive"]},
-                          index=pd.Index(["Plered", "Trusmi"], name="sentra"))
+    member = pd.Series(
+        [0, 0, 0, 1, 1, 1] + [1, 0, 1, 0][: net.n_nodes - 6], index=net.nodes, name="community"
+    )
+    sentra = pd.DataFrame(
+        {"n_firms": [3, 3], "activity": ["active", "passive"]},
+        index=pd.Index(["Plered", "Trusmi"], name="sentra"),
+    )
     return SimpleNamespace(membership=member, sentra=sentra, communities=None)
 
 
@@ -74,16 +90,17 @@ def plain(data: dict) -> dict:
 
 
 def page_data(page: str) -> dict:
-    m = re.search(r'<script type="application/json" id="linkage-data">(.*?)</script>', page,
-                  re.S)
+    m = re.search(r'<script type="application/json" id="linkage-data">(.*?)</script>', page, re.S)
     assert m is not None
     return json.loads(m.group(1))
 
 
 def remote_references(page: str) -> list:
     """src/href/url() values and @import that point to http(s) or protocol-relative URLs."""
-    pattern = (r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//"""
-               r"""|url\(\s*["']?\s*(?:https?:)?//|@import""")
+    pattern = (
+        r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//"""
+        r"""|url\(\s*["']?\s*(?:https?:)?//|@import"""
+    )
     return re.findall(pattern, page, flags=re.I)
 
 
@@ -144,14 +161,20 @@ def test_embedded_nodes_and_edges_equal_the_network(page, net):
     assert data["nodes"]["id"] == net.nodes.tolist()
     e = data["edges"]
     assert len(e["from"]) == len(net.edges) + len(net.cooperation)
-    trade = {(f, t, v) for f, t, v, k in zip(e["from"], e["to"], e["value"], e["type"],
-                                             strict=True) if k in (0, 1)}
-    expected = {(int(s), int(t), float(v)) for s, t, v in
-                net.edges[["source", "target", "value"]].itertuples(index=False)}
+    trade = {
+        (f, t, v)
+        for f, t, v, k in zip(e["from"], e["to"], e["value"], e["type"], strict=True)
+        if k in (0, 1)
+    }
+    expected = {
+        (int(s), int(t), float(v))
+        for s, t, v in net.edges[["source", "target", "value"]].itertuples(index=False)
+    }
     assert trade == expected
     coop = {(f, t) for f, t, k in zip(e["from"], e["to"], e["type"], strict=True) if k == 2}
-    assert coop == set(zip(net.cooperation["a"].tolist(), net.cooperation["b"].tolist(),
-                           strict=True))
+    assert coop == set(
+        zip(net.cooperation["a"].tolist(), net.cooperation["b"].tolist(), strict=True)
+    )
     # type 0 = between surveyed firms, 1 = with an outside party
     for f, t, k in zip(e["from"], e["to"], e["type"], strict=True):
         if k != 2:
@@ -183,8 +206,16 @@ def test_tooltip_values(page, net):
     assert v["bl"][i] == pytest.approx(m.loc["B", "bl_total"], rel=1e-3)
     assert v["local_input_share"][i] == pytest.approx(m.loc["B", "local_input_share"])
     keys = {f["key"] for f in data["tooltip"]}
-    assert {"sector", "sentra", "workers", "sales", "purchases", "local_input_share", "bl",
-            "fl"} <= keys
+    assert {
+        "sector",
+        "sentra",
+        "workers",
+        "sales",
+        "purchases",
+        "local_input_share",
+        "bl",
+        "fl",
+    } <= keys
 
 
 def test_sizes_grow_with_output(net):
@@ -237,8 +268,7 @@ def test_max_edges_keeps_the_largest_and_says_so(net):
     data = plain(network_page_data(net, max_edges=5))
     e = data["edges"]
     assert len(e["from"]) == 5 and "3 largest of 10 trade links" in data["notice"]
-    trade = sorted((v for v, k in zip(e["value"], e["type"], strict=True) if k != 2),
-                   reverse=True)
+    trade = sorted((v for v, k in zip(e["value"], e["type"], strict=True) if k != 2), reverse=True)
     assert trade == sorted(net.edges["value"], reverse=True)[:3]
 
 
@@ -248,8 +278,10 @@ def test_layout_is_seeded_finite_and_separates_components():
     x2, y2 = layout_positions(6, src, dst, seed=7)
     assert np.array_equal(x1, x2) and np.array_equal(y1, y2)
     assert np.isfinite(x1).all() and np.isfinite(y1).all()
-    box = [(x1[list(c)].min(), x1[list(c)].max(), y1[list(c)].min(), y1[list(c)].max())
-           for c in ((0, 1, 2), (3, 4, 5))]
+    box = [
+        (x1[list(c)].min(), x1[list(c)].max(), y1[list(c)].min(), y1[list(c)].max())
+        for c in ((0, 1, 2), (3, 4, 5))
+    ]
     disjoint_x = box[0][1] < box[1][0] or box[1][1] < box[0][0]
     disjoint_y = box[0][3] < box[1][2] or box[1][3] < box[0][2]
     assert disjoint_x or disjoint_y
@@ -273,8 +305,11 @@ def table():
     rng = np.random.default_rng(3)
     n = 8
     Z = rng.uniform(0, 30, (n, n)) * (rng.uniform(size=(n, n)) < 0.6)
-    return IOTable.from_arrays(Z, final_demand=rng.uniform(50, 150, n),
-                               sectors=[f"s{i}" for i in range(n - 1)] + ["<b>evil</b>"])
+    return IOTable.from_arrays(
+        Z,
+        final_demand=rng.uniform(50, 150, n),
+        sectors=[f"s{i}" for i in range(n - 1)] + ["<b>evil</b>"],
+    )
 
 
 @pytest.mark.parametrize("matrix", ["A", "L"])
@@ -304,17 +339,21 @@ def test_sector_page(table):
     assert len(data["nodes"]["id"]) == table.n
     classes = ["key", "backward", "forward", "weak"]
     assert [classes[c] for c in data["nodes"]["color"]] == lk["key_sector"].tolist()
-    assert data["nodes"]["values"]["bl_total"] == pytest.approx(lk["bl_total"].tolist(),
-                                                                rel=1e-3)
+    assert data["nodes"]["values"]["bl_total"] == pytest.approx(lk["bl_total"].tolist(), rel=1e-3)
     r, c, v = largest_coefficients(table, "A", k=20)  # default: max(2n, 20)
     assert data["edges"]["from"] == r.tolist() and data["edges"]["to"] == c.tolist()
 
 
 # ----------------------------------------------------------------------- chart
 def test_key_sector_chart_png_and_svg(tmp_path):
-    frame = pd.DataFrame({"bl_total": [1.3, 0.7, 1.1, 0.9], "fl_total": [1.2, 1.4, 0.8, 0.6],
-                          "key_sector": ["key", "forward", "backward", "weak"]},
-                         index=["agriculture", "trade", "batik <&>", "services"])
+    frame = pd.DataFrame(
+        {
+            "bl_total": [1.3, 0.7, 1.1, 0.9],
+            "fl_total": [1.2, 1.4, 0.8, 0.6],
+            "key_sector": ["key", "forward", "backward", "weak"],
+        },
+        index=["agriculture", "trade", "batik <&>", "services"],
+    )
     png = key_sector_chart(frame, tmp_path / "k.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = key_sector_chart(frame, tmp_path / "k.svg").read_text(encoding="utf-8")

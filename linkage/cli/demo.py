@@ -8,10 +8,20 @@ from ._common import one_line_errors, prepare_out_dir
 
 
 @click.command("demo")
-@click.option("--out", default="linkage-demo", show_default=True,
-              type=click.Path(file_okay=False), help="Output folder.")
-@click.option("--seed", default=0, show_default=True, type=int,
-              help="Seed of community detection, the permutation test and the layouts.")
+@click.option(
+    "--out",
+    default="linkage-demo",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Output folder.",
+)
+@click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=int,
+    help="Seed of community detection, the permutation test and the layouts.",
+)
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @one_line_errors
 def command(out, seed, force):
@@ -37,9 +47,15 @@ def command(out, seed, force):
     sources = {
         "IO table": "example_table.csv (embedded example, synthetic)",
         "sentra survey": f"{sentra.name}/firms.csv, transactions.csv, cooperation.csv, "
-                         f"parties.csv (embedded example, synthetic)",
+        f"parties.csv (embedded example, synthetic)",
     }
-    result = write_outputs(out, table=table, network=network, sources=sources, seed=seed,
-                           title="Linkage report: example region and sentra",
-                           progress=lambda step: click.echo(f"... {step}"))
+    result = write_outputs(
+        out,
+        table=table,
+        network=network,
+        sources=sources,
+        seed=seed,
+        title="Linkage report: example region and sentra",
+        progress=lambda step: click.echo(f"... {step}"),
+    )
     echo_written(result, out)

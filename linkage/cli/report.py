@@ -18,36 +18,76 @@ def echo_written(result: dict, out: Path) -> None:
     clusters = result.get("clusters")
     if clusters is not None and len(clusters.sentra):
         click.echo("sentra activity:")
-        cols = [c for c in ("n_firms", "internal_share", "excess", "cooperation_density",
-                            "p_value", "activity") if c in clusters.sentra.columns]
+        cols = [
+            c
+            for c in (
+                "n_firms",
+                "internal_share",
+                "excess",
+                "cooperation_density",
+                "p_value",
+                "activity",
+            )
+            if c in clusters.sentra.columns
+        ]
         echo_frame(clusters.sentra[cols])
-    click.echo(f"wrote {len(result['files'])} files to {out}/: "
-               + ", ".join(Path(p).name for p in result["files"]))
+    click.echo(
+        f"wrote {len(result['files'])} files to {out}/: "
+        + ", ".join(Path(p).name for p in result["files"])
+    )
     click.echo(f"open {(out / 'report.html').resolve()} in a web browser (works offline)")
 
 
 @click.command("report")
 @click.argument("table", required=False, type=click.Path(exists=True))
-@click.option("--firms", type=click.Path(dir_okay=False, exists=True),
-              help="Firm list of a sentra survey (csv/xlsx/parquet).")
-@click.option("--transactions", type=click.Path(dir_okay=False, exists=True),
-              help="Transactions of the survey: supplier, buyer, value.")
-@click.option("--cooperation", type=click.Path(dir_okay=False, exists=True),
-              help="Cooperation ties: firm_a, firm_b, kind.")
-@click.option("--parties", type=click.Path(dir_okay=False, exists=True),
-              help="Outside parties: party_id, kind (intermediary|supplier|buyer), [name].")
+@click.option(
+    "--firms",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Firm list of a sentra survey (csv/xlsx/parquet).",
+)
+@click.option(
+    "--transactions",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Transactions of the survey: supplier, buyer, value.",
+)
+@click.option(
+    "--cooperation",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Cooperation ties: firm_a, firm_b, kind.",
+)
+@click.option(
+    "--parties",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Outside parties: party_id, kind (intermediary|supplier|buyer), [name].",
+)
 @click.option("--sheet", default=None, help="Excel sheet of TABLE.")
 @click.option("--title", default="Linkage report", show_default=True)
-@click.option("--seed", default=0, show_default=True, type=int,
-              help="Seed of community detection, the permutation test and the layouts.")
-@click.option("--max-nodes", default=5000, show_default=True, type=int,
-              help="Above this many nodes the network page shows one node per sentra.")
-@click.option("--out", default="linkage-report", show_default=True,
-              type=click.Path(file_okay=False), help="Output folder.")
+@click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=int,
+    help="Seed of community detection, the permutation test and the layouts.",
+)
+@click.option(
+    "--max-nodes",
+    default=5000,
+    show_default=True,
+    type=int,
+    help="Above this many nodes the network page shows one node per sentra.",
+)
+@click.option(
+    "--out",
+    default="linkage-report",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Output folder.",
+)
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @one_line_errors
-def command(table, firms, transactions, cooperation, parties, sheet, title, seed, max_nodes,
-            out, force):
+def command(
+    table, firms, transactions, cooperation, parties, sheet, title, seed, max_nodes, out, force
+):
     """Write OUT/report.html: one offline HTML file with everything, plus the pages and CSVs.
 
     TABLE is an IO table (csv/xlsx/parquet/folder, as `linkage analyze` reads); --firms and
@@ -82,7 +122,14 @@ def command(table, firms, transactions, cooperation, parties, sheet, title, seed
             sources["cooperation"] = str(cooperation)
         if parties:
             sources["outside parties"] = str(parties)
-    result = write_outputs(out, table=iotable, network=network, sources=sources, title=title,
-                           seed=seed, max_nodes=max_nodes,
-                           progress=lambda step: click.echo(f"... {step}"))
+    result = write_outputs(
+        out,
+        table=iotable,
+        network=network,
+        sources=sources,
+        title=title,
+        seed=seed,
+        max_nodes=max_nodes,
+        progress=lambda step: click.echo(f"... {step}"),
+    )
     echo_written(result, out)
