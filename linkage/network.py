@@ -90,6 +90,7 @@ _COOPERATION_ALIASES = {"a": "firm_a", "b": "firm_b", "type": "kind"}
 _PARTY_ALIASES = {"id": "party_id", "party": "party_id", "type": "kind"}
 
 _MAX_LISTED = 10  # row numbers listed in a message
+_SKIP_HINT = "on_invalid='skip', or --skip-invalid on the command line, skips and reports them"
 
 #: Ids that mark a total line rather than a party.
 _TOTAL_WORDS = ("total", "jumlah", "grand total", "total value", "jumlah total", "sum")
@@ -144,7 +145,9 @@ def _fail(source: str, message: str, row=None, column=None, value=None):
     if column is not None:
         where.append(f"column {column!r}")
     text = f"{', '.join(where)}: {message}"
-    if value is not None:
+    if isinstance(value, np.generic):
+        value = value.item()  # 5.0, not np.float64(5.0)
+    if value is not None and not (isinstance(value, float) and np.isnan(value)):
         text += f" (value {value!r})"
     raise InvalidNetworkError(text)
 
@@ -424,7 +427,13 @@ def _parse_firms(frame: pd.DataFrame, source: str, diag: Diagnostics, on_invalid
             k = int(np.flatnonzero(bad_any)[0])
             what = "is not a number" if bad[k] else "is negative"
             if on_invalid == "error":
-                _fail(source, f"{col} {what}", row=rows[k], column=col, value=frame[col].iloc[k])
+                _fail(
+                    source,
+                    f"{col} {what}; {int(bad_any.sum())} such row(s) ({_SKIP_HINT})",
+                    row=rows[k],
+                    column=col,
+                    value=frame[col].iloc[k],
+                )
             diag.add(
                 f"invalid_{col}",
                 f"{source}: {int(bad_any.sum())} invalid {col} value(s) treated as missing "
@@ -478,35 +487,37 @@ def _parse_transactions(frame, source, diag: Diagnostics, on_invalid: str):
     values = _expand(values, keep, np.nan)
     invalid = _expand(invalid, keep, False)
 
-    def problem(mask, column, what, code):
-        if not mask.any():
-            return
-        k = int(np.flatnonzero(mask)[0])
-        if on_invalid == "error":
+    missing_s = pd.isna(supplier) & keep
+    missing_b = pd.isna(buyer) & keep & ~missing_s
+    invalid = invalid & keep & ~missing_s & ~missing_b
+    negative = (values < 0) & keep & ~missing_s & ~missing_b
+    checks = [
+        (missing_s, "supplier", "the supplier id is empty", "missing_ids"),
+        (missing_b, "buyer", "the buyer id is empty", "missing_ids"),
+        (invalid, "value", "the value is missing or not a number", "invalid_values"),
+        (negative, "value", "the value is negative", "negative_values"),
+    ]
+    if on_invalid == "error":
+        found = [(int(np.flatnonzero(m)[0]), m, c, w) for m, c, w, _ in checks if m.any()]
+        if found:  # the first bad row of the file, whatever is wrong with it
+            k, mask, column, what = min(found, key=lambda f: f[0])
             _fail(
                 source,
-                f"{what}; {int(mask.sum())} such row(s) (pass on_invalid='skip' to skip and "
-                "report them)",
+                f"{what}; {int(mask.sum())} such row(s) ({_SKIP_HINT})",
                 row=rows[k],
                 column=column,
-                value=None if column is None else frame[column].iloc[k],
+                value=frame[column].iloc[k],
             )
-        diag.add(
-            code,
-            f"{source}: skipped {int(mask.sum())} row(s) where {what} (rows "
-            f"{_row_list(rows[mask])})",
-            count=int(mask.sum()),
-            level="warning",
-        )
-        keep[mask] = False
-
-    missing_s = pd.isna(supplier)
-    missing_b = pd.isna(buyer)
-    problem(missing_s & keep, "supplier", "the supplier id is empty", "missing_ids")
-    problem(missing_b & keep, "buyer", "the buyer id is empty", "missing_ids")
-    problem(invalid & keep, "value", "the value is missing or not a number", "invalid_values")
-    negative = (values < 0) & keep
-    problem(negative, "value", "the value is negative", "negative_values")
+    for mask, _, what, code in checks:
+        if mask.any():
+            diag.add(
+                code,
+                f"{source}: skipped {int(mask.sum())} row(s) where {what} (rows "
+                f"{_row_list(rows[mask])})",
+                count=int(mask.sum()),
+                level="warning",
+            )
+            keep[mask] = False
 
     same = keep & (supplier == buyer)
     if same.any():

@@ -793,3 +793,13 @@ def test_firm_linkages_of_a_large_survey_do_not_use_a_sparse_lu():
     assert np.isfinite(m_auto["bl_total"]).all()
     small = SupplyNetwork.from_arrays([0, 1], [1, 2], [1.0, 2.0], n_firms=2)
     assert small.firm_metrics().attrs["method"] == "dense"
+
+
+def test_empty_id_error_has_no_nan_value():
+    tx = pd.DataFrame({"supplier": ["A", None], "buyer": ["B", "C"], "value": [1, 2]})
+    with pytest.raises(InvalidNetworkError) as info:
+        SupplyNetwork.from_frames(FIRMS, tx)
+    msg = str(info.value)
+    assert "row 3, column 'supplier'" in msg and "empty" in msg
+    assert "nan" not in msg.lower() and "np." not in msg
+    assert "--skip-invalid" in msg
