@@ -239,3 +239,34 @@ def test_findings_never_show_nan_shares(tmp_path):
         assert "nan" not in short.lower(), short
         assert "trade is with each other" in short
         assert f"no {absent}" in short
+
+
+def test_report_command_skips_invalid_rows_and_marks_middlemen_like_network(tmp_path):
+    from linkage.datasets import data_path
+
+    sentra = data_path("sentra")
+    tx = pd.read_csv(sentra / "transactions.csv", dtype=str)
+    tx.loc[1, "value"] = "-5"  # row 3 of the file
+    tx.loc[2, "supplier"] = None  # row 4: empty supplier id
+    tx.to_csv(tmp_path / "tx.csv", index=False)
+    args = [
+        "report",
+        "--firms",
+        str(sentra / "firms.csv"),
+        "--transactions",
+        str(tmp_path / "tx.csv"),
+    ]
+    runner = CliRunner()
+    res = runner.invoke(main, [*args, "--out", str(tmp_path / "a")])
+    assert res.exit_code == 1
+    (error,) = [line for line in res.output.splitlines() if line.startswith("error:")]
+    assert "tx.csv, row 3, column 'value'" in error and "--skip-invalid" in error
+    res = runner.invoke(
+        main,
+        [*args, "--skip-invalid", "--intermediary-pattern", "^PGP", "--out", str(tmp_path / "b")],
+    )
+    assert res.exit_code == 0, res.output
+    assert "2 invalid skipped" in res.output
+    text = (tmp_path / "b" / "report.html").read_text(encoding="utf-8")
+    assert "the value is negative (rows 3)" in text and "supplier id is empty (rows 4)" in text
+    assert re.search(r"\(([1-9]\d*) of them middlemen", text)

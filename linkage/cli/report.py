@@ -60,6 +60,17 @@ def echo_written(result: dict, out: Path) -> None:
     type=click.Path(dir_okay=False, exists=True),
     help="Outside parties: party_id, kind (intermediary|supplier|buyer), [name].",
 )
+@click.option(
+    "--intermediary-pattern",
+    default=None,
+    help="Regular expression: ids that match it are middlemen (e.g. '^PGP').",
+)
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Skip and report survey rows with missing, non-numeric or negative values instead "
+    "of stopping.",
+)
 @click.option("--sheet", default=None, help="Excel sheet of TABLE.")
 @click.option("--title", default="Linkage report", show_default=True)
 @click.option(
@@ -86,7 +97,19 @@ def echo_written(result: dict, out: Path) -> None:
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @one_line_errors
 def command(
-    table, firms, transactions, cooperation, parties, sheet, title, seed, max_nodes, out, force
+    table,
+    firms,
+    transactions,
+    cooperation,
+    parties,
+    intermediary_pattern,
+    skip_invalid,
+    sheet,
+    title,
+    seed,
+    max_nodes,
+    out,
+    force,
 ):
     """Write OUT/report.html: one offline HTML file with everything, plus the pages and CSVs.
 
@@ -99,8 +122,11 @@ def command(
 
     if (firms is None) != (transactions is None):
         raise click.UsageError("--firms and --transactions go together")
-    if (cooperation or parties) and firms is None:
-        raise click.UsageError("--cooperation and --parties need --firms and --transactions")
+    if (cooperation or parties or intermediary_pattern or skip_invalid) and firms is None:
+        raise click.UsageError(
+            "--cooperation, --parties, --intermediary-pattern and --skip-invalid need --firms "
+            "and --transactions"
+        )
     if table is None and firms is None:
         raise click.UsageError("give a TABLE, or --firms and --transactions, or both")
     out = prepare_out_dir(out, output_files(table is not None, firms is not None), force)
@@ -115,7 +141,14 @@ def command(
     if firms is not None:
         from .network import echo_summary, load
 
-        network = load(firms, transactions, cooperation, parties)
+        network = load(
+            firms,
+            transactions,
+            cooperation,
+            parties,
+            intermediary_pattern,
+            "skip" if skip_invalid else "error",
+        )
         echo_summary(network)
         sources.update({"firms": str(firms), "transactions": str(transactions)})
         if cooperation:
