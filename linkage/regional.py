@@ -249,32 +249,30 @@ def _as_series(values, name: str) -> pd.Series:
             values = values.set_index(values.columns[0]).iloc[:, 0]
         else:
             raise InvalidTableError(
-                f"{name} measure must have one value column, has {values.shape[1]}: "
+                f"{name} must have one value column, has {values.shape[1]}: "
                 f"{list(values.columns)[:5]}"
             )
     if isinstance(values, dict):
         values = pd.Series(values)
     if not isinstance(values, pd.Series):
-        raise InvalidTableError(f"{name} measure must be labelled by sector (Series or dict)")
+        raise InvalidTableError(f"{name} must be labelled by sector (Series or dict)")
     s = pd.to_numeric(values, errors="coerce").astype(float)
     bad = s.isna() & values.notna()
     if bad.any():
         k = s.index[bad][0]
-        raise InvalidTableError(
-            f"{name} measure: sector {k!r} has a non-numeric value {values[k]!r}"
-        )
+        raise InvalidTableError(f"{name}: sector {k!r} has a non-numeric value {values[k]!r}")
     if s.isna().any():
         k = s.index[s.isna()][0]
-        raise InvalidTableError(f"{name} measure: sector {k!r} has no value")
+        raise InvalidTableError(f"{name}: sector {k!r} has no value")
     if not s.index.is_unique:
         dup = s.index[s.index.duplicated()].unique().tolist()[:5]
-        raise InvalidTableError(f"{name} measure has repeated sectors: {dup}")
+        raise InvalidTableError(f"{name} has repeated sectors: {dup}")
     s.index = pd.Index([str(i) for i in s.index], name="sector")
     for bad, what in ((~np.isfinite(s.to_numpy()), "non-finite"), (s.to_numpy() < 0, "negative")):
         if bad.any():
             k = int(np.flatnonzero(bad)[0])
             raise InvalidTableError(
-                f"{name} measure: sector {s.index[k]!r} has a {what} value ({s.iloc[k]:g})"
+                f"{name}: sector {s.index[k]!r} has a {what} value ({s.iloc[k]:g})"
             )
     return s
 
@@ -313,8 +311,8 @@ def location_quotients(regional, national, method: str = "flq", delta: float = 0
     serv    0.5984  0.2992  0.4488
     """
     _check_choice("method", method, METHODS, "location_quotients")
-    r = _as_series(regional, "regional")
-    n = _as_series(national, "national")
+    r = _as_series(regional, "regional measure")
+    n = _as_series(national, "national measure")
     if set(r.index) != set(n.index):
         only_r = [s for s in r.index if s not in n.index][:5]
         only_n = [s for s in n.index if s not in r.index][:5]
@@ -472,7 +470,7 @@ def ras(
             k = np.argwhere(a < 0)[0]
             raise BalancingError(
                 f"{name} has negative entries (first at {tuple(int(i) for i in k)}: "
-                f"{a[tuple(k)]!r}); RAS needs non-negative numbers"
+                f"{float(a[tuple(k)]):g}); RAS needs non-negative numbers"
             )
     su, sv = u.sum(), v.sum()
     if abs(su - sv) > sum_rtol * max(abs(su), abs(sv), 1e-300):
@@ -722,9 +720,16 @@ def _sum_to_table(measure: pd.Series, raw_map: pd.Series, labels, name) -> pd.Se
     if missing:
         raise InvalidTableError(
             f"mapping (regional sector -> table sector) leaves table sector(s) {missing[:5]} "
-            f"without a {name} measure"
+            f"without a {name}"
         )
     return summed.reindex(labels)
+
+
+def _measure_name(values, name: str) -> str:
+    """``"regional measure"``, with the file it was read from when known
+    (:func:`linkage.regional_data.read_measure` sets ``attrs["source"]``)."""
+    source = values.attrs.get("source") if isinstance(values, (pd.Series, pd.DataFrame)) else None
+    return f"{name} measure ({source})" if source else f"{name} measure"
 
 
 def _label_array(values, labels, name):
@@ -735,7 +740,7 @@ def _label_array(values, labels, name):
     if a.ndim == 1 and a.size == len(labels):
         return pd.Series(a, index=labels)
     raise InvalidTableError(
-        f"{name} measure must be labelled by sector, or an array of {len(labels)} values in "
+        f"{name} must be labelled by sector, or an array of {len(labels)} values in "
         f"the table's sector order (got shape {a.shape})"
     )
 
@@ -746,7 +751,7 @@ def _align(measure: pd.Series, sectors: pd.Index, name: str) -> pd.Series:
     extra = [s for s in measure.index if s not in set(labels)]
     if missing or extra:
         raise InvalidTableError(
-            f"{name} measure does not match the table's sectors: missing {missing[:5]}"
+            f"{name} does not match the table's sectors: missing {missing[:5]}"
             f"{' ...' if len(missing) > 5 else ''}, not in table {extra[:5]}"
             f"{' ...' if len(extra) > 5 else ''} (give a mapping for another classification)"
         )
@@ -881,19 +886,16 @@ def regionalize(
         raise InvalidTableError("regionalize needs a single-region table, got a multi-regional one")
     diag = Diagnostics()
     labels = [str(s) for s in table.sectors]
-    r = _as_series(_label_array(regional, labels, "regional"), "regional")
-    n = (
-        None
-        if national is None
-        else _as_series(_label_array(national, labels, "national"), "national")
-    )
+    rname, nname = _measure_name(regional, "regional"), _measure_name(national, "national")
+    r = _as_series(_label_array(regional, labels, rname), rname)
+    n = None if national is None else _as_series(_label_array(national, labels, nname), nname)
 
     raw_map = None if mapping is None else _mapping_series(mapping, None)
     if raw_map is not None and _finer_regional(raw_map, labels, r):
         # regional data finer than the table: sum the measure to the table's sectors
-        r = _sum_to_table(r, raw_map, labels, "regional")
+        r = _sum_to_table(r, raw_map, labels, rname)
         if n is not None and set(n.index) <= set(raw_map.index):
-            n = _sum_to_table(n, raw_map, labels, "national")
+            n = _sum_to_table(n, raw_map, labels, nname)
         diag.add(
             "concordance_sum",
             f"regional measure of {len(raw_map)} regional sectors summed to the table's "
@@ -934,7 +936,7 @@ def regionalize(
                     count=len(m),
                 )
     sectors = table.sectors
-    r = _align(r, sectors, "regional")
+    r = _align(r, sectors, rname)
     x_n = np.asarray(table.x, dtype=float)
     if n is None:
         if measure == "output":
@@ -948,7 +950,7 @@ def regionalize(
                 "not hold it); pass national="
             )
     else:
-        n = _align(n, sectors, "national")
+        n = _align(n, sectors, nname)
     rv, nv = r.to_numpy(dtype=float), n.to_numpy(dtype=float)
 
     absent = (nv == 0) & (rv > 0)

@@ -119,7 +119,7 @@ def test_regionalize_mapping_and_national(files):
 @pytest.mark.parametrize(
     "args, bad_csv, message",
     [
-        (["--delta", "1.5"], False, "'delta' parameter"),
+        (["--delta", "1.5"], False, "--delta must be in [0, 1), got 1.5"),
         (["--method", "xlq"], False, "Invalid value for '--method'"),
         ([], True, "bad.csv, row 3, column 'output': not a number (value 'lots')"),
     ],
@@ -242,3 +242,107 @@ def test_regionalize_semicolon_comma_decimals(files):
     lq = pd.read_csv(d / "id" / "lq.csv", index_col=0)
     # SLQ_manu = (60.5 / 100.5) / (2000 / 2400)
     assert lq.loc["manu", "agri"] == pytest.approx((60.5 / 100.5) / (2000 / 2400))
+
+
+def _run(d, regional, *extra, national=None):
+    args = ["regionalize", str(d / "national.csv"), "--regional", str(regional)]
+    if national is not None:
+        args += ["--national", str(national)]
+    return CliRunner().invoke(main, [*args, "--out", str(d / "o"), "--force", *extra])
+
+
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        # one cell with two dots decides: '.' groups thousands in every cell of the file
+        (
+            "thousands.csv",
+            "sektor;output\nagri;30.000\nmanu;1.060.000\nserv;10.000\n",
+            [30000, 1060000, 10000],
+        ),
+        # BPS tables write '-' for zero
+        ("dash.csv", "sektor;output\nagri;30\nmanu;-\nserv;10\n", [30, 0, 10]),
+        # a trailing separator on every line (an empty third column)
+        ("trailing.csv", "sector;output;\nagri;30;\nmanu;60;\nserv;10;\n", [30, 60, 10]),
+        # no header row: the first row is data
+        ("noheader.csv", "agri,30\nmanu,60\nserv,10\n", [30, 60, 10]),
+        # a year as the value column's name is still a header
+        ("year.csv", "sector,2016\nagri,30\nmanu,60\nserv,10\n", [30, 60, 10]),
+        # a total row that adds up is dropped
+        ("total.csv", "sector,output\nagri,30\nmanu,60\nserv,10\nJumlah,100\n", [30, 60, 10]),
+        # blank lines and Windows line ends
+        ("blank.csv", "sector,output\r\n\r\nagri,30\r\nmanu,60\r\n\r\nserv,10\r\n", [30, 60, 10]),
+    ],
+)
+def test_regionalize_reads_legitimate_measure_files(files, name, content, expected):
+    _, d = files
+    (d / name).write_text(content)
+    national = None
+    if max(expected) > 600:  # the table's output is 600 in all; give a larger reference
+        national = d / "n_big.csv"
+        national.write_text("sector,output\nagri,2000000\nmanu,2000000\nserv,2000000\n")
+    r = _run(d, d / name, national=national)
+    assert r.exit_code == 0, r.output
+    reg = read_table(d / "o" / "regional_table.csv")
+    np.testing.assert_allclose(reg.x, expected)
+
+
+def test_regionalize_reads_excel_and_cp1252(files):
+    _, d = files
+    pd.DataFrame({"Lapangan Usaha": ["agri", "manu", "serv"], "PDRB": [30.0, 60.0, 10.0]}).to_excel(
+        d / "r.xlsx", index=False
+    )
+    pd.DataFrame({"table": ["agri", "manu", "serv"], "grdp": ["P", "S", "S"]}).to_excel(
+        d / "map.xlsx", index=False
+    )
+    r = _run(d, d / "r.xlsx")
+    assert r.exit_code == 0, r.output
+    np.testing.assert_allclose(read_table(d / "o" / "regional_table.csv").x, [30, 60, 10])
+    (d / "p.csv").write_bytes("kategori;nilai (miliar)\nP;3\nS;7\n".encode("cp1252"))
+    (d / "q.csv").write_bytes("sektor;nilai é\nagri;30\nmanu;60\nserv;10\n".encode("cp1252"))
+    assert _run(d, d / "q.csv").exit_code == 0
+    r = _run(d, d / "p.csv", "--mapping", str(d / "map.xlsx"), "--method", "slq")
+    assert r.exit_code == 0, r.output
+    np.testing.assert_allclose(read_table(d / "o" / "regional_table.csv").x, [3, 3.5, 3.5])
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (
+            "sector,output\nagri,30\nmanu,-5\nserv,10\n",
+            "r.csv, row 3, column 'output': negative: a measure is zero or more (value '-5')",
+        ),
+        (
+            "sector,output\nagri,30\nagri,60\nserv,10\n",
+            "r.csv, row 3: sector 'agri' repeated (first at row 2)",
+        ),
+        (
+            "sector,output\nagri,30\nmanu,\nserv,10\n",
+            "r.csv, row 3, column 'output': no value for sector 'manu'",
+        ),
+        ("", "r.csv: measure file is empty"),
+        ("sector,output\n", "r.csv: measure file has a header but no data rows"),
+        (
+            "sector,output\nagri,30\nmanu,60\n",
+            "regional measure (",
+        ),
+        ("sector,output,x\nagri,30,1\n", "r.csv: measure file must have two columns"),
+    ],
+)
+def test_regionalize_measure_file_errors_name_the_file(files, content, message):
+    _, d = files
+    (d / "r.csv").write_text(content)
+    r = _run(d, d / "r.csv")
+    assert r.exit_code == 1
+    assert message in r.output
+    assert "r.csv" in r.output and "Traceback" not in r.output
+    assert len(r.output.strip().splitlines()) == 1, r.output
+
+
+def test_regionalize_measure_without_national(files):
+    _, d = files
+    r = _run(d, d / "region.csv", "--measure", "grdp")
+    assert r.exit_code == 2 and "--measure grdp needs --national" in r.output
+    r = _run(d, d / "region.csv", "--measure", "employment")
+    assert r.exit_code == 2 and "the table has no employment row" in r.output

@@ -167,3 +167,34 @@ def test_finland_comparison_on_three_regions(alta):
     assert 0.05 <= mean["flq"].idxmin() <= 0.3
     # SLQ overstates multipliers (positive mean signed error)
     assert err[err["method"] == "slq"]["mpe"].mean() > 0
+
+
+def test_read_measure_formats_and_notes(tmp_path):
+    from linkage.regional_data import read_measure
+
+    p = tmp_path / "m.csv"
+    p.write_text("kode;nilai\n1;1.234\n2;17\n")
+    m = read_measure(p)
+    assert m.to_dict() == {"1": 1234.0, "2": 17.0}  # ';' file, ambiguous: Indonesian
+    assert any("ambiguous" in n for n in m.attrs["notes"])
+    assert read_measure(p, decimal=".").to_dict() == {"1": 1.234, "2": 17.0}
+    # a total row that does not add up is kept (then it is a sector the table lacks)
+    p.write_text("sector,output\na,1\nb,2\nc,3\nTotal,7\n")
+    assert list(read_measure(p).index) == ["a", "b", "c", "Total"]
+    # Excel: integer codes read as "12", not "12.0"; the value column's name is kept
+    pd.DataFrame({"kode": [12, 13], "PDRB 2016": [1.5, 2.5]}).to_excel(
+        tmp_path / "m.xlsx", index=False
+    )
+    m = read_measure(tmp_path / "m.xlsx")
+    assert m.to_dict() == {"12": 1.5, "13": 2.5} and m.name == "PDRB 2016"
+
+
+def test_read_mapping(tmp_path):
+    from linkage.regional_data import read_mapping
+
+    p = tmp_path / "map.csv"
+    p.write_text("table;grdp;\npadi;A;\n\nsemen;C;\n")
+    assert read_mapping(p).to_numpy().tolist() == [["padi", "A"], ["semen", "C"]]
+    p.write_text("table,grdp\npadi,A\nsemen,\n")
+    with pytest.raises(InputFileError, match=r"map.csv, row 3, column 'grdp': empty label"):
+        read_mapping(p)

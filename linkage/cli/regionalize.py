@@ -5,47 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import pandas as pd
 
 from ._common import echo_diagnostics, echo_frame, one_line_errors, prepare_out_dir
 
 OUTPUTS = ("regional_table.csv", "lq.csv")
-
-
-def _read_two_columns(path, what: str) -> pd.DataFrame:
-    """A CSV with exactly two columns; the second must be numeric unless ``what`` is mapping."""
-    from ..errors import InputFileError
-
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python")
-    except FileNotFoundError:
-        raise InputFileError("file not found", path=path) from None
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise InputFileError(f"cannot read {what} CSV: {exc}".splitlines()[0], path=path) from None
-    if frame.shape[1] != 2:
-        raise InputFileError(
-            f"{what} file must have two columns (sector and value), has {frame.shape[1]}: "
-            f"{list(frame.columns)[:5]}",
-            path=path,
-        )
-    frame = frame.apply(lambda c: c.str.strip())
-    empty = frame.iloc[:, 0] == ""
-    if empty.any():
-        raise InputFileError("empty sector label", path=path, row=int(empty.idxmax()) + 2)
-    if what == "mapping":
-        return frame
-    text = frame.iloc[:, 1].str.replace(" ", "", regex=False)
-    if text.str.fullmatch(r"-?[\d.]*,\d+").any():  # Indonesian style 1.234,5
-        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    else:  # 1,234.5
-        text = text.str.replace(",", "", regex=False)
-    values = pd.to_numeric(text, errors="coerce")
-    if values.isna().any():
-        k = int(values.isna().idxmax())
-        raise InputFileError(
-            "not a number", path=path, row=k + 2, column=frame.columns[1], value=frame.iloc[k, 1]
-        )
-    return pd.DataFrame({"sector": frame.iloc[:, 0], "value": values.astype(float)})
 
 
 @click.command("regionalize")
@@ -54,13 +17,13 @@ def _read_two_columns(path, what: str) -> pd.DataFrame:
     "--regional",
     "regional_path",
     type=click.Path(path_type=Path),
-    help="CSV: sector, regional measure (output, GRDP or employment).",
+    help="CSV or .xlsx: sector, regional measure (output, GRDP or employment).",
 )
 @click.option(
     "--national",
     "national_path",
     type=click.Path(path_type=Path),
-    help="CSV: sector, national measure (default: the table's output).",
+    help="CSV or .xlsx: sector, national measure (default: the table's output).",
 )
 @click.option(
     "--measure",
@@ -82,7 +45,7 @@ def _read_two_columns(path, what: str) -> pd.DataFrame:
     "--mapping",
     "mapping_path",
     type=click.Path(path_type=Path),
-    help="CSV: table sector, regional sector (another or coarser classification).",
+    help="CSV or .xlsx: table sector, regional sector (another or coarser classification).",
 )
 @click.option(
     "--concordance",
@@ -153,10 +116,20 @@ def command(
         if district is not None:
             raise click.UsageError("--district needs --grdp WORKBOOK")
         measure = measure or "output"
+    if not 0 <= delta < 1:
+        raise click.UsageError(f"--delta must be in [0, 1), got {delta:g}")
+    if measure == "grdp" and grdp_path is None and national_path is None:
+        raise click.UsageError("--measure grdp needs --national N.csv (the reference's GRDP)")
     out = prepare_out_dir(out_dir, OUTPUTS, force)
 
+    from ..regional_data import read_mapping, read_measure
+
     io = read_table(table, sheet=sheet) if sheet is not None else read_table(table)
-    mapping = _read_two_columns(mapping_path, "mapping") if mapping_path is not None else None
+    if measure == "employment" and national_path is None and io.employment is None:
+        raise click.UsageError(
+            "--measure employment needs --national N.csv: the table has no employment row"
+        )
+    mapping = read_mapping(mapping_path) if mapping_path is not None else None
     region = ""
     if grdp_path is not None:
         from ..regional_data import (
@@ -181,8 +154,11 @@ def command(
         if mismatch:
             click.echo(f"warning: {mismatch}", err=True)
     else:
-        regional = _read_two_columns(regional_path, "regional")
-        national = _read_two_columns(national_path, "national") if national_path else None
+        regional = read_measure(regional_path)
+        national = read_measure(national_path) if national_path else None
+        for m in (regional, national):
+            for note in [] if m is None else m.attrs["notes"]:
+                click.echo(f"  note: {note}")
         region = regional_path.stem
 
     res = regionalize(
@@ -213,7 +189,7 @@ def command(
     echo_frame(summary, max_rows=60)
     echo_diagnostics(res.diagnostics)
     x = res.table.x.sum()
+    units = f" {res.table.units}" if res.table.units else ""
     click.echo(
-        f"regional output {x:,.6g} {res.table.units}; wrote {out / 'regional_table.csv'} "
-        f"and {out / 'lq.csv'}"
+        f"regional output {x:,.6g}{units}; wrote {out / 'regional_table.csv'} and {out / 'lq.csv'}"
     )
