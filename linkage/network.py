@@ -1042,6 +1042,8 @@ class SupplyNetwork:
                 count=int(matched.sum()),
             )
         self.is_intermediary = is_int
+        if tx["channel"] is not None:
+            self._flag_collectors(src, dst, summed, v_int, names)
 
         # outside parties: role, counts, values
         n_out = n_nodes - n_firms
@@ -1127,6 +1129,36 @@ class SupplyNetwork:
             pass  # already reported as party_is_firm
         self._n_rows_read = tx["n_read"]
         self._n_rows_used = len(values)
+
+    def _flag_collectors(self, src, dst, value, via, names):
+        """Warn about listed firms that buy mostly through sales marked as via an
+        intermediary from two or more firms: middlemen surveyed as firms, whose purchases
+        count as trade inside their sentra until they are marked as middlemen."""
+        n = self.n_firms
+        ff = (src < n) & (dst < n)
+        d = dst[ff]
+        bought = np.bincount(d, weights=value[ff], minlength=n)
+        bought_via = np.bincount(d, weights=via[ff], minlength=n)
+        sellers_via = np.bincount(d[via[ff] > 0], minlength=n)
+        flagged = (sellers_via >= 2) & (bought_via >= 0.5 * bought) & ~self.is_intermediary[:n]
+        if not flagged.any():
+            return
+        idx = np.flatnonzero(flagged)
+        shown = ", ".join(
+            f"{self.nodes[k]!r}: {int(sellers_via[k])} firms, "
+            f"{bought_via[k] / bought[k]:.0%} of {bought[k]:,.0f}"
+            for k in idx[:5]
+        )
+        self.diagnostics.add(
+            "firm_buys_via_intermediary",
+            f"{names['transactions']}: {idx.size} listed firm(s) buy mostly through sales "
+            f"marked as via an intermediary ({shown}); if they are middlemen (pengepul), mark "
+            "them (parties file with kind 'intermediary', or intermediary_pattern / "
+            "--intermediary-pattern): until then what they buy counts as trade inside their "
+            "sentra, which can make a passive sentra look active",
+            count=int(idx.size),
+            level="warning",
+        )
 
     def _build_cooperation(self, frame, source):
         diag = self.diagnostics

@@ -803,3 +803,31 @@ def test_empty_id_error_has_no_nan_value():
     assert "row 3, column 'supplier'" in msg and "empty" in msg
     assert "nan" not in msg.lower() and "np." not in msg
     assert "--skip-invalid" in msg
+
+
+def test_listed_firm_buying_through_the_intermediary_channel_is_flagged():
+    # the collector PGP is in the firm list (the team surveyed him too) and every sale to
+    # him is recorded as channel "pengepul": unless marked, his purchases count as trade
+    # inside the sentra, so the warning says how to mark him
+    ids = [f"F{i}" for i in range(5)]
+    firms = pd.DataFrame({"firm_id": ids + ["PGP"], "sector": "batik", "sentra": "Trusmi"})
+    tx = pd.DataFrame(
+        {
+            "supplier": ids + ["PGP"],
+            "buyer": ["PGP"] * 5 + ["EXPORT"],
+            "value": [5.0] * 5 + [30.0],
+            "channel": ["pengepul"] * 5 + ["direct"],
+        }
+    )
+    with pytest.warns(DataQualityWarning, match="'PGP'.*intermediary-pattern"):
+        net = SupplyNetwork.from_frames(firms, tx)
+    found = next(f for f in net.diagnostics if f.code == "firm_buys_via_intermediary")
+    assert found.count == 1 and "5 firms" in found.message
+    # marked as a middleman: no warning
+    marked = SupplyNetwork.from_frames(firms, tx, intermediary_pattern="^PGP$")
+    assert marked.diagnostics.count("firm_buys_via_intermediary") == 0
+    # one firm buying one lot through a trader is not a collector
+    one = tx.iloc[[0, 5]]
+    assert (
+        SupplyNetwork.from_frames(firms, one).diagnostics.count("firm_buys_via_intermediary") == 0
+    )
