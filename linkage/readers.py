@@ -20,6 +20,7 @@ The formats are documented with examples in ``docs/formats.md``.
 from __future__ import annotations
 
 import csv
+import re
 import warnings
 from pathlib import Path
 
@@ -56,15 +57,48 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 FORMATS = ("wide", "long", "bps", "icraf")
 
 
+_RUPIAH = r"(rupiah|rp\.?|idr)"
+_UNIT_PATTERNS = (
+    (
+        rf"\b(juta(an)?|millions?)( of)? {_RUPIAH}|\b{_RUPIAH} ?(juta|millions?)\b",
+        "juta Rupiah (million IDR)",
+    ),
+    (
+        rf"\b(mil[iy]ar|billions?)( of)? {_RUPIAH}|\b{_RUPIAH} ?(mil[iy]ar|billions?)\b",
+        "miliar Rupiah (billion IDR)",
+    ),
+    (
+        rf"\b(ribu(an)?|thousands?)( of)? {_RUPIAH}|\b{_RUPIAH} ?(ribu|thousands?)\b",
+        "ribu Rupiah (thousand IDR)",
+    ),
+)
+_OTHER_UNITS = re.compile(
+    r"\b(thousands?|millions?|billions?)( of)? (euros?|eur|us dollars|dollars|usd|aud|\$)"
+    r"|(\$|€|eur|usd|aud) ?(thousands?|millions?|billions?|m|bn)\b"
+)
+
+
 def _units_from_title(grid: Grid) -> str:
+    """Money unit named in the title rows (the first six), e.g. ``(Juta Rupiah)``.
+
+    Examples
+    --------
+    >>> g = Grid(np.array([["Tabel IO (dalam juta Rp)"]], dtype=object), "t.csv", [1])
+    >>> _units_from_title(g)
+    'juta Rupiah (million IDR)'
+    """
     text = " ".join(str(c) for c in grid.cells[:6].ravel() if isinstance(c, str)).casefold()
-    if "juta rupiah" in text:
-        return "juta Rupiah (million IDR)"
-    if "miliar rupiah" in text or "milyar rupiah" in text:
-        return "miliar Rupiah (billion IDR)"
-    if "ribu rupiah" in text:
-        return "ribu Rupiah (thousand IDR)"
-    return ""
+    text = " ".join(text.replace("(", " ").replace(")", " ").split())
+    for pattern, units in _UNIT_PATTERNS:
+        if re.search(pattern, text):
+            return units
+    m = _OTHER_UNITS.search(text)
+    if not m:
+        return ""
+    if m.group(1):
+        return f"{m.group(1).rstrip('s')} {m.group(3)}"
+    scale = {"m": "million", "bn": "billion"}.get(m.group(5), m.group(5).rstrip("s"))
+    return f"{scale} {m.group(4)}"
 
 
 def read_table(

@@ -844,3 +844,21 @@ def test_output_column_with_a_published_gap_is_still_a_total(tmp_path):
     # under a name no rule knows, a column within 1 % of everything else is a total too
     t = _quiet_read(_write(tmp_path, "tuotos.csv", text.replace("Output", "Tuotos")))
     assert t.final_demand.columns.tolist() == ["households", "exports"]
+
+
+@pytest.mark.parametrize(
+    "title, units",
+    [
+        ("Tabel IO 2016 (Juta Rupiah)", "juta Rupiah (million IDR)"),
+        ("Transaksi Domestik (dalam juta Rp)", "juta Rupiah (million IDR)"),
+        ("Nilai dalam Rp. Juta", "juta Rupiah (million IDR)"),
+        ("(Milyar Rupiah)", "miliar Rupiah (billion IDR)"),
+        ("Input-output table 2019, million rupiah", "juta Rupiah (million IDR)"),
+        ("Input-output table (millions of euros)", "million euros"),
+        ("Table 5 ($ million)", "million $"),
+        ("Input-output table 2019", ""),
+    ],
+)
+def test_units_read_from_the_title(tmp_path, title, units):
+    p = _write(tmp_path, "t.csv", f"{title}\n\n{MB_WIDE}")
+    assert read_table(p).units == units
