@@ -480,21 +480,33 @@ def aggregate(table, sectors=None, regions=None, *, name=None) -> IOTable:
             if smap and sec not in smap:
                 missing_s.append(sec)
             new_labels.append(smap.get(sec, sec))
+    known = set(index) | set(index.get_level_values(_levels(index)[1]) if multi else index)
+    extra = [k for k in smap if k not in known]
     if missing_s:
-        raise InvalidTableError(
-            f"the sector concordance has no group for {len(missing_s)} sector(s): {missing_s[:5]}"
-        )
+        if multi:
+            names = list(dict.fromkeys(label[si] for label in missing_s))
+            what = f"sector(s) {names[:5]} ({len(missing_s)} (region, sector) labels)"
+        else:
+            what = f"{len(missing_s)} sector(s): {missing_s[:5]}"
+        hint = f"; it names {extra[:5]}, not in the table" if extra else ""
+        raise InvalidTableError(f"the sector concordance has no group for {what}{hint}")
     if missing_r:
         missing_r = list(dict.fromkeys(missing_r))
         raise InvalidTableError(
             f"the region concordance has no group for {len(missing_r)} region(s): {missing_r[:5]}"
         )
-    known = set(index) | set(index.get_level_values(_levels(index)[1]) if multi else index)
-    extra = [k for k in smap if k not in known]
     if extra:
         raise InvalidTableError(
             f"the sector concordance names {len(extra)} sector(s) not in the table: {extra[:5]}"
         )
+    if rmap:
+        regions = set(index.get_level_values(_levels(index)[0]))
+        extra_r = [k for k in rmap if k not in regions]
+        if extra_r:
+            raise InvalidTableError(
+                f"the region concordance names {len(extra_r)} region(s) not in the table: "
+                f"{extra_r[:5]}"
+            )
     if multi:
         groups = pd.MultiIndex.from_tuples(
             list(dict.fromkeys(new_labels)), names=["region", "sector"]

@@ -161,7 +161,7 @@ def test_aggregate_full_labels_win_and_errors():
     t = mr_table(2, 2, 1)
     agg = aggregate(t, sectors={"s0": "x", "s1": "y", ("r1", "s1"): "x"})
     assert agg.sectors.tolist() == [("r0", "x"), ("r0", "y"), ("r1", "x")]
-    with pytest.raises(InvalidTableError, match="no group for 2 sector"):
+    with pytest.raises(InvalidTableError, match=r"no group for sector\(s\) \['s1'\]"):
         aggregate(t, sectors={"s0": "x"})
     with pytest.raises(InvalidTableError, match="no group for 1 region"):
         aggregate(t, regions={"r0": "x"})
@@ -171,6 +171,23 @@ def test_aggregate_full_labels_win_and_errors():
         aggregate(IOTable.from_arrays([[1.0]], final_demand=[1.0]), regions={"a": "b"})
     frame = pd.DataFrame({"from": ["s0", "s1"], "to": ["x", "x"]})
     assert aggregate(t, sectors=frame).n == 2
+
+
+def test_aggregate_unmapped_sector_is_named_once_with_the_typo():
+    """A 3-region table whose concordance misspells one sector: the error names the sector
+    (not its 3 (region, sector) labels) and the key that matched nothing."""
+    t = mr_table(3, 2, 1)
+    with pytest.raises(InvalidTableError) as info:
+        aggregate(t, sectors={"s0": "x", "s_1": "y"})
+    msg = str(info.value)
+    assert "no group for sector(s) ['s1'] (3 (region, sector) labels)" in msg
+    assert "names ['s_1'], not in the table" in msg
+    assert "('r0', 's1')" not in msg
+    with pytest.raises(
+        InvalidTableError,
+        match=r"region concordance names 1 region\(s\) not in the table: \['r9'\]",
+    ):
+        aggregate(t, regions={"r0": "a", "r1": "a", "r2": "b", "r9": "b"})
 
 
 def test_aggregate_single_region_table(mb_table):
