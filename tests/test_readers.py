@@ -862,3 +862,18 @@ def test_output_column_with_a_published_gap_is_still_a_total(tmp_path):
 def test_units_read_from_the_title(tmp_path, title, units):
     p = _write(tmp_path, "t.csv", f"{title}\n\n{MB_WIDE}")
     assert read_table(p).units == units
+
+
+def test_real_tables_regressions(shared_data):
+    # io_imp2014: a 'SUM' row and column became a 31st sector
+    fin = shared_data / "finland_alta_regional_2014"
+    t = _quiet_read(fin / "io_imp2014.xlsx")
+    assert t.n == 30 and "SUM" not in t.sectors
+    # ABS 19 sectors: 'Total Employment' was a primary input (column totals 10x output)
+    abs19 = shared_data / "australia_abs_2021_22_eiat" / "eiat_national_19_sector.csv"
+    t = _quiet_read(abs19)
+    assert "Total Employment" not in t.primary_inputs.columns
+    assert float(t.balance()["rel_gap"].abs().max()) < 1e-6
+    # the commodity-by-industry use table is refused with the labels shown
+    with pytest.raises(InputFileError, match=r"'C_01'.*'I_01'"):
+        read_table(fin / "use_dom2014_en.xlsx")
