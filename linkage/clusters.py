@@ -404,6 +404,13 @@ def _detect_within(n_nodes, u, v, w, block, method, resolution, n_iterations, tr
 
 
 # ============================================================== labels from a network
+def _check_seed(seed):
+    """A seed is an integer >= 0 (numpy's generators refuse negative seeds)."""
+    ok = isinstance(seed, (int, np.integer)) and not isinstance(seed, (bool, np.bool_))
+    if not ok or seed < 0:
+        raise ValueError(f"The 'seed' parameter must be an integer >= 0. Got {seed!r} instead.")
+
+
 def _check_method(method):
     if method not in METHODS:
         raise ValueError(
@@ -600,6 +607,7 @@ def detect_communities(
     0.468
     """
     _check_method(method)
+    _check_seed(seed)
     if not (np.isfinite(resolution) and resolution > 0):
         raise ValueError(f"resolution must be a positive number. Got {resolution!r} instead.")
     if method == "infomap" and resolution != 1.0:
@@ -737,6 +745,7 @@ def classify_activity(
         purity = group_purity(codes, other, is_firm, k)
     else:
         purity = np.full(k, np.nan)
+    _check_seed(seed)
     if n_permutations and n_permutations > 0:
         p = permutation_pvalues(
             n,
@@ -898,6 +907,7 @@ def find_clusters(
     """
     import time
 
+    _check_seed(seed)
     t0 = time.perf_counter()
     membership = detect_communities(
         network,

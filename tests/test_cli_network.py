@@ -318,6 +318,8 @@ def test_too_few_permutations_are_explained(tmp_path):
         (["--method", "infomap", "--resolution", "2"], "infomap has no resolution"),
         (["--permutations", "-5"], "--permutations must be 0 or more (got -5)"),
         (["--within", "kecamatan"], "has no column 'kecamatan'"),
+        (["--seed", "-1"], "--seed must be 0 or more (got -1)"),
+        (["--max-nodes", "-5"], "--max-nodes must be 0 or more (got -5)"),
     ],
 )
 def test_bad_detection_options_are_one_line(tmp_path, extra, message):

@@ -646,3 +646,18 @@ def test_example_survey_agrees_with_ground_truth(method):
     for _, row in c.iterrows():
         main = row["sentra_composition"].split(":")[0]
         assert row["activity"] == truth[main], (main, method)
+
+
+def test_negative_seed_is_a_clear_error():
+    from linkage import SupplyNetwork
+
+    firms = pd.DataFrame({"firm_id": list("AB"), "sector": "x", "sentra": "S"})
+    tx = pd.DataFrame({"supplier": ["A"], "buyer": ["B"], "value": [1.0]})
+    net = SupplyNetwork.from_frames(firms, tx)
+    for call in (
+        lambda: find_clusters(net, seed=-1),
+        lambda: classify_activity(net, "sentra", seed=-1),
+        lambda: detect_communities(net, seed=-1),
+    ):
+        with pytest.raises(ValueError, match="'seed' parameter must be an integer >= 0. Got -1"):
+            call()

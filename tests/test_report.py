@@ -270,3 +270,24 @@ def test_report_command_skips_invalid_rows_and_marks_middlemen_like_network(tmp_
     text = (tmp_path / "b" / "report.html").read_text(encoding="utf-8")
     assert "the value is negative (rows 3)" in text and "supplier id is empty (rows 4)" in text
     assert re.search(r"\(([1-9]\d*) of them middlemen", text)
+
+
+@pytest.mark.parametrize("command", ["report", "demo"])
+def test_negative_seed_is_one_line_before_any_work(tmp_path, command):
+    from linkage.datasets import data_path
+
+    sentra = data_path("sentra")
+    out = tmp_path / "o"
+    args = [command, "--seed", "-1", "--out", str(out)]
+    if command == "report":
+        args += [
+            "--firms",
+            str(sentra / "firms.csv"),
+            "--transactions",
+            str(sentra / "transactions.csv"),
+        ]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 1, res.output
+    (error,) = [line for line in res.output.splitlines() if "error" in line.lower()]
+    assert error == "error: --seed must be 0 or more (got -1)"
+    assert not out.exists() or not any(out.iterdir())

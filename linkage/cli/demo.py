@@ -34,9 +34,10 @@ def command(out, seed, force):
     """
     from ..datasets import data_path, load_example_network, load_example_table
     from ..report import output_files, write_outputs
-    from .network import echo_summary
+    from .network import check_seed_and_max_nodes, echo_summary
     from .report import echo_written
 
+    check_seed_and_max_nodes(seed)
     out = prepare_out_dir(out, output_files(True, True), force)
     table = load_example_table()
     click.echo(f"read {table!r} (example data, synthetic)")

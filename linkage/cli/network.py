@@ -30,7 +30,9 @@ def output_files(html: bool = True) -> tuple:
     return FILES + ((HTML_FILE,) if html else ())
 
 
-def check_detection_options(method: str, resolution: float, permutations: int) -> None:
+def check_detection_options(
+    method: str, resolution: float, permutations: int, seed: int = 0, max_nodes: int = 0
+) -> None:
     """Refuse impossible detection options before any work is done (one-line errors).
 
     Examples
@@ -50,6 +52,23 @@ def check_detection_options(method: str, resolution: float, permutations: int) -
         )
     if permutations < 0:
         raise ValueError(f"--permutations must be 0 or more (got {permutations})")
+    check_seed_and_max_nodes(seed, max_nodes)
+
+
+def check_seed_and_max_nodes(seed: int, max_nodes: int = 0) -> None:
+    """Refuse a negative --seed or --max-nodes before any work is done (one-line errors).
+
+    Examples
+    --------
+    >>> check_seed_and_max_nodes(-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: --seed must be 0 or more (got -1)
+    """
+    if seed < 0:
+        raise ValueError(f"--seed must be 0 or more (got {seed})")
+    if max_nodes < 0:
+        raise ValueError(f"--max-nodes must be 0 or more (got {max_nodes})")
 
 
 def load(
@@ -307,7 +326,7 @@ def command(
     OUT/network.html (an offline interactive page; --no-html skips it).
     """
     method = method.strip().lower()
-    check_detection_options(method, resolution, permutations)
+    check_detection_options(method, resolution, permutations, seed, max_nodes)
     out = prepare_out_dir(out, output_files(not no_html), force)
     net = load(
         firms,

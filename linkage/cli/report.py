@@ -119,6 +119,7 @@ def command(
     multipliers.csv (table) and network.html, firms.csv, sentra.csv, communities.csv (survey).
     """
     from ..report import output_files, write_outputs
+    from .network import check_seed_and_max_nodes
 
     if (firms is None) != (transactions is None):
         raise click.UsageError("--firms and --transactions go together")
@@ -129,6 +130,7 @@ def command(
         )
     if table is None and firms is None:
         raise click.UsageError("give a TABLE, or --firms and --transactions, or both")
+    check_seed_and_max_nodes(seed, max_nodes)
     out = prepare_out_dir(out, output_files(table is not None, firms is not None), force)
     sources = {}
     iotable = network = None
