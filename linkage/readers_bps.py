@@ -126,6 +126,21 @@ def _name_for(cells, fixed, positions, axis, start):
     return out
 
 
+#: Lines searched after the code row (column) for names.
+NAME_SEARCH = 3
+
+
+def _names_after(cells, start, positions, axis):
+    """Names in the first of the next lines after ``start`` holding text for three or more
+    of ``positions`` (names written after the codes), and that line; else empty names."""
+    for q in range(start + 1, min(start + 1 + NAME_SEARCH, cells.shape[1 - axis])):
+        line = [cells[q, p] if axis == 0 else cells[p, q] for p in positions]
+        text = [isinstance(c, str) and bool(c.strip()) and not _code(c).isdigit() for c in line]
+        if sum(text) >= 3:
+            return [display_label(c) if t else "" for c, t in zip(line, text, strict=True)], q
+    return [""] * len(positions), None
+
+
 def bps_lines(grid: Grid, code_row: int, code_col: int) -> tuple[LineSpec, LineSpec]:
     """Row and column specs of a BPS workbook; labels ``"<code> <name>"``, keys the codes."""
     cells = grid.cells
@@ -133,9 +148,21 @@ def bps_lines(grid: Grid, code_row: int, code_col: int) -> tuple[LineSpec, LineS
     cpos = list(range(code_col + 1, cells.shape[1]))
     rcode = [_code(cells[i, code_col]) for i in rpos]
     ccode = [_code(cells[code_row, j]) for j in cpos]
-    # names: the column left of the code column, the row above the code row
+    # names: the column left of the code column, the row above the code row; else a
+    # text column right of the code column, a text row below the code row
     rname = _name_for(cells, code_col, rpos, 1, code_col)
+    name_col = None
+    if not any(rname):
+        rname, name_col = _names_after(cells, code_col, rpos, 1)
     cname = _name_for(cells, code_row, cpos, 0, code_row)
+    name_row = None
+    if not any(cname):
+        cname, name_row = _names_after(cells, code_row, cpos, 0)
+    # the names row and the names column are labels, not lines named by each other
+    if name_row is not None:
+        rname[rpos.index(name_row)] = ""
+    if name_col is not None:
+        cname[cpos.index(name_col)] = ""
 
     def label(code, nm):
         raw = display_label(code) if code else ""

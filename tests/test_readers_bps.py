@@ -257,3 +257,33 @@ def test_bps_workbook_through_the_generic_reader_gives_the_same_table(shared_dat
     # names only: the code column and the code row are labels, skipped with a warning
     assert wide.sectors[0] == "Pertanian, Kehutanan, dan Perikanan"
     assert {"skipped_header_rows", "skipped_header_columns"} <= wide.diagnostics.codes()
+
+
+def test_names_right_of_the_code_column_and_below_the_code_row(tmp_path):
+    # the same workbook with the code column before the names and the code row above them
+    Z = np.array([[10.0, 20.0, 5.0], [15.0, 30.0, 10.0], [5.0, 10.0, 5.0]])
+    F = np.array([[50.0, 15.0], [130.0, 15.0], [25.0, 5.0]])
+    x = Z.sum(1) + F.sum(1)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Kode", None, "A", "B", "C", "1800", "3011", "3071", "3100"])
+    ws.append([None, "Uraian", "Pertanian", "Pertambangan", "Industri", "Total Permintaan Antara",
+               "Konsumsi Rumah Tangga", "Ekspor Luar Negeri", "Total Output"])  # fmt: skip
+    for code, name, i in (("A", "Pertanian", 0), ("B", "Pertambangan", 1), ("C", "Industri", 2)):
+        ws.append([code, name, *Z[i], Z[i].sum(), *F[i], x[i]])
+    for code, name, row in (
+        ("190d", "Input Antara Domestik", Z.sum(0)),
+        ("2000", "Impor", [1.0, 2.0, 3.0]),
+        ("2090", "Nilai Tambah Bruto", x - Z.sum(0) - [1.0, 2.0, 3.0]),
+        ("2100", "Total Input", x),
+    ):
+        ws.append([code, name, *row])
+    wb.save(tmp_path / "swapped.xlsx")
+    t = read_table(tmp_path / "swapped.xlsx")
+    assert t.sectors.tolist() == ["A Pertanian", "B Pertambangan", "C Industri"]
+    assert t.final_demand.columns.tolist() == [
+        "3011 Konsumsi Rumah Tangga",
+        "3071 Ekspor Luar Negeri",
+    ]
+    assert t.primary_inputs.columns.tolist() == ["2000 Impor", "2090 Nilai Tambah Bruto"]
+    np.testing.assert_array_equal(t.x, x)
