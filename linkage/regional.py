@@ -708,21 +708,167 @@ class RegionalResult:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
 
-def _finer_regional(raw_map: pd.Series, labels, r: pd.Series) -> bool:
-    """True when the mapping goes regional sector -> table sector (regional data finer)."""
-    keys, values = set(raw_map.index), set(raw_map.to_numpy())
-    return keys != set(labels) and values <= set(labels) and set(r.index) <= keys
+def _concordance_pairs(mapping, labels) -> pd.DataFrame:
+    """A mapping as (table sector, regional sector) pairs, columns ``table`` and ``regional``.
 
-
-def _sum_to_table(measure: pd.Series, raw_map: pd.Series, labels, name) -> pd.Series:
-    summed = measure.groupby(raw_map.reindex(measure.index).to_numpy()).sum()
-    missing = [s for s in labels if s not in summed.index]
+    Accepts a dict or Series (key -> value) or a two-column frame, in either orientation:
+    the column (or side) holding only table sectors is the table side (the first when both
+    do). A table sector may have several regional sectors and a regional sector several
+    table sectors. Every table sector must appear.
+    """
+    if isinstance(mapping, pd.DataFrame):
+        if mapping.shape[1] != 2:
+            raise InvalidTableError(
+                f"mapping must have two columns (table sector, regional sector), has "
+                f"{mapping.shape[1]}: {list(mapping.columns)[:5]}"
+            )
+        a, b = mapping.iloc[:, 0].tolist(), mapping.iloc[:, 1].tolist()
+    elif isinstance(mapping, (dict, pd.Series)):
+        items = list(mapping.items())
+        a, b = [k for k, _ in items], [v for _, v in items]
+    else:
+        raise InvalidTableError("mapping must be a Series, dict or two-column DataFrame")
+    a = [str(v).strip() for v in a]
+    b = [str(v).strip() for v in b]
+    known = set(labels)
+    if all(v in known for v in a):
+        pairs = pd.DataFrame({"table": a, "regional": b})
+    elif all(v in known for v in b):
+        pairs = pd.DataFrame({"table": b, "regional": a})
+    else:
+        bad_a = [v for v in dict.fromkeys(a) if v not in known][:5]
+        bad_b = [v for v in dict.fromkeys(b) if v not in known][:5]
+        raise InvalidTableError(
+            "mapping: neither column holds only table sectors (first column has "
+            f"{bad_a} not in the table, second column {bad_b})"
+        )
+    pairs = pairs.drop_duplicates(ignore_index=True)
+    missing = [s for s in labels if s not in set(pairs["table"])]
     if missing:
         raise InvalidTableError(
-            f"mapping (regional sector -> table sector) leaves table sector(s) {missing[:5]} "
-            f"without a {name}"
+            f"mapping has no regional sector for {len(missing)} table sector(s): {missing[:5]}"
         )
-    return summed.reindex(labels)
+    return pairs
+
+
+def _check_measure_groups(measure: pd.Series, pairs: pd.DataFrame, name: str) -> None:
+    groups = set(pairs["regional"])
+    missing = [g for g in dict.fromkeys(pairs["regional"]) if g not in measure.index]
+    if missing:
+        raise InvalidTableError(
+            f"{name} has no value for regional sector(s) {missing[:5]} named in the mapping"
+        )
+    unused = [g for g in measure.index if g not in groups and measure[g] != 0]
+    if unused:
+        raise InvalidTableError(
+            f"{name} has non-zero values for regional sector(s) {unused[:5]} that the mapping "
+            "does not use (they would be dropped)"
+        )
+
+
+def _split_to_table(measure: pd.Series, pairs: pd.DataFrame, labels, weights, name):
+    """Each regional sector's value divided among its table sectors by ``weights``, summed
+    by table sector (``W m`` with ``W[j, g] = w_j / Σ_{k in g} w_k``)."""
+    _check_measure_groups(measure, pairs, name)
+    w = pd.Series(weights, index=labels).reindex(pairs["table"]).to_numpy(dtype=float)
+    total = pd.Series(w).groupby(pairs["regional"].to_numpy()).transform("sum").to_numpy()
+    vals = measure.reindex(pairs["regional"]).to_numpy(dtype=float)
+    bad = (total <= 0) & (vals > 0)
+    if bad.any():
+        g = pairs["regional"].iloc[int(np.flatnonzero(bad)[0])]
+        raise InvalidTableError(
+            f"regional sector {g!r} has a {name} of {measure[g]:g} but its table sectors "
+            "have zero national output, so it cannot be split"
+        )
+    share = np.divide(w, total, out=np.zeros_like(w), where=total > 0)
+    out = pd.Series(vals * share).groupby(pairs["table"].to_numpy()).sum()
+    return out.reindex(labels)
+
+
+def _components(pairs: pd.DataFrame, labels) -> pd.Series:
+    """Table sector -> its group: the table sectors linked through shared regional sectors.
+
+    A group is named after its only regional sector, else its only table sector, else its
+    regional sectors joined by ``+``.
+    """
+    from scipy.sparse.csgraph import connected_components
+
+    regional = pd.Index(pd.unique(pairs["regional"].to_numpy()))
+    n = len(labels)
+    ti = pd.Index(labels).get_indexer(pairs["table"])
+    gi = n + regional.get_indexer(pairs["regional"])
+    size = n + len(regional)
+    graph = sp.csr_array((np.ones(ti.size), (ti, gi)), shape=(size, size))
+    _, comp = connected_components(graph, directed=False)
+    names = {}
+    for c in pd.unique(comp[:n]):
+        tables = [labels[k] for k in np.flatnonzero(comp[:n] == c)]
+        groups = [regional[k] for k in np.flatnonzero(comp[n:] == c)]
+        names[c] = groups[0] if len(groups) == 1 else tables[0] if len(tables) == 1 else None
+        names[c] = names[c] or "+".join(groups)
+    return pd.Series([names[c] for c in comp[:n]], index=pd.Index(labels, name="sector"))
+
+
+def _apply_concordance(table, pairs, r, n, concordance, diag, rname, nname):
+    """Bring the measures (and, to aggregate, the table) to one classification."""
+    labels = [str(s) for s in table.sectors]
+    summed = pairs["table"].duplicated(keep=False)
+    split = pairs["regional"].duplicated(keep=False)
+    n_by_table = n is not None and set(n.index) == set(labels)
+    if concordance == "aggregate":
+        comp = _components(pairs, labels)
+        to_comp = pd.Series(comp.reindex(pairs["table"]).to_numpy(), index=pairs["regional"])
+        to_comp = to_comp[~to_comp.index.duplicated()]
+        _check_measure_groups(r, pairs, rname)
+        r = r[r.index.isin(to_comp.index)].groupby(to_comp.reindex(r.index).dropna()).sum()
+        if n is not None:
+            if n_by_table:
+                n = n.groupby(comp.reindex(n.index).to_numpy()).sum()
+            else:
+                _check_measure_groups(n, pairs, nname)
+                n = n[n.index.isin(to_comp.index)].groupby(to_comp.reindex(n.index).dropna()).sum()
+        k = len(pd.unique(comp.to_numpy()))
+        if k < len(labels):
+            table = aggregate_table(table, comp)
+            diag.add(
+                "concordance_aggregate",
+                f"table aggregated from {len(labels)} to {k} sectors to match the regional "
+                "classification (table sectors that share a regional sector form one sector)",
+                count=len(labels),
+            )
+        if summed.any():
+            diag.add(
+                "concordance_sum",
+                f"{int(summed.sum())} regional sectors summed into the table's sectors they map to",
+                count=int(summed.sum()),
+            )
+        return table, r, n
+    weights = np.asarray(table.x, dtype=float)
+    r = _split_to_table(r, pairs, labels, weights, rname)
+    if n is not None and not n_by_table:
+        n = _split_to_table(n, pairs, labels, weights, nname)
+    if summed.any():
+        diag.add(
+            "concordance_sum",
+            f"{int(summed.sum())} regional sectors summed into "
+            f"{len(pd.unique(pairs['table'][summed]))} table sector(s) (regional data finer)",
+            count=int(summed.sum()),
+        )
+    if split.any():
+        diag.add(
+            "concordance_split",
+            f"{len(pd.unique(pairs['regional'][split]))} regional sector(s) split to "
+            f"{int(split.sum())} table sectors in proportion to the table's total output (SLQ "
+            "equal within a group)",
+            count=int(split.sum()),
+        )
+    if not (summed.any() or split.any()):
+        diag.add(
+            "concordance_one_to_one",
+            f"{len(pairs)} regional sectors matched one to one to the table's sectors",
+            count=len(pairs),
+        )
+    return table, r, n
 
 
 def _measure_name(values, name: str) -> str:
@@ -829,19 +975,21 @@ def regionalize(
     delta : float
         FLQ/AFLQ parameter in [0, 1) (Flegg & Webber 1997 suggest 0.3).
     mapping : Series, dict or two-column DataFrame, optional
-        Table sector -> regional sector, when the measure uses another (coarser)
-        classification; every table sector must be mapped. A mapping the other way
-        (regional sector -> table sector, regional data finer than the table) is recognized
-        and the measure is summed to the table's sectors.
+        Pairs (table sector, regional sector), when the measure uses another
+        classification; either column order (the side holding only table sectors is the
+        table side). Every table sector must appear; a table sector may have several
+        regional sectors (regional data finer: their measures are summed) and a regional
+        sector several table sectors (coarser: see ``concordance``).
     measure : {"output", "grdp", "employment"}
         What the measure is. Output is used as the region's output directly; GRDP and
         employment are turned into output with the reference economy's output-to-measure
         ratio: ``x_r,i = m_r,i * x_n,i / m_n,i``.
     concordance : {"split", "aggregate"}
-        With a mapping: ``"split"`` divides each regional sector's measure (and the national
-        one if given by regional sector) among its table sectors in proportion to the table's
-        national output and keeps the table's classification; ``"aggregate"`` sums the table
-        to the regional classification first.
+        With a mapping: ``"split"`` keeps the table's classification and divides each
+        regional sector's measure (and the national one if given in the regional
+        classification) among its table sectors in proportion to the table's national
+        output; ``"aggregate"`` sums the table to groups of table sectors that share
+        regional sectors (see ``docs/regional.md``).
     region : str
         Name of the region, used in the table's name.
     split_final_demand : bool
@@ -890,51 +1038,9 @@ def regionalize(
     r = _as_series(_label_array(regional, labels, rname), rname)
     n = None if national is None else _as_series(_label_array(national, labels, nname), nname)
 
-    raw_map = None if mapping is None else _mapping_series(mapping, None)
-    if raw_map is not None and _finer_regional(raw_map, labels, r):
-        # regional data finer than the table: sum the measure to the table's sectors
-        r = _sum_to_table(r, raw_map, labels, rname)
-        if n is not None and set(n.index) <= set(raw_map.index):
-            n = _sum_to_table(n, raw_map, labels, nname)
-        diag.add(
-            "concordance_sum",
-            f"regional measure of {len(raw_map)} regional sectors summed to the table's "
-            f"{len(labels)} sectors by the mapping (regional sector -> table sector)",
-            count=len(raw_map),
-        )
-        mapping = None
     if mapping is not None:
-        m = _mapping_series(mapping, table.sectors)
-        n_groups = len(pd.unique(m.to_numpy()))
-        if concordance == "aggregate":
-            table = aggregate_table(table, m)
-            if n is not None and set(n.index) == set(m.index):  # national by table sector
-                n = n.groupby(m.reindex(n.index).to_numpy()).sum()
-            diag.add(
-                "concordance_aggregate",
-                f"table aggregated from {len(m)} to {n_groups} sectors to match the regional "
-                "classification",
-                count=len(m),
-            )
-        else:
-            weights = pd.Series(table.x, index=m.index)
-            r = split_measure(r, m, weights)
-            if n is not None and not set(n.index) <= set(m.index):
-                n = split_measure(n, m, weights)
-            if n_groups == len(m):
-                diag.add(
-                    "concordance_one_to_one",
-                    f"{n_groups} regional sectors matched one to one to the table's sectors",
-                    count=len(m),
-                )
-            else:
-                diag.add(
-                    "concordance_split",
-                    f"regional measure of {n_groups} regional sectors split to {len(m)} table "
-                    "sectors in proportion to the table's total output (SLQ equal within a "
-                    "group)",
-                    count=len(m),
-                )
+        pairs = _concordance_pairs(mapping, labels)
+        table, r, n = _apply_concordance(table, pairs, r, n, concordance, diag, rname, nname)
     sectors = table.sectors
     r = _align(r, sectors, rname)
     x_n = np.asarray(table.x, dtype=float)

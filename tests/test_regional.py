@@ -367,8 +367,41 @@ def test_regionalize_finer_regional_data_is_summed(three):
     res = regionalize(three, r, mapping=mapping, details=True)
     np.testing.assert_allclose(res.table.x, [30, 60, 10])
     assert "concordance_sum" in res.diagnostics.codes()
-    with pytest.raises(InvalidTableError, match=r"leaves table sector\(s\) \['serv'\]"):
+    with pytest.raises(InvalidTableError, match=r"no regional sector for 1 table sector\(s\): \['serv'\]"):
         regionalize(three, {"crops": 1.0, "manu": 2.0}, mapping={"crops": "agri", "manu": "manu"})
+
+
+MIXED = pd.DataFrame(
+    {"table": ["agri", "agri", "manu", "serv"], "regional": ["P1", "P2", "S", "S"]}
+)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_regionalize_mixed_concordance(three, reverse):
+    """Regional data finer in one place and coarser in another (GRDP D and E both in a
+    table's 'electricity, gas and water', GRDP C split among its manufacturing sectors):
+    pairs (table sector, regional sector), either column order. P1 + P2 sum to agri; S is
+    split between manu and serv by national output (200, 200)."""
+    mapping = MIXED[["regional", "table"]] if reverse else MIXED
+    r = {"P1": 10.0, "P2": 20.0, "S": 70.0}
+    res = regionalize(three, r, mapping=mapping, method="cilq", details=True)
+    np.testing.assert_allclose(res.table.x, [30, 35, 35])
+    assert {"concordance_sum", "concordance_split"} <= res.diagnostics.codes()
+    # a national measure in the regional classification goes the same way
+    n = {"P1": 100.0, "P2": 100.0, "S": 400.0}
+    res_n = regionalize(three, r, n, mapping=mapping, method="cilq", details=True)
+    np.testing.assert_allclose(res_n.measure["national"], [200, 200, 200])
+    # aggregate: the table is summed by connected group ({agri}, {manu, serv} = 'S')
+    agg = regionalize(three, r, mapping=mapping, concordance="aggregate", method="cilq")
+    assert list(agg.sectors) == ["agri", "S"]
+    np.testing.assert_allclose(agg.x, [30, 70])
+
+
+def test_regionalize_concordance_errors(three):
+    with pytest.raises(InvalidTableError, match=r"neither column.*\['agro'\]"):
+        regionalize(three, {"P": 1.0}, mapping={"agro": "P", "manu": "P", "serv": "P"})
+    with pytest.raises(InvalidTableError, match=r"no value for regional sector\(s\) \['P2'\]"):
+        regionalize(three, {"P1": 1.0, "S": 1.0}, mapping=MIXED)
 
 
 def test_regionalize_errors(three):
