@@ -134,7 +134,7 @@ def flq_lambda(regional_total: float, national_total: float, delta: float) -> fl
     R, N = float(regional_total), float(national_total)
     if not (R > 0 and N > 0):
         raise InvalidTableError(
-            f"regional and national totals must be positive, got R={R!r}, N={N!r}"
+            f"regional and national totals must be positive, got R={R:g}, N={N:g}"
         )
     if R > N * (1 + 1e-9):
         raise InvalidTableError(
@@ -193,7 +193,7 @@ def lq_matrix(regional, national, method: str = "flq", delta: float = 0.3):
     R, N = r.sum(), n.sum()
     if R <= 0 or N <= 0:
         raise InvalidTableError(
-            f"regional and national measures must have positive totals, got R={R!r}, N={N!r}"
+            f"regional and national measures must have positive totals, got R={R:g}, N={N:g}"
         )
     bad = (n == 0) & (r > 0)
     if bad.any():
@@ -891,15 +891,29 @@ def _label_array(values, labels, name):
     )
 
 
-def _align(measure: pd.Series, sectors: pd.Index, name: str) -> pd.Series:
+def _align(measure: pd.Series, sectors: pd.Index, name: str, diag=None) -> pd.Series:
+    """The measure in the table's sector order; sectors the table lacks are an error unless
+    their value is 0 (then dropped, and said in ``diag``)."""
     labels = [str(s) for s in sectors]
+    known = set(labels)
     missing = [s for s in labels if s not in measure.index]
-    extra = [s for s in measure.index if s not in set(labels)]
-    if missing or extra:
+    extra = [s for s in measure.index if s not in known]
+    nonzero = [s for s in extra if measure[s] != 0]
+    if missing or nonzero:
+        parts = []
+        if missing:
+            parts.append(f"missing {missing[:5]}{' ...' if len(missing) > 5 else ''}")
+        if nonzero:
+            parts.append(f"not in the table {nonzero[:5]}{' ...' if len(nonzero) > 5 else ''}")
         raise InvalidTableError(
-            f"{name} does not match the table's sectors: missing {missing[:5]}"
-            f"{' ...' if len(missing) > 5 else ''}, not in table {extra[:5]}"
-            f"{' ...' if len(extra) > 5 else ''} (give a mapping for another classification)"
+            f"{name} does not match the table's sectors: {'; '.join(parts)} (give a mapping "
+            "for another classification)"
+        )
+    if extra and diag is not None:
+        diag.add(
+            "zero_sectors_dropped",
+            f"{name}: {len(extra)} sector(s) not in the table with value 0 left out: {extra[:5]}",
+            count=len(extra),
         )
     return measure.reindex(labels)
 
@@ -1042,7 +1056,7 @@ def regionalize(
         pairs = _concordance_pairs(mapping, labels)
         table, r, n = _apply_concordance(table, pairs, r, n, concordance, diag, rname, nname)
     sectors = table.sectors
-    r = _align(r, sectors, rname)
+    r = _align(r, sectors, rname, diag)
     x_n = np.asarray(table.x, dtype=float)
     if n is None:
         if measure == "output":
@@ -1056,7 +1070,7 @@ def regionalize(
                 "not hold it); pass national="
             )
     else:
-        n = _align(n, sectors, nname)
+        n = _align(n, sectors, nname, diag)
     rv, nv = r.to_numpy(dtype=float), n.to_numpy(dtype=float)
 
     absent = (nv == 0) & (rv > 0)

@@ -444,6 +444,22 @@ def test_measure_errors_name_the_sector(three, regional, national, match):
     assert "np.float64" not in str(info.value) and "position" not in str(info.value)
 
 
+def test_extra_sectors_with_zero_measure_are_dropped(three):
+    """A measure listing a sector the table lacks with value 0 is harmless: dropped, said;
+    non-zero it is an error that names only what is wrong."""
+    res = regionalize(three, {"agri": 30, "manu": 60, "serv": 10, "mining": 0}, details=True)
+    np.testing.assert_allclose(res.table.x, [30, 60, 10])
+    assert "zero_sectors_dropped" in res.diagnostics.codes()
+    with pytest.raises(InvalidTableError) as info:
+        regionalize(three, {"agri": 30, "manu": 60, "serv": 10, "mining": 5})
+    assert str(info.value).startswith(
+        "regional measure does not match the table's sectors: not in the table ['mining']"
+    )
+    assert "missing []" not in str(info.value)
+    with pytest.raises(InvalidTableError, match=r"got R=0, N=600$"):
+        regionalize(three, {"agri": 0, "manu": 0, "serv": 0})
+
+
 def test_unbalanced_reference_table_is_reported_once_where_called(three):
     """The regional table inherits the reference's column gaps (v_kj / x_n,j * x_r,j): one
     warning, pointing at the caller, saying so (not the constructor's, from regional.py)."""
