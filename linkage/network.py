@@ -62,14 +62,29 @@ _FIRM_ALIASES = {
     "firm": "firm_id",
     "id_usaha": "firm_id",
     "kode": "firm_id",
+    "kode_usaha": "firm_id",
     "workforce": "workers",
     "employees": "workers",
     "tenaga_kerja": "workers",
+    "jumlah_tenaga_kerja": "workers",
+    "pekerja": "workers",
+    "jumlah_pekerja": "workers",
+    "karyawan": "workers",
     "sektor": "sector",
     "nama": "name",
+    "nama_usaha": "name",
     "wilayah": "region",
+    "kabupaten": "region",
+    "kabupaten/kota": "region",
+    "district": "region",
     "omzet": "output",
     "turnover": "output",
+    "nilai_produksi": "output",
+    "latitude": "lat",
+    "lintang": "lat",
+    "longitude": "lon",
+    "lng": "lon",
+    "bujur": "lon",
 }
 _TRANSACTION_ALIASES = {
     "seller": "supplier",
@@ -84,10 +99,30 @@ _TRANSACTION_ALIASES = {
     "penjual": "supplier",
     "pembeli": "buyer",
     "nilai": "value",
+    "nilai_transaksi": "value",
     "saluran": "channel",
+    "produk": "product",
 }
-_COOPERATION_ALIASES = {"a": "firm_a", "b": "firm_b", "type": "kind"}
-_PARTY_ALIASES = {"id": "party_id", "party": "party_id", "type": "kind"}
+_COOPERATION_ALIASES = {
+    "a": "firm_a",
+    "b": "firm_b",
+    "firm_1": "firm_a",
+    "firm_2": "firm_b",
+    "usaha_a": "firm_a",
+    "usaha_b": "firm_b",
+    "type": "kind",
+    "jenis": "kind",
+    "jenis_kerjasama": "kind",
+}
+_PARTY_ALIASES = {
+    "id": "party_id",
+    "party": "party_id",
+    "type": "kind",
+    "jenis": "kind",
+    "nama": "name",
+    "wilayah": "region",
+    "kabupaten": "region",
+}
 
 _MAX_LISTED = 10  # row numbers listed in a message
 _SKIP_HINT = "on_invalid='skip', or --skip-invalid on the command line, skips and reports them"
@@ -153,13 +188,35 @@ def _fail(source: str, message: str, row=None, column=None, value=None):
 
 
 def _normalise_columns(frame: pd.DataFrame, aliases: dict, source: str) -> pd.DataFrame:
-    """Lower-case, stripped, underscored column names; aliases used only when unambiguous."""
-    names = [re.sub(r"\s+", "_", str(c).strip().lower()) for c in frame.columns]
-    present = set(names)
+    """Lower-case, stripped, underscored column names; aliases used only when unambiguous.
+
+    A unit in brackets at the end of a name is dropped when that makes the name one that
+    is understood: ``"Omzet (Rp)"`` is ``omzet``, hence ``output``. An alias is used only
+    when its column is absent and no other column of the file already took it.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame(columns=["ID Usaha", "Nilai (Rp)", "Wilayah", "Kabupaten"])
+    >>> aliases = {"id_usaha": "firm_id", "nilai": "value", "wilayah": "region",
+    ...            "kabupaten": "region"}
+    >>> _normalise_columns(frame, aliases, "f").columns.tolist()
+    ['firm_id', 'value', 'region', 'kabupaten']
+    """
+    known = set(aliases) | set(aliases.values())
+    names = []
+    for c in frame.columns:
+        name = re.sub(r"\s+", "_", str(c).strip().lower())
+        bare = re.sub(r"_*[(\[][^()\[\]]*[)\]]$", "", name)
+        names.append(bare if name not in known and bare in known else name)
+    taken = set(names)
     renamed = []
     for name in names:
         target = aliases.get(name)
-        renamed.append(target if target is not None and target not in present else name)
+        if target is not None and target not in taken:
+            taken.add(target)
+            renamed.append(target)
+        else:
+            renamed.append(name)
     if len(set(renamed)) != len(renamed):
         seen = pd.Index(renamed)
         dup = seen[seen.duplicated()].tolist()
@@ -230,13 +287,19 @@ def _numeric(
     if not styled:
         pass
     elif failed.any():
-        from .numbers import detect_number_format, parse_cells
+        from .numbers import NumberFormat, detect_number_format, parse_cells
 
         text = stripped.str.replace(r"^[Rr][Pp]\.?\s*", "", regex=True)
         has_sep = text.str.contains(r"\d[.,]\d", regex=True).fillna(False).to_numpy(bool)
         redo = failed | has_sep
         cells = text[redo].to_numpy(dtype=object)
         fmt = detect_number_format(cells)
+        rupiah = stripped[redo].str.match(r"[Rr][Pp]\.?\s*\d").fillna(False)
+        if fmt.ambiguous and bool(rupiah.any()):
+            # "Rp 250.000": rupiah amounts are written with '.' between thousands
+            fmt = NumberFormat(
+                ",", ".", False, f"{int(rupiah.sum())} amount(s) in 'Rp' like 'Rp 250.000'"
+            )
         if not fmt.ambiguous:
             parsed = parse_cells(cells[:, None], decimal=fmt.decimal, thousands=fmt.thousands)
             ok = ~parsed.bad.ravel()
@@ -266,6 +329,36 @@ def _numeric(
                     level="warning",
                 )
     return values, ~np.isfinite(values)
+
+
+def _comma_degrees(series: pd.Series, where: str, diag: Diagnostics) -> pd.Series:
+    """Coordinates written with a decimal comma (``-6,70``) as ``-6.70``, reported.
+
+    A comma in a latitude or longitude can only be a decimal mark (no coordinate reaches
+    a thousand degrees), so a cell of the form ``[-]ddd,d...`` is unambiguous.
+
+    Examples
+    --------
+    >>> d = Diagnostics()
+    >>> _comma_degrees(pd.Series(["-6,70", "108.5"]), "f", d).tolist()
+    ['-6.70', '108.5']
+    >>> d.count("decimal_comma")
+    1
+    """
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        return series
+    text = series.astype(str).str.strip().where(series.notna())
+    comma = text.str.fullmatch(r"[+-]?\d{1,3},\d+").fillna(False).to_numpy(dtype=bool)
+    if not comma.any():
+        return series
+    out = text.where(~comma, text.str.replace(",", ".", regex=False))
+    diag.add(
+        "decimal_comma",
+        f"{where}: {int(comma.sum())} coordinate(s) written with a decimal comma were read "
+        "with a decimal point",
+        count=int(comma.sum()),
+    )
+    return out
 
 
 def _read_csv(path: Path, notes: list) -> pd.DataFrame:
@@ -414,8 +507,11 @@ def _parse_firms(frame: pd.DataFrame, source: str, diag: Diagnostics, on_invalid
     for col in ("workers", "output", "lat", "lon"):
         if col not in frame.columns:
             continue
+        column = frame[col]
+        if col in ("lat", "lon"):
+            column = _comma_degrees(column, f"{source}, column {col!r}", diag)
         values, invalid = _numeric(
-            frame[col], f"{source}, column {col!r}", diag, styled=col in ("workers", "output")
+            column, f"{source}, column {col!r}", diag, styled=col in ("workers", "output")
         )
         given = frame[col].notna().to_numpy()
         if frame[col].dtype != float:

@@ -831,3 +831,31 @@ def test_listed_firm_buying_through_the_intermediary_channel_is_flagged():
     assert (
         SupplyNetwork.from_frames(firms, one).diagnostics.count("firm_buys_via_intermediary") == 0
     )
+
+
+def test_survey_headers_with_units_and_common_synonyms(tmp_path):
+    # headers as a field team types them: Indonesian, units in brackets, Latitude/Longitude
+    (tmp_path / "firms.csv").write_text(
+        "ID Usaha;Nama Usaha;Sektor;Sentra;Kabupaten;Jumlah Tenaga Kerja;Omzet (Rp);"
+        "Latitude;Longitude\n"
+        "K1;Bu Sri;batik;Trusmi;Cirebon;4;Rp 1.500.000;-6,70;108,50\n"
+        "K2;Pak Budi;batik;Trusmi;Cirebon;12;Rp 2.000.000;-6,71;108,51\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "tx.csv").write_text(
+        "Penjual;Pembeli;Nilai (Rp);Saluran;Produk\n"
+        "K1;K2;Rp 250.000;langsung;kain\nK2;PGP;Rp 900.000;pengepul;batik tulis\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "coop.csv").write_text(
+        "Usaha A,Usaha B,Jenis Kerjasama\nK1,K2,joint marketing\n", encoding="utf-8"
+    )
+    net = read_network(tmp_path / "firms.csv", tmp_path / "tx.csv", tmp_path / "coop.csv")
+    f = net.firms
+    assert {"name", "sector", "sentra", "region", "workers", "output", "lat", "lon"} <= set(f)
+    assert f["output"].tolist() == [1_500_000, 2_000_000]
+    assert f["workers"].tolist() == [4, 12] and f["region"].tolist() == ["Cirebon"] * 2
+    assert f["lat"].tolist() == [-6.70, -6.71]
+    assert net.edges["value"].tolist() == [250_000, 900_000]
+    assert net.edges["channel"].tolist() == ["direct", "intermediary"]
+    assert net.cooperation["kind"].tolist() == ["joint_marketing"]
