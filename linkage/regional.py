@@ -1144,7 +1144,7 @@ def regionalize(
     neg = f_r < -1e-9 * np.maximum(x_r, 1.0)
     if neg.any():
         diag.add(
-            "negative_final_demand",
+            "negative_residual_final_demand",
             f"residual final demand x_r - Z_r 1 is negative in {int(neg.sum())} sector(s) "
             f"(the region uses more of them than it makes): {list(r.index[neg][:5])}",
             count=int(neg.sum()),

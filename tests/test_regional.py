@@ -499,7 +499,7 @@ def test_negative_final_demand_is_reported():
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
         res = regionalize(t, {"a": 9.0, "b": 90.0}, method="slq", details=True)
-    assert "negative_final_demand" in res.diagnostics.codes()
+    assert "negative_residual_final_demand" in res.diagnostics.codes()
     assert any("negative" in str(x.message) for x in w)
     assert res.table.balance()["rel_gap"].abs().max() < 1e-12
 
