@@ -330,3 +330,35 @@ def test_bad_detection_options_are_one_line(tmp_path, extra, message):
     errors = [line for line in res.output.splitlines() if "error" in line.lower()]
     assert len(errors) == 1 and errors[0].startswith("error: ") and message in errors[0]
     assert not out.exists() or not any(out.iterdir())  # nothing written
+
+
+def test_many_sentra_are_summarised_not_listed_one_by_one(tmp_path):
+    # a provincial survey: 45 sentra of 3 firms; the console lists 30 and counts the rest
+    ids = [f"F{i:03d}" for i in range(135)]
+    firms = pd.DataFrame(
+        {"firm_id": ids, "sector": "batik", "sentra": [f"Sentra {i // 3:02d}" for i in range(135)]}
+    )
+    tx = pd.DataFrame({"supplier": ids, "buyer": ids[1:] + ids[:1], "value": 10.0})
+    firms.to_csv(tmp_path / "firms.csv", index=False)
+    tx.to_csv(tmp_path / "tx.csv", index=False)
+    res = CliRunner().invoke(
+        main,
+        [
+            "network",
+            "--firms",
+            str(tmp_path / "firms.csv"),
+            "--transactions",
+            str(tmp_path / "tx.csv"),
+            "--no-html",
+            "--permutations",
+            "0",
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    lines = [line for line in res.output.splitlines() if line.startswith("  Sentra ")]
+    assert len(lines) == 30
+    n_active = int((_read(tmp_path / "o" / "sentra.csv")["activity"] == "active").sum())
+    assert f"... and 15 more sentra; {n_active} of all 45 are active" in res.output
+    assert "sentra.csv" in res.output.split("... and 15 more")[1].splitlines()[0]

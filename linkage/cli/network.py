@@ -21,6 +21,8 @@ FILES = (
     "sentra.csv",
     "communities.csv",
 )
+#: Sentra listed one by one on the console (all of them are in sentra.csv).
+MAX_SENTRA_LINES = 30
 #: The network page, written unless ``--no-html``.
 HTML_FILE = "network.html"
 
@@ -154,12 +156,19 @@ def echo_clusters(clusters) -> None:
         source = clusters.sentra_source
         where = source if source.startswith("co-location") else f"column {source!r}"
         click.echo(f"sentra activity (sentra from {where}; {test}):")
-        width = max(len(str(name)) for name in sentra.index)
-        for name, row in sentra.iterrows():
+        shown = sentra.iloc[:MAX_SENTRA_LINES]
+        width = max(len(str(name)) for name in shown.index)
+        for name, row in shown.iterrows():
             p = "n/a" if pd.isna(row["p_value"]) else f"{row['p_value']:.3f}"
             click.echo(
                 f"  {str(name):<{width}}  {row['activity']:<7}  score "
                 f"{row['activity_score']:.2f}  p-value {p}"
+            )
+        if len(sentra) > len(shown):
+            n_active = int((sentra["activity"].astype(str) == "active").sum())
+            click.echo(
+                f"  ... and {len(sentra) - len(shown):,} more sentra; {n_active:,} of all "
+                f"{len(sentra):,} are active (every sentra is in sentra.csv)"
             )
         rule = sentra.attrs.get("rule")
         if rule is not None and n_perm and 1 / (n_perm + 1) > rule.alpha:
