@@ -452,11 +452,33 @@ def _without_blank(frame: pd.DataFrame, source: str, diag: Diagnostics):
 
 
 # ---------------------------------------------------------------------------- parsing
+def _firm_total_rows(frame: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
+    """Rows of a firm list that are a total line: the id is "Total" / "Jumlah", or the id is
+    empty and a text cell of the row says so."""
+    is_total = np.array(pd.Series(ids, dtype=object).isin(_TOTAL_IDS), dtype=bool)
+    empty = pd.isna(ids)
+    if empty.any():
+        text = frame[empty].astype(str).apply(lambda c: c.str.strip().str.lower())
+        is_total[empty] = text.isin(_TOTAL_WORDS).any(axis=1).to_numpy(dtype=bool)
+    return is_total
+
+
 def _parse_firms(frame: pd.DataFrame, source: str, diag: Diagnostics, on_invalid: str):
     frame = _normalise_columns(frame, _FIRM_ALIASES, source)
     _require(frame, ["firm_id", "sector"], source)
     frame, rows = _without_blank(frame, source, diag)
+    if len(frame) == 0:
+        _fail(source, "the file has no firms (a header but no rows)")
     ids = _id_strings(frame["firm_id"], f"{source}, column 'firm_id'", diag)
+    totals = _firm_total_rows(frame, ids)
+    if totals.any():
+        diag.add(
+            "total_rows",
+            f"{source}: skipped {int(totals.sum())} total row(s) (rows {_row_list(rows[totals])})",
+            count=int(totals.sum()),
+            level="warning",
+        )
+        frame, rows, ids = frame[~totals].reset_index(drop=True), rows[~totals], ids[~totals]
     missing = pd.isna(ids)
     if missing.any():
         _fail(source, "firm_id is empty", row=rows[missing][0], column="firm_id")

@@ -859,3 +859,22 @@ def test_survey_headers_with_units_and_common_synonyms(tmp_path):
     assert net.edges["value"].tolist() == [250_000, 900_000]
     assert net.edges["channel"].tolist() == ["direct", "intermediary"]
     assert net.cooperation["kind"].tolist() == ["joint_marketing"]
+
+
+def test_total_row_of_a_firm_list_is_skipped_not_a_firm():
+    for total in (("Jumlah", "", 7), (None, "Jumlah", 7), ("TOTAL", "x", 7)):
+        firms = pd.DataFrame(
+            [("A", "x", 3), ("B", "x", 4), total], columns=["firm_id", "sector", "workers"]
+        )
+        tx = pd.DataFrame({"supplier": ["A"], "buyer": ["B"], "value": [5.0]})
+        with pytest.warns(DataQualityWarning, match=r"skipped 1 total row\(s\) \(rows 4\)"):
+            net = SupplyNetwork.from_frames(firms, tx)
+        assert net.firms.index.tolist() == ["A", "B"]
+        assert net.firms["workers"].sum() == 7
+
+
+def test_empty_firm_list_is_a_clear_error():
+    firms = pd.DataFrame({"firm_id": [], "sector": []})
+    tx = pd.DataFrame({"supplier": ["A"], "buyer": ["B"], "value": [5.0]})
+    with pytest.raises(InvalidNetworkError, match="firms: the file has no firms"):
+        SupplyNetwork.from_frames(firms, tx)
