@@ -828,8 +828,8 @@ def _apply_concordance(table, pairs, r, n, concordance, diag, rname, nname):
                 _check_measure_groups(n, pairs, nname)
                 n = n[n.index.isin(to_comp.index)].groupby(to_comp.reindex(n.index).dropna()).sum()
         k = len(pd.unique(comp.to_numpy()))
+        table = aggregate_table(table, comp)  # sums groups, names every sector by its group
         if k < len(labels):
-            table = aggregate_table(table, comp)
             diag.add(
                 "concordance_aggregate",
                 f"table aggregated from {len(labels)} to {k} sectors to match the regional "

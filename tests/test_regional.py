@@ -367,7 +367,9 @@ def test_regionalize_finer_regional_data_is_summed(three):
     res = regionalize(three, r, mapping=mapping, details=True)
     np.testing.assert_allclose(res.table.x, [30, 60, 10])
     assert "concordance_sum" in res.diagnostics.codes()
-    with pytest.raises(InvalidTableError, match=r"no regional sector for 1 table sector\(s\): \['serv'\]"):
+    with pytest.raises(
+        InvalidTableError, match=r"no regional sector for 1 table sector\(s\): \['serv'\]"
+    ):
         regionalize(three, {"crops": 1.0, "manu": 2.0}, mapping={"crops": "agri", "manu": "manu"})
 
 
@@ -395,6 +397,49 @@ def test_regionalize_mixed_concordance(three, reverse):
     agg = regionalize(three, r, mapping=mapping, concordance="aggregate", method="cilq")
     assert list(agg.sectors) == ["agri", "S"]
     np.testing.assert_allclose(agg.x, [30, 70])
+
+
+def test_aggregate_one_to_one_renames_to_the_regional_classification(three):
+    m = {"agri": "P", "manu": "Q", "serv": "R"}
+    agg = regionalize(three, {"P": 30, "Q": 60, "R": 10}, mapping=m, concordance="aggregate")
+    assert list(agg.sectors) == ["P", "Q", "R"]
+    np.testing.assert_allclose(agg.x, [30, 60, 10])
+
+
+@pytest.mark.filterwarnings("ignore::linkage.errors.LinkageWarning")
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    method=st.sampled_from(["slq", "cilq", "flq", "aflq"]),
+    concordance=st.sampled_from(["split", "aggregate"]),
+)
+def test_any_concordance_balances_and_keeps_the_measure(seed, method, concordance):
+    """Random tables (zero-output sectors, negative categories) and random many-to-many
+    mappings: the regional table balances and the regional measure's total is kept."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 8))
+    Z = rng.uniform(0, 10, (n, n)) * (rng.random((n, n)) < 0.6)
+    fd = rng.uniform(-5, 30, (n, 2))
+    fd[:, 0] = np.abs(fd[:, 0]) + 5
+    zero = rng.random(n) < 0.15
+    Z[zero, :], Z[:, zero], fd[zero] = 0, 0, 0
+    labels = [f"s{i}" for i in range(n)]
+    t = IOTable.from_arrays(Z, final_demand=pd.DataFrame(fd, columns=["c", "e"]), sectors=labels)
+    G = int(rng.integers(1, n + 2))
+    pairs = [(s, f"g{rng.integers(G)}") for s in labels]
+    pairs += [(labels[rng.integers(n)], f"g{rng.integers(G)}") for _ in range(2)]
+    pairs = pd.DataFrame(pairs, columns=["table", "regional"]).drop_duplicates()
+    groups = pairs["regional"].unique()
+    x_g = (
+        pd.Series(t.x, index=labels).reindex(pairs["table"]).groupby(pairs["regional"].values).sum()
+    )
+    # at most half of each group's output: the region is part of the reference economy
+    r = x_g.reindex(groups) * rng.uniform(0.01, 0.5, len(groups))
+    if r.sum() <= 0:
+        return
+    res = regionalize(t, r, mapping=pairs, method=method, concordance=concordance, details=True)
+    assert res.table.balance()["rel_gap"].abs().max() < 1e-9
+    assert res.measure["regional"].sum() == pytest.approx(r.sum())
 
 
 def test_regionalize_concordance_errors(three):
