@@ -429,6 +429,19 @@ def _lookalike(firm_ids: pd.Index, others: pd.Index) -> np.ndarray:
     return np.where(hit >= 0, np.flatnonzero(unique)[np.maximum(hit, 0)], -1)
 
 
+def _lookalike_text(known: pd.Index, others: pd.Index, limit: int = 5) -> str:
+    """``"; 'pgp-1'~'PGP-1' differ only in case, ..."`` for the ids of ``others`` that look
+    like one of ``known`` (see :func:`_lookalike`), or ``""``."""
+    like = _lookalike(known, others)
+    hit = like >= 0
+    if not hit.any():
+        return ""
+    pairs = ", ".join(
+        f"{o!r}~{known[k]!r}" for o, k in zip(others[hit][:limit], like[hit][:limit], strict=True)
+    )
+    return f"; {pairs} differ only in case, spaces, '-', '_' or leading zeros"
+
+
 def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
     """Rows whose every cell is empty (spreadsheets leave them between blocks)."""
     if frame.shape[1] == 0:
@@ -1141,12 +1154,25 @@ class SupplyNetwork:
                     level="warning",
                 )
             if (~listed).any():
+                unused = party_frame.index[~listed]
+                hint = _lookalike_text(nodes, unused)
+                if listed.any():
+                    text = (
+                        f"{int((~listed).sum())} listed part(y/ies) appear in no transaction "
+                        f"and are not in the network ({unused[:5].tolist()}){hint}"
+                    )
+                else:
+                    text = (
+                        f"none of the {len(unused)} listed part(y/ies) appears in the "
+                        f"transactions ({unused[:5].tolist()}), so none is marked as a "
+                        f"middleman, supplier or buyer{hint}; check that both files use the "
+                        "same ids"
+                    )
                 diag.add(
                     "parties_unused",
-                    f"{names['parties']}: {int((~listed).sum())} listed part(y/ies) appear in no "
-                    f"transaction and are not in the network "
-                    f"({party_frame.index[~listed][:5].tolist()})",
+                    f"{names['parties']}: {text}",
                     count=int((~listed).sum()),
+                    level="info" if listed.any() else "warning",
                 )
         if pattern is not None:
             with warnings.catch_warnings():  # "has match groups": we only need a bool
@@ -1296,10 +1322,14 @@ class SupplyNetwork:
         unknown = (a < 0) | (b < 0)
         if unknown.any():
             bad = np.where(a[unknown] < 0, a_ids[unknown], b_ids[unknown])[:5].tolist()
+            named = np.r_[a_ids[unknown & (a < 0)], b_ids[unknown & (b < 0)]]
+            named = pd.Index(pd.unique(named[~pd.isna(named)]).astype(str))
+            hint = _lookalike_text(self.nodes, named)
             diag.add(
                 "cooperation_unknown_ids",
                 f"{source}: skipped {int(unknown.sum())} cooperation tie(s) naming an id that is "
-                f"neither a firm nor a trading party ({bad}; rows {_row_list(rows[unknown])})",
+                f"neither a firm nor a trading party ({bad}; rows {_row_list(rows[unknown])})"
+                f"{hint}",
                 count=int(unknown.sum()),
                 level="warning",
             )

@@ -878,3 +878,24 @@ def test_empty_firm_list_is_a_clear_error():
     tx = pd.DataFrame({"supplier": ["A"], "buyer": ["B"], "value": [5.0]})
     with pytest.raises(InvalidNetworkError, match="firms: the file has no firms"):
         SupplyNetwork.from_frames(firms, tx)
+
+
+def test_parties_file_matching_nothing_is_a_warning_with_look_alikes():
+    # the parties file spells the middlemen in lower case: no party is recognised, so no
+    # sale counts as via a middleman; that must not pass as a normal fact
+    tx = pd.DataFrame({"supplier": ["A", "B"], "buyer": ["PGP-1", "PGP-2"], "value": [5, 6]})
+    parties = pd.DataFrame({"party_id": ["pgp-1", "pgp-2"], "kind": "intermediary"})
+    with pytest.warns(DataQualityWarning, match=r"none of the 2 listed part.*'pgp-1'~'PGP-1'"):
+        net = SupplyNetwork.from_frames(FIRMS, tx, parties=parties)
+    assert not net.is_intermediary.any()
+    # some listed parties unused is a normal fact (info)
+    net = SupplyNetwork.from_frames(FIRMS, TX, parties=PARTIES)
+    (found,) = [f for f in net.diagnostics if f.code == "parties_unused"]
+    assert found.level == "info"
+
+
+def test_cooperation_ids_that_look_like_firms_are_named():
+    coop = pd.DataFrame({"firm_a": ["a", "B"], "firm_b": ["B", "c "], "kind": "joint_marketing"})
+    with pytest.warns(DataQualityWarning, match=r"'a'~'A'.*'c'~'C'|'c'~'C'.*'a'~'A'"):
+        net = SupplyNetwork.from_frames(FIRMS, TX, coop)
+    assert len(net.cooperation) == 0
