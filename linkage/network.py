@@ -44,7 +44,8 @@ SIZE_BANDS = (("household", 1), ("small", 5), ("medium", 20), ("large", 100))
 #: Recognised values of the ``kind`` column of a parties file.
 PARTY_KINDS = ("intermediary", "supplier", "buyer")
 
-#: Spellings of the ``channel`` column that are understood (lower-cased, stripped).
+#: Spellings of the ``channel`` column that are understood (lower-cased, stripped, with
+#: runs of spaces, ``_`` and ``-`` read as one space).
 _CHANNELS = {
     "direct": "direct",
     "langsung": "direct",
@@ -54,8 +55,22 @@ _CHANNELS = {
     "pengepul": "intermediary",
     "tengkulak": "intermediary",
     "indirect": "intermediary",
+    "tidak langsung": "intermediary",
+    "pengumpul": "intermediary",
+    "pedagang pengumpul": "intermediary",
+    "perantara": "intermediary",
+    "bakul": "intermediary",
+    "agen": "intermediary",
+    "agent": "intermediary",
+    "trader": "intermediary",
+    "broker": "intermediary",
+    "makelar": "intermediary",
+    "direct sale": "direct",
+    "penjualan langsung": "direct",
     "": "",
 }
+#: Words that may precede a channel: "melalui pengepul", "via middleman", "lewat agen".
+_CHANNEL_PREFIX = r"^(?:melalui|lewat|via|through|ke|to)\s+"
 
 _FIRM_ALIASES = {
     "id": "firm_id",
@@ -674,7 +689,10 @@ def _parse_transactions(frame, source, diag: Diagnostics, on_invalid: str):
     if "channel" in frame.columns:
         raw = frame["channel"].astype(str).str.strip().str.lower()
         raw = raw.where(frame["channel"].notna(), "")
-        mapped = raw.map(_CHANNELS)
+        words = raw.str.replace(r"[\s_-]+", " ", regex=True)
+        mapped = words.map(_CHANNELS)
+        bare = words.str.replace(_CHANNEL_PREFIX, "", regex=True).map(_CHANNELS)
+        mapped = mapped.where(mapped.notna(), bare)
         unknown = mapped.isna().to_numpy() & keep
         if unknown.any():
             seen = sorted(set(raw[unknown].tolist()))[:5]

@@ -899,3 +899,29 @@ def test_cooperation_ids_that_look_like_firms_are_named():
     with pytest.warns(DataQualityWarning, match=r"'a'~'A'.*'c'~'C'|'c'~'C'.*'a'~'A'"):
         net = SupplyNetwork.from_frames(FIRMS, TX, coop)
     assert len(net.cooperation) == 0
+
+
+def test_channel_spellings_of_field_surveys():
+    words = [
+        "Tidak langsung",
+        "tidak_langsung",
+        "melalui pengepul",
+        "Pedagang pengumpul",
+        "perantara",
+        "bakul",
+        "agen",
+        "via middleman",
+        "Penjualan langsung",
+        "direct sale",
+    ]
+    tx = pd.DataFrame(
+        {
+            "supplier": ["A"] * len(words),
+            "buyer": [f"P{i}" for i in range(10)],
+            "value": 1.0,
+            "channel": words,
+        }
+    )
+    net = SupplyNetwork.from_frames(FIRMS, tx)
+    assert net.diagnostics.count("unknown_channel") == 0
+    assert net.edges["channel"].tolist() == ["intermediary"] * 8 + ["direct"] * 2
