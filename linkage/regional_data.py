@@ -580,14 +580,31 @@ _TOTAL_WORDS = ("total", "jumlah", "pdrb", "produk domestik regional bruto", "gr
 
 
 def _grid(path, sheet=None):
+    """The cells of a CSV file or an Excel sheet; ``book.xlsx#SHEET`` names the sheet."""
     from .readers_grid import read_csv_grid, read_excel_grid
 
     path = Path(path)
+    if not path.is_file() and sheet is None and "#" in path.name:
+        book, _, name = str(path).rpartition("#")
+        if Path(book).suffix.lower() in EXCEL_SUFFIXES and Path(book).is_file():
+            path, sheet = Path(book), name
     if not path.is_file():
         raise InputFileError("file not found", path=path)
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return read_excel_grid(path, sheet)
     return read_csv_grid(path)
+
+
+def _grid_notes(grid) -> list[str]:
+    """The reader's findings as notes; the sheet hint in this module's ``book#SHEET`` form."""
+    notes = []
+    for f in grid.diagnostics:
+        text = f.message
+        if f.code == "sheet_chosen":
+            book = Path(grid.path.split(" [sheet ")[0]).name
+            text = f"{text.split('; choose another')[0]}; choose another with {book}#SHEET"
+        notes.append(text)
+    return notes
 
 
 def _label_text(cell) -> str:
@@ -625,10 +642,11 @@ def read_measure(path, *, sheet=None, decimal=None) -> pd.Series:
     Parameters
     ----------
     path : str or Path
-        CSV (``,``, ``;`` or tab separated; UTF-8 or Windows-1252) or ``.xlsx``: a sector
-        column and a value column. The first row is a header (any names) unless its value
-        is a number and its first cell is not a header word such as ``sector``, ``sektor``,
-        ``lapangan usaha``, ``uraian``, ``kode``; empty rows and columns are ignored.
+        CSV (``,``, ``;`` or tab separated; UTF-8 or Windows-1252) or ``.xlsx`` (a sheet
+        other than the first as ``book.xlsx#SHEET``): a sector column and a value column.
+        The first row is a header (any names) unless its value is a number and its first
+        cell is not a header word such as ``sector``, ``sektor``, ``lapangan usaha``,
+        ``uraian``, ``kode``; empty rows and columns are ignored.
     sheet : str or int, optional
         Excel sheet (default the first).
     decimal : {".", ","}, optional
@@ -665,7 +683,7 @@ def read_measure(path, *, sheet=None, decimal=None) -> pd.Series:
 
     grid = _grid(path, sheet)
     cells, rows = _two_columns(grid, "measure")
-    notes = [str(f) for f in grid.diagnostics]
+    notes = _grid_notes(grid)
     head_label, head_value = _label_text(cells[0, 0]), cells[0, 1]
     fmt = detect_number_format(cells[:, 1], hint_sep=grid.sep)
     if decimal is not None:

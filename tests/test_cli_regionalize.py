@@ -346,3 +346,25 @@ def test_regionalize_measure_without_national(files):
     assert r.exit_code == 2 and "--measure grdp needs --national" in r.output
     r = _run(d, d / "region.csv", "--measure", "employment")
     assert r.exit_code == 2 and "the table has no employment row" in r.output
+
+
+def test_regionalize_measure_sheet_by_suffix(files):
+    """FILE.xlsx#SHEET picks a sheet of a measure workbook (one sheet per year is common);
+    without it the first sheet is read and the note says how to choose."""
+    _, d = files
+    with pd.ExcelWriter(d / "grdp.xlsx") as w:
+        pd.DataFrame({"sector": ["agri", "manu", "serv"], "v": [1, 2, 3]}).to_excel(
+            w, sheet_name="2015", index=False
+        )
+        pd.DataFrame({"sector": ["agri", "manu", "serv"], "v": [30, 60, 10]}).to_excel(
+            w, sheet_name="2016", index=False
+        )
+    r = _run(d, f"{d / 'grdp.xlsx'}#2016")
+    assert r.exit_code == 0, r.output
+    np.testing.assert_allclose(read_table(d / "o" / "regional_table.csv").x, [30, 60, 10])
+    r = _run(d, d / "grdp.xlsx")
+    assert r.exit_code == 0, r.output
+    assert "note: grdp.xlsx: read the first sheet '2015' of 2" in r.output
+    assert "grdp.xlsx#SHEET" in r.output and "note: info:" not in r.output
+    r = _run(d, f"{d / 'grdp.xlsx'}#2017")
+    assert r.exit_code == 1 and "no sheet named '2017'" in r.output

@@ -17,7 +17,8 @@ OUTPUTS = ("regional_table.csv", "lq.csv")
     "--regional",
     "regional_path",
     type=click.Path(path_type=Path),
-    help="CSV or .xlsx: sector, regional measure (output, GRDP or employment).",
+    help="CSV or .xlsx (BOOK.xlsx#SHEET for another sheet): sector, regional measure "
+    "(output, GRDP or employment).",
 )
 @click.option(
     "--national",
