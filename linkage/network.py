@@ -69,6 +69,19 @@ _CHANNELS = {
     "penjualan langsung": "direct",
     "": "",
 }
+#: Spellings of the ``kind`` column of a parties file (with the intermediary words of
+#: :data:`_CHANNELS`).
+_PARTY_KIND_WORDS = {
+    "middlemen": "intermediary",
+    "pemasok": "supplier",
+    "penjual": "supplier",
+    "supplier": "supplier",
+    "suppliers": "supplier",
+    "pembeli": "buyer",
+    "konsumen": "buyer",
+    "customer": "buyer",
+    "buyers": "buyer",
+}
 #: Words that may precede a channel: "melalui pengepul", "via middleman", "lewat agen".
 _CHANNEL_PREFIX = r"^(?:melalui|lewat|via|through|ke|to)\s+"
 
@@ -736,7 +749,10 @@ def _parse_parties(frame, source, diag: Diagnostics):
         )
     if "kind" in frame.columns:
         kind = frame["kind"].astype(str).str.strip().str.lower().where(frame["kind"].notna(), "")
-        kind = kind.replace({"pengepul": "intermediary", "middleman": "intermediary"})
+        kind = kind.str.replace(r"[\s_-]+", " ", regex=True)
+        words = {k: v for k, v in _CHANNELS.items() if v == "intermediary"}
+        words.update(_PARTY_KIND_WORDS)
+        kind = kind.replace(words)
         bad = ~kind.isin(PARTY_KINDS + ("",))
         if bad.any():
             k = int(np.flatnonzero(bad.to_numpy())[0])

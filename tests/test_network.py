@@ -549,7 +549,7 @@ def test_bad_workers_and_parties_kind():
     firms.loc[1, "workers"] = "ten"
     with pytest.raises(InvalidNetworkError, match="row 3, column 'workers'"):
         SupplyNetwork.from_frames(firms, TX)
-    bad = PARTIES.assign(kind=["supplier", "broker", "buyer"])
+    bad = PARTIES.assign(kind=["supplier", "bank", "buyer"])
     with pytest.raises(InvalidNetworkError, match="row 3, column 'kind'"):
         SupplyNetwork.from_frames(FIRMS, TX, parties=bad)
 
@@ -925,3 +925,19 @@ def test_channel_spellings_of_field_surveys():
     net = SupplyNetwork.from_frames(FIRMS, tx)
     assert net.diagnostics.count("unknown_channel") == 0
     assert net.edges["channel"].tolist() == ["intermediary"] * 8 + ["direct"] * 2
+
+
+def test_parties_kind_spellings():
+    parties = pd.DataFrame(
+        {"party_id": ["MINE", "PGP", "SHOP"], "kind": ["Pemasok", "tengkulak", "pembeli"]}
+    )
+    net = SupplyNetwork.from_frames(FIRMS, TX, parties=parties)
+    assert net.parties.loc[["MINE", "PGP", "SHOP"], "kind"].tolist() == [
+        "supplier",
+        "intermediary",
+        "buyer",
+    ]
+    assert net.parties.loc["PGP", "is_intermediary"]
+    bad = parties.assign(kind=["supplier", "bank", "buyer"])
+    with pytest.raises(InvalidNetworkError, match="row 3, column 'kind'.*'bank'"):
+        SupplyNetwork.from_frames(FIRMS, TX, parties=bad)
