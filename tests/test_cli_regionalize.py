@@ -274,6 +274,7 @@ def _run(d, regional, *extra, national=None):
         ("blank.csv", "sector,output\r\n\r\nagri,30\r\nmanu,60\r\n\r\nserv,10\r\n", [30, 60, 10]),
     ],
 )
+@pytest.mark.filterwarnings("ignore:1 sector.s. with zero total output")
 def test_regionalize_reads_legitimate_measure_files(files, name, content, expected):
     _, d = files
     (d / name).write_text(content)
