@@ -583,40 +583,9 @@ def aggregate_table(table: IOTable, mapping) -> IOTable:
     >>> agg.x
     array([20., 10.])
     """
-    m = _mapping_series(mapping, table.sectors)
-    groups = pd.Index(pd.unique(m.to_numpy()), name="sector")
-    codes = groups.get_indexer(m.to_numpy())
-    S = sp.csr_array(
-        (np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(groups), len(codes))
-    )
-    Z = table.Z.toarray() if table.is_sparse else np.asarray(table.Z)
-    Zg = S @ Z @ S.T
-    fd = pd.DataFrame(
-        S @ table.final_demand.to_numpy(), index=groups, columns=table.final_demand.columns
-    )
-    pi = pd.DataFrame(
-        S @ table.primary_inputs.to_numpy(), index=groups, columns=table.primary_inputs.columns
-    )
-    emp = None if table.employment is None else S @ table.employment.to_numpy()
-    diag = Diagnostics()
-    diag.add(
-        "aggregated",
-        f"table aggregated from {table.n} to {len(groups)} sectors by the mapping",
-        count=table.n,
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DataQualityWarning)
-        return IOTable.from_arrays(
-            Zg,
-            final_demand=fd,
-            value_added=pi.T,
-            total_output=S @ table.x,
-            employment=emp,
-            sectors=groups,
-            name=table.name,
-            units=table.units,
-            diagnostics=diag,
-        )
+    from .multiregional import aggregate
+
+    return aggregate(table, sectors=_mapping_series(mapping, table.sectors))
 
 
 def split_measure(measure, mapping, weights) -> pd.Series:
