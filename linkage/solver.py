@@ -16,8 +16,8 @@ solve), so :class:`LeontiefSolver` never forms ``L`` unless asked. Three backend
     lock step with products by ``A`` itself (no copy: ``A.T`` of a CSC array is a CSR
     view, of an ndarray a BLAS-transposed view). Sparse ``A``: GMRES(12) on a power
     basis with two earlier corrections kept (about a tenth of Arnoldi's vector work);
-    dense ``A``: Arnoldi GMRES(20), where one product per right-hand side of the whole
-    block is a single BLAS call. Stops at a relative residual ``tol``.
+    dense ``A``: Arnoldi GMRES(20) with BLAS ``gemv`` products (Gram-Schmidt is cheap
+    next to a dense product). Stops at a relative residual ``tol``.
     ``iteration="neumann"`` uses the plain Neumann series ``u ← b + A u`` instead.
 
 ``method="auto"`` picks one from the kind, size, density and norms of ``A`` (see
@@ -213,7 +213,7 @@ def explain_method(A, *, norms: tuple[float, float] | None = None) -> AutoChoice
     2. convergence certified, ``min(‖A‖₁, ‖A‖∞) < 1`` (every column or every row of
        ``|A|`` sums to less than 1; then ``‖A^k‖ <= ‖A‖^k`` bounds the Neumann series and
        GMRES does at least as well) → ``"iterative"``: the linkage indices need three
-       solves, and GMRES needs only products with ``A`` (BLAS ``gemv``/``gemm`` on a dense
+       solves, and GMRES needs only products with ``A`` (BLAS ``gemv`` on a dense
        ndarray, no copy of ``A``), where a factorization costs ``2n³/3`` flops or fills in.
        Blocks of many right-hand sides (more than ``max(16, n / 50)``: dispersion,
        ``to_dense``, ``diagonal``) and a GMRES that misses ``tol`` within 100 products go to
@@ -293,11 +293,11 @@ def _gmres_arnoldi(apply, B, tol, restart, max_products):
     ``B`` holds one right-hand side per row (shape (k, n)); ``apply(V)`` returns the
     product of ``M`` with every row of ``V``, as rows. Rows that converge drop out of the
     products. Classical Gram-Schmidt with one re-orthogonalization when cancellation is
-    large ("twice is enough"). The robust textbook variant (``iteration="arnoldi"``): as
-    many products as GMRES needs, but two to four passes over the growing basis per
-    product. After each cycle the true residual ``‖b - (I - M) u‖ / ‖b‖`` is computed
-    from scratch (one product per row). Returns ``(U, products, converged, residual)``
-    as :func:`_gmres_power`.
+    large ("twice is enough"). The textbook variant, used for dense ``A``: there a
+    product (``2 n²`` flops) dwarfs the two to four passes over the growing basis that
+    each product adds, and Arnoldi stops on the exact step. After each cycle the true
+    residual ``‖b - (I - M) u‖ / ‖b‖`` is computed from scratch (one product per row).
+    Returns ``(U, products, converged, residual)`` as :func:`_gmres_power`.
     """
     k, n = B.shape
     X = np.zeros((k, n))
@@ -397,8 +397,8 @@ def _gmres_power(apply, B, tol, s, max_products, augment=2):
     """Restarted GMRES(s) on a power basis with augmentation, for ``(I - M) U = B``.
 
     All right-hand sides (rows of ``B``, shape (k, n)) advance in lock step: each cycle
-    makes ``s`` products ``P_i = M^i r`` (``P_0 = r``, the current residual; a dense ``M``
-    multiplies every row at once) and minimizes ``‖r - W c‖`` over
+    makes ``s`` products ``P_i = M^i r`` (``P_0 = r``, the current residual) and
+    minimizes ``‖r - W c‖`` over
     ``W_i = P_i - P_(i+1) = (I - M) P_i``, plus the last ``augment`` corrections ``dz`` of
     earlier cycles with their images ``(I - M) dz = r_before - r_after`` (known without a
     product; "loose" GMRES, Baker, Jessup & Manteuffel 2005, which recovers most of what
@@ -857,17 +857,15 @@ class LeontiefSolver:
     def _applier(self, transpose: bool):
         """``apply(V)``: the product of ``A`` (``Aᵀ``) with every row of ``V`` (k, n), as rows.
 
-        Dense ``A``: one BLAS product ``V Aᵀ`` (``V A``), no copy of ``A``. Sparse: one
-        CSR/CSC product per row (scipy's multi-vector sparse product is no faster here).
+        One matrix-vector product per row, with ``A`` itself: BLAS ``gemv`` for an ndarray
+        (for two or three rows OpenBLAS ``gemm`` is no faster than separate ``gemv``
+        calls), the CSR/CSC kernel for sparse ``A`` (scipy's multi-vector product is no
+        faster either).
         """
         op = self._op_T if transpose else self._op
-        dense = not sp.issparse(op)
-        opT = op.T  # a view
 
         def apply(V):
             self.matvecs += V.shape[0]
-            if dense:
-                return V @ opT
             out = np.empty_like(V)
             for r in range(V.shape[0]):
                 out[r] = op @ V[r]
