@@ -215,6 +215,68 @@ def _fail(source: str, message: str, row=None, column=None, value=None):
     raise InvalidNetworkError(text)
 
 
+def _column_names(columns, aliases: dict) -> list:
+    """The normalised names of ``columns`` (see :func:`_normalise_columns`)."""
+    known = set(aliases) | set(aliases.values())
+    names = []
+    for c in columns:
+        name = re.sub(r"\s+", "_", str(c).strip().lower())
+        bare = re.sub(r"_*[(\[][^()\[\]]*[)\]]$", "", name)
+        names.append(bare if name not in known and bare in known else name)
+    taken = set(names)
+    renamed = []
+    for name in names:
+        target = aliases.get(name)
+        if target is not None and target not in taken:
+            taken.add(target)
+            renamed.append(target)
+        else:
+            renamed.append(name)
+    return renamed
+
+
+#: Rows searched for the column names when the first row does not hold them.
+_HEADER_SEARCH_ROWS = 30
+
+
+def _find_header(frame: pd.DataFrame, aliases: dict, required, source: str, diag: Diagnostics):
+    """The frame with its column names taken from the first row that holds the required
+    columns, when the file starts with a title (a sheet's first rows often name the survey).
+
+    The rows above are dropped and reported (``header_row``); ``attrs["row_offset"]``
+    keeps the spreadsheet row numbers right.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame([["Daftar IKM 2023", None], ["firm_id", "sector"], ["A", "x"]],
+    ...                    columns=["c0", "c1"])
+    >>> out = _find_header(raw, {}, ["firm_id", "sector"], "f", Diagnostics())
+    >>> out.columns.tolist(), out.attrs["row_offset"], out["firm_id"].tolist()
+    (['firm_id', 'sector'], 2, ['A'])
+    """
+    required = set(required)
+    if required <= set(_column_names(frame.columns, aliases)):
+        return frame
+    for j in range(min(_HEADER_SEARCH_ROWS, len(frame))):
+        cells = [
+            f"unnamed_{k}" if pd.isna(c) or str(c).strip() == "" else str(c).strip()
+            for k, c in enumerate(frame.iloc[j].tolist())
+        ]
+        if required <= set(_column_names(cells, aliases)):
+            out = frame.iloc[j + 1 :].reset_index(drop=True)
+            out.columns = cells
+            offset = int(frame.attrs.get("row_offset", 0)) + j + 1
+            out.attrs["row_offset"] = offset
+            diag.add(
+                "header_row",
+                f"{source}: the column names are on row {offset + 1}; the {offset} row(s) "
+                "above them (a title) were skipped",
+                count=offset,
+            )
+            return out
+    return frame
+
+
 def _normalise_columns(frame: pd.DataFrame, aliases: dict, source: str) -> pd.DataFrame:
     """Lower-case, stripped, underscored column names; aliases used only when unambiguous.
 
@@ -230,21 +292,7 @@ def _normalise_columns(frame: pd.DataFrame, aliases: dict, source: str) -> pd.Da
     >>> _normalise_columns(frame, aliases, "f").columns.tolist()
     ['firm_id', 'value', 'region', 'kabupaten']
     """
-    known = set(aliases) | set(aliases.values())
-    names = []
-    for c in frame.columns:
-        name = re.sub(r"\s+", "_", str(c).strip().lower())
-        bare = re.sub(r"_*[(\[][^()\[\]]*[)\]]$", "", name)
-        names.append(bare if name not in known and bare in known else name)
-    taken = set(names)
-    renamed = []
-    for name in names:
-        target = aliases.get(name)
-        if target is not None and target not in taken:
-            taken.add(target)
-            renamed.append(target)
-        else:
-            renamed.append(name)
+    renamed = _column_names(frame.columns, aliases)
     if len(set(renamed)) != len(renamed):
         seen = pd.Index(renamed)
         dup = seen[seen.duplicated()].tolist()
@@ -396,12 +444,26 @@ def _read_csv(path: Path, notes: list) -> pd.DataFrame:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             with open(path, encoding=encoding, newline="") as handle:
-                header = handle.readline()
-                handle.read()  # decode the whole file: fail here, not halfway in pandas
+                lines = handle.read().splitlines()  # decode it all: fail here, not in pandas
         except UnicodeDecodeError:
             continue
-        sep = max((",", ";", "\t"), key=header.count)
-        frame = pd.read_csv(path, encoding=encoding, sep=sep, **options)
+        # title lines without any separator (a survey name, a blank line) before the header
+        seps = (",", ";", "\t")
+        skip = next(
+            (
+                k
+                for k, line in enumerate(lines[:_HEADER_SEARCH_ROWS])
+                if any(c in line for c in seps)
+            ),
+            0,
+        )
+        header = lines[skip] if lines else ""
+        sep = max(seps, key=header.count)
+        # blank lines stay (as empty rows, skipped and reported) so row numbers stay right
+        frame = pd.read_csv(
+            path, encoding=encoding, sep=sep, skiprows=skip, skip_blank_lines=False, **options
+        )
+        frame.attrs["row_offset"] = skip
         if encoding != "utf-8-sig":
             notes.append(f"{path}: not UTF-8; read as Windows-1252 (check accented names)")
         return frame
@@ -479,7 +541,7 @@ def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
 
 def _without_blank(frame: pd.DataFrame, source: str, diag: Diagnostics):
     """Drop and report all-empty rows; returns the frame and the spreadsheet row numbers."""
-    rows = np.arange(len(frame)) + 2
+    rows = np.arange(len(frame)) + 2 + int(frame.attrs.get("row_offset", 0))
     blank = _blank_rows(frame)
     if blank.any():
         diag.add(
@@ -505,6 +567,7 @@ def _firm_total_rows(frame: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
 
 
 def _parse_firms(frame: pd.DataFrame, source: str, diag: Diagnostics, on_invalid: str):
+    frame = _find_header(frame, _FIRM_ALIASES, ["firm_id", "sector"], source, diag)
     frame = _normalise_columns(frame, _FIRM_ALIASES, source)
     _require(frame, ["firm_id", "sector"], source)
     frame, rows = _without_blank(frame, source, diag)
@@ -622,6 +685,7 @@ def _parse_firms(frame: pd.DataFrame, source: str, diag: Diagnostics, on_invalid
 
 def _parse_transactions(frame, source, diag: Diagnostics, on_invalid: str):
     """Validated columns of the transaction rows: supplier, buyer, value, channel, rows."""
+    frame = _find_header(frame, _TRANSACTION_ALIASES, ["supplier", "buyer", "value"], source, diag)
     frame = _normalise_columns(frame, _TRANSACTION_ALIASES, source)
     _require(frame, ["supplier", "buyer", "value"], source)
     n_read = len(frame)
@@ -729,6 +793,7 @@ def _parse_transactions(frame, source, diag: Diagnostics, on_invalid: str):
 
 
 def _parse_parties(frame, source, diag: Diagnostics):
+    frame = _find_header(frame, _PARTY_ALIASES, ["party_id"], source, diag)
     frame = _normalise_columns(frame, _PARTY_ALIASES, source)
     _require(frame, ["party_id"], source)
     frame, rows = _without_blank(frame, source, diag)
@@ -1340,6 +1405,7 @@ class SupplyNetwork:
 
     def _build_cooperation(self, frame, source):
         diag = self.diagnostics
+        frame = _find_header(frame, _COOPERATION_ALIASES, ["firm_a", "firm_b"], source, diag)
         frame = _normalise_columns(frame, _COOPERATION_ALIASES, source)
         _require(frame, ["firm_a", "firm_b"], source)
         frame, rows = _without_blank(frame, source, diag)

@@ -941,3 +941,51 @@ def test_parties_kind_spellings():
     bad = parties.assign(kind=["supplier", "bank", "buyer"])
     with pytest.raises(InvalidNetworkError, match="row 3, column 'kind'.*'bank'"):
         SupplyNetwork.from_frames(FIRMS, TX, parties=bad)
+
+
+def test_title_rows_above_the_column_names(tmp_path):
+    # spreadsheets from the field start with a title; row numbers stay the sheet's
+    firms = pd.DataFrame(
+        [
+            ["Daftar IKM Sentra Batik Trusmi 2023", None, None],
+            [None, None, None],
+            ["Kode", "Nama", "Sektor"],
+            ["K1", "Bu Sri", "batik"],
+            ["K2", "Pak Budi", "batik"],
+        ]
+    )
+    firms.to_excel(tmp_path / "firms.xlsx", index=False, header=False)
+    tx = pd.DataFrame(
+        [
+            ["Transaksi", None, None],
+            ["Penjual", "Pembeli", "Nilai"],
+            ["K1", "K2", "5"],
+            ["K2", "PGP", "lima"],
+        ]
+    )
+    tx.to_excel(tmp_path / "tx.xlsx", index=False, header=False)
+    with pytest.raises(InvalidNetworkError, match=r"tx.xlsx, row 4, column 'value'.*'lima'"):
+        read_network(tmp_path / "firms.xlsx", tmp_path / "tx.xlsx")
+    net = read_network(tmp_path / "firms.xlsx", tmp_path / "tx.xlsx", on_invalid="skip")
+    assert net.firms.index.tolist() == ["K1", "K2"]
+    assert net.firms["name"].tolist() == ["Bu Sri", "Pak Budi"]
+    found = [f for f in net.diagnostics if f.code == "header_row"]
+    assert len(found) == 2 and "row 3" in found[0].message and "row 2" in found[1].message
+    # a CSV exported from such a sheet: the title line has no or only empty fields
+    (tmp_path / "f.csv").write_text("Daftar IKM\n\nfirm_id;sector\nA;x\nB;x\n", encoding="utf-8")
+    (tmp_path / "t.csv").write_text(
+        "Transaksi 2023;;\nsupplier;buyer;value\nA;B;1,5\nB;C;-2\n", encoding="utf-8"
+    )
+    with pytest.raises(InvalidNetworkError, match=r"t.csv, row 4, column 'value'"):
+        read_network(tmp_path / "f.csv", tmp_path / "t.csv")
+    net = read_network(tmp_path / "f.csv", tmp_path / "t.csv", on_invalid="skip")
+    assert net.firms.index.tolist() == ["A", "B"] and net.edges["value"].tolist() == [1.5]
+
+
+def test_blank_line_in_a_csv_keeps_row_numbers(tmp_path):
+    (tmp_path / "f.csv").write_text("firm_id,sector\nA,x\nB,x\n", encoding="utf-8")
+    (tmp_path / "t.csv").write_text("supplier,buyer,value\nA,B,1\n\nB,A,abc\n", encoding="utf-8")
+    with pytest.raises(InvalidNetworkError, match=r"t.csv, row 4, column 'value'"):
+        read_network(tmp_path / "f.csv", tmp_path / "t.csv")
+    net = read_network(tmp_path / "f.csv", tmp_path / "t.csv", on_invalid="skip")
+    assert "rows 3" in next(f for f in net.diagnostics if f.code == "blank_rows").message
