@@ -150,21 +150,25 @@ class AutoChoice:
     reason: str
 
 
-def _norms(A) -> tuple[float, float]:
+def _norms(A, col_sums=None, nonnegative=None) -> tuple[float, float]:
     """``(‖A‖₁, ‖A‖∞)``: largest column and row sums of ``|A|``, without an ``|A|`` copy
-    when ``A >= 0`` (and in 64 MiB column blocks otherwise)."""
+    when ``A >= 0`` (and in 64 MiB column blocks otherwise); the column sums of ``A`` and
+    whether ``A >= 0`` are reused when known (each is a pass over ``A``)."""
     n = A.shape[0]
     if n == 0:
         return 0.0, 0.0
     if sp.issparse(A):
         data = A.data
-        if data.size and data.min() < 0:
+        negative = (data.size and data.min() < 0) if nonnegative is None else not nonnegative
+        if negative:
             # |A| sharing the structure of A: one copy of the values only
             A = type(A)((np.abs(data), A.indices, A.indptr), shape=A.shape)
-        col = np.asarray(A.sum(axis=0)).ravel()
+        reuse = col_sums is not None and not negative
+        col = col_sums if reuse else np.asarray(A.sum(axis=0)).ravel()
         row = np.asarray(A.sum(axis=1)).ravel()
-    elif A.min() >= 0:
-        col, row = A.sum(axis=0), A.sum(axis=1)
+    elif (A.min() >= 0) if nonnegative is None else nonnegative:
+        col = A.sum(axis=0) if col_sums is None else col_sums
+        row = A.sum(axis=1)
     else:
         col, row = np.empty(n), np.zeros(n)
         step = max(1, (8 * 1024**2) // n)
@@ -184,7 +188,8 @@ def _factor_rule(A) -> tuple[str, str]:
     else:
         if n <= DENSE_MAX_N:
             return "dense", f"dense, n = {n} <= {DENSE_MAX_N}: LAPACK LU"
-        nnz = int(np.count_nonzero(A))
+        step = max(1, n // 256)  # the density from 256 evenly spaced rows: one pass less
+        nnz = int(np.count_nonzero(A[::step])) * n // A[::step].shape[0]
     density = nnz / max(n * n, 1)
     lu_bytes = 8 * n * n
     if n <= DENSE_MAX_N:
@@ -700,7 +705,7 @@ class LeontiefSolver:
         self.matvecs = 0
 
         # norms for the certificates; no |A| copy when A >= 0
-        self._norm1, self._norm_inf = _norms(A)  # ‖A‖₁, ‖A‖∞
+        self._norm1, self._norm_inf = _norms(A, self._col_sums, self.nonnegative)
         self.certified = self.n == 0 or min(self._norm1, self._norm_inf) < 1.0
         if method == "auto":
             choice = explain_method(A, norms=(self._norm1, self._norm_inf))
