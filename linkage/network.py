@@ -254,27 +254,59 @@ def _find_header(frame: pd.DataFrame, aliases: dict, required, source: str, diag
     >>> out.columns.tolist(), out.attrs["row_offset"], out["firm_id"].tolist()
     (['firm_id', 'sector'], 2, ['A'])
     """
+    j, cells = _header_row(frame, aliases, required)
+    if j <= 0:
+        return frame
+    out = frame.iloc[j:].reset_index(drop=True)
+    out.columns = cells
+    offset = int(frame.attrs.get("row_offset", 0)) + j
+    out.attrs["row_offset"] = offset
+    diag.add(
+        "header_row",
+        f"{source}: the column names are on row {offset + 1}; the {offset} row(s) "
+        "above them (a title) were skipped",
+        count=offset,
+    )
+    return out
+
+
+def _header_row(frame: pd.DataFrame, aliases: dict, required) -> tuple[int, list | None]:
+    """``(0, None)`` when the column names hold the required columns; ``(j + 1, cells)``
+    when data row ``j`` does (within the first rows); ``(-1, None)`` when none does."""
     required = set(required)
     if required <= set(_column_names(frame.columns, aliases)):
-        return frame
+        return 0, None
+    # in data rows, one-letter aliases ("a", "b" of a cooperation file) would match ids
+    aliases = {k: v for k, v in aliases.items() if len(k) > 1}
     for j in range(min(_HEADER_SEARCH_ROWS, len(frame))):
         cells = [
             f"unnamed_{k}" if pd.isna(c) or str(c).strip() == "" else str(c).strip()
             for k, c in enumerate(frame.iloc[j].tolist())
         ]
         if required <= set(_column_names(cells, aliases)):
-            out = frame.iloc[j + 1 :].reset_index(drop=True)
-            out.columns = cells
-            offset = int(frame.attrs.get("row_offset", 0)) + j + 1
-            out.attrs["row_offset"] = offset
-            diag.add(
-                "header_row",
-                f"{source}: the column names are on row {offset + 1}; the {offset} row(s) "
-                "above them (a title) were skipped",
-                count=offset,
-            )
-            return out
-    return frame
+            return j + 1, cells
+    return -1, None
+
+
+def _choose_sheet(data, aliases: dict, required, source: str, diag: Diagnostics):
+    """The sheet of a workbook that holds the required columns (the first one that does;
+    the first sheet when none does, so the error names its columns) and the name to use
+    in messages. ``data`` is a frame (returned as it is) or ``{sheet name: frame}``."""
+    if not isinstance(data, dict):
+        return data, source
+    names = list(data)
+    rows = {n: _header_row(data[n], aliases, required)[0] for n in names}
+    # a sheet whose first row holds the columns, else one with a title above them
+    chosen = next((n for n in names if rows[n] == 0), None)
+    chosen = chosen or next((n for n in names if rows[n] > 0), names[0])
+    if len(names) > 1:
+        diag.add(
+            "sheet",
+            f"{source}: read sheet {chosen!r} (of {names}), the first with the columns "
+            f"{list(required)}",
+        )
+        return data[chosen], f"{source} [sheet {chosen!r}]"
+    return data[chosen], source
 
 
 def _normalise_columns(frame: pd.DataFrame, aliases: dict, source: str) -> pd.DataFrame:
@@ -471,7 +503,9 @@ def _read_csv(path: Path, notes: list) -> pd.DataFrame:
 
 
 def _read_frame(data, source: str, notes: list | None = None) -> tuple[pd.DataFrame, str]:
-    """A DataFrame from a frame or a csv / xlsx / parquet path; ids kept as text."""
+    """A DataFrame from a frame or a csv / xlsx / parquet path; ids kept as text.
+
+    A workbook gives ``{sheet name: DataFrame}`` (see :func:`_choose_sheet`)."""
     notes = [] if notes is None else notes
     if data is None:
         return None, source
@@ -484,7 +518,11 @@ def _read_frame(data, source: str, notes: list | None = None) -> tuple[pd.DataFr
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm", ".xls"):
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False, na_values=[""])
+            # every sheet: a survey workbook may hold firms, transactions ... on sheets of
+            # their own (see _choose_sheet)
+            frame = pd.read_excel(
+                path, sheet_name=None, dtype=str, keep_default_na=False, na_values=[""]
+            )
         elif suffix in (".parquet", ".pq"):
             frame = pd.read_parquet(path)
         else:
@@ -987,6 +1025,21 @@ class SupplyNetwork:
         diag = net.diagnostics
         for note in notes:
             diag.add("encoding", note, level="warning")
+        for key, data, aliases, required in (
+            ("firms", firms, _FIRM_ALIASES, ["firm_id", "sector"]),
+            ("transactions", transactions, _TRANSACTION_ALIASES, ["supplier", "buyer", "value"]),
+            ("cooperation", cooperation, _COOPERATION_ALIASES, ["firm_a", "firm_b"]),
+            ("parties", parties, _PARTY_ALIASES, ["party_id"]),
+        ):
+            frame, names[key] = _choose_sheet(data, aliases, required, names[key], diag)
+            if key == "firms":
+                firms = frame
+            elif key == "transactions":
+                transactions = frame
+            elif key == "cooperation":
+                cooperation = frame
+            else:
+                parties = frame
         firm_frame = _parse_firms(firms, names["firms"], diag, on_invalid)
         tx = _parse_transactions(transactions, names["transactions"], diag, on_invalid)
         party_frame = None

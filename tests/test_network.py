@@ -989,3 +989,27 @@ def test_blank_line_in_a_csv_keeps_row_numbers(tmp_path):
         read_network(tmp_path / "f.csv", tmp_path / "t.csv")
     net = read_network(tmp_path / "f.csv", tmp_path / "t.csv", on_invalid="skip")
     assert "rows 3" in next(f for f in net.diagnostics if f.code == "blank_rows").message
+
+
+def test_one_workbook_with_a_sheet_per_table(tmp_path):
+    # field teams keep the survey in one workbook: instructions, firms, transactions, ...
+    path = tmp_path / "survey.xlsx"
+    with pd.ExcelWriter(path) as xl:
+        pd.DataFrame({"Petunjuk": ["isi semua kolom"]}).to_excel(
+            xl, sheet_name="Petunjuk", index=False
+        )
+        pd.DataFrame({"firm_id": ["A", "B"], "sector": "x"}).to_excel(
+            xl, sheet_name="IKM", index=False
+        )
+        pd.DataFrame({"supplier": ["A", "B"], "buyer": ["B", "PGP"], "value": ["5", "x"]}).to_excel(
+            xl, sheet_name="Transaksi", index=False
+        )
+        pd.DataFrame({"firm_a": ["A"], "firm_b": ["B"]}).to_excel(
+            xl, sheet_name="Kerjasama", index=False
+        )
+    with pytest.raises(InvalidNetworkError, match=r"survey.xlsx \[sheet 'Transaksi'\], row 3"):
+        read_network(path, path, path)
+    net = read_network(path, path, path, on_invalid="skip")
+    assert net.firms.index.tolist() == ["A", "B"] and len(net.cooperation) == 1
+    found = [f.message for f in net.diagnostics if f.code == "sheet"]
+    assert len(found) == 3 and "'IKM'" in found[0] and "'Transaksi'" in found[1]
