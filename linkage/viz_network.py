@@ -250,6 +250,7 @@ def network_page_data(
             clusters,
             member,
             max_nodes=max_nodes,
+            max_edges=max_edges,
             collapse_by=collapse_by,
             physics=physics,
             seed=seed,
@@ -513,7 +514,9 @@ def _full_data(
     }
 
 
-def _collapsed_data(network, clusters, member, *, max_nodes, collapse_by, physics, seed, units):
+def _collapsed_data(
+    network, clusters, member, *, max_nodes, max_edges=None, collapse_by, physics, seed, units
+):
     """One node per sentra / community / sector plus one per kind of outside party."""
     n, nf = network.n_nodes, network.n_firms
     firms = network.firms
@@ -581,6 +584,7 @@ def _collapsed_data(network, clusters, member, *, max_nodes, collapse_by, physic
     purchases = np.bincount(gt, weights=val, minlength=G) - internal
     between = pd.DataFrame({"s": gs, "t": gt, "v": val})[gs != gt]
     agg = between.groupby(["s", "t"], sort=True)["v"].agg(["sum", "count"]).reset_index()
+    n_flows = len(agg)
 
     co = network.cooperation
     ca = node_group[co["a"].to_numpy(dtype=np.int64)] if len(co) else np.zeros(0, np.int64)
@@ -592,6 +596,20 @@ def _collapsed_data(network, clusters, member, *, max_nodes, collapse_by, physic
         .reset_index(name="count")
         .sort_values(["a", "b"])
     )
+
+    edge_note = ""
+    if max_edges is not None and n_flows + len(cagg) > max_edges:
+        # as the full page: the largest flows, every cooperation count
+        k = max(max_edges - len(cagg), 0)
+        top = np.sort(np.argsort(-agg["sum"].to_numpy(), kind="stable")[:k])
+        agg = agg.iloc[top].reset_index(drop=True)
+        if len(cagg) > max_edges:
+            cagg = cagg.sort_values("count", ascending=False, kind="stable").iloc[:max_edges]
+            cagg = cagg.sort_values(["a", "b"]).reset_index(drop=True)
+        edge_note = (
+            f" It draws the {len(agg):,} largest of {n_flows:,} flows between groups to stay "
+            f"quick in a browser; the figures in the tooltips count every link."
+        )
 
     members = np.bincount(node_group, minlength=G)
     workers = np.full(G, np.nan)
@@ -645,8 +663,8 @@ def _collapsed_data(network, clusters, member, *, max_nodes, collapse_by, physic
         f"This network has {nf:,} firms and {n - nf:,} outside parties, more than the "
         f"{max_nodes:,} points this page draws one by one. So each circle here is a whole "
         f"{noun} (its size is the group's total output) and each shape is one kind of "
-        f"outside party; each arrow is the total trade from one group to another.{merged_note} "
-        f"To see single firms, make the page for one sentra at a time."
+        f"outside party; each arrow is the total trade from one group to another.{merged_note}"
+        f"{edge_note} To see single firms, make the page for one sentra at a time."
     )
     edge_types = [
         dict(EDGE_TYPES[0], label=f"Sales from one {noun} to another (total)"),

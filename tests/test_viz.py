@@ -370,3 +370,22 @@ def test_collapse_merges_the_smallest_groups_when_still_too_many(net):
     assert data["nodes"]["label"][0] == "(other 2 groups)"
     assert "2 smallest of 2 groups are merged" in data["notice"]
     assert data["nodes"]["values"]["members"][0] == 6
+
+
+def test_collapsed_page_keeps_the_edge_limit_too(net):
+    # a 100,000-firm survey in 2,000 sentra collapsed into 172,534 flows between groups
+    # (11 s to draw); the collapsed page keeps max_edges as the full page does
+    full = plain(network_page_data(net, fake_clusters(net), max_nodes=5))
+    n_flows = sum(1 for k in full["edges"]["type"] if k != 2)
+    assert n_flows > 3
+    data = plain(network_page_data(net, fake_clusters(net), max_nodes=5, max_edges=3))
+    e = data["edges"]
+    assert len(e["from"]) <= 3
+    assert f"largest of {n_flows} flows between groups" in data["notice"]
+    kept = sorted((v for v, k in zip(e["value"], e["type"], strict=True) if k != 2), reverse=True)
+    every = sorted(
+        (v for v, k in zip(full["edges"]["value"], full["edges"]["type"], strict=True) if k != 2),
+        reverse=True,
+    )
+    assert kept == every[: len(kept)]
+    assert data["nodes"]["values"] == full["nodes"]["values"]  # tooltips count every link
