@@ -435,9 +435,13 @@ def _gmres_power(apply, B, tol, s, max_products, augment=2):
     stalled = 0
     checked = True  # rel holds true residuals, not the recursion's
     s, na = max(1, int(s)), max(0, int(augment))
-    Za = np.zeros((k, na, n))  # earlier corrections dz ...
-    Wa = np.zeros((k, na, n))  # ... and their images (I - M) dz
+    # one buffer per right-hand side, allocated once: the images Wa_j of the earlier
+    # corrections in slots [0, na) (filled from the top, so the filled ones and the basis
+    # P_0 ... P_m in slots [na, na + m] form one contiguous block), then the basis
+    Y = np.empty((k, na + s + 1, n))
+    Za = np.empty((k, na, n))  # the earlier corrections dz themselves
     filled = np.zeros(k, dtype=np.int64)
+    oldest = np.zeros(k, dtype=np.int64)
     while True:
         active = np.flatnonzero(rel > tol)
         if not active.size:
@@ -457,39 +461,42 @@ def _gmres_power(apply, B, tol, s, max_products, augment=2):
             want = np.log(0.5 * tol / rel[active]) / np.log(r_act)
             m = int(min(s, max(1, math.ceil(float(want.max())) + 1)))
         m = min(m, room)
-        P = np.empty((active.size, m + 1, n))
-        P[:, 0] = R[active]
+        Y[active, na] = R[active]
         for i in range(m):
-            P[:, i + 1] = apply(P[:, i])
+            Y[active, na + i + 1] = apply(Y[active, na + i])
         used[active] += m
-        for c, row in enumerate(active):
+        for row in active:
             q = int(filled[row])
-            Y = np.concatenate([P[c], Wa[row, :q]]) if q else P[c]
-            G = Y @ Y.T  # one pass over the basis
-            # the columns of the least-squares matrix as combinations of the rows of Y
-            T = np.zeros((m + q, m + 1 + q))
-            T[np.arange(m), np.arange(m)] = 1.0
-            T[np.arange(m), np.arange(1, m + 1)] = -1.0
-            T[np.arange(m, m + q), np.arange(m + 1, m + 1 + q)] = 1.0
+            lo = na - q
+            Yc = Y[row, lo : na + m + 1]  # [Wa_1 ... Wa_q, P_0 ... P_m], a view
+            G = Yc @ Yc.T  # one pass over the basis
+            # the columns of the least-squares matrix as combinations of the rows of Yc:
+            # W_i = P_i - P_(i+1) for i < m, then the Wa_j
+            T = np.zeros((m + q, q + m + 1))
+            T[np.arange(m), q + np.arange(m)] = 1.0
+            T[np.arange(m), q + 1 + np.arange(m)] = -1.0
+            T[m + np.arange(q), np.arange(q)] = 1.0
             WtW = T @ G @ T.T
-            Wtr = T @ G[:, 0]
+            Wtr = T @ G[:, q]
             d = np.sqrt(np.maximum(np.diag(WtW), 1e-300))
             w, Q = np.linalg.eigh(WtW / d[:, np.newaxis] / d[np.newaxis, :])
             keep = w > 1e-15 * max(float(w.max()), 1e-300)
             coef = (Q[:, keep] @ ((Q[:, keep].T @ (Wtr / d)) / w[keep])) / d
-            dz = coef[:m] @ P[c, :m]
+            dz = coef[:m] @ Y[row, na : na + m]
             if q:
-                dz += coef[m:] @ Za[row, :q]
+                dz += coef[m:] @ Za[row, lo:na]
             X[row] += dz
-            r_new = P[c, 0] - (coef @ T) @ Y
-            if na:
-                Za[row] = np.roll(Za[row], 1, axis=0)
-                Wa[row] = np.roll(Wa[row], 1, axis=0)
-                Za[row, 0] = dz
-                np.subtract(P[c, 0], r_new, out=Wa[row, 0])
-                filled[row] = min(na, q + 1)
+            r_new = Y[row, na] - (coef @ T) @ Yc
+            if na:  # keep dz and its image r - r_new, replacing the oldest
+                if q < na:
+                    slot = na - 1 - q
+                    filled[row] = q + 1
+                else:  # slots were filled na - 1, ..., 0: the oldest goes first
+                    slot = na - 1 - int(oldest[row])
+                    oldest[row] = (oldest[row] + 1) % na
+                Za[row, slot] = dz
+                np.subtract(Y[row, na], r_new, out=Y[row, slot])
             R[row] = r_new
-        del P
         new_rel = np.linalg.norm(R[active], axis=1) / bnorm[active]
         checked = False
         if not np.all(np.isfinite(new_rel)):

@@ -383,7 +383,7 @@ def test_iterative_linkage_solves_within_budget():
     s = LeontiefSolver(A, method="iterative")
     before = s.matvecs
     r = linkage_arrays(s, A, x)
-    assert s.matvecs - before <= 150  # measured 130
+    assert s.matvecs - before <= 160  # measured 148 (power basis), 132 with Arnoldi GMRES(20)
     assert r["residual"] <= 1e-10
     L_x = np.linalg.solve(np.eye(2000) - A.toarray(), x)
     np.testing.assert_allclose(r["row_sums_G"], L_x / x, rtol=1e-9)
