@@ -625,6 +625,19 @@ def _parse_firms(frame: pd.DataFrame, source: str, diag: Diagnostics, on_invalid
     if missing.any():
         _fail(source, "firm_id is empty", row=rows[missing][0], column="firm_id")
     index = pd.Index(ids.astype(str), name="firm_id")
+    if index.duplicated().any():
+        # a firm entered twice with the same figures: keep one, say so
+        same = frame.astype(str).assign(_id=index.to_numpy()).duplicated().to_numpy()
+        if same.any():
+            diag.add(
+                "duplicate_firm_rows",
+                f"{source}: {int(same.sum())} firm row(s) repeat an earlier row exactly and "
+                f"were read once (rows {_row_list(rows[same])})",
+                count=int(same.sum()),
+                level="warning",
+            )
+            frame, rows = frame[~same].reset_index(drop=True), rows[~same]
+            ids, index = ids[~same], index[~same]
     dup = index.duplicated(keep=False)
     if dup.any():
         first = index[dup][0]
@@ -1379,6 +1392,8 @@ class SupplyNetwork:
                 f"{int(counts_role.get('both', 0))} both); e.g. {outside[:5].tolist()}",
                 count=n_out,
             )
+        if n_out and "name" in firm_frame.columns:
+            self._flag_firm_names(firm_frame, outside, names)
         if n_out:
             like = _lookalike(firm_ids, outside)
             if (like >= 0).any():
@@ -1425,6 +1440,29 @@ class SupplyNetwork:
             pass  # already reported as party_is_firm
         self._n_rows_read = tx["n_read"]
         self._n_rows_used = len(values)
+
+    def _flag_firm_names(self, firm_frame, outside, names):
+        """Warn about outside ids that are the name of a listed firm (case-insensitive):
+        transactions written with names instead of ids."""
+        key = firm_frame["name"].astype(str).str.strip().str.lower()
+        key = pd.Index(key.where(key != "", None))
+        unique = ~key.duplicated(keep=False) & key.notna()
+        hit = key[unique].get_indexer(outside.str.lower())
+        pos = np.where(hit >= 0, np.flatnonzero(unique)[np.maximum(hit, 0)], -1)
+        if not (pos >= 0).any():
+            return
+        pairs = ", ".join(
+            f"{o!r} is {firm_frame.index[k]!r}"
+            for o, k in zip(outside[pos >= 0][:5], pos[pos >= 0][:5], strict=True)
+        )
+        self.diagnostics.add(
+            "outside_is_firm_name",
+            f"{names['transactions']}: {int((pos >= 0).sum())} outside part(y/ies) are the "
+            f"names of listed firms ({pairs}); transactions must name firms by firm_id, so "
+            "these are outside parties: replace the names by the ids",
+            count=int((pos >= 0).sum()),
+            level="warning",
+        )
 
     def _flag_collectors(self, src, dst, value, via, names):
         """Warn about listed firms that buy mostly through sales marked as via an

@@ -1013,3 +1013,23 @@ def test_one_workbook_with_a_sheet_per_table(tmp_path):
     assert net.firms.index.tolist() == ["A", "B"] and len(net.cooperation) == 1
     found = [f.message for f in net.diagnostics if f.code == "sheet"]
     assert len(found) == 3 and "'IKM'" in found[0] and "'Transaksi'" in found[1]
+
+
+def test_transactions_naming_firms_by_name_are_flagged():
+    tx = pd.DataFrame(
+        {"supplier": ['Gerabah "Mekar"', "A"], "buyer": ["céramique", "B"], "value": [5, 6]}
+    )
+    with pytest.warns(DataQualityWarning, match=r"names of listed firms.*'Gerabah \"Mekar\"'.*'B'"):
+        net = SupplyNetwork.from_frames(FIRMS, tx)
+    found = next(f for f in net.diagnostics if f.code == "outside_is_firm_name")
+    assert found.count == 2  # case-insensitive: 'céramique' is C's name 'Céramique'
+
+
+def test_exact_duplicate_firm_rows_are_merged_other_duplicates_stay_errors():
+    firms = pd.concat([FIRMS, FIRMS.iloc[[1]]], ignore_index=True)  # B entered twice
+    with pytest.warns(DataQualityWarning, match=r"1 firm row\(s\) repeat an earlier row.*rows 7"):
+        net = SupplyNetwork.from_frames(firms, TX)
+    assert net.firms.index.tolist() == list("ABCDE")
+    firms.loc[5, "workers"] = 11  # same id, different figures: which is right?
+    with pytest.raises(InvalidNetworkError, match="firm_id 'B' appears 2 times"):
+        SupplyNetwork.from_frames(firms, TX)
