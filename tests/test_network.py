@@ -540,6 +540,7 @@ def test_missing_ids_and_columns():
 
 def test_duplicate_firm_ids_are_an_error():
     firms = pd.concat([FIRMS, FIRMS.iloc[[2]]], ignore_index=True)
+    firms.loc[5, "workers"] = 26  # the same id with other figures (exact repeats are merged)
     with pytest.raises(InvalidNetworkError, match=r"firm_id 'C' appears 2 times \(rows 4, 7\)"):
         SupplyNetwork.from_frames(firms, TX)
 
