@@ -1429,11 +1429,17 @@ class SupplyNetwork:
             )
         isolated = ~(sells[:n_firms] | buys[:n_firms])
         if isolated.any():
+            none = bool(isolated.all())
+            what = (
+                f"none of the {n_firms} firm(s) has a transaction"
+                if none
+                else f"{int(isolated.sum())} firm(s) have no transactions"
+            )
             diag.add(
                 "firms_without_transactions",
-                f"{names['firms']}: {int(isolated.sum())} firm(s) have no transactions; they are "
-                f"kept ({firm_ids[isolated][:5].tolist()})",
+                f"{names['firms']}: {what}; they are kept ({firm_ids[isolated][:5].tolist()})",
                 count=int(isolated.sum()),
+                level="warning" if none else "info",
             )
         n_firm_int = int(is_int[:n_firms].sum())
         if n_firm_int and pattern is None:

@@ -1034,3 +1034,16 @@ def test_exact_duplicate_firm_rows_are_merged_other_duplicates_stay_errors():
     firms.loc[5, "workers"] = 11  # same id, different figures: which is right?
     with pytest.raises(InvalidNetworkError, match="firm_id 'B' appears 2 times"):
         SupplyNetwork.from_frames(firms, TX)
+
+
+def test_no_transactions_at_all_is_a_warning():
+    tx = pd.DataFrame({"supplier": [], "buyer": [], "value": []})
+    with pytest.warns(DataQualityWarning, match=r"none of the 5 firm\(s\) has a transaction"):
+        net = SupplyNetwork.from_frames(FIRMS, tx)
+    assert net.summary()["firms_without_transactions"] == 5
+    (found,) = [
+        f
+        for f in SupplyNetwork.from_frames(FIRMS, TX).diagnostics
+        if f.code == "firms_without_transactions"
+    ] or [None]
+    assert found is None or found.level == "info"
