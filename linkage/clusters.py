@@ -481,7 +481,8 @@ def sentra_labels(network, by=None, *, radius_km=1.0) -> pd.Series:
         Co-location radius: firms within this great-circle distance of each other, directly
         or through a chain of firms, form one site (see
         :func:`linkage.activity.colocation_groups`). Sites are named ``site-1``,
-        ``site-2`` ... in firm-list order.
+        ``site-2`` ... in firm-list order, zero-padded when there are ten or more
+        (``site-01`` ... ``site-12``) so that they sort in that order.
 
     Returns
     -------
@@ -507,9 +508,10 @@ def sentra_labels(network, by=None, *, radius_km=1.0) -> pd.Series:
                 lon = pd.to_numeric(firms["lon"], errors="coerce").to_numpy(dtype=float)
                 if np.isfinite(lat).any():
                     codes = colocation_groups(lat, lon, radius_km)
-                    values = np.where(
-                        codes >= 0, np.char.add("site-", (codes + 1).astype(str)), None
-                    )
+                    # zero-padded, so that sites sort in firm-list order (site-02 < site-10)
+                    width = len(str(int(codes.max(initial=0)) + 1))
+                    numbers = np.char.zfill((codes + 1).astype(str), width)
+                    values = np.where(codes >= 0, np.char.add("site-", numbers), None)
                     out = pd.Series(values.astype(object), index=firms.index, name="sentra")
                     out.attrs["source"] = f"co-location within {radius_km:g} km"
                     return out

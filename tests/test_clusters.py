@@ -661,3 +661,14 @@ def test_negative_seed_is_a_clear_error():
     ):
         with pytest.raises(ValueError, match="'seed' parameter must be an integer >= 0. Got -1"):
             call()
+
+
+def test_twelve_sites_sort_in_firm_order():
+    # site names sort as numbers would: site-02 before site-10, in sentra.csv too
+    lat = -6.0 - 0.1 * np.arange(12)
+    firms = {"firm_id": [f"F{i}" for i in range(12)], "lat": lat, "lon": [107.0] * 12}
+    net = network(firms, [("F0", "F1", 1.0)])
+    s = sentra_labels(net)
+    assert s.tolist() == [f"site-{i:02d}" for i in range(1, 13)]
+    cl = find_clusters(net, n_permutations=0)
+    assert cl.sentra.index.tolist() == s.tolist()
