@@ -604,6 +604,28 @@ def _firm_total_rows(frame: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
     return is_total
 
 
+def _flag_spellings(text: pd.Series, col: str, source: str, diag: Diagnostics) -> None:
+    """Warn when two values of a group column differ only in case or spaces ("Plered" and
+    "plered"): they are different groups, probably by mistake."""
+    values = pd.Series(text.dropna().unique(), dtype=object)
+    if len(values) < 2:
+        return
+    key = values.str.lower().str.replace(r"\s+", " ", regex=True)
+    clash = key.duplicated(keep=False)
+    if not clash.any():
+        return
+    groups = values[clash].groupby(key[clash], sort=False).agg(list)
+    shown = "; ".join(" and ".join(repr(v) for v in g) for g in groups.iloc[:5])
+    diag.add(
+        f"{col}_spellings",
+        f"{source}: {len(groups)} {col} name(s) are written in ways that differ only in case "
+        f"or spaces ({shown}); they are different {col}s: correct the spelling if they are "
+        "the same",
+        count=len(groups),
+        level="warning",
+    )
+
+
 def _parse_firms(frame: pd.DataFrame, source: str, diag: Diagnostics, on_invalid: str):
     frame = _find_header(frame, _FIRM_ALIASES, ["firm_id", "sector"], source, diag)
     frame = _normalise_columns(frame, _FIRM_ALIASES, source)
@@ -680,6 +702,8 @@ def _parse_firms(frame: pd.DataFrame, source: str, diag: Diagnostics, on_invalid
                     count=k,
                     level="warning",
                 )
+            if col != "name":
+                _flag_spellings(text, col, source, diag)
             out[col] = pd.array(text.to_numpy(dtype=object), dtype="str")
     for col in ("workers", "output", "lat", "lon"):
         if col not in frame.columns:

@@ -1047,3 +1047,14 @@ def test_no_transactions_at_all_is_a_warning():
         if f.code == "firms_without_transactions"
     ] or [None]
     assert found is None or found.level == "info"
+
+
+def test_sentra_spelled_two_ways_is_flagged():
+    firms = FIRMS.assign(
+        sentra=["Plered", "plered", "Plered ", "Trusmi", "TRUSMI  batik"], region=["Purwakarta"] * 5
+    )
+    with pytest.warns(DataQualityWarning, match=r"'Plered' and 'plered'"):
+        net = SupplyNetwork.from_frames(firms, TX)
+    (found,) = [f for f in net.diagnostics if f.code == "sentra_spellings"]
+    assert found.count == 1  # 'Trusmi' and 'TRUSMI  batik' are different names
+    assert sorted(set(net.firms["sentra"])) == ["Plered", "TRUSMI  batik", "Trusmi", "plered"]
