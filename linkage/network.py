@@ -686,6 +686,7 @@ def _parse_firms(frame: pd.DataFrame, source: str, diag: Diagnostics, on_invalid
             count=int(no_sector.sum()),
             level="warning",
         )
+    _flag_spellings(pd.Series(sector, dtype=object), "sector", source, diag)
     out["sector"] = pd.array(sector.astype(str), dtype="str")
     for col in ("name", "sentra", "region"):
         if col in frame.columns:

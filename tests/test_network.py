@@ -1058,3 +1058,5 @@ def test_sentra_spelled_two_ways_is_flagged():
     (found,) = [f for f in net.diagnostics if f.code == "sentra_spellings"]
     assert found.count == 1  # 'Trusmi' and 'TRUSMI  batik' are different names
     assert sorted(set(net.firms["sentra"])) == ["Plered", "TRUSMI  batik", "Trusmi", "plered"]
+    with pytest.warns(DataQualityWarning, match=r"sector name.*'Pots' and 'pots'"):
+        SupplyNetwork.from_frames(FIRMS.assign(sector=["clay", "Pots", "pots", "x", "y"]), TX)
