@@ -231,6 +231,63 @@ def firm_linkages(Z, x, method: str = "auto", labels=None) -> dict:
     }
 
 
+_LINKAGE_COLUMNS = ("bl_direct", "fl_direct", "output_multiplier", "bl_total", "fl_total")
+
+
+def closed_firms(Z, x, tol: float = 1e-9) -> np.ndarray:
+    """Firms in a closed loop: no chain of suppliers leads from them to value added.
+
+    With ``x >= `` purchases from firms, every column of ``A = Z x̂⁻¹`` sums to at most 1.
+    A firm *leaks* (has value added) when its column sums to less than 1 (or it has no
+    output); a firm is fine when it leaks or buys from a fine firm. ``I - A`` is singular
+    exactly when some firms are not fine: they buy only from each other and pass their
+    whole output on, so ``(I - A)⁻¹`` has no meaning for them. Found by one breadth-first
+    search from the leaking firms along supplier-to-buyer links.
+
+    Parameters
+    ----------
+    Z : sparse array or ndarray, shape (n, n)
+        ``Z[i, j]`` = sales of firm i to firm j.
+    x : ndarray, shape (n,)
+    tol : float
+        A column of ``A`` summing to ``1 - tol`` or more has no value added.
+
+    Returns
+    -------
+    ndarray of bool, shape (n,)
+
+    Examples
+    --------
+    Firms 1 and 2 sell 5 to each other; firm 1 also sells 2 to firm 0. Firm 2 passes on all
+    it buys, but it buys from firm 1, which has value added (output 7, inputs 5): no loop.
+    With firm 1's output 5 neither has value added and they buy only from each other:
+
+    >>> Z = np.array([[0, 0, 0], [2.0, 0, 5], [0, 5, 0]])
+    >>> closed_firms(Z, np.array([10.0, 7.0, 5.0])).tolist()
+    [False, False, False]
+    >>> closed_firms(Z, np.array([10.0, 5.0, 5.0])).tolist()
+    [False, True, True]
+    """
+    from scipy.sparse.csgraph import breadth_first_order
+
+    Z = sp.csr_array(Z)
+    n = Z.shape[0]
+    x = np.asarray(x, dtype=float)
+    bought = np.asarray(Z.sum(axis=0)).ravel()
+    leaks = (x <= 0) | (bought < x * (1 - tol))
+    if leaks.all():
+        return np.zeros(n, dtype=bool)
+    # node n is a source linked to every leaking firm; links run supplier -> buyer
+    coo = Z.tocoo()
+    src = np.concatenate([coo.row, np.full(int(leaks.sum()), n)])
+    dst = np.concatenate([coo.col, np.flatnonzero(leaks)])
+    graph = sp.csr_array((np.ones(src.size), (src, dst)), shape=(n + 1, n + 1))
+    reached = breadth_first_order(graph, n, directed=True, return_predecessors=False)
+    closed = np.ones(n, dtype=bool)
+    closed[reached[reached < n]] = False
+    return closed
+
+
 def _firm_Z(net) -> sp.csr_array:
     n = net.n_firms
     e = net.edges
@@ -300,8 +357,35 @@ def firm_metrics(net, method: str = "auto") -> pd.DataFrame:
     frame["out_degree"] = cols["out_degree"]
     x = firm_output(net, diag)
     frame["output"] = x
+    Z = _firm_Z(net)
+    closed = closed_firms(Z, x)
+    if closed.any():
+        diag.add(
+            "closed_loop",
+            f"{int(closed.sum())} firm(s) buy only from each other and have no value added, "
+            f"a closed loop with no way out to the rest of the economy (as recorded; usually "
+            f"an incomplete sales record): their linkages are not defined (NaN) and the other "
+            f"firms' linkages are computed without them ({net.firms.index[closed][:10].tolist()})",
+            count=int(closed.sum()),
+            level="warning",
+            warn=DataQualityWarning,
+        )
     try:
-        lk = firm_linkages(_firm_Z(net), x, method=method, labels=net.firms.index)
+        if closed.all():
+            lk = {k: np.full(n, np.nan) for k in _LINKAGE_COLUMNS}
+            lk.update(method="", residual=np.nan)
+        elif closed.any():
+            keep = np.flatnonzero(~closed)
+            part = firm_linkages(
+                sp.csr_array(Z)[keep][:, keep], x[keep], method=method, labels=net.firms.index[keep]
+            )
+            lk = {k: v for k, v in part.items() if k in ("method", "residual")}
+            for key in _LINKAGE_COLUMNS:
+                full = np.full(n, np.nan)
+                full[keep] = part[key]
+                lk[key] = full
+        else:
+            lk = firm_linkages(Z, x, method=method, labels=net.firms.index)
     except SingularSystemError as exc:
         message = (
             f"firm linkages not computed: the firm network is not a productive IO system ({exc})"

@@ -304,7 +304,7 @@ def test_closed_loop_reports_instead_of_failing():
     firms = pd.DataFrame({"firm_id": ["A", "B"], "sector": ["x", "x"]})
     tx = pd.DataFrame({"supplier": ["A", "B"], "buyer": ["B", "A"], "value": [10, 10]})
     net = SupplyNetwork.from_frames(firms, tx)
-    with pytest.warns(DataQualityWarning, match="not a productive"):
+    with pytest.warns(DataQualityWarning, match="closed loop"):
         m = net.firm_metrics()
     assert m["bl_total"].isna().all() and m["sales_total"].tolist() == [10, 10]
 
@@ -1060,3 +1060,24 @@ def test_sentra_spelled_two_ways_is_flagged():
     assert sorted(set(net.firms["sentra"])) == ["Plered", "TRUSMI  batik", "Trusmi", "plered"]
     with pytest.warns(DataQualityWarning, match=r"sector name.*'Pots' and 'pots'"):
         SupplyNetwork.from_frames(FIRMS.assign(sector=["clay", "Pots", "pots", "x", "y"]), TX)
+
+
+def test_a_closed_loop_leaves_the_other_firms_linkages():
+    # two firms that (as recorded) only sell to each other, equal amounts: no value added,
+    # a closed loop; the rest of the survey keeps its linkages, as if the loop were absent
+    firms = pd.concat(
+        [FIRMS, pd.DataFrame({"firm_id": ["L1", "L2"], "sector": "x"})], ignore_index=True
+    )
+    tx = pd.concat(
+        [TX, pd.DataFrame({"supplier": ["L1", "L2"], "buyer": ["L2", "L1"], "value": [100, 100]})],
+        ignore_index=True,
+    )
+    with pytest.warns(DataQualityWarning, match=r"closed loop.*\['L1', 'L2'\]"):
+        m = SupplyNetwork.from_frames(firms, tx).firm_metrics()
+    ref = SupplyNetwork.from_frames(FIRMS, TX).firm_metrics()
+    assert m.loc[["L1", "L2"], "bl_total"].isna().all()
+    cols = ["bl_direct", "fl_direct", "output_multiplier", "bl_total", "fl_total"]
+    pd.testing.assert_frame_equal(m.loc[list("ABCDE"), cols], ref[cols], rtol=1e-12)
+    assert m.loc[["L1", "L2"], "linkage_class"].tolist() == ["", ""]
+    assert m["sales_total"].notna().all()
+    assert m.attrs["diagnostics"].count("closed_loop") == 2
