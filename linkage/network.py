@@ -1369,11 +1369,19 @@ class SupplyNetwork:
                 warnings.simplefilter("ignore", UserWarning)
                 matched = nodes.to_series().str.contains(pattern, regex=True).to_numpy(bool)
             is_int |= matched
+            on_firms = int(matched[:n_firms].sum())
+            listed = (
+                f": {firm_ids[matched[:n_firms]][:5].tolist()}; their trade with other firms "
+                "never counts as trade inside a sentra"
+                if on_firms
+                else ""
+            )
             diag.add(
                 "intermediary_pattern",
                 f"intermediary_pattern {pattern.pattern!r} marks {int(matched.sum())} node(s) as "
-                f"intermediaries ({int(matched[:n_firms].sum())} of them listed firms)",
+                f"intermediaries ({on_firms} of them listed firms{listed})",
                 count=int(matched.sum()),
+                level="warning" if on_firms or not matched.any() else "info",
             )
         self.is_intermediary = is_int
         if tx["channel"] is not None:

@@ -1081,3 +1081,17 @@ def test_a_closed_loop_leaves_the_other_firms_linkages():
     assert m.loc[["L1", "L2"], "linkage_class"].tolist() == ["", ""]
     assert m["sales_total"].notna().all()
     assert m.attrs["diagnostics"].count("closed_loop") == 2
+
+
+def test_intermediary_pattern_on_listed_firms_or_nothing_is_a_warning():
+    # 'PGP' without '^' also catches a firm whose id contains it; a pattern that matches
+    # nothing marks no middleman: both change the results and are warnings
+    firms = FIRMS.assign(firm_id=["A", "B", "C", "D-PGP", "E"])
+    tx = TX.replace({"D": "D-PGP"})
+    with pytest.warns(DataQualityWarning, match=r"1 of them listed firms: \['D-PGP'\]"):
+        SupplyNetwork.from_frames(firms, tx, intermediary_pattern="PGP")
+    with pytest.warns(DataQualityWarning, match=r"marks 0 node\(s\)"):
+        SupplyNetwork.from_frames(FIRMS, TX, intermediary_pattern="^TENGKULAK")
+    net = SupplyNetwork.from_frames(FIRMS, TX, intermediary_pattern="^PGP")
+    (found,) = [f for f in net.diagnostics if f.code == "intermediary_pattern"]
+    assert found.level == "info"
