@@ -129,6 +129,18 @@ def _diagnostics_html(diagnostics, limit: int = 40) -> str:
     return '<ul class="diag">' + "".join(items) + "</ul>"
 
 
+def _survey_findings(network, metrics):
+    """What reading the survey found, then what computing the firm figures found (outputs
+    raised, closed loops): one list for "What was read"."""
+    from .diagnostics import Diagnostics
+
+    found = list(network.diagnostics)
+    extra = getattr(metrics, "attrs", {}).get("diagnostics") if metrics is not None else None
+    if extra is not None:
+        found += list(extra)
+    return Diagnostics(found)
+
+
 def _explain(*paragraphs: str) -> str:
     return '<div class="explain">' + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div>"
 
@@ -277,6 +289,11 @@ def report_html(
         except LinkageError as exc:
             notes.append(f"Multipliers could not be computed: {exc}")
     summary = network.summary() if network is not None and hasattr(network, "summary") else None
+    if network is not None and metrics is None and hasattr(network, "firm_metrics"):
+        try:
+            metrics = network.firm_metrics()
+        except Exception:  # noqa: BLE001 - the firm sections are optional
+            metrics = None
 
     sections = []
 
@@ -309,7 +326,8 @@ def report_html(
                 f"{s.get('transactions_used', 0):,} used"
             )
         read.append(
-            f"<h3>Sentra survey</h3><p>{esc(line)}.</p>" + _diagnostics_html(network.diagnostics)
+            f"<h3>Sentra survey</h3><p>{esc(line)}.</p>"
+            + _diagnostics_html(_survey_findings(network, metrics))
         )
     if read:
         sections.append(
@@ -488,11 +506,6 @@ def report_html(
     # firms with the strongest linkages
     if network is not None:
         m = metrics
-        if m is None:
-            try:
-                m = network.firm_metrics()
-            except Exception:  # noqa: BLE001 - the section is optional
-                m = None
         if m is not None and {"bl_total", "fl_total"} <= set(m.columns) and len(m):
             m = m.copy()
             if "name" in network.firms:

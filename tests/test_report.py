@@ -291,3 +291,22 @@ def test_negative_seed_is_one_line_before_any_work(tmp_path, command):
     (error,) = [line for line in res.output.splitlines() if "error" in line.lower()]
     assert error == "error: --seed must be 0 or more (got -1)"
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_report_lists_the_firm_metrics_warnings(tmp_path):
+    # findings made while computing firm figures (a closed loop, outputs raised) belong in
+    # "What was read" with the reading findings
+    from linkage import SupplyNetwork
+
+    firms = pd.DataFrame({"firm_id": list("ABLM"), "sector": "x", "sentra": "S"})
+    tx = pd.DataFrame(
+        {
+            "supplier": ["A", "L", "M", "B"],
+            "buyer": ["B", "M", "L", "OUT"],
+            "value": [5.0, 9.0, 9.0, 7.0],
+        }
+    )
+    net = SupplyNetwork.from_frames(firms, tx)
+    text = write_report(tmp_path / "r.html", network=net).read_text(encoding="utf-8")
+    read = text.split("<h2>What was read</h2>")[1].split("</section>")[0]
+    assert "closed loop" in read and "[&#x27;L&#x27;, &#x27;M&#x27;]" in read
