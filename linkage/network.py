@@ -471,9 +471,14 @@ def _comma_degrees(series: pd.Series, where: str, diag: Diagnostics) -> pd.Serie
 
 def _read_csv(path: Path, notes: list) -> pd.DataFrame:
     """CSV with ids as text; the separator (``,`` ``;`` or tab) is the most frequent one in
-    the header line; UTF-8, else Windows-1252 (reported)."""
+    the header line; UTF-16 when the file starts with its byte-order mark, else UTF-8, else
+    Windows-1252 (reported)."""
     options = {"dtype": str, "keep_default_na": False, "na_values": [""]}
-    for encoding in ("utf-8-sig", "cp1252"):
+    with open(path, "rb") as handle:
+        start = handle.read(4)
+    # UTF-16 with a byte-order mark: what spreadsheets write as "Unicode text"
+    utf16 = start[:2] in (b"\xff\xfe", b"\xfe\xff")
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "cp1252"):
         try:
             with open(path, encoding=encoding, newline="") as handle:
                 lines = handle.read().splitlines()  # decode it all: fail here, not in pandas
@@ -496,7 +501,7 @@ def _read_csv(path: Path, notes: list) -> pd.DataFrame:
             path, encoding=encoding, sep=sep, skiprows=skip, skip_blank_lines=False, **options
         )
         frame.attrs["row_offset"] = skip
-        if encoding != "utf-8-sig":
+        if encoding == "cp1252":
             notes.append(f"{path}: not UTF-8; read as Windows-1252 (check accented names)")
         return frame
     raise InputFileError("cannot decode the file as UTF-8 or Windows-1252", path=str(path))

@@ -1095,3 +1095,15 @@ def test_intermediary_pattern_on_listed_firms_or_nothing_is_a_warning():
     net = SupplyNetwork.from_frames(FIRMS, TX, intermediary_pattern="^PGP")
     (found,) = [f for f in net.diagnostics if f.code == "intermediary_pattern"]
     assert found.level == "info"
+
+
+def test_utf16_text_export_of_a_spreadsheet_is_read(tmp_path):
+    # Excel's "Unicode Text" export: UTF-16 with a byte-order mark, tab-separated
+    (tmp_path / "f.txt").write_text(
+        "firm_id\tsector\tname\nA\tx\tCéramique\nB\tx\tBu Sri\n", encoding="utf-16"
+    )
+    (tmp_path / "t.csv").write_text("supplier\tbuyer\tvalue\nA\tB\t5\n", encoding="utf-16")
+    net = read_network(tmp_path / "f.txt", tmp_path / "t.csv")
+    assert net.firms["name"].tolist() == ["Céramique", "Bu Sri"]
+    assert net.edges["value"].tolist() == [5.0]
+    assert not [f for f in net.diagnostics if f.code == "encoding"]
