@@ -542,8 +542,10 @@ def _read_frame(data, source: str, notes: list | None = None) -> tuple[pd.DataFr
 
 def _id_key(ids: pd.Index) -> pd.Index:
     """Ids reduced for look-alike checks: lower case, no spaces, '-' or '_', no leading
-    zeros in a run of digits (``"PLR-01"`` and ``"plr 1"`` both give ``"plr1"``)."""
-    key = ids.str.lower().str.replace(r"[\s_-]+", "", regex=True)
+    zeros in a run of digits, no ``.0`` after a whole number (``"PLR-01"`` and ``"plr 1"``
+    both give ``"plr1"``; ``"2.0"`` and ``"002"`` give ``"2"``)."""
+    key = ids.str.lower().str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    key = key.str.replace(r"[\s_-]+", "", regex=True)
     return pd.Index(key.str.replace(r"(?<!\d)0+(?=\d)", "", regex=True))
 
 
