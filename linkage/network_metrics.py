@@ -29,7 +29,14 @@ from .diagnostics import Diagnostics
 from .errors import DataQualityWarning, InvalidNetworkError, SingularSystemError
 from .table import IOTable, input_coefficients
 
-__all__ = ["node_flows", "firm_output", "firm_linkages", "firm_metrics", "network_iotable"]
+__all__ = [
+    "node_flows",
+    "firm_output",
+    "firm_linkages",
+    "firm_metrics",
+    "closed_firms",
+    "network_iotable",
+]
 
 
 def _sentra_codes(net) -> np.ndarray:
