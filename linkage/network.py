@@ -865,11 +865,16 @@ def _parse_transactions(frame, source, diag: Diagnostics, on_invalid: str):
                 level="warning",
             )
         channel = mapped.fillna("").to_numpy(dtype=object)[keep]
+    product = None
+    if "product" in frame.columns:
+        text = frame["product"].astype(str).str.strip().str.lower()
+        product = text.where(frame["product"].notna(), "").to_numpy(dtype=object)[keep]
     return {
         "supplier": supplier[keep],
         "buyer": buyer[keep],
         "value": values[keep],
         "channel": channel,
+        "product": product,
         "rows": rows[keep],
         "n_read": n_read,
     }
@@ -1285,15 +1290,7 @@ class SupplyNetwork:
         edges = {"source": src, "target": dst, "value": summed, "n_rows": counts.astype(np.int64)}
         dup_rows = int(len(key) - len(uniq))
         if dup_rows:
-            is_dup = counts[inverse] > 1
-            diag.add(
-                "duplicate_transactions",
-                f"{names['transactions']}: {dup_rows} duplicate row(s) for the same (supplier, "
-                f"buyer) pair were summed into {int((counts > 1).sum())} pair(s) (rows "
-                f"{_row_list(tx['rows'][is_dup])})",
-                count=dup_rows,
-                level="warning",
-            )
+            self._report_duplicates(inverse, counts, tx, names)
         if tx["channel"] is not None:
             via = np.where(tx["channel"] == "intermediary", values, 0.0)
             direct = np.where(tx["channel"] == "direct", values, 0.0)
@@ -1486,6 +1483,39 @@ class SupplyNetwork:
             pass  # already reported as party_is_firm
         self._n_rows_read = tx["n_read"]
         self._n_rows_used = len(values)
+
+    def _report_duplicates(self, inverse, counts, tx, names):
+        """Rows merged into one (supplier, buyer) pair: a warning for real repeats (same
+        pair, same or no product); an info line for one row per product of a pair."""
+        keys = pd.Series(inverse)
+        later = keys.duplicated().to_numpy()  # every row after a pair's first
+        product = tx.get("product")
+        same = keys.to_frame("k") if product is None else pd.DataFrame({"k": inverse, "p": product})
+        repeat = same.duplicated().to_numpy()
+        per_product = later & ~repeat
+        for mask, shown, level, what in (
+            (
+                per_product,
+                keys.isin(inverse[per_product]).to_numpy(),
+                "info",
+                "row(s) for other products of the same (supplier, buyer) pair",
+            ),
+            (
+                repeat,
+                same.duplicated(keep=False).to_numpy(),
+                "warning",
+                "duplicate row(s) for the same (supplier, buyer) pair",
+            ),
+        ):
+            if mask.any():
+                self.diagnostics.add(
+                    "duplicate_transactions",
+                    f"{names['transactions']}: {int(mask.sum())} {what} were summed into "
+                    f"{np.unique(inverse[mask]).size} pair(s) (rows "
+                    f"{_row_list(tx['rows'][shown])})",
+                    count=int(mask.sum()),
+                    level=level,
+                )
 
     def _flag_firm_names(self, firm_frame, outside, names):
         """Warn about outside ids that are the name of a listed firm (case-insensitive):

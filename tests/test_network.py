@@ -1109,3 +1109,25 @@ def test_utf16_text_export_of_a_spreadsheet_is_read(tmp_path):
     assert net.firms["name"].tolist() == ["Céramique", "Bu Sri"]
     assert net.edges["value"].tolist() == [5.0]
     assert not [f for f in net.diagnostics if f.code == "encoding"]
+
+
+def test_one_row_per_product_is_not_a_duplicate_warning():
+    # surveys record each product a firm buys from another on its own row: summing them is
+    # normal (info); the same pair and product twice is a real duplicate (warning)
+    tx = pd.DataFrame(
+        {
+            "supplier": ["A", "A", "A", "B"],
+            "buyer": ["B", "B", "B", "C"],
+            "value": [1, 2, 3, 4],
+            "product": ["clay", "glaze", "Clay ", "pots"],
+        }
+    )
+    with pytest.warns(DataQualityWarning) as record:
+        net = SupplyNetwork.from_frames(FIRMS, tx)
+    dups = [f for f in net.diagnostics if f.code == "duplicate_transactions"]
+    assert [(f.level, f.count) for f in dups] == [("info", 1), ("warning", 1)]
+    assert "other products" in dups[0].message and "rows 2, 3, 4" in dups[0].message
+    assert "rows 2, 4" in dups[1].message  # 'clay' and 'Clay ' are the same product
+    assert net.summary()["duplicate_rows_merged"] == 2
+    assert net.edges["value"].tolist() == [6, 4]
+    assert sum("duplicate" in str(w.message) for w in record) == 1
