@@ -81,3 +81,37 @@ def echo_diagnostics(diagnostics, limit: int = 20) -> None:
         click.echo(f"  {finding}")
     if len(findings) > limit:
         click.echo(f"  ... and {len(findings) - limit} more findings")
+
+
+#: Options of the survey's optional files and reading rules, shared by ``linkage network``
+#: and ``linkage report`` (missing files are the readers' one-line errors).
+_SURVEY_OPTIONS = (
+    click.option(
+        "--cooperation",
+        type=click.Path(dir_okay=False),
+        help="Cooperation ties: firm_a, firm_b, kind (undirected).",
+    ),
+    click.option(
+        "--parties",
+        type=click.Path(dir_okay=False),
+        help="Outside parties: party_id, kind (intermediary|supplier|buyer), [name].",
+    ),
+    click.option(
+        "--intermediary-pattern",
+        default=None,
+        help="Regular expression: ids that match it are middlemen (e.g. '^PGP').",
+    ),
+    click.option(
+        "--skip-invalid",
+        is_flag=True,
+        help="Skip and report survey rows with missing, non-numeric or negative values "
+        "instead of stopping.",
+    ),
+)
+
+
+def survey_options(command):
+    """Add ``--cooperation``, ``--parties``, ``--intermediary-pattern``, ``--skip-invalid``."""
+    for option in reversed(_SURVEY_OPTIONS):
+        command = option(command)
+    return command

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..clusters import METHODS, find_clusters
 from ..outputs import firm_table, label_frame
-from ._common import echo_diagnostics, one_line_errors, prepare_out_dir
+from ._common import echo_diagnostics, one_line_errors, prepare_out_dir, survey_options
 
 #: Files this command always writes (checked before anything is overwritten).
 FILES = (
@@ -210,24 +210,7 @@ def echo_clusters(clusters) -> None:
     type=click.Path(dir_okay=False),
     help="supplier, buyer, value, [product, channel].",
 )
-@click.option(
-    "--cooperation", type=click.Path(dir_okay=False), help="firm_a, firm_b, kind (undirected ties)."
-)
-@click.option(
-    "--parties",
-    type=click.Path(dir_okay=False),
-    help="Outside parties: party_id, kind (intermediary|supplier|buyer), [name].",
-)
-@click.option(
-    "--intermediary-pattern",
-    default=None,
-    help="Regular expression: ids that match it are middlemen (e.g. '^PGP').",
-)
-@click.option(
-    "--skip-invalid",
-    is_flag=True,
-    help="Skip and report rows with missing, non-numeric or negative values instead of stopping.",
-)
+@survey_options
 @click.option(
     "--by",
     default="sector",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import echo_frame, one_line_errors, prepare_out_dir
+from ._common import echo_frame, one_line_errors, prepare_out_dir, survey_options
 
 
 def echo_written(result: dict, out: Path) -> None:
@@ -50,27 +50,7 @@ def echo_written(result: dict, out: Path) -> None:
     type=click.Path(dir_okay=False, exists=True),
     help="Transactions of the survey: supplier, buyer, value.",
 )
-@click.option(
-    "--cooperation",
-    type=click.Path(dir_okay=False, exists=True),
-    help="Cooperation ties: firm_a, firm_b, kind.",
-)
-@click.option(
-    "--parties",
-    type=click.Path(dir_okay=False, exists=True),
-    help="Outside parties: party_id, kind (intermediary|supplier|buyer), [name].",
-)
-@click.option(
-    "--intermediary-pattern",
-    default=None,
-    help="Regular expression: ids that match it are middlemen (e.g. '^PGP').",
-)
-@click.option(
-    "--skip-invalid",
-    is_flag=True,
-    help="Skip and report survey rows with missing, non-numeric or negative values instead "
-    "of stopping.",
-)
+@survey_options
 @click.option("--sheet", default=None, help="Excel sheet of TABLE.")
 @click.option("--title", default="Linkage report", show_default=True)
 @click.option(
