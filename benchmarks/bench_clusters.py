@@ -64,7 +64,7 @@ def generate(n_firms=1_000_000, n_transactions=10_000_000, sentra_size=50, seed=
 
     firms = np.arange(n_firms)
     src_int = np.repeat(firms, n_int)
-    base = (sentra[src_int] * sentra_size)
+    base = sentra[src_int] * sentra_size
     size = np.minimum(sentra_size, n_firms - base)
     off = (src_int - base + 1 + (rng.random(src_int.size) * (size - 1)).astype(np.int64)) % size
     dst_int = base + off
@@ -85,9 +85,19 @@ def generate(n_firms=1_000_000, n_transactions=10_000_000, sentra_size=50, seed=
     return (source[keep], target[keep], value[keep], n_firms, n_nodes, sentra, active)
 
 
-def run(n_firms=1_000_000, n_transactions=10_000_000, *, method="leiden", resolution=1.0,
-        n_permutations=19, within=None, seed=0, sentra_size=50, write=True,
-        quick=False) -> dict:
+def run(
+    n_firms=1_000_000,
+    n_transactions=10_000_000,
+    *,
+    method="leiden",
+    resolution=1.0,
+    n_permutations=19,
+    within=None,
+    seed=0,
+    sentra_size=50,
+    write=True,
+    quick=False,
+) -> dict:
     """Generate, build, detect and classify; return (and record) times and memory.
 
     ``detect_and_classify_s`` is the time of :func:`linkage.clusters.find_clusters` (the
@@ -110,27 +120,37 @@ def run(n_firms=1_000_000, n_transactions=10_000_000, *, method="leiden", resolu
     times = {}
     t0 = time.perf_counter()
     src, dst, val, n_firms, n_nodes, sentra, active = generate(
-        n_firms, n_transactions, sentra_size, seed)
+        n_firms, n_transactions, sentra_size, seed
+    )
     times["generate_s"] = time.perf_counter() - t0
 
     t = time.perf_counter()
     firms = pd.DataFrame({"sector": "craft", "sentra": pd.Categorical(sentra)})
-    net = SupplyNetwork.from_arrays(src, dst, val, n_firms=n_firms,
-                                    node_ids=np.arange(n_nodes).astype(str), firms=firms)
+    net = SupplyNetwork.from_arrays(
+        src, dst, val, n_firms=n_firms, node_ids=np.arange(n_nodes).astype(str), firms=firms
+    )
     times["build_network_s"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    cl = find_clusters(net, method=method, resolution=resolution, seed=seed,
-                       n_permutations=n_permutations, within=within)
+    cl = find_clusters(
+        net,
+        method=method,
+        resolution=resolution,
+        seed=seed,
+        n_permutations=n_permutations,
+        within=within,
+    )
     times["detect_and_classify_s"] = time.perf_counter() - t
     times["detect_s"] = cl.communities.attrs["seconds"]["detect"]
     times["classify_s"] = cl.communities.attrs["seconds"]["classify"]
     times["end_to_end_s"] = time.perf_counter() - t0
 
     s = cl.sentra
-    truth = pd.Series(np.where(active, "active", "passive"),
-                      index=pd.Index(np.arange(active.size))).reindex(
-        s.index.astype(np.int64)).to_numpy()
+    truth = (
+        pd.Series(np.where(active, "active", "passive"), index=pd.Index(np.arange(active.size)))
+        .reindex(s.index.astype(np.int64))
+        .to_numpy()
+    )
     agree = float((s["activity"].to_numpy() == truth).mean())
     result = {
         "n_firms": int(n_firms),
@@ -173,8 +193,15 @@ def main(argv=None):
     p.add_argument("--within", default=None)
     p.add_argument("--seed", type=int, default=0)
     a = p.parse_args(argv)
-    result = run(a.firms, a.transactions, method=a.method, resolution=a.resolution,
-                 n_permutations=a.permutations, within=a.within, seed=a.seed)
+    result = run(
+        a.firms,
+        a.transactions,
+        method=a.method,
+        resolution=a.resolution,
+        n_permutations=a.permutations,
+        within=a.within,
+        seed=a.seed,
+    )
     json.dump(result, sys.stdout, indent=2)
     print()
 

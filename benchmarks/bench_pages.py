@@ -28,8 +28,14 @@ import pandas as pd
 
 RESULTS = Path(__file__).resolve().parent / "results" / "pages.json"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def make_survey(n_firms: int, seed: int = 0, sentra_size: int = 50):
@@ -38,13 +44,15 @@ def make_survey(n_firms: int, seed: int = 0, sentra_size: int = 50):
     n_sentra = max(n_firms // sentra_size, 1)
     sentra = np.arange(n_firms) % n_sentra
     firm_ids = np.array([f"F{i:06d}" for i in range(n_firms)])
-    firms = pd.DataFrame({
-        "firm_id": firm_ids,
-        "sector": np.array(["batik", "ceramics", "leather", "metal"])[sentra % 4],
-        "sentra": [f"Sentra {s:04d}" for s in sentra],
-        "workers": rng.integers(1, 120, n_firms),
-        "name": [f"Usaha {i} <{'&' if i % 7 == 0 else ''}>" for i in range(n_firms)],
-    })
+    firms = pd.DataFrame(
+        {
+            "firm_id": firm_ids,
+            "sector": np.array(["batik", "ceramics", "leather", "metal"])[sentra % 4],
+            "sentra": [f"Sentra {s:04d}" for s in sentra],
+            "workers": rng.integers(1, 120, n_firms),
+            "name": [f"Usaha {i} <{'&' if i % 7 == 0 else ''}>" for i in range(n_firms)],
+        }
+    )
     members = [np.flatnonzero(sentra == s) for s in range(n_sentra)]
     m_in = 3 * n_firms
     a = rng.integers(0, n_firms, m_in)
@@ -53,16 +61,17 @@ def make_survey(n_firms: int, seed: int = 0, sentra_size: int = 50):
     sup = np.array([f"SUP-{s // 10:03d}" for s in sentra])
     sellers = rng.integers(0, n_firms, n_firms // 2)
     buyers = rng.integers(0, n_firms, n_firms // 2)
-    tx = pd.DataFrame({
-        "supplier": np.concatenate([firm_ids[a], firm_ids[sellers], sup[buyers]]),
-        "buyer": np.concatenate([firm_ids[b], pgp[sellers], firm_ids[buyers]]),
-        "value": np.round(rng.lognormal(15, 1.2, m_in + 2 * (n_firms // 2)), -3),
-    })
+    tx = pd.DataFrame(
+        {
+            "supplier": np.concatenate([firm_ids[a], firm_ids[sellers], sup[buyers]]),
+            "buyer": np.concatenate([firm_ids[b], pgp[sellers], firm_ids[buyers]]),
+            "value": np.round(rng.lognormal(15, 1.2, m_in + 2 * (n_firms // 2)), -3),
+        }
+    )
     tx = tx[tx["supplier"] != tx["buyer"]]
     c = rng.integers(0, n_firms, n_firms // 2)
     d = np.array([members[sentra[i]][rng.integers(0, len(members[sentra[i]]))] for i in c])
-    coop = pd.DataFrame({"firm_a": firm_ids[c], "firm_b": firm_ids[d],
-                         "kind": "shared_equipment"})
+    coop = pd.DataFrame({"firm_a": firm_ids[c], "firm_b": firm_ids[d], "kind": "shared_equipment"})
     coop = coop[coop["firm_a"] != coop["firm_b"]]
     parties = pd.DataFrame({"party_id": np.unique(pgp), "kind": "intermediary"})
     return firms, tx, coop, parties
@@ -85,24 +94,34 @@ def open_page(browser, path: Path, timeout_s: float = 600) -> dict:
     t0 = time.perf_counter()
     page.goto(path.resolve().as_uri(), timeout=timeout_s * 1000)
     t_loaded = time.perf_counter() - t0
-    page.wait_for_function("window.linkageGraph && window.linkageGraph.ready",
-                           timeout=timeout_s * 1000, polling=50)
+    page.wait_for_function(
+        "window.linkageGraph && window.linkageGraph.ready", timeout=timeout_s * 1000, polling=50
+    )
     t_ready = time.perf_counter() - t0
-    info = page.evaluate("[linkageGraph.nodes.length, linkageGraph.edges.length, "
-                         "linkageGraph.renderMs]")
+    info = page.evaluate(
+        "[linkageGraph.nodes.length, linkageGraph.edges.length, linkageGraph.renderMs]"
+    )
     # one redraw after the first (e.g. what a hover or a drag costs)
     redraw_ms = page.evaluate(
         """() => new Promise(res => { const n = linkageGraph.network; const t = performance.now();
-             n.once('afterDrawing', () => res(performance.now() - t)); n.redraw(); })""")
+             n.once('afterDrawing', () => res(performance.now() - t)); n.redraw(); })"""
+    )
     page.close()
-    return {"time_to_load_event_s": round(t_loaded, 3), "time_to_first_render_s":
-            round(t_ready, 3), "script_to_render_ms": round(info[2], 1),
-            "redraw_ms": round(redraw_ms, 1), "nodes_drawn": info[0], "edges_drawn": info[1],
-            "requests_blocked": len(blocked), "console_errors": len(errors)}
+    return {
+        "time_to_load_event_s": round(t_loaded, 3),
+        "time_to_first_render_s": round(t_ready, 3),
+        "script_to_render_ms": round(info[2], 1),
+        "redraw_ms": round(redraw_ms, 1),
+        "nodes_drawn": info[0],
+        "edges_drawn": info[1],
+        "requests_blocked": len(blocked),
+        "console_errors": len(errors),
+    }
 
 
-def run(sizes=(1000, 5000, 20000), seed: int = 0, modes=("default", "full"),
-        out: Path | None = RESULTS) -> dict:
+def run(
+    sizes=(1000, 5000, 20000), seed: int = 0, modes=("default", "full"), out: Path | None = RESULTS
+) -> dict:
     """Build and open the pages; return (and write to ``out``) the measurements."""
     from playwright.sync_api import sync_playwright
 
@@ -110,8 +129,13 @@ def run(sizes=(1000, 5000, 20000), seed: int = 0, modes=("default", "full"),
     from linkage.network import SupplyNetwork
     from linkage.viz import network_html
 
-    results = {"python": platform.python_version(), "machine": platform.machine(),
-               "cpus": os.cpu_count(), "load_avg_1m": os.getloadavg()[0], "cases": []}
+    results = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "load_avg_1m": os.getloadavg()[0],
+        "cases": [],
+    }
     folder = Path(tempfile.mkdtemp(prefix="bench_pages_"))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -129,15 +153,25 @@ def run(sizes=(1000, 5000, 20000), seed: int = 0, modes=("default", "full"),
             for mode in modes:
                 options = {} if mode == "default" else {"max_nodes": None, "max_edges": None}
                 t = time.perf_counter()
-                path = network_html(net, clusters, folder / f"net_{n}_{mode}.html",
-                                    metrics=metrics, seed=seed, **options)
+                path = network_html(
+                    net,
+                    clusters,
+                    folder / f"net_{n}_{mode}.html",
+                    metrics=metrics,
+                    seed=seed,
+                    **options,
+                )
                 t_page = time.perf_counter() - t
-                row = {"n_firms": n, "mode": mode, "n_nodes": net.n_nodes,
-                       "n_links": len(net.edges) + len(net.cooperation),
-                       "time_build_network_s": round(t_build, 3),
-                       "time_clusters_s": round(t_clusters, 3),
-                       "time_write_page_s": round(t_page, 3),
-                       "html_mb": round(path.stat().st_size / 2**20, 2)}
+                row = {
+                    "n_firms": n,
+                    "mode": mode,
+                    "n_nodes": net.n_nodes,
+                    "n_links": len(net.edges) + len(net.cooperation),
+                    "time_build_network_s": round(t_build, 3),
+                    "time_clusters_s": round(t_clusters, 3),
+                    "time_write_page_s": round(t_page, 3),
+                    "html_mb": round(path.stat().st_size / 2**20, 2),
+                }
                 row.update(open_page(browser, path))
                 results["cases"].append(row)
                 print(json.dumps(row), flush=True)

@@ -186,8 +186,9 @@ def spectral_radius(A, *, tol: float = 1e-10, seed: int = 0) -> float:
     v0 = 1.0 + rng.random(n)
     if n > 2:
         try:
-            vals = spla.eigs(A, k=1, which="LM", v0=v0, tol=tol, maxiter=20 * n,
-                             return_eigenvectors=False)
+            vals = spla.eigs(
+                A, k=1, which="LM", v0=v0, tol=tol, maxiter=20 * n, return_eigenvectors=False
+            )
             return round(float(np.abs(vals).max()), 9)
         except spla.ArpackNoConvergence:
             pass

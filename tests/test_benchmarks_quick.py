@@ -20,8 +20,18 @@ VARIANTS = ["numpy_inv", "numpy_full", "linkage_dense", "linkage_iterative", "ma
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
-    cmd = [sys.executable, "-m", "benchmarks.run", "--quick", "--out", str(out),
-           "--cache", str(out / "cache"), "--variants", *VARIANTS]
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.run",
+        "--quick",
+        "--out",
+        str(out),
+        "--cache",
+        str(out / "cache"),
+        "--variants",
+        *VARIANTS,
+    ]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     return out, proc.stdout
@@ -42,8 +52,7 @@ def test_dense_case_is_well_formed_and_correct(quick_run):
     res = json.loads((out / "dense_n200.json").read_text())
     assert res["command"] == "python -m benchmarks.run --cases dense_n200"
     assert res["input"]["n"] == 200 and res["input"]["zero_output_sectors"] == 2
-    assert set(res["variants"]) == {"numpy_inv", "numpy_full", "linkage_dense",
-                                    "linkage_iterative"}
+    assert set(res["variants"]) == {"numpy_inv", "numpy_full", "linkage_dense", "linkage_iterative"}
     for name, v in res["variants"].items():
         assert v["status"] == "ok", (name, v)
         assert 0 < v["time_s"] < 60 and np.isfinite(v["time_s"])
