@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["sector_frame", "firm_table", "label_frame", "write_csv"]
+__all__ = ["sector_frame", "firm_table", "write_csv"]
 
 
 def sector_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -75,18 +75,6 @@ def firm_table(net, metrics: pd.DataFrame, communities: pd.Series | None = None)
     ]
     frame = frame[first + [c for c in frame.columns if c not in first]]
     frame.index.name = "firm_id"
-    return frame.reset_index()
-
-
-def label_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with its index (``sentra``, ``community``, ``party_id`` ...) as first column.
-
-    Examples
-    --------
-    >>> f = pd.DataFrame({"n_firms": [3]}, index=pd.Index(["Plered"], name="sentra"))
-    >>> label_frame(f).columns.tolist()
-    ['sentra', 'n_firms']
-    """
     return frame.reset_index()
 
 

@@ -711,7 +711,7 @@ def write_outputs(
     before each step. Returns ``{"files": [...], "linkages", "multipliers", "clusters",
     "summary"}``.
     """
-    from .outputs import firm_table, label_frame, sector_frame, write_csv
+    from .outputs import firm_table, sector_frame, write_csv
     from .viz_charts import key_sector_chart
     from .viz_network import network_html
     from .viz_sectors import sector_html
@@ -755,8 +755,8 @@ def write_outputs(
         firms = firm_table(network, metrics, clusters.firm_communities(network))
         files += [
             write_csv(firms, out / "firms.csv"),
-            write_csv(label_frame(clusters.sentra), out / "sentra.csv"),
-            write_csv(label_frame(clusters.communities), out / "communities.csv"),
+            write_csv(clusters.sentra.reset_index(), out / "sentra.csv"),
+            write_csv(clusters.communities.reset_index(), out / "communities.csv"),
         ]
         say("network page")
         files.append(

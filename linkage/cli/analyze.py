@@ -9,7 +9,7 @@ import click
 import pandas as pd
 
 from ..errors import InputFileError, LinkageWarning
-from ..outputs import sector_frame
+from ..outputs import sector_frame, write_csv
 from ._common import echo_frame, one_line_errors, prepare_out_dir
 
 OUTPUTS = ("linkages.csv", "multipliers.csv")
@@ -240,10 +240,10 @@ def command(
         lk = linkages(io, method=method, threshold=threshold)
         extra = _extra_results(io, method, extraction, influence, by_region)
     out = prepare_out_dir(out, names, force)
-    sector_frame(lk).to_csv(out / "linkages.csv", index=False, encoding="utf-8")
-    sector_frame(mult).to_csv(out / "multipliers.csv", index=False, encoding="utf-8")
+    write_csv(sector_frame(lk), out / "linkages.csv")
+    write_csv(sector_frame(mult), out / "multipliers.csv")
     for name, frame in extra.items():
-        frame.to_csv(out / name, index=False, encoding="utf-8")
+        write_csv(frame, out / name)
 
     # every warning once: those raised while reading and solving, then any other
     # warning-level finding of the reader

@@ -10,7 +10,7 @@ import click
 import pandas as pd
 
 from ..clusters import METHODS, find_clusters
-from ..outputs import firm_table, label_frame
+from ..outputs import firm_table, write_csv
 from ._common import echo_diagnostics, one_line_errors, prepare_out_dir, survey_options
 
 #: Files this command always writes (checked before anything is overwritten).
@@ -106,16 +106,14 @@ def write_outputs(out: Path, net, metrics, table, clusters) -> dict:
     from ..readers import write_table
 
     paths = {name: out / name for name in FILES}
-    firm_table(net, metrics, clusters.firm_communities(net)).to_csv(
-        paths["firms.csv"], index=False, encoding="utf-8"
-    )
+    write_csv(firm_table(net, metrics, clusters.firm_communities(net)), paths["firms.csv"])
     write_table(table, paths["sector_table.csv"])
     for name, frame in (
         ("outside_parties.csv", net.parties),
         ("sentra.csv", clusters.sentra),
         ("communities.csv", clusters.communities),
     ):
-        label_frame(frame).to_csv(paths[name], index=False, encoding="utf-8")
+        write_csv(frame.reset_index(), paths[name])
     return paths
 
 
