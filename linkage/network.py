@@ -600,6 +600,16 @@ def _without_blank(frame: pd.DataFrame, source: str, diag: Diagnostics):
 
 
 # ---------------------------------------------------------------------------- parsing
+def _report_total_rows(diag, source, rows, totals) -> None:
+    """Warn that the rows marked in ``totals`` (a Total/Jumlah line) were skipped."""
+    diag.add(
+        "total_rows",
+        f"{source}: skipped {int(totals.sum())} total row(s) (rows {_row_list(rows[totals])})",
+        count=int(totals.sum()),
+        level="warning",
+    )
+
+
 def _firm_total_rows(frame: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
     """Rows of a firm list that are a total line: the id is "Total" / "Jumlah", or the id is
     empty and a text cell of the row says so."""
@@ -643,12 +653,7 @@ def _parse_firms(frame: pd.DataFrame, source: str, diag: Diagnostics, on_invalid
     ids = _id_strings(frame["firm_id"], f"{source}, column 'firm_id'", diag)
     totals = _firm_total_rows(frame, ids)
     if totals.any():
-        diag.add(
-            "total_rows",
-            f"{source}: skipped {int(totals.sum())} total row(s) (rows {_row_list(rows[totals])})",
-            count=int(totals.sum()),
-            level="warning",
-        )
+        _report_total_rows(diag, source, rows, totals)
         frame, rows, ids = frame[~totals].reset_index(drop=True), rows[~totals], ids[~totals]
     missing = pd.isna(ids)
     if missing.any():
@@ -782,12 +787,7 @@ def _parse_transactions(frame, source, diag: Diagnostics, on_invalid: str):
     for ids in (supplier, buyer):
         totals |= pd.Series(ids, dtype=object).isin(_TOTAL_IDS).to_numpy(dtype=bool)
     if totals.any():
-        diag.add(
-            "total_rows",
-            f"{source}: skipped {int(totals.sum())} total row(s) (rows {_row_list(rows[totals])})",
-            count=int(totals.sum()),
-            level="warning",
-        )
+        _report_total_rows(diag, source, rows, totals)
         keep &= ~totals
     values, invalid = _numeric(frame["value"][keep], f"{source}, column 'value'", diag)
     values = _expand(values, keep, np.nan)
