@@ -4,7 +4,7 @@ Generates a synthetic firm network from arrays -- sentra of ``sentra_size`` firm
 them *active* (firms trade with each other) and half *passive* (firms buy from outside
 suppliers and sell to their sentra's middleman hub) -- builds a
 :class:`linkage.SupplyNetwork` with ``from_arrays`` and runs
-:func:`linkage.clusters.find_clusters` on it. Records wall time of each step, the peak
+:func:`linkage.network.communities.find_clusters` on it. Records wall time of each step, the peak
 resident memory of the process, and how well the planted truth is recovered, in
 ``benchmarks/results/clusters.json`` (one entry per size).
 
@@ -100,7 +100,7 @@ def run(
 ) -> dict:
     """Generate, build, detect and classify; return (and record) times and memory.
 
-    ``detect_and_classify_s`` is the time of :func:`linkage.clusters.find_clusters` (the
+    ``detect_and_classify_s`` is the time of :func:`linkage.network.communities.find_clusters` (the
     60 s target); ``end_to_end_s`` adds generating the arrays and building the network.
     ``quick=True`` (the suite's quick mode) runs 100,000 firms / 1,000,000 transactions.
     """
@@ -109,8 +109,8 @@ def run(
     import warnings
 
     from linkage import SupplyNetwork
-    from linkage.clusters import find_clusters
     from linkage.errors import DataQualityWarning
+    from linkage.network.communities import find_clusters
 
     warnings.simplefilter("ignore", DataQualityWarning)  # duplicate pairs are expected here
 

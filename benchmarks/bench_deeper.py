@@ -19,8 +19,8 @@ import scipy.sparse as sp
 
 from benchmarks.generators import dense_table, firm_network
 from linkage import IOTable, extraction, important_coefficients, multiplier_product_matrix
-from linkage.hypothetical import extraction_reference
-from linkage.multiregional import regional_linkages, spillover_feedback
+from linkage.analysis.extraction import extraction_reference
+from linkage.analysis.multiregional import regional_linkages, spillover_feedback
 
 
 def _table_dense(n, seed=0):

@@ -109,9 +109,9 @@ def run(
     """Build the network and compute firm metrics; returns timings (s) and memory (MB)."""
     import pandas as pd
 
+    from linkage.core.table import input_coefficients
     from linkage.network import SupplyNetwork
-    from linkage.network_metrics import _firm_Z, firm_output
-    from linkage.table import input_coefficients
+    from linkage.network.metrics import _firm_Z, firm_output
 
     out = {
         "n_firms": n_firms,

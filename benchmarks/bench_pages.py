@@ -125,8 +125,8 @@ def run(
     """Build and open the pages; return (and write to ``out``) the measurements."""
     from playwright.sync_api import sync_playwright
 
-    from linkage.clusters import find_clusters
     from linkage.network import SupplyNetwork
+    from linkage.network.communities import find_clusters
     from linkage.viz import network_html
 
     results = {

@@ -100,7 +100,7 @@ def _node_xy(page, i):
 def network_and_clusters():
     from test_viz import make_network
 
-    from linkage.clusters import find_clusters
+    from linkage.network.communities import find_clusters
 
     net = make_network()
     return net, find_clusters(net, n_permutations=49)

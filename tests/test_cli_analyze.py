@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from linkage.analysis.linkages import LINKAGE_COLUMNS
 from linkage.cli import main
-from linkage.indices import LINKAGE_COLUMNS
 
 
 def write_mb_csv(path):
@@ -155,7 +155,7 @@ def test_excel_sheet_by_name_or_position(tmp_path, runner):
 
 
 def example_path():
-    from linkage.datasets import data_path
+    from linkage.io.examples import data_path
 
     return data_path("example_table.csv")
 
@@ -180,7 +180,7 @@ def two_region_table(sectors_per_region=2):
 def write_two_region_csv(path, sep="|", sectors_per_region=2):
     """The 2-region table in a one-label wide CSV ('<region><sep><sector>' labels)."""
     from linkage import write_table
-    from linkage.multiregional import join_region_labels
+    from linkage.analysis.multiregional import join_region_labels
 
     return write_table(join_region_labels(two_region_table(sectors_per_region), sep), path)
 
@@ -201,7 +201,7 @@ def one_error_line(result):
 
 def test_extraction_option_matches_the_library(tmp_path, runner):
     from linkage import load_example_table
-    from linkage.hypothetical import EXTRACTION_COLUMNS, extraction
+    from linkage.analysis.extraction import EXTRACTION_COLUMNS, extraction
 
     out = tmp_path / "o"
     result = run_ok(runner, example_path(), "--extraction", "--out", out)
@@ -276,8 +276,8 @@ def test_by_region_by_hand(tmp_path, runner):
 
 @pytest.mark.parametrize("sep", ["|", "::"])
 def test_by_region_with_every_option(tmp_path, runner, sep):
-    from linkage.hypothetical import extraction
-    from linkage.multiregional import regional_linkages, spillover_feedback
+    from linkage.analysis.extraction import extraction
+    from linkage.analysis.multiregional import regional_linkages, spillover_feedback
 
     t = two_region_table()
     table = write_two_region_csv(tmp_path / "mr.csv", sep=sep)

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from linkage.cli import main
-from linkage.clusters import ACTIVITY_COLUMNS
-from linkage.datasets import data_path
+from linkage.io.examples import data_path
+from linkage.network.communities import ACTIVITY_COLUMNS
 
 pytestmark = pytest.mark.filterwarnings("ignore::linkage.errors.DataQualityWarning")
 
@@ -119,7 +119,7 @@ def test_sector_table_round_trips(result):
     _, out = result
     from linkage.network import read_network
 
-    readers = importlib.import_module("linkage.readers")
+    readers = importlib.import_module("linkage.io.tables")
     net = read_network(
         SENTRA / "firms.csv", SENTRA / "transactions.csv", parties=SENTRA / "parties.csv"
     )
@@ -129,7 +129,7 @@ def test_sector_table_round_trips(result):
     np.testing.assert_allclose(np.asarray(back.Z), table.Z, rtol=0, atol=0)
     np.testing.assert_allclose(back.x, table.x, rtol=1e-12)
     np.testing.assert_allclose(back.final_demand.to_numpy(), table.final_demand.to_numpy())
-    indices = pytest.importorskip("linkage.indices")
+    indices = pytest.importorskip("linkage.analysis.linkages")
     a = indices.linkages(back)
     b = indices.linkages(table)
     np.testing.assert_allclose(a["bl_total"], b["bl_total"], rtol=1e-10)

@@ -1,4 +1,5 @@
-"""Tests for linkage.clusters and linkage.activity: hand-built networks with clear answers.
+"""Tests for linkage.network.communities and linkage.network.activity: hand-built networks
+with clear answers.
 
 Every activity column is checked against a dense reference written here with plain loops
 over the definition (docs/clusters.md), not against the vectorized code.
@@ -17,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linkage import SupplyNetwork
-from linkage.activity import (
+from linkage.errors import InvalidNetworkError
+from linkage.network.activity import (
     ActivityRule,
     colocation_groups,
     group_cooperation_density,
@@ -25,7 +27,7 @@ from linkage.activity import (
     group_trade,
     permutation_pvalues,
 )
-from linkage.clusters import (
+from linkage.network.communities import (
     ACTIVITY_COLUMNS,
     Clusters,
     canonical_labels,
@@ -37,7 +39,6 @@ from linkage.clusters import (
     modularity,
     sentra_labels,
 )
-from linkage.errors import InvalidNetworkError
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sentra"
 
@@ -401,7 +402,7 @@ def test_within_blocks_escape_the_resolution_limit():
 
 
 def test_within_union_equals_loop_per_block():
-    from linkage.clusters import _detect_within, _detect_within_union
+    from linkage.network.communities import _detect_within, _detect_within_union
 
     rng = np.random.default_rng(7)
     # 6 blocks (sentra) of two 8-firm sub-clusters, weighted; 3 outside parties trading

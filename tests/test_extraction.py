@@ -10,14 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linkage import IOTable, extraction
-from linkage.errors import DataQualityWarning, SingularSystemError
-from linkage.hypothetical import (
+from linkage.analysis.extraction import (
     EXTRACTION_COLUMNS,
     extraction_arrays,
     extraction_csv_frame,
     extraction_reference,
 )
-from linkage.solver import LeontiefSolver
+from linkage.core.solver import LeontiefSolver
+from linkage.errors import DataQualityWarning, SingularSystemError
 
 
 def random_table(n, seed, *, zero=(), sparse=False, density=0.4, unbalanced=False):
@@ -196,7 +196,7 @@ def test_losses_are_ordered_for_nonnegative_tables(n, seed):
 
 
 def test_real_tables_match_brute_force(shared_data):
-    readers = pytest.importorskip("linkage.readers")
+    readers = pytest.importorskip("linkage.io.tables")
     paths = sorted((shared_data / "indonesia_prov17_2016").glob("Tabel*.xlsx"))[:2]
     icraf = shared_data / "indonesia_34prov_icraf"
     if icraf.is_dir():

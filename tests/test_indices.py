@@ -1,4 +1,4 @@
-"""Tests of linkage.indices against Miller & Blair, hand derivations and dense references."""
+"""Tests of linkage.analysis.linkages against Miller & Blair, hand derivations, dense references."""
 
 import warnings
 
@@ -10,19 +10,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linkage import IOTable
-from linkage.errors import (
-    DataQualityWarning,
-    DispersionSkippedWarning,
-    InvalidTableError,
-    SingularSystemError,
-)
-from linkage.indices import (
+from linkage.analysis.linkages import (
     LINKAGE_COLUMNS,
     classify,
     key_sectors,
     linkages,
     multipliers,
     normalize,
+)
+from linkage.errors import (
+    DataQualityWarning,
+    DispersionSkippedWarning,
+    InvalidTableError,
+    SingularSystemError,
 )
 
 METHODS = ["dense", "splu", "iterative"]
@@ -393,7 +393,7 @@ def test_multipliers_every_method(method):
 
 # ----------------------------------------------------------------------- real tables
 def test_real_bps_and_icraf_tables(shared_data):
-    readers = pytest.importorskip("linkage.readers")
+    readers = pytest.importorskip("linkage.io.tables")
     paths = sorted((shared_data / "indonesia_prov17_2016").glob("Tabel*.xlsx"))
     paths += sorted(p for p in (shared_data / "indonesia_34prov_icraf").iterdir() if p.is_dir())[:6]
     assert paths

@@ -10,12 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linkage import IOTable, field_of_influence, important_coefficients, multiplier_product_matrix
-from linkage.errors import MemoryLimitError
-from linkage.influence import (
+from linkage.analysis.influence import (
     MultiplierProductMatrix,
     plot_multiplier_product_matrix,
     top_products,
 )
+from linkage.errors import MemoryLimitError
 
 
 def random_table(n, seed, density=0.5, sparse=False):
@@ -224,7 +224,7 @@ def test_top_n_is_a_prefix_of_the_full_ranking(n, seed, k):
 
 
 def test_csv_frame_splits_region_labels():
-    from linkage.influence import important_coefficients_csv_frame
+    from linkage.analysis.influence import important_coefficients_csv_frame
 
     t0 = random_table(4, 6)
     idx = pd.MultiIndex.from_product([["r1", "r2"], ["a", "b"]], names=["region", "sector"])

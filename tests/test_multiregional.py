@@ -10,14 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linkage import IOTable, regional_linkages
-from linkage.errors import InvalidTableError
-from linkage.multiregional import (
+from linkage.analysis.multiregional import (
     aggregate,
     from_pymrio,
     regional_csv_frame,
     spillover_feedback,
     to_pymrio,
 )
+from linkage.errors import InvalidTableError
 
 
 def two_by_one():
@@ -252,7 +252,7 @@ def test_pymrio_from_A_only_and_single_region():
 
 
 def test_region_labels_round_trip_through_a_wide_csv(tmp_path):
-    from linkage.multiregional import join_region_labels, split_region_labels
+    from linkage.analysis.multiregional import join_region_labels, split_region_labels
 
     t = mr_table(2, 3, 9, employment=True)
     flat = join_region_labels(t)
@@ -265,7 +265,7 @@ def test_region_labels_round_trip_through_a_wide_csv(tmp_path):
     pd.testing.assert_frame_equal(
         back.final_demand, t.final_demand, check_names=False, check_index_type=False
     )
-    readers = pytest.importorskip("linkage.readers")
+    readers = pytest.importorskip("linkage.io.tables")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         readers.write_table(flat, tmp_path / "mr.csv")
@@ -296,8 +296,8 @@ def test_aggregation_preserves_totals_and_balance(R, S, seed, groups):
 
 
 def test_relabelling_does_not_repeat_the_tables_warnings(recwarn):
+    from linkage.analysis.multiregional import split_region_labels
     from linkage.errors import UnbalancedTableWarning
-    from linkage.multiregional import split_region_labels
 
     with pytest.warns(UnbalancedTableWarning):
         t = IOTable.from_arrays(

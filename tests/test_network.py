@@ -1,4 +1,4 @@
-"""Tests for linkage.network / linkage.network_metrics.
+"""Tests for linkage.network / linkage.network.metrics.
 
 The 5-firm example below is computed by hand; every number in the expected values is
 derived in the comments next to it.
@@ -256,7 +256,7 @@ def test_firm_linkages_match_dense_reference_and_core_indices():
     x = Z.sum(axis=0) / rng.uniform(0.2, 0.7, n) + 1  # value added > 0
     x[5] = 0.0  # a firm with zero output: zero column of A, Ghosh row sum 1
     Z[:, 5] = 0.0
-    from linkage.network_metrics import firm_linkages
+    from linkage.network.metrics import firm_linkages
 
     out = firm_linkages(sp.csr_array(Z), x, method="iterative")
     A = np.where(x > 0, Z / np.where(x > 0, x, 1), 0.0)
@@ -268,8 +268,8 @@ def test_firm_linkages_match_dense_reference_and_core_indices():
     np.testing.assert_allclose(out["fl_total"], g * n / g.sum(), rtol=1e-9)
     dense = firm_linkages(Z, x, method="dense")
     np.testing.assert_allclose(dense["bl_total"], out["bl_total"], rtol=1e-9)
-    indices = pytest.importorskip("linkage.indices")
-    from linkage.table import IOTable
+    indices = pytest.importorskip("linkage.analysis.linkages")
+    from linkage.core.table import IOTable
 
     keep = x > 0
     Zk = Z[np.ix_(keep, keep)]
@@ -284,8 +284,8 @@ def test_output_column_and_raise():
     firms = FIRMS.assign(output=[100, 50, np.nan, 200, 10])
     with pytest.warns(DataQualityWarning):
         net = SupplyNetwork.from_frames(firms, TX)
-    from linkage.diagnostics import Diagnostics
-    from linkage.network_metrics import firm_output
+    from linkage.core.diagnostics import Diagnostics
+    from linkage.network.metrics import firm_output
 
     d = Diagnostics()
     # B's output 50 >= its 40 of purchases from firms; C has none: its sales, 50;
@@ -615,7 +615,7 @@ def test_ids_like_na_are_not_missing(tmp_path):
 
 # ----------------------------------------------------------------------------- example data
 def test_example_survey_matches_its_ground_truth():
-    from linkage.datasets import load_example_network
+    from linkage.io.examples import load_example_network
 
     with pytest.warns(DataQualityWarning):
         net = load_example_network()
@@ -691,7 +691,7 @@ def test_node_arrays_are_read_only(net):
 def test_example_generator_is_deterministic(tmp_path):
     import importlib.util
 
-    from linkage.datasets import data_path
+    from linkage.io.examples import data_path
 
     spec = importlib.util.spec_from_file_location(
         "make_example_survey", data_path("make_example_survey.py")

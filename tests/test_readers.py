@@ -374,7 +374,7 @@ def _assert_same(a: IOTable, b: IOTable):
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet"])
 def test_round_trip_example_table(tmp_path, suffix):
-    from linkage.datasets import load_example_table
+    from linkage.io.examples import load_example_table
 
     t = load_example_table()
     back = read_table(write_table(t, tmp_path / f"t{suffix}"))
@@ -396,7 +396,7 @@ def test_write_warns_about_labels_that_would_not_read_back(tmp_path):
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_round_trip_long_layout(tmp_path, suffix):
-    from linkage.datasets import load_example_table
+    from linkage.io.examples import load_example_table
 
     t = load_example_table()
     p = write_table(t, tmp_path / f"long{suffix}", layout="long")
@@ -454,7 +454,7 @@ def test_round_trip_random_tables_exact(tmp_path_factory, n, seed, scale):
 
 # ----------------------------------------------------------------------------- example data
 def test_example_table_is_balanced_and_documented():
-    from linkage.datasets import load_example_table
+    from linkage.io.examples import load_example_table
 
     t = load_example_table()
     assert 10 <= t.n <= 15
@@ -471,7 +471,7 @@ def test_example_table_is_balanced_and_documented():
 def test_example_table_generator_is_deterministic(tmp_path):
     import importlib.util
 
-    from linkage.datasets import data_path
+    from linkage.io.examples import data_path
 
     spec = importlib.util.spec_from_file_location("met", data_path("make_example_table.py"))
     mod = importlib.util.module_from_spec(spec)

@@ -9,8 +9,8 @@ import pytest
 
 from linkage import read_table
 from linkage.errors import InputFileError
-from linkage.readers_bps import find_bps_codes
-from linkage.readers_grid import read_excel_grid
+from linkage.io.bps import find_bps_codes
+from linkage.io.grid import read_excel_grid
 
 # Total output published in PROVENANCE.txt of indonesia_prov17_2016 (juta Rupiah)
 PUBLISHED = {

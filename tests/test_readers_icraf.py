@@ -10,7 +10,7 @@ import pytest
 
 from linkage import linkages, read_table
 from linkage.errors import DataQualityWarning, InputFileError, UnbalancedTableWarning
-from linkage.readers_icraf import read_icraf_folder
+from linkage.io.icraf import read_icraf_folder
 
 # Sector counts from PROVENANCE.txt of indonesia_34prov_icraf
 SIZES = {

@@ -1,4 +1,4 @@
-"""Number formats (linkage.numbers): detection rules and exact parsing, by example and by
+"""Number formats (linkage.io.numbers): detection rules and exact parsing, by example and by
 property (a number written the Indonesian or the English way reads back as itself)."""
 
 import numpy as np
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linkage.numbers import detect_number_format, parse_cells
+from linkage.io.numbers import detect_number_format, parse_cells
 
 
 def _fmt(value: float, decimal: str, thousands: str, decimals: int) -> str:

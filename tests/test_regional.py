@@ -11,13 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from linkage import IOTable, location_quotients, ras, regionalize
-from linkage.errors import (
-    BalancingError,
-    ConvergenceWarning,
-    DataQualityWarning,
-    InvalidTableError,
-)
-from linkage.regional import (
+from linkage.analysis.regionalize import (
     EXPORTS_REST_OF_COUNTRY,
     REST_OF_COUNTRY,
     aggregate_table,
@@ -27,6 +21,12 @@ from linkage.regional import (
     lq_matrix,
     output_multipliers,
     regional_coefficients,
+)
+from linkage.errors import (
+    BalancingError,
+    ConvergenceWarning,
+    DataQualityWarning,
+    InvalidTableError,
 )
 
 # --------------------------------------------------------------------------- hand example

@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from linkage.analysis.regionalize import regionalize
 from linkage.errors import InputFileError, InvalidTableError
-from linkage.regional import regionalize
-from linkage.regional_data import (
+from linkage.io.regional_data import (
     BPS17,
     bps17_code,
     bps17_mapping,
@@ -150,7 +150,7 @@ def test_alta_tables(alta):
 
 def test_finland_comparison_on_three_regions(alta):
     """FLQ with a delta from the grid beats SLQ and CILQ on multipliers for small regions."""
-    from linkage.regional import calibrate_delta
+    from linkage.analysis.regionalize import calibrate_delta
 
     _, tables = alta
     x_n = np.sum([t.x for t in tables], axis=0)
@@ -170,7 +170,7 @@ def test_finland_comparison_on_three_regions(alta):
 
 
 def test_read_measure_formats_and_notes(tmp_path):
-    from linkage.regional_data import read_measure
+    from linkage.io.regional_data import read_measure
 
     p = tmp_path / "m.csv"
     p.write_text("kode;nilai\n1;1.234\n2;17\n")
@@ -190,7 +190,7 @@ def test_read_measure_formats_and_notes(tmp_path):
 
 
 def test_read_mapping(tmp_path):
-    from linkage.regional_data import read_mapping
+    from linkage.io.regional_data import read_mapping
 
     p = tmp_path / "map.csv"
     p.write_text("table;grdp;\npadi;A;\n\nsemen;C;\n")

@@ -133,7 +133,7 @@ def test_demo_command(tmp_path):
 
 
 def test_report_command_with_table_and_survey(tmp_path):
-    from linkage.datasets import data_path
+    from linkage.io.examples import data_path
 
     runner = CliRunner()
     sentra = data_path("sentra")
@@ -179,7 +179,7 @@ def test_singular_table_gives_a_note_not_a_crash(tmp_path):
 
 def test_report_files_have_the_layout_of_analyze_and_network(tmp_path):
     from linkage.cli import main
-    from linkage.datasets import data_path
+    from linkage.io.examples import data_path
 
     runner = CliRunner()
     sentra = data_path("sentra")
@@ -221,7 +221,7 @@ def _findings_text(text):
 
 def test_findings_never_show_nan_shares(tmp_path):
     from linkage import SupplyNetwork
-    from linkage.clusters import find_clusters
+    from linkage.network.communities import find_clusters
 
     # every firm sells to one middleman and buys nothing: no purchases, so no local input
     # share; then firms that only buy: no sales, so no share of sales via middlemen
@@ -242,7 +242,7 @@ def test_findings_never_show_nan_shares(tmp_path):
 
 
 def test_report_command_skips_invalid_rows_and_marks_middlemen_like_network(tmp_path):
-    from linkage.datasets import data_path
+    from linkage.io.examples import data_path
 
     sentra = data_path("sentra")
     tx = pd.read_csv(sentra / "transactions.csv", dtype=str)
@@ -274,7 +274,7 @@ def test_report_command_skips_invalid_rows_and_marks_middlemen_like_network(tmp_
 
 @pytest.mark.parametrize("command", ["report", "demo"])
 def test_negative_seed_is_one_line_before_any_work(tmp_path, command):
-    from linkage.datasets import data_path
+    from linkage.io.examples import data_path
 
     sentra = data_path("sentra")
     out = tmp_path / "o"

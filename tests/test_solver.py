@@ -1,4 +1,4 @@
-"""Tests of linkage.solver: every backend against a dense ``np.linalg.inv`` reference."""
+"""Tests of linkage.core.solver: every backend against a dense ``np.linalg.inv`` reference."""
 
 import warnings
 
@@ -8,13 +8,13 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from linkage.core.solver import LeontiefSolver, SolveInfo, choose_method, explain_method
 from linkage.errors import (
     ConvergenceWarning,
     InvalidTableError,
     MemoryLimitError,
     SingularSystemError,
 )
-from linkage.solver import LeontiefSolver, SolveInfo, choose_method, explain_method
 
 METHODS = ["dense", "splu", "iterative"]
 
@@ -220,7 +220,7 @@ def test_dense_iterative_uses_A_itself():
 
 
 def test_norms_with_negative_entries():
-    from linkage.solver import _norms
+    from linkage.core.solver import _norms
 
     rng = np.random.default_rng(3)
     A = rng.normal(size=(300, 300)) * (rng.random((300, 300)) < 0.1)
@@ -376,7 +376,7 @@ def test_power_certificate_avoids_a_solve():
 def test_iterative_linkage_solves_within_budget():
     # all linkage indices need 1'L, L 1 and L x: three right-hand sides at tol 1e-12.
     # With rho = 0.8 GMRES needs about 40 products each (Neumann: 124 each).
-    from linkage.indices import linkage_arrays
+    from linkage.analysis.linkages import linkage_arrays
 
     A = network_A(2000, 10, 0.8, seed=0)
     x = np.random.default_rng(0).lognormal(5, 1, 2000)

@@ -8,12 +8,12 @@ import pytest
 import scipy.sparse as sp
 
 from linkage import IOTable
+from linkage.core.table import allocation_coefficients, input_coefficients
 from linkage.errors import (
     DataQualityWarning,
     InvalidTableError,
     UnbalancedTableWarning,
 )
-from linkage.table import allocation_coefficients, input_coefficients
 
 MB_Z = np.array([[150.0, 500.0], [200.0, 100.0]])
 

@@ -26,8 +26,8 @@ from linkage.viz import (
     network_page_data,
     sector_html,
 )
-from linkage.viz_layout import layout_positions
-from linkage.viz_page import json_for_html
+from linkage.viz.layout import layout_positions
+from linkage.viz.page import json_for_html
 
 pytestmark = pytest.mark.filterwarnings("ignore::linkage.errors.LinkageWarning")
 

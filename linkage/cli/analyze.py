@@ -9,7 +9,7 @@ import click
 import pandas as pd
 
 from ..errors import InputFileError, LinkageWarning
-from ..outputs import sector_frame, write_csv
+from ..io.results import sector_frame, write_csv
 from ._common import echo_frame, one_line_errors, prepare_out_dir
 
 OUTPUTS = ("linkages.csv", "multipliers.csv")
@@ -70,8 +70,8 @@ def regional_table(io, sep: str, path):
     ...
     linkage.errors.InputFileError: t.csv: --by-region needs (region, sector) labels, ...
     """
+    from ..analysis.multiregional import region_codes, split_region_labels
     from ..errors import InvalidTableError
-    from ..multiregional import region_codes, split_region_labels
 
     how = f"label the sectors '<region>{sep}<sector>' (e.g. 'Jabar{sep}padi')"
     if not sep:
@@ -220,8 +220,8 @@ def command(
     --household name the wages row and household column when their names are not
     recognized (the summary's notes say so).
     """
-    from ..indices import linkages, multipliers
-    from ..readers import read_table
+    from ..analysis.linkages import linkages, multipliers
+    from ..io.tables import read_table
 
     if not table.exists():
         raise InputFileError("no such file or folder", path=table)
@@ -294,15 +294,15 @@ def _extra_results(io, method: str, extraction: bool, influence, by_region: bool
     """File name -> flat frame of each optional analysis asked for, in output order."""
     extra = {}
     if extraction:
-        from ..hypothetical import extraction_csv_frame
+        from ..analysis.extraction import extraction_csv_frame
 
         extra[EXTRACTION_FILE] = extraction_csv_frame(io, method)
     if influence is not None:
-        from ..influence import important_coefficients_csv_frame
+        from ..analysis.influence import important_coefficients_csv_frame
 
         extra[INFLUENCE_FILE] = important_coefficients_csv_frame(io, influence, method=method)
     if by_region:
-        from ..multiregional import regional_csv_frame, spillover_feedback
+        from ..analysis.multiregional import regional_csv_frame, spillover_feedback
 
         extra[REGION_FILES[0]] = regional_csv_frame(io, method)
         extra[REGION_FILES[1]] = spillover_feedback(io, method)

@@ -32,8 +32,8 @@ def command(out, seed, force):
     OUT/report.html (one offline file with all results), sectors.html, network.html,
     key_sectors.png/.svg and CSV tables.
     """
-    from ..datasets import data_path, load_example_network, load_example_table
-    from ..report import output_files, write_outputs
+    from ..io.examples import data_path, load_example_network, load_example_table
+    from ..report.html import output_files, write_outputs
     from .network import check_seed_and_max_nodes, echo_summary
     from .report import echo_written
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from ..clusters import METHODS, find_clusters
-from ..outputs import firm_table, write_csv
+from ..io.results import firm_table, write_csv
+from ..network.communities import METHODS, find_clusters
 from ._common import echo_diagnostics, one_line_errors, prepare_out_dir, survey_options
 
 #: Files this command always writes (checked before anything is overwritten).
@@ -82,7 +82,7 @@ def load(
     on_invalid="error",
 ):
     """Read the survey and print what was read."""
-    from ..network import read_network
+    from ..network.model import read_network
 
     net = read_network(
         firms,
@@ -95,7 +95,7 @@ def load(
     click.echo(f"read {net!r}")
     info = [f for f in net.diagnostics if f.level != "warning"]  # warnings were printed
     if info:
-        from ..diagnostics import Diagnostics
+        from ..core.diagnostics import Diagnostics
 
         echo_diagnostics(Diagnostics(info))
     return net
@@ -103,7 +103,7 @@ def load(
 
 def write_outputs(out: Path, net, metrics, table, clusters) -> dict:
     """Write the CSV files of :data:`FILES` (label column first, UTF-8); return their paths."""
-    from ..readers import write_table
+    from ..io.tables import write_table
 
     paths = {name: out / name for name in FILES}
     write_csv(firm_table(net, metrics, clusters.firm_communities(net)), paths["firms.csv"])

@@ -98,8 +98,8 @@ def command(
     Examples: linkage regionalize national.csv --regional jobs.csv --measure employment;
     linkage regionalize prov.xlsx --grdp PDRB.xlsx --district "Kota Makassar".
     """
-    from ..readers import read_table, write_table
-    from ..regional import regionalize
+    from ..analysis.regionalize import regionalize
+    from ..io.tables import read_table, write_table
 
     if grdp_path is not None:
         if district is None:
@@ -123,7 +123,7 @@ def command(
         raise click.UsageError("--measure grdp needs --national N.csv (the reference's GRDP)")
     out = prepare_out_dir(out_dir, OUTPUTS, force)
 
-    from ..regional_data import read_mapping, read_measure
+    from ..io.regional_data import read_mapping, read_measure
 
     io = read_table(table, sheet=sheet) if sheet is not None else read_table(table)
     if measure == "employment" and national_path is None and io.employment is None:
@@ -133,7 +133,7 @@ def command(
     mapping = read_mapping(mapping_path) if mapping_path is not None else None
     region = ""
     if grdp_path is not None:
-        from ..regional_data import (
+        from ..io.regional_data import (
             GRDP_UNITS,
             bps17_mapping,
             district_measures,

@@ -98,7 +98,7 @@ def command(
     table, a survey or both. Also writes sectors.html, key_sectors.png/.svg, linkages.csv,
     multipliers.csv (table) and network.html, firms.csv, sentra.csv, communities.csv (survey).
     """
-    from ..report import output_files, write_outputs
+    from ..report.html import output_files, write_outputs
     from .network import check_seed_and_max_nodes
 
     if (firms is None) != (transactions is None):
@@ -115,7 +115,7 @@ def command(
     sources = {}
     iotable = network = None
     if table is not None:
-        from ..readers import read_table
+        from ..io.tables import read_table
 
         iotable = read_table(table, sheet=sheet) if sheet else read_table(table)
         click.echo(f"read {iotable!r}")

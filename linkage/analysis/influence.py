@@ -1,0 +1,638 @@
+"""Fields of influence, important coefficients and the multiplier product matrix.
+
+A change ``δ`` in one input coefficient ``a_ij`` changes the Leontief inverse by a rank-one
+matrix (Sherman–Morrison):
+
+.. math::
+
+    L(\\delta) = L + \\frac{\\delta}{1 - \\delta\\, l_{ji}}\\, F(i, j), \\qquad
+    F(i, j) = L e_i\\, e_j^\\top L ,
+
+the *first-order field of influence* of ``a_ij`` (Sonis & Hewings 1989, 1992): column ``i``
+of ``L`` times row ``j`` of ``L``. Its entries sum to ``(1ᵀL e_i)(e_jᵀ L 1) = m_i r_j``
+(column sum ``i`` times row sum ``j`` of ``L``), and total output with fixed final demand
+moves by ``δ m_i x_j / (1 - δ l_ji)``. Rankings of all ``n²`` coefficients are therefore
+products of two vectors, and the largest ``N`` are found from sorted vectors without
+forming ``n²`` fields (:func:`important_coefficients`).
+
+The multiplier product matrix (Sonis, Hewings & Guo 1997) is the rank-one matrix
+``MPM = (L 1)(1ᵀL) / V`` with ``V = 1ᵀL1``; :class:`MultiplierProductMatrix` keeps only its
+two vectors. Its entry ``(j, i)`` is the total of the field of influence of ``a_ij``
+divided by ``V``.
+
+Derivations: ``docs/influence.md``.
+"""
+
+from __future__ import annotations
+
+import heapq
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ..core.solver import METHODS
+from ..errors import MemoryLimitError
+
+__all__ = [
+    "field_of_influence",
+    "important_coefficients",
+    "coefficient_scores",
+    "top_products",
+    "MultiplierProductMatrix",
+    "multiplier_product_matrix",
+    "plot_multiplier_product_matrix",
+    "important_coefficients_csv_frame",
+    "MEASURES",
+]
+
+#: Ranking measures of :func:`important_coefficients`.
+MEASURES = ("elasticity", "output", "field")
+
+#: Default size limit of dense results (:meth:`MultiplierProductMatrix.to_frame`).
+DEFAULT_MAX_BYTES = 512 * 1024**2
+
+
+def _check_method(method: str, caller: str) -> None:
+    if method not in METHODS:
+        raise ValueError(
+            f"The 'method' parameter of {caller} must be one of {set(METHODS)}. "
+            f"Got {method!r} instead."
+        )
+
+
+def _position(index: pd.Index, key, what: str) -> int:
+    """Position of a sector given by label (preferred) or integer position."""
+    try:
+        loc = index.get_loc(key)
+        if isinstance(loc, (int, np.integer)):
+            return int(loc)
+    except (KeyError, TypeError, pd.errors.InvalidIndexError):
+        pass
+    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+        if -len(index) <= key < len(index):
+            return int(key) % len(index)
+    raise KeyError(f"{what} {key!r} is not a sector of the table (nor a position < {len(index)})")
+
+
+# ---------------------------------------------------------------------------- fields
+def field_of_influence(table, i, j, *, delta=None, method: str = "auto") -> pd.DataFrame:
+    """The field of influence of the input coefficient ``a_ij`` (sale of ``i`` to ``j``).
+
+    Parameters
+    ----------
+    table : IOTable
+    i, j : label or int
+        Supplying sector ``i`` (row of ``A``) and buying sector ``j`` (column of ``A``),
+        by label or position.
+    delta : float, optional
+        When given, return the exact change of ``L`` when ``a_ij`` grows by ``delta``,
+        ``δ / (1 - δ l_ji) · F(i, j)``, instead of the first-order field.
+    method : {"auto", "dense", "splu", "iterative"}
+        Solver backend.
+
+    Returns
+    -------
+    DataFrame
+        ``F(i, j) = L[:, i] L[j, :]`` (n × n, labelled by sector). ``.attrs``: ``supplier``,
+        ``buyer``, ``total`` (``m_i r_j``, the sum of all entries), ``l_ji``.
+
+    Notes
+    -----
+    Two solves: column ``i`` of ``L`` and row ``j`` of ``L``. The result is dense ``n × n``,
+    so this is for one coefficient of a table of moderate size; rank coefficients with
+    :func:`important_coefficients`, which never forms a field.
+
+    References
+    ----------
+    Sonis, M. & Hewings, G. J. D. (1992). Coefficient change in input–output models:
+    theory and applications. *Economic Systems Research* 4(2), 143–157.
+
+    Examples
+    --------
+    >>> from linkage import IOTable
+    >>> t = IOTable.from_arrays([[150, 500], [200, 100]], final_demand=[350, 1700],
+    ...                         sectors=["agri", "manuf"])
+    >>> F = field_of_influence(t, "agri", "manuf")
+    >>> F.round(4)
+    sector    agri   manuf
+    sector
+    agri    0.3311  1.4073
+    manuf   0.0697  0.2963
+    >>> round(F.attrs["total"], 4)   # (column sum of agri) x (row sum of manuf)
+    2.1044
+    """
+    _check_method(method, "field_of_influence")
+    index = table.sectors
+    p, q = _position(index, i, "supplier"), _position(index, j, "buyer")
+    s = table.solver(method)
+    col = s.columns([p])[:, 0]
+    row = s.rows([q])[0]
+    n = table.n
+    need = 8 * n * n
+    if need > DEFAULT_MAX_BYTES:
+        raise MemoryLimitError(
+            f"the field of influence of {n} sectors needs {need / 1024**2:,.0f} MiB; "
+            f"use important_coefficients() or the column/row of L instead"
+        )
+    scale = 1.0
+    l_ji = float(row[p])
+    if delta is not None:
+        denom = 1.0 - float(delta) * l_ji
+        if denom == 0:
+            raise ZeroDivisionError(f"a change of {delta} in a_ij makes I - A singular")
+        scale = float(delta) / denom
+    F = pd.DataFrame(scale * np.outer(col, row), index=index, columns=index)
+    F.attrs.update(
+        supplier=index[p], buyer=index[q], total=scale * float(col.sum() * row.sum()), l_ji=l_ji
+    )
+    return F
+
+
+# ---------------------------------------------------------------------------- top-N
+def top_products(u, w, k: int):
+    """The ``k`` largest products ``u_i w_j`` over all pairs, without forming ``u wᵀ``.
+
+    Parameters
+    ----------
+    u, w : ndarray
+        Nonnegative vectors (then a heap walk over the two sorted vectors costs
+        ``O(n log n + k log k)``); with negative entries the pairs are scanned in row
+        blocks (``O(n²)`` time, ``O(n k)`` memory).
+    k : int
+
+    Returns
+    -------
+    rows, cols, values : ndarray
+        Positions and products in descending order of value (ties by row, then column).
+
+    Examples
+    --------
+    >>> rows, cols, vals = top_products(np.array([1., 3., 2.]), np.array([2., 1.]), 3)
+    >>> rows.tolist(), cols.tolist(), vals.tolist()
+    ([1, 2, 1], [0, 0, 1], [6.0, 4.0, 3.0])
+    """
+    u = np.asarray(u, dtype=float)
+    w = np.asarray(w, dtype=float)
+    k = int(min(k, u.size * w.size))
+    if k <= 0:
+        return np.zeros(0, int), np.zeros(0, int), np.zeros(0)
+    if (u >= 0).all() and (w >= 0).all():
+        ou = np.lexsort((np.arange(u.size), -u))
+        ow = np.lexsort((np.arange(w.size), -w))
+        heap = [(-u[ou[0]] * w[ow[0]], int(ou[0]), int(ow[0]), 0, 0)]
+        seen = {(0, 0)}
+        out = []
+        while heap and len(out) < k:
+            neg, i, j, a, b = heapq.heappop(heap)
+            out.append((i, j, -neg))
+            for a2, b2 in ((a + 1, b), (a, b + 1)):
+                if a2 < u.size and b2 < w.size and (a2, b2) not in seen:
+                    seen.add((a2, b2))
+                    i2, j2 = int(ou[a2]), int(ow[b2])
+                    heapq.heappush(heap, (-u[i2] * w[j2], i2, j2, a2, b2))
+        rows = np.array([o[0] for o in out], dtype=int)
+        cols = np.array([o[1] for o in out], dtype=int)
+        vals = np.array([o[2] for o in out], dtype=float)
+        return rows, cols, vals
+    # general signs: scan row blocks, keep the best k
+    best_r, best_c, best_v = np.zeros(0, int), np.zeros(0, int), np.zeros(0)
+    step = max(1, (4 * 1024**2) // max(w.size, 1))
+    for r0 in range(0, u.size, step):
+        block = np.outer(u[r0 : r0 + step], w)
+        flat = block.ravel()
+        take = min(k, flat.size)
+        idx = np.argpartition(-flat, take - 1)[:take]
+        best_r = np.concatenate([best_r, r0 + idx // w.size])
+        best_c = np.concatenate([best_c, idx % w.size])
+        best_v = np.concatenate([best_v, flat[idx]])
+        keep = np.lexsort((best_c, best_r, -best_v))[:k]
+        best_r, best_c, best_v = best_r[keep], best_c[keep], best_v[keep]
+    return best_r, best_c, best_v
+
+
+def _top_sparse(A, u, w, k: int, *, weighted: bool = True):
+    """The ``k`` largest ``a_ij u_i w_j`` (``u_i w_j`` unless ``weighted``) over the nonzero
+    entries of ``A`` (any signs)."""
+    best_r, best_c, best_v = np.zeros(0, int), np.zeros(0, int), np.zeros(0)
+    if sp.issparse(A):
+        coo = sp.coo_array(A)
+        chunks = [(coo.row, coo.col, coo.data)]
+    else:
+        A = np.asarray(A)
+        step = max(1, (4 * 1024**2) // max(A.shape[1], 1))
+        chunks = (
+            (r0 + rr, cc, A[r0 + rr, cc])
+            for r0 in range(0, A.shape[0], step)
+            for rr, cc in [np.nonzero(A[r0 : r0 + step])]
+        )
+    for rr, cc, aa in chunks:
+        nz = aa != 0
+        rr, cc, aa = rr[nz], cc[nz], aa[nz]
+        vals = u[rr] * w[cc]
+        if weighted:
+            vals = aa * vals
+        take = min(k, vals.size)
+        if take == 0:
+            continue
+        idx = np.argpartition(-vals, take - 1)[:take]
+        best_r = np.concatenate([best_r, rr[idx]])
+        best_c = np.concatenate([best_c, cc[idx]])
+        best_v = np.concatenate([best_v, vals[idx]])
+        keep = np.lexsort((best_c, best_r, -best_v))[:k]
+        best_r, best_c, best_v = best_r[keep], best_c[keep], best_v[keep]
+    return best_r.astype(int), best_c.astype(int), best_v
+
+
+def coefficient_scores(m, r, x, X=None):
+    """The three rank-one score vectors of coefficient ``a_ij``: ``(u, w)`` per measure.
+
+    ``output``: ``∂(1ᵀx)/∂a_ij = m_i x_j``; ``field``: ``m_i r_j`` (sum of the field of
+    influence); ``elasticity``: ``a_ij m_i x_j / X`` (``u = m / X``, ``w = x``, times
+    ``a_ij``).
+
+    Examples
+    --------
+    >>> s = coefficient_scores(np.array([1.5, 1.4]), np.array([1.6, 1.4]), np.array([10., 20.]))
+    >>> s["field"][0].tolist(), s["field"][1].tolist()
+    ([1.5, 1.4], [1.6, 1.4])
+    """
+    X = float(np.sum(x)) if X is None else float(X)
+    return {
+        "output": (np.asarray(m, float), np.asarray(x, float)),
+        "field": (np.asarray(m, float), np.asarray(r, float)),
+        "elasticity": (np.asarray(m, float) / (X if X else 1.0), np.asarray(x, float)),
+    }
+
+
+def important_coefficients(
+    table,
+    n: int | None = 20,
+    *,
+    measure: str = "elasticity",
+    nonzero: bool | None = None,
+    tolerance: float = 1.0,
+    method: str = "auto",
+) -> pd.DataFrame:
+    """The input coefficients whose change moves total output most.
+
+    Parameters
+    ----------
+    table : IOTable
+    n : int or None
+        How many coefficients to list (``None``: all candidates, for small tables).
+    measure : {"elasticity", "output", "field"}
+        Ranking rule:
+
+        - ``"elasticity"`` (default): percent change of total output ``X = 1ᵀx`` per
+          percent change of ``a_ij``, ``ε_ij = a_ij m_i x_j / X``; only existing
+          (nonzero) coefficients can change by a percentage;
+        - ``"output"``: change of total output per unit change of ``a_ij``,
+          ``∂X/∂a_ij = m_i x_j`` (all pairs unless ``nonzero``);
+        - ``"field"``: total of the field of influence, ``m_i r_j`` (Sonis & Hewings;
+          the multiplier product matrix entry ``(j, i)`` times ``V``).
+
+        ``m = 1ᵀL`` (output multipliers), ``r = L1`` (row sums of L), ``x = L f``.
+    nonzero : bool, optional
+        Rank only coefficients with ``a_ij != 0``. Default: True for ``"elasticity"``,
+        False otherwise.
+    tolerance : float
+        Output change in percent for the tolerable limit column (default 1 %).
+    method : {"auto", "dense", "splu", "iterative"}
+        Solver backend.
+
+    Returns
+    -------
+    DataFrame
+        One row per coefficient, best first, columns ``rank``, ``supplier`` (i),
+        ``buyer`` (j), ``a`` (a_ij), ``elasticity``, ``output_effect`` (``m_i x_j``),
+        ``field_total`` (``m_i r_j``) and ``tolerable_change_pct``: the increase of
+        ``a_ij`` in percent of ``a_ij`` at which the output of ``i`` grows by
+        ``tolerance`` percent (Schintke & Stäglin 1988; smaller = more important;
+        ``inf`` when ``a_ij = 0`` or the output of ``i`` cannot grow that much). For a
+        multi-regional table ``supplier`` and ``buyer`` hold ``(region, sector)`` tuples.
+        ``.attrs``: ``measure``, ``method``, ``residual``, ``total_output``.
+
+    Notes
+    -----
+    Costs one factorization, two solve calls (``1ᵀL``, ``[L1, Lf]``) and one column of
+    ``L`` per distinct supplier listed (for the tolerable limits). No ``n × n`` object is
+    formed: all three scores are products ``u_i w_j`` (times ``a_ij``), and the largest
+    ``N`` products of two nonnegative vectors are read off the sorted vectors with a heap
+    (``O(n log n + N log N)``); restricted to nonzero coefficients the scan is over the
+    nonzeros of ``A`` (``O(nnz)``).
+
+    Exact tolerable limit: raising ``a_ij`` by ``δ`` raises ``x_i`` by
+    ``δ l_ii x_j / (1 - δ l_ji)``; it reaches ``p x_i`` (``p = tolerance / 100``) at
+    ``δ* = p x_i / (l_ii x_j + p l_ji x_i)``, reported as ``100 δ* / a_ij``.
+
+    References
+    ----------
+    Sonis, M. & Hewings, G. J. D. (1992). Coefficient change in input–output models:
+    theory and applications. *Economic Systems Research* 4(2), 143–157.
+    Schintke, J. & Stäglin, R. (1988). Important input coefficients in market
+    transactions tables and production flow tables. In Ciaschini (ed.), *Input-Output
+    Analysis: Current Developments*, Chapman and Hall, 43–60.
+
+    Examples
+    --------
+    >>> from linkage import IOTable
+    >>> t = IOTable.from_arrays([[150, 500], [200, 100]], final_demand=[350, 1700],
+    ...                         sectors=["agri", "manuf"])
+    >>> ic = important_coefficients(t, 2)
+    >>> ic[["supplier", "buyer", "a", "elasticity"]].round(4)
+      supplier  buyer     a  elasticity
+    0     agri  manuf  0.25      0.2530
+    1    manuf   agri  0.20      0.0968
+    """
+    _check_method(method, "important_coefficients")
+    if measure not in MEASURES:
+        raise ValueError(
+            f"The 'measure' parameter of important_coefficients must be one of "
+            f"{set(MEASURES)}. Got {measure!r} instead."
+        )
+    if nonzero is None:
+        nonzero = measure == "elasticity"
+    size = table.n
+    s = table.solver(method)
+    m = s.solve(np.ones(size), transpose=True)
+    res = s.last_info.residual
+    U = s.solve(np.column_stack([np.ones(size), table.f]))
+    res = max(res, s.last_info.residual)
+    r, x = U[:, 0], U[:, 1]
+    X = float(x.sum())
+    scores = coefficient_scores(m, r, x, X)
+    A = table.A
+    k = size * size if n is None else int(n)
+    if k < 0:
+        raise ValueError(f"n must be >= 0, got {n}")
+    u, w = scores[measure]
+    if measure == "elasticity" or nonzero:
+        rows, cols, _ = _top_sparse(A, u, w, k, weighted=measure == "elasticity")
+    else:
+        rows, cols, _ = top_products(u, w, k)
+
+    a = _entries(A, rows, cols)
+    elasticity = a * m[rows] * x[cols] / (X if X else 1.0)
+    tol_pct = _tolerable_limits(s, rows, cols, a, x, tolerance)
+    res = max(res, s.last_info.residual)
+    labels = table.sectors
+    frame = pd.DataFrame(
+        {
+            "rank": np.arange(1, rows.size + 1),
+            "supplier": pd.Index(labels[rows]).to_list(),
+            "buyer": pd.Index(labels[cols]).to_list(),
+            "a": a,
+            "elasticity": elasticity,
+            "output_effect": m[rows] * x[cols],
+            "field_total": m[rows] * r[cols],
+            "tolerable_change_pct": tol_pct,
+        }
+    )
+    frame.attrs.update(measure=measure, method=s.method, residual=float(res), total_output=X)
+    return frame
+
+
+def important_coefficients_csv_frame(table, n: int = 20, **options) -> pd.DataFrame:
+    """:func:`important_coefficients` flat for CSV.
+
+    ``(region, sector)`` labels are split into ``supplier_region, supplier`` and
+    ``buyer_region, buyer`` columns; plain labels stay in ``supplier`` and ``buyer``.
+
+    Examples
+    --------
+    >>> from linkage import IOTable
+    >>> t = IOTable.from_arrays([[150, 500], [200, 100]], final_demand=[350, 1700])
+    >>> important_coefficients_csv_frame(t, 1).columns.tolist()[:4]
+    ['rank', 'supplier', 'buyer', 'a']
+    """
+    frame = important_coefficients(table, n, **options)
+    if not isinstance(table.sectors, pd.MultiIndex) or frame.empty:
+        return frame
+    names = list(table.sectors.names)
+    ri = names.index("region") if "region" in names else 0
+    si = names.index("sector") if "sector" in names else len(names) - 1
+    out = frame.copy()
+    for side in ("supplier", "buyer"):
+        labels = frame[side].tolist()
+        out[side] = [lab[si] for lab in labels]
+        out.insert(out.columns.get_loc(side), f"{side}_region", [lab[ri] for lab in labels])
+    out.attrs.update(frame.attrs)
+    return out
+
+
+def _entries(A, rows, cols) -> np.ndarray:
+    if rows.size == 0:
+        return np.zeros(0)
+    if sp.issparse(A):
+        return np.asarray(sp.csr_array(A)[rows, cols]).ravel().astype(float)
+    return np.asarray(A)[rows, cols].astype(float)
+
+
+def _tolerable_limits(solver, rows, cols, a, x, tolerance: float) -> np.ndarray:
+    """``100 δ*/a_ij``, ``δ* = p x_i / (l_ii x_j + p l_ji x_i)`` (see important_coefficients)."""
+    out = np.full(rows.size, np.inf)
+    if rows.size == 0:
+        return out
+    p = float(tolerance) / 100.0
+    supp = np.unique(rows)
+    step = max(1, solver.default_block_size())
+    L_cols = {}
+    for s0 in range(0, supp.size, step):
+        chunk = supp[s0 : s0 + step]
+        C = solver.columns(chunk)
+        for c, i in enumerate(chunk):
+            L_cols[int(i)] = (C[i, c], C[:, c][cols[rows == i]])
+    for i in supp:
+        sel = np.flatnonzero(rows == i)
+        l_ii, l_ji = L_cols[int(i)]
+        den = l_ii * x[cols[sel]] + p * l_ji * x[i]
+        num = p * x[i]
+        ok = (den > 0) & (a[sel] != 0) & (num > 0)
+        vals = np.full(sel.size, np.inf)
+        vals[ok] = 100.0 * (num / den[ok]) / a[sel][ok]
+        out[sel] = vals
+    return out
+
+
+# ---------------------------------------------------------------------------- MPM
+class MultiplierProductMatrix:
+    """The multiplier product matrix ``MPM = (L 1)(1ᵀL) / V`` as two vectors (rank one).
+
+    Entry ``(i, j)`` is ``r_i m_j / V`` with ``r = L 1`` (row sums of ``L``, the Rasmussen
+    forward multipliers), ``m = 1ᵀL`` (column sums, output multipliers) and
+    ``V = 1ᵀL1``. Nothing ``n × n`` is held; :meth:`to_frame` materializes on request.
+
+    Parameters
+    ----------
+    row_multipliers, column_multipliers : array_like, shape (n,)
+    labels : pandas.Index, optional
+
+    Attributes
+    ----------
+    row_multipliers, column_multipliers : pandas.Series
+    V : float
+    shape : tuple
+
+    Examples
+    --------
+    >>> M = MultiplierProductMatrix([1.6, 1.4], [1.5, 1.5], labels=["a", "b"])
+    >>> M["a", "b"]
+    0.8
+    >>> M.to_frame()
+            a     b
+    a     0.8   0.8
+    b     0.7   0.7
+    """
+
+    def __init__(self, row_multipliers, column_multipliers, labels=None):
+        r = np.asarray(row_multipliers, dtype=float).ravel()
+        m = np.asarray(column_multipliers, dtype=float).ravel()
+        if r.shape != m.shape:
+            raise ValueError(f"multipliers must have the same shape, got {r.shape} and {m.shape}")
+        if labels is None:
+            labels = pd.Index([f"S{i + 1}" for i in range(r.size)], name="sector")
+        labels = labels if isinstance(labels, pd.Index) else pd.Index(labels)
+        self.labels = labels
+        self.row_multipliers = pd.Series(r, index=labels, name="row_multiplier")
+        self.column_multipliers = pd.Series(m, index=labels, name="column_multiplier")
+        self.V = float(r.sum())
+        self.method = None  # solver method, set by multiplier_product_matrix
+        self._r, self._m = r, m
+
+    @property
+    def shape(self) -> tuple:
+        return (self._r.size, self._m.size)
+
+    def _key(self, key):
+        if isinstance(key, slice):
+            return key
+        if isinstance(key, (list, np.ndarray, pd.Index)):
+            return np.array([_position(self.labels, k, "sector") for k in key], dtype=int)
+        return _position(self.labels, key, "sector")
+
+    def __getitem__(self, key):
+        """``M[i, j]`` by labels or positions; slices and lists give a dense block."""
+        if not (isinstance(key, tuple) and len(key) == 2):
+            raise KeyError("index the multiplier product matrix with two keys: M[i, j]")
+        i, j = self._key(key[0]), self._key(key[1])
+        out = np.multiply.outer(self._r[i], self._m[j]) / self.V
+        return float(out) if np.ndim(out) == 0 else out
+
+    def to_frame(self, max_bytes: int = DEFAULT_MAX_BYTES) -> pd.DataFrame:
+        """The dense labelled matrix, after checking ``8 n²`` bytes against ``max_bytes``."""
+        need = 8 * self._r.size * self._m.size
+        if need > max_bytes:
+            raise MemoryLimitError(
+                f"the multiplier product matrix of {self._r.size} sectors needs "
+                f"{need / 1024**2:,.0f} MiB, more than the limit of "
+                f"{max_bytes / 1024**2:,.0f} MiB; index it or raise max_bytes"
+            )
+        return pd.DataFrame(
+            np.outer(self._r, self._m) / self.V, index=self.labels, columns=self.labels
+        )
+
+    def hierarchy(self) -> tuple[pd.Index, pd.Index]:
+        """Row order (descending row multipliers) and column order (descending column ones).
+
+        Sonis, Hewings & Guo's "economic landscape": sorted this way the MPM's entries
+        fall monotonically away from the top-left corner.
+        """
+        rows = self.labels[np.lexsort((np.arange(self._r.size), -self._r))]
+        cols = self.labels[np.lexsort((np.arange(self._m.size), -self._m))]
+        return rows, cols
+
+    def __repr__(self) -> str:
+        return f"<MultiplierProductMatrix {self.shape[0]}x{self.shape[1]}, V={self.V:.6g}>"
+
+
+def multiplier_product_matrix(table, method: str = "auto") -> MultiplierProductMatrix:
+    """The multiplier product matrix of a table (Sonis, Hewings & Guo 1997), lazily.
+
+    Two solves (``L1`` and ``1ᵀL``); the ``n × n`` matrix is formed only by
+    :meth:`MultiplierProductMatrix.to_frame`.
+
+    References
+    ----------
+    Sonis, M., Hewings, G. J. D. & Guo, J. (1997/2000). A new image of classical key
+    sector analysis: minimum information decomposition of the Leontief inverse.
+    *Economic Systems Research* 12(3), 401–423.
+
+    Examples
+    --------
+    >>> from linkage import IOTable
+    >>> t = IOTable.from_arrays([[150, 500], [200, 100]], final_demand=[350, 1700])
+    >>> M = multiplier_product_matrix(t)
+    >>> M.to_frame().round(4)
+    sector      S1      S2
+    sector
+    S1      0.8097  0.7745
+    S2      0.7085  0.6777
+    >>> bool(np.allclose(M.to_frame().sum(axis=0), M.column_multipliers))
+    True
+    """
+    _check_method(method, "multiplier_product_matrix")
+    s = table.solver(method)
+    n = table.n
+    r = s.solve(np.ones(n))
+    m = s.solve(np.ones(n), transpose=True)
+    M = MultiplierProductMatrix(r, m, labels=table.sectors)
+    M.method = s.method
+    return M
+
+
+def plot_multiplier_product_matrix(mpm, path, *, max_sectors: int = 60, title=None):
+    """Heat-map of the MPM, rows and columns in hierarchy order, to PNG or SVG (by suffix).
+
+    Parameters
+    ----------
+    mpm : MultiplierProductMatrix or IOTable
+    path : str or Path
+        ``.png`` or ``.svg``.
+    max_sectors : int
+        Show at most this many rows and columns (the largest multipliers); the title
+        says when sectors were left out.
+    title : str, optional
+
+    Returns
+    -------
+    Path
+    """
+    if not isinstance(mpm, MultiplierProductMatrix):
+        mpm = multiplier_product_matrix(mpm)
+    path = Path(path)
+    if path.suffix.lower() not in (".png", ".svg"):
+        raise ValueError(f"heat-map path must end in .png or .svg, got {path.name!r}")
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    rows, cols = mpm.hierarchy()
+    k = min(int(max_sectors), len(rows))
+    rows, cols = rows[:k], cols[:k]
+    block = mpm[list(rows), list(cols)] if k else np.zeros((0, 0))
+
+    def short(label, width=28):
+        text = " / ".join(map(str, label)) if isinstance(label, tuple) else str(label)
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    side = max(5.0, min(18.0, 0.28 * k + 3.0))
+    fig, ax = plt.subplots(figsize=(side + 3.0, side + 2.0), layout="constrained")
+    try:
+        im = ax.imshow(block, cmap="viridis", aspect="equal", interpolation="nearest")
+        fs = 8 if k <= 30 else 6
+        ax.set_yticks(range(k), [short(s) for s in rows], fontsize=fs)
+        ax.set_xticks(range(k), [short(s) for s in cols], fontsize=fs, rotation=90)
+        ax.set_ylabel("forward multiplier L1 (descending)")
+        ax.set_xlabel("backward multiplier 1'L (descending)")
+        shown = "" if k == len(mpm.labels) else f" (top {k} of {len(mpm.labels)} sectors)"
+        head = title or "Multiplier product matrix"
+        head = head if len(head) <= 70 else head[:69] + "…"
+        ax.set_title(head + shown, fontsize=10)
+        fig.colorbar(im, ax=ax, label="r_i m_j / V", shrink=0.8)
+        fig.savefig(path)
+    finally:
+        plt.close(fig)
+    return path

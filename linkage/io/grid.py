@@ -1,0 +1,297 @@
+"""Cell grids: the raw rows and columns of a CSV file or an Excel sheet, before any meaning.
+
+A :class:`Grid` keeps every cell as it was (strings from CSV, numbers or strings from
+Excel) with the spreadsheet position of each row (1-based) and column (``A``, ``B`` ... for
+Excel, ``1``, ``2`` ... for CSV), so that every error can point at the cell a person sees.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import html
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from itertools import repeat
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..core.diagnostics import Diagnostics
+from ..errors import InputFileError
+
+__all__ = ["Grid", "read_csv_grid", "read_excel_grid", "column_letter", "sniff_separator"]
+
+ENCODINGS = ("utf-8-sig", "cp1252")
+
+
+def column_letter(j: int) -> str:
+    """Spreadsheet letter of a 0-based column number.
+
+    Examples
+    --------
+    >>> column_letter(0), column_letter(25), column_letter(26)
+    ('A', 'Z', 'AA')
+    """
+    s = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+@dataclass
+class Grid:
+    """A rectangular block of raw cells with their spreadsheet positions.
+
+    Attributes
+    ----------
+    cells : ndarray of object, shape (r, c)
+        str, int/float or None.
+    path : str
+        File (and sheet) the cells come from, for messages.
+    rows : list of int
+        1-based row number of each row as a spreadsheet shows it.
+    excel : bool
+        True for Excel sheets (columns shown as letters).
+    sep : str or None
+        The CSV separator used.
+    diagnostics : Diagnostics
+        What happened while reading (ragged rows, encoding).
+    """
+
+    cells: np.ndarray
+    path: str
+    rows: list
+    excel: bool = False
+    sep: str | None = None
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+    @property
+    def short(self) -> str:
+        """File name (and sheet) without the folders, for messages."""
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1]
+
+    def col_name(self, j: int) -> str:
+        """How a person finds column ``j``: a letter for Excel, a 1-based number for CSV."""
+        return column_letter(j) if self.excel else str(j + 1)
+
+    def where(self, i: int, j: int) -> str:
+        """Cell reference, e.g. ``D7`` (Excel) or ``row 7, field 4`` (CSV)."""
+        if self.excel:
+            return f"{column_letter(j)}{self.rows[i]}"
+        return f"row {self.rows[i]}, field {j + 1}"
+
+
+def empty_mask(cells: np.ndarray) -> np.ndarray:
+    """Boolean mask of empty cells (None, NaN, blank strings).
+
+    Examples
+    --------
+    >>> empty_mask(np.array([["", " x"], [None, 0.0]], dtype=object)).tolist()
+    [[True, False], [True, False]]
+    """
+    if not cells.size:
+        return np.zeros(cells.shape, bool)
+    flat = np.asarray(cells, dtype=object).ravel()
+    is_str = np.fromiter(map(isinstance, flat, repeat(str)), bool, count=flat.size)
+    empty = pd.isna(flat) & ~is_str
+    if is_str.any():
+        empty[is_str] = (pd.Series(flat[is_str], dtype=object).str.strip() == "").to_numpy()
+    return empty.reshape(cells.shape)
+
+
+#: Leading bytes of files that are not text, and what to tell the user.
+_NOT_TEXT = (
+    (
+        b"PK\x03\x04",
+        "is a workbook or other zip file, not text: if it is an Excel "
+        "workbook, give it the .xlsx suffix (OpenDocument .ods: save it as .xlsx)",
+    ),
+    (b"\xd0\xcf\x11\xe0", "is an old binary Excel (.xls) file, not text: save it as .xlsx"),
+    (b"PAR1", "is a parquet file: give it the .parquet suffix"),
+)
+
+
+def _decode(path: Path) -> tuple[str, str]:
+    """Text of a file and the encoding used (UTF-16 by its byte-order mark, UTF-8, cp1252)."""
+    raw = path.read_bytes()
+    for magic, what in _NOT_TEXT:
+        if raw.startswith(magic):
+            raise InputFileError(f"this file {what}", path=path)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InputFileError(f"cannot decode as UTF-16: {exc.reason}", path=path) from None
+    for enc in ENCODINGS:
+        try:
+            return raw.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1"), "latin-1"  # pragma: no cover - cp1252 covers nearly all
+
+
+def sniff_separator(lines: list[str]) -> str:
+    """Choose the CSV field separator from the first non-empty lines.
+
+    Each of ``;``, tab and ``,`` splits the lines into fields; the separator giving the
+    most lines of one and the same width (more than one field) wins, ties in that order.
+    Title or note lines with fewer fields (a hand-trimmed export) and decimal commas in a
+    ``;`` file thus do not mislead it.
+
+    Examples
+    --------
+    >>> sniff_separator(["sektor;A;B", "A;1,5;2", "B;3;4,25"])
+    ';'
+    >>> sniff_separator(["sector,A,B", "A,1.5,2"])
+    ','
+    """
+    sample = [ln for ln in lines if ln.strip()][:50]
+    if not sample:
+        return ","
+    best, best_score = ",", 0
+    for sep in (";", "\t", ","):
+        widths = [len(r) for r in csv.reader(sample, delimiter=sep)]
+        multi = [w for w in widths if w > 1]
+        if not multi:
+            continue
+        score = multi.count(max(set(multi), key=multi.count))
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def read_csv_grid(path, sep: str | None = None) -> Grid:
+    """Read a delimited text file into a :class:`Grid` of strings (separator sniffed)."""
+    path = Path(path)
+    try:
+        text, encoding = _decode(path)
+    except OSError as exc:
+        raise InputFileError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+    lines = text.splitlines()
+    if sep is None:
+        sep = sniff_separator(lines)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    width = max((len(r) for r in rows), default=0)
+    diag = Diagnostics()
+    if encoding not in ("utf-8-sig", "utf-8"):
+        diag.add("encoding", f"{path.name}: text read as {encoding}")
+    ragged = sum(1 for r in rows if 0 < len(r) < width and any(c.strip() for c in r))
+    cells = np.full((len(rows), width), "", dtype=object)
+    for i, r in enumerate(rows):
+        cells[i, : len(r)] = r
+    if ragged:
+        diag.add(
+            "ragged_rows",
+            f"{path.name}: {ragged} rows have fewer than {width} fields; "
+            "missing fields read as empty",
+            count=ragged,
+        )
+    return Grid(cells, str(path), list(range(1, len(rows) + 1)), False, sep, diag)
+
+
+def excel_sheet_names(path) -> list[str]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for broken files
+        raise InputFileError(f"cannot open as an Excel workbook: {exc}", path=path) from None
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+_FORMULA_CELL = re.compile(
+    rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>\s*(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)'
+    rb"\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+)
+
+
+def _unsaved_formulas(path, member) -> list:
+    """(cell, formula) of formula cells without a saved value in one sheet of an .xlsx.
+
+    Excel and LibreOffice save each formula's value; programs that write workbooks
+    (openpyxl, pandas) often do not, and such cells read as empty.
+    """
+    if not member:
+        return []
+    try:
+        with zipfile.ZipFile(path) as z:
+            xml = z.read(member.lstrip("/"))
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return []
+    if b"<f" not in xml:
+        return []
+    return [
+        (m.group(1).decode(), "=" + html.unescape((m.group(2) or b"").decode("utf-8", "replace")))
+        for m in _FORMULA_CELL.finditer(xml)
+    ]
+
+
+def read_excel_grid(path, sheet=None) -> Grid:
+    """Read one sheet (name or 0-based index; default the first) into a :class:`Grid`.
+
+    Formula cells give their cached values (as Excel last computed them).
+    """
+    import openpyxl
+
+    path = Path(path)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise InputFileError(f"cannot open as an Excel workbook: {exc}", path=path) from None
+    diag = Diagnostics()
+    try:
+        names = list(wb.sheetnames)
+        if sheet is None:
+            name = names[0]
+            if len(names) > 1:
+                diag.add(
+                    "sheet_chosen",
+                    f"{path.name}: read the first sheet {name!r} of {len(names)} "
+                    f"({names[:6]}); choose another with sheet= (command line: --sheet)",
+                )
+        elif isinstance(sheet, int):
+            if not 0 <= sheet < len(names):
+                raise InputFileError(
+                    f"sheet index {sheet} out of range; sheets: {names}", path=path
+                )
+            name = names[sheet]
+        else:
+            if sheet not in names:
+                raise InputFileError(f"no sheet named {sheet!r}; sheets: {names}", path=path)
+            name = sheet
+        if sheet is not None and len(names) > 1:
+            diag.add(
+                "sheet_chosen",
+                f"{path.name}: read sheet {name!r} (as asked), one of {len(names)} sheets",
+            )
+        ws = wb[name]
+        data = [list(r) for r in ws.iter_rows(values_only=True)]
+        unsaved = _unsaved_formulas(path, getattr(ws, "_worksheet_path", None))
+    finally:
+        wb.close()
+    if unsaved:
+        ref, formula = unsaved[0]
+        col, row = re.match(r"([A-Z]+)([0-9]+)", ref).groups()
+        raise InputFileError(
+            f"formula cell {ref} has no saved value ({len(unsaved)} such cells): the file "
+            "was written by a program that does not compute formulas; open it in Excel or "
+            "LibreOffice and save it",
+            path=f"{path} [sheet {name!r}]",
+            row=int(row),
+            column=col,
+            value=formula,
+        )
+    width = max((len(r) for r in data), default=0)
+    cells = np.full((len(data), width), None, dtype=object)
+    for i, r in enumerate(data):
+        cells[i, : len(r)] = r
+    return Grid(cells, f"{path} [sheet {name!r}]", list(range(1, len(data) + 1)), True, None, diag)

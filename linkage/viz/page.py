@@ -1,0 +1,211 @@
+"""Shared plumbing of the HTML pages: assets, safe JSON embedding, the page template, writing.
+
+Every page is one self-contained UTF-8 file: the vis-network build and linkage's own script
+and style (``linkage/viz/assets``) are copied into it, the data travel as JSON in a
+``<script type="application/json">`` element, and the script builds every label, tooltip
+and table cell with ``textContent``. Nothing is fetched from a network.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["VIS_NETWORK_VERSION", "asset", "json_for_html", "render_graph_page", "write_text"]
+
+#: Version of the vis-network standalone build in ``linkage/viz/assets`` (see its README.txt).
+VIS_NETWORK_VERSION = "10.1.5"
+
+#: Colours of groups (communities, sentra, sectors): Tableau 10 then its light variants.
+PALETTE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#76b7b2",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+    "#a0cbe8",
+    "#ffbe7d",
+    "#8cd17d",
+    "#f1ce63",
+    "#86bcb6",
+    "#d37295",
+    "#fabfd2",
+    "#b6992d",
+    "#499894",
+    "#d4a6c8",
+)
+
+
+def palette(k: int) -> list[str]:
+    """``k`` distinct colours: the fixed palette, then golden-angle hues.
+
+    Examples
+    --------
+    >>> palette(2)
+    ['#4e79a7', '#f28e2b']
+    >>> len(set(palette(50)))
+    50
+    """
+    colours = list(PALETTE[:k])
+    i = 0
+    while len(colours) < k:
+        hue = (i * 137.508) % 360
+        light = (45, 60, 35)[(i // 7) % 3]
+        colours.append(_hsl_hex(hue, 55, light))
+        i += 1
+    return colours
+
+
+def _hsl_hex(h: float, s: float, lum: float) -> str:
+    import colorsys
+
+    r, g, b = colorsys.hls_to_rgb(h / 360, lum / 100, s / 100)
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+
+
+@cache
+def asset(name: str) -> str:
+    """Text of a file shipped in ``linkage/viz/assets`` (read as UTF-8, cached).
+
+    Examples
+    --------
+    >>> "vis-network" in asset("vis-network.min.js")[:200]
+    True
+    """
+    text = resources.files("linkage.viz.assets").joinpath(name).read_text(encoding="utf-8")
+    if name.endswith(".js") and ("</script" in text.lower() or "<!--" in text):
+        # would end the inline <script> element early; never true of the shipped files
+        raise RuntimeError(f"asset {name} cannot be inlined in a <script> element")
+    return text
+
+
+def json_for_html(obj) -> str:
+    """JSON text that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` (and the JavaScript line separators) are written as ``\\u``
+    escapes, so a value such as ``</script><script>alert(1)</script>`` cannot end the
+    element; ``JSON.parse`` gives back the original text. NaN and infinities become null.
+
+    Examples
+    --------
+    >>> json_for_html({"name": "</script><b>&"})
+    '{"name":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    >>> json.loads(json_for_html({"name": "</script>"}))["name"]
+    '</script>'
+    >>> json_for_html([float("nan"), 1.5])
+    '[null,1.5]'
+    """
+    text = json.dumps(_clean(obj), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _clean(obj):
+    """Plain Python containers with NaN/inf as None (numpy arrays and scalars converted)."""
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, np.ndarray):
+        if obj.dtype.kind == "f":
+            return [None if not math.isfinite(v) else v for v in obj.tolist()]
+        return [_clean(v) for v in obj.tolist()] if obj.dtype.kind == "O" else obj.tolist()
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, (np.floating, float)):
+        v = float(obj)
+        return v if math.isfinite(v) else None
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (np.bool_,)):
+        return bool(obj)
+    if obj is None or isinstance(obj, (str, int, bool)):
+        return obj
+    try:  # pandas NA / NaT and other missing markers
+        import pandas as pd
+
+        if pd.isna(obj):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(obj)
+
+
+def rounded(values, digits: int = 6) -> np.ndarray:
+    """Values rounded to ``digits`` significant digits (smaller JSON, same reading).
+
+    Examples
+    --------
+    >>> rounded([1234567.0, 0.000123456, 0.0]).tolist()
+    [1234570.0, 0.000123456, 0.0]
+    """
+    v = np.asarray(values, dtype=float)
+    out = v.copy()
+    ok = np.isfinite(v) & (v != 0)
+    mag = np.floor(np.log10(np.abs(v[ok])))
+    scale = 10.0 ** (digits - 1 - mag)
+    out[ok] = np.round(v[ok] * scale) / scale
+    return out
+
+
+def write_text(path, text: str) -> Path:
+    """Write ``text`` to ``path`` as UTF-8 (creating the folder) and return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return path
+
+
+def render_graph_page(data: dict, *, title: str, subtitle: str = "", explain_html: str = "") -> str:
+    """The complete HTML of a graph page (vis-network + linkage's graph script inlined).
+
+    Parameters
+    ----------
+    data : dict
+        The page data (see ``linkage/viz/assets/graph.js`` for its fields).
+    title, subtitle : str
+        Plain text; escaped here.
+    explain_html : str
+        Trusted HTML written by linkage (dynamic parts already escaped by the caller).
+    """
+    template = asset("graph.html")
+    parts = {
+        "{{TITLE}}": html.escape(title),
+        "{{SUBTITLE}}": html.escape(subtitle),
+        "{{EXPLAIN}}": explain_html,
+        "{{CSS}}": asset("graph.css"),
+        "{{VIS_VERSION}}": VIS_NETWORK_VERSION,
+        "{{DATA}}": json_for_html(data),
+        "{{VIS_JS}}": asset("vis-network.min.js"),
+        "{{APP_JS}}": asset("graph.js"),
+    }
+    # one pass, so text inserted for one placeholder is never searched for another
+    import re
+
+    pattern = re.compile("|".join(re.escape(k) for k in parts))
+    return pattern.sub(lambda m: parts[m.group(0)], template)
+
+
+def esc(value) -> str:
+    """HTML-escape any value for text written by Python into a page.
+
+    Examples
+    --------
+    >>> esc("<b>Batik & co</b>")
+    '&lt;b&gt;Batik &amp; co&lt;/b&gt;'
+    """
+    return html.escape(str(value), quote=True)

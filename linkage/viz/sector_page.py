@@ -1,0 +1,379 @@
+"""The interactive sector page of an IO table: :func:`sector_html`.
+
+Sectors are circles sized by output and coloured by key-sector class; an arrow from
+sector i to sector j shows one of the largest input coefficients ``a_ij`` (what j buys
+from i per unit of its output) or, with ``matrix="L"``, of the Leontief inverse ``l_ij``
+(what i produces, directly and indirectly, per unit of j's final demand). L is read from
+the solver in column blocks, never formed whole.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from .charts import CLASS_COLOURS, CLASS_TEXT
+from .layout import layout_positions
+from .network_page import _categorical, _edge_widths, _scale_sizes
+from .page import esc, render_graph_page, rounded, write_text
+
+__all__ = ["sector_html", "sector_page_data", "largest_coefficients"]
+
+_CLASSES = ["key", "backward", "forward", "weak"]
+
+
+def _top_k(rows, cols, vals, k):
+    if len(vals) <= k:
+        return rows, cols, vals
+    pick = np.argpartition(-vals, k - 1)[:k]
+    return rows[pick], cols[pick], vals[pick]
+
+
+def largest_coefficients(
+    table, matrix: str = "A", k: int = 100, *, per_column: bool = True, method: str = "auto"
+):
+    """The ``k`` largest off-diagonal coefficients of A or L, plus each column's largest.
+
+    Parameters
+    ----------
+    table : IOTable
+    matrix : {"A", "L"}
+    k : int
+    per_column : bool
+        Also keep the largest off-diagonal entry of every column (each sector's main
+        supplier), so no sector is left without a link.
+    method : str
+        Solver method for ``matrix="L"``.
+
+    Returns
+    -------
+    rows, cols, values : ndarray
+        Supplier i, buyer j and the coefficient, sorted by value (largest first).
+
+    Examples
+    --------
+    >>> from linkage import IOTable
+    >>> t = IOTable.from_arrays([[150, 500], [200, 100]], final_demand=[350, 1700])
+    >>> r, c, v = largest_coefficients(t, "A", k=1)
+    >>> r.tolist(), c.tolist(), v.round(3).tolist()
+    ([0, 1], [1, 0], [0.25, 0.2])
+    >>> largest_coefficients(t, "L", k=1)[2].round(4).tolist()  # L = (I - A)^-1 off-diagonal
+    [0.33, 0.264]
+    """
+    if matrix not in ("A", "L"):
+        raise ValueError(
+            f"The 'matrix' parameter of sector_html must be one of {{'A', 'L'}}. "
+            f"Got {matrix!r} instead."
+        )
+    n = table.n
+    best_r, best_c, best_v = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    col_best = np.full(n, -1, dtype=np.int64)
+    col_best_v = np.full(n, -np.inf)
+
+    def absorb(r, c, v):
+        nonlocal best_r, best_c, best_v
+        keep = (r != c) & (v > 0)
+        r, c, v = r[keep], c[keep], v[keep]
+        if per_column and len(v):
+            order = np.lexsort((-v, c))
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = c[order][1:] != c[order][:-1]
+            cc, rr, vv = c[order][first], r[order][first], v[order][first]
+            better = vv > col_best_v[cc]
+            col_best[cc[better]] = rr[better]
+            col_best_v[cc[better]] = vv[better]
+        best_r, best_c, best_v = _top_k(
+            np.concatenate([best_r, r]), np.concatenate([best_c, c]), np.concatenate([best_v, v]), k
+        )
+
+    if matrix == "A":
+        A = table.A
+        if sp.issparse(A):
+            coo = sp.coo_array(A)
+            absorb(coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data.astype(float))
+        else:
+            r, c = np.nonzero(A)
+            absorb(r.astype(np.int64), c.astype(np.int64), np.asarray(A)[r, c])
+    else:
+        solver = table.solver(method)
+        for start, _stop, block in solver.column_blocks():
+            r, c = np.nonzero(block)
+            absorb(r.astype(np.int64), (c + start).astype(np.int64), block[r, c])
+    if per_column:
+        has = col_best >= 0
+        extra_r, extra_c, extra_v = col_best[has], np.flatnonzero(has), col_best_v[has]
+        pairs = set(zip(best_r.tolist(), best_c.tolist(), strict=True))
+        new = np.array(
+            [(r, c) not in pairs for r, c in zip(extra_r, extra_c, strict=True)], dtype=bool
+        )
+        best_r = np.concatenate([best_r, extra_r[new]])
+        best_c = np.concatenate([best_c, extra_c[new]])
+        best_v = np.concatenate([best_v, extra_v[new]])
+    order = np.lexsort((best_c, best_r, -best_v))
+    return best_r[order], best_c[order], best_v[order]
+
+
+def _labels(index) -> np.ndarray:
+    if isinstance(index, pd.MultiIndex):
+        return np.array([" / ".join(str(v) for v in t) for t in index], dtype=object)
+    return np.array([str(v) for v in index], dtype=object)
+
+
+def sector_page_data(
+    table,
+    *,
+    linkages=None,
+    multipliers=None,
+    matrix: str = "A",
+    max_edges: int | None = None,
+    max_nodes: int = 1000,
+    threshold: float = 1.0,
+    method: str = "auto",
+    seed: int = 0,
+    units: str | None = None,
+) -> dict:
+    """The data a sector page draws (see :func:`sector_html`)."""
+    n = table.n
+    if linkages is None:
+        from ..analysis.linkages import linkages as compute_linkages
+
+        linkages = compute_linkages(table, method=method, threshold=threshold)
+    lk = linkages.reindex(table.sectors)
+    k = max_edges if max_edges is not None else int(min(max(2 * n, 20), 600))
+    rows, cols, vals = largest_coefficients(table, matrix, k, method=method)
+    x = np.asarray(table.x, dtype=float)
+    keep_nodes = np.arange(n)
+    notice = None
+    if n > max_nodes:
+        keep_nodes = np.sort(np.argsort(-x, kind="stable")[:max_nodes])
+        notice = (
+            f"This table has {n:,} sectors; the page draws the {max_nodes:,} with the "
+            f"largest output and the links among them."
+        )
+    pos = np.full(n, -1, dtype=np.int64)
+    pos[keep_nodes] = np.arange(len(keep_nodes))
+    ok = (pos[rows] >= 0) & (pos[cols] >= 0)
+    rows, cols, vals = pos[rows[ok]], pos[cols[ok]], vals[ok]
+    m = len(keep_nodes)
+    labels = _labels(table.sectors)[keep_nodes]
+    cls = (
+        lk["key_sector"].astype(str).to_numpy()[keep_nodes]
+        if "key_sector" in lk
+        else np.full(m, "", dtype=object)
+    )
+    class_code = np.array([_CLASSES.index(c) if c in _CLASSES else 4 for c in cls])
+    items = [
+        {"label": CLASS_TEXT[c], "color": CLASS_COLOURS[c], "count": int((class_code == i).sum())}
+        for i, c in enumerate(_CLASSES)
+    ]
+    items.append(
+        {
+            "label": "not classified",
+            "color": CLASS_COLOURS[""],
+            "count": int((class_code == 4).sum()),
+        }
+    )
+    xs, ys = layout_positions(
+        m,
+        rows,
+        cols,
+        1 + vals / max(vals.max(), 1e-12) * 4 if len(vals) else None,
+        seed=seed,
+        spacing=70.0,
+    )
+    values = {
+        "output": rounded(x[keep_nodes]),
+        "class": np.array([CLASS_TEXT.get(c, "") for c in cls], dtype=object),
+    }
+    tooltip = [
+        {"key": "output", "label": "Output", "format": "money"},
+        {"key": "class", "label": "Class", "format": "text"},
+    ]
+    names = {
+        "bl_total": "Backward linkage BL (total)",
+        "fl_total": "Forward linkage FL (total)",
+        "bl_direct": "Backward linkage (direct)",
+        "fl_direct": "Forward linkage (direct)",
+        "output_multiplier": "Output multiplier",
+    }
+    for col, label in names.items():
+        if col in lk:
+            values[col] = rounded(lk[col].to_numpy(dtype=float)[keep_nodes], 4)
+            tooltip.append({"key": col, "label": label, "format": "index"})
+    if multipliers is not None:
+        mult = multipliers.reindex(table.sectors)
+        for col in mult.columns:
+            if pd.api.types.is_numeric_dtype(mult[col]):
+                key = f"mult_{col}"
+                values[key] = rounded(mult[col].to_numpy(dtype=float)[keep_nodes], 4)
+                tooltip.append(
+                    {
+                        "key": key,
+                        "label": f"Multiplier: {str(col).replace('_', ' ')}",
+                        "format": "num",
+                    }
+                )
+    filters = [
+        {
+            "key": "class",
+            "label": "Key-sector class",
+            "options": [CLASS_TEXT[c] for c in _CLASSES] + ["not classified"],
+            "codes": class_code,
+        }
+    ]
+    if isinstance(table.sectors, pd.MultiIndex):
+        codes, opts = _categorical(
+            np.array([str(t[0]) for t in table.sectors[keep_nodes]], dtype=object),
+            np.ones(m, dtype=bool),
+        )
+        filters.append({"key": "region", "label": "Region", "options": opts, "codes": codes})
+    what = (
+        "input coefficient a(i,j): sector j buys this much from sector i for each unit "
+        "of its output"
+        if matrix == "A"
+        else "Leontief coefficient l(i,j): output of sector i needed, directly and indirectly, "
+        "per unit of final demand for sector j"
+    )
+    edge_types = [
+        {
+            "label": f"Largest {'input' if matrix == 'A' else 'Leontief'} coefficients "
+            f"(arrow: supplier to buyer)",
+            "color": "#34495e",
+            "dashes": False,
+            "arrows": True,
+            "from_label": "Supplier (i)",
+            "to_label": "Buyer (j)",
+            "value_label": "a(i,j)" if matrix == "A" else "l(i,j)",
+            "format": "index",
+            "opacity": 0.7,
+        }
+    ]
+    return {
+        "kind": "sectors",
+        "item": "sector",
+        "nodes": {
+            "id": labels,
+            "label": labels,
+            "x": xs,
+            "y": ys,
+            "size": _scale_sizes(x[keep_nodes], 8, 45),
+            "color": class_code,
+            "shape": np.zeros(m, dtype=np.int64),
+            "border": np.zeros(m, dtype=np.int64),
+            "values": values,
+        },
+        "colors": {"title": "key-sector class", "items": items},
+        "shapes": [{"shape": "dot", "label": "A sector of the table", "color": None}],
+        "borders": [{"label": "", "color": "#444444", "width": 1, "dashes": False}],
+        "tooltip": tooltip,
+        "filters": filters,
+        "toggles": [],
+        "edges": {
+            "from": rows,
+            "to": cols,
+            "value": rounded(vals, 4),
+            "width": _edge_widths(vals, 1.0, 8.0),
+            "type": np.zeros(len(rows), np.int64),
+        },
+        "edge_types": edge_types,
+        "units": units if units is not None else (table.units or ""),
+        "notice": notice,
+        "physics": False,
+        "labels": m <= 120,
+        "size_note": "Bigger circles produce more (total output).",
+        "legend_note": f"Each arrow is a large {what}.",
+        "counts": {"node_noun": "sectors", "sectors": n, "links": len(rows)},
+        "collapsed": False,
+        "matrix": matrix,
+        "edge_meaning": what,
+    }
+
+
+def sector_html(
+    table,
+    path=None,
+    *,
+    linkages=None,
+    multipliers=None,
+    matrix: str = "A",
+    max_edges: int | None = None,
+    max_nodes: int = 1000,
+    threshold: float = 1.0,
+    method: str = "auto",
+    seed: int = 0,
+    units: str | None = None,
+    title: str = "Sectors and how they buy from each other",
+):
+    """Write an interactive, offline HTML page of the sectors of an IO table.
+
+    Parameters
+    ----------
+    table : IOTable
+    path : str or Path, optional
+        Where to write (UTF-8); the HTML text is returned when omitted.
+    linkages : DataFrame, optional
+        :func:`linkage.linkages` of the table (computed when omitted).
+    multipliers : DataFrame, optional
+        :func:`linkage.multipliers`; its columns are added to the tooltips.
+    matrix : {"A", "L"}
+        Draw the largest input coefficients or the largest Leontief-inverse entries
+        (from the solver's column blocks).
+    max_edges : int, optional
+        How many of the largest coefficients to draw (default ``2 n``, between 20 and
+        600), plus each sector's largest input.
+    max_nodes : int
+        Above this many sectors draw the ones with the largest output and say so.
+    threshold, method, seed, units, title
+        Key-sector threshold, solver method, layout seed, money unit, page title.
+
+    Returns
+    -------
+    Path or str
+
+    Examples
+    --------
+    >>> from linkage import IOTable
+    >>> t = IOTable.from_arrays([[150, 500], [200, 100]], final_demand=[350, 1700],
+    ...                         sectors=["agriculture", "manufacturing"])
+    >>> page = sector_html(t)
+    >>> "manufacturing" in page and "https://" not in page.split("</style>")[0]
+    True
+    """
+    data = sector_page_data(
+        table,
+        linkages=linkages,
+        multipliers=multipliers,
+        matrix=matrix,
+        max_edges=max_edges,
+        max_nodes=max_nodes,
+        threshold=threshold,
+        method=method,
+        seed=seed,
+        units=units,
+    )
+    c = data["counts"]
+    subtitle = f"{c['sectors']:,} sectors, {c['links']:,} largest links drawn"
+    if table.name:
+        subtitle = f"{table.name}: {subtitle}"
+    explain = (
+        "<h2>How to read this picture</h2><ul>"
+        "<li>Each <b>circle</b> is a sector of the input-output table; bigger circles "
+        "produce more.</li>"
+        "<li>The <b>colour</b> is its key-sector class. <b>Red</b>: a key sector, which both "
+        "buys much from other sectors (backward linkage above average) and sells much to "
+        "them (forward linkage above average): growth there spreads widely. <b>Orange</b>: "
+        "strong backward linkage only. <b>Blue</b>: strong forward linkage only. "
+        "<b>Grey</b>: both below average.</li>"
+        f"<li>An <b>arrow</b> from one sector to another is a large {esc(data['edge_meaning'])}"
+        "; thicker arrows are larger coefficients. Only the largest links are drawn, and "
+        "each sector's main supplier.</li>"
+        "<li>Hover over a circle to see its linkages and multipliers; BL and FL of 1 are the "
+        "average of all sectors.</li></ul>"
+    )
+    page = render_graph_page(data, title=title, subtitle=subtitle, explain_html=explain)
+    if path is None:
+        return page
+    return write_text(Path(path), page)
