@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import json
 import re
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
+from builders import EVIL, IMG, UNICODE, fake_clusters, make_network
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linkage import IOTable
-from linkage.network import SupplyNetwork
 from linkage.viz import (
     key_sector_chart,
     key_sector_svg,
@@ -30,58 +29,6 @@ from linkage.viz.layout import layout_positions
 from linkage.viz.page import json_for_html
 
 pytestmark = pytest.mark.filterwarnings("ignore::linkage.errors.LinkageWarning")
-
-EVIL = "</script><script>alert(1)</script>"
-IMG = '<img src=x onerror="alert(2)">'
-UNICODE = "Batik Ibu Śrī — 日本 ✓"
-
-
-def make_network():
-    """Two sentra (one trading inside, one selling to a pengepul), outside parties, ties."""
-    firms = pd.DataFrame(
-        {
-            "firm_id": ["A", "B", "C", "D", "E", "F"],
-            "sector": ["clay", "ceramics", "ceramics", "batik", "batik", "batik"],
-            "sentra": ["Plered", "Plered", "Plered", "Trusmi", "Trusmi", "Trusmi"],
-            "workers": [3, 12, 40, 2, 4, 150],
-            "output": [100.0, 300.0, 900.0, 50.0, 80.0, 2000.0],
-            "name": [EVIL, IMG, UNICODE, "Batik Sari", "Ibu Tini & Co", "PT Batik Besar"],
-        }
-    )
-    tx = pd.DataFrame(
-        {
-            "supplier": ["A", "A", "B", "C", "MINE", "D", "E", "F", "KAIN", "C"],
-            "buyer": ["B", "C", "C", "SHOP", "A", "PGP1", "PGP1", "PGP1", "F", "B"],
-            "value": [40.0, 30.0, 120.0, 500.0, 20.0, 45.0, 70.0, 1500.0, 600.0, 5.0],
-        }
-    )
-    coop = pd.DataFrame(
-        {
-            "firm_a": ["A", "B"],
-            "firm_b": ["B", "C"],
-            "kind": ["shared_equipment", "joint_marketing"],
-        }
-    )
-    parties = pd.DataFrame(
-        {
-            "party_id": ["PGP1", "MINE", "KAIN", "SHOP"],
-            "kind": ["intermediary", "supplier", "supplier", "buyer"],
-            "name": ["Pengepul Haji Ali", "", "", ""],
-        }
-    )
-    return SupplyNetwork.from_frames(firms, tx, coop, parties)
-
-
-def fake_clusters(net):
-    """Clusters-like object per CONTRACTS.md: membership and a sentra activity table."""
-    member = pd.Series(
-        [0, 0, 0, 1, 1, 1] + [1, 0, 1, 0][: net.n_nodes - 6], index=net.nodes, name="community"
-    )
-    sentra = pd.DataFrame(
-        {"n_firms": [3, 3], "activity": ["active", "passive"]},
-        index=pd.Index(["Plered", "Trusmi"], name="sentra"),
-    )
-    return SimpleNamespace(membership=member, sentra=sentra, communities=None)
 
 
 def plain(data: dict) -> dict:

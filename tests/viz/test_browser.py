@@ -98,7 +98,7 @@ def _node_xy(page, i):
 
 @pytest.fixture(scope="module")
 def network_and_clusters():
-    from test_viz import make_network
+    from builders import make_network
 
     from linkage.network.communities import find_clusters
 
@@ -107,7 +107,7 @@ def network_and_clusters():
 
 
 def test_network_page_in_chromium(browser, network_and_clusters, tmp_path):
-    from test_viz import EVIL, IMG
+    from builders import EVIL, IMG
 
     from linkage.viz import network_html
 
@@ -205,7 +205,7 @@ def test_collapsed_page_says_so(browser, network_and_clusters, tmp_path):
 
 
 def test_report_in_chromium(browser, network_and_clusters, tmp_path):
-    from test_report import _table
+    from builders import report_table as _table
 
     from linkage.report import write_report
 

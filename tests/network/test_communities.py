@@ -40,7 +40,7 @@ from linkage.network.communities import (
     sentra_labels,
 )
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "sentra"
+DATA = Path(__file__).resolve().parents[2] / "data" / "sentra"
 
 # the hand-built networks leave firms without a sentra on purpose
 pytestmark = pytest.mark.filterwarnings("ignore::linkage.errors.DataQualityWarning")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 import re
 
-import numpy as np
 import pandas as pd
 import pytest
+from builders import EVIL, fake_clusters, make_network
+from builders import report_table as _table
 from click.testing import CliRunner
 
 from linkage import IOTable
@@ -19,21 +20,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::linkage.errors.LinkageWarning")
 REMOTE = re.compile(
     r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//""", re.I
 )
-
-
-def _table():
-    return IOTable.from_arrays(
-        np.array([[150.0, 500.0, 20.0], [200.0, 100.0, 40.0], [30.0, 60.0, 10.0]]),
-        final_demand=pd.DataFrame(
-            {"household": [300.0, 1500.0, 200.0], "exports": [50.0, 200.0, 60.0]}
-        ),
-        value_added=pd.DataFrame(
-            {"wages": [400.0, 900.0, 150.0], "surplus": [250.0, 500.0, 120.0]},
-            index=["agriculture", "<script>x</script>", "batik"],
-        ).T,
-        sectors=["agriculture", "<script>x</script>", "batik"],
-        name="Kabupaten Śrī",
-    )
 
 
 def _iframes(text):
@@ -64,7 +50,6 @@ def test_table_only_report(tmp_path):
 
 
 def test_network_report_has_network_and_sentra_sections(tmp_path):
-    from test_viz import EVIL, fake_clusters, make_network
 
     net = make_network()
     out = write_report(
