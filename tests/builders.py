@@ -3,10 +3,12 @@ clusters-like record and a three-sector table with a hostile sector label."""
 
 from __future__ import annotations
 
+import warnings
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from linkage import IOTable
 from linkage.network import SupplyNetwork
@@ -78,3 +80,39 @@ def report_table():
         sectors=["agriculture", "<script>x</script>", "batik"],
         name="Kabupaten Śrī",
     )
+
+
+def mr_table(R, S, seed, *, sparse=False, density=0.5, employment=False):
+    """A random R-region, S-sector table; trade between regions thinner than within."""
+    rng = np.random.default_rng(seed)
+    n = R * S
+    Z = rng.uniform(0, 10, (n, n)) * (rng.random((n, n)) < density)
+    # trade between regions is thinner than within
+    same = np.equal.outer(np.repeat(np.arange(R), S), np.repeat(np.arange(R), S))
+    Z[~same] *= 0.2
+    f = rng.uniform(20, 60, (n, 2))
+    idx = pd.MultiIndex.from_product(
+        [[f"r{r}" for r in range(R)], [f"s{s}" for s in range(S)]], names=["region", "sector"]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return IOTable.from_arrays(
+            sp.csr_array(Z) if sparse else Z,
+            final_demand=f,
+            employment=rng.uniform(1, 5, n) if employment else None,
+            sectors=idx,
+        )
+
+
+def random_table(n, seed, density=0.5, sparse=False):
+    """A random productive table with sectors s0, s1, ... (dense or sparse Z)."""
+    rng = np.random.default_rng(seed)
+    Z = rng.uniform(0, 10, (n, n)) * (rng.random((n, n)) < density)
+    f = rng.uniform(20, 60, n)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return IOTable.from_arrays(
+            sp.csr_array(Z) if sparse else Z,
+            final_demand=f,
+            sectors=[f"s{i}" for i in range(n)],
+        )

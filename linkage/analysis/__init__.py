@@ -1,5 +1,49 @@
 """Analyses of an IO table: one module per method, pure functions of a table and a solver.
 
-Linkages and key sectors, multipliers, hypothetical extraction, fields of influence,
-multi-regional spillovers and regionalization by location quotients.
+Linkages and key sectors, multipliers, hypothetical extraction, fields of influence and
+the multiplier product matrix, the largest coefficients, multi-regional spillovers and
+regionalization by location quotients. Every analysis takes ``solver=``: a
+:class:`~linkage.core.LeontiefSolver` built once for the table (or a method name).
+This module's names are the interface the layers above (network, io, pipeline) use.
 """
+
+from .coefficients import largest_coefficients
+from .extraction import extraction
+from .influence import (
+    MultiplierProductMatrix,
+    field_of_influence,
+    important_coefficients,
+    multiplier_product_matrix,
+)
+from .linkages import key_sectors, linkages, multipliers
+from .multiregional import (
+    aggregate,
+    join_region_labels,
+    region_codes,
+    regional_linkages,
+    spillover_feedback,
+    split_region_labels,
+)
+from .regionalize import calibrate_delta, location_quotients, ras, regionalize
+
+__all__ = [
+    "MultiplierProductMatrix",
+    "aggregate",
+    "calibrate_delta",
+    "extraction",
+    "field_of_influence",
+    "important_coefficients",
+    "join_region_labels",
+    "key_sectors",
+    "largest_coefficients",
+    "linkages",
+    "location_quotients",
+    "multiplier_product_matrix",
+    "multipliers",
+    "ras",
+    "region_codes",
+    "regional_linkages",
+    "regionalize",
+    "spillover_feedback",
+    "split_region_labels",
+]

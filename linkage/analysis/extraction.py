@@ -31,14 +31,15 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..core.solver import METHODS, LeontiefSolver
+from ..core.numeric import safe_divide
+from ..core.params import table_solver
+from ..core.solver import LeontiefSolver
 from ..errors import DataQualityWarning, SingularSystemError
 
 __all__ = [
     "extraction",
     "extraction_arrays",
     "extraction_reference",
-    "extraction_csv_frame",
     "EXTRACTION_COLUMNS",
 ]
 
@@ -51,15 +52,6 @@ EXTRACTION_COLUMNS = (
     "forward_share",
     "total_share",
 )
-
-
-def _safe_divide(num, den, where_zero=0.0):
-    num = np.asarray(num, dtype=float)
-    den = np.asarray(den, dtype=float)
-    out = np.full(np.broadcast(num, den).shape, float(where_zero))
-    nz = den != 0
-    np.divide(num, den, out=out, where=nz)
-    return out
 
 
 def extraction_arrays(
@@ -121,7 +113,7 @@ def extraction_arrays(
             raise ValueError(f"{name} must have shape ({n},), has {arr.shape}")
     pos = np.arange(n) if positions is None else np.asarray(positions, dtype=int).ravel()
 
-    c = _safe_divide(v, x)
+    c = safe_divide(v, x)
     U = solver.solve(np.column_stack([f, x]))
     residual = solver.last_info.residual
     Y = solver.solve(np.column_stack([np.ones(n), c]), transpose=True)
@@ -190,7 +182,7 @@ def extraction_reference(A, f, v, x) -> dict:
     f, v, x = (np.asarray(a, dtype=float).ravel() for a in (f, v, x))
     n = A.shape[0]
     eye = np.eye(n)
-    inv_x = _safe_divide(1.0, x)
+    inv_x = safe_divide(1.0, x)
     B = inv_x[:, None] * A * x[None, :]
     base = np.linalg.solve(eye - A, f)
     base_g = np.linalg.solve((eye - B).T, v)
@@ -209,19 +201,24 @@ def extraction_reference(A, f, v, x) -> dict:
     return out
 
 
-def extraction(table, method: str = "auto", *, sectors=None, diagonal=None) -> pd.DataFrame:
+def extraction(
+    table, solver=None, *, sectors=None, diagonal=None, method: str | None = None
+) -> pd.DataFrame:
     """Hypothetical extraction of every sector: output lost, absolute and as a share.
 
     Parameters
     ----------
     table : IOTable
-    method : {"auto", "dense", "splu", "iterative"}
-        Solver backend (see :class:`linkage.LeontiefSolver`).
+    solver : LeontiefSolver or {"auto", "dense", "splu", "iterative"}, optional
+        The solver of ``I - A``: one built for this table (``table.solver(...)``) or a
+        method name; default ``"auto"`` (see :class:`linkage.LeontiefSolver`).
     sectors : sequence of labels, optional
         Extract only these sectors (``k`` solves for their entries of ``diag(L)``
         instead of ``n``). Default: every sector.
     diagonal : array_like, optional
         ``diag(L)`` for the extracted sectors, when already computed elsewhere.
+    method : str, optional
+        Deprecated spelling of ``solver`` (a FutureWarning; removed in 0.3).
 
     Returns
     -------
@@ -276,12 +273,7 @@ def extraction(table, method: str = "auto", *, sectors=None, diagonal=None) -> p
     agri     413.158  728.947  860.526           0.138          0.243        0.287
     manuf    805.882  452.941  888.235           0.269          0.151        0.296
     """
-    if method not in METHODS:
-        raise ValueError(
-            f"The 'method' parameter of extraction must be one of {set(METHODS)}. "
-            f"Got {method!r} instead."
-        )
-    solver = table.solver(method)
+    solver = table_solver(table, solver, method, caller="extraction")
     index = table.sectors
     positions = None
     if sectors is not None:
@@ -296,9 +288,9 @@ def extraction(table, method: str = "auto", *, sectors=None, diagonal=None) -> p
             "backward": r["backward"],
             "forward": r["forward"],
             "total": r["total"],
-            "backward_share": _safe_divide(r["backward"], total_leo),
-            "forward_share": _safe_divide(r["forward"], total_gho),
-            "total_share": _safe_divide(r["total"], total_leo),
+            "backward_share": safe_divide(r["backward"], total_leo),
+            "forward_share": safe_divide(r["forward"], total_gho),
+            "total_share": safe_divide(r["total"], total_leo),
         },
         index=index,
     )
@@ -345,35 +337,3 @@ def _warn_inconsistent_zero_output(table) -> None:
             DataQualityWarning,
             stacklevel=3,
         )
-
-
-def extraction_csv_frame(table, method: str = "auto") -> pd.DataFrame:
-    """:func:`extraction` as a flat frame for CSV: first column ``sector``.
-
-    For a multi-regional table the second column is ``region``.
-
-    Examples
-    --------
-    >>> from linkage import IOTable
-    >>> t = IOTable.from_arrays([[150, 500], [200, 100]], final_demand=[350, 1700])
-    >>> extraction_csv_frame(t).columns.tolist()[:3]
-    ['sector', 'backward', 'forward']
-    """
-    return flat_sector_frame(extraction(table, method))
-
-
-def flat_sector_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A sector-indexed frame with the index as leading columns ``sector`` (, ``region``)."""
-    attrs = dict(frame.attrs)
-    if isinstance(frame.index, pd.MultiIndex):
-        names = list(frame.index.names)
-        out = frame.reset_index()
-        sector_name = "sector" if "sector" in names else names[-1]
-        region_name = [n for n in names if n != sector_name]
-        out = out.rename(columns={sector_name: "sector"})
-        lead = ["sector"] + region_name
-        out = out[lead + [c for c in out.columns if c not in lead]]
-    else:
-        out = frame.rename_axis("sector").reset_index()
-    out.attrs.update(attrs)
-    return out

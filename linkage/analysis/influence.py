@@ -26,13 +26,12 @@ Derivations: ``docs/influence.md``.
 from __future__ import annotations
 
 import heapq
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..core.solver import METHODS
+from ..core.params import check_choice, table_solver
 from ..errors import MemoryLimitError
 
 __all__ = [
@@ -42,8 +41,6 @@ __all__ = [
     "top_products",
     "MultiplierProductMatrix",
     "multiplier_product_matrix",
-    "plot_multiplier_product_matrix",
-    "important_coefficients_csv_frame",
     "MEASURES",
 ]
 
@@ -52,14 +49,6 @@ MEASURES = ("elasticity", "output", "field")
 
 #: Default size limit of dense results (:meth:`MultiplierProductMatrix.to_frame`).
 DEFAULT_MAX_BYTES = 512 * 1024**2
-
-
-def _check_method(method: str, caller: str) -> None:
-    if method not in METHODS:
-        raise ValueError(
-            f"The 'method' parameter of {caller} must be one of {set(METHODS)}. "
-            f"Got {method!r} instead."
-        )
 
 
 def _position(index: pd.Index, key, what: str) -> int:
@@ -77,7 +66,9 @@ def _position(index: pd.Index, key, what: str) -> int:
 
 
 # ---------------------------------------------------------------------------- fields
-def field_of_influence(table, i, j, *, delta=None, method: str = "auto") -> pd.DataFrame:
+def field_of_influence(
+    table, i, j, *, delta=None, solver=None, method: str | None = None
+) -> pd.DataFrame:
     """The field of influence of the input coefficient ``a_ij`` (sale of ``i`` to ``j``).
 
     Parameters
@@ -89,8 +80,10 @@ def field_of_influence(table, i, j, *, delta=None, method: str = "auto") -> pd.D
     delta : float, optional
         When given, return the exact change of ``L`` when ``a_ij`` grows by ``delta``,
         ``δ / (1 - δ l_ji) · F(i, j)``, instead of the first-order field.
-    method : {"auto", "dense", "splu", "iterative"}
-        Solver backend.
+    solver : LeontiefSolver or {"auto", "dense", "splu", "iterative"}, optional
+        The solver of ``I - A`` (see :func:`linkage.linkages`); default ``"auto"``.
+    method : str, optional
+        Deprecated spelling of ``solver``.
 
     Returns
     -------
@@ -123,10 +116,9 @@ def field_of_influence(table, i, j, *, delta=None, method: str = "auto") -> pd.D
     >>> round(F.attrs["total"], 4)   # (column sum of agri) x (row sum of manuf)
     2.1044
     """
-    _check_method(method, "field_of_influence")
+    s = table_solver(table, solver, method, caller="field_of_influence")
     index = table.sectors
     p, q = _position(index, i, "supplier"), _position(index, j, "buyer")
-    s = table.solver(method)
     col = s.columns([p])[:, 0]
     row = s.rows([q])[0]
     n = table.n
@@ -273,7 +265,8 @@ def important_coefficients(
     measure: str = "elasticity",
     nonzero: bool | None = None,
     tolerance: float = 1.0,
-    method: str = "auto",
+    solver=None,
+    method: str | None = None,
 ) -> pd.DataFrame:
     """The input coefficients whose change moves total output most.
 
@@ -299,8 +292,10 @@ def important_coefficients(
         False otherwise.
     tolerance : float
         Output change in percent for the tolerable limit column (default 1 %).
-    method : {"auto", "dense", "splu", "iterative"}
-        Solver backend.
+    solver : LeontiefSolver or {"auto", "dense", "splu", "iterative"}, optional
+        The solver of ``I - A`` (see :func:`linkage.linkages`); default ``"auto"``.
+    method : str, optional
+        Deprecated spelling of ``solver``.
 
     Returns
     -------
@@ -346,16 +341,11 @@ def important_coefficients(
     0     agri  manuf  0.25      0.2530
     1    manuf   agri  0.20      0.0968
     """
-    _check_method(method, "important_coefficients")
-    if measure not in MEASURES:
-        raise ValueError(
-            f"The 'measure' parameter of important_coefficients must be one of "
-            f"{set(MEASURES)}. Got {measure!r} instead."
-        )
+    s = table_solver(table, solver, method, caller="important_coefficients")
+    check_choice("measure", measure, MEASURES, "important_coefficients")
     if nonzero is None:
         nonzero = measure == "elasticity"
     size = table.n
-    s = table.solver(method)
     m = s.solve(np.ones(size), transpose=True)
     res = s.last_info.residual
     U = s.solve(np.column_stack([np.ones(size), table.f]))
@@ -392,34 +382,6 @@ def important_coefficients(
     )
     frame.attrs.update(measure=measure, method=s.method, residual=float(res), total_output=X)
     return frame
-
-
-def important_coefficients_csv_frame(table, n: int = 20, **options) -> pd.DataFrame:
-    """:func:`important_coefficients` flat for CSV.
-
-    ``(region, sector)`` labels are split into ``supplier_region, supplier`` and
-    ``buyer_region, buyer`` columns; plain labels stay in ``supplier`` and ``buyer``.
-
-    Examples
-    --------
-    >>> from linkage import IOTable
-    >>> t = IOTable.from_arrays([[150, 500], [200, 100]], final_demand=[350, 1700])
-    >>> important_coefficients_csv_frame(t, 1).columns.tolist()[:4]
-    ['rank', 'supplier', 'buyer', 'a']
-    """
-    frame = important_coefficients(table, n, **options)
-    if not isinstance(table.sectors, pd.MultiIndex) or frame.empty:
-        return frame
-    names = list(table.sectors.names)
-    ri = names.index("region") if "region" in names else 0
-    si = names.index("sector") if "sector" in names else len(names) - 1
-    out = frame.copy()
-    for side in ("supplier", "buyer"):
-        labels = frame[side].tolist()
-        out[side] = [lab[si] for lab in labels]
-        out.insert(out.columns.get_loc(side), f"{side}_region", [lab[ri] for lab in labels])
-    out.attrs.update(frame.attrs)
-    return out
 
 
 def _entries(A, rows, cols) -> np.ndarray:
@@ -547,11 +509,15 @@ class MultiplierProductMatrix:
         return f"<MultiplierProductMatrix {self.shape[0]}x{self.shape[1]}, V={self.V:.6g}>"
 
 
-def multiplier_product_matrix(table, method: str = "auto") -> MultiplierProductMatrix:
+def multiplier_product_matrix(
+    table, solver=None, *, method: str | None = None
+) -> MultiplierProductMatrix:
     """The multiplier product matrix of a table (Sonis, Hewings & Guo 1997), lazily.
 
     Two solves (``L1`` and ``1ᵀL``); the ``n × n`` matrix is formed only by
-    :meth:`MultiplierProductMatrix.to_frame`.
+    :meth:`MultiplierProductMatrix.to_frame`. ``solver`` as in :func:`linkage.linkages`
+    (``method`` is its deprecated spelling). The heat-map is drawn by
+    :func:`linkage.viz.charts.plot_multiplier_product_matrix`.
 
     References
     ----------
@@ -572,67 +538,10 @@ def multiplier_product_matrix(table, method: str = "auto") -> MultiplierProductM
     >>> bool(np.allclose(M.to_frame().sum(axis=0), M.column_multipliers))
     True
     """
-    _check_method(method, "multiplier_product_matrix")
-    s = table.solver(method)
+    s = table_solver(table, solver, method, caller="multiplier_product_matrix")
     n = table.n
     r = s.solve(np.ones(n))
     m = s.solve(np.ones(n), transpose=True)
     M = MultiplierProductMatrix(r, m, labels=table.sectors)
     M.method = s.method
     return M
-
-
-def plot_multiplier_product_matrix(mpm, path, *, max_sectors: int = 60, title=None):
-    """Heat-map of the MPM, rows and columns in hierarchy order, to PNG or SVG (by suffix).
-
-    Parameters
-    ----------
-    mpm : MultiplierProductMatrix or IOTable
-    path : str or Path
-        ``.png`` or ``.svg``.
-    max_sectors : int
-        Show at most this many rows and columns (the largest multipliers); the title
-        says when sectors were left out.
-    title : str, optional
-
-    Returns
-    -------
-    Path
-    """
-    if not isinstance(mpm, MultiplierProductMatrix):
-        mpm = multiplier_product_matrix(mpm)
-    path = Path(path)
-    if path.suffix.lower() not in (".png", ".svg"):
-        raise ValueError(f"heat-map path must end in .png or .svg, got {path.name!r}")
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    rows, cols = mpm.hierarchy()
-    k = min(int(max_sectors), len(rows))
-    rows, cols = rows[:k], cols[:k]
-    block = mpm[list(rows), list(cols)] if k else np.zeros((0, 0))
-
-    def short(label, width=28):
-        text = " / ".join(map(str, label)) if isinstance(label, tuple) else str(label)
-        return text if len(text) <= width else text[: width - 1] + "…"
-
-    side = max(5.0, min(18.0, 0.28 * k + 3.0))
-    fig, ax = plt.subplots(figsize=(side + 3.0, side + 2.0), layout="constrained")
-    try:
-        im = ax.imshow(block, cmap="viridis", aspect="equal", interpolation="nearest")
-        fs = 8 if k <= 30 else 6
-        ax.set_yticks(range(k), [short(s) for s in rows], fontsize=fs)
-        ax.set_xticks(range(k), [short(s) for s in cols], fontsize=fs, rotation=90)
-        ax.set_ylabel("forward multiplier L1 (descending)")
-        ax.set_xlabel("backward multiplier 1'L (descending)")
-        shown = "" if k == len(mpm.labels) else f" (top {k} of {len(mpm.labels)} sectors)"
-        head = title or "Multiplier product matrix"
-        head = head if len(head) <= 70 else head[:69] + "…"
-        ax.set_title(head + shown, fontsize=10)
-        fig.colorbar(im, ax=ax, label="r_i m_j / V", shrink=0.8)
-        fig.savefig(path)
-    finally:
-        plt.close(fig)
-    return path

@@ -20,7 +20,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..core.solver import METHODS, LeontiefSolver
+from ..core.numeric import safe_divide
+from ..core.params import table_solver
+from ..core.solver import LeontiefSolver
 from ..errors import DispersionSkippedWarning, InvalidTableError, SingularSystemError
 
 __all__ = [
@@ -79,14 +81,6 @@ def normalize(values: np.ndarray) -> np.ndarray:
     if mean == 0:
         return np.ones_like(values)
     return values / mean
-
-
-def _ratio(num: np.ndarray, den: np.ndarray, where_zero: float) -> np.ndarray:
-    """num / den, with ``where_zero`` where den == 0 (no division by zero, no warning)."""
-    out = np.full(np.shape(num), where_zero, dtype=float)
-    nz = den != 0
-    out[nz] = num[nz] / den[nz]
-    return out
 
 
 def classify(bl: np.ndarray, fl: np.ndarray, threshold: float = 1.0) -> np.ndarray:
@@ -160,9 +154,9 @@ def linkage_arrays(solver: LeontiefSolver, A, x: np.ndarray) -> dict:
     return {
         "column_sums_L": y,
         "row_sums_L": u,
-        "row_sums_G": _ratio(w, x, 1.0),
+        "row_sums_G": safe_divide(w, x, 1.0),
         "column_sums_A": col_A,
-        "row_sums_B": _ratio(Ax, x, 0.0),
+        "row_sums_B": safe_divide(Ax, x, 0.0),
         "residual": max(r1, r2),
     }
 
@@ -239,36 +233,31 @@ def dispersion_arrays(
             projected = (time.perf_counter() - started) * n / (stop - start)
             if projected > max_seconds:
                 return None
-    col_cv = _ratio(np.sqrt(ss_col / (n - 1)), mu_col, 0.0)
-    row_cv = _ratio(np.sqrt(ss_row / (n - 1)), mu_row, 0.0)
+    col_cv = safe_divide(np.sqrt(ss_col / (n - 1)), mu_col, 0.0)
+    row_cv = safe_divide(np.sqrt(ss_row / (n - 1)), mu_row, 0.0)
     return col_cv, row_cv, worst
 
 
 # ============================================================================ linkages
-def _check_method(method: str, caller: str) -> None:
-    if method not in METHODS:
-        raise ValueError(
-            f"The 'method' parameter of {caller} must be one of {set(METHODS)}. "
-            f"Got {method!r} instead."
-        )
-
-
 def linkages(
     table,
-    method: str = "auto",
+    solver=None,
     threshold: float = 1.0,
     dispersion="auto",
     *,
     normalized: bool = True,
     max_seconds: float = DISPERSION_MAX_SECONDS,
+    method: str | None = None,
 ) -> pd.DataFrame:
     """Backward and forward linkages, dispersion and key sectors of every sector.
 
     Parameters
     ----------
     table : IOTable
-    method : {"auto", "dense", "splu", "iterative"}
-        Solver backend (see :class:`linkage.LeontiefSolver`).
+    solver : LeontiefSolver or {"auto", "dense", "splu", "iterative"}, optional
+        The solver of ``I - A``: one built for this table (``table.solver(...)``, chosen
+        once and shared by every analysis) or a method name; default ``"auto"`` (see
+        :class:`linkage.LeontiefSolver`).
     threshold : float
         Normalized index above which a linkage counts as strong (default 1, the mean).
     dispersion : {"auto", True, False}
@@ -282,6 +271,8 @@ def linkages(
         False they are the raw sums; ``key_sector`` always uses the normalized ones.
     max_seconds : float
         Time budget of ``dispersion="auto"``.
+    method : str, optional
+        Deprecated spelling of ``solver`` (a FutureWarning; removed in 0.3).
 
     Returns
     -------
@@ -350,13 +341,12 @@ def linkages(
     >>> lk.attrs["method"], lk.attrs["residual"] < 1e-12
     ('dense', True)
     """
-    _check_method(method, "linkages")
     if dispersion not in ("auto", True, False):
         raise ValueError(
             "The 'dispersion' parameter of linkages must be one of {'auto', True, False}. "
             f"Got {dispersion!r} instead."
         )
-    solver = table.solver(method)
+    solver = table_solver(table, solver, method, caller="linkages")
     r = linkage_arrays(solver, table.A, table.x)
     n = solver.n
     residual = r["residual"]
@@ -429,7 +419,9 @@ def linkages(
     return frame
 
 
-def key_sectors(table_or_linkages, threshold: float = 1.0, method: str = "auto") -> pd.Series:
+def key_sectors(
+    table_or_linkages, threshold: float = 1.0, solver=None, *, method: str | None = None
+) -> pd.Series:
     """Key-sector class of every sector (``key``, ``backward``, ``forward``, ``weak``).
 
     Parameters
@@ -437,6 +429,9 @@ def key_sectors(table_or_linkages, threshold: float = 1.0, method: str = "auto")
     table_or_linkages : IOTable or DataFrame
         A table, or a frame returned by :func:`linkages` (then no solve is needed and
         ``threshold`` reclassifies its normalized ``bl_total`` and ``fl_total``).
+    threshold : float
+    solver : LeontiefSolver or str, optional
+        For a table, as in :func:`linkages`; ``method`` is its deprecated spelling.
 
     Examples
     --------
@@ -452,9 +447,8 @@ def key_sectors(table_or_linkages, threshold: float = 1.0, method: str = "auto")
         else:
             bl, fl = frame["bl_total"].to_numpy(), frame["fl_total"].to_numpy()
         return pd.Series(classify(bl, fl, threshold), index=frame.index, name="key_sector")
-    return linkages(table_or_linkages, method=method, threshold=threshold, dispersion=False)[
-        "key_sector"
-    ]
+    solver = table_solver(table_or_linkages, solver, method, caller="key_sectors")
+    return linkages(table_or_linkages, solver, threshold=threshold, dispersion=False)["key_sector"]
 
 
 # ============================================================================ multipliers
@@ -601,7 +595,6 @@ def multiplier_arrays(
     employment_coef=None,
     value_added_coef=None,
     household_coef=None,
-    method: str = "auto",
     labels=None,
 ) -> dict:
     """Output, income, employment and value-added multipliers from coefficient vectors.
@@ -661,9 +654,9 @@ def multiplier_arrays(
     residual = solver.last_info.residual
     out = {name: M[:, k] for k, name in enumerate(rhs)}
     if wage_coef is not None:
-        out["income_type_i"] = _ratio(out["income"], wage_coef, np.nan)
+        out["income_type_i"] = safe_divide(out["income"], wage_coef, np.nan)
     if employment_coef is not None:
-        out["employment_type_i"] = _ratio(out["employment"], employment_coef, np.nan)
+        out["employment_type_i"] = safe_divide(out["employment"], employment_coef, np.nan)
     if wage_coef is not None and household_coef is not None:
         h = np.asarray(household_coef, dtype=float)[:, np.newaxis]
         w = np.asarray(wage_coef, dtype=float)[np.newaxis, :]
@@ -672,7 +665,8 @@ def multiplier_arrays(
         else:
             Abar = np.block([[np.asarray(A), h], [w, np.zeros((1, 1))]])
         closed_labels = None if labels is None else [*map(str, labels), "households"]
-        closed = LeontiefSolver(Abar, method=method, labels=closed_labels)
+        # the closed system is new (n + 1 sectors): solved with the open solver's method
+        closed = LeontiefSolver(Abar, method=solver.requested_method, labels=closed_labels)
         cols = [np.r_[np.ones(n), 0.0], np.r_[np.zeros(n), 1.0]]
         if employment_coef is not None:
             cols.append(np.r_[employment_coef, 0.0])
@@ -680,9 +674,9 @@ def multiplier_arrays(
         residual = max(residual, closed.last_info.residual)
         out["output_total"] = Mbar[:, 0]
         out["income_total"] = Mbar[:, 1]
-        out["income_type_ii"] = _ratio(Mbar[:, 1], wage_coef, np.nan)
+        out["income_type_ii"] = safe_divide(Mbar[:, 1], wage_coef, np.nan)
         if employment_coef is not None:
-            out["employment_type_ii"] = _ratio(Mbar[:, 2], employment_coef, np.nan)
+            out["employment_type_ii"] = safe_divide(Mbar[:, 2], employment_coef, np.nan)
     out["residual"] = residual
     return out
 
@@ -709,7 +703,8 @@ def multipliers(
     value_added=None,
     *,
     household_income=None,
-    method: str = "auto",
+    solver=None,
+    method: str | None = None,
 ) -> pd.DataFrame:
     """Output, income (simple, type I, type II), employment and value-added multipliers.
 
@@ -733,7 +728,10 @@ def multipliers(
     household_income : float, optional
         Total household income ``W`` that divides household consumption in the closed
         model; default the sum of the wages row.
-    method : {"auto", "dense", "splu", "iterative"}
+    solver : LeontiefSolver or {"auto", "dense", "splu", "iterative"}, optional
+        As in :func:`linkages`; the closed model is solved with the same method.
+    method : str, optional
+        Deprecated spelling of ``solver``.
 
     Returns
     -------
@@ -785,7 +783,7 @@ def multipliers(
     >>> m.attrs["wages"], m.attrs["household"]
     ('wages', 'household consumption')
     """
-    _check_method(method, "multipliers")
+    solver = table_solver(table, solver, method, caller="multipliers")
     notes: list[str] = []
     x = np.asarray(table.x, dtype=float)
     wage_values, wage_label = _pick(
@@ -814,7 +812,7 @@ def multipliers(
     va_values, va_label = _value_added(table, value_added, notes)
 
     def coef(values):
-        return None if values is None else _ratio(values, x, 0.0)
+        return None if values is None else safe_divide(values, x, 0.0)
 
     household_coef = None
     if hh_values is not None and wage_values is not None:
@@ -828,12 +826,10 @@ def multipliers(
     elif wage_values is not None:
         notes.append("type II: needs a household-consumption column; omitted")
 
-    solver = table.solver(method)
     args = dict(
         wage_coef=coef(wage_values),
         employment_coef=coef(jobs),
         value_added_coef=coef(va_values),
-        method=method,
         labels=table.sectors,
     )
     try:

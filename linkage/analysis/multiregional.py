@@ -1,5 +1,5 @@
 """Multi-regional tables: intra- and inter-regional linkages, spillover and feedback effects,
-aggregation with a concordance, and conversion to and from pymrio.
+and aggregation with a concordance (pymrio conversion: :mod:`linkage.io.pymrio`).
 
 A multi-regional table is an :class:`linkage.IOTable` whose sectors are a
 ``(region, sector)`` MultiIndex. Partition ``A`` and ``L = (I - A)⁻¹`` by region. For a
@@ -26,7 +26,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..core.diagnostics import Diagnostics
-from ..core.solver import METHODS, LeontiefSolver
+from ..core.params import table_solver
+from ..core.solver import LeontiefSolver
 from ..core.table import IOTable
 from ..errors import DataQualityWarning, InvalidTableError, LinkageWarning
 
@@ -35,9 +36,9 @@ __all__ = [
     "regional_linkage_arrays",
     "spillover_feedback",
     "aggregate",
-    "from_pymrio",
-    "to_pymrio",
-    "regional_csv_frame",
+    "region_codes",
+    "region_sector_levels",
+    "split_region_column",
     "split_region_labels",
     "join_region_labels",
     "REGION_SEPARATOR",
@@ -48,15 +49,7 @@ __all__ = [
 REGION_SEPARATOR = "|"
 
 
-def _check_method(method: str, caller: str) -> None:
-    if method not in METHODS:
-        raise ValueError(
-            f"The 'method' parameter of {caller} must be one of {set(METHODS)}. "
-            f"Got {method!r} instead."
-        )
-
-
-def _levels(index: pd.Index) -> tuple[int, int]:
+def region_sector_levels(index: pd.Index) -> tuple[int, int]:
     """Positions of the region and sector levels of a (region, sector) MultiIndex."""
     names = list(index.names)
     region = names.index("region") if "region" in names else 0
@@ -80,7 +73,7 @@ def region_codes(table) -> tuple[pd.Index, np.ndarray]:
             "a multi-regional table needs (region, sector) labels; this table's sectors are "
             f"a plain index ({list(index[:3])} ...)"
         )
-    level = index.get_level_values(_levels(index)[0])
+    level = index.get_level_values(region_sector_levels(index)[0])
     regions = pd.Index(pd.unique(np.asarray(level, dtype=object)), name="region")
     return regions, regions.get_indexer(level)
 
@@ -97,9 +90,7 @@ def _block(A, idx: np.ndarray):
     return np.asarray(A)[np.ix_(idx, idx)]
 
 
-def regional_linkage_arrays(
-    A, codes: np.ndarray, solver: LeontiefSolver, f=None, *, block_method: str = "auto"
-) -> dict:
+def regional_linkage_arrays(A, codes: np.ndarray, solver: LeontiefSolver, f=None) -> dict:
     """Intra/inter-regional column and row sums of ``L`` and intraregional-only multipliers.
 
     Parameters
@@ -146,7 +137,8 @@ def regional_linkage_arrays(
     intra_f = np.empty(n) if f is not None else None
     for s in range(R):
         idx = np.flatnonzero(codes == s)
-        sub = LeontiefSolver(_block(A, idx), method=block_method)
+        # each block I - A_rr is a new system, solved with the full system's method
+        sub = LeontiefSolver(_block(A, idx), method=solver.requested_method)
         intra[idx] = sub.solve(np.ones(idx.size), transpose=True)
         res = max(res, sub.last_info.residual)
         if f is not None:
@@ -160,15 +152,18 @@ def regional_linkage_arrays(
     return out
 
 
-def regional_linkages(table, method: str = "auto") -> pd.DataFrame:
+def regional_linkages(table, solver=None, *, method: str | None = None) -> pd.DataFrame:
     """Intra- and inter-regional backward and forward linkages of every (region, sector).
 
     Parameters
     ----------
     table : IOTable
         Sectors labelled by a ``(region, sector)`` MultiIndex.
-    method : {"auto", "dense", "splu", "iterative"}
-        Solver backend of the full system and of the diagonal blocks ``I - A_rr``.
+    solver : LeontiefSolver or {"auto", "dense", "splu", "iterative"}, optional
+        Solver of the full system (see :func:`linkage.linkages`); the diagonal blocks
+        ``I - A_rr`` are solved with the same method.
+    method : str, optional
+        Deprecated spelling of ``solver``.
 
     Returns
     -------
@@ -203,10 +198,9 @@ def regional_linkages(table, method: str = "auto") -> pd.DataFrame:
     north  farm      1.3333    0.6667         1.2500    0.0833
     south  farm      1.7778    0.2222         1.6667    0.1111
     """
-    _check_method(method, "regional_linkages")
+    s = table_solver(table, solver, method, caller="regional_linkages")
     regions, codes = region_codes(table)
-    s = table.solver(method)
-    r = regional_linkage_arrays(table.A, codes, s, block_method=method)
+    r = regional_linkage_arrays(table.A, codes, s)
     own = np.arange(codes.size), codes
     col, row = r["col_by_region"], r["row_by_region"]
     m = col.sum(axis=1)
@@ -231,7 +225,7 @@ def regional_linkages(table, method: str = "auto") -> pd.DataFrame:
     return frame
 
 
-def spillover_feedback(table, method: str = "auto") -> pd.DataFrame:
+def spillover_feedback(table, solver=None, *, method: str | None = None) -> pd.DataFrame:
     """Output of each region caused by the final demand for each region's products.
 
     With ``f⁽ˢ⁾`` the final demand for the products of region ``s`` (zero elsewhere),
@@ -239,6 +233,13 @@ def spillover_feedback(table, method: str = "auto") -> pd.DataFrame:
     ``1_rᵀ L f⁽ˢ⁾``. For ``r = s`` it splits into the *intraregional* effect
     ``1ᵀ(I - A_ss)⁻¹ f_s`` (the region alone) and the *feedback* effect (the rest);
     for ``r ≠ s`` it is the *spillover* from ``s`` to ``r``.
+
+    Parameters
+    ----------
+    table : IOTable
+        Sectors labelled by a ``(region, sector)`` MultiIndex.
+    solver : LeontiefSolver or str, optional
+        As in :func:`regional_linkages` (``method`` is its deprecated spelling).
 
     Returns
     -------
@@ -262,10 +263,9 @@ def spillover_feedback(table, method: str = "auto") -> pd.DataFrame:
     2         south         north    6.67      0.00
     3         south         south   53.33      3.33
     """
-    _check_method(method, "spillover_feedback")
+    s = table_solver(table, solver, method, caller="spillover_feedback")
     regions, codes = region_codes(table)
-    s = table.solver(method)
-    r = regional_linkage_arrays(table.A, codes, s, f=table.f, block_method=method)
+    r = regional_linkage_arrays(table.A, codes, s, f=table.f)
     R = len(regions)
     E = _indicator(codes, R)
     X = E.T @ r["by_demand_region"]  # X[out_region, demand_region]
@@ -290,31 +290,6 @@ def spillover_feedback(table, method: str = "auto") -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     frame.attrs.update(method=s.method, residual=r["residual"])
     return frame
-
-
-def regional_csv_frame(table, method: str = "auto") -> pd.DataFrame:
-    """:func:`regional_linkages` flat for CSV: columns ``sector``, ``region``, then the values.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> idx = pd.MultiIndex.from_tuples([("n", "a"), ("s", "a")], names=["region", "sector"])
-    >>> t = IOTable.from_arrays([[2, 1], [3, 4]], final_demand=[7, 3], sectors=idx)
-    >>> regional_csv_frame(t).columns.tolist()[:4]
-    ['sector', 'region', 'output_multiplier', 'bl_intra']
-    """
-    frame = regional_linkages(table, method)
-    ri, si = _levels(frame.index)
-    out = pd.DataFrame(
-        {
-            "sector": frame.index.get_level_values(si),
-            "region": frame.index.get_level_values(ri),
-        }
-    )
-    for c in frame.columns:
-        out[c] = frame[c].to_numpy()
-    out.attrs.update(frame.attrs)
-    return out
 
 
 def _relabel(table, sectors) -> IOTable:
@@ -380,7 +355,7 @@ def join_region_labels(table, sep: str = REGION_SEPARATOR) -> IOTable:
     """
     if not isinstance(table.sectors, pd.MultiIndex):
         return table
-    ri, si = _levels(table.sectors)
+    ri, si = region_sector_levels(table.sectors)
     labels = [f"{lab[ri]}{sep}{lab[si]}" for lab in table.sectors]
     return _relabel(table, pd.Index(labels, name="sector"))
 
@@ -454,7 +429,7 @@ def aggregate(table, sectors=None, regions=None, *, name=None) -> IOTable:
     new_labels = []
     missing_s, missing_r = [], []
     if multi:
-        ri, si = _levels(index)
+        ri, si = region_sector_levels(index)
         for label in index:
             reg, sec = label[ri], label[si]
             if label in smap:
@@ -480,7 +455,9 @@ def aggregate(table, sectors=None, regions=None, *, name=None) -> IOTable:
             if smap and sec not in smap:
                 missing_s.append(sec)
             new_labels.append(smap.get(sec, sec))
-    known = set(index) | set(index.get_level_values(_levels(index)[1]) if multi else index)
+    known = set(index) | set(
+        index.get_level_values(region_sector_levels(index)[1]) if multi else index
+    )
     extra = [k for k in smap if k not in known]
     if missing_s:
         if multi:
@@ -500,7 +477,7 @@ def aggregate(table, sectors=None, regions=None, *, name=None) -> IOTable:
             f"the sector concordance names {len(extra)} sector(s) not in the table: {extra[:5]}"
         )
     if rmap:
-        regions = set(index.get_level_values(_levels(index)[0]))
+        regions = set(index.get_level_values(region_sector_levels(index)[0]))
         extra_r = [k for k in rmap if k not in regions]
         if extra_r:
             raise InvalidTableError(
@@ -551,7 +528,14 @@ def aggregate(table, sectors=None, regions=None, *, name=None) -> IOTable:
         )
 
 
-def _split_region_column(label: str):
+def split_region_column(label: str):
+    """``("Jabar", "households")`` from a final-demand label ``"Jabar|households"``, else None.
+
+    Examples
+    --------
+    >>> split_region_column("Jabar|households"), split_region_column("exports")
+    (('Jabar', 'households'), None)
+    """
     if REGION_SEPARATOR in label:
         reg, cat = label.split(REGION_SEPARATOR, 1)
         return reg, cat
@@ -561,180 +545,10 @@ def _split_region_column(label: str):
 def _aggregate_region_columns(fd: pd.DataFrame, rmap: dict) -> pd.DataFrame:
     if not rmap:
         return fd
-    parts = [_split_region_column(str(c)) for c in fd.columns]
+    parts = [split_region_column(str(c)) for c in fd.columns]
     if not all(p is not None and p[0] in {str(k) for k in rmap} for p in parts):
         return fd
     smap = {str(k): str(v) for k, v in rmap.items()}
     new = [f"{smap[p[0]]}{REGION_SEPARATOR}{p[1]}" for p in parts]
     out = fd.T.groupby(pd.Index(new, name=fd.columns.name), sort=False).sum().T
     return out
-
-
-# ---------------------------------------------------------------------------- pymrio
-def _require_pymrio():
-    try:
-        import pymrio
-    except ImportError as exc:  # pragma: no cover - exercised only without pymrio
-        raise ImportError(
-            "pymrio is needed to convert to and from pymrio systems: pip install pymrio"
-        ) from exc
-    return pymrio
-
-
-def from_pymrio(io, *, factor_inputs: str = "factor_inputs", name=None) -> IOTable:
-    """A multi-regional :class:`linkage.IOTable` from a ``pymrio.IOSystem``.
-
-    Parameters
-    ----------
-    io : pymrio.IOSystem
-        Needs ``Z`` (or ``A`` with ``x``, or ``A`` with ``Y``) and ``Y``. It is not
-        modified.
-    factor_inputs : str
-        Attribute name of the extension whose ``F`` holds value added (rows: inputs,
-        columns: ``(region, sector)``), as in pymrio's EXIOBASE/test systems. When the
-        system has none, value added is implied as ``x - 1ᵀZ`` and reported.
-    name : str, optional
-        Table name (default: ``io.name``).
-
-    Returns
-    -------
-    IOTable
-        Sectors: pymrio's ``(region, sector)`` MultiIndex. Final-demand columns are
-        named ``"<region>|<category>"`` so :func:`to_pymrio` restores them.
-
-    Raises
-    ------
-    ImportError
-        When pymrio is not installed.
-    InvalidTableError
-        When the system has neither ``Z`` nor ``A`` or lacks ``Y``.
-    """
-    _require_pymrio()
-    Y = getattr(io, "Y", None)
-    if Y is None:
-        raise InvalidTableError("the pymrio system has no final demand Y")
-    Z = getattr(io, "Z", None)
-    x = getattr(io, "x", None)
-    x = None if x is None else np.asarray(x, dtype=float).reshape(-1)
-    if Z is None:
-        A = getattr(io, "A", None)
-        if A is None:
-            raise InvalidTableError("the pymrio system has neither Z nor A")
-        if x is None:
-            x = LeontiefSolver(A.to_numpy(dtype=float)).solve(Y.to_numpy(dtype=float).sum(1))
-        Z = A * x[np.newaxis, :]
-    sectors = Z.index
-    if isinstance(sectors, pd.MultiIndex):
-        sectors = sectors.set_names(["region", "sector"][: sectors.nlevels])
-    Y = Y.reindex(Z.index)
-    if isinstance(Y.columns, pd.MultiIndex):
-        cols = [REGION_SEPARATOR.join(str(p) for p in c) for c in Y.columns]
-    else:
-        cols = [str(c) for c in Y.columns]
-    fd = pd.DataFrame(Y.to_numpy(dtype=float), index=sectors, columns=cols)
-    fd = fd.T.groupby(level=0, sort=False).sum().T if len(set(cols)) < len(cols) else fd
-    va = None
-    ext = getattr(io, factor_inputs, None)
-    F = getattr(ext, "F", None) if ext is not None else None
-    if F is not None:
-        F = F.reindex(columns=Z.columns)
-        va = pd.DataFrame(F.to_numpy(dtype=float), index=[str(i) for i in F.index], columns=sectors)
-    units = ""
-    unit = getattr(io, "unit", None)
-    if isinstance(unit, pd.DataFrame) and unit.shape[1] and len(unit):
-        values = pd.unique(unit.iloc[:, 0].astype(str))
-        units = values[0] if len(values) == 1 else ""
-    return IOTable.from_arrays(
-        Z.to_numpy(dtype=float),
-        final_demand=fd,
-        value_added=va,
-        total_output=x,
-        sectors=sectors,
-        name=str(name if name is not None else (getattr(io, "name", "") or "")),
-        units=units,
-    )
-
-
-def to_pymrio(table, *, region: str | None = None, name=None):
-    """A ``pymrio.IOSystem`` with ``Z``, ``Y``, ``x`` and a ``factor_inputs`` extension.
-
-    Parameters
-    ----------
-    table : IOTable
-        A ``(region, sector)`` table; a single-region table is put in one region named
-        ``region`` (default: the table name, else ``"region"``).
-    region : str, optional
-    name : str, optional
-        System name (default: the table name).
-
-    Returns
-    -------
-    pymrio.IOSystem
-        ``Z`` and ``Y`` as DataFrames on the ``(region, sector)`` MultiIndex, ``x`` with
-        column ``indout``, ``unit`` (the table's units), ``factor_inputs.F`` (primary
-        inputs, one row per input) and, when the table has employment, an
-        ``employment`` extension. ``Y`` columns are ``(region, category)``: columns named
-        ``"<region>|<category>"`` are split; other categories are attributed to the
-        region of the producing row (pymrio needs a consuming region; row sums, hence
-        ``x``, are unchanged).
-
-    Raises
-    ------
-    ImportError
-        When pymrio is not installed.
-    """
-    pymrio = _require_pymrio()
-    index = table.sectors
-    if isinstance(index, pd.MultiIndex):
-        ri, si = _levels(index)
-        mi = pd.MultiIndex.from_arrays(
-            [index.get_level_values(ri), index.get_level_values(si)], names=["region", "sector"]
-        )
-    else:
-        reg = region or table.name or "region"
-        mi = pd.MultiIndex.from_arrays([[reg] * table.n, list(index)], names=["region", "sector"])
-    Z = table.Z.toarray() if table.is_sparse else np.asarray(table.Z)
-    Zf = pd.DataFrame(Z.copy(), index=mi, columns=mi)
-    Y = _pymrio_final_demand(table.final_demand, mi)
-    x = pd.DataFrame({"indout": np.asarray(table.x, dtype=float)}, index=mi)
-    unit = pd.DataFrame({"unit": [table.units or ""] * table.n}, index=mi)
-    io = pymrio.IOSystem(
-        Z=Zf, Y=Y, x=x, unit=unit, name=str(name if name is not None else (table.name or ""))
-    )
-    F = pd.DataFrame(
-        table.primary_inputs.to_numpy().T.copy(),
-        index=pd.Index([str(c) for c in table.primary_inputs.columns], name="inputtype"),
-        columns=mi,
-    )
-    io.factor_inputs = pymrio.Extension(
-        name="Factor Inputs",
-        F=F,
-        unit=pd.DataFrame({"unit": [table.units or ""] * len(F)}, index=F.index),
-    )
-    if table.employment is not None:
-        Fe = pd.DataFrame(
-            table.employment.to_numpy()[np.newaxis, :], index=["employment"], columns=mi
-        )
-        io.employment = pymrio.Extension(
-            name="employment", F=Fe, unit=pd.DataFrame({"unit": ["jobs"]}, index=Fe.index)
-        )
-    return io
-
-
-def _pymrio_final_demand(fd: pd.DataFrame, mi: pd.MultiIndex) -> pd.DataFrame:
-    regions = list(pd.unique(np.asarray(mi.get_level_values(0), dtype=object)))
-    parts = [_split_region_column(str(c)) for c in fd.columns]
-    values = fd.to_numpy(dtype=float)
-    if all(p is not None and p[0] in {str(r) for r in regions} for p in parts):
-        by_str = {str(r): r for r in regions}
-        cols = pd.MultiIndex.from_tuples(
-            [(by_str[p[0]], p[1]) for p in parts], names=["region", "category"]
-        )
-        return pd.DataFrame(values.copy(), index=mi, columns=cols)
-    cats = [str(c) for c in fd.columns]
-    cols = pd.MultiIndex.from_product([regions, cats], names=["region", "category"])
-    out = np.zeros((len(mi), len(cols)))
-    row_region = pd.Index(regions).get_indexer(mi.get_level_values(0))
-    for k in range(len(cats)):
-        out[np.arange(len(mi)), row_region * len(cats) + k] = values[:, k]
-    return pd.DataFrame(out, index=mi, columns=cols)

@@ -10,7 +10,10 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from ..core.diagnostics import Diagnostics
+from ..core.params import METHODS as SOLVER_CHOICES
 from ..errors import LinkageError, LinkageWarning
+from ..io import read_network
 
 
 def one_line_errors(func):
@@ -115,3 +118,71 @@ def survey_options(command):
     for option in reversed(_SURVEY_OPTIONS):
         command = option(command)
     return command
+
+
+def check_seed_and_max_nodes(seed: int, max_nodes: int = 0) -> None:
+    """Refuse a negative --seed or --max-nodes before any work is done (one-line errors).
+
+    Examples
+    --------
+    >>> check_seed_and_max_nodes(-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: --seed must be 0 or more (got -1)
+    """
+    if seed < 0:
+        raise ValueError(f"--seed must be 0 or more (got {seed})")
+    if max_nodes < 0:
+        raise ValueError(f"--max-nodes must be 0 or more (got {max_nodes})")
+
+
+def load(
+    firms,
+    transactions,
+    cooperation=None,
+    parties=None,
+    intermediary_pattern=None,
+    on_invalid="error",
+):
+    """Read the survey and print what was read."""
+    net = read_network(
+        firms,
+        transactions,
+        cooperation,
+        parties,
+        intermediary_pattern=intermediary_pattern,
+        on_invalid=on_invalid,
+    )
+    click.echo(f"read {net!r}")
+    info = [f for f in net.diagnostics if f.level != "warning"]  # warnings were printed
+    if info:
+        echo_diagnostics(Diagnostics(info))
+    return net
+
+
+def echo_summary(net) -> None:
+    """The headline figures of the network, one per line."""
+    s = net.summary()
+
+    def pct(v):
+        return "n/a" if v != v else f"{v:.1%}"
+
+    lines = [
+        ("firms", f"{s['firms']:,} ({s['firms_without_transactions']} without transactions)"),
+        (
+            "transactions",
+            f"{s['transactions_read']:,} rows read, {s['transactions_used']:,} "
+            f"used, {s['pairs']:,} supplier-buyer pairs "
+            f"({s['duplicate_rows_merged']} duplicate rows merged, "
+            f"{s['self_loops_skipped']} self-loops and {s['zero_values_skipped']}"
+            f" zero values skipped, {s['invalid_rows_skipped']} invalid skipped)",
+        ),
+        ("outside parties", f"{s['outside_parties']:,} ({s['intermediaries']} intermediaries)"),
+        ("cooperation ties", f"{s['cooperation_ties']:,} ({s['cooperation_skipped']} skipped)"),
+        ("trade inside", f"{pct(s['inside_share'])} of the firms' trade is between listed firms"),
+        ("local input share", f"{pct(s['local_input_share'])} of purchases from listed firms"),
+        ("via intermediaries", f"{pct(s['intermediary_sales_share'])} of sales"),
+    ]
+    width = max(len(k) for k, _ in lines)
+    for key, text in lines:
+        click.echo(f"  {key:<{width}}  {text}")

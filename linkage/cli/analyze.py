@@ -9,96 +9,23 @@ import click
 import pandas as pd
 
 from ..errors import InputFileError, LinkageWarning
-from ..io.results import sector_frame, write_csv
+from ..io.tables import read_table
+from ..pipeline import analyze_table, regional_table, table_files
 from ._common import echo_frame, one_line_errors, prepare_out_dir
 
-OUTPUTS = ("linkages.csv", "multipliers.csv")
-EXTRACTION_FILE = "extraction.csv"
-INFLUENCE_FILE = "important_coefficients.csv"
-REGION_FILES = ("regional_linkages.csv", "region_pairs.csv")
-METHOD_CHOICES = ("auto", "dense", "splu", "iterative")
+from ..pipeline.table import TABLE_FILES
+from ._common import SOLVER_CHOICES, solver_options
+
+OUTPUTS = (TABLE_FILES["linkages"], TABLE_FILES["multipliers"])
+EXTRACTION_FILE = TABLE_FILES["extraction"]
+INFLUENCE_FILE = TABLE_FILES["important_coefficients"]
+REGION_FILES = (TABLE_FILES["regional_linkages"], TABLE_FILES["region_pairs"])
 
 
 def default_out_dir(table_path: Path) -> Path:
     """``./linkage-out/<name of the table without suffix>`` in the current folder."""
     stem = table_path.name if table_path.is_dir() else table_path.stem
     return Path("linkage-out") / (stem or "table")
-
-
-def output_files(extraction: bool, influence: int | None, by_region: bool) -> tuple[str, ...]:
-    """The result files one run writes, in the order they are written.
-
-    Examples
-    --------
-    >>> output_files(True, None, False)
-    ('linkages.csv', 'multipliers.csv', 'extraction.csv')
-    >>> output_files(False, 5, True)[2:]
-    ('important_coefficients.csv', 'regional_linkages.csv', 'region_pairs.csv')
-    """
-    names = list(OUTPUTS)
-    if extraction:
-        names.append(EXTRACTION_FILE)
-    if influence is not None:
-        names.append(INFLUENCE_FILE)
-    if by_region:
-        names.extend(REGION_FILES)
-    return tuple(names)
-
-
-def regional_table(io, sep: str, path):
-    """The ``(region, sector)`` table ``--by-region`` analyses, or a one-line error why not.
-
-    Labels that are not yet ``(region, sector)`` pairs are split at ``sep``
-    (``"Jabar|padi"`` -> ``("Jabar", "padi")``). A table with one region is refused:
-    its regional linkages would only repeat the plain ones.
-
-    Raises
-    ------
-    InputFileError
-        Naming ``path``: no label holds ``sep``, some labels lack it, or all sectors
-        are in one region; the message says how to label regions.
-
-    Examples
-    --------
-    >>> from linkage import IOTable
-    >>> t = IOTable.from_arrays([[1, 2], [3, 4]], final_demand=[5, 6],
-    ...                         sectors=["Jabar|padi", "Jatim|padi"])
-    >>> regional_table(t, "|", "t.csv").sectors.tolist()
-    [('Jabar', 'padi'), ('Jatim', 'padi')]
-    >>> regional_table(t, "/", "t.csv")
-    Traceback (most recent call last):
-    ...
-    linkage.errors.InputFileError: t.csv: --by-region needs (region, sector) labels, ...
-    """
-    from ..analysis.multiregional import region_codes, split_region_labels
-    from ..errors import InvalidTableError
-
-    how = f"label the sectors '<region>{sep}<sector>' (e.g. 'Jabar{sep}padi')"
-    if not sep:
-        raise InputFileError("--region-sep must not be empty", path=path)
-    if not isinstance(io.sectors, pd.MultiIndex):
-        if not any(sep in str(label) for label in io.sectors):
-            raise InputFileError(
-                f"--by-region needs (region, sector) labels, but no sector label contains "
-                f"the region separator {sep!r}: {how} or choose the separator with "
-                "--region-sep",
-                path=path,
-            )
-        try:
-            with warnings.catch_warnings():
-                # same numbers, new labels: the reader has already warned about them
-                warnings.simplefilter("ignore", LinkageWarning)
-                io = split_region_labels(io, sep)
-        except InvalidTableError as exc:
-            raise InputFileError(f"--by-region: {exc}; {how}", path=path) from None
-    regions, _ = region_codes(io)
-    if len(regions) < 2:
-        raise InputFileError(
-            f"--by-region needs at least two regions, but all {io.n} sectors are in region "
-            f"{regions[0]!r}: the table is single-regional; {how} with two or more regions",
-            path=path,
-        )
-    return io
 
 
 def _label(row: pd.Series, prefix: str = "") -> str:
@@ -140,13 +67,7 @@ def _read(read_table, path: Path, sheet):
     default=None,
     help="Folder for the result files [default: ./linkage-out/<TABLE name>].",
 )
-@click.option(
-    "--method",
-    type=click.Choice(METHOD_CHOICES),
-    default="auto",
-    show_default=True,
-    help="Leontief solver: dense LU, sparse LU, iterative (GMRES), or chosen by size.",
-)
+@solver_options
 @click.option(
     "--threshold",
     type=float,
@@ -200,7 +121,7 @@ def command(
     table,
     sheet,
     out,
-    method,
+    solver,
     threshold,
     extraction,
     influence,
@@ -220,13 +141,10 @@ def command(
     --household name the wages row and household column when their names are not
     recognized (the summary's notes say so).
     """
-    from ..analysis.linkages import linkages, multipliers
-    from ..io.tables import read_table
-
     if not table.exists():
         raise InputFileError("no such file or folder", path=table)
     out = default_out_dir(table) if out is None else out
-    names = output_files(extraction, influence, by_region)
+    names = table_files(extraction, influence, by_region)
     if not force and any((out / name).exists() for name in names):
         prepare_out_dir(out, names, force)  # raises the one-line "use --force" error
 
@@ -235,15 +153,20 @@ def command(
         io = _read(read_table, table, sheet)
         if by_region:
             io = regional_table(io, region_sep, table)
-        # multipliers first: a --wages/--household label the table lacks fails early
-        mult = multipliers(io, wages=wages, household=household, method=method)
-        lk = linkages(io, method=method, threshold=threshold)
-        extra = _extra_results(io, method, extraction, influence, by_region)
+        results = analyze_table(
+            io,
+            solver,
+            threshold=threshold,
+            wages=wages,
+            household=household,
+            extraction=extraction,
+            influence=influence,
+            by_region=by_region,
+        )
     out = prepare_out_dir(out, names, force)
-    write_csv(sector_frame(lk), out / "linkages.csv")
-    write_csv(sector_frame(mult), out / "multipliers.csv")
-    for name, frame in extra.items():
-        write_csv(frame, out / name)
+    results.write(out)
+    lk, mult = results.linkages, results.multipliers
+    extra = {name: frame for name, frame in results.frames().items() if name not in OUTPUTS}
 
     # every warning once: those raised while reading and solving, then any other
     # warning-level finding of the reader
@@ -267,7 +190,7 @@ def command(
             click.echo(f"note: {finding.message}")
     if messages:
         click.echo(f"{len(messages)} warning(s), printed above on stderr")
-    residual = max(frame.attrs["residual"] for frame in (lk, mult, *extra.values()))
+    residual = results.residual
     click.echo(f"method: {lk.attrs['method']}, relative residual {residual:.1e}")
     if lk.attrs["dispersion"] != "exact":
         click.echo(f"dispersion: {lk.attrs['dispersion']}")
@@ -288,25 +211,6 @@ def command(
     click.echo(f"wrote {out / OUTPUTS[0]} and {out / OUTPUTS[1]}")
     for name, frame in extra.items():
         click.echo(f"wrote {out / name} ({_headline(name, frame, influence)})")
-
-
-def _extra_results(io, method: str, extraction: bool, influence, by_region: bool) -> dict:
-    """File name -> flat frame of each optional analysis asked for, in output order."""
-    extra = {}
-    if extraction:
-        from ..analysis.extraction import extraction_csv_frame
-
-        extra[EXTRACTION_FILE] = extraction_csv_frame(io, method)
-    if influence is not None:
-        from ..analysis.influence import important_coefficients_csv_frame
-
-        extra[INFLUENCE_FILE] = important_coefficients_csv_frame(io, influence, method=method)
-    if by_region:
-        from ..analysis.multiregional import regional_csv_frame, spillover_feedback
-
-        extra[REGION_FILES[0]] = regional_csv_frame(io, method)
-        extra[REGION_FILES[1]] = spillover_feedback(io, method)
-    return extra
 
 
 def _headline(name: str, frame: pd.DataFrame, asked) -> str:

@@ -2,3 +2,8 @@
 
 Nothing here reads files, draws or knows about networks; every other layer builds on it.
 """
+
+from .solver import LeontiefSolver, SolveInfo
+from .table import IOTable
+
+__all__ = ["IOTable", "LeontiefSolver", "SolveInfo"]

@@ -20,19 +20,13 @@ import scipy.sparse as sp
 
 from ..errors import DataQualityWarning, InvalidTableError, UnbalancedTableWarning
 from .diagnostics import Diagnostics
+from .numeric import safe_reciprocal
+from .solver import LeontiefSolver
 
 __all__ = ["IOTable", "input_coefficients", "allocation_coefficients", "unbalanced_message"]
 
 #: Relative gap between row total and column total above which a sector is unbalanced.
 DEFAULT_BALANCE_RTOL = 1e-3
-
-
-def _safe_reciprocal(x: np.ndarray) -> np.ndarray:
-    """1/x where x != 0, and 0 where x == 0 (a zero-output sector gets zero coefficients)."""
-    out = np.zeros_like(x, dtype=float)
-    nz = x != 0
-    out[nz] = 1.0 / x[nz]
-    return out
 
 
 def input_coefficients(Z, x):
@@ -55,7 +49,7 @@ def input_coefficients(Z, x):
     array([[0.15, 0.25],
            [0.2 , 0.05]])
     """
-    r = _safe_reciprocal(np.asarray(x, dtype=float))
+    r = safe_reciprocal(np.asarray(x, dtype=float))
     if sp.issparse(Z):
         return sp.csc_array(sp.csc_array(Z) @ sp.diags_array(r))
     return np.asarray(Z, dtype=float) * r[np.newaxis, :]
@@ -71,7 +65,7 @@ def allocation_coefficients(Z, x):
     array([[0.15, 0.5 ],
            [0.1 , 0.05]])
     """
-    r = _safe_reciprocal(np.asarray(x, dtype=float))
+    r = safe_reciprocal(np.asarray(x, dtype=float))
     if sp.issparse(Z):
         return sp.csr_array(sp.diags_array(r) @ sp.csr_array(Z))
     return np.asarray(Z, dtype=float) * r[:, np.newaxis]
@@ -607,8 +601,15 @@ class IOTable:
         )
 
     # ------------------------------------------------------------------ solver
-    def solver(self, method: str = "auto"):
-        """The table's :class:`linkage.LeontiefSolver` for ``I - A``, factorized once per method.
+    def solver(self, method="auto") -> LeontiefSolver:
+        """The table's :class:`~linkage.LeontiefSolver` for ``I - A``, factorized once per method.
+
+        Parameters
+        ----------
+        method : {"auto", "dense", "splu", "iterative"} or LeontiefSolver
+            A method name gives the table's cached solver for it (built on first use).
+            A solver is returned as it is after checking that it has the table's size:
+            that is how a caller passes one solver, chosen once, to every analysis.
 
         Examples
         --------
@@ -616,49 +617,22 @@ class IOTable:
         >>> s = t.solver("dense")
         >>> bool(np.allclose(s.solve(t.f), t.x))
         True
+        >>> t.solver(s) is s
+        True
         """
-        from .solver import LeontiefSolver
-
+        if isinstance(method, LeontiefSolver):
+            if method.n != self.n:
+                raise ValueError(
+                    f"the solver is for {method.n} sectors but the table has {self.n}: "
+                    "build it from this table (table.solver(...))"
+                )
+            return method
         cache = self.__dict__.setdefault("_solvers", {})
         if method not in cache:
             solver = LeontiefSolver(self.A, method=method, labels=self.sectors)
             cache[method] = solver
             cache.setdefault(solver.method, solver)
         return cache[method]
-
-    # ------------------------------------------------------------------ pymrio
-    @classmethod
-    def from_pymrio(cls, io, **options) -> IOTable:
-        """A multi-regional table from a ``pymrio.IOSystem`` (pymrio is optional).
-
-        Sectors become the ``(region, sector)`` MultiIndex; ``options`` go to
-        :func:`linkage.analysis.multiregional.from_pymrio` (``factor_inputs=``, ``name=``).
-
-        Examples
-        --------
-        >>> import pymrio  # doctest: +SKIP
-        >>> IOTable.from_pymrio(pymrio.load_test()).n  # doctest: +SKIP
-        48
-        """
-        from ..analysis.multiregional import from_pymrio
-
-        return from_pymrio(io, **options)
-
-    def to_pymrio(self, **options):
-        """This table as a ``pymrio.IOSystem`` (``Z``, ``Y``, ``x``, factor inputs).
-
-        ``options`` go to :func:`linkage.analysis.multiregional.to_pymrio` (``region=`` names the
-        region of a single-region table).
-
-        Examples
-        --------
-        >>> t = IOTable.from_arrays([[150, 500], [200, 100]], final_demand=[350, 1700])
-        >>> t.to_pymrio(region="R").Z.shape  # doctest: +SKIP
-        (2, 2)
-        """
-        from ..analysis.multiregional import to_pymrio
-
-        return to_pymrio(self, **options)
 
     def __repr__(self) -> str:
         kind = "sparse" if self.is_sparse else "dense"

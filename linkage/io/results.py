@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["sector_frame", "firm_table", "write_csv"]
+__all__ = ["sector_frame", "coefficient_frame", "firm_table", "write_csv"]
 
 
 def sector_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -36,10 +36,41 @@ def sector_frame(frame: pd.DataFrame) -> pd.DataFrame:
         sector_col = "sector" if "sector" in names else names[-1]
         flat = flat.rename(columns={sector_col: "sector"})
         others = [c for c in names if c != sector_col]
-        return flat[["sector", *others, *frame.columns]]
-    flat = frame.copy()
-    flat.index = flat.index.rename("sector")
-    return flat.reset_index()
+        flat = flat[["sector", *others, *frame.columns]]
+    else:
+        flat = frame.copy()
+        flat.index = flat.index.rename("sector")
+        flat = flat.reset_index()
+    flat.attrs.update(frame.attrs)
+    return flat
+
+
+def coefficient_frame(frame: pd.DataFrame, sectors: pd.Index) -> pd.DataFrame:
+    """Coefficients listed by (supplier, buyer) with ``(region, sector)`` labels split.
+
+    ``frame`` is :func:`linkage.important_coefficients` of a table with these
+    ``sectors``; for a multi-regional table each label becomes the columns
+    ``supplier_region, supplier`` and ``buyer_region, buyer``; plain labels stay.
+
+    Examples
+    --------
+    >>> idx = pd.MultiIndex.from_tuples([("n", "a"), ("s", "a")], names=["region", "sector"])
+    >>> ic = pd.DataFrame({"rank": [1], "supplier": [("n", "a")], "buyer": [("s", "a")]})
+    >>> coefficient_frame(ic, idx).columns.tolist()
+    ['rank', 'supplier_region', 'supplier', 'buyer_region', 'buyer']
+    """
+    if not isinstance(sectors, pd.MultiIndex) or frame.empty:
+        return frame
+    names = list(sectors.names)
+    ri = names.index("region") if "region" in names else 0
+    si = names.index("sector") if "sector" in names else len(names) - 1
+    out = frame.copy()
+    for side in ("supplier", "buyer"):
+        labels = frame[side].tolist()
+        out[side] = [lab[si] for lab in labels]
+        out.insert(out.columns.get_loc(side), f"{side}_region", [lab[ri] for lab in labels])
+    out.attrs.update(frame.attrs)
+    return out
 
 
 def firm_table(net, metrics: pd.DataFrame, communities: pd.Series | None = None) -> pd.DataFrame:

@@ -1,5 +1,29 @@
-"""Supplier-buyer networks of firms: the model, firm metrics, communities, activity."""
+"""Supply networks of the firms of a sentra: the model, firm metrics, communities, activity.
 
+:class:`SupplyNetwork` holds validated firms, outside parties, transactions and
+cooperation ties as arrays; reading survey files is :mod:`linkage.io`'s job. This module's
+names are the interface the layers above (io, viz, report, pipeline) use.
+"""
+
+from .communities import (
+    METHODS,
+    Clusters,
+    classify_activity,
+    detect_communities,
+    find_clusters,
+    sentra_labels,
+)
 from .model import SIZE_BANDS, SupplyNetwork, read_network, size_class
 
-__all__ = ["SupplyNetwork", "read_network", "size_class", "SIZE_BANDS"]
+__all__ = [
+    "METHODS",
+    "SIZE_BANDS",
+    "Clusters",
+    "SupplyNetwork",
+    "classify_activity",
+    "detect_communities",
+    "find_clusters",
+    "read_network",
+    "sentra_labels",
+    "size_class",
+]

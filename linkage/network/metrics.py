@@ -24,8 +24,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.sparse.csgraph import breadth_first_order
 
+from ..analysis.linkages import linkage_arrays, normalize
 from ..core.diagnostics import Diagnostics
+from ..core.params import solver_method
+from ..core.solver import LeontiefSolver, choose_method
 from ..core.table import IOTable, input_coefficients
 from ..errors import DataQualityWarning, InvalidNetworkError, SingularSystemError
 
@@ -168,15 +172,13 @@ def _firm_method(A, method: str) -> str:
     >>> _firm_method(sp.eye_array(5_000, format="csc") * 1.5, "splu")
     'splu'
     """
-    from ..core.solver import choose_method
-
     if method != "auto":
         return method
     chosen = choose_method(A)
     return "iterative" if chosen == "splu" else chosen
 
 
-def firm_linkages(Z, x, method: str = "auto", labels=None) -> dict:
+def firm_linkages(Z, x, solver: str = "auto", labels=None, *, method=None) -> dict:
     """Firm-level linkages of the IO system ``A = Z x̂⁻¹`` (pure function on arrays).
 
     Parameters
@@ -185,9 +187,12 @@ def firm_linkages(Z, x, method: str = "auto", labels=None) -> dict:
         Transactions among firms, ``Z[i, j]`` = sales of i to j.
     x : ndarray, shape (n,)
         Output.
-    method : {"auto", "dense", "splu", "iterative"}
-        Passed to :class:`linkage.LeontiefSolver`; ``"auto"`` uses the dense LU for small
-        or dense systems and GMRES otherwise, never SuperLU (see :func:`_firm_method`).
+    solver : {"auto", "dense", "splu", "iterative"}
+        Method of the firm system's :class:`linkage.LeontiefSolver`; ``"auto"`` uses the
+        dense LU for small or dense systems and GMRES otherwise, never SuperLU (see
+        :func:`_firm_method`). ``method`` is its deprecated spelling.
+    labels : sequence, optional
+        Firm ids, for messages.
 
     Returns
     -------
@@ -220,12 +225,10 @@ def firm_linkages(Z, x, method: str = "auto", labels=None) -> dict:
     >>> out["bl_total"].round(4)
     array([1.0222, 0.9778])
     """
-    from ..analysis.linkages import linkage_arrays, normalize
-    from ..core.solver import LeontiefSolver
-
     x = np.asarray(x, dtype=float)
     A = input_coefficients(sp.csc_array(Z) if sp.issparse(Z) else np.asarray(Z, float), x)
-    solver = LeontiefSolver(A, method=_firm_method(A, method), labels=labels)
+    chosen = _firm_method(A, solver_method(solver, method, caller="firm_linkages"))
+    solver = LeontiefSolver(A, method=chosen, labels=labels)
     r = linkage_arrays(solver, A, x)
     return {
         "bl_direct": r["column_sums_A"],
@@ -275,8 +278,6 @@ def closed_firms(Z, x, tol: float = 1e-9) -> np.ndarray:
     >>> closed_firms(Z, np.array([10.0, 5.0, 5.0])).tolist()
     [False, True, True]
     """
-    from scipy.sparse.csgraph import breadth_first_order
-
     Z = sp.csr_array(Z)
     n = Z.shape[0]
     x = np.asarray(x, dtype=float)
@@ -303,7 +304,7 @@ def _firm_Z(net) -> sp.csr_array:
     return sp.csr_array((e["value"].to_numpy()[among], (src[among], dst[among])), shape=(n, n))
 
 
-def firm_metrics(net, method: str = "auto") -> pd.DataFrame:
+def firm_metrics(net, solver: str = "auto", *, method=None) -> pd.DataFrame:
     """Per-firm purchases, sales, shares, degrees and linkages, indexed by ``firm_id``.
 
     Columns: ``sector`` (and ``sentra`` when given), ``purchases_total,
@@ -332,6 +333,7 @@ def firm_metrics(net, method: str = "auto") -> pd.DataFrame:
     A                    2.0                0.0                       0.0
     B                    4.0                1.0                       1.0
     """
+    solver = solver_method(solver, method, caller="firm_metrics")
     diag = Diagnostics()
     flows = node_flows(net)
     n = net.n_firms
@@ -384,7 +386,7 @@ def firm_metrics(net, method: str = "auto") -> pd.DataFrame:
         elif closed.any():
             keep = np.flatnonzero(~closed)
             part = firm_linkages(
-                sp.csr_array(Z)[keep][:, keep], x[keep], method=method, labels=net.firms.index[keep]
+                sp.csr_array(Z)[keep][:, keep], x[keep], solver, labels=net.firms.index[keep]
             )
             lk = {k: v for k, v in part.items() if k in ("method", "residual")}
             for key in _LINKAGE_COLUMNS:
@@ -392,7 +394,7 @@ def firm_metrics(net, method: str = "auto") -> pd.DataFrame:
                 full[keep] = part[key]
                 lk[key] = full
         else:
-            lk = firm_linkages(Z, x, method=method, labels=net.firms.index)
+            lk = firm_linkages(Z, x, solver, labels=net.firms.index)
     except SingularSystemError as exc:
         message = (
             f"firm linkages not computed: the firm network is not a productive IO system ({exc})"

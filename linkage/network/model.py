@@ -1752,14 +1752,15 @@ class SupplyNetwork:
         return g
 
     # ------------------------------------------------------------------ analysis
-    def firm_metrics(self, method: str = "auto") -> pd.DataFrame:
+    def firm_metrics(self, solver: str = "auto", *, method=None) -> pd.DataFrame:
         """Per-firm purchases, sales, local input share, intermediary share and linkages.
 
-        See :func:`linkage.network.metrics.firm_metrics`.
+        See :func:`linkage.network.metrics.firm_metrics` (``solver``: the method of the
+        firm system's solver; ``method`` is its deprecated spelling).
         """
         from .metrics import firm_metrics
 
-        return firm_metrics(self, method=method)
+        return firm_metrics(self, solver, method=method)
 
     def to_iotable(self, by: str = "sector", area=None):
         """The sentra's own IO table, aggregated by a firm column.

@@ -1,4 +1,5 @@
-"""Static charts: the key-sector quadrant chart (matplotlib, Agg backend, PNG or SVG).
+"""Static charts (matplotlib, Agg backend, PNG or SVG): the key-sector quadrant chart and the
+heat-map of the multiplier product matrix.
 
 matplotlib is imported inside the functions (with the non-interactive Agg backend), so
 ``import linkage`` never loads it.
@@ -12,7 +13,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["key_sector_chart", "key_sector_svg", "CLASS_COLOURS", "CLASS_TEXT"]
+__all__ = [
+    "key_sector_chart",
+    "key_sector_svg",
+    "plot_multiplier_product_matrix",
+    "CLASS_COLOURS",
+    "CLASS_TEXT",
+]
 
 #: Colour of each key-sector class (also used by the sector page).
 CLASS_COLOURS = {
@@ -206,3 +213,64 @@ def key_sector_svg(
     """
     text = _svg_text(_figure(linkages_frame, threshold, max_labels, title))
     return text[text.index("<svg") :]
+
+
+def plot_multiplier_product_matrix(mpm, path, *, max_sectors: int = 60, title=None):
+    """Heat-map of the MPM, rows and columns in hierarchy order, to PNG or SVG (by suffix).
+
+    Parameters
+    ----------
+    mpm : MultiplierProductMatrix
+        From :func:`linkage.multiplier_product_matrix` (charts draw results, they never
+        compute them).
+    path : str or Path
+        ``.png`` or ``.svg``.
+    max_sectors : int
+        Show at most this many rows and columns (the largest multipliers); the title
+        says when sectors were left out.
+    title : str, optional
+
+    Returns
+    -------
+    Path
+    """
+    if not (hasattr(mpm, "hierarchy") and hasattr(mpm, "labels")):
+        raise TypeError(
+            "plot_multiplier_product_matrix draws a MultiplierProductMatrix, got "
+            f"{type(mpm).__name__}; compute it with linkage.multiplier_product_matrix(table)"
+        )
+    path = Path(path)
+    if path.suffix.lower() not in (".png", ".svg"):
+        raise ValueError(f"heat-map path must end in .png or .svg, got {path.name!r}")
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    rows, cols = mpm.hierarchy()
+    k = min(int(max_sectors), len(rows))
+    rows, cols = rows[:k], cols[:k]
+    block = mpm[list(rows), list(cols)] if k else np.zeros((0, 0))
+
+    def short(label, width=28):
+        text = " / ".join(map(str, label)) if isinstance(label, tuple) else str(label)
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    side = max(5.0, min(18.0, 0.28 * k + 3.0))
+    fig, ax = plt.subplots(figsize=(side + 3.0, side + 2.0), layout="constrained")
+    try:
+        im = ax.imshow(block, cmap="viridis", aspect="equal", interpolation="nearest")
+        fs = 8 if k <= 30 else 6
+        ax.set_yticks(range(k), [short(s) for s in rows], fontsize=fs)
+        ax.set_xticks(range(k), [short(s) for s in cols], fontsize=fs, rotation=90)
+        ax.set_ylabel("forward multiplier L1 (descending)")
+        ax.set_xlabel("backward multiplier 1'L (descending)")
+        shown = "" if k == len(mpm.labels) else f" (top {k} of {len(mpm.labels)} sectors)"
+        head = title or "Multiplier product matrix"
+        head = head if len(head) <= 70 else head[:69] + "…"
+        ax.set_title(head + shown, fontsize=10)
+        fig.colorbar(im, ax=ax, label="r_i m_j / V", shrink=0.8)
+        fig.savefig(path)
+    finally:
+        plt.close(fig)
+    return path

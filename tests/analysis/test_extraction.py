@@ -13,7 +13,6 @@ from linkage import IOTable, extraction
 from linkage.analysis.extraction import (
     EXTRACTION_COLUMNS,
     extraction_arrays,
-    extraction_csv_frame,
     extraction_reference,
 )
 from linkage.core.solver import LeontiefSolver
@@ -104,7 +103,7 @@ def test_matches_brute_force(n, seed):
 @pytest.mark.parametrize("method", ["dense", "splu", "iterative"])
 def test_every_solver_method_with_zero_output_and_sparse_input(method):
     t = random_table(40, 7, zero=(3, 17), sparse=True, density=0.15)
-    out = extraction(t, method=method)
+    out = extraction(t, solver=method)
     ref = extraction_reference(t.A, t.f, t.v, t.x)
     for col in ("backward", "forward", "total"):
         np.testing.assert_allclose(out[col], ref[col], rtol=1e-8, atol=1e-8 * t.x.sum())
@@ -143,21 +142,6 @@ def test_given_diagonal_is_used():
         extraction_arrays(s, t.f, t.v, t.x, diagonal=d[:3])
 
 
-def test_multiregional_index_and_csv_frame():
-    t0 = random_table(6, 2)
-    sectors = pd.MultiIndex.from_product(
-        [["r1", "r2"], ["a", "b", "c"]], names=["region", "sector"]
-    )
-    t = IOTable.from_arrays(t0.Z, final_demand=t0.f, value_added=t0.v, sectors=sectors)
-    out = extraction(t)
-    assert out.index.equals(sectors)
-    flat = extraction_csv_frame(t)
-    assert flat.columns[:2].tolist() == ["sector", "region"]
-    assert flat["sector"].tolist() == ["a", "b", "c"] * 2
-    single = extraction_csv_frame(random_table(3, 1))
-    assert single.columns[0] == "sector" and single["sector"].tolist() == ["s0", "s1", "s2"]
-
-
 def test_purchases_by_zero_output_sector_are_reported():
     Z = np.array([[1.0, 2.0], [0.0, 1.0]])
     with warnings.catch_warnings():
@@ -178,8 +162,12 @@ def test_singular_after_extraction_is_named():
 
 
 def test_bad_method():
-    with pytest.raises(ValueError, match="'method' parameter of extraction"):
-        extraction(random_table(3, 0), method="lu")
+    with pytest.raises(ValueError, match="'solver' parameter of extraction"):
+        extraction(random_table(3, 0), solver="lu")
+    # the spelling before 0.2 still works for one release, with a FutureWarning
+    with pytest.warns(FutureWarning, match="deprecated"):
+        with pytest.raises(ValueError, match="'method' parameter of extraction"):
+            extraction(random_table(3, 0), method="lu")
 
 
 @settings(max_examples=30, deadline=None)

@@ -126,7 +126,7 @@ def test_every_method_matches_dense_inverse(n, density, zero, sparse_input):
     ref = dense_reference(table)
     for method in METHODS:
         dispersion = method != "iterative" or n <= 40  # streams all n columns of L
-        lk = linkages(table, method=method, dispersion=dispersion)
+        lk = linkages(table, solver=method, dispersion=dispersion)
         assert lk.attrs["method"] == method
         assert lk.attrs["residual"] < 1e-10
         cols = [c for c in LINKAGE_COLUMNS[:-1] if dispersion or not c.endswith("cv")]
@@ -177,7 +177,7 @@ def test_dispersion_skipped_with_reason(mb_table):
 
 def test_bad_arguments(mb_table):
     with pytest.raises(ValueError, match="must be one of"):
-        linkages(mb_table, method="inverse")
+        linkages(mb_table, solver="inverse")
     with pytest.raises(ValueError, match="dispersion"):
         linkages(mb_table, dispersion="yes")
 
@@ -386,8 +386,8 @@ def test_zero_wage_sector_is_nan_with_note():
 @pytest.mark.parametrize("method", METHODS)
 def test_multipliers_every_method(method):
     t = _income_table()
-    ref = multipliers(t, method="dense")
-    got = multipliers(t, method=method)
+    ref = multipliers(t, solver="dense")
+    got = multipliers(t, solver=method)
     pd.testing.assert_frame_equal(got, ref, rtol=1e-9, check_exact=False)
 
 

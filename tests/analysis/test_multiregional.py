@@ -6,16 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from builders import mr_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linkage import IOTable, regional_linkages
 from linkage.analysis.multiregional import (
     aggregate,
-    from_pymrio,
-    regional_csv_frame,
     spillover_feedback,
-    to_pymrio,
 )
 from linkage.errors import InvalidTableError
 
@@ -25,27 +23,6 @@ def two_by_one():
         [("north", "farm"), ("south", "farm")], names=["region", "sector"]
     )
     return IOTable.from_arrays([[20, 10], [30, 40]], final_demand=[70, 30], sectors=idx)
-
-
-def mr_table(R, S, seed, *, sparse=False, density=0.5, employment=False):
-    rng = np.random.default_rng(seed)
-    n = R * S
-    Z = rng.uniform(0, 10, (n, n)) * (rng.random((n, n)) < density)
-    # trade between regions is thinner than within
-    same = np.equal.outer(np.repeat(np.arange(R), S), np.repeat(np.arange(R), S))
-    Z[~same] *= 0.2
-    f = rng.uniform(20, 60, (n, 2))
-    idx = pd.MultiIndex.from_product(
-        [[f"r{r}" for r in range(R)], [f"s{s}" for s in range(S)]], names=["region", "sector"]
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return IOTable.from_arrays(
-            sp.csr_array(Z) if sparse else Z,
-            final_demand=f,
-            employment=rng.uniform(1, 5, n) if employment else None,
-            sectors=idx,
-        )
 
 
 def test_two_regions_by_hand():
@@ -116,12 +93,6 @@ def test_matches_dense_blocks(R, S, sparse):
 def test_single_region_table_is_refused(mb_table):
     with pytest.raises(InvalidTableError, match="region, sector"):
         regional_linkages(mb_table)
-
-
-def test_csv_frame():
-    out = regional_csv_frame(mr_table(2, 2, 0))
-    assert out.columns[:3].tolist() == ["sector", "region", "output_multiplier"]
-    assert out["region"].tolist() == ["r0", "r0", "r1", "r1"]
 
 
 @settings(max_examples=20, deadline=None)
@@ -197,58 +168,6 @@ def test_aggregate_single_region_table(mb_table):
 
 
 # ---------------------------------------------------------------------------- pymrio
-def test_pymrio_round_trip():
-    pymrio = pytest.importorskip("pymrio")
-    io = pymrio.load_test()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        t = from_pymrio(io)
-    assert t.n == 48 and t.is_multiregional
-    assert t.sectors.names == ["region", "sector"]
-    np.testing.assert_allclose(t.Z, io.Z.to_numpy())
-    np.testing.assert_allclose(t.f, io.Y.to_numpy().sum(axis=1))
-    np.testing.assert_allclose(t.v, io.factor_inputs.F.to_numpy().sum(axis=0))
-    assert t.units == "Mill USD"
-    assert io.x is None and io.A is None  # the system was not modified
-
-    io2 = to_pymrio(t)
-    pd.testing.assert_frame_equal(io2.Y, io.Y.astype(float), check_names=False)
-    io2.calc_all()
-    np.testing.assert_allclose(io2.x.to_numpy().ravel(), t.x)
-    L = np.linalg.inv(np.eye(t.n) - np.asarray(t.A))
-    np.testing.assert_allclose(io2.L.to_numpy(), L, rtol=1e-9)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        t2 = from_pymrio(io2)
-    np.testing.assert_allclose(t2.Z, t.Z)
-    assert t2.final_demand.columns.tolist() == t.final_demand.columns.tolist()
-    # regional analysis runs on it; aggregating regions sums the region|category columns
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        agg = aggregate(t, regions={r: "world" for r in io.get_regions()})
-    assert agg.n == 8
-    assert agg.final_demand.shape[1] == 7
-    np.testing.assert_allclose(agg.f.sum(), t.f.sum())
-
-
-def test_pymrio_from_A_only_and_single_region():
-    pymrio = pytest.importorskip("pymrio")
-    t = mr_table(2, 3, 4, employment=True)
-    io = to_pymrio(t)
-    assert hasattr(io, "employment")
-    # categories without a region go to the producing row's region
-    assert io.Y.shape == (6, 4)
-    np.testing.assert_allclose(io.Y.to_numpy().sum(axis=1), t.f)
-    io_a = pymrio.IOSystem(
-        A=pd.DataFrame(np.asarray(t.A), index=io.Z.index, columns=io.Z.index), Y=io.Y
-    )
-    t2 = from_pymrio(io_a)
-    np.testing.assert_allclose(t2.x, t.x)
-    np.testing.assert_allclose(t2.Z, t.Z, atol=1e-9)
-    io1 = to_pymrio(
-        IOTable.from_arrays([[150, 500], [200, 100]], final_demand=[350, 1700]), region="ID"
-    )
-    assert io1.get_regions().tolist() == ["ID"]
 
 
 def test_region_labels_round_trip_through_a_wide_csv(tmp_path):
@@ -310,14 +229,3 @@ def test_relabelling_does_not_repeat_the_tables_warnings(recwarn):
     split = split_region_labels(t)
     assert split.sectors.names == ["region", "sector"] or split.sectors.nlevels == 2
     assert not [w for w in recwarn if issubclass(w.category, UnbalancedTableWarning)]
-
-
-def test_iotable_methods_convert_to_and_from_pymrio():
-    pymrio = pytest.importorskip("pymrio")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        t = IOTable.from_pymrio(pymrio.load_test())
-        back = IOTable.from_pymrio(t.to_pymrio())
-    assert t.n == 48 and back.sectors.equals(t.sectors)
-    np.testing.assert_allclose(back.Z, t.Z)
-    np.testing.assert_allclose(back.x, t.x)

@@ -258,7 +258,7 @@ def test_firm_linkages_match_dense_reference_and_core_indices():
     Z[:, 5] = 0.0
     from linkage.network.metrics import firm_linkages
 
-    out = firm_linkages(sp.csr_array(Z), x, method="iterative")
+    out = firm_linkages(sp.csr_array(Z), x, solver="iterative")
     A = np.where(x > 0, Z / np.where(x > 0, x, 1), 0.0)
     L = np.linalg.inv(np.eye(n) - A)
     np.testing.assert_allclose(out["output_multiplier"], L.sum(axis=0), rtol=1e-9)
@@ -266,7 +266,7 @@ def test_firm_linkages_match_dense_reference_and_core_indices():
     G = np.linalg.inv(np.eye(n) - Bm)
     g = G.sum(axis=1)
     np.testing.assert_allclose(out["fl_total"], g * n / g.sum(), rtol=1e-9)
-    dense = firm_linkages(Z, x, method="dense")
+    dense = firm_linkages(Z, x, solver="dense")
     np.testing.assert_allclose(dense["bl_total"], out["bl_total"], rtol=1e-9)
     indices = pytest.importorskip("linkage.analysis.linkages")
     from linkage.core.table import IOTable
@@ -274,8 +274,8 @@ def test_firm_linkages_match_dense_reference_and_core_indices():
     keep = x > 0
     Zk = Z[np.ix_(keep, keep)]
     t = IOTable.from_arrays(Zk, total_output=x[keep], final_demand=x[keep] - Zk.sum(axis=1))
-    ref = indices.linkages(t, method="dense")
-    mine = firm_linkages(Zk, x[keep], method="dense")
+    ref = indices.linkages(t, solver="dense")
+    mine = firm_linkages(Zk, x[keep], solver="dense")
     np.testing.assert_allclose(mine["bl_total"], ref["bl_total"], rtol=1e-9)
     np.testing.assert_allclose(mine["fl_total"], ref["fl_total"], rtol=1e-9)
 

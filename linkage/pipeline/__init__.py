@@ -1,0 +1,1 @@
+"""Workflows that string the steps together: read, build, analyze, return a results object."""
