@@ -13,7 +13,7 @@ import pandas as pd
 from ..core.diagnostics import Diagnostics
 from ..core.params import METHODS as SOLVER_CHOICES
 from ..errors import LinkageError, LinkageWarning
-from ..io import read_network
+from ..network import read_network
 
 
 def one_line_errors(func):
@@ -186,3 +186,61 @@ def echo_summary(net) -> None:
     width = max(len(k) for k, _ in lines)
     for key, text in lines:
         click.echo(f"  {key:<{width}}  {text}")
+
+
+def solver_options(command):
+    """Add ``--solver`` (the Leontief solver, chosen once) and its hidden old name ``--method``.
+
+    ``--method`` was the option's name before version 0.2; it still works for one release
+    and says so on stderr.
+    """
+    choice = click.Choice(SOLVER_CHOICES)
+
+    @functools.wraps(command)
+    def wrapper(*args, solver=None, old_method=None, **kwargs):
+        if old_method is not None:
+            if solver is not None and solver != old_method:
+                raise click.UsageError("give --solver or its old name --method, not both")
+            click.echo("warning: --method is deprecated; use --solver", err=True)
+            solver = old_method
+        return command(*args, solver=solver or "auto", **kwargs)
+
+    wrapper = click.option("--method", "old_method", type=choice, default=None, hidden=True)(
+        wrapper
+    )
+    return click.option(
+        "--solver",
+        type=choice,
+        default=None,
+        help="Leontief solver: dense LU, sparse LU, iterative (GMRES), or chosen by size "
+        "[default: auto]. Built once; every analysis uses it.",
+    )(wrapper)
+
+
+def echo_written(result, out: Path) -> None:
+    """Print the key sectors, the sentra classes and where the files went."""
+    linkages = result.table.linkages if result.table is not None else None
+    if linkages is not None and "key_sector" in linkages:
+        key = linkages.index[linkages["key_sector"].astype(str) == "key"].tolist()
+        click.echo(f"key sectors: {', '.join(map(str, key)) if key else 'none'}")
+    clusters = result.network.clusters if result.network is not None else None
+    if clusters is not None and len(clusters.sentra):
+        click.echo("sentra activity:")
+        cols = [
+            c
+            for c in (
+                "n_firms",
+                "internal_share",
+                "excess",
+                "cooperation_density",
+                "p_value",
+                "activity",
+            )
+            if c in clusters.sentra.columns
+        ]
+        echo_frame(clusters.sentra[cols])
+    click.echo(
+        f"wrote {len(result.files)} files to {out}/: "
+        + ", ".join(Path(p).name for p in result.files)
+    )
+    click.echo(f"open {(out / 'report.html').resolve()} in a web browser (works offline)")

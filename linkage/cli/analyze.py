@@ -9,12 +9,9 @@ import click
 import pandas as pd
 
 from ..errors import InputFileError, LinkageWarning
-from ..io.tables import read_table
-from ..pipeline import analyze_table, regional_table, table_files
-from ._common import echo_frame, one_line_errors, prepare_out_dir
-
-from ..pipeline.table import TABLE_FILES
-from ._common import SOLVER_CHOICES, solver_options
+from ..io import read_table
+from ..pipeline import TABLE_FILES, analyze_table, regional_table, table_files
+from ._common import echo_frame, one_line_errors, prepare_out_dir, solver_options
 
 OUTPUTS = (TABLE_FILES["linkages"], TABLE_FILES["multipliers"])
 EXTRACTION_FILE = TABLE_FILES["extraction"]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from ._common import one_line_errors, prepare_out_dir
+from ..io import data_path, load_example_network, load_example_table
+from ..pipeline import output_files, write_outputs
+from ._common import (
+    check_seed_and_max_nodes,
+    echo_summary,
+    echo_written,
+    one_line_errors,
+    prepare_out_dir,
+)
 
 
 @click.command("demo")
@@ -32,11 +40,6 @@ def command(out, seed, force):
     OUT/report.html (one offline file with all results), sectors.html, network.html,
     key_sectors.png/.svg and CSV tables.
     """
-    from ..io.examples import data_path, load_example_network, load_example_table
-    from ..report.html import output_files, write_outputs
-    from .network import check_seed_and_max_nodes, echo_summary
-    from .report import echo_written
-
     check_seed_and_max_nodes(seed)
     out = prepare_out_dir(out, output_files(True, True), force)
     table = load_example_table()

@@ -4,23 +4,24 @@ communities, active/passive sentra and the network page."""
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import click
 import pandas as pd
 
-from ..io.results import firm_table, write_csv
-from ..network.communities import METHODS, find_clusters
-from ._common import echo_diagnostics, one_line_errors, prepare_out_dir, survey_options
+from ..network import METHODS
+from ..pipeline import NETWORK_FILES, analyze_network
+from ..viz import network_html
+from ._common import (
+    check_seed_and_max_nodes,
+    echo_summary,
+    load,
+    one_line_errors,
+    prepare_out_dir,
+    survey_options,
+)
 
 #: Files this command always writes (checked before anything is overwritten).
-FILES = (
-    "firms.csv",
-    "sector_table.csv",
-    "outside_parties.csv",
-    "sentra.csv",
-    "communities.csv",
-)
+FILES = NETWORK_FILES
 #: Sentra listed one by one on the console (all of them are in sentra.csv).
 MAX_SENTRA_LINES = 30
 #: The network page, written unless ``--no-html``.
@@ -243,24 +244,25 @@ def command(
             f"--within: {firms} has no column {within!r} "
             f"(columns: {', '.join(map(str, net.firms.columns))})"
         )
-    metrics = net.firm_metrics(method=solver)
-    table = net.to_iotable(by=by, area=area)
-    clusters = find_clusters(
-        net,
-        method=method,
-        resolution=resolution,
-        seed=seed,
-        cooperation=not no_cooperation,
-        within=within,
-        n_permutations=permutations,
-    )
-    paths = write_outputs(out, net, metrics, table, clusters)
+    detection = {
+        "method": method,
+        "resolution": resolution,
+        "seed": seed,
+        "cooperation": not no_cooperation,
+        "within": within,
+        "n_permutations": permutations,
+    }
+    results = analyze_network(net, solver, sector_table=True, by=by, area=area, detection=detection)
+    paths = results.write(out)
     if not no_html:
-        from ..viz import network_html
-
         paths[HTML_FILE] = network_html(
-            net, clusters, out / HTML_FILE, metrics=metrics, max_nodes=max_nodes, seed=seed
+            net,
+            results.clusters,
+            out / HTML_FILE,
+            metrics=results.metrics,
+            max_nodes=max_nodes,
+            seed=seed,
         )
     echo_summary(net)
-    echo_clusters(clusters)
+    echo_clusters(results.clusters)
     click.echo(f"wrote {', '.join(str(p) for p in paths.values())}")

@@ -6,9 +6,28 @@ from pathlib import Path
 
 import click
 
+from ..io import read_table
+from ..io.regional_data import GRDP_UNITS
+from ..pipeline.regionalize import REGIONAL_FILES, read_regional_measures, regionalize_table
 from ._common import echo_diagnostics, echo_frame, one_line_errors, prepare_out_dir
 
-OUTPUTS = ("regional_table.csv", "lq.csv")
+OUTPUTS = REGIONAL_FILES
+
+
+def _echo_measures(measures, io) -> None:
+    """The district found and its findings, or the notes of the measure files."""
+    dm = measures.district
+    if dm is None:
+        for note in measures.notes:
+            click.echo(f"  note: {note}")
+        return
+    click.echo(
+        f"district {dm.name} ({dm.code}), reference {dm.province} ({dm.province_code}); "
+        f"GRDP in {GRDP_UNITS}, table in {io.units or 'its own units'}"
+    )
+    echo_diagnostics(dm.diagnostics)
+    if measures.mismatch:
+        click.echo(f"warning: {measures.mismatch}", err=True)
 
 
 @click.command("regionalize")
@@ -98,9 +117,6 @@ def command(
     Examples: linkage regionalize national.csv --regional jobs.csv --measure employment;
     linkage regionalize prov.xlsx --grdp PDRB.xlsx --district "Kota Makassar".
     """
-    from ..analysis.regionalize import regionalize
-    from ..io.tables import read_table, write_table
-
     if grdp_path is not None:
         if district is None:
             raise click.UsageError("--grdp needs --district NAME_OR_CODE")
@@ -123,60 +139,30 @@ def command(
         raise click.UsageError("--measure grdp needs --national N.csv (the reference's GRDP)")
     out = prepare_out_dir(out_dir, OUTPUTS, force)
 
-    from ..io.regional_data import read_mapping, read_measure
-
     io = read_table(table, sheet=sheet) if sheet is not None else read_table(table)
     if measure == "employment" and national_path is None and io.employment is None:
         raise click.UsageError(
             "--measure employment needs --national N.csv: the table has no employment row"
         )
-    mapping = read_mapping(mapping_path) if mapping_path is not None else None
-    region = ""
-    if grdp_path is not None:
-        from ..io.regional_data import (
-            GRDP_UNITS,
-            bps17_mapping,
-            district_measures,
-            read_grdp_workbook,
-            table_province_mismatch,
-        )
-
-        grdp = read_grdp_workbook(grdp_path)
-        dm = district_measures(grdp, district)
-        regional, national, region = dm.regional, dm.national, dm.name
-        if mapping is None:
-            mapping = bps17_mapping(io.sectors)
-        click.echo(
-            f"district {dm.name} ({dm.code}), reference {dm.province} ({dm.province_code}); "
-            f"GRDP in {GRDP_UNITS}, table in {io.units or 'its own units'}"
-        )
-        echo_diagnostics(dm.diagnostics)
-        mismatch = table_province_mismatch(io.name or Path(table).name, dm.province)
-        if mismatch:
-            click.echo(f"warning: {mismatch}", err=True)
-    else:
-        regional = read_measure(regional_path)
-        national = read_measure(national_path) if national_path else None
-        for m in (regional, national):
-            for note in [] if m is None else m.attrs["notes"]:
-                click.echo(f"  note: {note}")
-        region = regional_path.stem
-
-    res = regionalize(
+    measures = read_regional_measures(
         io,
-        regional,
-        national,
+        regional_path=regional_path,
+        national_path=national_path,
+        mapping_path=mapping_path,
+        grdp_path=grdp_path,
+        district=district,
+        table_name=io.name or Path(table).name,
+    )
+    _echo_measures(measures, io)
+    res = regionalize_table(
+        io,
+        measures,
+        out,
         method=method,
         delta=delta,
-        mapping=mapping,
         measure=measure,
         concordance=concordance,
-        region=region,
-        details=True,
     )
-    write_table(res.table, out / "regional_table.csv", force=True)
-    res.lq.to_csv(out / "lq.csv")
-
     label = method.upper()
     if method in ("flq", "aflq"):
         click.echo(f"{label}: delta = {delta:g}, lambda = {res.lam:.6f}")

@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from ._common import echo_frame, one_line_errors, prepare_out_dir, survey_options
-
-
-def echo_written(result: dict, out: Path) -> None:
-    """Print the key sectors, the sentra classes and where the files went."""
-    linkages = result.get("linkages")
-    if linkages is not None and "key_sector" in linkages:
-        key = linkages.index[linkages["key_sector"].astype(str) == "key"].tolist()
-        click.echo(f"key sectors: {', '.join(map(str, key)) if key else 'none'}")
-    clusters = result.get("clusters")
-    if clusters is not None and len(clusters.sentra):
-        click.echo("sentra activity:")
-        cols = [
-            c
-            for c in (
-                "n_firms",
-                "internal_share",
-                "excess",
-                "cooperation_density",
-                "p_value",
-                "activity",
-            )
-            if c in clusters.sentra.columns
-        ]
-        echo_frame(clusters.sentra[cols])
-    click.echo(
-        f"wrote {len(result['files'])} files to {out}/: "
-        + ", ".join(Path(p).name for p in result["files"])
-    )
-    click.echo(f"open {(out / 'report.html').resolve()} in a web browser (works offline)")
+from ..io import read_table
+from ..pipeline import output_files, write_outputs
+from ._common import (
+    check_seed_and_max_nodes,
+    echo_summary,
+    echo_written,
+    load,
+    one_line_errors,
+    prepare_out_dir,
+    solver_options,
+    survey_options,
+)
 
 
 @click.command("report")
@@ -74,6 +54,7 @@ def echo_written(result: dict, out: Path) -> None:
     type=click.Path(file_okay=False),
     help="Output folder.",
 )
+@solver_options
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @one_line_errors
 def command(
@@ -89,6 +70,7 @@ def command(
     seed,
     max_nodes,
     out,
+    solver,
     force,
 ):
     """Write OUT/report.html: one offline HTML file with everything, plus the pages and CSVs.
@@ -98,9 +80,6 @@ def command(
     table, a survey or both. Also writes sectors.html, key_sectors.png/.svg, linkages.csv,
     multipliers.csv (table) and network.html, firms.csv, sentra.csv, communities.csv (survey).
     """
-    from ..report.html import output_files, write_outputs
-    from .network import check_seed_and_max_nodes
-
     if (firms is None) != (transactions is None):
         raise click.UsageError("--firms and --transactions go together")
     if (cooperation or parties or intermediary_pattern or skip_invalid) and firms is None:
@@ -115,14 +94,10 @@ def command(
     sources = {}
     iotable = network = None
     if table is not None:
-        from ..io.tables import read_table
-
         iotable = read_table(table, sheet=sheet) if sheet else read_table(table)
         click.echo(f"read {iotable!r}")
         sources["IO table"] = str(table)
     if firms is not None:
-        from .network import echo_summary, load
-
         network = load(
             firms,
             transactions,
@@ -145,6 +120,7 @@ def command(
         title=title,
         seed=seed,
         max_nodes=max_nodes,
+        solver=solver,
         progress=lambda step: click.echo(f"... {step}"),
     )
     echo_written(result, out)

@@ -56,7 +56,7 @@ def check_seed(seed, caller: str | None = None) -> int:
     return int(seed)
 
 
-def _deprecated_method(solver, method, caller: str):
+def deprecated_method(solver, method, caller: str):
     """``solver``, or the deprecated ``method`` with a FutureWarning (never both)."""
     if method is None:
         return solver
@@ -85,7 +85,7 @@ def solver_method(solver=None, method=None, *, caller: str) -> str:
     >>> solver_method(caller="firm_metrics")
     'auto'
     """
-    solver = _deprecated_method(solver, method, caller)
+    solver = deprecated_method(solver, method, caller)
     if solver is None:
         return "auto"
     return check_choice("solver", solver, METHODS, caller)
@@ -120,7 +120,7 @@ def table_solver(table, solver=None, method=None, *, caller: str) -> LeontiefSol
     >>> table_solver(t, s, caller="linkages") is s
     True
     """
-    solver = _deprecated_method(solver, method, caller)
+    solver = deprecated_method(solver, method, caller)
     if solver is None:
         return table.solver("auto")
     if isinstance(solver, LeontiefSolver):

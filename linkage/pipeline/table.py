@@ -153,7 +153,8 @@ def analyze_table(
     sector_map : {"A", "L"}, optional
         Also the largest coefficients of this matrix, for the sector map.
     map_edges : int, optional
-        How many coefficients the sector map draws (default: about 4 per sector).
+        How many of the largest coefficients the sector map draws (default ``2 n``,
+        between 20 and 600), plus each sector's largest input.
     strict : bool
         When False, multipliers that cannot be computed become a note instead of an error
         (the report still shows the linkages).
@@ -168,7 +169,7 @@ def analyze_table(
     ...                         value_added=[650, 1400], sectors=["agri", "manu"])
     >>> r = analyze_table(t, "dense", extraction=True)
     >>> r.linkages["key_sector"].tolist(), list(r.frames())
-    (['forward', 'backward'], ['linkages.csv', 'multipliers.csv', 'extraction.csv'])
+    (['key', 'weak'], ['linkages.csv', 'multipliers.csv', 'extraction.csv'])
     >>> r.solver is t.solver("dense")
     True
     """
@@ -185,8 +186,6 @@ def analyze_table(
     results = TableResults(
         table, solver, linkages(table, solver, threshold=threshold), mult, notes=notes
     )
-    for note in () if mult is None else mult.attrs.get("notes", []):
-        results.notes.append(note)
     if extraction:
         results.extraction = hypothetical_extraction(table, solver)
     if influence is not None:
@@ -201,7 +200,7 @@ def analyze_table(
 
 def _map_coefficients(table, solver, matrix, k, notes):
     """The sector map's coefficients, or a note when the matrix cannot be had."""
-    k = max(4 * table.n, 1) if k is None else k
+    k = int(min(max(2 * table.n, 20), 600)) if k is None else k
     try:
         return largest_coefficients(table, matrix, k, solver=solver)
     except LinkageError as exc:

@@ -1,5 +1,6 @@
-"""One self-contained HTML report of the results of a table and/or a sentra survey."""
+"""The printable, offline HTML report: sections that render results, never compute them."""
 
-from .html import frame_html, report_html, write_outputs, write_report
+from .format import frame_html
+from .html import report_html
 
-__all__ = ["write_report", "write_outputs", "report_html", "frame_html"]
+__all__ = ["report_html", "frame_html"]

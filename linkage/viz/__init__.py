@@ -11,6 +11,12 @@ Every page is one UTF-8 file with vis-network (a pinned build shipped in
 ``linkage/viz/assets``) and the data inlined: it opens in a browser with no internet and makes
 no network request. Names from surveys are shown as text, never interpreted as HTML.
 
+* :func:`to_pyvis` - the network as a pyvis object for notebooks (optional extra
+  ``linkage[pyvis]``; :mod:`linkage.viz.pyvis_export`).
+
+Everything here renders results it is given (linkages, coefficients, firm metrics,
+clusters) and computes none of them: :mod:`linkage.pipeline` does.
+
 pyvis is not used to write pages: version 0.3.2 loads vis-network from a CDN (or writes a
 ``lib/`` folder), links bootstrap from a CDN even when inlining, shows tooltip HTML as
 escaped text and writes files without an explicit encoding. The node and edge data are
@@ -20,14 +26,15 @@ than pyvis's per-node ``add_node`` calls.
 
 from .charts import key_sector_chart, key_sector_svg
 from .network_page import network_html, network_page_data
-from .sector_page import largest_coefficients, sector_html, sector_page_data
+from .pyvis_export import to_pyvis
+from .sector_page import sector_html, sector_page_data
 
 __all__ = [
     "network_html",
     "network_page_data",
     "sector_html",
     "sector_page_data",
-    "largest_coefficients",
     "key_sector_chart",
     "key_sector_svg",
+    "to_pyvis",
 ]

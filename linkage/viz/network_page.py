@@ -17,6 +17,7 @@ import pandas as pd
 
 from .layout import layout_positions
 from .page import esc, palette, render_graph_page, rounded, write_text
+from .scales import categorical, edge_widths, group_colours, scale_sizes
 
 __all__ = ["network_html", "network_page_data"]
 
@@ -164,59 +165,6 @@ def _node_labels(network) -> np.ndarray:
     return labels
 
 
-def _firm_metrics(network, metrics):
-    if metrics is not None:
-        return metrics
-    try:
-        return network.firm_metrics()
-    except Exception:  # noqa: BLE001 - the page still draws without firm linkages
-        return None
-
-
-def _scale_sizes(q, lo=7.0, hi=42.0) -> np.ndarray:
-    """Node radius from a non-negative quantity: area proportional to the quantity."""
-    q = np.asarray(q, dtype=float)
-    ok = np.isfinite(q) & (q > 0)
-    out = np.full(len(q), lo)
-    if ok.any():
-        out[ok] = lo + (hi - lo) * np.sqrt(q[ok] / q[ok].max())
-    return np.round(out, 1)
-
-
-def _edge_widths(values, lo=1.0, hi=9.0) -> np.ndarray:
-    """Line width from a positive value, on a log scale between the smallest and largest."""
-    v = np.asarray(values, dtype=float)
-    out = np.full(len(v), lo)
-    ok = np.isfinite(v) & (v > 0)
-    if ok.sum() > 0:
-        lv = np.log(v[ok])
-        span = lv.max() - lv.min()
-        out[ok] = lo + (hi - lo) * ((lv - lv.min()) / span if span > 0 else 0.5)
-    return np.round(out, 2)
-
-
-def _group_colours(codes_labels, counts):
-    order = np.argsort(-np.asarray(counts), kind="stable")
-    colours = palette(len(order))
-    items = [None] * len(order)
-    for rank, g in enumerate(order):
-        items[g] = {"label": str(codes_labels[g]), "color": colours[rank], "count": int(counts[g])}
-    # list in the legend by size
-    return [items[g] for g in order], np.argsort(order, kind="stable")
-
-
-def _categorical(values: np.ndarray, mask: np.ndarray):
-    """Integer codes (-1 outside ``mask`` or empty) and their sorted labels."""
-    vals = np.asarray(values, dtype=object)
-    use = mask & np.array([v != "" for v in vals], dtype=bool)
-    labels = sorted({str(v) for v in vals[use]})
-    lookup = {v: i for i, v in enumerate(labels)}
-    codes = np.array(
-        [lookup[str(v)] if u else -1 for v, u in zip(vals, use, strict=True)], dtype=np.int64
-    )
-    return codes, labels
-
-
 # ------------------------------------------------------------------------- page data
 def network_page_data(
     network,
@@ -289,8 +237,7 @@ def _full_data(
     sales = np.bincount(src, weights=val, minlength=n)
     purchases = np.bincount(dst, weights=val, minlength=n)
 
-    m = _firm_metrics(network, metrics)
-    mf = m.reindex(firms.index) if m is not None else None
+    mf = metrics.reindex(firms.index) if metrics is not None else None
 
     def firm_values(column, source=None):
         out = np.full(n, np.nan)
@@ -331,7 +278,7 @@ def _full_data(
     }[size_by]
     if size_by in ("output", "sales"):
         q[~is_firm] = sales[~is_firm] + purchases[~is_firm]
-    size = _scale_sizes(q)
+    size = scale_sizes(q)
     if size_by in ("workers", "linkage", "none"):
         size[~is_firm] = 12.0
 
@@ -358,11 +305,11 @@ def _full_data(
     else:
         group_values = firm_text(color_by)
         colour_title = {"sentra": "sentra", "sector": "sector"}[color_by]
-    gcodes, glabels = _categorical(group_values, is_firm)
+    gcodes, glabels = categorical(group_values, is_firm)
     counts = np.bincount(gcodes[gcodes >= 0], minlength=len(glabels))
     if color_by == "community":
         glabels = [f"community {g}" for g in glabels]
-    items, remap = _group_colours(glabels, counts)
+    items, remap = group_colours(glabels, counts)
     colour = np.where(gcodes >= 0, remap[np.maximum(gcodes, 0)] if len(remap) else 0, 0)
 
     # edges: trade (firm-firm, with outside), cooperation
@@ -382,7 +329,7 @@ def _full_data(
             f"(and all {n_coop:,} cooperation ties) to stay quick in a browser; the figures "
             f"in the tooltips count every link."
         )
-    widths_trade = _edge_widths(val)[keep]
+    widths_trade = edge_widths(val)[keep]
     edges = {
         "from": np.concatenate([src[keep], ca]),
         "to": np.concatenate([dst[keep], cb]),
@@ -459,7 +406,7 @@ def _full_data(
     filters = []
     for key, title in (("sentra", "Sentra"), ("community", "Community"), ("sector", "Sector")):
         col = values[key]
-        codes, opts = _categorical(col, is_firm)
+        codes, opts = categorical(col, is_firm)
         if len(opts) > 1:
             filters.append({"key": key, "label": title, "options": opts, "codes": codes})
     toggles = []
@@ -682,7 +629,7 @@ def _collapsed_data(
         "from": np.concatenate([agg["s"], cagg["a"]]).astype(np.int64),
         "to": np.concatenate([agg["t"], cagg["b"]]).astype(np.int64),
         "value": np.concatenate([rounded(agg["sum"]), cagg["count"].to_numpy(dtype=float)]),
-        "width": np.concatenate([_edge_widths(agg["sum"]), _edge_widths(cagg["count"], 1.5, 6.0)]),
+        "width": np.concatenate([edge_widths(agg["sum"]), edge_widths(cagg["count"], 1.5, 6.0)]),
         "type": np.concatenate([ttype, np.full(len(cagg), 2)]).astype(np.int64),
     }
     values = {
@@ -720,7 +667,7 @@ def _collapsed_data(
             "label": labels,
             "x": x,
             "y": y,
-            "size": _scale_sizes(q, 10, 60),
+            "size": scale_sizes(q, 10, 60),
             "color": colour,
             "shape": shape,
             "border": border,
@@ -843,7 +790,9 @@ def network_html(
         Let vis-network move the nodes (slow above about 1,000 nodes); positions are
         precomputed with igraph either way.
     metrics : DataFrame, optional
-        ``network.firm_metrics()`` when already computed.
+        ``network.firm_metrics()``: adds the firms' purchases, sales and linkages to the
+        tooltips and the size choices. The page only draws; without metrics it leaves them
+        out (:func:`linkage.pipeline.network_html` computes them).
     seed : int
         Seed of the layout.
     units : str

@@ -3,8 +3,10 @@
 Sectors are circles sized by output and coloured by key-sector class; an arrow from
 sector i to sector j shows one of the largest input coefficients ``a_ij`` (what j buys
 from i per unit of its output) or, with ``matrix="L"``, of the Leontief inverse ``l_ij``
-(what i produces, directly and indirectly, per unit of j's final demand). L is read from
-the solver in column blocks, never formed whole.
+(what i produces, directly and indirectly, per unit of j's final demand). The page only
+draws: the linkages and the largest coefficients (:func:`linkage.analysis.largest_coefficients`,
+which reads L from the solver in column blocks) come computed, usually from
+:func:`linkage.pipeline.analyze_table`.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
+from ..core.params import check_choice
 from .charts import CLASS_COLOURS, CLASS_TEXT
 from .layout import layout_positions
-from .network_page import _categorical, _edge_widths, _scale_sizes
 from .page import esc, render_graph_page, rounded, write_text
+from .scales import categorical, edge_widths, scale_sizes
 
-__all__ = ["sector_html", "sector_page_data", "largest_coefficients"]
+__all__ = ["sector_html", "sector_page_data"]
 
 _CLASSES = ["key", "backward", "forward", "weak"]
 
@@ -33,26 +35,20 @@ def _labels(index) -> np.ndarray:
 
 def sector_page_data(
     table,
+    linkages,
+    coefficients,
     *,
-    linkages=None,
     multipliers=None,
     matrix: str = "A",
-    max_edges: int | None = None,
     max_nodes: int = 1000,
-    threshold: float = 1.0,
-    method: str = "auto",
     seed: int = 0,
     units: str | None = None,
 ) -> dict:
     """The data a sector page draws (see :func:`sector_html`)."""
+    check_choice("matrix", matrix, ("A", "L"), "sector_html")
     n = table.n
-    if linkages is None:
-        from ..analysis.linkages import linkages as compute_linkages
-
-        linkages = compute_linkages(table, method=method, threshold=threshold)
     lk = linkages.reindex(table.sectors)
-    k = max_edges if max_edges is not None else int(min(max(2 * n, 20), 600))
-    rows, cols, vals = largest_coefficients(table, matrix, k, method=method)
+    rows, cols, vals = (np.asarray(a) for a in coefficients)
     x = np.asarray(table.x, dtype=float)
     keep_nodes = np.arange(n)
     notice = None
@@ -134,7 +130,7 @@ def sector_page_data(
         }
     ]
     if isinstance(table.sectors, pd.MultiIndex):
-        codes, opts = _categorical(
+        codes, opts = categorical(
             np.array([str(t[0]) for t in table.sectors[keep_nodes]], dtype=object),
             np.ones(m, dtype=bool),
         )
@@ -168,7 +164,7 @@ def sector_page_data(
             "label": labels,
             "x": xs,
             "y": ys,
-            "size": _scale_sizes(x[keep_nodes], 8, 45),
+            "size": scale_sizes(x[keep_nodes], 8, 45),
             "color": class_code,
             "shape": np.zeros(m, dtype=np.int64),
             "border": np.zeros(m, dtype=np.int64),
@@ -184,7 +180,7 @@ def sector_page_data(
             "from": rows,
             "to": cols,
             "value": rounded(vals, 4),
-            "width": _edge_widths(vals, 1.0, 8.0),
+            "width": edge_widths(vals, 1.0, 8.0),
             "type": np.zeros(len(rows), np.int64),
         },
         "edge_types": edge_types,
@@ -203,15 +199,13 @@ def sector_page_data(
 
 def sector_html(
     table,
+    linkages,
+    coefficients,
     path=None,
     *,
-    linkages=None,
     multipliers=None,
     matrix: str = "A",
-    max_edges: int | None = None,
     max_nodes: int = 1000,
-    threshold: float = 1.0,
-    method: str = "auto",
     seed: int = 0,
     units: str | None = None,
     title: str = "Sectors and how they buy from each other",
@@ -221,22 +215,21 @@ def sector_html(
     Parameters
     ----------
     table : IOTable
+    linkages : DataFrame
+        :func:`linkage.linkages` of the table (colours by key-sector class, tooltips).
+    coefficients : tuple of arrays
+        ``(rows, cols, values)`` of the links to draw:
+        :func:`linkage.analysis.largest_coefficients` of ``matrix``.
     path : str or Path, optional
         Where to write (UTF-8); the HTML text is returned when omitted.
-    linkages : DataFrame, optional
-        :func:`linkage.linkages` of the table (computed when omitted).
     multipliers : DataFrame, optional
         :func:`linkage.multipliers`; its columns are added to the tooltips.
     matrix : {"A", "L"}
-        Draw the largest input coefficients or the largest Leontief-inverse entries
-        (from the solver's column blocks).
-    max_edges : int, optional
-        How many of the largest coefficients to draw (default ``2 n``, between 20 and
-        600), plus each sector's largest input.
+        Which matrix ``coefficients`` come from (input coefficients or Leontief inverse).
     max_nodes : int
         Above this many sectors draw the ones with the largest output and say so.
-    threshold, method, seed, units, title
-        Key-sector threshold, solver method, layout seed, money unit, page title.
+    seed, units, title
+        Layout seed, money unit, page title.
 
     Returns
     -------
@@ -244,22 +237,21 @@ def sector_html(
 
     Examples
     --------
-    >>> from linkage import IOTable
+    >>> from linkage import IOTable, linkages
+    >>> from linkage.analysis import largest_coefficients
     >>> t = IOTable.from_arrays([[150, 500], [200, 100]], final_demand=[350, 1700],
     ...                         sectors=["agriculture", "manufacturing"])
-    >>> page = sector_html(t)
+    >>> page = sector_html(t, linkages(t), largest_coefficients(t, "A", 20))
     >>> "manufacturing" in page and "https://" not in page.split("</style>")[0]
     True
     """
     data = sector_page_data(
         table,
-        linkages=linkages,
+        linkages,
+        coefficients,
         multipliers=multipliers,
         matrix=matrix,
-        max_edges=max_edges,
         max_nodes=max_nodes,
-        threshold=threshold,
-        method=method,
         seed=seed,
         units=units,
     )

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from linkage import IOTable
 from linkage.cli import main
-from linkage.report import frame_html, write_report
+from linkage.pipeline import write_report
+from linkage.report import frame_html
 
 pytestmark = pytest.mark.filterwarnings("ignore::linkage.errors.LinkageWarning")
 

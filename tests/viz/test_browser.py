@@ -109,7 +109,7 @@ def network_and_clusters():
 def test_network_page_in_chromium(browser, network_and_clusters, tmp_path):
     from builders import EVIL, IMG
 
-    from linkage.viz import network_html
+    from linkage.pipeline import network_html
 
     net, clusters = network_and_clusters
     path = network_html(net, clusters, tmp_path / "network.html")
@@ -190,7 +190,7 @@ def test_network_page_in_chromium(browser, network_and_clusters, tmp_path):
 
 
 def test_collapsed_page_says_so(browser, network_and_clusters, tmp_path):
-    from linkage.viz import network_html
+    from linkage.pipeline import network_html
 
     net, clusters = network_and_clusters
     path = network_html(net, clusters, tmp_path / "big.html", max_nodes=5)
@@ -207,7 +207,7 @@ def test_collapsed_page_says_so(browser, network_and_clusters, tmp_path):
 def test_report_in_chromium(browser, network_and_clusters, tmp_path):
     from builders import report_table as _table
 
-    from linkage.report import write_report
+    from linkage.pipeline import write_report
 
     net, clusters = network_and_clusters
     path = write_report(tmp_path / "report.html", table=_table(), network=net, clusters=clusters)
@@ -239,7 +239,7 @@ def test_blocking_is_real(browser, tmp_path):
 
 
 def test_physics_option_settles(browser, network_and_clusters, tmp_path):
-    from linkage.viz import network_html
+    from linkage.pipeline import network_html
 
     net, clusters = network_and_clusters
     path = network_html(net, clusters, tmp_path / "physics.html", physics=True)

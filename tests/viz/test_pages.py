@@ -17,14 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linkage import IOTable
-from linkage.viz import (
-    key_sector_chart,
-    key_sector_svg,
-    largest_coefficients,
-    network_html,
-    network_page_data,
-    sector_html,
-)
+from linkage.analysis import largest_coefficients
+from linkage.pipeline import network_html, sector_html
+from linkage.viz import key_sector_chart, key_sector_svg, network_page_data
 from linkage.viz.layout import layout_positions
 from linkage.viz.page import json_for_html
 

@@ -1,0 +1,159 @@
+"""Regionalize a table: read the regional measures (or a district's GRDP), apply the LQs.
+
+``linkage regionalize`` calls :func:`read_regional_measures` and
+:func:`regionalize_table`; the location quotients themselves are
+:func:`linkage.regionalize` (:mod:`linkage.analysis`), which takes frames and reads no file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..analysis import regionalize
+from ..io import write_table
+from ..io.regional_data import (
+    DistrictMeasures,
+    bps17_mapping,
+    district_measures,
+    read_grdp_workbook,
+    read_mapping,
+    read_measure,
+    table_province_mismatch,
+)
+
+__all__ = ["RegionalMeasures", "read_regional_measures", "regionalize_table", "REGIONAL_FILES"]
+
+#: Files :func:`regionalize_table` writes.
+REGIONAL_FILES = ("regional_table.csv", "lq.csv")
+
+
+@dataclass
+class RegionalMeasures:
+    """The measures a regionalization needs, as read, with what was noticed.
+
+    Attributes
+    ----------
+    regional, national : Series or None
+        Sector -> measure of the region and of the reference (None: the table's output).
+    mapping : DataFrame or None
+        Table sector -> regional sector, when the classifications differ.
+    region : str
+        Name of the region (the district, or the regional file's name).
+    district : DistrictMeasures or None
+        With a GRDP workbook: the district found, its province and the findings.
+    mismatch : str or None
+        Why the table's province and the district's may differ (a warning), if they do.
+    """
+
+    regional: pd.Series | None
+    national: pd.Series | None
+    mapping: pd.DataFrame | None
+    region: str
+    district: DistrictMeasures | None = None
+    mismatch: str | None = None
+
+    @property
+    def notes(self) -> list[str]:
+        """The readers' notes on the regional and national measure files."""
+        if self.district is not None:
+            return []
+        frames = (self.regional, self.national)
+        return [note for m in frames if m is not None for note in m.attrs.get("notes", [])]
+
+
+def read_regional_measures(
+    table,
+    *,
+    regional_path=None,
+    national_path=None,
+    mapping_path=None,
+    grdp_path=None,
+    district=None,
+    table_name: str | None = None,
+) -> RegionalMeasures:
+    """Read the measures of one region: measure files, or a district of a GRDP workbook.
+
+    Parameters
+    ----------
+    table : IOTable
+        The national or provincial table being regionalized (its sectors choose the
+        BPS 17-sector mapping of a GRDP workbook when no mapping is given).
+    regional_path, national_path : path, optional
+        Sector, measure files (CSV or ``BOOK.xlsx#SHEET``).
+    mapping_path : path, optional
+        Table sector, regional sector file.
+    grdp_path, district : path and str, optional
+        A BPS district GRDP workbook and the district's name or code: the district is the
+        region and the province (sum of its districts) the reference.
+    table_name : str, optional
+        How the table is named in the province-mismatch warning (default: its name).
+
+    Returns
+    -------
+    RegionalMeasures
+    """
+    mapping = read_mapping(mapping_path) if mapping_path is not None else None
+    if grdp_path is None:
+        return RegionalMeasures(
+            read_measure(regional_path),
+            read_measure(national_path) if national_path else None,
+            mapping,
+            Path(regional_path).stem,
+        )
+    found = district_measures(read_grdp_workbook(grdp_path), district)
+    if mapping is None:
+        mapping = bps17_mapping(table.sectors)
+    mismatch = table_province_mismatch(table_name or table.name or "", found.province)
+    return RegionalMeasures(
+        found.regional, found.national, mapping, found.name, found, mismatch or None
+    )
+
+
+def regionalize_table(
+    table,
+    measures: RegionalMeasures,
+    out=None,
+    *,
+    method: str = "flq",
+    delta: float = 0.3,
+    measure: str = "output",
+    concordance: str = "split",
+):
+    """The regional table by location quotients, written to ``out`` when given.
+
+    Parameters
+    ----------
+    table : IOTable
+    measures : RegionalMeasures
+        From :func:`read_regional_measures`.
+    out : path, optional
+        Folder for ``regional_table.csv`` (wide layout, readable by ``linkage analyze``)
+        and ``lq.csv`` (rows: selling sector, columns: buying sector).
+    method, delta, measure, concordance
+        As :func:`linkage.regionalize`.
+
+    Returns
+    -------
+    RegionalResult
+        :func:`linkage.regionalize` with ``details=True``: the table, the quotients,
+        lambda, the measures used and the findings.
+    """
+    result = regionalize(
+        table,
+        measures.regional,
+        measures.national,
+        method=method,
+        delta=delta,
+        mapping=measures.mapping,
+        measure=measure,
+        concordance=concordance,
+        region=measures.region,
+        details=True,
+    )
+    if out is not None:
+        write_table(result.table, Path(out) / REGIONAL_FILES[0], force=True)
+        result.lq.to_csv(Path(out) / REGIONAL_FILES[1])
+    return result

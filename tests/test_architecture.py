@@ -1,0 +1,86 @@
+"""The shape of the package (docs/architecture.md): sizes, no import cycles, dependencies used.
+
+The layers themselves are import-linter's contract in pyproject.toml (``lint-imports``
+in CI); these tests hold what it does not check.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+from pathlib import Path
+
+import grimp
+import networkx as nx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "linkage"
+MAX_MODULE_LINES = 500
+MAX_FUNCTION_LINES = 80
+SOURCES = sorted(p for p in PACKAGE.rglob("*.py") if "data" not in p.relative_to(PACKAGE).parts)
+
+
+def body_lines(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """Lines of a function's body, its docstring not counted."""
+    body = node.body
+    has_doc = (
+        isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+        and isinstance(body[0].value.value, str)
+    )
+    if has_doc and len(body) == 1:
+        return 0
+    start = body[1].lineno if has_doc else body[0].lineno
+    return node.end_lineno - start + 1
+
+
+def test_body_lines_counts_code_not_docstring():
+    tree = ast.parse('def f():\n    """Doc.\n\n    More.\n    """\n    a = 1\n    return a\n')
+    assert body_lines(tree.body[0]) == 2
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_module_size(path):
+    n = len(path.read_text(encoding="utf-8").splitlines())
+    assert n <= MAX_MODULE_LINES, f"{path.relative_to(ROOT)} has {n} lines"
+
+
+def test_function_sizes():
+    long = []
+    for path in SOURCES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                n = body_lines(node)
+                if n > MAX_FUNCTION_LINES:
+                    long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({n})")
+    assert not long, "functions over 80 lines: " + ", ".join(long)
+
+
+def test_no_import_cycles():
+    graph = grimp.build_graph("linkage")
+    g = nx.DiGraph()
+    for module in graph.modules:
+        for imported in graph.find_modules_directly_imported_by(module):
+            g.add_edge(module, imported)
+    cycles = [sorted(c) for c in nx.strongly_connected_components(g) if len(c) > 1]
+    assert cycles == []
+
+
+#: how the package uses a dependency that it does not import by name
+USED_THROUGH = {"pyarrow": r"\b(read|to)_parquet\("}
+
+
+def test_every_declared_dependency_is_used():
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    names = [re.split(r"[<>=!~ \[]", d, maxsplit=1)[0] for d in meta["project"]["dependencies"]]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in SOURCES)
+    unused = []
+    for name in names:
+        module = name.replace("-", "_")
+        pattern = USED_THROUGH.get(name, rf"^\s*(import|from) {re.escape(module)}\b")
+        if not re.search(pattern, text, flags=re.M):
+            unused.append(name)
+    assert unused == []
