@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from linkage.analysis.regionalize import calibrate_delta
+from linkage.analysis.calibration import calibrate_delta
 from linkage.io.regional_data import read_alta
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -167,9 +167,9 @@ computed, not typed.
 - **Truth** for region r: the intra-regional coefficients `r_ij = z_rr,ij / x_r,j` and their
   output multipliers `m_j = Σ_i [(I − R)⁻¹]_ij`.
 - **Estimate**: `r̂_ij = a_n,ij · min(1, LQ_ij)` with the LQ computed from regional and
-  national **output** by industry (`linkage.analysis.regionalize.lq_matrix`), for SLQ, CILQ,
+  national **output** by industry (`linkage.analysis.lq.lq_matrix`), for SLQ, CILQ,
   FLQ and AFLQ over δ = 0, 0.05, …, 0.95.
-- **Error measures** (`linkage.analysis.regionalize.estimation_errors`), per region, then averaged
+- **Error measures** (`linkage.analysis.calibration.estimation_errors`), per region, then averaged
   over the 19 regions with equal weight:
   - MAPE: mean over industries of `100·|m̂_j − m_j| / m_j` (output multipliers);
     wMAPE: the same weighted by regional output; MPE: mean signed percentage error

@@ -7,6 +7,8 @@ regionalization by location quotients. Every analysis takes ``solver=``: a
 This module's names are the interface the layers above (network, io, pipeline) use.
 """
 
+from .aggregation import aggregate
+from .calibration import calibrate_delta
 from .coefficients import largest_coefficients
 from .extraction import extraction
 from .influence import (
@@ -16,15 +18,11 @@ from .influence import (
     multiplier_product_matrix,
 )
 from .linkages import key_sectors, linkages, multipliers
-from .multiregional import (
-    aggregate,
-    join_region_labels,
-    region_codes,
-    regional_linkages,
-    spillover_feedback,
-    split_region_labels,
-)
-from .regionalize import calibrate_delta, location_quotients, ras, regionalize
+from .lq import location_quotients
+from .multiregional import regional_linkages, spillover_feedback
+from .ras import ras
+from .region_labels import join_region_labels, region_codes, split_region_labels
+from .regionalize import regionalize
 
 __all__ = [
     "MultiplierProductMatrix",

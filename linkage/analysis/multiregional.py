@@ -1,8 +1,9 @@
-"""Multi-regional tables: intra- and inter-regional linkages, spillover and feedback effects,
-and aggregation with a concordance (pymrio conversion: :mod:`linkage.io.pymrio`).
+"""Multi-regional tables: intra- and inter-regional linkages, spillover and feedback effects.
 
 A multi-regional table is an :class:`linkage.IOTable` whose sectors are a
-``(region, sector)`` MultiIndex. Partition ``A`` and ``L = (I - A)⁻¹`` by region. For a
+``(region, sector)`` MultiIndex (:mod:`linkage.analysis.region_labels`; aggregation of
+regions: :mod:`linkage.analysis.aggregation`; pymrio conversion: :mod:`linkage.io.pymrio`).
+Partition ``A`` and ``L = (I - A)⁻¹`` by region. For a
 purchasing sector ``j`` in region ``r`` (Miller & Blair 2009, ch. 3):
 
 - the *intra-regional* part of its output multiplier is ``Σ_{i∈r} l_ij`` and the
@@ -19,72 +20,31 @@ block ``I - A_rr``, never the full ``L``. Derivations: ``docs/multiregional.md``
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..core.diagnostics import Diagnostics
+from ..core.numeric import safe_divide
 from ..core.params import table_solver
 from ..core.solver import LeontiefSolver
-from ..core.table import IOTable
-from ..errors import DataQualityWarning, InvalidTableError, LinkageWarning
+from .region_labels import region_codes
 
 __all__ = [
     "regional_linkages",
     "regional_linkage_arrays",
     "spillover_feedback",
-    "aggregate",
-    "region_codes",
-    "region_sector_levels",
-    "split_region_column",
-    "split_region_labels",
-    "join_region_labels",
-    "REGION_SEPARATOR",
 ]
-
-#: Final-demand columns named ``"<region>|<category>"`` keep the consuming region
-#: (pymrio's ``Y`` columns) through a round trip.
-REGION_SEPARATOR = "|"
-
-
-def region_sector_levels(index: pd.Index) -> tuple[int, int]:
-    """Positions of the region and sector levels of a (region, sector) MultiIndex."""
-    names = list(index.names)
-    region = names.index("region") if "region" in names else 0
-    sector = names.index("sector") if "sector" in names else index.nlevels - 1
-    if region == sector:
-        sector = index.nlevels - 1 if region != index.nlevels - 1 else 0
-    return region, sector
-
-
-def region_codes(table) -> tuple[pd.Index, np.ndarray]:
-    """Regions (in order of first appearance) and each sector's region code.
-
-    Raises
-    ------
-    InvalidTableError
-        When the table's sectors are not a ``(region, sector)`` MultiIndex.
-    """
-    index = table.sectors
-    if not isinstance(index, pd.MultiIndex):
-        raise InvalidTableError(
-            "a multi-regional table needs (region, sector) labels; this table's sectors are "
-            f"a plain index ({list(index[:3])} ...)"
-        )
-    level = index.get_level_values(region_sector_levels(index)[0])
-    regions = pd.Index(pd.unique(np.asarray(level, dtype=object)), name="region")
-    return regions, regions.get_indexer(level)
 
 
 def _indicator(codes: np.ndarray, R: int) -> np.ndarray:
+    """The n x R 0/1 matrix of region membership."""
     E = np.zeros((codes.size, R))
     E[np.arange(codes.size), codes] = 1.0
     return E
 
 
 def _block(A, idx: np.ndarray):
+    """The diagonal block ``A[idx][:, idx]`` (CSC when sparse, for a new factorization)."""
     if sp.issparse(A):
         return sp.csc_array(sp.csr_array(A)[idx][:, idx])
     return np.asarray(A)[np.ix_(idx, idx)]
@@ -188,6 +148,7 @@ def regional_linkages(table, solver=None, *, method: str | None = None) -> pd.Da
     Two regions, one sector each (worked by hand in ``docs/multiregional.md``):
 
     >>> import pandas as pd
+    >>> from linkage import IOTable
     >>> idx = pd.MultiIndex.from_tuples([("north", "farm"), ("south", "farm")],
     ...                                 names=["region", "sector"])
     >>> t = IOTable.from_arrays([[20, 10], [30, 40]], final_demand=[70, 30], sectors=idx)
@@ -214,7 +175,7 @@ def regional_linkages(table, solver=None, *, method: str | None = None) -> pd.Da
             "bl_inter": m - bl_intra,
             "intraregional": r["intraregional"],
             "feedback": bl_intra - r["intraregional"],
-            "spillover_share": np.divide(m - bl_intra, m, out=np.zeros_like(m), where=m != 0),
+            "spillover_share": safe_divide(m - bl_intra, m),
             "fl_total": fl_total,
             "fl_intra": fl_intra,
             "fl_inter": fl_total - fl_intra,
@@ -253,6 +214,7 @@ def spillover_feedback(table, solver=None, *, method: str | None = None) -> pd.D
     Examples
     --------
     >>> import pandas as pd
+    >>> from linkage import IOTable
     >>> idx = pd.MultiIndex.from_tuples([("north", "farm"), ("south", "farm")],
     ...                                 names=["region", "sector"])
     >>> t = IOTable.from_arrays([[20, 10], [30, 40]], final_demand=[70, 30], sectors=idx)
@@ -290,265 +252,3 @@ def spillover_feedback(table, solver=None, *, method: str | None = None) -> pd.D
     frame = pd.DataFrame(rows)
     frame.attrs.update(method=s.method, residual=r["residual"])
     return frame
-
-
-def _relabel(table, sectors) -> IOTable:
-    emp = None if table.employment is None else table.employment.to_numpy()
-    with warnings.catch_warnings():
-        # the same table under new labels: its warnings were issued when it was built
-        warnings.simplefilter("ignore", LinkageWarning)
-        return IOTable.from_arrays(
-            table.Z,
-            final_demand=table.final_demand.set_axis(sectors, axis=0),
-            value_added=table.primary_inputs.set_axis(sectors, axis=0).T,
-            total_output=np.asarray(table.x),
-            employment=emp,
-            sectors=sectors,
-            name=table.name,
-            units=table.units,
-            diagnostics=table.diagnostics,
-        )
-
-
-def split_region_labels(table, sep: str = REGION_SEPARATOR) -> IOTable:
-    """A ``(region, sector)`` table from one whose labels read ``"<region><sep><sector>"``.
-
-    Wide CSV/Excel files have one label column; this is how a multi-regional table
-    travels through them (:func:`join_region_labels` is the inverse). A table that is
-    already multi-regional is returned unchanged.
-
-    Raises
-    ------
-    InvalidTableError
-        When a label has no ``sep`` (the message lists the first ones).
-
-    Examples
-    --------
-    >>> t = IOTable.from_arrays([[1, 2], [3, 4]], final_demand=[5, 6],
-    ...                         sectors=["Jabar|padi", "Jatim|padi"])
-    >>> split_region_labels(t).sectors.tolist()
-    [('Jabar', 'padi'), ('Jatim', 'padi')]
-    """
-    if isinstance(table.sectors, pd.MultiIndex):
-        return table
-    labels = [str(s) for s in table.sectors]
-    bad = [s for s in labels if sep not in s]
-    if bad:
-        raise InvalidTableError(
-            f"{len(bad)} of {len(labels)} sector labels have no region separator {sep!r} "
-            f"(expected '<region>{sep}<sector>'): {bad[:5]}"
-        )
-    pairs = [tuple(part.strip() for part in s.split(sep, 1)) for s in labels]
-    return _relabel(table, pd.MultiIndex.from_tuples(pairs, names=["region", "sector"]))
-
-
-def join_region_labels(table, sep: str = REGION_SEPARATOR) -> IOTable:
-    """The inverse of :func:`split_region_labels`: labels ``"<region><sep><sector>"``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> idx = pd.MultiIndex.from_tuples([("n", "a"), ("s", "a")], names=["region", "sector"])
-    >>> t = IOTable.from_arrays([[1, 2], [3, 4]], final_demand=[5, 6], sectors=idx)
-    >>> join_region_labels(t).sectors.tolist()
-    ['n|a', 's|a']
-    """
-    if not isinstance(table.sectors, pd.MultiIndex):
-        return table
-    ri, si = region_sector_levels(table.sectors)
-    labels = [f"{lab[ri]}{sep}{lab[si]}" for lab in table.sectors]
-    return _relabel(table, pd.Index(labels, name="sector"))
-
-
-# ---------------------------------------------------------------------------- aggregation
-def _as_mapping(mapping, what: str) -> dict:
-    if mapping is None:
-        return {}
-    if isinstance(mapping, pd.DataFrame):
-        if mapping.shape[1] != 2:
-            raise InvalidTableError(
-                f"{what} concordance must have two columns (from, to), has {mapping.shape[1]}"
-            )
-        keys = mapping.iloc[:, 0].tolist()
-        dup = pd.Index(keys)[pd.Index(keys).duplicated()].unique().tolist()
-        if dup:
-            raise InvalidTableError(f"{what} concordance maps {dup[:5]} more than once")
-        return dict(zip(keys, mapping.iloc[:, 1].tolist(), strict=True))
-    if isinstance(mapping, pd.Series):
-        return mapping.to_dict()
-    if isinstance(mapping, dict):
-        return dict(mapping)
-    raise InvalidTableError(f"{what} concordance must be a dict, Series or two-column DataFrame")
-
-
-def aggregate(table, sectors=None, regions=None, *, name=None) -> IOTable:
-    """Aggregate sectors and/or regions of a table with concordances (many-to-one).
-
-    Parameters
-    ----------
-    table : IOTable
-    sectors : dict, Series or two-column DataFrame, optional
-        Old sector -> new sector. Keys are sector names (applied in every region) or,
-        for a multi-regional table, full ``(region, sector)`` labels (which win).
-        Every sector must be mapped: unmapped ones are an error, never dropped.
-    regions : dict, Series or two-column DataFrame, optional
-        Old region -> new region (multi-regional tables only); every region mapped.
-    name : str, optional
-        Name of the new table (default: the old name).
-
-    Returns
-    -------
-    IOTable
-        Z, final demand, primary inputs, total output and employment summed by group
-        (``S Z Sᵀ`` with the 0/1 aggregation matrix ``S``); groups in order of first
-        appearance. Final-demand columns named ``"<region>|<category>"`` are mapped and
-        summed by region too. The diagnostics record the aggregation.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> idx = pd.MultiIndex.from_product([["r1", "r2"], ["a", "b"]], names=["region", "sector"])
-    >>> t = IOTable.from_arrays(np.arange(16.0).reshape(4, 4), final_demand=[5.0] * 4,
-    ...                         sectors=idx)
-    >>> agg = aggregate(t, regions={"r1": "all", "r2": "all"})
-    >>> agg.Z_frame()
-    region          all
-    sector            a     b
-    region sector
-    all    a       20.0  24.0
-           b       36.0  40.0
-    >>> aggregate(t, sectors={"a": "ab", "b": "ab"}).x
-    array([ 38., 102.])
-    """
-    index = table.sectors
-    smap = _as_mapping(sectors, "sector")
-    rmap = _as_mapping(regions, "region")
-    multi = isinstance(index, pd.MultiIndex)
-    if rmap and not multi:
-        raise InvalidTableError("regions can be aggregated only in a (region, sector) table")
-    new_labels = []
-    missing_s, missing_r = [], []
-    if multi:
-        ri, si = region_sector_levels(index)
-        for label in index:
-            reg, sec = label[ri], label[si]
-            if label in smap:
-                new_sec = smap[label]
-            elif sec in smap:
-                new_sec = smap[sec]
-            elif smap:
-                missing_s.append(label)
-                new_sec = sec
-            else:
-                new_sec = sec
-            if rmap:
-                if reg in rmap:
-                    new_reg = rmap[reg]
-                else:
-                    missing_r.append(reg)
-                    new_reg = reg
-            else:
-                new_reg = reg
-            new_labels.append((new_reg, new_sec))
-    else:
-        for sec in index:
-            if smap and sec not in smap:
-                missing_s.append(sec)
-            new_labels.append(smap.get(sec, sec))
-    known = set(index) | set(
-        index.get_level_values(region_sector_levels(index)[1]) if multi else index
-    )
-    extra = [k for k in smap if k not in known]
-    if missing_s:
-        if multi:
-            names = list(dict.fromkeys(label[si] for label in missing_s))
-            what = f"sector(s) {names[:5]} ({len(missing_s)} (region, sector) labels)"
-        else:
-            what = f"{len(missing_s)} sector(s): {missing_s[:5]}"
-        hint = f"; it names {extra[:5]}, not in the table" if extra else ""
-        raise InvalidTableError(f"the sector concordance has no group for {what}{hint}")
-    if missing_r:
-        missing_r = list(dict.fromkeys(missing_r))
-        raise InvalidTableError(
-            f"the region concordance has no group for {len(missing_r)} region(s): {missing_r[:5]}"
-        )
-    if extra:
-        raise InvalidTableError(
-            f"the sector concordance names {len(extra)} sector(s) not in the table: {extra[:5]}"
-        )
-    if rmap:
-        regions = set(index.get_level_values(region_sector_levels(index)[0]))
-        extra_r = [k for k in rmap if k not in regions]
-        if extra_r:
-            raise InvalidTableError(
-                f"the region concordance names {len(extra_r)} region(s) not in the table: "
-                f"{extra_r[:5]}"
-            )
-    if multi:
-        groups = pd.MultiIndex.from_tuples(
-            list(dict.fromkeys(new_labels)), names=["region", "sector"]
-        )
-        codes = groups.get_indexer(pd.MultiIndex.from_tuples(new_labels))
-    else:
-        groups = pd.Index(list(dict.fromkeys(new_labels)), name="sector")
-        codes = groups.get_indexer(pd.Index(new_labels))
-    S = sp.csr_array(
-        (np.ones(codes.size), (codes, np.arange(codes.size))), shape=(len(groups), codes.size)
-    )
-    Zg = S @ table.Z @ S.T
-    if not sp.issparse(table.Z):
-        Zg = np.asarray(Zg)
-    fd = pd.DataFrame(
-        S @ table.final_demand.to_numpy(), index=groups, columns=table.final_demand.columns
-    )
-    fd = _aggregate_region_columns(fd, rmap)
-    pi = pd.DataFrame(
-        S @ table.primary_inputs.to_numpy(), index=groups, columns=table.primary_inputs.columns
-    )
-    emp = None if table.employment is None else S @ table.employment.to_numpy()
-    diag = Diagnostics()
-    diag.add(
-        "aggregated",
-        f"aggregated from {table.n} to {len(groups)} sectors"
-        + (f" ({len(set(rmap.values()))} regions)" if rmap else ""),
-        count=table.n,
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DataQualityWarning)
-        return IOTable.from_arrays(
-            Zg,
-            final_demand=fd,
-            value_added=pi.T,
-            total_output=S @ table.x,
-            employment=emp,
-            sectors=groups,
-            name=table.name if name is None else name,
-            units=table.units,
-            diagnostics=diag,
-        )
-
-
-def split_region_column(label: str):
-    """``("Jabar", "households")`` from a final-demand label ``"Jabar|households"``, else None.
-
-    Examples
-    --------
-    >>> split_region_column("Jabar|households"), split_region_column("exports")
-    (('Jabar', 'households'), None)
-    """
-    if REGION_SEPARATOR in label:
-        reg, cat = label.split(REGION_SEPARATOR, 1)
-        return reg, cat
-    return None
-
-
-def _aggregate_region_columns(fd: pd.DataFrame, rmap: dict) -> pd.DataFrame:
-    if not rmap:
-        return fd
-    parts = [split_region_column(str(c)) for c in fd.columns]
-    if not all(p is not None and p[0] in {str(k) for k in rmap} for p in parts):
-        return fd
-    smap = {str(k): str(v) for k, v in rmap.items()}
-    new = [f"{smap[p[0]]}{REGION_SEPARATOR}{p[1]}" for p in parts]
-    out = fd.T.groupby(pd.Index(new, name=fd.columns.name), sort=False).sum().T
-    return out

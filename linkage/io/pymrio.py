@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..analysis.multiregional import REGION_SEPARATOR, region_sector_levels, split_region_column
+from ..analysis.region_labels import REGION_SEPARATOR, region_sector_levels, split_region_column
 from ..core.solver import LeontiefSolver
 from ..core.table import IOTable
 from ..errors import InvalidTableError

@@ -180,7 +180,7 @@ def two_region_table(sectors_per_region=2):
 def write_two_region_csv(path, sep="|", sectors_per_region=2):
     """The 2-region table in a one-label wide CSV ('<region><sep><sector>' labels)."""
     from linkage import write_table
-    from linkage.analysis.multiregional import join_region_labels
+    from linkage.analysis.region_labels import join_region_labels
 
     return write_table(join_region_labels(two_region_table(sectors_per_region), sep), path)
 

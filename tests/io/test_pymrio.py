@@ -8,7 +8,7 @@ import pytest
 from builders import mr_table
 
 from linkage import IOTable
-from linkage.analysis.multiregional import aggregate
+from linkage.analysis.aggregation import aggregate
 from linkage.io.pymrio import from_pymrio, to_pymrio
 
 

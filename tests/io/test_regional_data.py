@@ -150,7 +150,7 @@ def test_alta_tables(alta):
 
 def test_finland_comparison_on_three_regions(alta):
     """FLQ with a delta from the grid beats SLQ and CILQ on multipliers for small regions."""
-    from linkage.analysis.regionalize import calibrate_delta
+    from linkage.analysis.calibration import calibrate_delta
 
     _, tables = alta
     x_n = np.sum([t.x for t in tables], axis=0)
