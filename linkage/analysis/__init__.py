@@ -17,8 +17,9 @@ from .influence import (
     important_coefficients,
     multiplier_product_matrix,
 )
-from .linkages import key_sectors, linkages, multipliers
+from .linkages import key_sectors, linkages
 from .lq import location_quotients
+from .multipliers import multipliers
 from .multiregional import regional_linkages, spillover_feedback
 from .ras import ras
 from .region_labels import join_region_labels, region_codes, split_region_labels

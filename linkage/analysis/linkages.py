@@ -1,4 +1,4 @@
-"""Linkages, key sectors and multipliers of an input-output table.
+"""Linkages and key sectors of an input-output table.
 
 Everything here needs only a few solves with one factorization of ``I - A`` (see
 :class:`linkage.LeontiefSolver`); the Leontief inverse ``L`` is never formed, except
@@ -6,32 +6,28 @@ streamed in column blocks for the dispersion indices when that is affordable.
 
 Conventions (Miller & Blair 2009): ``A = Z x̂⁻¹``, ``L = (I - A)⁻¹``, ``B = x̂⁻¹ Z``,
 ``G = (I - B)⁻¹ = x̂⁻¹ L x̂``. The numeric kernels (:func:`linkage_arrays`,
-:func:`multiplier_arrays`, :func:`dispersion_arrays`, :func:`classify`) take and return
-arrays; :func:`linkages` and :func:`multipliers` attach the sector labels.
+:func:`dispersion_arrays`, :func:`classify`) take and return arrays; :func:`linkages`
+attaches the sector labels. Multipliers: :mod:`linkage.analysis.multipliers`.
 """
 
 from __future__ import annotations
 
-import re
 import time
 import warnings
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from ..core.numeric import safe_divide
 from ..core.params import table_solver
 from ..core.solver import LeontiefSolver
-from ..errors import DispersionSkippedWarning, InvalidTableError, SingularSystemError
+from ..errors import DispersionSkippedWarning
 
 __all__ = [
     "linkages",
-    "multipliers",
     "key_sectors",
     "linkage_arrays",
     "dispersion_arrays",
-    "multiplier_arrays",
     "classify",
     "normalize",
     "LINKAGE_COLUMNS",
@@ -348,49 +344,13 @@ def linkages(
         )
     solver = table_solver(table, solver, method, caller="linkages")
     r = linkage_arrays(solver, table.A, table.x)
-    n = solver.n
-    residual = r["residual"]
 
     bl_total = normalize(r["column_sums_L"])
     fl_total = normalize(r["row_sums_G"])
     scale = normalize if normalized else (lambda v: v)
 
-    cv_col = np.full(n, np.nan)
-    cv_row = np.full(n, np.nan)
-    dispersion_method = None
-    if dispersion is False:
-        status = "off"
-    elif n < 2:
-        status = "skipped: the coefficient of variation needs at least 2 sectors"
-        warnings.warn(f"dispersion {status}", DispersionSkippedWarning, stacklevel=2)
-    else:
-        seconds, how = _dispersion_cost(solver)
-        status = "exact"
-        if dispersion == "auto" and seconds > max_seconds:
-            status = (
-                f"skipped: streaming L for the coefficients of variation would take about "
-                f"{seconds:,.0f} s ({how}), more than max_seconds={max_seconds:g}; "
-                "pass dispersion=True to compute them anyway"
-            )
-        else:
-            out = dispersion_arrays(
-                solver,
-                r["column_sums_L"],
-                r["row_sums_L"],
-                max_seconds=4 * max_seconds if dispersion == "auto" else None,
-            )
-            if out is None:
-                status = (
-                    "skipped: the first block of L projected more than "
-                    f"{4 * max_seconds:g} s for all {n} columns; pass dispersion=True "
-                    "to compute them anyway"
-                )
-            else:
-                cv_col, cv_row, res = out
-                residual = max(residual, res)
-                dispersion_method = solver.last_info.method
-        if status != "exact":
-            warnings.warn(f"dispersion {status}", DispersionSkippedWarning, stacklevel=2)
+    cv_col, cv_row, res, status, dispersion_method = _dispersion(solver, r, dispersion, max_seconds)
+    residual = max(r["residual"], res)
 
     frame = pd.DataFrame(
         {
@@ -417,6 +377,51 @@ def linkages(
         "zero_output": int(np.count_nonzero(np.asarray(table.x) == 0)),
     }
     return frame
+
+
+def _dispersion(solver: LeontiefSolver, r: dict, dispersion, max_seconds: float):
+    """The coefficients of variation of :func:`linkages`, or NaN with the reason.
+
+    Returns ``(column_cv, row_cv, residual, status, method)``: ``status`` is ``"exact"``,
+    ``"off"`` or ``"skipped: ..."`` (then a :class:`DispersionSkippedWarning` is issued
+    for the caller of :func:`linkages`); ``method`` the backend that streamed L.
+    """
+    n = solver.n
+    if dispersion is False:
+        return np.full(n, np.nan), np.full(n, np.nan), 0.0, "off", None
+    status = _dispersion_skip_reason(solver, dispersion, max_seconds)
+    if status is None:
+        out = dispersion_arrays(
+            solver,
+            r["column_sums_L"],
+            r["row_sums_L"],
+            max_seconds=4 * max_seconds if dispersion == "auto" else None,
+        )
+        if out is not None:
+            cv_col, cv_row, res = out
+            return cv_col, cv_row, res, "exact", solver.last_info.method
+        status = (
+            "skipped: the first block of L projected more than "
+            f"{4 * max_seconds:g} s for all {n} columns; pass dispersion=True "
+            "to compute them anyway"
+        )
+    warnings.warn(f"dispersion {status}", DispersionSkippedWarning, stacklevel=3)
+    return np.full(n, np.nan), np.full(n, np.nan), 0.0, status, None
+
+
+def _dispersion_skip_reason(solver: LeontiefSolver, dispersion, max_seconds: float):
+    """Why the dispersion is not even tried (too few sectors, or ``"auto"`` and an
+    estimated time above ``max_seconds``), or None."""
+    if solver.n < 2:
+        return "skipped: the coefficient of variation needs at least 2 sectors"
+    seconds, how = _dispersion_cost(solver)
+    if dispersion == "auto" and seconds > max_seconds:
+        return (
+            f"skipped: streaming L for the coefficients of variation would take about "
+            f"{seconds:,.0f} s ({how}), more than max_seconds={max_seconds:g}; "
+            "pass dispersion=True to compute them anyway"
+        )
+    return None
 
 
 def key_sectors(
@@ -449,416 +454,3 @@ def key_sectors(
         return pd.Series(classify(bl, fl, threshold), index=frame.index, name="key_sector")
     solver = table_solver(table_or_linkages, solver, method, caller="key_sectors")
     return linkages(table_or_linkages, solver, threshold=threshold, dispersion=False)["key_sector"]
-
-
-# ============================================================================ multipliers
-#: Default names (case-insensitive substrings) and codes of the rows and columns used.
-WAGE_NAMES = (
-    "upah dan gaji",
-    "upah & gaji",
-    "upah/gaji",
-    "upah gaji",
-    "upah",
-    "gaji",
-    "balas jasa pekerja",
-    "kompensasi tenaga kerja",
-    "wages and salaries",
-    "wages",
-    "compensation of employees",
-    "employee compensation",
-    "labour income",
-    "labor income",
-    "palkansaajakorvaukset",
-)
-WAGE_CODES = ("201", "2010")
-HOUSEHOLD_NAMES = (
-    "konsumsi rumah tangga",
-    "konsumsi rumahtangga",
-    "pengeluaran konsumsi rumah tangga",
-    "konsumsi rt",
-    "konsumsi r.t",
-    "household consumption",
-    "household final consumption",
-    "households",
-    "private consumption",
-    "kotitalouksien kulutus",
-    "p3/s14",
-)
-HOUSEHOLD_CODES = ("3011", "301")
-VALUE_ADDED_NAMES = ("nilai tambah", "value added", "gross value added", "ntb", "pdrb")
-VALUE_ADDED_CODES = ("209", "2090")
-IMPORT_NAMES = ("impor", "import", "tuonti")
-IMPORT_CODES = ("200", "2000", "2001", "409")
-TOTAL_NAMES = ("total", "jumlah")
-#: Rows that count people, not money: never part of value added.
-EMPLOYMENT_NAMES = ("employment", "jobs", "employed persons", "persons employed")
-
-
-def _norm(label) -> str:
-    if isinstance(label, tuple):
-        label = " ".join(str(p) for p in label)
-    return re.sub(r"\s+", " ", str(label).strip().lower())
-
-
-def _has_code(label: str, codes) -> bool:
-    tokens = re.split(r"[\s\-_:;,.()\[\]/]+", label)
-    return any(t in codes for t in tokens if t)
-
-
-def _has_name(label: str, names) -> bool:
-    for name in names:
-        if " " in name or len(name) > 4:
-            if name in label:
-                return True
-        elif re.search(rf"\b{re.escape(name)}\b", label):
-            return True
-    return False
-
-
-def _find(labels, names, codes) -> list:
-    """Labels matching a name (case-insensitive substring) or a code token, in order."""
-    return [lab for lab in labels if _has_name(_norm(lab), names) or _has_code(_norm(lab), codes)]
-
-
-def _pick(frame: pd.DataFrame, spec, what: str, names, codes, notes: list, where: str):
-    """Choose a column of ``frame`` (sectors x categories) by ``spec``.
-
-    ``spec`` None: first default match (or None, with a note); False: skip; a label:
-    must exist; array-like: values by sector. Returns (values or None, label or None).
-    """
-    n = len(frame.index)
-    if spec is False:
-        notes.append(f"{what}: not used (switched off)")
-        return None, None
-    if spec is None:
-        found = _find(frame.columns, names, codes)
-        if not found:
-            notes.append(f"{what}: no {where} recognized as {what}; its multipliers are omitted")
-            return None, None
-        label = found[0]
-        if len(found) > 1:
-            notes.append(f"{what}: several {where}s match {found}; using {label!r}")
-        return frame[label].to_numpy(dtype=float), label
-    if isinstance(spec, (str, int, tuple)) and not isinstance(spec, bool):
-        if spec in frame.columns:
-            return frame[spec].to_numpy(dtype=float), spec
-        matches = [c for c in frame.columns if _norm(c) == _norm(spec)]
-        if matches:
-            return frame[matches[0]].to_numpy(dtype=float), matches[0]
-        raise InvalidTableError(
-            f"{what} {where} {spec!r} not found; the table has: {[str(c) for c in frame.columns]}"
-        )
-    if isinstance(spec, pd.Series) and not spec.index.equals(frame.index):
-        if set(spec.index) == set(frame.index):
-            spec = spec.reindex(frame.index)
-    values = np.asarray(spec, dtype=float).ravel()
-    if values.shape != (n,):
-        raise InvalidTableError(f"{what} must have shape ({n},), has {values.shape}")
-    if not np.all(np.isfinite(values)):
-        raise InvalidTableError(f"{what} has non-finite values")
-    return values, "(given)"
-
-
-def _value_added(table, spec, notes):
-    """Value added by sector: the given values, a 'value added' row, or the primary
-    inputs that are neither imports nor totals."""
-    pi = table.primary_inputs
-    if spec is False:
-        notes.append("value added: not used (switched off)")
-        return None, None
-    if spec is not None:
-        return _pick(pi, spec, "value added", (), (), notes, "primary-input row")
-    va = _find(pi.columns, VALUE_ADDED_NAMES, VALUE_ADDED_CODES)
-    va = [c for c in va if not _has_name(_norm(c), IMPORT_NAMES)]
-    if va:
-        return pi[va[0]].to_numpy(dtype=float), va[0]
-    rows = [
-        c
-        for c in pi.columns
-        if not _has_name(_norm(c), IMPORT_NAMES + TOTAL_NAMES + EMPLOYMENT_NAMES)
-        and not _has_code(_norm(c), IMPORT_CODES)
-    ]
-    if not rows:
-        notes.append("value added: only import/total rows among primary inputs; omitted")
-        return None, None
-    skipped = [str(c) for c in pi.columns if c not in rows]
-    if skipped:
-        notes.append(f"value added: sum of primary inputs except {skipped}")
-    return pi[rows].to_numpy(dtype=float).sum(axis=1), " + ".join(str(c) for c in rows)
-
-
-def multiplier_arrays(
-    solver: LeontiefSolver,
-    A,
-    *,
-    wage_coef=None,
-    employment_coef=None,
-    value_added_coef=None,
-    household_coef=None,
-    labels=None,
-) -> dict:
-    """Output, income, employment and value-added multipliers from coefficient vectors.
-
-    Parameters
-    ----------
-    solver : LeontiefSolver
-        Factorization of ``I - A`` (the open model).
-    A : ndarray or scipy.sparse array
-        Input coefficients (for the closed model).
-    wage_coef, employment_coef, value_added_coef : ndarray (n,), optional
-        Per unit of output: ``w_i = wages_i / x_i``, ``e_i = jobs_i / x_i``,
-        ``v_i = value added_i / x_i``.
-    household_coef : ndarray (n,), optional
-        Household consumption per unit of total household income, ``h_i = c_i / W``:
-        with ``wage_coef`` it closes the model with respect to households.
-
-    Returns
-    -------
-    dict of ndarray
-        ``output`` always; ``income``, ``income_type_i`` with wages; ``employment``,
-        ``employment_type_i`` with employment; ``value_added`` with value added;
-        and with wages and households the closed-model ``output_total``,
-        ``income_total``, ``income_type_ii`` (and ``employment_type_ii``). Type I/II
-        ratios are NaN where the sector's own coefficient is 0. ``residual``: the worst
-        relative residual.
-
-    Notes
-    -----
-    Open model: ``m_j = Σ_i c_i l_ij``, i.e. ``(I - A)ᵀ m = c``, all coefficient vectors
-    in one transposed solve. Closed model: the (n+1)-sector system
-
-    .. math::
-
-        \\bar A = \\begin{pmatrix} A & h \\\\ w^\\top & 0 \\end{pmatrix}, \\qquad
-        \\bar L = (I - \\bar A)^{-1}
-
-    solved with a new :class:`LeontiefSolver`; ``income_total_j = l̄_{n+1,j}``,
-    ``output_total_j = Σ_{i<=n} l̄_ij``, ``income_type_ii_j = l̄_{n+1,j} / w_j``.
-
-    Examples
-    --------
-    >>> A = np.array([[0.15, 0.25], [0.20, 0.05]])
-    >>> m = multiplier_arrays(LeontiefSolver(A), A, value_added_coef=np.array([0.65, 0.70]))
-    >>> m["value_added"].round(12)      # balanced table: each unit of demand is 1 of VA
-    array([1., 1.])
-    """
-    n = solver.n
-    rhs = {"output": np.ones(n)}
-    if wage_coef is not None:
-        rhs["income"] = wage_coef
-    if employment_coef is not None:
-        rhs["employment"] = employment_coef
-    if value_added_coef is not None:
-        rhs["value_added"] = value_added_coef
-    M = solver.solve(np.column_stack(list(rhs.values())), transpose=True)
-    residual = solver.last_info.residual
-    out = {name: M[:, k] for k, name in enumerate(rhs)}
-    if wage_coef is not None:
-        out["income_type_i"] = safe_divide(out["income"], wage_coef, np.nan)
-    if employment_coef is not None:
-        out["employment_type_i"] = safe_divide(out["employment"], employment_coef, np.nan)
-    if wage_coef is not None and household_coef is not None:
-        h = np.asarray(household_coef, dtype=float)[:, np.newaxis]
-        w = np.asarray(wage_coef, dtype=float)[np.newaxis, :]
-        if sp.issparse(A):
-            Abar = sp.block_array([[A, sp.csc_array(h)], [sp.csc_array(w), None]], format="csc")
-        else:
-            Abar = np.block([[np.asarray(A), h], [w, np.zeros((1, 1))]])
-        closed_labels = None if labels is None else [*map(str, labels), "households"]
-        # the closed system is new (n + 1 sectors): solved with the open solver's method
-        closed = LeontiefSolver(Abar, method=solver.requested_method, labels=closed_labels)
-        cols = [np.r_[np.ones(n), 0.0], np.r_[np.zeros(n), 1.0]]
-        if employment_coef is not None:
-            cols.append(np.r_[employment_coef, 0.0])
-        Mbar = closed.solve(np.column_stack(cols), transpose=True)[:n]
-        residual = max(residual, closed.last_info.residual)
-        out["output_total"] = Mbar[:, 0]
-        out["income_total"] = Mbar[:, 1]
-        out["income_type_ii"] = safe_divide(Mbar[:, 1], wage_coef, np.nan)
-        if employment_coef is not None:
-            out["employment_type_ii"] = safe_divide(Mbar[:, 2], employment_coef, np.nan)
-    out["residual"] = residual
-    return out
-
-
-_MULTIPLIER_ORDER = [
-    "output",
-    "output_total",
-    "income",
-    "income_type_i",
-    "income_total",
-    "income_type_ii",
-    "employment",
-    "employment_type_i",
-    "employment_type_ii",
-    "value_added",
-]
-
-
-def multipliers(
-    table,
-    wages=None,
-    household=None,
-    employment=None,
-    value_added=None,
-    *,
-    household_income=None,
-    solver=None,
-    method: str | None = None,
-) -> pd.DataFrame:
-    """Output, income (simple, type I, type II), employment and value-added multipliers.
-
-    Parameters
-    ----------
-    table : IOTable
-    wages : str, array_like, False or None
-        The wages row: a label of ``table.primary_inputs`` (the published primary-input
-        rows), values by sector, or False to skip. Default: the first row whose label
-        contains "upah dan gaji", "wages", "compensation of employees" ... or the BPS
-        code 201 (case-insensitive).
-    household : str, array_like, False or None
-        The household-consumption column of ``table.final_demand`` (default: "Konsumsi
-        Rumah Tangga", "household consumption" ... or BPS code 3011), or values by
-        sector, or False. With wages it closes the model for the type II multipliers.
-    employment : array_like, False or None
-        Jobs by sector; default ``table.employment``.
-    value_added : str, array_like, False or None
-        Default: a "value added"/"nilai tambah" row (BPS 2090) if there is one, else the
-        sum of the primary-input rows that are not imports or totals.
-    household_income : float, optional
-        Total household income ``W`` that divides household consumption in the closed
-        model; default the sum of the wages row.
-    solver : LeontiefSolver or {"auto", "dense", "splu", "iterative"}, optional
-        As in :func:`linkages`; the closed model is solved with the same method.
-    method : str, optional
-        Deprecated spelling of ``solver``.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by sector; ``output`` always, then whichever of ``output_total``,
-        ``income``, ``income_type_i``, ``income_total``, ``income_type_ii``,
-        ``employment``, ``employment_type_i``, ``employment_type_ii``, ``value_added``
-        the table supports. A row or column that is absent just omits its columns; the
-        reasons are listed in ``.attrs["notes"]``. ``.attrs`` also has ``method``,
-        ``residual``, ``wages``, ``household``, ``value_added`` (labels used).
-        Type I/II ratios are NaN for sectors with zero wages (or jobs): the ratio is not
-        defined there (counted in the notes).
-
-    Raises
-    ------
-    InvalidTableError
-        An explicit row or column label that the table does not have.
-
-    Notes
-    -----
-    With ``w_j = wages_j / x_j``: simple income multiplier ``Σ_i w_i l_ij``; type I
-    ``= Σ_i w_i l_ij / w_j``; type II ``= l̄_{n+1,j} / w_j`` from the model closed with
-    respect to households (households become sector n+1, selling labour ``w`` and buying
-    ``h = c / W``). Employment uses ``e_j = jobs_j / x_j``, value added
-    ``v_j = VA_j / x_j``. Zero-output sectors have zero coefficients.
-
-    References
-    ----------
-    Miller, R. E., & Blair, P. D. (2009). *Input-Output Analysis*, 2nd ed., ch. 6
-    (multipliers; type I and II). doi:10.1017/CBO9780511626982
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from linkage import IOTable
-    >>> sectors = ["agriculture", "manufacturing"]
-    >>> fd = pd.DataFrame({"household consumption": [250, 1200], "exports": [100, 500]},
-    ...                   index=sectors)
-    >>> va = pd.DataFrame({"agriculture": [300, 350], "manufacturing": [800, 600]},
-    ...                   index=["wages", "surplus"])
-    >>> t = IOTable.from_arrays([[150, 500], [200, 100]], final_demand=fd,
-    ...                         value_added=va, sectors=sectors)
-    >>> m = multipliers(t)
-    >>> m[["output", "income", "income_type_i", "income_type_ii", "value_added"]].round(4)
-                   output  income  income_type_i  income_type_ii  value_added
-    sector
-    agriculture    1.5182  0.4818         1.6062          5.4850          1.0
-    manufacturing  1.4521  0.5479         1.3696          4.6773          1.0
-    >>> m.attrs["wages"], m.attrs["household"]
-    ('wages', 'household consumption')
-    """
-    solver = table_solver(table, solver, method, caller="multipliers")
-    notes: list[str] = []
-    x = np.asarray(table.x, dtype=float)
-    wage_values, wage_label = _pick(
-        table.primary_inputs, wages, "wages", WAGE_NAMES, WAGE_CODES, notes, "primary-input row"
-    )
-    hh_values, hh_label = _pick(
-        table.final_demand,
-        household,
-        "household consumption",
-        HOUSEHOLD_NAMES,
-        HOUSEHOLD_CODES,
-        notes,
-        "final-demand column",
-    )
-    if employment is False:
-        jobs, jobs_label = None, None
-        notes.append("employment: not used (switched off)")
-    elif employment is None:
-        jobs = None if table.employment is None else table.employment.to_numpy(dtype=float)
-        jobs_label = None if jobs is None else "table.employment"
-        if jobs is None:
-            notes.append("employment: the table has none; employment multipliers omitted")
-    else:
-        frame = pd.DataFrame(index=table.sectors)
-        jobs, jobs_label = _pick(frame, employment, "employment", (), (), notes, "series")
-    va_values, va_label = _value_added(table, value_added, notes)
-
-    def coef(values):
-        return None if values is None else safe_divide(values, x, 0.0)
-
-    household_coef = None
-    if hh_values is not None and wage_values is not None:
-        W = float(wage_values.sum()) if household_income is None else float(household_income)
-        if W <= 0:
-            notes.append("type II: total household income is not positive; type II omitted")
-        else:
-            household_coef = hh_values / W
-    elif hh_values is not None:
-        notes.append("type II: needs a wages row as well; omitted")
-    elif wage_values is not None:
-        notes.append("type II: needs a household-consumption column; omitted")
-
-    args = dict(
-        wage_coef=coef(wage_values),
-        employment_coef=coef(jobs),
-        value_added_coef=coef(va_values),
-        labels=table.sectors,
-    )
-    try:
-        r = multiplier_arrays(solver, table.A, household_coef=household_coef, **args)
-    except SingularSystemError:
-        if household_coef is None:
-            raise
-        # the open model is fine (solved first); households spending more than their
-        # income W make the closed one non-productive: drop type II, keep the rest
-        notes.append(
-            "type II: the model closed with households is not productive (household "
-            f"consumption is {household_coef.sum():.3g} times the household income W = "
-            f"{W:.6g}); type II omitted; pass household_income= (e.g. total value added) "
-            "if households have more income than wages"
-        )
-        r = multiplier_arrays(solver, table.A, household_coef=None, **args)
-    for name in ("income_type_i", "income_type_ii", "employment_type_i", "employment_type_ii"):
-        if name in r and np.isnan(r[name]).any():
-            k = int(np.isnan(r[name]).sum())
-            notes.append(f"{name}: undefined (NaN) for {k} sector(s) with a zero own coefficient")
-    columns = [c for c in _MULTIPLIER_ORDER if c in r]
-    frame = pd.DataFrame({c: r[c] for c in columns}, index=table.sectors)
-    frame.attrs = {
-        "method": solver.method,
-        "residual": float(r["residual"]),
-        "wages": None if wage_label is None else str(wage_label),
-        "household": None if hh_label is None else str(hh_label),
-        "employment": jobs_label,
-        "value_added": None if va_label is None else str(va_label),
-        "notes": notes,
-    }
-    return frame
