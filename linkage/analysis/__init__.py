@@ -11,14 +11,10 @@ from .aggregation import aggregate
 from .calibration import calibrate_delta
 from .coefficients import largest_coefficients
 from .extraction import extraction
-from .influence import (
-    MultiplierProductMatrix,
-    field_of_influence,
-    important_coefficients,
-    multiplier_product_matrix,
-)
+from .influence import field_of_influence, important_coefficients
 from .linkages import key_sectors, linkages
 from .lq import location_quotients
+from .mpm import MultiplierProductMatrix, multiplier_product_matrix
 from .multipliers import multipliers
 from .multiregional import regional_linkages, spillover_feedback
 from .ras import ras
