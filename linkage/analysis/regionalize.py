@@ -11,16 +11,10 @@ them down by a *location quotient* that measures how well the region can supply 
 :func:`regionalize` builds the regional table in named steps: the measures by table sector
 (:mod:`linkage.analysis.concordance` when the classifications differ), the location
 quotients (:mod:`linkage.analysis.lq`), the regional output, the intermediate block and
-primary inputs, the final demand and the employment. Balancing to known totals is
-:func:`linkage.analysis.ras.ras`; choosing the method and ``delta`` against known tables is
-:mod:`linkage.analysis.calibration`. Choices made when building the regional table are
-documented in ``docs/regional.md`` and in :func:`regionalize`.
-
-References
-----------
-Flegg, A.T. & Webber, C.D. (1997). On the appropriate use of location quotients in
-generating regional input-output tables: reply. Regional Studies 31(8), 795-805.
-Miller, R.E. & Blair, P.D. (2009). Input-Output Analysis, 2nd ed., sections 7.4 and 8.
+primary inputs, the final demand and the employment (choices: ``docs/regional.md``).
+Balancing to known totals: :func:`linkage.analysis.ras.ras`; choosing the method and
+``delta`` against known tables: :mod:`linkage.analysis.calibration`; references:
+:mod:`linkage.analysis.lq`.
 """
 
 from __future__ import annotations
@@ -314,8 +308,14 @@ def regionalize(
         )
     if not details:
         return reg
-    lq_frame = pd.DataFrame(lq, index=r.index.rename("seller"), columns=r.index.rename("buyer"))
-    slq_s = pd.Series(slq, index=r.index, name="slq")
+    return _regional_result(reg, lq, slq, lam, method, delta, r.index, x_r, x_n, rv, nv)
+
+
+# ---------------------------------------------------------------------------- the steps
+def _regional_result(reg, lq, slq, lam, method, delta, index, x_r, x_n, rv, nv):
+    """The :class:`RegionalResult` of ``details=True``: the table and what built it."""
+    lq_frame = pd.DataFrame(lq, index=index.rename("seller"), columns=index.rename("buyer"))
+    slq_s = pd.Series(slq, index=index, name="slq")
     lq_frame.attrs.update(
         method=method,
         delta=delta if method in ("flq", "aflq") else None,
@@ -327,14 +327,13 @@ def regionalize(
         lq=lq_frame,
         slq=slq_s,
         lam=lam,
-        regional_output=pd.Series(x_r, index=r.index, name="regional_output"),
-        national_output=pd.Series(x_n, index=r.index, name="national_output"),
-        measure=pd.DataFrame({"regional": rv, "national": nv}, index=r.index),
+        regional_output=pd.Series(x_r, index=index, name="regional_output"),
+        national_output=pd.Series(x_n, index=index, name="national_output"),
+        measure=pd.DataFrame({"regional": rv, "national": nv}, index=index),
         diagnostics=reg.diagnostics,
     )
 
 
-# ---------------------------------------------------------------------------- the steps
 def _measures_by_sector(table, regional, national, mapping, measure, concordance, diag):
     """The regional and national measures as Series in the (possibly aggregated) table's
     sector order; the national one defaults to the table's output or employment."""
