@@ -212,30 +212,18 @@ def test_dense_iterative_uses_A_itself():
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert s._op is A and s._op_T.base is A
+    assert s._iteration.op is A and s._iteration.op_T.base is A
     assert peak < 0.05 * 8 * n * n
     L = np.linalg.inv(np.eye(n) - A)
     assert rel_err(x[:, 0], L.sum(axis=1)) < 1e-9
     assert s.last_info.iterations <= 30  # dominant eigenvalue apart from the rest
 
 
-def test_norms_with_negative_entries():
-    from linkage.core.solver import _norms
-
-    rng = np.random.default_rng(3)
-    A = rng.normal(size=(300, 300)) * (rng.random((300, 300)) < 0.1)
-    want = (np.abs(A).sum(axis=0).max(), np.abs(A).sum(axis=1).max())
-    for inp in (A, sp.csc_array(A), sp.csr_array(A)):
-        np.testing.assert_allclose(_norms(inp), want, rtol=1e-12)
-    pos = np.abs(A)
-    np.testing.assert_allclose(_norms(sp.csc_array(pos)), want, rtol=1e-12)
-
-
 def test_sparse_input_is_not_copied():
     A = sp.csc_array(random_A(300, 0.05, 0.8, seed=4))
     s = LeontiefSolver(A, method="iterative")
-    assert s._op is s._A and np.shares_memory(s._A.data, A.data)
-    assert s._op_T.format == "csr" and np.shares_memory(s._op_T.data, A.data)
+    assert s._iteration.op is s._A and np.shares_memory(s._A.data, A.data)
+    assert s._iteration.op_T.format == "csr" and np.shares_memory(s._iteration.op_T.data, A.data)
 
 
 def test_neumann_iteration_and_convergence_warning():
