@@ -19,14 +19,27 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..errors import DataQualityWarning, InvalidTableError, UnbalancedTableWarning
+from .balance import DEFAULT_BALANCE_RTOL, balance_frame, unbalanced_message
 from .diagnostics import Diagnostics
 from .numeric import safe_reciprocal
 from .solver import LeontiefSolver
+from .validation import (
+    as_sector_index,
+    final_demand_frame,
+    matrix_sums,
+    primary_input_frame,
+    readonly,
+    sector_vector,
+    square_matrix,
+)
 
-__all__ = ["IOTable", "input_coefficients", "allocation_coefficients", "unbalanced_message"]
-
-#: Relative gap between row total and column total above which a sector is unbalanced.
-DEFAULT_BALANCE_RTOL = 1e-3
+__all__ = [
+    "DEFAULT_BALANCE_RTOL",
+    "IOTable",
+    "input_coefficients",
+    "allocation_coefficients",
+    "unbalanced_message",
+]
 
 
 def input_coefficients(Z, x):
@@ -69,177 +82,6 @@ def allocation_coefficients(Z, x):
     if sp.issparse(Z):
         return sp.csr_array(sp.diags_array(r) @ sp.csr_array(Z))
     return np.asarray(Z, dtype=float) * r[:, np.newaxis]
-
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
-
-
-def _as_sector_index(sectors, n: int) -> pd.Index:
-    if sectors is None:
-        return pd.Index([f"S{i + 1}" for i in range(n)], name="sector")
-    if isinstance(sectors, pd.MultiIndex):
-        index = sectors
-    elif isinstance(sectors, pd.Index):
-        index = sectors
-    else:
-        sectors = list(sectors)
-        if sectors and isinstance(sectors[0], tuple):
-            index = pd.MultiIndex.from_tuples(sectors, names=["region", "sector"])
-        else:
-            index = pd.Index(sectors, name="sector")
-    if len(index) != n:
-        raise InvalidTableError(f"sectors has {len(index)} labels but Z has shape ({n}, {n})")
-    if not index.is_unique:
-        dup = index[index.duplicated()].unique().tolist()[:5]
-        raise InvalidTableError(f"sector labels must be unique; repeated: {dup}")
-    if index.name is None and not isinstance(index, pd.MultiIndex):
-        index = index.rename("sector")
-    return index
-
-
-def _check_finite(name: str, values: np.ndarray, rows, cols) -> None:
-    bad = ~np.isfinite(values)
-    if bad.any():
-        i, j = np.argwhere(bad)[0]
-        raise InvalidTableError(
-            f"{name} has {int(bad.sum())} non-finite entries; first at row {rows[i]!r}, "
-            f"column {cols[j]!r} (value {values[i, j]!r})"
-        )
-
-
-def _block_frame(block, sectors: pd.Index, name: str, default_label: str, axis_rows: bool):
-    """Normalize a final-demand (n x k) or primary-input (m x n) block to an (n x k) frame.
-
-    ``axis_rows`` is True for final demand (sectors are rows) and False for primary inputs
-    (sectors are columns in the published layout; stored transposed, sectors as rows).
-    """
-    n = len(sectors)
-    if isinstance(block, pd.Series):
-        block = block.to_frame(block.name if block.name is not None else default_label)
-        if not axis_rows:
-            block = block.T
-    if isinstance(block, pd.DataFrame):
-        frame = block if axis_rows else block.T
-        if not frame.index.equals(sectors):
-            if set(frame.index) == set(sectors) and len(frame.index) == n:
-                frame = frame.reindex(sectors)
-            elif len(frame.index) == n and not set(frame.index) & set(sectors):
-                frame = frame.set_axis(sectors, axis=0)
-            else:
-                raise InvalidTableError(
-                    f"{name} is labelled with sectors that do not match the table's: "
-                    f"{list(frame.index[:5])} ... vs {list(sectors[:5])} ..."
-                )
-        values = frame.to_numpy(dtype=float)
-        columns = pd.Index([str(c) for c in frame.columns], name=name)
-    else:
-        values = np.asarray(block, dtype=float)
-        if values.ndim == 1:
-            values = values[:, np.newaxis] if axis_rows else values[np.newaxis, :]
-        if not axis_rows:
-            values = values.T
-        if values.shape[0] != n:
-            shape = values.shape if axis_rows else values.T.shape
-            want = f"({n}, k)" if axis_rows else f"(m, {n})"
-            raise InvalidTableError(f"{name} must have shape {want}, has shape {shape}")
-        k = values.shape[1]
-        columns = pd.Index(
-            [default_label] if k == 1 else [f"{default_label} {c + 1}" for c in range(k)],
-            name=name,
-        )
-    if not columns.is_unique:
-        raise InvalidTableError(f"{name} labels must be unique; got {list(columns)}")
-    _check_finite(name, values, sectors, columns)
-    return pd.DataFrame(values, index=sectors, columns=columns)
-
-
-def _amount(v: float) -> str:
-    """A money amount for a message: thousands separators, no false precision."""
-    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.4g}"
-
-
-def _sector_gap(label, row: float, col: float, x: float, rtol: float) -> str:
-    """``sector 'X': row total 120 vs column total 100 (row larger, +16.7% of x)``."""
-    diff = row - col
-    side = "row larger" if diff > 0 else "column larger" if diff < 0 else "equal"
-    digits = 1 if abs(diff) >= 0.01 * abs(x) else 2  # a gap of 0.1 % shows as +0.10%
-    share = "x = 0" if x == 0 else f"{diff / x:+.{digits}%} of x"
-    text = f"sector {label!r}: row total {_amount(row)} vs column total {_amount(col)}"
-    text += f" ({side}, {share}"
-    if x != 0 and abs(x - row) > rtol * abs(x):
-        text += f"; x = {_amount(x)}"
-    return text + ")"
-
-
-def unbalanced_message(balance: pd.DataFrame, rtol: float, x_given: bool, worst: int = 5):
-    """Count the unbalanced sectors and say, for the worst, which total is larger.
-
-    A sector is unbalanced when its row total (``Z 1 + f``, what it sells) or its column
-    total (``1'Z + 1'v``, what it spends) differs from the total output ``x`` the table
-    uses by more than ``rtol * x`` (the ``rel_gap`` of :meth:`IOTable.balance`).
-
-    Parameters
-    ----------
-    balance : DataFrame
-        :meth:`IOTable.balance` of the table.
-    rtol : float
-        Tolerance on ``|rel_gap|``.
-    x_given : bool
-        True when total output was given to the table, False when it is the row total.
-    worst : int
-        How many sectors to name, largest ``|rel_gap|`` first.
-
-    Returns
-    -------
-    (int, str)
-        The number of unbalanced sectors and a one-line message (``""`` when none).
-
-    Examples
-    --------
-    >>> bal = pd.DataFrame({"total_output": [100.0, 120.0], "row_total": [100.0, 120.0],
-    ...                     "column_total": [100.0, 100.0], "gap": [0.0, -20.0],
-    ...                     "rel_gap": [0.0, -1 / 6]}, index=["A", "X"])
-    >>> n, msg = unbalanced_message(bal, 1e-3, x_given=False)
-    >>> n
-    1
-    >>> print(msg)
-    table is unbalanced: in 1 of 2 sectors the row total (Z1 + f, sales) or the column
-    total (1'Z + 1'v, inputs) differs from total output x by more than 0.10% of x; x is
-    the row total (the default, as no total output was given); the row total is larger in
-    1 of them, the column total in 0; worst: sector 'X': row total 120 vs column total 100
-    (row larger, +16.7% of x); table.balance() lists every sector
-    """
-    gap = balance["rel_gap"].abs()
-    bad = gap[gap > rtol].sort_values(ascending=False, kind="stable")
-    if not len(bad):
-        return 0, ""
-    used = "the row total (the default, as no total output was given)"
-    if x_given:
-        x, row = balance["total_output"], balance["row_total"]
-        k = int(((x - row).abs() > rtol * x.abs()).sum())
-        used = "the total output given to the table " + (
-            f"(it differs from the row total in {k} sector{'s' if k != 1 else ''})"
-            if k
-            else "(equal to the row total in every sector)"
-        )
-    diff = balance.loc[bad.index, "row_total"] - balance.loc[bad.index, "column_total"]
-    sides = (
-        f"the row total is larger in {int((diff > 0).sum())} of them, "
-        f"the column total in {int((diff < 0).sum())}"
-    )
-    rows = balance.loc[bad.index[:worst]]
-    named = ", ".join(
-        _sector_gap(label, r.row_total, r.column_total, r.total_output, rtol)
-        for label, r in zip(rows.index, rows.itertuples(index=False), strict=True)
-    )
-    return len(bad), (
-        f"table is unbalanced: in {len(bad)} of {len(balance)} sectors the row total "
-        f"(Z1 + f, sales) or the column total (1'Z + 1'v, inputs) differs from total output "
-        f"x by more than {rtol:.2%} of x; x is {used}; {sides}; worst: {named}; "
-        "table.balance() lists every sector"
-    )
 
 
 class IOTable:
@@ -373,84 +215,32 @@ class IOTable:
         diag = Diagnostics()
         if diagnostics is not None:
             diag.extend(diagnostics)
-
-        if isinstance(Z, pd.DataFrame):
-            if sectors is None:
-                sectors = Z.index
-            Z = Z.to_numpy(dtype=float)
-        if sp.issparse(Z):
-            Z = sp.csr_array(Z, dtype=float)
-            Z.sum_duplicates()
-            if Z.ndim != 2 or Z.shape[0] != Z.shape[1]:
-                raise InvalidTableError(f"Z must be square, has shape {Z.shape}")
-            n = Z.shape[0]
-        else:
-            Z = np.array(Z, dtype=float)
-            if Z.ndim != 2 or Z.shape[0] != Z.shape[1]:
-                raise InvalidTableError(f"Z must be square, has shape {Z.shape}")
-            n = Z.shape[0]
-        index = _as_sector_index(sectors, n)
-
-        if sp.issparse(Z):
-            if not np.all(np.isfinite(Z.data)):
-                k = int(np.flatnonzero(~np.isfinite(Z.data))[0])
-                coo = Z.tocoo()
-                raise InvalidTableError(
-                    f"Z has non-finite entries; first at row {index[coo.row[k]]!r}, column "
-                    f"{index[coo.col[k]]!r} (value {coo.data[k]!r})"
-                )
-            row_z = np.asarray(Z.sum(axis=1)).ravel()
-            col_z = np.asarray(Z.sum(axis=0)).ravel()
-            n_negative = int((Z.data < 0).sum())
-        else:
-            _check_finite("Z", Z, index, index)
-            row_z, col_z = Z.sum(axis=1), Z.sum(axis=0)
-            n_negative = int((Z < 0).sum())
-
+        Z, sectors = square_matrix(Z, sectors)
+        index = as_sector_index(sectors, Z.shape[0])
+        row_z, col_z, n_negative = matrix_sums(Z, index)
         x = None
         if total_output is not None:
-            if isinstance(total_output, pd.Series) and not total_output.index.equals(index):
-                if set(total_output.index) == set(index):
-                    total_output = total_output.reindex(index)
-            x = np.array(total_output, dtype=float).ravel()
-            if x.shape != (n,):
-                raise InvalidTableError(f"total_output must have shape ({n},), has {x.shape}")
-            _check_finite("total_output", x[np.newaxis, :], ["total output"], index)
-
-        if final_demand is None:
-            if x is None:
-                raise InvalidTableError(
-                    "give final_demand or total_output: without either, total output is unknown"
-                )
-            fd = pd.DataFrame({"final demand (implied)": x - row_z}, index=index)
-            fd.columns.name = "final_demand"
-            diag.add("implied_final_demand", "final demand implied as total output minus Z 1")
-        else:
-            fd = _block_frame(final_demand, index, "final_demand", "final demand", True)
-        f = fd.to_numpy().sum(axis=1)
-
-        row_total = row_z + f
+            x = sector_vector(total_output, index, "total_output", "total output")
+        fd = final_demand_frame(final_demand, x, row_z, index, diag)
+        row_total = row_z + fd.to_numpy().sum(axis=1)
         if x is None:
             x = row_total.copy()
         if (x < 0).any():
             bad = index[x < 0].tolist()[:5]
             raise InvalidTableError(f"total output is negative for sectors {bad}")
-
-        if value_added is None:
-            pi = pd.DataFrame({"value added (implied)": x - col_z}, index=index)
-            pi.columns.name = "primary_inputs"
-            diag.add("implied_value_added", "value added implied as total output minus 1'Z")
-        else:
-            pi = _block_frame(value_added, index, "primary_inputs", "value added", False)
+        pi = primary_input_frame(value_added, x, col_z, index, diag)
         col_total = col_z + pi.to_numpy().sum(axis=1)
+        if employment is not None:
+            jobs = sector_vector(employment, index, "employment", "employment")
+            employment = pd.Series(jobs, index=index, name="employment")
 
         table = cls(
             Z=Z,
             final_demand=fd,
             primary_inputs=pi,
-            x=_readonly(x),
+            x=readonly(x),
             sectors=index,
-            employment=cls._employment_series(employment, index),
+            employment=employment,
             name=name,
             units=units,
             diagnostics=diag,
@@ -460,21 +250,6 @@ class IOTable:
         if not sp.issparse(Z):
             Z.setflags(write=False)
         return table
-
-    @staticmethod
-    def _employment_series(employment, index):
-        if employment is None:
-            return None
-        if isinstance(employment, pd.Series) and not employment.index.equals(index):
-            if set(employment.index) == set(index):
-                employment = employment.reindex(index)
-        values = np.array(employment, dtype=float).ravel()
-        if values.shape != (len(index),):
-            raise InvalidTableError(
-                f"employment must have shape ({len(index)},), has {values.shape}"
-            )
-        _check_finite("employment", values[np.newaxis, :], ["employment"], index)
-        return pd.Series(values, index=index, name="employment")
 
     def _report_quality(self, balance_rtol: float, n_negative_z: int, x_given: bool) -> None:
         d, idx = self.diagnostics, self.sectors
@@ -575,8 +350,9 @@ class IOTable:
         -------
         DataFrame
             Columns ``total_output, row_total, column_total, gap, rel_gap`` where
-            ``gap = column_total - total_output`` and ``rel_gap = gap / total_output``
-            (0 where output is 0 and the gap is 0).
+            ``gap`` is ``column_total - total_output`` or, when larger in size,
+            ``row_total - total_output``, and ``rel_gap = gap / total_output`` (0 where
+            output is 0 and the gap is 0); see :func:`~linkage.core.balance.balance_frame`.
         """
         row_total = getattr(self, "_row_total", None)
         col_total = getattr(self, "_col_total", None)
@@ -584,21 +360,7 @@ class IOTable:
             row_z = np.asarray(self.Z.sum(axis=1)).ravel()
             col_z = np.asarray(self.Z.sum(axis=0)).ravel()
             row_total, col_total = row_z + self.f, col_z + self.v
-        gap = col_total - self.x
-        row_gap = row_total - self.x
-        gap = np.where(np.abs(row_gap) > np.abs(gap), row_gap, gap)
-        safe_x = np.where(self.x != 0, self.x, 1.0)
-        rel = np.where(self.x != 0, gap / safe_x, np.where(gap != 0, np.inf, 0.0))
-        return pd.DataFrame(
-            {
-                "total_output": self.x,
-                "row_total": row_total,
-                "column_total": col_total,
-                "gap": gap,
-                "rel_gap": rel,
-            },
-            index=self.sectors,
-        )
+        return balance_frame(self.x, row_total, col_total, self.sectors)
 
     # ------------------------------------------------------------------ solver
     def solver(self, method="auto") -> LeontiefSolver:
