@@ -67,7 +67,7 @@ def check_finite(name: str, values: np.ndarray, rows, cols) -> None:
         i, j = np.argwhere(bad)[0]
         raise InvalidTableError(
             f"{name} has {int(bad.sum())} non-finite entries; first at row {rows[i]!r}, "
-            f"column {cols[j]!r} (value {values[i, j]!r})"
+            f"column {cols[j]!r} (value {float(values[i, j])!r})"
         )
 
 
@@ -96,7 +96,7 @@ def matrix_sums(Z, index: pd.Index) -> tuple[np.ndarray, np.ndarray, int]:
             coo = Z.tocoo()
             raise InvalidTableError(
                 f"Z has non-finite entries; first at row {index[coo.row[k]]!r}, column "
-                f"{index[coo.col[k]]!r} (value {coo.data[k]!r})"
+                f"{index[coo.col[k]]!r} (value {float(coo.data[k])!r})"
             )
         row_z = np.asarray(Z.sum(axis=1)).ravel()
         col_z = np.asarray(Z.sum(axis=0)).ravel()
