@@ -79,15 +79,15 @@ def main(quick: bool = False):
     # because "auto" picks SuperLU for these patterns and its fill-in explodes (reported).
     for n in [20_000]:
         t = _table_sparse(n)
-        ic, s = timed(important_coefficients, t, 50, method="iterative")
+        ic, s = timed(important_coefficients, t, 50, solver="iterative")
         record("important_coefficients_sparse", n, s, method=ic.attrs["method"])
-        M, s = timed(multiplier_product_matrix, t, method="iterative")
+        M, s = timed(multiplier_product_matrix, t, solver="iterative")
         record("mpm_sparse", n, s)
-        part, s = timed(extraction, t, method="iterative", sectors=list(t.sectors[:20]))
+        part, s = timed(extraction, t, solver="iterative", sectors=list(t.sectors[:20]))
         record("extraction_sparse_20_sectors", n, s, method=part.attrs["method"])
     # all sectors of a 5000-firm network: the dense LU beats SuperLU (fill-in) by far
     t = _table_sparse(5000)
-    out, s = timed(extraction, t, method="dense")
+    out, s = timed(extraction, t, solver="dense")
     record("extraction_sparse_all", 5000, s, method=out.attrs["method"])
     # regional: 34 provinces x 52 sectors (BPS IRIO size)
     rng = np.random.default_rng(0)

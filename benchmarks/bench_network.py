@@ -143,7 +143,7 @@ def run(
 
     tracemalloc.start()
     t0 = time.perf_counter()
-    metrics = net.firm_metrics(method=method)
+    metrics = net.firm_metrics(solver=method)
     out["time_firm_metrics_s"] = time.perf_counter() - t0
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

@@ -128,7 +128,7 @@ def _op_linkage(state, method, dispersion):
     table = state["table"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        lk = linkages(table, method=method, dispersion=dispersion, normalized=False)
+        lk = linkages(table, solver=method, dispersion=dispersion, normalized=False)
     solver = table.solver(method)
     info = solver.last_info
     out = {
@@ -156,7 +156,7 @@ def _linkage_op(method, dispersion=False):
         return _op_linkage(state, method, dispersion)
 
     op.__doc__ = (
-        f"``linkage.linkages(table, method={method!r}, dispersion={dispersion})`` "
+        f"``linkage.linkages(table, solver={method!r}, dispersion={dispersion})`` "
         "(all indices; table and A built before the clock)"
     )
     return op

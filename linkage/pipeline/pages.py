@@ -109,8 +109,9 @@ def network_html(network, clusters=None, path=None, *, metrics=None, solver="aut
     Examples
     --------
     >>> from linkage import load_example_network
-    >>> page = network_html(load_example_network())
-    >>> "bl_total" in page
+    >>> from linkage.viz import network_html as render
+    >>> net = load_example_network()
+    >>> network_html(net) == render(net, metrics=net.firm_metrics())  # the metrics computed
     True
     """
     if metrics is None:
