@@ -33,6 +33,15 @@ def _labels(index) -> np.ndarray:
     return np.array([str(v) for v in index], dtype=object)
 
 
+_LINKAGE_TOOLTIPS = {
+    "bl_total": "Backward linkage BL (total)",
+    "fl_total": "Forward linkage FL (total)",
+    "bl_direct": "Backward linkage (direct)",
+    "fl_direct": "Forward linkage (direct)",
+    "output_multiplier": "Output multiplier",
+}
+
+
 def sector_page_data(
     table,
     linkages,
@@ -48,20 +57,9 @@ def sector_page_data(
     check_choice("matrix", matrix, ("A", "L"), "sector_html")
     n = table.n
     lk = linkages.reindex(table.sectors)
-    rows, cols, vals = (np.asarray(a) for a in coefficients)
     x = np.asarray(table.x, dtype=float)
-    keep_nodes = np.arange(n)
-    notice = None
-    if n > max_nodes:
-        keep_nodes = np.sort(np.argsort(-x, kind="stable")[:max_nodes])
-        notice = (
-            f"This table has {n:,} sectors; the page draws the {max_nodes:,} with the "
-            f"largest output and the links among them."
-        )
-    pos = np.full(n, -1, dtype=np.int64)
-    pos[keep_nodes] = np.arange(len(keep_nodes))
-    ok = (pos[rows] >= 0) & (pos[cols] >= 0)
-    rows, cols, vals = pos[rows[ok]], pos[cols[ok]], vals[ok]
+    keep_nodes, notice = _drawn_sectors(x, max_nodes)
+    rows, cols, vals = _links_among(keep_nodes, n, coefficients)
     m = len(keep_nodes)
     labels = _labels(table.sectors)[keep_nodes]
     cls = (
@@ -70,6 +68,82 @@ def sector_page_data(
         else np.full(m, "", dtype=object)
     )
     class_code = np.array([_CLASSES.index(c) if c in _CLASSES else 4 for c in cls])
+    xs, ys = layout_positions(
+        m,
+        rows,
+        cols,
+        1 + vals / max(vals.max(), 1e-12) * 4 if len(vals) else None,
+        seed=seed,
+        spacing=70.0,
+    )
+    values, tooltip = _sector_tooltips(table, lk, multipliers, keep_nodes, x, cls)
+    what = _edge_meaning(matrix)
+    return {
+        "kind": "sectors",
+        "item": "sector",
+        "nodes": {
+            "id": labels,
+            "label": labels,
+            "x": xs,
+            "y": ys,
+            "size": scale_sizes(x[keep_nodes], 8, 45),
+            "color": class_code,
+            "shape": np.zeros(m, dtype=np.int64),
+            "border": np.zeros(m, dtype=np.int64),
+            "values": values,
+        },
+        "colors": {"title": "key-sector class", "items": _class_legend(class_code)},
+        "shapes": [{"shape": "dot", "label": "A sector of the table", "color": None}],
+        "borders": [{"label": "", "color": "#444444", "width": 1, "dashes": False}],
+        "tooltip": tooltip,
+        "filters": _sector_filters(table, keep_nodes, class_code),
+        "toggles": [],
+        "edges": {
+            "from": rows,
+            "to": cols,
+            "value": rounded(vals, 4),
+            "width": edge_widths(vals, 1.0, 8.0),
+            "type": np.zeros(len(rows), np.int64),
+        },
+        "edge_types": _coefficient_edge_types(matrix),
+        "units": units if units is not None else (table.units or ""),
+        "notice": notice,
+        "physics": False,
+        "labels": m <= 120,
+        "size_note": "Bigger circles produce more (total output).",
+        "legend_note": f"Each arrow is a large {what}.",
+        "counts": {"node_noun": "sectors", "sectors": n, "links": len(rows)},
+        "collapsed": False,
+        "matrix": matrix,
+        "edge_meaning": what,
+    }
+
+
+def _drawn_sectors(x, max_nodes):
+    """Positions of the sectors drawn (the ``max_nodes`` largest by output when there are
+    more) and the notice that says so, or None."""
+    n = len(x)
+    if n <= max_nodes:
+        return np.arange(n), None
+    keep_nodes = np.sort(np.argsort(-x, kind="stable")[:max_nodes])
+    notice = (
+        f"This table has {n:,} sectors; the page draws the {max_nodes:,} with the "
+        f"largest output and the links among them."
+    )
+    return keep_nodes, notice
+
+
+def _links_among(keep_nodes, n, coefficients):
+    """The coefficients ``(rows, cols, values)`` between drawn sectors, renumbered."""
+    rows, cols, vals = (np.asarray(a) for a in coefficients)
+    pos = np.full(n, -1, dtype=np.int64)
+    pos[keep_nodes] = np.arange(len(keep_nodes))
+    ok = (pos[rows] >= 0) & (pos[cols] >= 0)
+    return pos[rows[ok]], pos[cols[ok]], vals[ok]
+
+
+def _class_legend(class_code) -> list:
+    """Legend items of the key-sector classes (code 4: not classified) with their counts."""
     items = [
         {"label": CLASS_TEXT[c], "color": CLASS_COLOURS[c], "count": int((class_code == i).sum())}
         for i, c in enumerate(_CLASSES)
@@ -81,14 +155,12 @@ def sector_page_data(
             "count": int((class_code == 4).sum()),
         }
     )
-    xs, ys = layout_positions(
-        m,
-        rows,
-        cols,
-        1 + vals / max(vals.max(), 1e-12) * 4 if len(vals) else None,
-        seed=seed,
-        spacing=70.0,
-    )
+    return items
+
+
+def _sector_tooltips(table, lk, multipliers, keep_nodes, x, cls):
+    """Tooltip values and rows: output, class, the linkages there are, every numeric
+    multiplier column."""
     values = {
         "output": rounded(x[keep_nodes]),
         "class": np.array([CLASS_TEXT.get(c, "") for c in cls], dtype=object),
@@ -97,14 +169,7 @@ def sector_page_data(
         {"key": "output", "label": "Output", "format": "money"},
         {"key": "class", "label": "Class", "format": "text"},
     ]
-    names = {
-        "bl_total": "Backward linkage BL (total)",
-        "fl_total": "Forward linkage FL (total)",
-        "bl_direct": "Backward linkage (direct)",
-        "fl_direct": "Forward linkage (direct)",
-        "output_multiplier": "Output multiplier",
-    }
-    for col, label in names.items():
+    for col, label in _LINKAGE_TOOLTIPS.items():
         if col in lk:
             values[col] = rounded(lk[col].to_numpy(dtype=float)[keep_nodes], 4)
             tooltip.append({"key": col, "label": label, "format": "index"})
@@ -121,6 +186,11 @@ def sector_page_data(
                         "format": "num",
                     }
                 )
+    return values, tooltip
+
+
+def _sector_filters(table, keep_nodes, class_code) -> list:
+    """The "Show only" choices: key-sector class, and region for a multi-regional table."""
     filters = [
         {
             "key": "class",
@@ -132,17 +202,28 @@ def sector_page_data(
     if isinstance(table.sectors, pd.MultiIndex):
         codes, opts = categorical(
             np.array([str(t[0]) for t in table.sectors[keep_nodes]], dtype=object),
-            np.ones(m, dtype=bool),
+            np.ones(len(keep_nodes), dtype=bool),
         )
         filters.append({"key": "region", "label": "Region", "options": opts, "codes": codes})
-    what = (
-        "input coefficient a(i,j): sector j buys this much from sector i for each unit "
-        "of its output"
-        if matrix == "A"
-        else "Leontief coefficient l(i,j): output of sector i needed, directly and indirectly, "
+    return filters
+
+
+def _edge_meaning(matrix) -> str:
+    """What one arrow stands for, in words."""
+    if matrix == "A":
+        return (
+            "input coefficient a(i,j): sector j buys this much from sector i for each unit "
+            "of its output"
+        )
+    return (
+        "Leontief coefficient l(i,j): output of sector i needed, directly and indirectly, "
         "per unit of final demand for sector j"
     )
-    edge_types = [
+
+
+def _coefficient_edge_types(matrix) -> list:
+    """The one kind of edge: the largest coefficients of A or L."""
+    return [
         {
             "label": f"Largest {'input' if matrix == 'A' else 'Leontief'} coefficients "
             f"(arrow: supplier to buyer)",
@@ -156,45 +237,6 @@ def sector_page_data(
             "opacity": 0.7,
         }
     ]
-    return {
-        "kind": "sectors",
-        "item": "sector",
-        "nodes": {
-            "id": labels,
-            "label": labels,
-            "x": xs,
-            "y": ys,
-            "size": scale_sizes(x[keep_nodes], 8, 45),
-            "color": class_code,
-            "shape": np.zeros(m, dtype=np.int64),
-            "border": np.zeros(m, dtype=np.int64),
-            "values": values,
-        },
-        "colors": {"title": "key-sector class", "items": items},
-        "shapes": [{"shape": "dot", "label": "A sector of the table", "color": None}],
-        "borders": [{"label": "", "color": "#444444", "width": 1, "dashes": False}],
-        "tooltip": tooltip,
-        "filters": filters,
-        "toggles": [],
-        "edges": {
-            "from": rows,
-            "to": cols,
-            "value": rounded(vals, 4),
-            "width": edge_widths(vals, 1.0, 8.0),
-            "type": np.zeros(len(rows), np.int64),
-        },
-        "edge_types": edge_types,
-        "units": units if units is not None else (table.units or ""),
-        "notice": notice,
-        "physics": False,
-        "labels": m <= 120,
-        "size_note": "Bigger circles produce more (total output).",
-        "legend_note": f"Each arrow is a large {what}.",
-        "counts": {"node_noun": "sectors", "sectors": n, "links": len(rows)},
-        "collapsed": False,
-        "matrix": matrix,
-        "edge_meaning": what,
-    }
 
 
 def sector_html(
