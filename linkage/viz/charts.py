@@ -44,12 +44,9 @@ def _label_text(label) -> str:
     return str(label)
 
 
-def _figure(frame: pd.DataFrame, threshold: float, max_labels: int, title: str | None):
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    from matplotlib.figure import Figure
-
+def _bl_fl_classes(frame: pd.DataFrame, threshold: float):
+    """BL, FL and the key-sector class of every sector (from ``key_sector`` when given,
+    else by ``threshold``); a clear error when a linkage column is missing."""
     for col in ("bl_total", "fl_total"):
         if col not in frame:
             raise ValueError(
@@ -66,9 +63,11 @@ def _figure(frame: pd.DataFrame, threshold: float, max_labels: int, title: str |
             ["key", "backward", "forward"],
             "weak",
         )
-    ok = np.isfinite(bl) & np.isfinite(fl)
-    fig = Figure(figsize=(8, 6.2), dpi=110, layout="constrained")
-    ax = fig.add_subplot()
+    return bl, fl, cls
+
+
+def _scatter_classes(ax, bl, fl, cls, ok) -> None:
+    """One coloured scatter per key-sector class, labelled with its count."""
     for name in ("key", "backward", "forward", "weak"):
         sel = ok & (cls == name)
         if sel.any():
@@ -82,6 +81,10 @@ def _figure(frame: pd.DataFrame, threshold: float, max_labels: int, title: str |
                 label=f"{CLASS_TEXT[name]} ({int(sel.sum())})",
                 zorder=3,
             )
+
+
+def _quadrants(ax, bl, fl, ok, threshold) -> None:
+    """Dashed threshold lines, axis limits around the points and the quadrant names."""
     ax.axvline(threshold, color="#555555", linewidth=1, linestyle="--", zorder=1)
     ax.axhline(threshold, color="#555555", linewidth=1, linestyle="--", zorder=1)
     if ok.any():
@@ -107,12 +110,15 @@ def _figure(frame: pd.DataFrame, threshold: float, max_labels: int, title: str |
             fontsize=9,
             color="#777777",
         )
-    # labels: all points when few, else the strongest (largest bl + fl) and the extremes
+
+
+def _label_points(ax, index, bl, fl, ok, max_labels) -> None:
+    """Sector names at the points: all when few, else the strongest (largest bl + fl)."""
     idx = np.flatnonzero(ok)
     if len(idx) > max_labels:
         score = bl[idx] + fl[idx]
         idx = idx[np.argsort(-score, kind="stable")[:max_labels]]
-    labels = [_label_text(v) for v in frame.index]
+    labels = [_label_text(v) for v in index]
     for i in idx:
         text = labels[i] if len(labels[i]) <= 28 else labels[i][:26] + "..."
         ax.annotate(
@@ -124,6 +130,22 @@ def _figure(frame: pd.DataFrame, threshold: float, max_labels: int, title: str |
             color="#222222",
             zorder=4,
         )
+
+
+def _figure(frame: pd.DataFrame, threshold: float, max_labels: int, title: str | None):
+    """The quadrant chart as a matplotlib Figure (Agg, no pyplot state)."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    bl, fl, cls = _bl_fl_classes(frame, threshold)
+    ok = np.isfinite(bl) & np.isfinite(fl)
+    fig = Figure(figsize=(8, 6.2), dpi=110, layout="constrained")
+    ax = fig.add_subplot()
+    _scatter_classes(ax, bl, fl, cls, ok)
+    _quadrants(ax, bl, fl, ok, threshold)
+    _label_points(ax, frame.index, bl, fl, ok, max_labels)
     ax.set_xlabel("Backward linkage BL (total, normalized; 1 = average)")
     ax.set_ylabel("Forward linkage FL (total, normalized; 1 = average)")
     ax.set_title(title or "Key sectors: backward vs forward linkages")
