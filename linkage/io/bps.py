@@ -11,14 +11,15 @@ Tangga"``), so both the code and the name can be searched.
 
 The known total codes (``1800 3080 3090 3100 190d 1900 2100`` and the older ``180 190 309
 310 210 600``) are used only as checks; every other non-sector line is also tested for being
-a sum of others (see :mod:`linkage.io.wide`), which catches e.g. ``209`` when it is the
+a sum of others (see :mod:`linkage.io.wide_totals`), which catches e.g. ``209`` when it is the
 sum of ``201`` ... ``205``.
 """
 
 from __future__ import annotations
 
 from .grid import Grid
-from .wide import LineSpec, display_label, norm_label
+from .labels import display_label, norm_label
+from .wide_layout import LineSpec
 
 __all__ = ["find_bps_codes", "bps_lines", "TOTAL_CODES"]
 

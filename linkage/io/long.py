@@ -9,6 +9,7 @@ entries primary inputs or employment; see ``docs/formats.md``.
 from __future__ import annotations
 
 import csv
+import difflib
 from pathlib import Path
 
 import numpy as np
@@ -19,13 +20,9 @@ from ..core.diagnostics import Diagnostics
 from ..core.table import IOTable
 from ..errors import DataQualityWarning, InputFileError
 from .grid import Grid, read_csv_grid
-from .wide import (
-    MISSPELT_MAX_PAIRS,
-    MISSPELT_RATIO,
-    is_employment_name,
-    loose_key,
-    norm_label,
-)
+from .labels import is_employment_name, loose_key, norm_label
+from .numbers import NumberFormat, detect_number_format, parse_cells
+from .wide_sectors import MISSPELT_MAX_PAIRS, MISSPELT_RATIO
 
 __all__ = ["read_long_grid", "long_frame_to_table", "write_long", "looks_long", "find_col"]
 
@@ -145,9 +142,70 @@ def long_frame_to_table(
     balance_rtol,
     other_columns=None,
 ):
-    from .numbers import NumberFormat, detect_number_format, parse_cells
+    """Build the table from ``from``, ``to``, ``value`` entries (``frame``) and the sidecar.
 
+    ``rownums`` are the entries' row numbers in the file, ``grid`` the file's cells (for
+    the CSV separator; None for parquet), ``other_columns`` the file's other columns
+    (several values in one, e.g. years, make summing repeated pairs suspect).
+    """
     diag = Diagnostics()
+    fr, to, v = _entries(frame, rownums, grid, path, decimal, thousands, diag)
+    sector_list, kinds = _sector_list(path, sectors)
+    n = len(sector_list)
+    sec_index = pd.Index(sector_list)
+    ri, ci = sec_index.get_indexer(fr), sec_index.get_indexer(to)
+    is_fs, is_ts = ri >= 0, ci >= 0
+    total_labels = [lab for lab, kind in kinds.items() if kind == "total"]
+    skip_tot = pd.Index(fr).isin(total_labels) | pd.Index(to).isin(total_labels)
+    if skip_tot.any():
+        diag.add(
+            "skipped_totals",
+            f"{path}: {int(skip_tot.sum())} entries of total rows or columns ignored",
+            int(skip_tot.sum()),
+        )
+    zmask = is_fs & is_ts & ~skip_tot
+    Z = _intermediate(ri[zmask], ci[zmask], v[zmask], n, diag, path)
+    _report_duplicates(fr, to, other_columns, diag, path)
+    _report_misspelt(fr[~is_fs], to[~is_ts], sector_list, kinds, diag, path)
+    fdmask = is_fs & ~is_ts & ~skip_tot
+    fd = _block(fdmask, to, ri, v, sector_list)
+    pimask = ~is_fs & is_ts & ~skip_tot
+    pi, employment = _split_employment(_block(pimask, fr, ci, v, sector_list), kinds, diag, path)
+    corner = ~is_fs & ~is_ts & ~skip_tot
+    if corner.any():
+        diag.add(
+            "primary_final_block",
+            f"{path}: {int(corner.sum())} entries between two "
+            "non-sector labels (e.g. imports for final use) are not part of the IOTable "
+            "and were not stored",
+            int(corner.sum()),
+        )
+    _check_kinds(fd, pi, kinds, diag, path)
+    if fd.shape[1] == 0:
+        raise InputFileError(
+            "no final-demand entries (from a sector to a non-sector label)", path=path
+        )
+    return IOTable.from_arrays(
+        Z,
+        final_demand=fd,
+        value_added=pi.T if pi.shape[1] else None,
+        employment=employment,
+        sectors=sector_list,
+        name=name,
+        units=units,
+        balance_rtol=balance_rtol,
+        diagnostics=diag,
+    )
+
+
+def _entries(frame, rownums, grid, path, decimal, thousands, diag):
+    """``from`` and ``to`` labels and values of the non-empty entries, parsed.
+
+    Raises
+    ------
+    InputFileError
+        An entry with one label empty, or a value that is not a number.
+    """
     labels_from = frame["from"].map(lambda c: "" if c is None else " ".join(str(c).split()))
     labels_to = frame["to"].map(lambda c: "" if c is None else " ".join(str(c).split()))
     empty = (labels_from == "") & (labels_to == "")
@@ -185,6 +243,11 @@ def long_frame_to_table(
             column="value",
             value=vals_raw[k, 0],
         )
+    return labels_from[keep].to_numpy(), labels_to[keep].to_numpy(), res.values[keep, 0]
+
+
+def _sector_list(path, sectors) -> tuple[list, dict]:
+    """The sidecar's sectors (none, or one twice, is an error) and kinds of other labels."""
     sector_list, kinds = _sidecar(path, sectors)
     if not sector_list:
         raise InputFileError("the sidecar lists no sectors", path=path)
@@ -193,78 +256,68 @@ def long_frame_to_table(
         raise InputFileError(
             f"the sector list names {len(twice)} sector(s) twice: {twice[:5]}", path=path
         )
-    sec_index = pd.Index(sector_list)
-    fr, to = labels_from[keep].to_numpy(), labels_to[keep].to_numpy()
-    v = res.values[keep, 0]
-    n = len(sector_list)
-    ri, ci = sec_index.get_indexer(fr), sec_index.get_indexer(to)
-    is_fs, is_ts = ri >= 0, ci >= 0
-    total_labels = [lab for lab, kind in kinds.items() if kind == "total"]
-    skip_tot = pd.Index(fr).isin(total_labels) | pd.Index(to).isin(total_labels)
-    if skip_tot.any():
-        diag.add(
-            "skipped_totals",
-            f"{path}: {int(skip_tot.sum())} entries of total rows or columns ignored",
-            int(skip_tot.sum()),
-        )
-    zmask = is_fs & is_ts & ~skip_tot
+    return sector_list, kinds
+
+
+def _intermediate(ri, ci, v, n, diag, path):
+    """Z summed from the sector-to-sector entries; sparse above :data:`LONG_DENSE_LIMIT`."""
     if n > LONG_DENSE_LIMIT:
-        Z = sp.csr_array((v[zmask], (ri[zmask], ci[zmask])), shape=(n, n))
+        Z = sp.csr_array((v, (ri, ci)), shape=(n, n))
         Z.sum_duplicates()
         diag.add("sparse", f"{path}: {n} sectors: Z kept sparse ({Z.nnz} non-zeros)")
     else:
         Z = np.zeros((n, n))
-        np.add.at(Z, (ri[zmask], ci[zmask]), v[zmask])
+        np.add.at(Z, (ri, ci), v)
+    return Z
+
+
+def _report_duplicates(fr, to, other_columns, diag, path) -> None:
+    """Report repeated (from, to) pairs, summed; a warning when another column varies."""
     dup = int(pd.DataFrame({"f": fr, "t": to}).duplicated().sum())
-    if dup:
-        varying = varying_columns(other_columns)
-        if varying:  # e.g. several years or regions in one file: summing them is wrong
-            diag.add(
-                "summed_duplicates",
-                f"{path}: column {'; '.join(varying)}, and {dup} repeated (from, to) pairs "
-                "were summed over them: keep one value per table (filter the file)",
-                dup,
-                level="warning",
-                warn=DataQualityWarning,
-                stacklevel=5,
-            )
-        else:
-            diag.add(
-                "summed_duplicates", f"{path}: {dup} repeated (from, to) pairs were summed", dup
-            )
+    if not dup:
+        return
+    varying = varying_columns(other_columns)
+    if varying:  # e.g. several years or regions in one file: summing them is wrong
+        diag.add(
+            "summed_duplicates",
+            f"{path}: column {'; '.join(varying)}, and {dup} repeated (from, to) pairs "
+            "were summed over them: keep one value per table (filter the file)",
+            dup,
+            level="warning",
+            warn=DataQualityWarning,
+            stacklevel=6,
+        )
+    else:
+        diag.add("summed_duplicates", f"{path}: {dup} repeated (from, to) pairs were summed", dup)
 
-    def block(mask, outer, pos):
-        labs = list(dict.fromkeys(outer[mask]))
-        out = np.zeros((n, len(labs)))
-        if labs:
-            col = pd.Index(labs).get_indexer(outer[mask])
-            np.add.at(out, (pos[mask], col), v[mask])
-        return pd.DataFrame(out, index=sector_list, columns=labs)
 
-    _report_misspelt(fr[~is_fs], to[~is_ts], sector_list, kinds, diag, path)
-    fdmask = is_fs & ~is_ts & ~skip_tot
-    fd = block(fdmask, to, ri)
-    pimask = ~is_fs & is_ts & ~skip_tot
-    pi = block(pimask, fr, ci)
+def _block(mask, outer, pos, v, sector_list) -> pd.DataFrame:
+    """Entries of ``mask`` summed by sector (``pos``) and other label (``outer``)."""
+    labs = list(dict.fromkeys(outer[mask]))
+    out = np.zeros((len(sector_list), len(labs)))
+    if labs:
+        col = pd.Index(labs).get_indexer(outer[mask])
+        np.add.at(out, (pos[mask], col), v[mask])
+    return pd.DataFrame(out, index=sector_list, columns=labs)
+
+
+def _split_employment(pi: pd.DataFrame, kinds, diag, path):
+    """Primary inputs without the employment input, and employment (the first label of
+    kind employment, or named like employment when the sidecar gives no kind), or None."""
     emp_labels = [
         c
         for c in pi.columns
         if kinds.get(c) == "employment" or (c not in kinds and is_employment_name(c))
     ]
-    employment = None
-    if emp_labels:
-        employment = pi[emp_labels[0]]
-        pi = pi.drop(columns=emp_labels[:1])
-        diag.add("employment_row", f"{path}: {emp_labels[0]!r} read as employment")
-    corner = ~is_fs & ~is_ts & ~skip_tot
-    if corner.any():
-        diag.add(
-            "primary_final_block",
-            f"{path}: {int(corner.sum())} entries between two "
-            "non-sector labels (e.g. imports for final use) are not part of the IOTable "
-            "and were not stored",
-            int(corner.sum()),
-        )
+    if not emp_labels:
+        return pi, None
+    employment = pi[emp_labels[0]]
+    diag.add("employment_row", f"{path}: {emp_labels[0]!r} read as employment")
+    return pi.drop(columns=emp_labels[:1]), employment
+
+
+def _check_kinds(fd, pi, kinds, diag, path) -> None:
+    """Warn about labels used as final demand or primary input but listed as another kind."""
     for cat, k in (("final_demand", fd.columns), ("primary_input", pi.columns)):
         wrong = [c for c in k if kinds.get(c) not in (None, cat)]
         if wrong:
@@ -274,27 +327,10 @@ def long_frame_to_table(
                 len(wrong),
                 level="warning",
             )
-    if fd.shape[1] == 0:
-        raise InputFileError(
-            "no final-demand entries (from a sector to a non-sector label)", path=path
-        )
-    return IOTable.from_arrays(
-        Z,
-        final_demand=fd,
-        value_added=pi.T if pi.shape[1] else None,
-        employment=employment,
-        sectors=sector_list,
-        name=name,
-        units=units,
-        balance_rtol=balance_rtol,
-        diagnostics=diag,
-    )
 
 
 def _report_misspelt(non_from, non_to, sector_list, kinds, diag, path) -> None:
     """Warn about non-sector labels that look like a misspelt sector (not listed as kinds)."""
-    import difflib
-
     labels = list(dict.fromkeys([*non_from, *non_to]))
     if len(labels) * len(sector_list) > MISSPELT_MAX_PAIRS:
         return
@@ -312,7 +348,7 @@ def _report_misspelt(non_from, non_to, sector_list, kinds, diag, path) -> None:
                 "correct it if it is that sector",
                 level="warning",
                 warn=DataQualityWarning,
-                stacklevel=5,
+                stacklevel=6,
             )
 
 

@@ -29,7 +29,7 @@ from itertools import repeat
 import numpy as np
 import pandas as pd
 
-__all__ = ["NumberFormat", "detect_number_format", "parse_cells"]
+__all__ = ["NumberFormat", "detect_number_format", "parse_cells", "number_findings"]
 
 DASHES = {"-", "–", "—", "--", "−"}
 #: The typographic minus sign (U+2212), read as "-" before a number.
@@ -286,3 +286,18 @@ def parse_cells(cells, decimal: str = ".", thousands: str = ",") -> ParseResult:
     values[infinite] = 0.0
     flags = {k: v.reshape(shape) for k, v in flags.items()}
     return ParseResult(values.reshape(shape), bad.reshape(shape), flags)
+
+
+def number_findings(diag, c, fmt, path):
+    """Add one finding per kind of reinterpreted cell (counts ``c`` from ``ParseResult``)."""
+    msgs = {
+        "dash": "cells '-' (dash) read as 0",
+        "empty": "empty cells read as 0",
+        "thousands": f"cells with thousands separators '{fmt.thousands}' stripped",
+        "decimal_comma": "cells with a decimal comma read",
+        "parentheses": "cells in parentheses read as negative",
+        "spaces": "cells with spaces between digits joined",
+    }
+    for key, text in msgs.items():
+        if c.get(key):
+            diag.add(f"number_{key}", f"{path}: {c[key]} {text}", count=c[key])

@@ -31,6 +31,7 @@ from ..core.diagnostics import Diagnostics
 from ..core.table import DEFAULT_BALANCE_RTOL, IOTable
 from ..errors import DataQualityWarning, InputFileError
 from .grid import Grid, excel_sheet_names, read_csv_grid, read_excel_grid
+from .labels import is_employment_name, is_total_name, norm_label
 from .long import (
     LONG_FROM,
     LONG_TO,
@@ -41,14 +42,8 @@ from .long import (
     read_long_grid,
     write_long,
 )
-from .wide import (
-    build_wide,
-    generic_lines,
-    is_employment_name,
-    is_total_name,
-    locate_wide,
-    norm_label,
-)
+from .wide import build_wide
+from .wide_layout import generic_lines, locate_wide
 
 __all__ = ["read_table", "write_table"]
 

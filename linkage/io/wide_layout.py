@@ -1,0 +1,144 @@
+"""Where a wide table is in its grid: the header row, the label column, the line specs.
+
+:func:`locate_wide` finds the header row and the label column of a table written with
+sectors as rows and as columns (titles, numbering and code columns may come first);
+:func:`generic_lines` turns them into the row and column :class:`LineSpec` that
+:func:`linkage.io.wide.build_wide` classifies (BPS workbooks get theirs from
+:mod:`linkage.io.bps`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import InputFileError
+from .grid import Grid, empty_mask
+from .labels import (
+    common_prefix,
+    display_label,
+    is_total_name,
+    label_key,
+    match_keys,
+    norm_label,
+    strip_prefix,
+    variant_sets,
+)
+
+__all__ = ["LineSpec", "locate_wide", "generic_lines"]
+
+#: Rows searched for the header row.
+HEADER_SEARCH_ROWS = 40
+#: Non-empty columns searched for the label column.
+LABEL_SEARCH_COLUMNS = 8
+
+
+@dataclass
+class LineSpec:
+    """Rows (or columns) of a grid that form a table axis.
+
+    ``pos`` are grid positions, ``label`` the display labels, ``key`` the labels compared
+    to match sectors, ``strong`` marks lines known to be totals (by name or code).
+    """
+
+    pos: list
+    label: list
+    key: list
+    strong: list
+
+
+def locate_wide(grid: Grid) -> tuple[int, int]:
+    """Header row and label column of a wide table (0-based grid positions).
+
+    The header row is the row (among the first 40 with two or more cells) whose cells
+    share the most labels with the label column (one of the first eight non-empty columns:
+    a title, numbering and code columns may come first)
+    below it; title rows above the table are skipped this way. Labels are compared as in
+    :func:`match_keys`; numbers other than whole positive codes are not labels
+    (:func:`label_key`).
+
+    Raises
+    ------
+    InputFileError
+        No label is both a row and a column; the message shows the first labels of the
+        first column and of the first row, so that the mismatch can be seen.
+    """
+    cells = grid.cells
+    top = cells[:HEADER_SEARCH_ROWS]
+    filled_top = ~empty_mask(top)
+    if not filled_top.any():
+        raise InputFileError("the file has no cells in its first rows", path=grid.path)
+    col_any = np.flatnonzero(filled_top.any(axis=0))[:LABEL_SEARCH_COLUMNS]
+    row_cand = list(np.flatnonzero(filled_top.sum(axis=1) >= 2))
+    head_keys = [[label_key(x) for x in top[r]] for r in row_cand]
+    # a row holding a value (a zero, a fraction) right of the label column is data, not
+    # the header
+    values = [
+        filled_top[r] & np.array([not k for k in hk], dtype=bool)
+        for r, hk in zip(row_cand, head_keys, strict=True)
+    ]
+    # header rows and label columns without a prefix common to their labels (OECD TTL_)
+    head_bare = [strip_prefix(hk, common_prefix(hk)) for hk in head_keys]
+    best = (0, 0, 0)
+    for c in col_any:
+        col_keys = [label_key(x) for x in cells[:, c]]
+        col_bare = strip_prefix(col_keys, common_prefix(col_keys))
+        for r, hk, hb, val in zip(row_cand, head_keys, head_bare, values, strict=True):
+            if val[c + 1 :].any():
+                continue
+            heads = variant_sets(hk[c + 1 :])
+            below = variant_sets(col_keys[r + 1 :])
+            score = max(len(h & b) for h, b in zip(heads, below, strict=True))
+            # row labels "A Pertanian" against header codes "A"
+            score = max(score, len(heads[0] & below[4]), len(heads[1] & below[5]))
+            # a prefix on one side only
+            score = max(
+                score,
+                len(heads[0] & (set(col_bare[r + 1 :]) - {""})),
+                len((set(hb[c + 1 :]) - {""}) & below[0]),
+            )
+            if score > best[0]:
+                best = (score, r, c)
+    if best[0] == 0:
+        raise InputFileError(
+            "no sector labels found that appear both as a row label and as a column header; "
+            f"is this a wide IO table? {_first_labels(grid, col_any, row_cand)}",
+            path=grid.path,
+        )
+    return best[1], best[2]
+
+
+def _short_label(c, width: int = 40) -> str:
+    text = display_label(c)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _first_labels(grid: Grid, col_any, row_cand) -> str:
+    """``first column has 'a', 'b' ...; row 1 has 'x', 'y' ...`` for an error message."""
+    cells = grid.cells
+    parts = []
+    if len(col_any):
+        c = int(col_any[0])
+        labs = [_short_label(x) for x in cells[:, c] if label_key(x)][:4]
+        if labs:
+            parts.append(f"column {grid.col_name(c)} has " + ", ".join(map(repr, labs)))
+    if row_cand:
+        r = int(row_cand[0])
+        labs = [_short_label(x) for x in cells[r] if label_key(x)][:5]
+        if labs:
+            parts.append(f"row {grid.rows[r]} has " + ", ".join(map(repr, labs)))
+    return ("(" + "; ".join(parts) + ")") if parts else ""
+
+
+def generic_lines(grid: Grid, header: int, label_col: int) -> tuple[LineSpec, LineSpec]:
+    """Row and column specs of a wide table located at (header, label_col)."""
+    cells = grid.cells
+    rpos = list(range(header + 1, cells.shape[0]))
+    cpos = list(range(label_col + 1, cells.shape[1]))
+    rl = [display_label(cells[i, label_col]) for i in rpos]
+    cl = [display_label(cells[header, j]) for j in cpos]
+    rk, ck = match_keys([norm_label(x) for x in rl], [norm_label(x) for x in cl])
+    rows = LineSpec(rpos, rl, rk, [is_total_name(x) == "strong" for x in rl])
+    cols = LineSpec(cpos, cl, ck, [is_total_name(x) == "strong" for x in cl])
+    return rows, cols
