@@ -34,7 +34,7 @@ _API = {
     "ras": "analysis",
     "calibrate_delta": "analysis",
     "SupplyNetwork": "network",
-    "read_network": "network",
+    "read_network": "io",
     "detect_communities": "network",
     "classify_activity": "network",
     "find_clusters": "network",

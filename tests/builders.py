@@ -116,3 +116,56 @@ def random_table(n, seed, density=0.5, sparse=False):
             final_demand=f,
             sectors=[f"s{i}" for i in range(n)],
         )
+
+
+# ----------------------------------------------------------------------------- 5 firms
+# The survey computed by hand in tests/network/test_model.py (and read from files in
+# tests/io/test_survey.py): A (clay, sentra S1, 3 workers), B (pots, S1, 10), C (pots,
+# S1, 25), D (pots, S2, 150), E (clay, S2, workers missing). Outside: MINE (supplier),
+# PGP (pengepul), SHOP (buyer, not in the parties file).
+FIVE_FIRMS = pd.DataFrame(
+    {
+        "firm_id": ["A", "B", "C", "D", "E"],
+        "sector": ["clay", "pots", "pots", "pots", "clay"],
+        "sentra": ["S1", "S1", "S1", "S2", "S2"],
+        "workers": [3, 10, 25, 150, np.nan],
+        "name": ["Keramik Bu Siti's & Co", 'Gerabah "Mekar"', "Céramique", "D <b>", ""],
+    }
+)
+# spreadsheet rows: header = row 1, first transaction = row 2
+FIVE_TX = pd.DataFrame(
+    [
+        ("MINE", "A", 20, "direct"),  # row 2
+        ("A", "B", 30, "direct"),  # row 3  (pair A->B, merged with row 12)
+        ("A", "C", 10, "direct"),  # row 4
+        ("B", "C", 20, "direct"),  # row 5
+        ("C", "D", 10, "direct"),  # row 6  (S1 -> S2)
+        ("B", "PGP", 50, "direct"),  # row 7  (to a middleman)
+        ("C", "SHOP", 40, "direct"),  # row 8
+        ("D", "SHOP", 60, "intermediary"),  # row 9 (through an intermediary)
+        ("MINE", "E", 5, "direct"),  # row 10
+        ("E", "D", 15, "direct"),  # row 11
+        ("A", "B", 10, "direct"),  # row 12 duplicate pair: A->B = 30 + 10 = 40
+        ("B", "B", 7, "direct"),  # row 13 self-loop: skipped
+        ("D", "C", 0, "direct"),  # row 14 zero: skipped
+        ("PGP", "SHOP", 45, "direct"),  # row 15 between two outside parties
+    ],
+    columns=["supplier", "buyer", "value", "channel"],
+)
+FIVE_PARTIES = pd.DataFrame(
+    {
+        "party_id": ["MINE", "PGP", "UNUSED"],
+        "kind": ["supplier", "intermediary", "buyer"],
+        "name": ["Tambang", "Pengepul", "Never seen"],
+    }
+)
+FIVE_COOP = pd.DataFrame(
+    [
+        ("A", "B", "shared_equipment"),  # row 2
+        ("B", "A", "shared_equipment"),  # row 3 same tie reversed: counted once
+        ("B", "C", "joint_marketing"),  # row 4
+        ("A", "ZZ", "knowledge_sharing"),  # row 5 unknown id: skipped, reported
+        ("C", "C", "joint_marketing"),  # row 6 self tie: skipped
+    ],
+    columns=["firm_a", "firm_b", "kind"],
+)

@@ -13,7 +13,7 @@ import pandas as pd
 from ..core.diagnostics import Diagnostics
 from ..core.params import METHODS as SOLVER_CHOICES
 from ..errors import LinkageError, LinkageWarning
-from ..network import read_network
+from ..io import read_network
 
 
 def one_line_errors(func):

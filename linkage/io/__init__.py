@@ -8,9 +8,11 @@ names are the interface the layers above (viz, report, pipeline, cli) use.
 from .examples import data_path, load_example_network, load_example_table
 from .pymrio import from_pymrio, to_pymrio
 from .results import coefficient_frame, firm_table, sector_frame, write_csv
+from .survey import SurveyReader, read_network
 from .tables import read_table, write_table
 
 __all__ = [
+    "SurveyReader",
     "coefficient_frame",
     "data_path",
     "firm_table",
@@ -18,6 +20,7 @@ __all__ = [
     "load_example_network",
     "load_example_table",
     "read_table",
+    "read_network",
     "sector_frame",
     "to_pymrio",
     "write_csv",

@@ -9,6 +9,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from .survey import read_network
+from .tables import read_table
+
 __all__ = ["data_path", "load_example_table", "load_example_network"]
 
 
@@ -32,7 +35,6 @@ def load_example_table():
     >>> t.n > 5
     True
     """
-    from .tables import read_table
 
     return read_table(data_path("example_table.csv"))
 
@@ -46,8 +48,6 @@ def load_example_network():
     >>> net.n_firms > 50
     True
     """
-    from ..network.model import read_network
-
     folder = data_path("sentra")
     return read_network(
         folder / "firms.csv",

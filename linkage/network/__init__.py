@@ -13,7 +13,7 @@ from .communities import (
     find_clusters,
     sentra_labels,
 )
-from .model import SIZE_BANDS, SupplyNetwork, read_network, size_class
+from .model import SIZE_BANDS, SupplyNetwork, size_class
 
 __all__ = [
     "METHODS",
@@ -23,7 +23,6 @@ __all__ = [
     "classify_activity",
     "detect_communities",
     "find_clusters",
-    "read_network",
     "sentra_labels",
     "size_class",
 ]

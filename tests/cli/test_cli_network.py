@@ -117,7 +117,7 @@ def test_bad_input_is_one_line(tmp_path):
 
 def test_sector_table_round_trips(result):
     _, out = result
-    from linkage.network import read_network
+    from linkage.io import read_network
 
     readers = importlib.import_module("linkage.io.tables")
     net = read_network(
@@ -145,7 +145,7 @@ def test_sector_table_through_analyze(result, tmp_path):
     assert res.exit_code == 0, res.output
     written = pd.read_csv(tmp_path / "a" / "linkages.csv", index_col=0)
     from linkage import linkages
-    from linkage.network import read_network
+    from linkage.io import read_network
 
     net = read_network(
         SENTRA / "firms.csv", SENTRA / "transactions.csv", parties=SENTRA / "parties.csv"
