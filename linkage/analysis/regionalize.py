@@ -88,7 +88,7 @@ class RegionalResult:
 
 def _measure_name(values, name: str) -> str:
     """``"regional measure"``, with the file it was read from when known
-    (:func:`linkage.io.regional_data.read_measure` sets ``attrs["source"]``)."""
+    (:func:`linkage.io.read_measure` sets ``attrs["source"]``)."""
     source = values.attrs.get("source") if isinstance(values, (pd.Series, pd.DataFrame)) else None
     return f"{name} measure ({source})" if source else f"{name} measure"
 

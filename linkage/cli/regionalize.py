@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..io import read_table
-from ..io.regional_data import GRDP_UNITS
+from ..io import GRDP_UNITS, read_table
 from ..pipeline.regionalize import REGIONAL_FILES, read_regional_measures, regionalize_table
 from ._common import echo_diagnostics, echo_frame, one_line_errors, prepare_out_dir
 

@@ -13,8 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..analysis import regionalize
-from ..io import write_table
-from ..io.regional_data import (
+from ..io import (
     DistrictMeasures,
     bps17_mapping,
     district_measures,
@@ -22,6 +21,7 @@ from ..io.regional_data import (
     read_mapping,
     read_measure,
     table_province_mismatch,
+    write_table,
 )
 
 __all__ = ["RegionalMeasures", "read_regional_measures", "regionalize_table", "REGIONAL_FILES"]

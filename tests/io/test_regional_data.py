@@ -6,7 +6,7 @@ import pytest
 
 from linkage.analysis.regionalize import regionalize
 from linkage.errors import InputFileError, InvalidTableError
-from linkage.io.regional_data import (
+from linkage.io import (
     BPS17,
     bps17_code,
     bps17_mapping,
@@ -14,6 +14,8 @@ from linkage.io.regional_data import (
     find_district,
     read_alta,
     read_grdp_workbook,
+    read_mapping,
+    read_measure,
 )
 
 GRDP_FILE = "PDRB Lapangan Usaha Kab Kota Dalam Milyar Seluruh Indonesia ADHK tahun 2016.xlsx"
@@ -170,7 +172,6 @@ def test_finland_comparison_on_three_regions(alta):
 
 
 def test_read_measure_formats_and_notes(tmp_path):
-    from linkage.io.regional_data import read_measure
 
     p = tmp_path / "m.csv"
     p.write_text("kode;nilai\n1;1.234\n2;17\n")
@@ -190,7 +191,6 @@ def test_read_measure_formats_and_notes(tmp_path):
 
 
 def test_read_mapping(tmp_path):
-    from linkage.io.regional_data import read_mapping
 
     p = tmp_path / "map.csv"
     p.write_text("table;grdp;\npadi;A;\n\nsemen;C;\n")
