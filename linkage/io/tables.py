@@ -30,7 +30,9 @@ import pandas as pd
 from ..core.diagnostics import Diagnostics
 from ..core.table import DEFAULT_BALANCE_RTOL, IOTable
 from ..errors import DataQualityWarning, InputFileError
+from .bps import bps_lines, find_bps_codes
 from .grid import Grid, excel_sheet_names, read_csv_grid, read_excel_grid
+from .icraf import read_icraf_folder
 from .labels import is_employment_name, is_total_name, norm_label
 from .long import (
     LONG_FROM,
@@ -167,8 +169,6 @@ def read_table(
     default_name = name if name is not None else path.stem
 
     if path.is_dir() or format == "icraf":
-        from .icraf import read_icraf_folder
-
         return read_icraf_folder(path, name=default_name, units=units, **options)
 
     suffix = path.suffix.lower()
@@ -197,8 +197,6 @@ def read_table(
 
 def _first_table_sheet(path: Path) -> Grid:
     """The first sheet that holds a table (BPS codes, wide or long layout), else the first."""
-    from .bps import find_bps_codes
-
     names = excel_sheet_names(path)
     first = None
     for k, nm in enumerate(names):
@@ -225,8 +223,6 @@ def _first_table_sheet(path: Path) -> Grid:
 
 
 def _read_wide_grid(grid, *, format, sectors, name, units, **options):
-    from .bps import bps_lines, find_bps_codes
-
     if units is None:
         units = _units_from_title(grid)
     codes = find_bps_codes(grid) if format in (None, "bps") else None
