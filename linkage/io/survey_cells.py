@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.diagnostics import Diagnostics
+from ..network.reader import id_strings
 from .numbers import NumberFormat, detect_number_format, parse_cells
 
 __all__ = ["comma_degrees", "survey_amounts", "survey_ids"]
@@ -23,17 +24,16 @@ def survey_ids(series: pd.Series, where: str = "", diag: Diagnostics | None = No
     text column in which *every* id is written like that (``1.0, 2.0, ...``: what pandas
     or a spreadsheet writes for a number column with a blank cell), which is reported in
     ``diag``. A column that mixes ``1`` and ``2.0`` is text and is kept as it is.
+
+    Examples
+    --------
+    >>> d = Diagnostics()
+    >>> survey_ids(pd.Series(["1.0", "2.0", None]), "f", d).tolist(), d.count("float_ids")
+    (['1', '2', None], 2)
+    >>> survey_ids(pd.Series(["1", "2.0"]), "f", d).tolist(), d.count("float_ids")
+    (['1', '2.0'], 2)
     """
-    s = series
-    if pd.api.types.is_float_dtype(s.dtype):
-        vals = s.to_numpy(dtype=float)
-        finite = np.isfinite(vals)
-        if finite.any() and np.all(vals[finite] == np.round(vals[finite])):
-            s = s.astype("Int64")
-    missing = s.isna().to_numpy()
-    out = s.astype(str).str.strip().to_numpy(dtype=object)
-    out[missing] = None
-    out[out == ""] = None
+    out = id_strings(series)
     given = pd.Series(out[~pd.isna(out)], dtype=object)
     if len(given) and bool(given.str.fullmatch(r"\d+\.0+").all()):
         first = given.iloc[0]

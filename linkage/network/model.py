@@ -284,10 +284,7 @@ class SupplyNetwork:
     def to_igraph(self):
         """A directed igraph ``Graph`` built from the edge arrays.
 
-        Vertex ``i`` is ``nodes[i]``: attribute ``name`` is the id (igraph looks vertices
-        up by it), ``label`` the firm's or party's name, plus ``kind``, ``role``,
-        ``is_intermediary`` and the firm columns; edges carry ``weight`` (= value) and
-        ``channel`` when known.
+        See :func:`~linkage.network.views.to_igraph` for the attributes.
 
         Examples
         --------
@@ -318,18 +315,8 @@ class SupplyNetwork:
     def summary(self) -> dict:
         """What was read, merged and skipped, and the headline shares.
 
-        Returns
-        -------
-        dict
-            ``firms, outside_parties, intermediaries, transactions_read, transactions_used,
-            pairs, duplicate_rows_merged, self_loops_skipped, zero_values_skipped,
-            invalid_rows_skipped, firms_without_transactions, cooperation_ties,
-            cooperation_skipped, total_value, value_among_firms, value_from_outside,
-            value_to_outside, value_between_outside, inside_share, local_input_share,
-            intermediary_sales_share``. ``inside_share`` is the value traded among listed
-            firms over all trade of listed firms; ``local_input_share`` the share of the
-            firms' purchases bought from listed firms; ``intermediary_sales_share`` the share
-            of their sales that went to or through middlemen.
+        See :func:`~linkage.network.summary.network_summary` for the keys and their
+        meaning.
 
         Examples
         --------
