@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from linkage.analysis.calibration import calibrate_delta
-from linkage.io.regional_data import read_alta
+from linkage.io import read_alta
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "real" / "finland_alta_regional_2014"
