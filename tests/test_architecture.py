@@ -7,6 +7,8 @@ in CI); these tests hold what it does not check.
 from __future__ import annotations
 
 import ast
+import importlib
+import importlib.util
 import re
 from pathlib import Path
 
@@ -116,3 +118,30 @@ def test_every_declared_dependency_is_used():
         if not re.search(pattern, text, flags=re.M):
             unused.append(name)
     assert unused == []
+
+
+SCRIPTS = sorted(
+    [*ROOT.glob("scripts/*.py"), *ROOT.glob("benchmarks/*.py"), *ROOT.glob("data/*.py")]
+)
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_scripts_import_names_that_exist(path):
+    """Scripts and benchmarks are not run by the suite; their imports of the package are
+    checked here, so that moving a module cannot break them unseen."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    missing = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("linkage"):
+            module = importlib.import_module(node.module)
+            missing += [
+                f"{node.module}.{a.name}"
+                for a in node.names
+                if not hasattr(module, a.name)
+                and importlib.util.find_spec(f"{node.module}.{a.name}") is None
+            ]
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.startswith("linkage"):
+                    importlib.import_module(a.name)
+    assert not missing, f"{path.name} imports names that do not exist: {missing}"
