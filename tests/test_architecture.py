@@ -24,9 +24,7 @@ MAX_FUNCTION_LINES = 80
 #: Modules and functions still over the limits, with their size when the limits came in
 #: (issue 13). A ratchet: an entry may shrink (remove it once within the limit), never
 #: grow; nothing new may join.
-KNOWN_LARGE_MODULES = {
-    "linkage/network/communities.py": 978,
-}
+KNOWN_LARGE_MODULES = {}
 KNOWN_LONG_FUNCTIONS = {}
 SOURCES = sorted(p for p in PACKAGE.rglob("*.py") if "data" not in p.relative_to(PACKAGE).parts)
 

@@ -5,15 +5,11 @@ cooperation ties as arrays; reading survey files is :mod:`linkage.io`'s job. Thi
 names are the interface the layers above (io, viz, report, pipeline) use.
 """
 
-from .communities import (
-    METHODS,
-    Clusters,
-    classify_activity,
-    detect_communities,
-    find_clusters,
-    sentra_labels,
-)
+from .classify import classify_activity
+from .communities import Clusters, detect_communities, find_clusters
+from .detection import METHODS
 from .model import SIZE_BANDS, SupplyNetwork, size_class
+from .sentra import sentra_labels
 
 __all__ = [
     "METHODS",

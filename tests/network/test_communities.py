@@ -27,18 +27,17 @@ from linkage.network.activity import (
     group_trade,
     permutation_pvalues,
 )
-from linkage.network.communities import (
-    ACTIVITY_COLUMNS,
-    Clusters,
+from linkage.network.classify import ACTIVITY_COLUMNS, classify_activity
+from linkage.network.communities import Clusters, detect_communities, find_clusters
+from linkage.network.detection import (
+    _detect_within,
+    _detect_within_union,
     canonical_labels,
-    classify_activity,
     detect_arrays,
-    detect_communities,
     detection_edges,
-    find_clusters,
     modularity,
-    sentra_labels,
 )
+from linkage.network.sentra import sentra_labels
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "sentra"
 
@@ -402,8 +401,6 @@ def test_within_blocks_escape_the_resolution_limit():
 
 
 def test_within_union_equals_loop_per_block():
-    from linkage.network.communities import _detect_within, _detect_within_union
-
     rng = np.random.default_rng(7)
     # 6 blocks (sentra) of two 8-firm sub-clusters, weighted; 3 outside parties trading
     # with several blocks; a few ties between blocks (left out)

@@ -1,0 +1,164 @@
+"""Active or passive: :func:`classify_activity` for any grouping of the firms of a network.
+
+A group (a sentra, or a detected community) is an **active** agglomeration when its firms
+trade with each other beyond what their sizes explain, or act jointly, and **passive**
+otherwise; the null model, permutation test and rule are in :mod:`linkage.network.activity`
+and ``docs/clusters.md``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..core.params import check_seed
+from .activity import (
+    ActivityRule,
+    group_cooperation_density,
+    group_purity,
+    group_reciprocity,
+    group_trade,
+    permutation_pvalues,
+)
+from .sentra import node_codes
+
+__all__ = ["ACTIVITY_COLUMNS", "classify_activity"]
+
+#: Columns of :func:`classify_activity`, in order.
+ACTIVITY_COLUMNS = (
+    "n_firms",
+    "internal_value",
+    "internal_share",
+    "expected_internal_share",
+    "excess",
+    "reciprocity",
+    "cooperation_density",
+    "community_purity",
+    "p_value",
+    "activity",
+    "activity_score",
+)
+
+
+def classify_activity(
+    network, groups, *, seed=0, n_permutations=199, rule=None, purity_against=None, index_name=None
+):
+    """Active or passive: internal trade, null model, cooperation, for each group of firms.
+
+    Parameters
+    ----------
+    network : SupplyNetwork
+    groups : str, Series or array_like
+        A firm column (``"sentra"``, ``"region"``), a Series indexed by firm or node id (e.g.
+        the output of :func:`detect_communities`), or one label per firm or per node.
+        Missing labels put a firm in no group; outside parties are never members.
+    seed : int
+        Seed of the permutation test.
+    n_permutations : int
+        Relabellings in the permutation test (the smallest p-value is 1/(n+1)). 0 skips
+        the test: ``p_value`` is NaN and the trade term rests on the share alone.
+    rule : ActivityRule, optional
+        Thresholds (default ``ActivityRule()``).
+    purity_against : str, Series or array_like, optional
+        Second grouping for ``community_purity``: the share of each group's firms in its
+        most common group of this one (for sentra, pass the communities; for communities,
+        the sentra). NaN when not given.
+    index_name : str, optional
+        Name of the index (default: the column name, the Series name, or ``"group"``).
+
+    Returns
+    -------
+    DataFrame, one row per group (sorted labels), columns :data:`ACTIVITY_COLUMNS`:
+
+    ``n_firms``; ``internal_value`` (sales between members); ``internal_share``
+    (2 x internal value over members' purchases plus sales with anybody, outside parties
+    included); ``expected_internal_share`` (the same under the directed configuration null
+    model, w_ij = s_i^out s_j^in / W over the whole network); ``excess`` (their ratio);
+    ``reciprocity`` (share of internal ties reciprocated); ``cooperation_density``
+    (cooperating member pairs over possible pairs); ``community_purity``; ``p_value``
+    (label permutation test of internal minus expected share); ``activity``
+    (``active``/``passive``) and ``activity_score`` (>= 1 means active), see
+    :class:`ActivityRule`.
+
+    Examples
+    --------
+    Five potters sell to each other in a ring; five batik makers sell only to a middleman:
+
+    >>> from linkage import SupplyNetwork
+    >>> pot, bat = [f"P{i}" for i in range(5)], [f"B{i}" for i in range(5)]
+    >>> firms = pd.DataFrame({"firm_id": pot + bat, "sector": ["ceramics"] * 5 + ["batik"] * 5,
+    ...                       "sentra": ["Plered"] * 5 + ["Trusmi"] * 5})
+    >>> tx = pd.DataFrame({"supplier": pot + bat, "buyer": pot[1:] + pot[:1] + ["PGP"] * 5,
+    ...                    "value": 10.0})
+    >>> net = SupplyNetwork.from_frames(firms, tx)
+    >>> out = classify_activity(net, "sentra", n_permutations=99)
+    >>> out[["n_firms", "internal_value", "internal_share", "p_value", "activity"]]
+            n_firms  internal_value  internal_share  p_value activity
+    sentra
+    Plered        5            50.0             1.0     0.02   active
+    Trusmi        5             0.0             0.0     0.50  passive
+    """
+    rule = ActivityRule() if rule is None else rule
+    codes, names = node_codes(network, groups, "groups")
+    k = len(names)
+    is_firm = np.asarray(network.is_firm, dtype=bool)
+    e = network.edges
+    src = e["source"].to_numpy(dtype=np.int64)
+    dst = e["target"].to_numpy(dtype=np.int64)
+    val = e["value"].to_numpy(dtype=float)
+    n = network.n_nodes
+    middlemen = np.asarray(getattr(network, "is_intermediary", np.zeros(n, bool)), dtype=bool)
+    stats = group_trade(n, src, dst, val, is_firm, codes, k, exclude=middlemen)
+    coop = network.cooperation
+    density = group_cooperation_density(
+        coop["a"].to_numpy(), coop["b"].to_numpy(), is_firm, codes, k
+    )
+    recip = group_reciprocity(src, dst, is_firm, codes, k, exclude=middlemen)
+    if purity_against is not None:
+        other, _ = node_codes(network, purity_against, "purity_against")
+        purity = group_purity(codes, other, is_firm, k)
+    else:
+        purity = np.full(k, np.nan)
+    check_seed(seed)
+    if n_permutations and n_permutations > 0:
+        p = permutation_pvalues(
+            n,
+            src,
+            dst,
+            val,
+            is_firm,
+            codes,
+            k,
+            n_permutations=n_permutations,
+            seed=seed,
+            exclude=middlemen,
+        )
+    else:
+        p = np.full(k, np.nan)
+    score = rule.score(stats["internal_share"], p, density)
+    if index_name is None:
+        if isinstance(groups, str):
+            index_name = groups
+        elif isinstance(groups, pd.Series) and groups.name is not None:
+            index_name = str(groups.name)
+        else:
+            index_name = "group"
+    frame = pd.DataFrame(
+        {
+            "n_firms": stats["n_firms"].astype(np.int64),
+            "internal_value": stats["internal_value"],
+            "internal_share": stats["internal_share"],
+            "expected_internal_share": stats["expected_internal_share"],
+            "excess": stats["excess"],
+            "reciprocity": recip,
+            "cooperation_density": density,
+            "community_purity": purity,
+            "p_value": p,
+            "activity": rule.classify(score),
+            "activity_score": score,
+        },
+        index=pd.Index(names, name=index_name),
+    )
+    frame["activity"] = frame["activity"].astype("str")
+    frame.attrs.update(n_permutations=int(n_permutations or 0), seed=seed, rule=rule)
+    return frame
