@@ -20,7 +20,7 @@ from ..core.params import table_solver
 from ..core.solver import LeontiefSolver
 from ..errors import InvalidTableError, SingularSystemError
 
-__all__ = ["multipliers", "multiplier_arrays"]
+__all__ = ["multipliers", "multiplier_arrays", "household_accounts", "value_added_values"]
 
 #: Default names (case-insensitive substrings) and codes of the rows and columns used.
 WAGE_NAMES = (
@@ -129,9 +129,54 @@ def _pick(frame: pd.DataFrame, spec, what: str, names, codes, notes: list, where
     return values, "(given)"
 
 
-def _value_added(table, spec, notes):
+def household_accounts(table, wages=None, household=None, notes: list | None = None):
+    """The wages row and household-consumption column of ``table``, found as
+    :func:`multipliers` finds them.
+
+    Parameters
+    ----------
+    table : IOTable
+    wages, household : str, array_like, False or None
+        As in :func:`multipliers`.
+    notes : list, optional
+        Collects what was guessed or is missing.
+
+    Returns
+    -------
+    tuple
+        ``(wage values or None, wage label, household values or None, household label)``.
+
+    Examples
+    --------
+    >>> from linkage import IOTable
+    >>> t = IOTable.from_arrays([[150, 500], [200, 100]],
+    ...     final_demand=pd.DataFrame({"household consumption": [50, 400],
+    ...                                "exports": [300, 1300]}),
+    ...     value_added=pd.DataFrame([[300, 500], [550, 1000]], index=["wages", "surplus"]))
+    >>> w, wl, h, hl = household_accounts(t)
+    >>> w.tolist(), wl, h.tolist(), hl
+    ([300.0, 500.0], 'wages', [50.0, 400.0], 'household consumption')
+    """
+    notes = [] if notes is None else notes
+    wage_values, wage_label = _pick(
+        table.primary_inputs, wages, "wages", WAGE_NAMES, WAGE_CODES, notes, "primary-input row"
+    )
+    hh_values, hh_label = _pick(
+        table.final_demand,
+        household,
+        "household consumption",
+        HOUSEHOLD_NAMES,
+        HOUSEHOLD_CODES,
+        notes,
+        "final-demand column",
+    )
+    return wage_values, wage_label, hh_values, hh_label
+
+
+def value_added_values(table, spec=None, notes: list | None = None):
     """Value added by sector: the given values, a 'value added' row, or the primary
-    inputs that are neither imports nor totals."""
+    inputs that are neither imports nor totals. Returns ``(values or None, label)``."""
+    notes = [] if notes is None else notes
     pi = table.primary_inputs
     if spec is False:
         notes.append("value added: not used (switched off)")
@@ -165,6 +210,7 @@ def multiplier_arrays(
     employment_coef=None,
     value_added_coef=None,
     household_coef=None,
+    household_own_coef: float = 0.0,
     labels=None,
 ) -> dict:
     """Output, income, employment and value-added multipliers from coefficient vectors.
@@ -181,6 +227,9 @@ def multiplier_arrays(
     household_coef : ndarray (n,), optional
         Household consumption per unit of total household income, ``h_i = c_i / W``:
         with ``wage_coef`` it closes the model with respect to households.
+    household_own_coef : float
+        Households' purchases of household labour per unit of household income (the
+        household-household cell of Miller & Blair 2009, section 2.5), default 0.
 
     Returns
     -------
@@ -199,7 +248,7 @@ def multiplier_arrays(
 
     .. math::
 
-        \\bar A = \\begin{pmatrix} A & h \\\\ w^\\top & 0 \\end{pmatrix}, \\qquad
+        \\bar A = \\begin{pmatrix} A & h \\\\ w^\\top & a_{hh} \\end{pmatrix}, \\qquad
         \\bar L = (I - \\bar A)^{-1}
 
     solved with a new :class:`LeontiefSolver`; ``income_total_j = l̄_{n+1,j}``,
@@ -231,9 +280,10 @@ def multiplier_arrays(
         h = np.asarray(household_coef, dtype=float)[:, np.newaxis]
         w = np.asarray(wage_coef, dtype=float)[np.newaxis, :]
         if sp.issparse(A):
-            Abar = sp.block_array([[A, sp.csc_array(h)], [sp.csc_array(w), None]], format="csc")
+            corner = sp.csc_array(np.full((1, 1), float(household_own_coef)))
+            Abar = sp.block_array([[A, sp.csc_array(h)], [sp.csc_array(w), corner]], format="csc")
         else:
-            Abar = np.block([[np.asarray(A), h], [w, np.zeros((1, 1))]])
+            Abar = np.block([[np.asarray(A), h], [w, np.full((1, 1), float(household_own_coef))]])
         closed_labels = None if labels is None else [*map(str, labels), "households"]
         # the closed system is new (n + 1 sectors): solved with the open solver's method
         closed = LeontiefSolver(Abar, method=solver.requested_method, labels=closed_labels)
@@ -273,6 +323,7 @@ def multipliers(
     value_added=None,
     *,
     household_income=None,
+    household_own: float = 0.0,
     solver=None,
     method: str | None = None,
 ) -> pd.DataFrame:
@@ -297,7 +348,11 @@ def multipliers(
         sum of the primary-input rows that are not imports or totals.
     household_income : float, optional
         Total household income ``W`` that divides household consumption in the closed
-        model; default the sum of the wages row.
+        model (``x_{n+1}`` of Miller & Blair 2009, section 2.5); default the sum of the
+        wages row plus ``household_own``.
+    household_own : float
+        Households' purchases of household labour (domestic services), the
+        household-household cell of the closed model; default 0.
     solver : LeontiefSolver or {"auto", "dense", "splu", "iterative"}, optional
         As in :func:`linkages`; the closed model is solved with the same method.
     method : str, optional
@@ -356,27 +411,21 @@ def multipliers(
     solver = table_solver(table, solver, method, caller="multipliers")
     notes: list[str] = []
     x = np.asarray(table.x, dtype=float)
-    wage_values, wage_label = _pick(
-        table.primary_inputs, wages, "wages", WAGE_NAMES, WAGE_CODES, notes, "primary-input row"
-    )
-    hh_values, hh_label = _pick(
-        table.final_demand,
-        household,
-        "household consumption",
-        HOUSEHOLD_NAMES,
-        HOUSEHOLD_CODES,
-        notes,
-        "final-demand column",
+    wage_values, wage_label, hh_values, hh_label = household_accounts(
+        table, wages, household, notes
     )
     jobs, jobs_label = _jobs(table, employment, notes)
-    va_values, va_label = _value_added(table, value_added, notes)
-    household_coef, W = _household_coefficients(hh_values, wage_values, household_income, notes)
+    va_values, va_label = value_added_values(table, value_added, notes)
+    household_coef, W = _household_coefficients(
+        hh_values, wage_values, household_income, household_own, notes
+    )
     r = _solve_open_and_closed(
         solver,
         table,
         household_coef,
         W,
         notes,
+        household_own_coef=0.0 if W is None or household_coef is None else household_own / W,
         wage_coef=None if wage_values is None else safe_divide(wage_values, x, 0.0),
         employment_coef=None if jobs is None else safe_divide(jobs, x, 0.0),
         value_added_coef=None if va_values is None else safe_divide(va_values, x, 0.0),
@@ -413,11 +462,12 @@ def _jobs(table, employment, notes: list):
     return _pick(frame, employment, "employment", (), (), notes, "series")
 
 
-def _household_coefficients(hh_values, wage_values, household_income, notes: list):
+def _household_coefficients(hh_values, wage_values, household_income, household_own, notes):
     """``h = c / W`` (household consumption per unit of household income) and ``W``; None
     (with the reason in ``notes``) when the model cannot be closed."""
     if hh_values is not None and wage_values is not None:
-        W = float(wage_values.sum()) if household_income is None else float(household_income)
+        W = float(household_income) if household_income is not None else None
+        W = float(wage_values.sum()) + float(household_own) if W is None else W
         if W <= 0:
             notes.append("type II: total household income is not positive; type II omitted")
             return None, W
@@ -429,12 +479,19 @@ def _household_coefficients(hh_values, wage_values, household_income, notes: lis
     return None, None
 
 
-def _solve_open_and_closed(solver, table, household_coef, W, notes: list, **coefs) -> dict:
+def _solve_open_and_closed(
+    solver, table, household_coef, W, notes: list, household_own_coef=0.0, **coefs
+) -> dict:
     """:func:`multiplier_arrays`; when the model closed with households is not productive,
     again without type II (the open model is fine: it is solved first)."""
     try:
         return multiplier_arrays(
-            solver, table.A, household_coef=household_coef, labels=table.sectors, **coefs
+            solver,
+            table.A,
+            household_coef=household_coef,
+            household_own_coef=household_own_coef,
+            labels=table.sectors,
+            **coefs,
         )
     except SingularSystemError:
         if household_coef is None:
