@@ -133,18 +133,8 @@ def household_accounts(table, wages=None, household=None, notes: list | None = N
     """The wages row and household-consumption column of ``table``, found as
     :func:`multipliers` finds them.
 
-    Parameters
-    ----------
-    table : IOTable
-    wages, household : str, array_like, False or None
-        As in :func:`multipliers`.
-    notes : list, optional
-        Collects what was guessed or is missing.
-
-    Returns
-    -------
-    tuple
-        ``(wage values or None, wage label, household values or None, household label)``.
+    ``wages`` and ``household`` as in :func:`multipliers`; ``notes`` collects what was
+    guessed or missing. Returns ``(wages or None, label, household or None, label)``.
 
     Examples
     --------
