@@ -22,6 +22,7 @@ from ..errors import DataQualityWarning, InvalidTableError, UnbalancedTableWarni
 from .balance import DEFAULT_BALANCE_RTOL, balance_frame, unbalanced_message
 from .diagnostics import Diagnostics
 from .numeric import safe_reciprocal
+from .satellites import satellite_frame
 from .solver import LeontiefSolver
 from .validation import (
     as_sector_index,
@@ -106,6 +107,9 @@ class IOTable:
         Total output.
     employment : Series or None
         Jobs (persons or FTE) by sector.
+    satellites : DataFrame or None
+        Satellite accounts (energy, CO2, water ...), sectors x accounts, units in
+        ``attrs["units"]``; set with :meth:`with_satellites`.
     name, units : str
         What the table is and the unit of its money values (e.g. ``"million IDR"``).
     diagnostics : Diagnostics
@@ -121,6 +125,8 @@ class IOTable:
     array([[0.15, 0.25],
            [0.2 , 0.05]])
     """
+
+    satellites: pd.DataFrame | None = None
 
     def __init__(
         self,
@@ -361,6 +367,22 @@ class IOTable:
             col_z = np.asarray(self.Z.sum(axis=0)).ravel()
             row_total, col_total = row_z + self.f, col_z + self.v
         return balance_frame(self.x, row_total, col_total, self.sectors)
+
+    def with_satellites(self, satellites, units=None) -> IOTable:
+        """A copy of the table carrying satellite accounts (see
+        :func:`~linkage.core.satellites.satellite_frame`); the solvers are shared.
+
+        Examples
+        --------
+        >>> t = IOTable.from_arrays([[150, 500], [200, 100]], final_demand=[350, 1700])
+        >>> t.with_satellites(pd.DataFrame({"S1": [5.0], "S2": [8.0]}, index=["CO2"]),
+        ...                   units="kt").satellites.attrs["units"]
+        {'CO2': 'kt'}
+        """
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy.satellites = satellite_frame(satellites, self.sectors, units)
+        return copy
 
     # ------------------------------------------------------------------ solver
     def solver(self, method="auto") -> LeontiefSolver:
