@@ -1,7 +1,8 @@
 """Analyses of an IO table: one module per method, pure functions of a table and a solver.
 
 Linkages and key sectors, multipliers, hypothetical extraction, fields of influence and
-the multiplier product matrix, the largest coefficients, multi-regional spillovers and
+the multiplier product matrix, the largest coefficients, multi-regional spillovers, impacts
+of demand and supply shocks, footprints, structural decomposition and
 regionalization by location quotients. Every analysis takes ``solver=``: a
 :class:`~linkage.core.LeontiefSolver` built once for the table (or a method name).
 This module's names are the interface the layers above (network, io, pipeline) use.
@@ -10,7 +11,10 @@ This module's names are the interface the layers above (network, io, pipeline) u
 from .aggregation import aggregate
 from .calibration import calibrate_delta
 from .coefficients import largest_coefficients
+from .decomposition import decompose
 from .extraction import extraction
+from .footprints import footprints
+from .impact import impact, impact_totals, supply_impact
 from .influence import field_of_influence, important_coefficients
 from .linkages import key_sectors, linkages
 from .lq import location_quotients
@@ -25,8 +29,12 @@ __all__ = [
     "MultiplierProductMatrix",
     "aggregate",
     "calibrate_delta",
+    "decompose",
     "extraction",
     "field_of_influence",
+    "footprints",
+    "impact",
+    "impact_totals",
     "important_coefficients",
     "join_region_labels",
     "key_sectors",
@@ -41,4 +49,5 @@ __all__ = [
     "regionalize",
     "spillover_feedback",
     "split_region_labels",
+    "supply_impact",
 ]

@@ -13,14 +13,21 @@ import re
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from ..core.numeric import safe_divide
 from ..core.params import table_solver
 from ..core.solver import LeontiefSolver
 from ..errors import InvalidTableError, SingularSystemError
+from .closed import closed_coefficients, closed_solver
 
-__all__ = ["multipliers", "multiplier_arrays", "household_accounts", "value_added_values"]
+__all__ = [
+    "multipliers",
+    "multiplier_arrays",
+    "household_accounts",
+    "household_coefficients",
+    "employment_values",
+    "value_added_values",
+]
 
 #: Default names (case-insensitive substrings) and codes of the rows and columns used.
 WAGE_NAMES = (
@@ -267,16 +274,8 @@ def multiplier_arrays(
     if employment_coef is not None:
         out["employment_type_i"] = safe_divide(out["employment"], employment_coef, np.nan)
     if wage_coef is not None and household_coef is not None:
-        h = np.asarray(household_coef, dtype=float)[:, np.newaxis]
-        w = np.asarray(wage_coef, dtype=float)[np.newaxis, :]
-        if sp.issparse(A):
-            corner = sp.csc_array(np.full((1, 1), float(household_own_coef)))
-            Abar = sp.block_array([[A, sp.csc_array(h)], [sp.csc_array(w), corner]], format="csc")
-        else:
-            Abar = np.block([[np.asarray(A), h], [w, np.full((1, 1), float(household_own_coef))]])
-        closed_labels = None if labels is None else [*map(str, labels), "households"]
-        # the closed system is new (n + 1 sectors): solved with the open solver's method
-        closed = LeontiefSolver(Abar, method=solver.requested_method, labels=closed_labels)
+        Abar = closed_coefficients(A, wage_coef, household_coef, household_own_coef)
+        closed = closed_solver(solver, Abar, labels)
         cols = [np.r_[np.ones(n), 0.0], np.r_[np.zeros(n), 1.0]]
         if employment_coef is not None:
             cols.append(np.r_[employment_coef, 0.0])
@@ -404,9 +403,9 @@ def multipliers(
     wage_values, wage_label, hh_values, hh_label = household_accounts(
         table, wages, household, notes
     )
-    jobs, jobs_label = _jobs(table, employment, notes)
+    jobs, jobs_label = employment_values(table, employment, notes)
     va_values, va_label = value_added_values(table, value_added, notes)
-    household_coef, W = _household_coefficients(
+    household_coef, W = household_coefficients(
         hh_values, wage_values, household_income, household_own, notes
     )
     r = _solve_open_and_closed(
@@ -438,7 +437,7 @@ def multipliers(
     return frame
 
 
-def _jobs(table, employment, notes: list):
+def employment_values(table, employment, notes: list):
     """Jobs by sector and where they came from: given, the table's, or none (with a note)."""
     if employment is False:
         notes.append("employment: not used (switched off)")
@@ -452,7 +451,7 @@ def _jobs(table, employment, notes: list):
     return _pick(frame, employment, "employment", (), (), notes, "series")
 
 
-def _household_coefficients(hh_values, wage_values, household_income, household_own, notes):
+def household_coefficients(hh_values, wage_values, household_income, household_own, notes):
     """``h = c / W`` (household consumption per unit of household income) and ``W``; None
     (with the reason in ``notes``) when the model cannot be closed."""
     if hh_values is not None and wage_values is not None:
