@@ -9,8 +9,6 @@ their labels (Indonesian, English and Finnish names, BPS codes) unless given.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
@@ -19,6 +17,7 @@ from ..core.params import table_solver
 from ..core.solver import LeontiefSolver
 from ..errors import InvalidTableError, SingularSystemError
 from .closed import closed_coefficients, closed_solver
+from .roles import ROLES, choose, value_added_choice
 
 __all__ = [
     "multipliers",
@@ -29,102 +28,33 @@ __all__ = [
     "value_added_values",
 ]
 
-#: Default names (case-insensitive substrings) and codes of the rows and columns used.
-WAGE_NAMES = (
-    "upah dan gaji",
-    "upah & gaji",
-    "upah/gaji",
-    "upah gaji",
-    "upah",
-    "gaji",
-    "balas jasa pekerja",
-    "kompensasi tenaga kerja",
-    "wages and salaries",
-    "wages",
-    "compensation of employees",
-    "employee compensation",
-    "labour income",
-    "labor income",
-    "palkansaajakorvaukset",
-)
-WAGE_CODES = ("201", "2010")
-HOUSEHOLD_NAMES = (
-    "konsumsi rumah tangga",
-    "konsumsi rumahtangga",
-    "pengeluaran konsumsi rumah tangga",
-    "konsumsi rt",
-    "konsumsi r.t",
-    "household consumption",
-    "household final consumption",
-    "households",
-    "private consumption",
-    "kotitalouksien kulutus",
-    "p3/s14",
-)
-HOUSEHOLD_CODES = ("3011", "301")
-VALUE_ADDED_NAMES = ("nilai tambah", "value added", "gross value added", "ntb", "pdrb")
-VALUE_ADDED_CODES = ("209", "2090")
-IMPORT_NAMES = ("impor", "import", "tuonti")
-IMPORT_CODES = ("200", "2000", "2001", "409")
-TOTAL_NAMES = ("total", "jumlah")
-#: Rows that count people, not money: never part of value added.
-EMPLOYMENT_NAMES = ("employment", "jobs", "employed persons", "persons employed")
 
-
-def _norm(label) -> str:
-    if isinstance(label, tuple):
-        label = " ".join(str(p) for p in label)
-    return re.sub(r"\s+", " ", str(label).strip().lower())
-
-
-def _has_code(label: str, codes) -> bool:
-    tokens = re.split(r"[\s\-_:;,.()\[\]/]+", label)
-    return any(t in codes for t in tokens if t)
-
-
-def _has_name(label: str, names) -> bool:
-    for name in names:
-        if " " in name or len(name) > 4:
-            if name in label:
-                return True
-        elif re.search(rf"\b{re.escape(name)}\b", label):
-            return True
-    return False
-
-
-def _find(labels, names, codes) -> list:
-    """Labels matching a name (case-insensitive substring) or a code token, in order."""
-    return [lab for lab in labels if _has_name(_norm(lab), names) or _has_code(_norm(lab), codes)]
-
-
-def _pick(frame: pd.DataFrame, spec, what: str, names, codes, notes: list, where: str):
+def _pick(frame: pd.DataFrame, spec, key: str, notes: list):
     """Choose a column of ``frame`` (sectors x categories) by ``spec``.
 
-    ``spec`` None: first default match (or None, with a note); False: skip; a label:
-    must exist; array-like: values by sector. Returns (values or None, label or None).
+    ``spec`` None: the label found by the rules of :mod:`linkage.analysis.roles` (the
+    choice and its rule go to ``notes``; none found: None, with a note; two or more: an
+    error); False: skip; a label: must exist; array-like: values by sector. Returns
+    (values or None, label or None).
     """
-    n = len(frame.index)
+    role = ROLES.get(key)
+    what, n = (role.what if role else key), len(frame.index)
     if spec is False:
         notes.append(f"{what}: not used (switched off)")
         return None, None
-    if spec is None:
-        found = _find(frame.columns, names, codes)
-        if not found:
-            notes.append(f"{what}: no {where} recognized as {what}; its multipliers are omitted")
+    label = spec is None or isinstance(spec, (str, int, tuple)) and not isinstance(spec, bool)
+    if label and role is None:
+        raise InvalidTableError(f"{what} must be values by sector, not {spec!r}")
+    if label:
+        found = choose(frame.columns, key, spec)
+        if found is None:
+            notes.append(
+                f"{what}: no {role.where} recognized as {what} (by name or code); its "
+                f"multipliers are omitted; name it with {role.option} LABEL"
+            )
             return None, None
-        label = found[0]
-        if len(found) > 1:
-            notes.append(f"{what}: several {where}s match {found}; using {label!r}")
-        return frame[label].to_numpy(dtype=float), label
-    if isinstance(spec, (str, int, tuple)) and not isinstance(spec, bool):
-        if spec in frame.columns:
-            return frame[spec].to_numpy(dtype=float), spec
-        matches = [c for c in frame.columns if _norm(c) == _norm(spec)]
-        if matches:
-            return frame[matches[0]].to_numpy(dtype=float), matches[0]
-        raise InvalidTableError(
-            f"{what} {where} {spec!r} not found; the table has: {[str(c) for c in frame.columns]}"
-        )
+        notes.append(found.note())
+        return frame[found.labels[0]].to_numpy(dtype=float), found.labels[0]
     if isinstance(spec, pd.Series) and not spec.index.equals(frame.index):
         if set(spec.index) == set(frame.index):
             spec = spec.reindex(frame.index)
@@ -155,48 +85,31 @@ def household_accounts(table, wages=None, household=None, notes: list | None = N
     ([300.0, 500.0], 'wages', [50.0, 400.0], 'household consumption')
     """
     notes = [] if notes is None else notes
-    wage_values, wage_label = _pick(
-        table.primary_inputs, wages, "wages", WAGE_NAMES, WAGE_CODES, notes, "primary-input row"
-    )
-    hh_values, hh_label = _pick(
-        table.final_demand,
-        household,
-        "household consumption",
-        HOUSEHOLD_NAMES,
-        HOUSEHOLD_CODES,
-        notes,
-        "final-demand column",
-    )
+    wage_values, wage_label = _pick(table.primary_inputs, wages, "wages", notes)
+    hh_values, hh_label = _pick(table.final_demand, household, "household", notes)
     return wage_values, wage_label, hh_values, hh_label
 
 
 def value_added_values(table, spec=None, notes: list | None = None):
-    """Value added by sector: the given values, a 'value added' row, or the primary
-    inputs that are neither imports nor totals. Returns ``(values or None, label)``."""
+    """Value added by sector: the given values or row label(s), a 'value added' row, or
+    the primary inputs that are neither imports nor totals (the rules of
+    :mod:`linkage.analysis.roles`, stated in ``notes``). Returns ``(values or None, label)``."""
     notes = [] if notes is None else notes
     pi = table.primary_inputs
     if spec is False:
         notes.append("value added: not used (switched off)")
         return None, None
-    if spec is not None:
-        return _pick(pi, spec, "value added", (), (), notes, "primary-input row")
-    va = _find(pi.columns, VALUE_ADDED_NAMES, VALUE_ADDED_CODES)
-    va = [c for c in va if not _has_name(_norm(c), IMPORT_NAMES)]
-    if va:
-        return pi[va[0]].to_numpy(dtype=float), va[0]
-    rows = [
-        c
-        for c in pi.columns
-        if not _has_name(_norm(c), IMPORT_NAMES + TOTAL_NAMES + EMPLOYMENT_NAMES)
-        and not _has_code(_norm(c), IMPORT_CODES)
-    ]
-    if not rows:
+    labels = spec is None or isinstance(spec, (str, tuple))
+    if not labels and not isinstance(spec, (pd.Series, np.ndarray)):
+        labels = all(isinstance(c, (str, tuple)) for c in spec)
+    if not labels:
+        return _pick(pi, spec, "value_added", notes)
+    found = value_added_choice(pi.columns, spec)
+    if found is None:
         notes.append("value added: only import/total rows among primary inputs; omitted")
         return None, None
-    skipped = [str(c) for c in pi.columns if c not in rows]
-    if skipped:
-        notes.append(f"value added: sum of primary inputs except {skipped}")
-    return pi[rows].to_numpy(dtype=float).sum(axis=1), " + ".join(str(c) for c in rows)
+    notes.append(found.note())
+    return pi[list(found.labels)].to_numpy(dtype=float).sum(axis=1), found.label
 
 
 def multiplier_arrays(
@@ -323,18 +236,21 @@ def multipliers(
     table : IOTable
     wages : str, array_like, False or None
         The wages row: a label of ``table.primary_inputs`` (the published primary-input
-        rows), values by sector, or False to skip. Default: the first row whose label
-        contains "upah dan gaji", "wages", "compensation of employees" ... or the BPS
-        code 201 (case-insensitive).
+        rows), values by sector, or False to skip. Default: the row named "Upah dan
+        gaji", "wages", "compensation of employees" ... or with BPS code 201; an exact
+        name beats a label that only contains one, and two rows under the deciding rule
+        are an error (:mod:`linkage.analysis.roles`).
     household : str, array_like, False or None
         The household-consumption column of ``table.final_demand`` (default: "Konsumsi
-        Rumah Tangga", "household consumption" ... or BPS code 3011), or values by
+        Rumah Tangga", "household consumption" ... or BPS code 3011; never the NPISH
+        column, "LNPRT"), or values by
         sector, or False. With wages it closes the model for the type II multipliers.
     employment : array_like, False or None
         Jobs by sector; default ``table.employment``.
     value_added : str, array_like, False or None
-        Default: a "value added"/"nilai tambah" row (BPS 2090) if there is one, else the
-        sum of the primary-input rows that are not imports or totals.
+        A label or a list of labels (summed). Default: a "value added"/"nilai tambah"
+        row (BPS 2090) if there is one (never a tax or a part such as "Value added
+        tax"), else the sum of the primary-input rows that are not imports or totals.
     household_income : float, optional
         Total household income ``W`` that divides household consumption in the closed
         model (``x_{n+1}`` of Miller & Blair 2009, section 2.5); default the sum of the
@@ -448,7 +364,7 @@ def employment_values(table, employment, notes: list):
             return None, None
         return table.employment.to_numpy(dtype=float), "table.employment"
     frame = pd.DataFrame(index=table.sectors)
-    return _pick(frame, employment, "employment", (), (), notes, "series")
+    return _pick(frame, employment, "employment", notes)
 
 
 def household_coefficients(hh_values, wage_values, household_income, household_own, notes):

@@ -112,6 +112,15 @@ def _read(read_table, path: Path, sheet):
     help="Final-demand column of household consumption (type II) [default: recognized by "
     "name or BPS code, e.g. 'Konsumsi Rumah Tangga', 3011].",
 )
+@click.option(
+    "--value-added-rows",
+    "value_added",
+    multiple=True,
+    metavar="LABEL",
+    help="Primary-input row of value added, or (repeated) the rows that sum to it "
+    "[default: a row named value added / nilai tambah or BPS 2090, else the primary "
+    "inputs except imports and totals].",
+)
 @click.option("--force", is_flag=True, help="Overwrite existing result files.")
 @one_line_errors
 def command(
@@ -126,6 +135,7 @@ def command(
     region_sep,
     wages,
     household,
+    value_added,
     force,
 ):
     """Backward/forward linkages, key sectors and multipliers of an IO table.
@@ -156,6 +166,7 @@ def command(
             threshold=threshold,
             wages=wages,
             household=household,
+            value_added=list(value_added) or None,
             extraction=extraction,
             influence=influence,
             by_region=by_region,

@@ -125,6 +125,7 @@ def analyze_table(
     threshold: float = 1.0,
     wages=None,
     household=None,
+    value_added=None,
     extraction: bool = False,
     influence: int | None = None,
     by_region: bool = False,
@@ -142,7 +143,11 @@ def analyze_table(
     threshold : float
         Normalized linkage above which a sector is strong (key-sector classes).
     wages, household : str, optional
-        Row of wages and column of household consumption, when not recognized by name.
+        Row of wages and column of household consumption, when not recognized by name
+        (or when two or more labels fit: an error says so).
+    value_added : str or list of str, optional
+        The value-added row, or the rows that sum to it (default: found by the rules of
+        :mod:`linkage.analysis.roles`).
     extraction : bool
         Also the hypothetical extraction of every sector.
     influence : int, optional
@@ -177,7 +182,9 @@ def analyze_table(
     notes = []
     try:
         # multipliers first: a wages/household label the table lacks fails early
-        mult = multipliers(table, wages=wages, household=household, solver=solver)
+        mult = multipliers(
+            table, wages=wages, household=household, value_added=value_added, solver=solver
+        )
     except LinkageError as exc:
         if strict:
             raise
