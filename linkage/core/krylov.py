@@ -49,6 +49,7 @@ RESTART = {"power": 12, "arnoldi": 20}
 AUGMENT = 2
 #: GMRES uses Arnoldi (Gram-Schmidt) for ``A`` with more nonzeros per row than this.
 DENSE_LIKE_NNZ_PER_ROW = 64
+_EPS = float(np.finfo(float).eps)
 
 
 def krylov_basis(A, nnz: int) -> str:
@@ -159,13 +160,15 @@ class _Lockstep:
     def true_residual(self, rows=None) -> np.ndarray:
         """``R = B - X + M X`` from scratch (one product per row; all rows when None);
         returns the relative residual of every row."""
-        if rows is None:
-            self.R = self.B - self.X + self.apply(self.X)
-            self.used += 1
-        else:
-            self.R[rows] = self.B[rows] - self.X[rows] + self.apply(self.X[rows])
-            self.used[rows] += 1
-        return np.linalg.norm(self.R, axis=1) / self.bnorm
+        rows = slice(None) if rows is None else rows
+        X = self.X[rows]
+        MX = self.apply(X)
+        self.R[rows] = self.B[rows] - X + MX
+        self.used[rows] += 1
+        # the subtraction loses about eps (‖x‖ + ‖M x‖): a residual below that proves
+        # nothing (a diverging x of 1e17 has a computed residual of 0), so it is the floor
+        floor = _EPS * (np.linalg.norm(X, axis=1) + np.linalg.norm(MX, axis=1))
+        return np.maximum(np.linalg.norm(self.R[rows], axis=1), floor) / self.bnorm[rows]
 
     def record(self, rows, new_rel, full: bool = True) -> bool:
         """Take the new residuals of ``rows``; True when the solve stagnates (a whole
