@@ -1,23 +1,25 @@
 """Linkages and key sectors of an input-output table.
 
 Everything here needs only a few solves with one factorization of ``I - A`` (see
-:class:`linkage.LeontiefSolver`); the Leontief inverse ``L`` is never formed, except
-streamed in column blocks for the dispersion indices when that is affordable.
+:class:`linkage.LeontiefSolver`); the Leontief inverse ``L`` is never formed, except for
+the dispersion indices when that is affordable: formed once by a dense LU when it fits in
+memory (then every index is read from it), streamed in column blocks otherwise.
 
 Conventions (Miller & Blair 2009): ``A = Z x̂⁻¹``, ``L = (I - A)⁻¹``, ``B = x̂⁻¹ Z``,
 ``G = (I - B)⁻¹ = x̂⁻¹ L x̂``. The numeric kernels (:func:`linkage_arrays`,
-:func:`dispersion_arrays`, :func:`classify`) take and return arrays; :func:`linkages`
+:func:`classify`; :func:`~linkage.core.dispersion.dispersion_arrays` and
+:func:`~linkage.core.dispersion.dense_L_arrays`) take and return arrays; :func:`linkages`
 attaches the sector labels. Multipliers: :mod:`linkage.analysis.multipliers`.
 """
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import numpy as np
 import pandas as pd
 
+from ..core.dispersion import DENSE_L_MAX_BYTES, dense_L_arrays, dispersion_arrays
 from ..core.numeric import safe_divide
 from ..core.params import table_solver
 from ..core.solver import LeontiefSolver
@@ -28,6 +30,7 @@ __all__ = [
     "key_sectors",
     "linkage_arrays",
     "dispersion_arrays",
+    "dense_L_arrays",
     "classify",
     "normalize",
     "LINKAGE_COLUMNS",
@@ -177,63 +180,6 @@ def _dispersion_cost(solver: LeontiefSolver) -> tuple[float, str]:
     return flops / _SPARSE_RATE, how
 
 
-def dispersion_arrays(
-    solver: LeontiefSolver,
-    column_sums: np.ndarray,
-    row_sums: np.ndarray,
-    block_size: int | None = None,
-    max_seconds: float | None = None,
-) -> tuple[np.ndarray, np.ndarray, float]:
-    """Coefficients of variation of the columns and rows of L, exactly, streaming L.
-
-    Parameters
-    ----------
-    solver : LeontiefSolver
-    column_sums, row_sums : ndarray, shape (n,)
-        ``1ᵀL`` and ``L 1`` (known already from :func:`linkage_arrays`), so the means are
-        exact and the sums of squared deviations are accumulated without cancellation.
-    block_size : int, optional
-        Columns of L per block (default: :meth:`LeontiefSolver.default_block_size`).
-    max_seconds : float, optional
-        Give up (return None) when the first block projects a longer total time.
-
-    Returns
-    -------
-    (column_cv, row_cv, residual) or None
-        ``cv_j = sqrt(Σ_i (l_ij - μ_j)² / (n - 1)) / μ_j`` with ``μ_j = Σ_i l_ij / n``
-        (``ddof=1``), the same along rows; residual = worst over the blocks.
-
-    Examples
-    --------
-    >>> A = np.array([[0.15, 0.25], [0.20, 0.05]])
-    >>> s = LeontiefSolver(A)
-    >>> L = s.to_dense()
-    >>> col_cv, row_cv, res = dispersion_arrays(s, L.sum(0), L.sum(1))
-    >>> bool(np.allclose(col_cv, L.std(axis=0, ddof=1) / L.mean(axis=0)))
-    True
-    """
-    n = solver.n
-    mu_col = np.asarray(column_sums, dtype=float) / n
-    mu_row = np.asarray(row_sums, dtype=float) / n
-    ss_col = np.zeros(n)
-    ss_row = np.zeros(n)
-    worst = 0.0
-    started = time.perf_counter()
-    for start, stop, block in solver.column_blocks(block_size):
-        worst = max(worst, solver.last_info.residual)
-        block -= mu_row[:, np.newaxis]  # deviations from the row means
-        ss_row += np.einsum("ij,ij->i", block, block)
-        block += mu_row[:, np.newaxis] - mu_col[np.newaxis, start:stop]
-        ss_col[start:stop] = np.einsum("ij,ij->j", block, block)
-        if max_seconds is not None and start == 0 and stop < n:
-            projected = (time.perf_counter() - started) * n / (stop - start)
-            if projected > max_seconds:
-                return None
-    col_cv = safe_divide(np.sqrt(ss_col / (n - 1)), mu_col, 0.0)
-    row_cv = safe_divide(np.sqrt(ss_row / (n - 1)), mu_row, 0.0)
-    return col_cv, row_cv, worst
-
-
 # ============================================================================ linkages
 def linkages(
     table,
@@ -298,7 +244,10 @@ def linkages(
     ``(I - A)[u, w] = [1, x]``), plus ``n`` solves in blocks for the dispersion. With
     ``method="auto"`` a table above 1000 sectors whose ``‖A‖₁`` or ``‖A‖∞`` is below 1
     needs no factorization for the three solves (GMRES, ten to forty products with ``A``
-    each); streaming L then factorizes a dense table once.
+    each). With the dispersion and a dense LU for blocks of L (every dense table up to
+    3000 sectors, and denser ones beyond) whose L fits in 1 GiB (n <= 11585), L is formed
+    once instead (as many flops as streaming it) and every index is read from it; then
+    ``attrs["method"]`` is ``"dense"`` and ``method_reason`` says so.
     A zero-output sector has zero coefficients: output multiplier 1, direct linkages 0,
     Ghosh row sum 1 (its row of ``G = (I - B)⁻¹`` is the unit row).
 
@@ -343,14 +292,12 @@ def linkages(
             f"Got {dispersion!r} instead."
         )
     solver = table_solver(table, solver, method, caller="linkages")
-    r = linkage_arrays(solver, table.A, table.x)
+    r, cv_col, cv_row, status, dispersion_method = _indices(solver, table, dispersion, max_seconds)
+    residual = r["residual"]
 
     bl_total = normalize(r["column_sums_L"])
     fl_total = normalize(r["row_sums_G"])
     scale = normalize if normalized else (lambda v: v)
-
-    cv_col, cv_row, res, status, dispersion_method = _dispersion(solver, r, dispersion, max_seconds)
-    residual = max(r["residual"], res)
 
     frame = pd.DataFrame(
         {
@@ -365,10 +312,11 @@ def linkages(
             "key_sector": classify(bl_total, fl_total, threshold),
         },
         index=table.sectors,
+        copy=False,
     )
     frame.attrs = {
-        "method": solver.method,
-        "method_reason": solver.method_reason,
+        "method": r.get("method", solver.method),
+        "method_reason": solver.method_reason + r.get("method_note", ""),
         "residual": float(residual),
         "dispersion": status,
         "dispersion_method": dispersion_method,
@@ -377,6 +325,35 @@ def linkages(
         "zero_output": int(np.count_nonzero(np.asarray(table.x) == 0)),
     }
     return frame
+
+
+def _indices(solver: LeontiefSolver, table, dispersion, max_seconds: float):
+    """The arrays of :func:`linkages`: ``(r, column_cv, row_cv, status, dispersion_method)``.
+
+    With the dispersion asked for (and affordable) and a dense LU for blocks of L whose L
+    fits in :data:`DENSE_L_MAX_BYTES`, L is formed once and every index comes from it
+    (:func:`dense_L_arrays`; ``r["method"]`` is then ``"dense"``, with a note for the
+    reason); otherwise the solves of :func:`linkage_arrays` and L streamed in blocks.
+    """
+    n = solver.n
+    if (
+        dispersion is not False
+        and solver.block_method == "dense"
+        and 8 * n * n <= DENSE_L_MAX_BYTES
+        and _dispersion_skip_reason(solver, dispersion, max_seconds) is None
+    ):
+        r = dense_L_arrays(solver, table.A, table.x)
+        if solver.method != "dense":
+            r["method"] = "dense"
+            r["method_note"] = (
+                "; the dispersion needs all of L, which fits in memory: the dense LU "
+                "formed L once and every index comes from it"
+            )
+        return r, r["column_cv"], r["row_cv"], "exact", "dense"
+    r = linkage_arrays(solver, table.A, table.x)
+    cv_col, cv_row, res, status, dispersion_method = _dispersion(solver, r, dispersion, max_seconds)
+    r["residual"] = max(r["residual"], res)
+    return r, cv_col, cv_row, status, dispersion_method
 
 
 def _dispersion(solver: LeontiefSolver, r: dict, dispersion, max_seconds: float):

@@ -1,5 +1,6 @@
 """Linkages and key sectors against Miller & Blair, hand derivations, dense references."""
 
+import sys
 import warnings
 
 import numpy as np
@@ -250,7 +251,10 @@ def test_auto_on_a_large_dense_table_iterates_and_streams_L_with_the_lu():
     assert lk.attrs["method_reason"].startswith("certified ‖A‖")
     assert lk.attrs["dispersion_method"] is None
     full = linkages(table, dispersion=True)
-    assert full.attrs["method"] == "iterative" and full.attrs["dispersion_method"] == "dense"
+    # the dispersion needs all of L, which fits: the dense LU forms it once and every index
+    # comes from it, so the method reported is the LU's
+    assert full.attrs["method"] == "dense" and full.attrs["dispersion_method"] == "dense"
+    assert "formed L once" in full.attrs["method_reason"]
     assert full.attrs["residual"] < 1e-10
     for col in LINKAGE_COLUMNS[:-1]:
         got, want = full[col].to_numpy(), ref[col]
@@ -260,3 +264,41 @@ def test_auto_on_a_large_dense_table_iterates_and_streams_L_with_the_lu():
     )
     small = linkages(random_table(50, 0.5, seed=1))
     assert small.attrs["method"] == "dense" and small.attrs["method_reason"].startswith("small")
+
+
+@pytest.mark.parametrize(
+    ("n", "zero", "solver"),
+    [(2, 0, "auto"), (60, 3, "auto"), (300, 5, "dense"), (1100, 4, "auto"), (200, 2, "splu")],
+)
+def test_L_formed_once_equals_streamed_L(n, zero, solver, monkeypatch):
+    # below DENSE_L_MAX_BYTES with a dense LU every index comes from L formed once; the
+    # numbers equal those of the solves plus L streamed in blocks (the path beyond) to 1e-12
+    table = random_table(n, 0.6, seed=n, zero_output=zero)
+    once = linkages(table, solver=solver)
+    expect = "splu" if solver == "splu" else "dense"
+    assert once.attrs["method"] == expect and once.attrs["dispersion"] == "exact"
+    assert once.attrs["residual"] < 1e-12
+    monkeypatch.setattr(sys.modules[linkages.__module__], "DENSE_L_MAX_BYTES", 0)
+    table2 = random_table(n, 0.6, seed=n, zero_output=zero)  # a fresh solver
+    streamed = linkages(table2, solver=solver)
+    assert streamed.attrs["dispersion"] == "exact"
+    if n > 1000 and solver == "auto":  # GMRES for the sums, L streamed through the LU
+        assert streamed.attrs["method"] == "iterative"
+    pd.testing.assert_index_equal(once.index, streamed.index)
+    pd.testing.assert_series_equal(once["key_sector"], streamed["key_sector"])
+    assert once.dtypes.equals(streamed.dtypes)
+    for col in LINKAGE_COLUMNS[:-1]:
+        got, want = once[col].to_numpy(), streamed[col].to_numpy()
+        assert np.abs(got - want).max() <= 1e-12 * np.abs(want).max(), col
+    ref = dense_reference(table)
+    for col in LINKAGE_COLUMNS[:-1]:
+        assert np.abs(once[col].to_numpy() - ref[col]).max() <= 1e-11 * np.abs(ref[col]).max()
+    raw = linkages(table, solver=solver, normalized=False)
+    assert np.allclose(raw["fl_total"], ref["fl_total"] * raw["fl_total"].mean(), rtol=1e-12)
+
+
+def test_L_formed_once_only_with_dispersion(mb_table):
+    # without the dispersion (or when "auto" skips it) nothing of L is formed
+    lk = linkages(mb_table, dispersion=False)
+    assert lk.attrs["dispersion"] == "off" and lk["bl_cv"].isna().all()
+    assert lk.attrs["method"] == "dense" and "formed L" not in lk.attrs["method_reason"]
