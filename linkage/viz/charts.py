@@ -112,24 +112,65 @@ def _quadrants(ax, bl, fl, ok, threshold) -> None:
         )
 
 
-def _label_points(ax, index, bl, fl, ok, max_labels) -> None:
-    """Sector names at the points: all when few, else the strongest (largest bl + fl)."""
-    idx = np.flatnonzero(ok)
-    if len(idx) > max_labels:
-        score = bl[idx] + fl[idx]
-        idx = idx[np.argsort(-score, kind="stable")[:max_labels]]
-    labels = [_label_text(v) for v in index]
-    for i in idx:
-        text = labels[i] if len(labels[i]) <= 28 else labels[i][:26] + "..."
-        ax.annotate(
+#: Offsets (points) and alignments tried, in order, for each sector name.
+_LABEL_SPOTS = (
+    ((4, 3), "left", "bottom"),
+    ((4, -3), "left", "top"),
+    ((-4, 3), "right", "bottom"),
+    ((-4, -3), "right", "top"),
+    ((0, 6), "center", "bottom"),
+    ((0, -6), "center", "top"),
+)
+
+
+def _place_label(ax, renderer, text, xy, placed, frame_box):
+    """Annotate ``xy`` at the first spot whose box overlaps no placed box; None if none fits."""
+    for offset, ha, va in _LABEL_SPOTS:
+        note = ax.annotate(
             text,
-            (bl[i], fl[i]),
-            xytext=(4, 3),
+            xy,
+            xytext=offset,
             textcoords="offset points",
+            ha=ha,
+            va=va,
             fontsize=8,
             color="#222222",
             zorder=4,
         )
+        box = note.get_window_extent(renderer).expanded(1.04, 1.1)
+        inside = frame_box.contains(box.x0, box.y0) and frame_box.contains(box.x1, box.y1)
+        if inside and not any(box.overlaps(other) for other in placed):
+            placed.append(box)
+            return note
+        note.remove()
+    return None
+
+
+def _label_points(ax, index, bl, fl, ok, max_labels) -> list:
+    """Sector names at the points, strongest (largest bl + fl) first, never overlapping.
+
+    The figure's layout is fixed first, then each name takes the first of a few spots
+    around its point whose box overlaps no name already placed; a name with no free spot
+    (or beyond ``max_labels``) is left off. Returns the positions (into ``index``) of the
+    sectors that were not labelled.
+    """
+    fig = ax.figure
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+    renderer = fig.canvas.get_renderer()
+    frame_box = ax.get_window_extent(renderer)
+    idx = np.flatnonzero(ok)
+    idx = idx[np.argsort(-(bl[idx] + fl[idx]), kind="stable")]
+    labels = [_label_text(v) for v in index]
+    placed, left_off = [], []
+    for i in idx:
+        text = labels[i] if len(labels[i]) <= 28 else labels[i][:26] + "..."
+        if (
+            len(placed) >= max_labels
+            or _place_label(ax, renderer, text, (bl[i], fl[i]), placed, frame_box) is None
+        ):
+            left_off.append(int(i))
+    return left_off
 
 
 def _figure(frame: pd.DataFrame, threshold: float, max_labels: int, title: str | None):
@@ -137,20 +178,22 @@ def _figure(frame: pd.DataFrame, threshold: float, max_labels: int, title: str |
     import matplotlib
 
     matplotlib.use("Agg", force=False)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     bl, fl, cls = _bl_fl_classes(frame, threshold)
     ok = np.isfinite(bl) & np.isfinite(fl)
     fig = Figure(figsize=(8, 6.2), dpi=110, layout="constrained")
+    FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     _scatter_classes(ax, bl, fl, cls, ok)
     _quadrants(ax, bl, fl, ok, threshold)
-    _label_points(ax, frame.index, bl, fl, ok, max_labels)
     ax.set_xlabel("Backward linkage BL (total, normalized; 1 = average)")
     ax.set_ylabel("Forward linkage FL (total, normalized; 1 = average)")
     ax.set_title(title or "Key sectors: backward vs forward linkages")
     ax.grid(True, color="#eeeeee", zorder=0)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8, frameon=False, ncol=2)
+    _label_points(ax, frame.index, bl, fl, ok, max_labels)
     return fig
 
 
