@@ -13,6 +13,8 @@ _COMMANDS = {
     "regionalize": "regionalize",
     "report": "report",
     "demo": "demo",
+    "impact": "impact",
+    "decompose": "decompose",
 }
 
 
