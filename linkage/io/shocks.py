@@ -83,7 +83,9 @@ def _candidates(label: str, lookup: dict) -> tuple[list, str]:
     return coded, "its code or its name without the code"
 
 
-def _resolve(labels, rows, sectors, path, what, column=None, notes=None, by_column=False):
+def _resolve(
+    labels, rows, sectors, path, what, column=None, notes=None, by_column=False, unique=True
+):
     """The table's sector for each file label, or a one-line error at the first unknown.
 
     A label that is not a sector's exact text is matched ignoring case, then punctuation,
@@ -111,7 +113,8 @@ def _resolve(labels, rows, sectors, path, what, column=None, notes=None, by_colu
             )
         out.append(found[0])
         guessed.append(f"{label!r} -> {str(found[0])!r} ({rule})")
-    _no_sector_twice(labels, rows, out, path, what, column, by_column)
+    if unique:
+        _no_sector_twice(labels, rows, out, path, what, column, by_column)
     if guessed and notes is not None:
         name = Path(str(path).split(" [sheet ")[0]).name
         shown = "; ".join(guessed[:5]) + (
@@ -351,11 +354,18 @@ def read_bridge(path, sectors=None, *, sheet=None) -> pd.DataFrame:
             raise InputFileError(f"bridge: empty {missing}", path=grid.path, row=rows[i])
     shares = _numbers(cells[:, [col["share"]]], rows, [header[col["share"]]], grid, "bridge", notes)
     shares = shares[:, 0]
+    sector = _resolve(
+        sector,
+        rows,
+        sectors,
+        grid.path,
+        "bridge sector",
+        header[col["sector"]],
+        notes,
+        unique=False,
+    )
     _check_pairs(category, sector, shares, rows, grid, header[col["share"]])
     shares = _fractions(category, shares, rows, grid, notes)
-    sector = _resolve(
-        sector, rows, sectors, grid.path, "bridge sector", header[col["sector"]], notes
-    )
     frame = pd.DataFrame({"category": category, "sector": sector, "share": shares})
     frame.attrs.update(source=str(grid.path), notes=notes)
     return frame
@@ -366,7 +376,8 @@ def _check_pairs(category, sector, shares, rows, grid, share_column) -> None:
     for i, pair in enumerate(zip(category, sector, strict=True)):
         if pair in seen:
             raise InputFileError(
-                f"bridge: the pair {pair[0]!r} -> {pair[1]!r} repeated (first at row {seen[pair]})",
+                f"bridge: the pair {pair[0]!r} -> {str(pair[1])!r} repeated "
+                f"(first at row {seen[pair]})",
                 path=grid.path,
                 row=rows[i],
             )

@@ -107,3 +107,18 @@ def test_real_bps_sectors_by_code(shared_data, tmp_path):
     got = read_shock(p, table.sectors)
     assert got.index.tolist() == ["F Konstruksi", "MN Jasa Perusahaan"]
     assert got["DAK"].tolist() == [25000.0, 1000.0]
+
+
+def test_a_sector_in_two_categories_of_a_bridge_but_not_twice_in_one(tmp_path):
+    path = tmp_path / "b.csv"
+    path.write_text("category,sector,share\nb,F,0.5\nb,G,0.5\nm,G,1\n")
+    assert read_bridge(path, BPS)["sector"].tolist() == [
+        "F Konstruksi",
+        "G Perdagangan",
+        "G Perdagangan",
+    ]
+    path.write_text("category,sector,share\nb,F,0.5\nb,Konstruksi,0.5\n")
+    with pytest.raises(
+        InputFileError, match=r"row 3: .*'F Konstruksi' repeated \(first at row 2\)"
+    ):
+        read_bridge(path, BPS)
