@@ -117,6 +117,15 @@ def _closed_outputs(table, solver, df, wages, household, household_income, house
         f"closed model: household income x_(n+1) = {W:.6g}, household-household cell "
         f"{own:.6g}; income includes the households' own row"
     )
+    spent = float(np.sum(h)) + own
+    if spent > 1:  # consumption financed by more than wages: the induced effect is overstated
+        notes.append(
+            f"closed model: households spend {spent:.3g} times the household income "
+            f"x_(n+1) = {W:.6g} (the wages row{' plus the own cell' if own else ''}), so "
+            "every rupiah of wages is re-spent more than once; give the households' total "
+            "income (household_income=, --household-income; e.g. wages plus the part of "
+            "surplus households receive) for a type II that does not overstate"
+        )
     return X[:-1], X[-1], own, closed.last_info.residual
 
 

@@ -76,6 +76,23 @@ def _echo_totals(results) -> None:
     "--household", default=None, metavar="LABEL", help="Final-demand column of households."
 )
 @click.option(
+    "--household-income",
+    type=float,
+    default=None,
+    metavar="AMOUNT",
+    help="With --closed: households' total income x_(n+1), which divides household "
+    "consumption [default: the wages row total plus --household-own].",
+)
+@click.option(
+    "--household-own",
+    type=float,
+    default=0.0,
+    show_default=True,
+    metavar="AMOUNT",
+    help="With --closed: households' purchases of household labour (domestic services), "
+    "the household-household cell (Miller & Blair 2009, section 2.5).",
+)
+@click.option(
     "--value-added-rows",
     "value_added",
     multiple=True,
@@ -100,6 +117,8 @@ def command(
     sheet,
     wages,
     household,
+    household_income,
+    household_own,
     value_added,
     solver,
     out,
@@ -127,6 +146,8 @@ def command(
         closed=closed,
         wages=wages,
         household=household,
+        household_income=household_income,
+        household_own=household_own,
         value_added=list(value_added) or None,
         solver=solver,
     )

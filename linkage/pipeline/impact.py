@@ -82,6 +82,8 @@ def run_impact(
     closed: bool = False,
     wages=None,
     household=None,
+    household_income=None,
+    household_own=0.0,
     value_added=None,
     solver=None,
 ) -> ImpactResults:
@@ -97,7 +99,7 @@ def run_impact(
         :func:`~linkage.io.shocks.read_bridge` and :func:`~linkage.io.shocks.read_satellites`.
     closed : bool
         Type II: households endogenous (Miller & Blair 2009, section 2.5).
-    wages, household, value_added : optional
+    wages, household, household_income, household_own, value_added : optional
         As in :func:`linkage.impact`.
     solver : str or LeontiefSolver, optional
 
@@ -134,6 +136,8 @@ def run_impact(
         bridge=bridge,
         wages=wages,
         household=household,
+        household_income=household_income,
+        household_own=household_own,
         value_added=value_added,
         solver=solver,
     )

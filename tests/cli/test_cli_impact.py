@@ -191,3 +191,25 @@ def test_decompose_with_a_concordance_and_its_errors(tmp_path, runner):
     conc.write_text("sector,common\nfarm,all\n")
     result = run(runner, "decompose", p0, p1, "--concordance", conc, "--out", out, "--force")
     one_line_error(result, "concordance", "factory")
+
+
+def test_household_income_option_and_the_overspending_note(tmp_path, runner, mb):
+    shock = tmp_path / "shock.csv"
+    shock.write_text("sector,plan\nmanufacturing,600\n")
+    out = tmp_path / "o"
+    args = ["impact", mb, "--shock", shock, "--closed", "--out", out]
+    result = run(runner, *args, "--household-income", 300, "--household-own", 20)
+    assert result.exit_code == 0, result.output
+    # household consumption 360 + own cell 20 out of an income of 300: said
+    assert "households spend 1.27 times" in result.output
+    table = read_table(mb)
+    api = impact(
+        table,
+        pd.Series({"manufacturing": 600.0}, name="plan"),
+        model="closed",
+        household_income=300.0,
+        household_own=20.0,
+    )
+    np.testing.assert_allclose(pd.read_csv(out / "impact.csv")["value"], api["value"], rtol=1e-12)
+    plain = run(runner, *args, "--force")
+    assert plain.exit_code == 0 and "households spend" not in plain.output
