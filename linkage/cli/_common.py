@@ -14,6 +14,7 @@ from ..core.diagnostics import Diagnostics
 from ..core.params import METHODS as SOLVER_CHOICES
 from ..errors import LinkageError, LinkageWarning
 from ..io import read_network
+from ..io.results import RESULT_FORMATS
 
 
 def one_line_errors(func):
@@ -215,6 +216,23 @@ def solver_options(command):
         help="Leontief solver: dense LU, sparse LU, iterative (GMRES), or chosen by size "
         "[default: auto]. Built once; every analysis uses it.",
     )(wrapper)
+
+
+def format_option(command):
+    """Add ``--format csv|xlsx|parquet`` (passed as ``fmt``): the format of the result files.
+
+    Every command that writes result tables declares it this way; the overwrite check
+    and the "wrote ..." lines then name the files of the chosen format.
+    """
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(RESULT_FORMATS),
+        default="csv",
+        show_default=True,
+        help="Result tables as CSV files, one Excel workbook results.xlsx (a README sheet "
+        "explains every column), or one parquet file per result.",
+    )(command)
 
 
 def echo_written(result, out: Path) -> None:

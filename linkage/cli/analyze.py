@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pandas as pd
 from ..errors import InputFileError, LinkageWarning
 from ..io import read_table
 from ..pipeline import TABLE_FILES, analyze_table, regional_table, table_files
-from ._common import echo_frame, one_line_errors, prepare_out_dir, solver_options
+from ._common import echo_frame, format_option, one_line_errors, prepare_out_dir, solver_options
 
 OUTPUTS = (TABLE_FILES["linkages"], TABLE_FILES["multipliers"])
 EXTRACTION_FILE = TABLE_FILES["extraction"]
@@ -19,10 +20,24 @@ INFLUENCE_FILE = TABLE_FILES["important_coefficients"]
 REGION_FILES = (TABLE_FILES["regional_linkages"], TABLE_FILES["region_pairs"])
 
 
-def default_out_dir(table_path: Path) -> Path:
-    """``./linkage-out/<name of the table without suffix>`` in the current folder."""
+def default_out_dir(table_path: Path, sheet: str | None = None) -> Path:
+    """``./linkage-out/<table name without suffix>[-<sheet>]`` in the current folder.
+
+    With ``--sheet`` the sheet is part of the name, so two sheets of one workbook do not
+    write into the same folder.
+
+    Examples
+    --------
+    >>> default_out_dir(Path("io_2016.xlsx"), "Jawa Timur/17").as_posix()
+    'linkage-out/io_2016-Jawa_Timur_17'
+    >>> default_out_dir(Path("table.csv")).as_posix()
+    'linkage-out/table'
+    """
     stem = table_path.name if table_path.is_dir() else table_path.stem
-    return Path("linkage-out") / (stem or "table")
+    stem = stem or "table"
+    if sheet is not None:
+        stem += "-" + (re.sub(r"[^\w.-]+", "_", sheet.strip()).strip("_.") or "sheet")
+    return Path("linkage-out") / stem
 
 
 def _label(row: pd.Series, prefix: str = "") -> str:
@@ -62,7 +77,8 @@ def _read(read_table, path: Path, sheet):
     "--out",
     type=click.Path(path_type=Path),
     default=None,
-    help="Folder for the result files [default: ./linkage-out/<TABLE name>].",
+    help="Folder for the result files [default: ./linkage-out/<TABLE name>, with "
+    "--sheet ./linkage-out/<TABLE name>-<sheet>].",
 )
 @solver_options
 @click.option(
@@ -121,6 +137,7 @@ def _read(read_table, path: Path, sheet):
     "[default: a row named value added / nilai tambah or BPS 2090, else the primary "
     "inputs except imports and totals].",
 )
+@format_option
 @click.option("--force", is_flag=True, help="Overwrite existing result files.")
 @one_line_errors
 def command(
@@ -136,6 +153,7 @@ def command(
     wages,
     household,
     value_added,
+    fmt,
     force,
 ):
     """Backward/forward linkages, key sectors and multipliers of an IO table.
@@ -143,15 +161,16 @@ def command(
     TABLE is a wide CSV, an Excel workbook (including the statistics office's (BPS)
     provincial IO workbook), a long from,to,value CSV, a parquet file or an ICRAF-style
     province folder. Writes OUT/linkages.csv and OUT/multipliers.csv (first column
-    `sector`, in the table's sector order) and prints a summary; --extraction,
+    `sector`, in the table's sector order; --format xlsx: one OUT/results.xlsx, --format
+    parquet: .parquet files) and prints a summary; --extraction,
     --influence and --by-region add the files named in their help. --wages and
     --household name the wages row and household column when their names are not
     recognized (the summary's notes say so).
     """
     if not table.exists():
         raise InputFileError("no such file or folder", path=table)
-    out = default_out_dir(table) if out is None else out
-    names = table_files(extraction, influence, by_region)
+    out = default_out_dir(table, sheet) if out is None else out
+    names = table_files(extraction, influence, by_region, fmt)
     if not force and any((out / name).exists() for name in names):
         prepare_out_dir(out, names, force)  # raises the one-line "use --force" error
 
@@ -172,7 +191,7 @@ def command(
             by_region=by_region,
         )
     out = prepare_out_dir(out, names, force)
-    results.write(out)
+    paths = results.write(out, fmt)
     lk, mult = results.linkages, results.multipliers
     extra = {name: frame for name, frame in results.frames().items() if name not in OUTPUTS}
 
@@ -216,9 +235,20 @@ def command(
         click.echo("no key sectors")
     for note in mult.attrs.get("notes", []):
         click.echo(f"note: {note}")
-    click.echo(f"wrote {out / OUTPUTS[0]} and {out / OUTPUTS[1]}")
-    for name, frame in extra.items():
-        click.echo(f"wrote {out / name} ({_headline(name, frame, influence)})")
+    _echo_paths(paths, extra, influence)
+
+
+def _echo_paths(paths: list, extra: dict, influence) -> None:
+    """Where the results went; what each optional result holds."""
+    if len(paths) == 1:  # one workbook
+        sheets = ", ".join(Path(name).stem for name in (*OUTPUTS, *extra))
+        click.echo(f"wrote {paths[0]} (sheets README, {sheets})")
+        for name, frame in extra.items():
+            click.echo(f"  {Path(name).stem}: {_headline(name, frame, influence)}")
+        return
+    click.echo(f"wrote {paths[0]} and {paths[1]}")
+    for path, (name, frame) in zip(paths[2:], extra.items(), strict=True):
+        click.echo(f"wrote {path} ({_headline(name, frame, influence)})")
 
 
 def _headline(name: str, frame: pd.DataFrame, asked) -> str:

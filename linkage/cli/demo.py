@@ -10,6 +10,7 @@ from ._common import (
     check_seed_and_max_nodes,
     echo_summary,
     echo_written,
+    format_option,
     one_line_errors,
     prepare_out_dir,
 )
@@ -30,18 +31,19 @@ from ._common import (
     type=int,
     help="Seed of community detection, the permutation test and the layouts.",
 )
+@format_option
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @one_line_errors
-def command(out, seed, force):
+def command(out, seed, fmt, force):
     """Run everything on the example data and write a report you can open in a browser.
 
     The example data (synthetic, documented in data/README.md) are a 15-sector regional IO
     table and a survey of four sentra (ceramics, batik, leather and slag aluminium). Writes
     OUT/report.html (one offline file with all results), sectors.html, network.html,
-    key_sectors.png/.svg and CSV tables.
+    key_sectors.png/.svg and the result tables (CSV; --format xlsx or parquet).
     """
     check_seed_and_max_nodes(seed)
-    out = prepare_out_dir(out, output_files(True, True), force)
+    out = prepare_out_dir(out, output_files(True, True, fmt), force)
     table = load_example_table()
     click.echo(f"read {table!r} (example data, synthetic)")
     network = load_example_network()
@@ -61,5 +63,6 @@ def command(out, seed, force):
         seed=seed,
         title="Linkage report: example region and sentra",
         progress=lambda step: click.echo(f"... {step}"),
+        fmt=fmt,
     )
     echo_written(result, out)

@@ -8,12 +8,14 @@ import math
 import click
 import pandas as pd
 
+from ..io.results import result_files
 from ..network import METHODS
 from ..pipeline import NETWORK_FILES, analyze_network
 from ..viz import network_html
 from ._common import (
     check_seed_and_max_nodes,
     echo_summary,
+    format_option,
     load,
     one_line_errors,
     prepare_out_dir,
@@ -28,9 +30,15 @@ MAX_SENTRA_LINES = 30
 HTML_FILE = "network.html"
 
 
-def output_files(html: bool = True) -> tuple:
-    """Names of the files the command writes (``network.html`` only when ``html``)."""
-    return FILES + ((HTML_FILE,) if html else ())
+def output_files(html: bool = True, fmt: str = "csv") -> tuple:
+    """Names of the files the command writes (``network.html`` only when ``html``).
+
+    Examples
+    --------
+    >>> output_files(False, "xlsx")
+    ('results.xlsx',)
+    """
+    return tuple(result_files(FILES, fmt)) + ((HTML_FILE,) if html else ())
 
 
 def check_detection_options(
@@ -195,6 +203,7 @@ def echo_clusters(clusters) -> None:
     type=click.Path(file_okay=False),
     help="Output folder.",
 )
+@format_option
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @one_line_errors
 def command(
@@ -216,6 +225,7 @@ def command(
     no_html,
     max_nodes,
     out,
+    fmt,
     force,
 ):
     """Turn a sentra survey into firm metrics, the sentra's IO table, communities and
@@ -226,11 +236,12 @@ def command(
     OUT/sector_table.csv (the sentra IO table in the wide layout `linkage analyze` reads),
     OUT/outside_parties.csv, OUT/sentra.csv (one row per sentra: active or passive and the
     measures behind it), OUT/communities.csv (one row per detected community) and
-    OUT/network.html (an offline interactive page; --no-html skips it).
+    OUT/network.html (an offline interactive page; --no-html skips it). --format xlsx
+    writes the tables as one OUT/results.xlsx, --format parquet as .parquet files.
     """
     method = method.strip().lower()
     check_detection_options(method, resolution, permutations, seed, max_nodes)
-    out = prepare_out_dir(out, output_files(not no_html), force)
+    out = prepare_out_dir(out, output_files(not no_html, fmt), force)
     net = load(
         firms,
         transactions,
@@ -253,7 +264,7 @@ def command(
         "n_permutations": permutations,
     }
     results = analyze_network(net, solver, sector_table=True, by=by, area=area, detection=detection)
-    paths = results.write(out)
+    paths = results.write(out, fmt=fmt)
     if not no_html:
         paths[HTML_FILE] = network_html(
             net,

@@ -7,8 +7,15 @@ from pathlib import Path
 import click
 
 from ..io import GRDP_UNITS, read_table
+from ..io.results import result_files
 from ..pipeline.regionalize import REGIONAL_FILES, read_regional_measures, regionalize_table
-from ._common import echo_diagnostics, echo_frame, one_line_errors, prepare_out_dir
+from ._common import (
+    echo_diagnostics,
+    echo_frame,
+    format_option,
+    one_line_errors,
+    prepare_out_dir,
+)
 
 OUTPUTS = REGIONAL_FILES
 
@@ -91,6 +98,7 @@ def _echo_measures(measures, io) -> None:
     show_default=True,
     help="Output folder.",
 )
+@format_option
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @one_line_errors
 def command(
@@ -106,12 +114,14 @@ def command(
     district,
     sheet,
     out_dir,
+    fmt,
     force,
 ):
     """Derive a regional IO table from TABLE by location quotients (SLQ, CILQ, FLQ, AFLQ).
 
     Writes OUT/regional_table.csv (wide layout, readable by `linkage analyze`) and
-    OUT/lq.csv (the location quotients, rows = selling sector, columns = buying sector).
+    OUT/lq.csv (the location quotients, rows = selling sector, columns = buying sector);
+    --format xlsx writes both as sheets of OUT/results.xlsx, --format parquet as .parquet.
 
     Examples: linkage regionalize national.csv --regional jobs.csv --measure employment;
     linkage regionalize prov.xlsx --grdp PDRB.xlsx --district "Kota Makassar".
@@ -136,7 +146,8 @@ def command(
         raise click.UsageError(f"--delta must be in [0, 1), got {delta:g}")
     if measure == "grdp" and grdp_path is None and national_path is None:
         raise click.UsageError("--measure grdp needs --national N.csv (the reference's GRDP)")
-    out = prepare_out_dir(out_dir, OUTPUTS, force)
+    files = result_files(OUTPUTS, fmt)
+    out = prepare_out_dir(out_dir, files, force)
 
     io = read_table(table, sheet=sheet) if sheet is not None else read_table(table)
     if measure == "employment" and national_path is None and io.employment is None:
@@ -161,6 +172,7 @@ def command(
         delta=delta,
         measure=measure,
         concordance=concordance,
+        fmt=fmt,
     )
     label = method.upper()
     if method in ("flq", "aflq"):
@@ -176,6 +188,5 @@ def command(
     echo_diagnostics(res.diagnostics)
     x = res.table.x.sum()
     units = f" {res.table.units}" if res.table.units else ""
-    click.echo(
-        f"regional output {x:,.6g}{units}; wrote {out / 'regional_table.csv'} and {out / 'lq.csv'}"
-    )
+    wrote = " and ".join(str(out / name) for name in files)
+    click.echo(f"regional output {x:,.6g}{units}; wrote {wrote}")

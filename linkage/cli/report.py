@@ -10,6 +10,7 @@ from ._common import (
     check_seed_and_max_nodes,
     echo_summary,
     echo_written,
+    format_option,
     load,
     one_line_errors,
     prepare_out_dir,
@@ -55,6 +56,7 @@ from ._common import (
     help="Output folder.",
 )
 @solver_options
+@format_option
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @one_line_errors
 def command(
@@ -71,6 +73,7 @@ def command(
     max_nodes,
     out,
     solver,
+    fmt,
     force,
 ):
     """Write OUT/report.html: one offline HTML file with everything, plus the pages and CSVs.
@@ -78,7 +81,8 @@ def command(
     TABLE is an IO table (csv/xlsx/parquet/folder, as `linkage analyze` reads); --firms and
     --transactions (with optional --cooperation and --parties) add a sentra survey. Give a
     table, a survey or both. Also writes sectors.html, key_sectors.png/.svg, linkages.csv,
-    multipliers.csv (table) and network.html, firms.csv, sentra.csv, communities.csv (survey).
+    multipliers.csv (table) and network.html, firms.csv, sentra.csv, communities.csv (survey);
+    --format xlsx writes the tables as one results.xlsx, --format parquet as .parquet files.
     """
     if (firms is None) != (transactions is None):
         raise click.UsageError("--firms and --transactions go together")
@@ -90,7 +94,7 @@ def command(
     if table is None and firms is None:
         raise click.UsageError("give a TABLE, or --firms and --transactions, or both")
     check_seed_and_max_nodes(seed, max_nodes)
-    out = prepare_out_dir(out, output_files(table is not None, firms is not None), force)
+    out = prepare_out_dir(out, output_files(table is not None, firms is not None, fmt), force)
     sources = {}
     iotable = network = None
     if table is not None:
@@ -122,5 +126,6 @@ def command(
         max_nodes=max_nodes,
         solver=solver,
         progress=lambda step: click.echo(f"... {step}"),
+        fmt=fmt,
     )
     echo_written(result, out)

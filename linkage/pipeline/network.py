@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..core import IOTable
-from ..io import firm_table, write_csv, write_table
+from ..io import firm_table
+from ..io.results import result_files, write_results
 from ..network import Clusters, SupplyNetwork, find_clusters
 
 __all__ = ["NetworkResults", "analyze_network", "NETWORK_FILES"]
@@ -58,25 +59,25 @@ class NetworkResults:
         )
         return firm_table(self.network, self.metrics, communities)
 
-    def write(self, out, files=NETWORK_FILES) -> dict[str, Path]:
-        """Write the result files named in ``files`` (UTF-8 CSV, label column first).
-
-        Returns a dict file name -> path, in the order of ``files``.
-        """
-        out = Path(out)
+    def frames(self, files=NETWORK_FILES) -> dict:
+        """CSV file name -> result (a flat frame; ``sector_table.csv`` the IOTable)."""
         frames = {
             "firms.csv": self.firms,
+            "sector_table.csv": lambda: self.sector_table,
             "outside_parties.csv": lambda: self.network.parties.reset_index(),
             "sentra.csv": lambda: self.clusters.sentra.reset_index(),
             "communities.csv": lambda: self.clusters.communities.reset_index(),
         }
-        paths = {}
-        for name in files:
-            if name == "sector_table.csv":
-                paths[name] = write_table(self.sector_table, out / name)
-            else:
-                paths[name] = write_csv(frames[name](), out / name)
-        return paths
+        return {name: frames[name]() for name in files}
+
+    def write(self, out, files=NETWORK_FILES, fmt: str = "csv") -> dict[str, Path]:
+        """Write the results named in ``files`` (CSV names) as ``fmt``: csv, xlsx or parquet.
+
+        Returns a dict written file name -> path, in the order of ``files`` (with xlsx the
+        one ``results.xlsx``).
+        """
+        paths = write_results(self.frames(files), out, fmt)
+        return dict(zip(result_files(files, fmt), paths, strict=True))
 
 
 def analyze_network(

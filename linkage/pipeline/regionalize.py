@@ -21,8 +21,8 @@ from ..io import (
     read_mapping,
     read_measure,
     table_province_mismatch,
-    write_table,
 )
+from ..io.results import write_results
 
 __all__ = ["RegionalMeasures", "read_regional_measures", "regionalize_table", "REGIONAL_FILES"]
 
@@ -121,6 +121,7 @@ def regionalize_table(
     delta: float = 0.3,
     measure: str = "output",
     concordance: str = "split",
+    fmt: str = "csv",
 ):
     """The regional table by location quotients, written to ``out`` when given.
 
@@ -134,6 +135,9 @@ def regionalize_table(
         and ``lq.csv`` (rows: selling sector, columns: buying sector).
     method, delta, measure, concordance
         As :func:`linkage.regionalize`.
+    fmt : {"csv", "xlsx", "parquet"}
+        Format of the files (:func:`linkage.io.results.write_results`): the two CSVs, one
+        ``results.xlsx``, or ``regional_table.parquet`` and ``lq.parquet``.
 
     Returns
     -------
@@ -154,6 +158,16 @@ def regionalize_table(
         details=True,
     )
     if out is not None:
-        write_table(result.table, Path(out) / REGIONAL_FILES[0], force=True)
-        result.lq.to_csv(Path(out) / REGIONAL_FILES[1])
+        write_results(regional_frames(result, method, delta), out, fmt)
     return result
+
+
+def regional_frames(result, method: str = "flq", delta: float = 0.3) -> dict:
+    """CSV file name -> result of a regionalization: the table and the quotients.
+
+    ``lq.csv`` is the quotients with the selling sector as first column (``seller``).
+    """
+    lq = result.lq.reset_index()
+    label = f"{method}, delta {delta:g}" if method in ("flq", "aflq") else method
+    lq.attrs.update(method=label, sectors=[str(c) for c in result.lq.columns])
+    return {REGIONAL_FILES[0]: result.table, REGIONAL_FILES[1]: lq}

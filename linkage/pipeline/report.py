@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..core.params import deprecated_method
 from ..errors import LinkageError
+from ..io.results import result_files, write_results
 from ..report import report_html
 from ..viz import key_sector_chart, network_html, sector_html
 from ..viz.page import write_text
@@ -56,15 +57,18 @@ class ReportResults:
     network: NetworkResults | None = None
 
 
-def output_files(table: bool, network: bool) -> list[str]:
-    """Names :func:`write_outputs` writes for a table and/or a network.
+def output_files(table: bool, network: bool, fmt: str = "csv") -> list[str]:
+    """Names :func:`write_outputs` writes for a table and/or a network, results as ``fmt``.
 
     Examples
     --------
     >>> output_files(True, False)[:2]
     ['report.html', 'sectors.html']
+    >>> output_files(True, True, "xlsx")[-2:]
+    ['results.xlsx', 'network.html']
     """
-    return ["report.html", *(_TABLE_FILES if table else ()), *(_NETWORK_FILES if network else ())]
+    names = ["report.html", *(_TABLE_FILES if table else ()), *(_NETWORK_FILES if network else ())]
+    return result_files(names, fmt)
 
 
 def _table_results(table, solver, threshold, sector_matrix, notes):
@@ -188,12 +192,14 @@ def write_outputs(
     solver="auto",
     max_nodes: int | None = 5000,
     progress=None,
+    fmt: str = "csv",
 ) -> ReportResults:
-    """Run the analyses and write the report, the pages, the chart and the CSV tables.
+    """Run the analyses and write the report, the pages, the chart and the result tables.
 
     Used by ``linkage report`` and ``linkage demo``. ``out`` must exist (the command
     checks for files it would overwrite first). ``progress`` is called with a short text
-    before each step.
+    before each step. ``fmt`` is the format of the result tables (csv, xlsx: one
+    ``results.xlsx``, parquet; :func:`linkage.io.results.write_results`).
 
     Returns
     -------
@@ -201,14 +207,19 @@ def write_outputs(
     """
     say = progress or (lambda text: None)
     out = Path(out)
-    result = ReportResults()
+    result, frames = ReportResults(), {}
     if table is not None:
         say("linkages and multipliers")
         result.table = analyze_table(table, solver, sector_map="A", strict=False)
-        result.files += _write_table_files(result.table, out, seed, say)
+        frames.update(result.table.frames())
     if network is not None:
         say("communities and sentra activity")
         result.network = analyze_network(network, detection={"seed": seed})
+        frames.update(result.network.frames(_NETWORK_FILES[1:]))
+    result.files += write_results(frames, out, fmt)
+    if table is not None:
+        result.files += _write_table_files(result.table, out, seed, say)
+    if network is not None:
         result.files += _write_network_files(result.network, out, seed, max_nodes, say)
     say("report")
     page = _render(
@@ -224,8 +235,8 @@ def write_outputs(
 
 
 def _write_table_files(results: TableResults, out: Path, seed: int, say) -> list[Path]:
-    """linkages.csv, multipliers.csv, the key-sector chart and sectors.html."""
-    files = results.write(out)
+    """The key-sector chart and sectors.html (the results are written with the survey's)."""
+    files = []
     for suffix in ("png", "svg"):
         files.append(key_sector_chart(results.linkages, out / f"key_sectors.{suffix}"))
     say("sector page")
@@ -241,8 +252,7 @@ def _write_table_files(results: TableResults, out: Path, seed: int, say) -> list
 
 
 def _write_network_files(results: NetworkResults, out, seed, max_nodes, say) -> list[Path]:
-    """firms.csv, sentra.csv, communities.csv and network.html."""
-    paths = results.write(out, ("firms.csv", "sentra.csv", "communities.csv"))
+    """network.html (the results are written with the table's)."""
     say("network page")
     page = network_html(
         results.network,
@@ -252,4 +262,4 @@ def _write_network_files(results: NetworkResults, out, seed, max_nodes, say) -> 
         max_nodes=max_nodes,
         seed=seed,
     )
-    return [*paths.values(), page]
+    return [page]

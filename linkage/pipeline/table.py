@@ -26,7 +26,7 @@ from ..analysis import (
 from ..core import IOTable, LeontiefSolver
 from ..core.params import table_solver
 from ..errors import InputFileError, InvalidTableError, LinkageError, LinkageWarning
-from ..io.results import coefficient_frame, sector_frame, write_csv
+from ..io.results import coefficient_frame, result_files, sector_frame, write_results
 
 __all__ = ["TableResults", "analyze_table", "regional_table", "table_files", "TABLE_FILES"]
 
@@ -80,26 +80,38 @@ class TableResults:
         return max(f.attrs.get("residual", 0.0) for f in frames if f is not None)
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """File name -> flat frame (label columns first) of every result computed."""
+        """CSV file name -> flat frame (label columns first) of every result computed.
+
+        Each frame's ``attrs`` keep the analysis' (method, residual, ...) plus the
+        table's ``units``.
+        """
         out = {}
         for name, file in TABLE_FILES.items():
             frame = getattr(self, name)
             if frame is None:
                 continue
             if name == "important_coefficients":
-                out[file] = coefficient_frame(frame, self.table.sectors)
+                flat = coefficient_frame(frame, self.table.sectors).copy(deep=False)
             elif name == "region_pairs":
-                out[file] = frame
+                flat = frame.copy(deep=False)
             else:
-                out[file] = sector_frame(frame)
+                flat = sector_frame(frame)
+            flat.attrs = {**frame.attrs, "units": self.table.units or None}
+            out[file] = flat
         return out
 
-    def write(self, out) -> list[Path]:
-        """Write :meth:`frames` as UTF-8 CSV files into the folder ``out``; return the paths."""
-        return [write_csv(frame, Path(out) / name) for name, frame in self.frames().items()]
+    def write(self, out, fmt: str = "csv") -> list[Path]:
+        """Write :meth:`frames` into the folder ``out`` (``fmt``: csv, xlsx or parquet).
+
+        As :func:`linkage.io.results.write_results`: CSV files, one ``results.xlsx``, or
+        one parquet file per result. Returns the paths.
+        """
+        return write_results(self.frames(), out, fmt)
 
 
-def table_files(extraction: bool, influence: int | None, by_region: bool) -> tuple[str, ...]:
+def table_files(
+    extraction: bool, influence: int | None, by_region: bool, fmt: str = "csv"
+) -> tuple[str, ...]:
     """The result files :meth:`TableResults.write` writes for these options, in order.
 
     Examples
@@ -108,6 +120,8 @@ def table_files(extraction: bool, influence: int | None, by_region: bool) -> tup
     ('linkages.csv', 'multipliers.csv', 'extraction.csv')
     >>> table_files(False, 5, True)[2:]
     ('important_coefficients.csv', 'regional_linkages.csv', 'region_pairs.csv')
+    >>> table_files(True, None, False, "parquet")
+    ('linkages.parquet', 'multipliers.parquet', 'extraction.parquet')
     """
     asked = {
         "extraction": extraction,
@@ -115,7 +129,8 @@ def table_files(extraction: bool, influence: int | None, by_region: bool) -> tup
         "regional_linkages": by_region,
         "region_pairs": by_region,
     }
-    return tuple(file for name, file in TABLE_FILES.items() if asked.get(name, True))
+    files = [file for name, file in TABLE_FILES.items() if asked.get(name, True)]
+    return tuple(result_files(files, fmt))
 
 
 def analyze_table(
