@@ -12,6 +12,7 @@ from ..analysis import linkages as compute_linkages
 from ..core.params import check_choice, table_solver
 from ..viz import network_html as render_network_html
 from ..viz import sector_html as render_sector_html
+from ..viz.i18n import check_lang
 
 __all__ = ["sector_html", "network_html"]
 
@@ -26,6 +27,7 @@ def sector_html(
     max_edges: int | None = None,
     threshold: float = 1.0,
     solver=None,
+    lang: str = "en",
     **options,
 ):
     """Write the interactive sector page of a table, computing its linkages and links.
@@ -49,6 +51,8 @@ def sector_html(
         Key-sector threshold of the linkages computed here.
     solver : LeontiefSolver or str, optional
         The table's solver (built once) or a method name; ``"auto"`` when omitted.
+    lang : {"en", "id"}
+        Language of the page: English or Bahasa Indonesia (``<html lang="id">``).
     **options
         ``max_nodes``, ``seed``, ``units``, ``title`` of :func:`linkage.viz.sector_html`.
 
@@ -64,8 +68,11 @@ def sector_html(
     >>> page = sector_html(t, matrix="L")
     >>> "manufacturing" in page and "https://" not in page.split("</style>")[0]
     True
+    >>> '<html lang="id">' in sector_html(t, lang="id")
+    True
     """
     check_choice("matrix", matrix, ("A", "L"), "sector_html")
+    check_lang(lang)
     solver = table_solver(table, solver, caller="sector_html")
     if linkages is None:
         linkages = compute_linkages(table, solver, threshold=threshold)
@@ -78,11 +85,14 @@ def sector_html(
         path,
         multipliers=multipliers,
         matrix=matrix,
+        lang=lang,
         **options,
     )
 
 
-def network_html(network, clusters=None, path=None, *, metrics=None, solver="auto", **options):
+def network_html(
+    network, clusters=None, path=None, *, metrics=None, solver="auto", lang="en", **options
+):
     """Write the interactive network page, computing the firm metrics it shows.
 
     Parameters
@@ -97,6 +107,8 @@ def network_html(network, clusters=None, path=None, *, metrics=None, solver="aut
         firm system that cannot be solved leaves the firm linkages off the page).
     solver : str
         Method of the firm-level Leontief system.
+    lang : {"en", "id"}
+        Language of the page: English or Bahasa Indonesia (``<html lang="id">``).
     **options
         The drawing options of :func:`linkage.viz.network_html` (``size_by``,
         ``color_by``, ``max_nodes``, ``max_edges``, ``collapse_by``, ``physics``,
@@ -114,9 +126,10 @@ def network_html(network, clusters=None, path=None, *, metrics=None, solver="aut
     >>> network_html(net) == render(net, metrics=net.firm_metrics())  # the metrics computed
     True
     """
+    check_lang(lang)
     if metrics is None:
         try:
             metrics = network.firm_metrics(solver)
         except Exception:  # noqa: BLE001 - the page still draws without firm linkages
             metrics = None
-    return render_network_html(network, clusters, path, metrics=metrics, **options)
+    return render_network_html(network, clusters, path, metrics=metrics, lang=lang, **options)

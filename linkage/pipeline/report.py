@@ -16,7 +16,9 @@ from ..errors import LinkageError
 from ..io.results import result_files, write_results
 from ..report import report_html
 from ..viz import key_sector_chart, network_html, sector_html
+from ..viz.i18n import check_lang, t
 from ..viz.page import write_text
+from ..viz.pdf import print_pdf
 from .network import NetworkResults, analyze_network
 from .table import TableResults, analyze_table
 
@@ -34,6 +36,7 @@ OUTPUT_FILES = (
     "firms.csv",
     "sentra.csv",
     "communities.csv",
+    "report.pdf",
 )
 _TABLE_FILES = ("sectors.html", "key_sectors.png", "key_sectors.svg")
 _TABLE_FILES += ("linkages.csv", "multipliers.csv")
@@ -71,14 +74,14 @@ def output_files(table: bool, network: bool, fmt: str = "csv") -> list[str]:
     return result_files(names, fmt)
 
 
-def _table_results(table, solver, threshold, sector_matrix, notes):
+def _table_results(table, solver, threshold, sector_matrix, notes, lang="en"):
     """The table's results for the report; what cannot be computed becomes a note."""
     try:
         return analyze_table(
             table, solver, threshold=threshold, sector_map=sector_matrix, strict=False
         )
     except LinkageError as exc:
-        notes.append(f"Linkages could not be computed: {exc}")
+        notes.append(t("note.no_linkages", lang, error=exc))
         return None
 
 
@@ -116,6 +119,8 @@ def write_report(
     threshold: float = 1.0,
     sector_matrix: str = "A",
     method: str | None = None,
+    lang: str = "en",
+    pdf: bool = False,
     **options,
 ) -> Path:
     """Write one self-contained HTML report (UTF-8) and return its path.
@@ -143,6 +148,13 @@ def write_report(
         The matrix whose largest coefficients the sector map draws.
     method : str, optional
         Deprecated spelling of ``solver`` (a FutureWarning; removed in 0.3).
+    lang : {"en", "id"}
+        Language of the report: English or Bahasa Indonesia (texts, numbers shown,
+        ``<html lang>``).
+    pdf : bool
+        Also print the report to a PDF next to it (same name, ``.pdf``) with headless
+        Chromium; a one-line :class:`~linkage.viz.pdf.ChromiumMissingError` when there is
+        none (the HTML is written first).
     **options
         ``title``, ``subtitle``, ``sources`` (dict: what -> file, listed under "What was
         read"), ``max_nodes``, ``seed``, ``units``, ``notes``.
@@ -165,10 +177,11 @@ def write_report(
     if table is None and network is None and linkages is None:
         raise ValueError("write_report needs at least a table, linkages or a network")
     solver = deprecated_method(None, method, "write_report") or solver
+    check_lang(lang)
     notes = list(options.pop("notes", None) or [])
     tables = None
     if table is not None and linkages is None:
-        tables = _table_results(table, solver, threshold, sector_matrix, notes)
+        tables = _table_results(table, solver, threshold, sector_matrix, notes, lang)
     options.update(threshold=threshold, sector_matrix=sector_matrix)
     if tables is None:
         options.update(table=table, linkages=linkages, multipliers=multipliers)
@@ -177,8 +190,11 @@ def write_report(
         if metrics is None:
             metrics = analyze_network(network, clusters=False, strict=False).metrics
         networks = NetworkResults(network, metrics, clusters, summary=network.summary())
-    page = _render(tables, networks, notes=notes, **options)
-    return write_text(Path(path), page)
+    page = _render(tables, networks, notes=notes, lang=lang, **options)
+    written = write_text(Path(path), page)
+    if pdf:
+        print_pdf(written)
+    return written
 
 
 def write_outputs(
@@ -187,25 +203,31 @@ def write_outputs(
     table=None,
     network=None,
     sources=None,
-    title="Linkage report",
+    title=None,
     seed: int = 0,
     solver="auto",
     max_nodes: int | None = 5000,
     progress=None,
     fmt: str = "csv",
+    lang: str = "en",
+    pdf: bool = False,
 ) -> ReportResults:
     """Run the analyses and write the report, the pages, the chart and the result tables.
 
     Used by ``linkage report`` and ``linkage demo``. ``out`` must exist (the command
     checks for files it would overwrite first). ``progress`` is called with a short text
     before each step. ``fmt`` is the format of the result tables (csv, xlsx: one
-    ``results.xlsx``, parquet; :func:`linkage.io.results.write_results`).
+    ``results.xlsx``, parquet; :func:`linkage.io.results.write_results`). ``lang`` is the
+    language of the report, the pages and the chart ("en" or "id"; the result tables are
+    the same in both); ``pdf`` also prints ``report.pdf`` with headless Chromium (listed
+    second in ``files``). ``title`` defaults to "Linkage report" in ``lang``.
 
     Returns
     -------
     ReportResults
     """
     say = progress or (lambda text: None)
+    check_lang(lang)
     out = Path(out)
     result, frames = ReportResults(), {}
     if table is not None:
@@ -218,9 +240,9 @@ def write_outputs(
         frames.update(result.network.frames(_NETWORK_FILES[1:]))
     result.files += write_results(frames, out, fmt)
     if table is not None:
-        result.files += _write_table_files(result.table, out, seed, say)
+        result.files += _write_table_files(result.table, out, seed, say, lang)
     if network is not None:
-        result.files += _write_network_files(result.network, out, seed, max_nodes, say)
+        result.files += _write_network_files(result.network, out, seed, max_nodes, say, lang)
     say("report")
     page = _render(
         result.table,
@@ -229,16 +251,21 @@ def write_outputs(
         title=title,
         seed=seed,
         max_nodes=max_nodes,
+        lang=lang,
     )
     result.files.insert(0, write_text(out / "report.html", page))
+    if pdf:
+        say("report.pdf")
+        result.files.insert(1, print_pdf(out / "report.html"))
     return result
 
 
-def _write_table_files(results: TableResults, out: Path, seed: int, say) -> list[Path]:
+def _write_table_files(results: TableResults, out: Path, seed: int, say, lang="en") -> list[Path]:
     """The key-sector chart and sectors.html (the results are written with the survey's)."""
     files = []
     for suffix in ("png", "svg"):
-        files.append(key_sector_chart(results.linkages, out / f"key_sectors.{suffix}"))
+        path = out / f"key_sectors.{suffix}"
+        files.append(key_sector_chart(results.linkages, path, lang=lang))
     say("sector page")
     page = sector_html(
         results.table,
@@ -247,11 +274,12 @@ def _write_table_files(results: TableResults, out: Path, seed: int, say) -> list
         out / "sectors.html",
         multipliers=results.multipliers,
         seed=seed,
+        lang=lang,
     )
     return [*files, page]
 
 
-def _write_network_files(results: NetworkResults, out, seed, max_nodes, say) -> list[Path]:
+def _write_network_files(results: NetworkResults, out, seed, max_nodes, say, lang="en"):
     """network.html (the results are written with the table's)."""
     say("network page")
     page = network_html(
@@ -261,5 +289,6 @@ def _write_network_files(results: NetworkResults, out, seed, max_nodes, say) -> 
         metrics=results.metrics,
         max_nodes=max_nodes,
         seed=seed,
+        lang=lang,
     )
     return [page]

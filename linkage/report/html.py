@@ -15,6 +15,7 @@ import datetime as _dt
 import re
 
 from .. import __version__
+from ..viz.i18n import check_lang, html_lang, number, t
 from ..viz.page import VIS_NETWORK_VERSION, asset, esc
 from .findings import summary_section
 from .sections import (
@@ -41,7 +42,7 @@ def report_html(
     clusters=None,
     metrics=None,
     summary=None,
-    title: str = "Linkage report",
+    title: str | None = None,
     subtitle: str | None = None,
     sources: dict | None = None,
     threshold: float = 1.0,
@@ -50,6 +51,7 @@ def report_html(
     units: str | None = None,
     sector_matrix: str = "A",
     notes: list | None = None,
+    lang: str = "en",
 ) -> str:
     """The report as HTML text, from results already computed.
 
@@ -69,9 +71,12 @@ def report_html(
     summary : dict, optional
         ``network.summary()``: what the survey held.
     title, subtitle, sources, threshold, max_nodes, seed, units, sector_matrix, notes
-        Page title and subtitle, what was read (dict what -> file), key-sector threshold,
-        the network page's node limit, layout seed, money unit, the matrix of the sector
-        map ("A" or "L"), and notes for the summary (what could not be computed).
+        Page title (default "Linkage report" in ``lang``) and subtitle, what was read
+        (dict what -> file), key-sector threshold, the network page's node limit, layout
+        seed, money unit, the matrix of the sector map ("A" or "L"), and notes for the
+        summary (what could not be computed).
+    lang : {"en", "id"}
+        Language of every text, of the numbers shown and of ``<html lang>``.
 
     Returns
     -------
@@ -85,40 +90,50 @@ def report_html(
     >>> text = report_html(table=t, linkages=linkages(t))
     >>> "Key sectors and linkages" in text, "Sector map" in text
     (True, False)
+    >>> '<html lang="id">' in report_html(table=t, linkages=linkages(t), lang="id")
+    True
     """
+    check_lang(lang)
     notes = list(notes or [])
     page = {"max_nodes": max_nodes, "seed": seed, "units": units, "matrix": sector_matrix}
     sections = [
-        read_section(table, network, metrics, summary, sources),
-        key_sector_section(linkages, threshold),
-        multiplier_section(multipliers),
-        sector_map_section(table, linkages, multipliers, coefficients, page),
-        network_section(network, clusters, metrics, page),
-        sentra_section(clusters),
-        firms_section(network, metrics),
+        read_section(table, network, metrics, summary, sources, lang),
+        key_sector_section(linkages, threshold, lang),
+        multiplier_section(multipliers, lang),
+        sector_map_section(table, linkages, multipliers, coefficients, page, lang),
+        network_section(network, clusters, metrics, page, lang),
+        sentra_section(clusters, lang),
+        firms_section(network, metrics, lang),
     ]
     # the short summary goes first; built last so it lists every note from above
     sections.insert(
-        0, summary_section(table, linkages, multipliers, network, clusters, summary, notes)
+        0, summary_section(table, linkages, multipliers, network, clusters, summary, notes, lang)
     )
-    sections = [s for s in sections if s is not None] + [glossary_section()]
-    toc = " ".join(f'<a href="#{a}">{esc(t)}</a>' for a, t, _ in sections)
+    sections = [s for s in sections if s is not None] + [glossary_section(lang)]
+    toc = " ".join(f'<a href="#{a}">{esc(head)}</a>' for a, head, _ in sections)
     if subtitle is None:
         parts = []
         if table is not None:
-            parts.append(f"{table.n:,} sectors")
+            parts.append(t("report.subtitle.sectors", lang, n=number(table.n, lang)))
         if network is not None:
-            parts.append(f"{network.n_firms:,} surveyed firms")
+            parts.append(t("report.subtitle.firms", lang, n=number(network.n_firms, lang)))
         subtitle = ", ".join(parts)
+    footer = t(
+        "report.footer",
+        lang,
+        version=esc(__version__),
+        date=_dt.date.today().isoformat(),
+        vis_version=VIS_NETWORK_VERSION,
+    )
     values = {
-        "{{TITLE}}": esc(title),
+        "{{LANG}}": html_lang(lang),
+        "{{FOOTER}}": footer,
+        "{{CONTENTS}}": esc(t("report.contents", lang)),
+        "{{TITLE}}": esc(title if title is not None else t("report.title", lang)),
         "{{SUBTITLE}}": esc(subtitle),
         "{{TOC}}": toc,
         "{{BODY}}": "\n".join(s for _, _, s in sections),
         "{{CSS}}": asset("report.css"),
-        "{{VERSION}}": esc(__version__),
-        "{{DATE}}": _dt.date.today().isoformat(),
-        "{{VIS_VERSION}}": VIS_NETWORK_VERSION,
     }
     pattern = re.compile("|".join(re.escape(k) for k in values))
     return pattern.sub(lambda m: values[m.group(0)], asset("report.html"))

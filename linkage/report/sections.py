@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..viz.charts import CLASS_TEXT, key_sector_svg
-from ..viz.network_page import network_html
+from ..viz.charts import key_sector_svg
+from ..viz.i18n import number, t
+from ..viz.network_page import network_page, network_page_data
 from ..viz.page import esc
-from ..viz.sector_page import sector_html
+from ..viz.picture import graph_svg
+from ..viz.sector_page import sector_page, sector_page_data
 from .format import (
     _diagnostics_html,
     _explain,
@@ -23,7 +25,7 @@ from .format import (
 )
 
 
-def read_section(table, network, metrics, summary, sources):
+def read_section(table, network, metrics, summary, sources, lang="en"):
     """What was read: the files, the table and the survey, with their findings."""
     read = []
     if sources:
@@ -33,50 +35,56 @@ def read_section(table, network, metrics, summary, sources):
             + "</ul>"
         )
     if table is not None:
+        line = t(
+            "read.table_line",
+            lang,
+            n=number(table.n, lang),
+            fd=number(table.final_demand.shape[1], lang),
+            pi=number(table.primary_inputs.shape[1], lang),
+            units=t("read.units", lang, units=esc(table.units)) if table.units else "",
+            total=_fmt(float(np.sum(table.x)), "money", lang),
+        )
         read.append(
-            f"<h3>Input-output table{': ' + esc(table.name) if table.name else ''}</h3>"
-            f"<p>{table.n:,} sectors, {table.final_demand.shape[1]} final-demand columns, "
-            f"{table.primary_inputs.shape[1]} primary-input rows"
-            f"{', values in ' + esc(table.units) if table.units else ''}; total output "
-            f"{_fmt(float(np.sum(table.x)), 'money')}.</p>" + _diagnostics_html(table.diagnostics)
+            f"<h3>{t('read.table', lang)}{': ' + esc(table.name) if table.name else ''}</h3>"
+            f"<p>{line}</p>" + _diagnostics_html(table.diagnostics, lang=lang)
         )
     if network is not None:
-        s = summary or {}
-        line = (
-            f"{network.n_firms:,} firms, {network.n_nodes - network.n_firms:,} outside "
-            f"parties, {len(network.edges):,} supplier-buyer pairs, "
-            f"{len(network.cooperation):,} cooperation ties"
-        )
-        if s:
-            line += (
-                f"; {s.get('transactions_read', 0):,} transaction rows read, "
-                f"{s.get('transactions_used', 0):,} used"
-            )
-        read.append(
-            f"<h3>Sentra survey</h3><p>{esc(line)}.</p>"
-            + _diagnostics_html(_survey_findings(network, metrics))
-        )
+        read.append(_survey_read(network, metrics, summary or {}, lang))
     if read:
         return _section(
-            "read",
-            "What was read",
-            _explain(
-                "The files this report is based on and what was noticed while reading them. "
-                "<b>Warnings</b> are things that may change the results (for example rows that "
-                "were skipped, or a table whose rows and columns do not add up); "
-                "<b>info</b> lines are normal facts. Nothing is dropped without being listed "
-                "here."
-            )
-            + "".join(read),
+            "read", t("read.title", lang), _explain(t("read.explain", lang)) + "".join(read)
         )
 
 
-def key_sector_section(linkages, threshold):
+def _survey_read(network, metrics, s, lang):
+    """What the survey held, and what reading it found."""
+    line = t(
+        "read.survey_line",
+        lang,
+        firms=number(network.n_firms, lang),
+        outside=number(network.n_nodes - network.n_firms, lang),
+        pairs=number(len(network.edges), lang),
+        ties=number(len(network.cooperation), lang),
+    )
+    if s:
+        line += t(
+            "read.survey_rows",
+            lang,
+            read=number(s.get("transactions_read", 0), lang),
+            used=number(s.get("transactions_used", 0), lang),
+        )
+    return f"<h3>{t('read.survey', lang)}</h3><p>{esc(line)}.</p>" + _diagnostics_html(
+        _survey_findings(network, metrics), lang=lang
+    )
+
+
+def key_sector_section(linkages, threshold, lang="en"):
     """The key-sector chart and the linkage table."""
     if linkages is not None:
         chart = ""
         if {"bl_total", "fl_total"} <= set(linkages.columns):
-            chart = f'<div class="chart">{key_sector_svg(linkages, threshold=threshold)}</div>'
+            svg = key_sector_svg(linkages, threshold=threshold, lang=lang)
+            chart = f'<div class="chart">{svg}</div>'
         cols = [
             c
             for c in (
@@ -93,49 +101,45 @@ def key_sector_section(linkages, threshold):
             if c in linkages.columns
         ]
         shown = linkages[cols]
+        classes = "; ".join(
+            f"{t('class.name.' + k, lang)}: {t('class.' + k, lang)}"
+            for k in ("key", "backward", "forward", "weak")
+        )
         body = (
-            _explain(
-                "Every sector buys inputs from other sectors and sells its products to them. "
-                "The <b>backward linkage (BL)</b> measures how much a sector's production pulls "
-                "on the sectors it buys from, directly and through the whole chain of suppliers. "
-                "The <b>forward linkage (FL)</b> measures how much the other sectors depend on "
-                "what it sells. Both are scaled so that <b>1 is the average</b> sector.",
-                "A <b>key sector</b> has both above 1 (top right of the chart): money spent "
-                "there spreads through the local economy in both directions. "
-                + esc("; ".join(f"{k}: {v}" for k, v in CLASS_TEXT.items()))
-                + ". "
-                "The <i>cv</i> columns (dispersion) are low when a sector's effect is spread "
-                "over many sectors and high when it falls on a few.",
-            )
+            _explain(t("keys.explain1", lang), t("keys.explain2", lang, classes=esc(classes)))
             + chart
-            + "<h3>Linkage table</h3>"
+            + f"<h3>{t('keys.table', lang)}</h3>"
             + frame_html(
-                shown, row_class=lambda r: "key" if str(r.get("key_sector", "")) == "key" else ""
+                shown,
+                row_class=lambda r: "key" if str(r.get("key_sector", "")) == "key" else "",
+                lang=lang,
             )
         )
-        return _section("key-sectors", "Key sectors and linkages", body)
+        return _section("key-sectors", t("keys.title", lang), body)
 
 
-def multiplier_section(multipliers):
+def multiplier_section(multipliers, lang="en"):
     """The multiplier table."""
     if multipliers is not None and len(multipliers.columns):
-        body = _explain(
-            "A <b>multiplier</b> says how much the whole economy changes when final demand "
-            "for one sector (for example its exports or government purchases) grows by one "
-            "unit. <b>output</b>: total production needed in all sectors; <b>income</b>: "
-            "wages paid in all sectors; <b>employment</b>: jobs (per unit of money, as the "
-            "table's jobs figures); <b>value added</b>: income created. <i>type I</i> "
-            "compares the total with the sector's own direct effect; <i>total</i> and "
-            "<i>type II</i> also count what workers spend from their wages.",
-        ) + frame_html(multipliers)
-        return _section("multipliers", "Multipliers", body)
+        body = _explain(t("mult.explain", lang)) + frame_html(multipliers, lang=lang)
+        return _section("multipliers", t("mult.title", lang), body)
 
 
-def sector_map_section(table, linkages, multipliers, coefficients, options):
-    """The sector page of the table in an iframe (when its coefficients were computed)."""
+def _print_picture(data, what, lang) -> str:
+    """The static drawing of a graph page, shown instead of its frame in print."""
+    caption = t("report.print_picture", lang, what=t(what, lang))
+    return (
+        f'<figure class="graph-print">{graph_svg(data, lang=lang)}'
+        f"<figcaption>{esc(caption)}</figcaption></figure>"
+    )
+
+
+def sector_map_section(table, linkages, multipliers, coefficients, options, lang="en"):
+    """The sector page of the table in an iframe (when its coefficients were computed),
+    and its static picture for print."""
     if table is None or linkages is None or coefficients is None:
         return None
-    page = sector_html(
+    data = sector_page_data(
         table,
         linkages,
         coefficients,
@@ -143,48 +147,41 @@ def sector_map_section(table, linkages, multipliers, coefficients, options):
         matrix=options["matrix"],
         seed=options["seed"],
         units=options["units"],
+        lang=lang,
     )
+    page = sector_page(data, table_name=table.name, lang=lang, picture=False)
     return _section(
         "sector-map",
-        "Sector map",
-        _explain(
-            "The sectors of the table as a network: circles are sectors (bigger "
-            "ones produce more, red ones are key sectors) and arrows are the "
-            "largest flows of inputs from one sector to another. Hover over a "
-            "circle to see its figures; scroll to zoom."
-        )
-        + _iframe(page, "Sector map"),
+        t("map.title", lang),
+        _explain(t("map.explain", lang))
+        + _iframe(page, t("map.title", lang))
+        + _print_picture(data, "map.what", lang),
     )
 
 
-def network_section(network, clusters, metrics, options):
-    """The supplier-buyer network page in an iframe."""
+def network_section(network, clusters, metrics, options, lang="en"):
+    """The supplier-buyer network page in an iframe, and its static picture for print."""
     if network is not None:
-        page = network_html(
+        data = network_page_data(
             network,
             clusters,
             max_nodes=options["max_nodes"],
             metrics=metrics,
             seed=options["seed"],
             units=options["units"] if options["units"] is not None else "Rp",
+            lang=lang,
         )
+        page = network_page(data, lang=lang, picture=False)
         return _section(
             "network",
-            "Supplier-buyer network of the sentra",
-            _explain(
-                "Who sells to whom in the survey. Circles are the surveyed firms "
-                "(<i>IKM</i> and household industries); diamonds are middlemen "
-                "(<i>pengepul</i>); triangles are suppliers and buyers outside the survey; "
-                "arrows run from seller to buyer and are thicker for larger sales; dashed "
-                "green lines are cooperation ties. The page "
-                "explains itself under the drawing. Search for a firm or show one sentra at a "
-                "time with the boxes on the left."
-            )
-            + _iframe(page, "Supplier-buyer network"),
+            t("net.title", lang),
+            _explain(t("net.explain", lang))
+            + _iframe(page, t("net.frame", lang))
+            + _print_picture(data, "net.what", lang),
         )
 
 
-def sentra_section(clusters):
+def sentra_section(clusters, lang="en"):
     """The active/passive table of the sentra and the communities found."""
     sentra = getattr(clusters, "sentra", None)
     if sentra is not None and len(sentra):
@@ -196,43 +193,26 @@ def sentra_section(clusters):
             "internal_value": "money",
             "p_value": "p",
         }
-        body = _explain(
-            "A <b>sentra</b> is a centre of small industries in one place. It is "
-            "<b>active</b> when its firms do business with each other (one makes parts or "
-            "does a step of the work for another) or act together (share equipment, buy raw "
-            "materials together, market together). It is <b>passive</b> when firms only sit "
-            "next to each other: each buys from outside and sells to the same middlemen, "
-            "competing on price. Active sentra pass growth on to their neighbours; passive "
-            "ones mostly do not.",
-            "<b>internal share</b>: the part of the sentra firms' trade that is with each "
-            "other; <b>expected</b>: what it would be if firms chose partners at random "
-            "given how much each trades; <b>excess</b>: the ratio of the two (above 1 means "
-            "more local trade than chance); <b>cooperation density</b>: the share of possible "
-            "pairs of firms that cooperate; <b>p value</b>: the chance of so much internal "
-            "trade by accident (small is convincing); <b>activity score</b>: how clearly "
-            "active (0 = passive).",
-        ) + frame_html(sentra, kinds=kinds, row_class=lambda r: str(r.get("activity", "")))
+        body = _explain(t("sentra.explain1", lang), t("sentra.explain2", lang)) + frame_html(
+            sentra, kinds=kinds, row_class=lambda r: str(r.get("activity", "")), lang=lang
+        )
         comm = getattr(clusters, "communities", None)
         if comm is not None and len(comm):
             body += (
-                "<h3>Communities found in the network</h3>"
-                + _explain(
-                    "Groups of firms (and outside parties) that trade or cooperate more with each "
-                    "other than with the rest, found from the data alone. When a community "
-                    "matches a sentra, the sentra works as a unit; when it mixes sentra, firms "
-                    "are linked across places."
-                )
+                f"<h3>{t('sentra.communities', lang)}</h3>"
+                + _explain(t("sentra.communities_explain", lang))
                 + frame_html(
                     comm.sort_values("n_members", ascending=False) if "n_members" in comm else comm,
                     kinds=kinds,
                     max_rows=60,
                     row_class=lambda r: str(r.get("activity", "")),
+                    lang=lang,
                 )
             )
-        return _section("sentra", "Sentra: active or passive?", body)
+        return _section("sentra", t("sentra.title", lang), body)
 
 
-def firms_section(network, metrics):
+def firms_section(network, metrics, lang="en"):
     """The 20 firms with the strongest linkages (BL + FL)."""
     if network is not None:
         m = metrics
@@ -258,13 +238,7 @@ def firms_section(network, metrics):
                 if c in m.columns
             ]
             top = m.loc[score.sort_values(ascending=False).index[:20], cols]
-            body = _explain(
-                "The 20 firms whose purchases and sales tie them most to the other surveyed "
-                "firms (BL + FL, 1 = average firm). Supporting them, or linking other firms "
-                "to them, spreads effects furthest. <b>local input share</b>: part of the "
-                "firm's purchases bought from firms in the study area; <b>intermediary "
-                "sales share</b>: part of its sales that went through middlemen.",
-            ) + frame_html(
+            body = _explain(t("firms.explain", lang)) + frame_html(
                 top,
                 kinds={
                     "local_input_share": "share",
@@ -272,29 +246,18 @@ def firms_section(network, metrics):
                     "sales_total": "money",
                     "purchases_total": "money",
                 },
+                lang=lang,
             )
-            return _section("firms", "Firms with the strongest linkages", body)
+            return _section("firms", t("firms.title", lang), body)
 
 
-def glossary_section():
+_GLOSSARY = ("sentra", "ikm", "pengepul", "io", "linkage", "multiplier")
+
+
+def glossary_section(lang="en"):
     """The words of the report, explained."""
-    return _section(
-        "glossary",
-        "Words used in this report",
-        (
-            '<dl class="glossary">'
-            "<dt>Sentra</dt><dd>A centre of small and household industries making similar "
-            "products in one village or district.</dd>"
-            "<dt>IKM, IRT</dt><dd><i>Industri Kecil dan Menengah</i> (small and medium "
-            "industry) and <i>Industri Rumah Tangga</i> (household industry, 1-4 workers).</dd>"
-            "<dt>Pengepul</dt><dd>A middleman who collects products from many makers and sells "
-            "them on.</dd>"
-            "<dt>Input-output table</dt><dd>A table of how much each sector sells to "
-            "every other sector, to final users (households, government, investment, "
-            "exports), and what it pays for labour and imports.</dd>"
-            "<dt>Backward / forward linkage</dt><dd>How strongly a sector (or firm) is tied to "
-            "its suppliers / its buyers; 1 is the average.</dd>"
-            "<dt>Multiplier</dt><dd>The total effect on the economy of one more unit of final "
-            "demand for a sector.</dd></dl>"
-        ),
+    entries = "".join(
+        f"<dt>{t('glossary.' + k, lang)}</dt><dd>{t('glossary.' + k + '_text', lang)}</dd>"
+        for k in _GLOSSARY
     )
+    return _section("glossary", t("glossary.title", lang), f'<dl class="glossary">{entries}</dl>')

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .i18n import check_lang, number, t
+
 __all__ = [
     "key_sector_chart",
     "key_sector_svg",
@@ -29,13 +31,8 @@ CLASS_COLOURS = {
     "weak": "#9a9a9a",
     "": "#cccccc",
 }
-#: Plain-language name of each class.
-CLASS_TEXT = {
-    "key": "key sector (strong backward and forward linkages)",
-    "backward": "strong backward linkage (buys much from other sectors)",
-    "forward": "strong forward linkage (sells much to other sectors)",
-    "weak": "weak linkages (both below average)",
-}
+#: Plain-language name of each class (English; ``class.<name>`` in the catalogues).
+CLASS_TEXT = {k: t(f"class.{k}") for k in ("key", "backward", "forward", "weak")}
 
 
 def _label_text(label) -> str:
@@ -66,7 +63,7 @@ def _bl_fl_classes(frame: pd.DataFrame, threshold: float):
     return bl, fl, cls
 
 
-def _scatter_classes(ax, bl, fl, cls, ok) -> None:
+def _scatter_classes(ax, bl, fl, cls, ok, lang="en") -> None:
     """One coloured scatter per key-sector class, labelled with its count."""
     for name in ("key", "backward", "forward", "weak"):
         sel = ok & (cls == name)
@@ -78,12 +75,12 @@ def _scatter_classes(ax, bl, fl, cls, ok) -> None:
                 color=CLASS_COLOURS[name],
                 edgecolor="#333333",
                 linewidth=0.5,
-                label=f"{CLASS_TEXT[name]} ({int(sel.sum())})",
+                label=f"{t('class.' + name, lang)} ({number(int(sel.sum()), lang)})",
                 zorder=3,
             )
 
 
-def _quadrants(ax, bl, fl, ok, threshold) -> None:
+def _quadrants(ax, bl, fl, ok, threshold, lang="en") -> None:
     """Dashed threshold lines, axis limits around the points and the quadrant names."""
     ax.axvline(threshold, color="#555555", linewidth=1, linestyle="--", zorder=1)
     ax.axhline(threshold, color="#555555", linewidth=1, linestyle="--", zorder=1)
@@ -95,10 +92,10 @@ def _quadrants(ax, bl, fl, ok, threshold) -> None:
         ax.set_ylim(lo, hi_y)
     # quadrant names in the corners
     for (hx, hy), text in {
-        (0.98, 0.98): "KEY",
-        (0.98, 0.02): "BACKWARD",
-        (0.02, 0.98): "FORWARD",
-        (0.02, 0.02): "WEAK",
+        (0.98, 0.98): t("chart.quadrant.key", lang),
+        (0.98, 0.02): t("chart.quadrant.backward", lang),
+        (0.02, 0.98): t("chart.quadrant.forward", lang),
+        (0.02, 0.02): t("chart.quadrant.weak", lang),
     }.items():
         ax.text(
             hx,
@@ -173,7 +170,7 @@ def _label_points(ax, index, bl, fl, ok, max_labels) -> list:
     return left_off
 
 
-def _figure(frame: pd.DataFrame, threshold: float, max_labels: int, title: str | None):
+def _figure(frame: pd.DataFrame, threshold: float, max_labels: int, title: str | None, lang="en"):
     """The quadrant chart as a matplotlib Figure (Agg, no pyplot state)."""
     import matplotlib
 
@@ -186,11 +183,17 @@ def _figure(frame: pd.DataFrame, threshold: float, max_labels: int, title: str |
     fig = Figure(figsize=(8, 6.2), dpi=110, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    _scatter_classes(ax, bl, fl, cls, ok)
-    _quadrants(ax, bl, fl, ok, threshold)
-    ax.set_xlabel("Backward linkage BL (total, normalized; 1 = average)")
-    ax.set_ylabel("Forward linkage FL (total, normalized; 1 = average)")
-    ax.set_title(title or "Key sectors: backward vs forward linkages")
+    _scatter_classes(ax, bl, fl, cls, ok, lang)
+    _quadrants(ax, bl, fl, ok, threshold, lang)
+    ax.set_xlabel(t("chart.xlabel", lang))
+    ax.set_ylabel(t("chart.ylabel", lang))
+    ax.set_title(title or t("chart.title", lang))
+    if lang != "en":  # decimal commas on the axes (1,2 in Bahasa Indonesia)
+        from matplotlib.ticker import FuncFormatter
+
+        comma = FuncFormatter(lambda v, _pos: f"{v:g}".replace(".", ","))
+        ax.xaxis.set_major_formatter(comma)
+        ax.yaxis.set_major_formatter(comma)
     ax.grid(True, color="#eeeeee", zorder=0)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8, frameon=False, ncol=2)
     _label_points(ax, frame.index, bl, fl, ok, max_labels)
@@ -204,6 +207,7 @@ def key_sector_chart(
     threshold: float = 1.0,
     max_labels: int = 25,
     title: str | None = None,
+    lang: str = "en",
 ) -> Path:
     """Quadrant chart of the normalized total linkages, written as PNG or SVG.
 
@@ -220,6 +224,8 @@ def key_sector_chart(
     threshold : float
     max_labels : int
     title : str, optional
+    lang : {"en", "id"}
+        Language of the axes, legend and quadrant names.
 
     Returns
     -------
@@ -238,7 +244,7 @@ def key_sector_chart(
     suffix = path.suffix.lower()
     if suffix not in (".png", ".svg"):
         raise ValueError(f"key_sector_chart writes .png or .svg files, not {path.name!r}")
-    fig = _figure(linkages_frame, threshold, max_labels, title)
+    fig = _figure(linkages_frame, threshold, max_labels, title, check_lang(lang))
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".svg":
         path.write_text(_svg_text(fig), encoding="utf-8")
@@ -262,6 +268,7 @@ def key_sector_svg(
     threshold: float = 1.0,
     max_labels: int = 25,
     title: str | None = None,
+    lang: str = "en",
 ) -> str:
     """The quadrant chart as an ``<svg>`` element to put inside an HTML page.
 
@@ -276,7 +283,7 @@ def key_sector_svg(
     >>> svg.startswith("<svg"), "<b>x</b>" in svg, "&lt;b&gt;x&lt;/b&gt;" in svg
     (True, False, True)
     """
-    text = _svg_text(_figure(linkages_frame, threshold, max_labels, title))
+    text = _svg_text(_figure(linkages_frame, threshold, max_labels, title, check_lang(lang)))
     return text[text.index("<svg") :]
 
 

@@ -14,15 +14,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .i18n import number, t
 from .layout import layout_positions
-from .network_full import EDGE_TYPES, Links
+from .network_full import Links, category_texts, edge_types
 from .network_nodes import (
     BORDER_CODE,
-    BORDERS,
-    PARTY_GROUP_LABELS,
-    SHAPES,
+    borders,
     float_column,
+    party_group_labels,
     party_kind,
+    shapes,
     text_column,
 )
 from .page import palette, rounded
@@ -30,17 +31,18 @@ from .scales import edge_widths, scale_sizes
 
 __all__ = ["collapsed_network_data"]
 
-_TOOLTIP = [
-    {"key": "members", "label": "Firms / parties in the group", "format": "int"},
-    {"key": "workers", "label": "Workers", "format": "int"},
-    {"key": "output", "label": "Output", "format": "money"},
-    {"key": "internal", "label": "Trade inside the group", "format": "money"},
-    {"key": "internal_share", "label": "Share of its trade inside", "format": "share"},
-    {"key": "sales", "label": "Sales to other groups", "format": "money"},
-    {"key": "purchases", "label": "Purchases from other groups", "format": "money"},
-    {"key": "coop_internal", "label": "Cooperation ties inside", "format": "int"},
-    {"key": "activity", "label": "Sentra activity", "format": "text"},
-]
+#: Tooltip rows: key and format (labels ``npc.tt.<key>`` in the catalogue).
+_TOOLTIP = (
+    ("members", "int"),
+    ("workers", "int"),
+    ("output", "money"),
+    ("internal", "money"),
+    ("internal_share", "share"),
+    ("sales", "money"),
+    ("purchases", "money"),
+    ("coop_internal", "int"),
+    ("activity", "text"),
+)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,17 @@ class _Groups:
 
 
 def collapsed_network_data(
-    network, clusters, member, *, max_nodes, max_edges=None, collapse_by, physics, seed, units
+    network,
+    clusters,
+    member,
+    *,
+    max_nodes,
+    max_edges=None,
+    collapse_by,
+    physics,
+    seed,
+    units,
+    lang="en",
 ) -> dict:
     """One node per sentra / community / sector plus one per kind of outside party.
 
@@ -88,18 +100,18 @@ def collapsed_network_data(
     (['Plered', 'Trusmi', 'Outside buyers'], [0.0, 5.0, nan])
     """
     n, nf = network.n_nodes, network.n_firms
-    groups = _groups(network, member, collapse_by, max_nodes)
+    groups = _groups(network, member, collapse_by, max_nodes, lang)
     links = Links.of(network)
     internal, sales, purchases, flows = _group_trade(groups, links)
     coop_internal, ties = _group_cooperation(groups, links)
-    flows, ties, edge_note = _largest_edges(flows, ties, max_edges)
+    flows, ties, edge_note = _largest_edges(flows, ties, max_edges, lang)
     members, workers, output = _group_totals(network, groups, links)
     activity, border = _group_activity(clusters, groups)
     colour, items = _group_colours(groups, members)
     is_group = groups.shape == 0
     with np.errstate(divide="ignore", invalid="ignore"):
         internal_share = np.where(is_group, internal / (internal + sales + purchases), np.nan)
-    noun = {"sentra": "sentra", "community": "community", "sector": "sector"}[groups.by]
+    noun = t(f"npc.noun.{groups.by}", lang)
     values = {
         "members": members.astype(float),
         "workers": workers,
@@ -109,8 +121,9 @@ def collapsed_network_data(
         "internal": rounded(np.where(is_group, internal, np.nan)),
         "internal_share": rounded(internal_share, 4),
         "coop_internal": np.where(is_group, coop_internal, np.nan),
-        "activity": activity,
+        "activity": category_texts(activity, lang),
     }
+    border_legend = borders(lang)
     return {
         "kind": "groups",
         "item": noun,
@@ -125,21 +138,21 @@ def collapsed_network_data(
             "values": values,
         },
         "colors": {"title": noun, "items": items},
-        "shapes": [dict(SHAPES[0], label=f"A whole {noun} (all its surveyed firms)")] + SHAPES[1:],
-        "borders": BORDERS if (border > 0).any() else BORDERS[:1],
-        "border_title": "Border: activity of the sentra",
-        "tooltip": [dict(row) for row in _TOOLTIP],
+        "shapes": [dict(shapes(lang)[0], label=t("npc.shape", lang, noun=noun))] + shapes(lang)[1:],
+        "borders": border_legend if (border > 0).any() else border_legend[:1],
+        "border_title": t("npc.border_title", lang),
+        "tooltip": [{"key": k, "label": t(f"npc.tt.{k}", lang), "format": f} for k, f in _TOOLTIP],
         "filters": [],
-        "toggles": _group_toggles(groups, ties),
+        "toggles": _group_toggles(groups, ties, lang),
         "edges": _group_edges(groups, flows, ties),
-        "edge_types": _group_edge_types(noun),
+        "edge_types": _group_edge_types(noun, lang),
         "units": units,
-        "notice": _collapsed_notice(network, max_nodes, noun, groups.merged_note, edge_note),
+        "notice": _collapsed_notice(network, max_nodes, noun, groups.merged_note + edge_note, lang),
         "physics": bool(physics),
         "labels": groups.size <= 200,
-        "size_note": f"Bigger circles are {noun}s with more output.",
+        "size_note": t("npc.size_note", lang, nouns=t(f"npc.nouns.{groups.by}", lang)),
         "counts": {
-            "node_noun": "groups",
+            "node_noun": t("npc.node_noun", lang),
             "firms": nf,
             "nodes": n,
             "groups": groups.size,
@@ -151,7 +164,7 @@ def collapsed_network_data(
 
 
 # ------------------------------------------------------------------------- groups
-def _group_keys(network, member, collapse_by):
+def _group_keys(network, member, collapse_by, lang="en"):
     """The grouping actually used (``"auto"`` resolved) and each firm's group name."""
     nf, firms = network.n_firms, network.firms
     if collapse_by == "auto":
@@ -163,7 +176,7 @@ def _group_keys(network, member, collapse_by):
             raise ValueError("collapse_by='community' needs clusters")
         keys = np.array(
             [
-                f"community {v}" if not pd.isna(v) else "(no community)"
+                t("np.community", lang, name=v) if not pd.isna(v) else t("npc.no_community", lang)
                 for v in member.to_numpy()[:nf]
             ],
             dtype=object,
@@ -172,7 +185,9 @@ def _group_keys(network, member, collapse_by):
         if collapse_by not in firms:
             raise ValueError(f"collapse_by={collapse_by!r} but the firms have no such column")
         keys = text_column(firms, collapse_by, nf)
-        keys = np.where(keys == "", f"(no {collapse_by})", keys)
+        keys = np.where(
+            keys == "", t("npc.no_group", lang, by=t(f"npc.noun.{collapse_by}", lang)), keys
+        )
     else:
         raise ValueError(
             f"The 'collapse_by' parameter of network_html must be one of "
@@ -181,7 +196,7 @@ def _group_keys(network, member, collapse_by):
     return collapse_by, keys
 
 
-def _merge_smallest_groups(group_labels, gcode, limit):
+def _merge_smallest_groups(group_labels, gcode, limit, lang="en"):
     """Keep the ``limit - 1`` largest groups and merge the rest into one node.
 
     Returns the new labels, each firm's new group and the sentence that says so ("" when
@@ -195,31 +210,30 @@ def _merge_smallest_groups(group_labels, gcode, limit):
     rank = np.empty(n_groups, dtype=np.int64)
     rank[order] = np.arange(n_groups)
     gcode = np.where(rank[gcode] < limit - 1, rank[gcode], limit - 1)
+    merged = number(n_groups - limit + 1, lang)
     group_labels = np.append(
-        group_labels[order[: limit - 1]], f"(other {n_groups - limit + 1:,} groups)"
+        group_labels[order[: limit - 1]], t("npc.other_groups", lang, n=merged)
     )
-    note = (
-        f" The {n_groups - limit + 1:,} smallest of {n_groups:,} groups are merged into one node."
-    )
+    note = t("npc.merged", lang, n=merged, total=number(n_groups, lang))
     return group_labels, gcode, note
 
 
-def _groups(network, member, collapse_by, max_nodes) -> _Groups:
+def _groups(network, member, collapse_by, max_nodes, lang="en") -> _Groups:
     """The groups of firms (at most ``max_nodes`` nodes with the kinds of party)."""
     nf = network.n_firms
-    collapse_by, keys = _group_keys(network, member, collapse_by)
+    collapse_by, keys = _group_keys(network, member, collapse_by, lang)
     group_labels, gcode = np.unique(keys.astype(str), return_inverse=True)
     kind = party_kind(network)
     party_groups = sorted(set(kind[nf:].tolist()))
     limit = max(max_nodes - len(party_groups), 1)
-    group_labels, gcode, merged_note = _merge_smallest_groups(group_labels, gcode, limit)
+    group_labels, gcode, merged_note = _merge_smallest_groups(group_labels, gcode, limit, lang)
     n_groups = len(group_labels)
     node_group = np.empty(network.n_nodes, dtype=np.int64)
     node_group[:nf] = gcode
     party_slot = {k: n_groups + j for j, k in enumerate(party_groups)}
     node_group[nf:] = [party_slot[k] for k in kind[nf:]]
     labels = np.array(
-        list(group_labels) + [PARTY_GROUP_LABELS[k] for k in party_groups], dtype=object
+        list(group_labels) + [party_group_labels(lang)[k] for k in party_groups], dtype=object
     )
     return _Groups(
         by=collapse_by,
@@ -262,7 +276,7 @@ def _group_cooperation(groups, links):
     return coop_internal, ties
 
 
-def _largest_edges(flows, ties, max_edges):
+def _largest_edges(flows, ties, max_edges, lang="en"):
     """As the full page: above ``max_edges`` the largest flows and every cooperation count
     (the largest counts when they alone are too many), and the sentence that says so."""
     n_flows = len(flows)
@@ -274,10 +288,7 @@ def _largest_edges(flows, ties, max_edges):
     if len(ties) > max_edges:
         ties = ties.sort_values("count", ascending=False, kind="stable").iloc[:max_edges]
         ties = ties.sort_values(["a", "b"]).reset_index(drop=True)
-    note = (
-        f" It draws the {len(flows):,} largest of {n_flows:,} flows between groups to stay "
-        f"quick in a browser; the figures in the tooltips count every link."
-    )
+    note = t("npc.edges_note", lang, k=number(len(flows), lang), n=number(n_flows, lang))
     return flows, ties, note
 
 
@@ -365,37 +376,42 @@ def _group_edges(groups, flows, ties) -> dict:
     }
 
 
-def _group_edge_types(noun) -> list:
+def _group_edge_types(noun, lang="en") -> list:
     """The full page's edge legend, worded for totals between groups."""
+    kinds = edge_types(lang)
     return [
-        dict(EDGE_TYPES[0], label=f"Sales from one {noun} to another (total)"),
-        dict(EDGE_TYPES[1], label="Sales to or from outside parties (total)"),
+        dict(kinds[0], label=t("npc.edge.groups", lang, noun=noun)),
+        dict(kinds[1], label=t("npc.edge.outside", lang)),
         dict(
-            EDGE_TYPES[2],
-            label="Cooperation ties between groups (count)",
-            value_label="Ties",
+            kinds[2],
+            label=t("npc.edge.coop", lang),
+            value_label=t("npc.edge.ties", lang),
             format="int",
         ),
     ]
 
 
-def _group_toggles(groups, ties) -> list:
+def _group_toggles(groups, ties, lang="en") -> list:
     """Show/hide switches for the kinds of party and the cooperation ties."""
     toggles = []
     if groups.party_groups:
-        toggles.append({"label": "outside parties", "target": "nodes", "values": [1, 2, 3, 4]})
+        label = t("npc.toggle.parties", lang)
+        toggles.append({"label": label, "target": "nodes", "values": [1, 2, 3, 4]})
     if len(ties):
-        toggles.append({"label": "cooperation ties", "target": "edges", "values": [2]})
+        toggles.append({"label": t("np.toggle.coop", lang), "target": "edges", "values": [2]})
     return toggles
 
 
-def _collapsed_notice(network, max_nodes, noun, merged_note, edge_note) -> str:
-    """The sentence on top of the page: why and how it shows groups."""
+def _collapsed_notice(network, max_nodes, noun, notes, lang="en") -> str:
+    """The sentence on top of the page: why and how it shows groups (``notes``: what was
+    merged or left off)."""
     nf, n = network.n_firms, network.n_nodes
-    return (
-        f"This network has {nf:,} firms and {n - nf:,} outside parties, more than the "
-        f"{max_nodes:,} points this page draws one by one. So each circle here is a whole "
-        f"{noun} (its size is the group's total output) and each shape is one kind of "
-        f"outside party; each arrow is the total trade from one group to another.{merged_note}"
-        f"{edge_note} To see single firms, make the page for one sentra at a time."
+    return t(
+        "npc.notice",
+        lang,
+        firms=number(nf, lang),
+        outside=number(n - nf, lang),
+        max_nodes=number(max_nodes, lang),
+        noun=noun,
+        notes=notes,
     )

@@ -14,85 +14,91 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .i18n import number, t
 from .layout import layout_positions
 from .network_nodes import (
-    BORDERS,
-    SHAPES,
+    borders,
     float_column,
     node_labels,
     party_kind,
+    party_kinds,
     sentra_activity,
+    shapes,
     text_column,
 )
 from .page import rounded
 from .scales import categorical, edge_widths, group_colours, scale_sizes
 
-__all__ = ["EDGE_TYPES", "Links", "full_network_data"]
+__all__ = ["EDGE_TYPES", "edge_types", "category_texts", "Links", "full_network_data"]
 
-EDGE_TYPES = [
-    {
-        "label": "Sale between surveyed firms (arrow: seller to buyer)",
-        "color": "#34495e",
-        "dashes": False,
-        "arrows": True,
-        "from_label": "Seller",
-        "to_label": "Buyer",
-        "value_label": "Value",
-        "format": "money",
-        "opacity": 0.75,
-    },
-    {
-        "label": "Sale to or from an outside party",
-        "color": "#b0b0b0",
-        "dashes": False,
-        "arrows": True,
-        "from_label": "Seller",
-        "to_label": "Buyer",
-        "value_label": "Value",
-        "format": "money",
-        "opacity": 0.7,
-    },
-    {
-        "label": "Cooperation tie (shared equipment, joint buying or marketing)",
-        "color": "#2e9e5b",
-        "dashes": True,
-        "arrows": False,
-        "from_label": "Between",
-        "to_label": "and",
-        "value_label": "Kind",
-        "format": "text",
-        "opacity": 0.9,
-    },
-]
 
-_SIZE_NOTES = {
-    "output": "Bigger firm circles produce more (output, or sales when output was not "
-    "surveyed); outside parties are sized by the value they trade.",
-    "workers": "Bigger firm circles have more workers.",
-    "sales": "Bigger shapes sell more.",
-    "linkage": "Bigger firm circles have stronger linkages (average of BL and FL).",
-    "none": "",
-}
-_TOOLTIP = [
-    {"key": "kind", "label": "Type", "format": "text"},
-    {"key": "id", "label": "ID", "format": "text"},
-    {"key": "sector", "label": "Sector", "format": "text"},
-    {"key": "sentra", "label": "Sentra", "format": "text"},
-    {"key": "activity", "label": "Sentra activity", "format": "text"},
-    {"key": "community", "label": "Community", "format": "text"},
-    {"key": "size_class", "label": "Size class", "format": "text"},
-    {"key": "workers", "label": "Workers", "format": "int"},
-    {"key": "output", "label": "Output", "format": "money"},
-    {"key": "sales", "label": "Sales", "format": "money"},
-    {"key": "purchases", "label": "Purchases", "format": "money"},
-    {"key": "local_input_share", "label": "Inputs bought locally", "format": "share"},
-    {"key": "intermediary_sales_share", "label": "Sales via middlemen", "format": "share"},
-    {"key": "bl", "label": "Backward linkage (BL)", "format": "index"},
-    {"key": "fl", "label": "Forward linkage (FL)", "format": "index"},
-    {"key": "linkage_class", "label": "Linkage class", "format": "text"},
-    {"key": "n_transactions", "label": "Transactions", "format": "int"},
-]
-_FILTERS = (("sentra", "Sentra"), ("community", "Community"), ("sector", "Sector"))
+def edge_types(lang: str = "en") -> list:
+    """The kinds of link: sales between surveyed firms, sales with outside parties,
+    cooperation ties, labelled in ``lang``."""
+    sale = {"from_label": t("np.edge.seller", lang), "to_label": t("np.edge.buyer", lang)}
+    sale.update(value_label=t("np.edge.value", lang), format="money", dashes=False, arrows=True)
+    return [
+        dict(sale, label=t("np.edge.firms", lang), color="#34495e", opacity=0.75),
+        dict(sale, label=t("np.edge.outside", lang), color="#b0b0b0", opacity=0.7),
+        {
+            "label": t("np.edge.coop", lang),
+            "color": "#2e9e5b",
+            "dashes": True,
+            "arrows": False,
+            "from_label": t("np.edge.between", lang),
+            "to_label": t("np.edge.and", lang),
+            "value_label": t("np.edge.kind", lang),
+            "format": "text",
+            "opacity": 0.9,
+        },
+    ]
+
+
+#: The kinds of link in English (as before the catalogues).
+EDGE_TYPES = edge_types("en")
+
+#: Tooltip rows: key and format (labels ``np.tt.<key>`` in the catalogue).
+_TOOLTIP = (
+    ("kind", "text"),
+    ("id", "text"),
+    ("sector", "text"),
+    ("sentra", "text"),
+    ("activity", "text"),
+    ("community", "text"),
+    ("size_class", "text"),
+    ("workers", "int"),
+    ("output", "money"),
+    ("sales", "money"),
+    ("purchases", "money"),
+    ("local_input_share", "share"),
+    ("intermediary_sales_share", "share"),
+    ("bl", "index"),
+    ("fl", "index"),
+    ("linkage_class", "text"),
+    ("n_transactions", "int"),
+)
+_FILTERS = ("sentra", "community", "sector")
+
+
+def _size_note(size_by, lang) -> str:
+    return "" if size_by == "none" else t(f"np.size.{size_by}", lang)
+
+
+def category_texts(values, lang: str = "en") -> np.ndarray:
+    """Class names from the results (active, key, small ...) in ``lang``; other text as is.
+
+    Examples
+    --------
+    >>> category_texts(["active", "", "Trusmi"], "id").tolist()
+    ['aktif', '', 'Trusmi']
+    """
+    out = []
+    for v in values:
+        try:
+            out.append(t(f"value.{v}", lang) if v else v)
+        except KeyError:
+            out.append(v)
+    return np.array(out, dtype=object)
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,18 @@ class Links:
 
 
 def full_network_data(
-    network, clusters, member, *, size_by, color_by, max_edges, physics, metrics, seed, units
+    network,
+    clusters,
+    member,
+    *,
+    size_by,
+    color_by,
+    max_edges,
+    physics,
+    metrics,
+    seed,
+    units,
+    lang="en",
 ) -> dict:
     """The page data of every firm and outside party (see :func:`network_html`).
 
@@ -147,13 +164,14 @@ def full_network_data(
     links = Links.of(network)
     mf = metrics.reindex(network.firms.index) if metrics is not None else None
     figures = _node_figures(network, links, mf)
-    colour, items, colour_title = _node_colours(network, member, color_by, is_firm)
-    edges, notice = _drawn_edges(network, links, is_firm, max_edges)
-    values = _tooltip_values(network, member, mf, shape, border, figures)
+    colour, items, colour_title = _node_colours(network, member, color_by, is_firm, lang)
+    edges, notice = _drawn_edges(network, links, is_firm, max_edges, lang)
+    values = _tooltip_values(network, member, mf, shape, border, figures, lang)
     n_trade, n_coop = len(links.src), len(links.ca)
+    border_legend = borders(lang)
     return {
         "kind": "firms",
-        "item": "firm",
+        "item": t("np.item", lang),
         "nodes": {
             "id": values["id"],
             "label": node_labels(network),
@@ -165,21 +183,21 @@ def full_network_data(
             "values": values,
         },
         "colors": {"title": colour_title, "items": items},
-        "shapes": SHAPES,
-        "borders": BORDERS if (border > 0).any() else BORDERS[:1],
-        "border_title": "Border: activity of the firm's sentra",
-        "tooltip": [dict(row) for row in _TOOLTIP],
-        "filters": _filters(values, is_firm),
-        "toggles": _toggles(shape, n_trade, n_coop),
+        "shapes": shapes(lang),
+        "borders": border_legend if (border > 0).any() else border_legend[:1],
+        "border_title": t("np.border_title", lang),
+        "tooltip": [{"key": k, "label": t(f"np.tt.{k}", lang), "format": f} for k, f in _TOOLTIP],
+        "filters": _filters(values, is_firm, lang),
+        "toggles": _toggles(shape, n_trade, n_coop, lang),
         "edges": edges,
-        "edge_types": EDGE_TYPES,
+        "edge_types": edge_types(lang),
         "units": units,
         "notice": notice,
         "physics": bool(physics),
         "labels": n <= 150,
-        "size_note": _SIZE_NOTES[size_by],
+        "size_note": _size_note(size_by, lang),
         "counts": {
-            "node_noun": "firms and outside parties",
+            "node_noun": t("np.noun", lang),
             "firms": nf,
             "nodes": n,
             "trade_links": n_trade,
@@ -258,7 +276,7 @@ def _community_text(member) -> np.ndarray:
     )
 
 
-def _node_colours(network, member, color_by, is_firm):
+def _node_colours(network, member, color_by, is_firm, lang="en"):
     """Colour code per node, the legend items (largest group first) and the legend title.
 
     ``color_by="auto"`` is community when there are clusters, else sentra, else sector.
@@ -275,21 +293,21 @@ def _node_colours(network, member, color_by, is_firm):
         if member is None:
             raise ValueError("color_by='community' needs clusters (a Clusters result or Series)")
         group_values = _community_text(member)
-        title = "community (groups of firms that trade or cooperate most with each other)"
+        title = t("np.colour.community", lang)
     else:
         group_values = _firm_text(network.firms, color_by, network.n_nodes, network.n_firms)
-        title = {"sentra": "sentra", "sector": "sector"}[color_by]
+        title = t(f"np.colour.{color_by}", lang)
     gcodes, glabels = categorical(group_values, is_firm)
     counts = np.bincount(gcodes[gcodes >= 0], minlength=len(glabels))
     if color_by == "community":
-        glabels = [f"community {g}" for g in glabels]
+        glabels = [t("np.community", lang, name=g) for g in glabels]
     items, remap = group_colours(glabels, counts)
     colour = np.where(gcodes >= 0, remap[np.maximum(gcodes, 0)] if len(remap) else 0, 0)
     return colour, items, title
 
 
 # ------------------------------------------------------------------------- edges
-def _drawn_edges(network, links, is_firm, max_edges):
+def _drawn_edges(network, links, is_firm, max_edges, lang="en"):
     """The edge columns (every cooperation tie; the largest trade links above
     ``max_edges``) and the notice that says so, or None."""
     src, dst, val = links.src, links.dst, links.val
@@ -301,16 +319,19 @@ def _drawn_edges(network, links, is_firm, max_edges):
     if max_edges is not None and n_trade + n_coop > max_edges:
         k = max(max_edges - n_coop, 0)
         keep = np.sort(np.argsort(-val, kind="stable")[:k])
-        notice = (
-            f"This page draws the {len(keep):,} largest of {n_trade:,} trade links "
-            f"(and all {n_coop:,} cooperation ties) to stay quick in a browser; the figures "
-            f"in the tooltips count every link."
+        notice = t(
+            "np.notice.edges",
+            lang,
+            k=number(len(keep), lang),
+            n=number(n_trade, lang),
+            ties=number(n_coop, lang),
         )
     trade_type = np.where(is_firm[src] & is_firm[dst], 0, 1)
     edges = {
         "from": np.concatenate([src[keep], links.ca]),
         "to": np.concatenate([dst[keep], links.cb]),
-        "value": list(rounded(val[keep])) + [k or "cooperation" for k in ckind.tolist()],
+        "value": list(rounded(val[keep]))
+        + [k or t("np.edge.cooperation", lang) for k in ckind.tolist()],
         "width": np.concatenate([edge_widths(val)[keep], np.full(n_coop, 2.0)]),
         "type": np.concatenate([trade_type[keep], np.full(n_coop, 2)]).astype(np.int64),
     }
@@ -338,10 +359,11 @@ def _positions(n, links, seed) -> dict:
 
 
 # ------------------------------------------------------------------------- tooltips, filters
-def _tooltip_values(network, member, mf, shape, border, figures) -> dict:
+def _tooltip_values(network, member, mf, shape, border, figures, lang="en") -> dict:
     """The figures each node's tooltip shows, keyed as in the tooltip rows."""
     n, nf, firms = network.n_nodes, network.n_firms, network.firms
-    kinds = ["Firm"] + [s["label"].split(" (")[0] for s in SHAPES[1:]]
+    kinds = party_kinds(lang)
+    activity = ["", t("activity.active", lang), t("activity.passive", lang)]
     community = np.full(n, "", dtype=object)
     if member is not None:
         community = np.array(
@@ -357,9 +379,9 @@ def _tooltip_values(network, member, mf, shape, border, figures) -> dict:
         "id": np.asarray(network.nodes.astype(str), dtype=object),
         "sector": _firm_text(firms, "sector", n, nf),
         "sentra": _firm_text(firms, "sentra", n, nf),
-        "activity": np.array(["", "active", "passive"], dtype=object)[border],
+        "activity": np.array(activity, dtype=object)[border],
         "community": community,
-        "size_class": _firm_text(firms, "size_class", n, nf),
+        "size_class": category_texts(_firm_text(firms, "size_class", n, nf), lang),
         "workers": figures["workers"],
         "output": rounded(figures["output"]),
         "sales": rounded(figures["sales"]),
@@ -368,36 +390,37 @@ def _tooltip_values(network, member, mf, shape, border, figures) -> dict:
         "intermediary_sales_share": rounded(_firm_values(mf, "intermediary_sales_share", n, nf), 4),
         "bl": rounded(figures["bl"], 4),
         "fl": rounded(figures["fl"], 4),
-        "linkage_class": _firm_text(mf, "linkage_class", n, nf)
+        "linkage_class": category_texts(_firm_text(mf, "linkage_class", n, nf), lang)
         if mf is not None
         else np.full(n, "", dtype=object),
         "n_transactions": n_tx,
     }
 
 
-def _filters(values, is_firm) -> list:
+def _filters(values, is_firm, lang="en") -> list:
     """A "Show only" choice for sentra, community and sector when it has two options."""
     filters = []
-    for key, title in _FILTERS:
+    for key in _FILTERS:
         codes, opts = categorical(values[key], is_firm)
         if len(opts) > 1:
-            filters.append({"key": key, "label": title, "options": opts, "codes": codes})
+            label = t(f"np.filter.{key}", lang)
+            filters.append({"key": key, "label": label, "options": opts, "codes": codes})
     return filters
 
 
-def _toggles(shape, n_trade, n_coop) -> list:
+def _toggles(shape, n_trade, n_coop, lang="en") -> list:
     """Show/hide switches for outside parties, trade links and cooperation ties."""
     toggles = []
     if (shape > 0).any():
         toggles.append(
             {
-                "label": "outside parties (middlemen, suppliers, buyers)",
+                "label": t("np.toggle.parties", lang),
                 "target": "nodes",
                 "values": [1, 2, 3, 4],
             }
         )
     if n_trade:
-        toggles.append({"label": "trade links", "target": "edges", "values": [0, 1]})
+        toggles.append({"label": t("np.toggle.trade", lang), "target": "edges", "values": [0, 1]})
     if n_coop:
-        toggles.append({"label": "cooperation ties", "target": "edges", "values": [2]})
+        toggles.append({"label": t("np.toggle.coop", lang), "target": "edges", "values": [2]})
     return toggles

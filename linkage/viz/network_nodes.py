@@ -11,7 +11,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .i18n import t
+
 __all__ = [
+    "shapes",
+    "borders",
+    "party_group_labels",
+    "party_kinds",
     "SHAPES",
     "BORDERS",
     "PARTY_GROUP_LABELS",
@@ -24,37 +30,50 @@ __all__ = [
     "float_column",
 ]
 
-# node shapes: index 0 is a firm, then the kinds of outside party
-SHAPES = [
-    {"shape": "dot", "label": "Firm in the survey (IKM / household industry)", "color": None},
-    {"shape": "diamond", "label": "Middleman (pengepul) outside the survey", "color": "#3b3b3b"},
-    {"shape": "triangle", "label": "Outside supplier (sells to the firms)", "color": "#9a9a9a"},
-    {"shape": "triangleDown", "label": "Outside buyer (buys from the firms)", "color": "#9a9a9a"},
-    {"shape": "square", "label": "Outside party that both sells and buys", "color": "#6b6b6b"},
-]
+_PARTIES = ("middleman", "supplier", "buyer", "both")
+
+
+def shapes(lang: str = "en") -> list:
+    """Node shapes, index 0 a firm, then the kinds of outside party, labelled in ``lang``.
+
+    Examples
+    --------
+    >>> [s["shape"] for s in shapes("id")][:2], shapes("id")[1]["label"]
+    (['dot', 'diamond'], 'Pengepul di luar survei')
+    """
+    look = [("dot", None), ("diamond", "#3b3b3b"), ("triangle", "#9a9a9a")]
+    look += [("triangleDown", "#9a9a9a"), ("square", "#6b6b6b")]
+    names = ("firm",) + _PARTIES
+    return [
+        {"shape": shape, "label": t(f"np.shape.{name}", lang), "color": colour}
+        for (shape, colour), name in zip(look, names, strict=True)
+    ]
+
+
+def party_group_labels(lang: str = "en") -> list:
+    """Name of the node that stands for all outside parties of one shape (collapsed page)."""
+    return [""] + [t(f"np.group.{name}", lang) for name in _PARTIES]
+
+
+def party_kinds(lang: str = "en") -> list:
+    """What the tooltip calls each shape (firm, middleman, outside supplier ...)."""
+    return [t(f"np.kind.{name}", lang) for name in ("firm",) + _PARTIES]
+
+
+def borders(lang: str = "en") -> list:
+    """Node borders by the activity of the firm's sentra: none, active, passive."""
+    return [
+        {"label": t("np.border.none", lang), "color": "#555555", "width": 1, "dashes": False},
+        {"label": t("np.border.active", lang), "color": "#1a7f37", "width": 4, "dashes": False},
+        {"label": t("np.border.passive", lang), "color": "#111111", "width": 3, "dashes": True},
+    ]
+
+
+# English, as before the catalogues (node shapes: index 0 is a firm, then the parties)
+SHAPES = shapes("en")
 #: Name of the node that stands for all outside parties of one shape (collapsed page).
-PARTY_GROUP_LABELS = [
-    "",
-    "Middlemen (pengepul)",
-    "Outside suppliers",
-    "Outside buyers",
-    "Outside suppliers and buyers",
-]
-BORDERS = [
-    {"label": "sentra not classified", "color": "#555555", "width": 1, "dashes": False},
-    {
-        "label": "active sentra: firms trade or cooperate with each other",
-        "color": "#1a7f37",
-        "width": 4,
-        "dashes": False,
-    },
-    {
-        "label": "passive sentra: firms sit together but barely interact",
-        "color": "#111111",
-        "width": 3,
-        "dashes": True,
-    },
-]
+PARTY_GROUP_LABELS = party_group_labels("en")
+BORDERS = borders("en")
 #: Border code (index into BORDERS) of a sentra's activity class.
 BORDER_CODE = {"active": 1, "passive": 2}
 

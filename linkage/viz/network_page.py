@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .i18n import check_lang, number, t
 from .network_collapsed import collapsed_network_data
 from .network_full import full_network_data
 from .network_nodes import membership
 from .page import esc, render_graph_page, write_text
+from .picture import graph_svg
 
-__all__ = ["network_html", "network_page_data"]
+__all__ = ["network_html", "network_page", "network_page_data"]
 
 DEFAULT_MAX_NODES = 5000
 DEFAULT_MAX_EDGES = 50000
@@ -44,8 +46,10 @@ def network_page_data(
     metrics=None,
     seed: int = 0,
     units: str = "Rp",
+    lang: str = "en",
 ) -> dict:
     """The data a network page draws (see :func:`network_html` for the parameters)."""
+    check_lang(lang)
     if size_by not in _SIZE_BY:
         raise ValueError(
             f"The 'size_by' parameter of network_html must be one of {set(_SIZE_BY)}. "
@@ -68,6 +72,7 @@ def network_page_data(
             physics=physics,
             seed=seed,
             units=units,
+            lang=lang,
         )
     return full_network_data(
         network,
@@ -80,57 +85,67 @@ def network_page_data(
         metrics=metrics,
         seed=seed,
         units=units,
+        lang=lang,
     )
 
 
 # ------------------------------------------------------------------------- page
-def _explain_network(data: dict) -> str:
+def _explain_network(data: dict, lang: str = "en") -> str:
     c = data["counts"]
-    parts = ["<h2>How to read this picture</h2>", "<ul>"]
+    parts = [t("np.explain.head", lang), "<ul>"]
     if data["collapsed"]:
         parts.append(f"<li>{esc(data['notice'])}</li>")
     else:
-        parts.append(
-            f"<li>Each <b>circle</b> is one of the {c['firms']:,} firms in the survey (IKM, "
-            f"small and household industries). {esc(data['size_note'])} The colour shows the "
-            f"firm's {esc(data['colors']['title'])}.</li>"
+        text = t(
+            "np.explain.firms",
+            lang,
+            firms=number(c["firms"], lang),
+            size_note=esc(data["size_note"]),
+            colour=esc(data["colors"]["title"]),
         )
-    parts.append(
-        "<li>Other shapes are <b>outside parties</b>: buyers and sellers named in the survey "
-        "who are not surveyed firms. A dark <b>diamond</b> is a middleman (<i>pengepul</i>) who "
-        "collects the firms' products; a <b>triangle</b> is an outside supplier, an upside-down "
-        "triangle an outside buyer.</li>"
-        "<li>An <b>arrow</b> is a sale, from seller to buyer; thicker arrows carry more money. "
-        "Dark arrows are sales between surveyed firms (the local linkages a sentra lives on), "
-        "light grey ones go to or come from outside. <b>Dashed green lines</b> are cooperation "
-        "ties: shared equipment, buying raw materials together, joint marketing.</li>"
-    )
-    if any(b["label"].startswith("active") for b in data["borders"]):
-        parts.append(
-            "<li>The <b>border</b> tells what kind of cluster the firm's sentra is. A thick "
-            "green border: an <b>active</b> sentra, whose firms trade with each other or work "
-            "together. A dashed black border: a <b>passive</b> sentra, whose firms sit close "
-            "together but mostly buy from outside and sell through middlemen.</li>"
-        )
+        parts.append(f"<li>{text}</li>")
+    parts.append(f"<li>{t('np.explain.parties', lang)}</li><li>{t('np.explain.arrows', lang)}</li>")
+    if len(data["borders"]) > 1:
+        parts.append(f"<li>{t('np.explain.border', lang)}</li>")
     if data["collapsed"]:
-        parts.append(
-            "<li>Hover over a circle to see the group's figures: its firms, workers and "
-            "output, the trade that stays inside it and its sales to and purchases from "
-            "other groups. Use <b>Find</b> to search a group by name. Scroll to zoom, drag "
-            "to move.</li></ul>"
-        )
+        parts.append(f"<li>{t('np.explain.hover_groups', lang)}</li></ul>")
     else:
-        parts.append(
-            "<li>Hover over a shape to see its figures; click it to keep them at the left. "
-            "<b>BL</b> (backward linkage) is how much a firm's purchases pull on the others; "
-            "<b>FL</b> (forward linkage) is how much the others depend on what it sells. "
-            "1 is the average; above 1 means stronger than average. <i>Inputs bought "
-            "locally</i> is the share of the firm's purchases made from firms inside the "
-            "study area.</li>"
-            "<li>Use <b>Find a firm</b> to search by name, and <b>Show only</b> to look at "
-            "one sentra, community or sector. Scroll to zoom, drag to move.</li></ul>"
-        )
+        hover, find = t("np.explain.hover_firms", lang), t("np.explain.find", lang)
+        parts.append(f"<li>{hover}</li><li>{find}</li></ul>")
     return "\n".join(parts)
+
+
+def network_page(
+    data: dict,
+    *,
+    title: str | None = None,
+    subtitle: str | None = None,
+    lang: str = "en",
+    picture: bool = True,
+) -> str:
+    """The HTML of a network page from its data (:func:`network_page_data`).
+
+    ``picture`` adds the static drawing that replaces the interactive one in print (the
+    report leaves it off its frames and prints its own).
+    """
+    c = data["counts"]
+    if subtitle is None:
+        subtitle = t(
+            "np.subtitle",
+            lang,
+            firms=number(c["firms"], lang),
+            outside=number(c["nodes"] - c["firms"], lang),
+            trade=number(c["trade_links"], lang),
+            ties=number(c["cooperation_ties"], lang),
+        )
+    return render_graph_page(
+        data,
+        title=title if title is not None else t("np.title", lang),
+        subtitle=subtitle,
+        explain_html=_explain_network(data, lang),
+        lang=lang,
+        picture=graph_svg(data, lang=lang) if picture else "",
+    )
 
 
 def network_html(
@@ -147,8 +162,9 @@ def network_html(
     metrics=None,
     seed: int = 0,
     units: str = "Rp",
-    title: str = "Supplier-buyer network",
+    title: str | None = None,
     subtitle: str | None = None,
+    lang: str = "en",
 ):
     """Write an interactive, offline HTML page of a supplier-buyer network.
 
@@ -182,7 +198,9 @@ def network_html(
     units : str
         Money unit shown in tooltips.
     title, subtitle : str
-        Plain text (escaped).
+        Plain text (escaped); the title defaults to "Supplier-buyer network" in ``lang``.
+    lang : {"en", "id"}
+        Language of the page (texts, numbers, ``<html lang>``).
 
     Returns
     -------
@@ -212,17 +230,9 @@ def network_html(
         metrics=metrics,
         seed=seed,
         units=units,
+        lang=lang,
     )
-    c = data["counts"]
-    if subtitle is None:
-        subtitle = (
-            f"{c['firms']:,} firms, {c['nodes'] - c['firms']:,} outside parties, "
-            f"{c['trade_links']:,} trade links, {c['cooperation_ties']:,} cooperation "
-            f"ties"
-        )
-    page = render_graph_page(
-        data, title=title, subtitle=subtitle, explain_html=_explain_network(data)
-    )
+    page = network_page(data, title=title, subtitle=subtitle, lang=lang)
     if path is None:
         return page
     return write_text(Path(path), page)

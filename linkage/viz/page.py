@@ -11,11 +11,14 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
+
+from .i18n import html_lang, locale, t
 
 __all__ = ["VIS_NETWORK_VERSION", "asset", "json_for_html", "render_graph_page", "write_text"]
 
@@ -170,23 +173,92 @@ def write_text(path, text: str) -> Path:
     return path
 
 
-def render_graph_page(data: dict, *, title: str, subtitle: str = "", explain_html: str = "") -> str:
+#: ``{{T:key}}`` in a template: the message ``key`` of the page's language.
+_MESSAGE = re.compile(r"\{\{T:([a-z0-9_.]+)\}\}")
+
+#: The texts the page script shows (graph.js reads them from ``data["text"]``).
+_SCRIPT_TEXTS = (
+    "click_hint",
+    "find_placeholder",
+    "find_label",
+    "all",
+    "counts",
+    "shapes",
+    "colour",
+    "more_groups",
+    "border",
+    "lines",
+    "from",
+    "to",
+    "value",
+)
+
+
+def script_texts(lang: str = "en", *, item: str | None = None, noun: str | None = None) -> dict:
+    """The texts of the page script in ``lang``; ``{fields}`` filled in by the script.
+
+    Examples
+    --------
+    >>> script_texts("id", item="usaha")["find_label"]
+    'Cari usaha'
+    >>> script_texts("en")["counts"]
+    'Showing {shown} of {total} nodes and {shown_links} of {total_links} links.'
+    """
+    texts = {k: t(f"js.{k}", lang) for k in _SCRIPT_TEXTS}
+    item = item if item is not None else t("js.item.node", lang)
+    texts["find_label"] = texts["find_label"].replace("{item}", item)
+    texts["find_placeholder"] = texts["find_placeholder"].replace("{item}", item)
+    noun = noun if noun is not None else t("js.noun.nodes", lang)
+    texts["counts"] = texts["counts"].replace("{noun}", noun)
+    return texts
+
+
+def render_graph_page(
+    data: dict,
+    *,
+    title: str,
+    subtitle: str = "",
+    explain_html: str = "",
+    lang: str = "en",
+    picture: str = "",
+) -> str:
     """The complete HTML of a graph page (vis-network + linkage's graph script inlined).
 
     Parameters
     ----------
     data : dict
-        The page data (see ``linkage/viz/assets/graph.js`` for its fields).
+        The page data (see ``linkage/viz/assets/graph.js`` for its fields); the script's
+        texts and number locale of ``lang`` are added as ``text`` and ``locale``.
     title, subtitle : str
         Plain text; escaped here.
     explain_html : str
         Trusted HTML written by linkage (dynamic parts already escaped by the caller).
+    lang : {"en", "id"}
+        Language of the page's own texts and ``<html lang>``.
+    picture : str
+        The static drawing shown in print instead of the interactive one (an ``<svg>``
+        from :func:`linkage.viz.picture.graph_svg`), or "" for none.
     """
-    template = asset("graph.html")
+    data = dict(data)
+    data.setdefault(
+        "text",
+        script_texts(lang, item=data.get("item"), noun=(data.get("counts") or {}).get("node_noun")),
+    )
+    data.setdefault("locale", locale(lang))
+    template = _MESSAGE.sub(
+        lambda m: t(m.group(1), lang, vis_version=VIS_NETWORK_VERSION), asset("graph.html")
+    )
+    if picture:
+        picture = (
+            f'<figure class="print-picture">{picture}'
+            f"<figcaption>{html.escape(t('page.picture', lang))}</figcaption></figure>"
+        )
     parts = {
+        "{{LANG}}": html_lang(lang),
         "{{TITLE}}": html.escape(title),
         "{{SUBTITLE}}": html.escape(subtitle),
         "{{EXPLAIN}}": explain_html,
+        "{{PICTURE}}": picture,
         "{{CSS}}": asset("graph.css"),
         "{{VIS_VERSION}}": VIS_NETWORK_VERSION,
         "{{DATA}}": json_for_html(data),
@@ -194,8 +266,6 @@ def render_graph_page(data: dict, *, title: str, subtitle: str = "", explain_htm
         "{{APP_JS}}": asset("graph.js"),
     }
     # one pass, so text inserted for one placeholder is never searched for another
-    import re
-
     pattern = re.compile("|".join(re.escape(k) for k in parts))
     return pattern.sub(lambda m: parts[m.group(0)], template)
 

@@ -17,12 +17,14 @@ import numpy as np
 import pandas as pd
 
 from ..core.params import check_choice
-from .charts import CLASS_COLOURS, CLASS_TEXT
+from .charts import CLASS_COLOURS
+from .i18n import check_lang, number, t
 from .layout import layout_positions
 from .page import esc, render_graph_page, rounded, write_text
+from .picture import graph_svg
 from .scales import categorical, edge_widths, scale_sizes
 
-__all__ = ["sector_html", "sector_page_data"]
+__all__ = ["sector_html", "sector_page", "sector_page_data"]
 
 _CLASSES = ["key", "backward", "forward", "weak"]
 
@@ -33,13 +35,8 @@ def _labels(index) -> np.ndarray:
     return np.array([str(v) for v in index], dtype=object)
 
 
-_LINKAGE_TOOLTIPS = {
-    "bl_total": "Backward linkage BL (total)",
-    "fl_total": "Forward linkage FL (total)",
-    "bl_direct": "Backward linkage (direct)",
-    "fl_direct": "Forward linkage (direct)",
-    "output_multiplier": "Output multiplier",
-}
+#: Linkage columns shown in the tooltips (labels ``sp.tt.<column>`` in the catalogue).
+_LINKAGE_TOOLTIPS = ("bl_total", "fl_total", "bl_direct", "fl_direct", "output_multiplier")
 
 
 def sector_page_data(
@@ -52,13 +49,15 @@ def sector_page_data(
     max_nodes: int = 1000,
     seed: int = 0,
     units: str | None = None,
+    lang: str = "en",
 ) -> dict:
-    """The data a sector page draws (see :func:`sector_html`)."""
+    """The data a sector page draws (see :func:`sector_html`), its texts in ``lang``."""
     check_choice("matrix", matrix, ("A", "L"), "sector_html")
+    check_lang(lang)
     n = table.n
     lk = linkages.reindex(table.sectors)
     x = np.asarray(table.x, dtype=float)
-    keep_nodes, notice = _drawn_sectors(x, max_nodes)
+    keep_nodes, notice = _drawn_sectors(x, max_nodes, lang)
     rows, cols, vals = _links_among(keep_nodes, n, coefficients)
     m = len(keep_nodes)
     labels = _labels(table.sectors)[keep_nodes]
@@ -76,11 +75,11 @@ def sector_page_data(
         seed=seed,
         spacing=70.0,
     )
-    values, tooltip = _sector_tooltips(table, lk, multipliers, keep_nodes, x, cls)
-    what = _edge_meaning(matrix)
+    values, tooltip = _sector_tooltips(table, lk, multipliers, keep_nodes, x, cls, lang)
+    what = t(f"sp.meaning.{matrix}", lang)
     return {
         "kind": "sectors",
-        "item": "sector",
+        "item": t("sp.item", lang),
         "nodes": {
             "id": labels,
             "label": labels,
@@ -92,11 +91,11 @@ def sector_page_data(
             "border": np.zeros(m, dtype=np.int64),
             "values": values,
         },
-        "colors": {"title": "key-sector class", "items": _class_legend(class_code)},
-        "shapes": [{"shape": "dot", "label": "A sector of the table", "color": None}],
+        "colors": {"title": t("sp.colour_title", lang), "items": _class_legend(class_code, lang)},
+        "shapes": [{"shape": "dot", "label": t("sp.shape", lang), "color": None}],
         "borders": [{"label": "", "color": "#444444", "width": 1, "dashes": False}],
         "tooltip": tooltip,
-        "filters": _sector_filters(table, keep_nodes, class_code),
+        "filters": _sector_filters(table, keep_nodes, class_code, lang),
         "toggles": [],
         "edges": {
             "from": rows,
@@ -105,31 +104,28 @@ def sector_page_data(
             "width": edge_widths(vals, 1.0, 8.0),
             "type": np.zeros(len(rows), np.int64),
         },
-        "edge_types": _coefficient_edge_types(matrix),
+        "edge_types": _coefficient_edge_types(matrix, lang),
         "units": units if units is not None else (table.units or ""),
         "notice": notice,
         "physics": False,
         "labels": m <= 120,
-        "size_note": "Bigger circles produce more (total output).",
-        "legend_note": f"Each arrow is a large {what}.",
-        "counts": {"node_noun": "sectors", "sectors": n, "links": len(rows)},
+        "size_note": t("sp.size_note", lang),
+        "legend_note": t("sp.legend_note", lang, what=what),
+        "counts": {"node_noun": t("sp.noun", lang), "sectors": n, "links": len(rows)},
         "collapsed": False,
         "matrix": matrix,
         "edge_meaning": what,
     }
 
 
-def _drawn_sectors(x, max_nodes):
+def _drawn_sectors(x, max_nodes, lang="en"):
     """Positions of the sectors drawn (the ``max_nodes`` largest by output when there are
     more) and the notice that says so, or None."""
     n = len(x)
     if n <= max_nodes:
         return np.arange(n), None
     keep_nodes = np.sort(np.argsort(-x, kind="stable")[:max_nodes])
-    notice = (
-        f"This table has {n:,} sectors; the page draws the {max_nodes:,} with the "
-        f"largest output and the links among them."
-    )
+    notice = t("sp.notice", lang, n=number(n, lang), k=number(max_nodes, lang))
     return keep_nodes, notice
 
 
@@ -142,15 +138,19 @@ def _links_among(keep_nodes, n, coefficients):
     return pos[rows[ok]], pos[cols[ok]], vals[ok]
 
 
-def _class_legend(class_code) -> list:
+def _class_legend(class_code, lang="en") -> list:
     """Legend items of the key-sector classes (code 4: not classified) with their counts."""
     items = [
-        {"label": CLASS_TEXT[c], "color": CLASS_COLOURS[c], "count": int((class_code == i).sum())}
+        {
+            "label": t(f"class.{c}", lang),
+            "color": CLASS_COLOURS[c],
+            "count": int((class_code == i).sum()),
+        }
         for i, c in enumerate(_CLASSES)
     ]
     items.append(
         {
-            "label": "not classified",
+            "label": t("class.none", lang),
             "color": CLASS_COLOURS[""],
             "count": int((class_code == 4).sum()),
         }
@@ -158,21 +158,23 @@ def _class_legend(class_code) -> list:
     return items
 
 
-def _sector_tooltips(table, lk, multipliers, keep_nodes, x, cls):
+def _sector_tooltips(table, lk, multipliers, keep_nodes, x, cls, lang="en"):
     """Tooltip values and rows: output, class, the linkages there are, every numeric
     multiplier column."""
     values = {
         "output": rounded(x[keep_nodes]),
-        "class": np.array([CLASS_TEXT.get(c, "") for c in cls], dtype=object),
+        "class": np.array(
+            [t(f"class.{c}", lang) if c in _CLASSES else "" for c in cls], dtype=object
+        ),
     }
     tooltip = [
-        {"key": "output", "label": "Output", "format": "money"},
-        {"key": "class", "label": "Class", "format": "text"},
+        {"key": "output", "label": t("sp.tt.output", lang), "format": "money"},
+        {"key": "class", "label": t("sp.tt.class", lang), "format": "text"},
     ]
-    for col, label in _LINKAGE_TOOLTIPS.items():
+    for col in _LINKAGE_TOOLTIPS:
         if col in lk:
             values[col] = rounded(lk[col].to_numpy(dtype=float)[keep_nodes], 4)
-            tooltip.append({"key": col, "label": label, "format": "index"})
+            tooltip.append({"key": col, "label": t(f"sp.tt.{col}", lang), "format": "index"})
     if multipliers is not None:
         mult = multipliers.reindex(table.sectors)
         for col in mult.columns:
@@ -182,20 +184,28 @@ def _sector_tooltips(table, lk, multipliers, keep_nodes, x, cls):
                 tooltip.append(
                     {
                         "key": key,
-                        "label": f"Multiplier: {str(col).replace('_', ' ')}",
+                        "label": t("sp.tt.multiplier", lang, name=_column_name(col, lang)),
                         "format": "num",
                     }
                 )
     return values, tooltip
 
 
-def _sector_filters(table, keep_nodes, class_code) -> list:
+def _column_name(col, lang) -> str:
+    """A multiplier column in words (``income_type_i`` -> ``income type i``)."""
+    try:
+        return t(f"column.{col}", lang)
+    except KeyError:
+        return str(col).replace("_", " ")
+
+
+def _sector_filters(table, keep_nodes, class_code, lang="en") -> list:
     """The "Show only" choices: key-sector class, and region for a multi-regional table."""
     filters = [
         {
             "key": "class",
-            "label": "Key-sector class",
-            "options": [CLASS_TEXT[c] for c in _CLASSES] + ["not classified"],
+            "label": t("sp.filter.class", lang),
+            "options": [t(f"class.{c}", lang) for c in _CLASSES] + [t("class.none", lang)],
             "codes": class_code,
         }
     ]
@@ -204,39 +214,57 @@ def _sector_filters(table, keep_nodes, class_code) -> list:
             np.array([str(t[0]) for t in table.sectors[keep_nodes]], dtype=object),
             np.ones(len(keep_nodes), dtype=bool),
         )
-        filters.append({"key": "region", "label": "Region", "options": opts, "codes": codes})
+        filters.append(
+            {"key": "region", "label": t("sp.filter.region", lang), "options": opts, "codes": codes}
+        )
     return filters
 
 
-def _edge_meaning(matrix) -> str:
-    """What one arrow stands for, in words."""
-    if matrix == "A":
-        return (
-            "input coefficient a(i,j): sector j buys this much from sector i for each unit "
-            "of its output"
-        )
-    return (
-        "Leontief coefficient l(i,j): output of sector i needed, directly and indirectly, "
-        "per unit of final demand for sector j"
-    )
-
-
-def _coefficient_edge_types(matrix) -> list:
+def _coefficient_edge_types(matrix, lang="en") -> list:
     """The one kind of edge: the largest coefficients of A or L."""
     return [
         {
-            "label": f"Largest {'input' if matrix == 'A' else 'Leontief'} coefficients "
-            f"(arrow: supplier to buyer)",
+            "label": t(f"sp.edges.{matrix}", lang),
             "color": "#34495e",
             "dashes": False,
             "arrows": True,
-            "from_label": "Supplier (i)",
-            "to_label": "Buyer (j)",
+            "from_label": t("sp.edges.from", lang),
+            "to_label": t("sp.edges.to", lang),
             "value_label": "a(i,j)" if matrix == "A" else "l(i,j)",
             "format": "index",
             "opacity": 0.7,
         }
     ]
+
+
+def sector_page(
+    data: dict,
+    *,
+    table_name: str | None = None,
+    title: str | None = None,
+    lang: str = "en",
+    picture: bool = True,
+) -> str:
+    """The HTML of a sector page from its data (:func:`sector_page_data`).
+
+    ``picture`` adds the static drawing that replaces the interactive one in print (the
+    report leaves it off its frames and prints its own).
+    """
+    c = data["counts"]
+    subtitle = t(
+        "sp.subtitle", lang, sectors=number(c["sectors"], lang), links=number(c["links"], lang)
+    )
+    if table_name:
+        subtitle = f"{table_name}: {subtitle}"
+    explain = t("sp.explain", lang, what=esc(data["edge_meaning"]))
+    return render_graph_page(
+        data,
+        title=title if title is not None else t("sp.title", lang),
+        subtitle=subtitle,
+        explain_html=explain,
+        lang=lang,
+        picture=graph_svg(data, lang=lang) if picture else "",
+    )
 
 
 def sector_html(
@@ -250,7 +278,8 @@ def sector_html(
     max_nodes: int = 1000,
     seed: int = 0,
     units: str | None = None,
-    title: str = "Sectors and how they buy from each other",
+    title: str | None = None,
+    lang: str = "en",
 ):
     """Write an interactive, offline HTML page of the sectors of an IO table.
 
@@ -271,7 +300,10 @@ def sector_html(
     max_nodes : int
         Above this many sectors draw the ones with the largest output and say so.
     seed, units, title
-        Layout seed, money unit, page title.
+        Layout seed, money unit, page title (default: "Sectors and how they buy from each
+        other" in ``lang``).
+    lang : {"en", "id"}
+        Language of the page (texts, numbers, ``<html lang>``).
 
     Returns
     -------
@@ -296,27 +328,9 @@ def sector_html(
         max_nodes=max_nodes,
         seed=seed,
         units=units,
+        lang=lang,
     )
-    c = data["counts"]
-    subtitle = f"{c['sectors']:,} sectors, {c['links']:,} largest links drawn"
-    if table.name:
-        subtitle = f"{table.name}: {subtitle}"
-    explain = (
-        "<h2>How to read this picture</h2><ul>"
-        "<li>Each <b>circle</b> is a sector of the input-output table; bigger circles "
-        "produce more.</li>"
-        "<li>The <b>colour</b> is its key-sector class. <b>Red</b>: a key sector, which both "
-        "buys much from other sectors (backward linkage above average) and sells much to "
-        "them (forward linkage above average): growth there spreads widely. <b>Orange</b>: "
-        "strong backward linkage only. <b>Blue</b>: strong forward linkage only. "
-        "<b>Grey</b>: both below average.</li>"
-        f"<li>An <b>arrow</b> from one sector to another is a large {esc(data['edge_meaning'])}"
-        "; thicker arrows are larger coefficients. Only the largest links are drawn, and "
-        "each sector's main supplier.</li>"
-        "<li>Hover over a circle to see its linkages and multipliers; BL and FL of 1 are the "
-        "average of all sectors.</li></ul>"
-    )
-    page = render_graph_page(data, title=title, subtitle=subtitle, explain_html=explain)
+    page = sector_page(data, table_name=table.name, title=title, lang=lang)
     if path is None:
         return page
     return write_text(Path(path), page)

@@ -7,7 +7,9 @@
  *   borders [{label, color, width, dashes}], tooltip [{key, label, format}],
  *   filters [{key, label, options, codes}], toggles [{label, target, values}],
  *   edges {from, to, value, width, type}, edge_types [{label, color, dashes, arrows}],
- *   units, notice, physics, labels, counts, item.
+ *   units, notice, physics, labels, counts, item,
+ *   text {click_hint, find_label, counts, ...}: every text the script shows, in the page's
+ *   language ({name} fields filled here), and locale: the BCP 47 locale of the numbers.
  */
 (function () {
   'use strict';
@@ -15,6 +17,13 @@
   var N = data.nodes.label.length;
   var M = data.edges.from.length;
   var units = data.units || '';
+  var text = data.text || {};
+  var loc = data.locale || 'en-US';
+  function say(key, values, fallback) {
+    var s = text[key] !== undefined ? String(text[key]) : fallback;
+    Object.keys(values || {}).forEach(function (k) { s = s.split('{' + k + '}').join(String(values[k])); });
+    return s;
+  }
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -23,14 +32,18 @@
     return e;
   }
 
-  var numFmt = new Intl.NumberFormat('en-US', {maximumFractionDigits: 0});
-  var smallFmt = new Intl.NumberFormat('en-US', {maximumSignificantDigits: 3});
+  var numFmt = new Intl.NumberFormat(loc, {maximumFractionDigits: 0});
+  var smallFmt = new Intl.NumberFormat(loc, {maximumSignificantDigits: 3});
+  var indexFmt = new Intl.NumberFormat(loc, {minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false});
+  var pctFmt = [0, 1].map(function (d) {
+    return new Intl.NumberFormat(loc, {minimumFractionDigits: d, maximumFractionDigits: d, useGrouping: false});
+  });
   function fmt(v, format) {
     if (v === null || v === undefined || v === '') return null;
     switch (format) {
       case 'money': return (units ? units + ' ' : '') + (Math.abs(v) >= 100 ? numFmt.format(v) : smallFmt.format(v));
-      case 'share': return (100 * v).toFixed(v < 0.1 && v > 0 ? 1 : 0) + '%';
-      case 'index': return Number(v).toFixed(2);
+      case 'share': return pctFmt[v < 0.1 && v > 0 ? 1 : 0].format(100 * v) + '%';
+      case 'index': return indexFmt.format(Number(v));
       case 'int': return numFmt.format(v);
       case 'num': return Math.abs(v) >= 100 ? numFmt.format(v) : smallFmt.format(v);
       default: return String(v);
@@ -130,9 +143,9 @@
     var t = data.edge_types[data.edges.type[k]];
     box.appendChild(el('div', 'tt-name', t.label));
     var table = el('table');
-    var rows = [[t.from_label || 'From', data.nodes.label[data.edges.from[k]]],
-                [t.to_label || 'To', data.nodes.label[data.edges.to[k]]],
-                [t.value_label || 'Value', fmt(data.edges.value[k], t.format || 'money')]];
+    var rows = [[t.from_label || say('from', null, 'From'), data.nodes.label[data.edges.from[k]]],
+                [t.to_label || say('to', null, 'To'), data.nodes.label[data.edges.to[k]]],
+                [t.value_label || say('value', null, 'Value'), fmt(data.edges.value[k], t.format || 'money')]];
     rows.forEach(function (r) {
       if (r[1] === null) return;
       var tr = el('tr');
@@ -181,7 +194,7 @@
   }
   network.on('selectNode', function (params) { showDetails(params.nodes[0]); });
   network.on('deselectNode', function () {
-    details.replaceChildren(el('p', 'hint', 'Click a circle or shape to see its figures here.'));
+    details.replaceChildren(el('p', 'hint', say('click_hint', null, 'Click a circle or shape to see its figures here.')));
   });
   function selectNode(i) {
     hideTooltip();
@@ -222,8 +235,8 @@
       if (found.length) selectNode(found[0]);
     }
   });
-  search.placeholder = 'type a name or id of a ' + (data.item || 'node');
-  document.querySelector('label[for=search]').textContent = 'Find a ' + (data.item || 'node');
+  search.placeholder = say('find_placeholder', null, 'type a name or id of a ' + (data.item || 'node'));
+  document.querySelector('label[for=search]').textContent = say('find_label', null, 'Find a ' + (data.item || 'node'));
 
   /* ---------------------------------------------------------------- filters */
   var filterBox = document.getElementById('filters');
@@ -234,7 +247,7 @@
     var sel = el('select');
     sel.id = 'filter-' + f.key;
     label.htmlFor = sel.id;
-    var all = el('option', null, 'all');
+    var all = el('option', null, say('all', null, 'all'));
     all.value = '-1';
     sel.appendChild(all);
     f.options.forEach(function (name, j) {
@@ -322,10 +335,12 @@
   }
   function showCounts(shown, shownEdges) {
     var c = data.counts || {};
-    var text = 'Showing ' + numFmt.format(shown) + ' of ' + numFmt.format(N) + ' ' +
+    var line = say('counts', {shown: numFmt.format(shown), total: numFmt.format(N),
+                              shown_links: numFmt.format(shownEdges), total_links: numFmt.format(M)},
+      'Showing ' + numFmt.format(shown) + ' of ' + numFmt.format(N) + ' ' +
       (c.node_noun || 'nodes') + ' and ' + numFmt.format(shownEdges) + ' of ' +
-      numFmt.format(M) + ' links.';
-    document.getElementById('counts').textContent = text;
+      numFmt.format(M) + ' links.');
+    document.getElementById('counts').textContent = line;
   }
   showCounts(N, M);
   document.getElementById('fit').addEventListener('click', function () { network.fit({animation: false}); });
@@ -367,30 +382,30 @@
     legend.appendChild(row);
   }
   if (data.legend_note) legend.appendChild(el('p', 'hint', data.legend_note));
-  legend.appendChild(el('div', 'sub', 'Shapes'));
+  legend.appendChild(el('div', 'sub', say('shapes', null, 'Shapes')));
   var usedShapes = {};
   for (var s = 0; s < N; s++) usedShapes[data.nodes.shape[s]] = true;
   data.shapes.forEach(function (sh, j) {
     if (usedShapes[j]) legendRow(shapeIcon(sh.shape, sh.color || '#bbbbbb', '#444444', 1, false), sh.label);
   });
   if (data.colors.items.length) {
-    legend.appendChild(el('div', 'sub', 'Colour: ' + data.colors.title));
+    legend.appendChild(el('div', 'sub', say('colour', {title: data.colors.title}, 'Colour: ' + data.colors.title)));
     data.colors.items.slice(0, 16).forEach(function (c) {
       legendRow(shapeIcon('dot', c.color, '#444444', 1, false),
-                c.label + (c.count !== undefined && c.count !== null ? ' (' + c.count + ')' : ''));
+                c.label + (c.count !== undefined && c.count !== null ? ' (' + numFmt.format(c.count) + ')' : ''));
     });
     var more = data.colors.items.length - 16 + (data.colors.more || 0);
-    if (more > 0) legend.appendChild(el('p', 'hint', '... and ' + more + ' more groups'));
+    if (more > 0) legend.appendChild(el('p', 'hint', say('more_groups', {n: numFmt.format(more)}, '... and ' + more + ' more groups')));
   }
   if (data.borders.length > 1) {
-    legend.appendChild(el('div', 'sub', data.border_title || 'Border'));
+    legend.appendChild(el('div', 'sub', data.border_title || say('border', null, 'Border')));
     data.borders.forEach(function (b) {
       legendRow(shapeIcon('dot', '#ffffff', b.color, Math.min(b.width, 3), b.dashes), b.label);
     });
   }
   var usedTypes = {};
   for (var e2 = 0; e2 < M; e2++) usedTypes[data.edges.type[e2]] = true;
-  legend.appendChild(el('div', 'sub', 'Lines'));
+  legend.appendChild(el('div', 'sub', say('lines', null, 'Lines')));
   data.edge_types.forEach(function (t, j) {
     if (usedTypes[j]) legendRow(lineIcon(t.color, t.dashes, t.arrows), t.label);
   });
