@@ -15,10 +15,11 @@ from pathlib import Path
 
 import click
 import pytest
-import yaml
 
 import linkage
 from linkage.cli import _COMMANDS
+
+yaml = pytest.importorskip("yaml")  # PyYAML comes with mkdocs (the docs extra)
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
