@@ -12,8 +12,8 @@ import pandas as pd
 
 from ..core.diagnostics import Diagnostics
 from ..core.params import METHODS as SOLVER_CHOICES
-from ..errors import LinkageError, LinkageWarning
-from ..io import read_network
+from ..errors import InputFileError, LinkageError, LinkageWarning
+from ..io import read_network, read_table
 from ..io.results import RESULT_FORMATS
 
 
@@ -64,7 +64,8 @@ def prepare_out_dir(out: str | Path, filenames, force: bool) -> Path:
     if existing and not force:
         raise click.ClickException(
             f"{out / existing[0]} already exists; use --force to overwrite "
-            f"({len(existing)} file(s) would be replaced)"
+            f"({len(existing)} file(s) would be replaced), or --out to write into another "
+            "folder"
         )
     out.mkdir(parents=True, exist_ok=True)
     return out
@@ -216,6 +217,49 @@ def solver_options(command):
         help="Leontief solver: dense LU, sparse LU, iterative (GMRES), or chosen by size "
         "[default: auto]. Built once; every analysis uses it.",
     )(wrapper)
+
+
+def read_table_sheet(path, sheet=None, reader=read_table):
+    """Read an IO table; ``sheet`` is a sheet name, or a 0-based position when no sheet
+    has that name (``--sheet`` of every command that reads a table)."""
+    if not sheet:
+        return reader(path)
+    try:
+        return reader(path, sheet=sheet)
+    except InputFileError as exc:
+        if sheet.isdigit() and "no sheet" in str(exc):
+            return reader(path, sheet=int(sheet))
+        raise
+
+
+def renamed_option(new: str, old: str, dest: str, default=None, **kwargs):
+    """Option ``new`` with its former name ``old`` kept as a hidden alias (one parameter).
+
+    ``--method`` named three different things (the Leontief solver, community detection,
+    the location quotient); each now has its own name and ``--method`` still works where
+    it worked, with a warning on stderr. Giving both names with different values is a
+    usage error.
+    """
+
+    def decorate(command):
+        @functools.wraps(command)
+        def wrapper(*args, **params):
+            value, was = params.pop(dest), params.pop(f"old_{dest}")
+            if was is not None:
+                if value is not None and value != was:
+                    raise click.UsageError(f"give {new} or its old name {old}, not both")
+                click.echo(f"warning: {old} is the old name of {new}; use {new}", err=True)
+                value = was
+            return command(*args, **{dest: default if value is None else value}, **params)
+
+        hidden = {k: v for k, v in kwargs.items() if k in ("type", "metavar")}
+        wrapper = click.option(old, f"old_{dest}", default=None, hidden=True, **hidden)(wrapper)
+        help_text = kwargs.pop("help", "")
+        if default is not None:
+            help_text += f"  [default: {default}]"
+        return click.option(new, dest, default=None, help=help_text, **kwargs)(wrapper)
+
+    return decorate
 
 
 def format_option(command):

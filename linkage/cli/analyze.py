@@ -10,9 +10,15 @@ import click
 import pandas as pd
 
 from ..errors import InputFileError, LinkageWarning
-from ..io import read_table
 from ..pipeline import TABLE_FILES, analyze_table, regional_table, table_files
-from ._common import echo_frame, format_option, one_line_errors, prepare_out_dir, solver_options
+from ._common import (
+    echo_frame,
+    format_option,
+    one_line_errors,
+    prepare_out_dir,
+    read_table_sheet,
+    solver_options,
+)
 
 OUTPUTS = (TABLE_FILES["linkages"], TABLE_FILES["multipliers"])
 EXTRACTION_FILE = TABLE_FILES["extraction"]
@@ -55,14 +61,9 @@ def _label(row: pd.Series, prefix: str = "") -> str:
     return f"{row[name]} ({row[region]})" if region in row.index else f"{row[name]}"
 
 
-def _read(read_table, path: Path, sheet):
-    """Read with ``sheet`` as a name, or as a 0-based position when no sheet has that name."""
-    try:
-        return read_table(path, sheet=sheet)
-    except InputFileError as exc:
-        if sheet is not None and sheet.isdigit() and "no sheet" in str(exc):
-            return read_table(path, sheet=int(sheet))
-        raise
+def _read(reader, path: Path, sheet):
+    """:func:`read_table_sheet` with the reader given (``impact`` and ``decompose`` use it)."""
+    return read_table_sheet(path, sheet, reader)
 
 
 @click.command("analyze")
@@ -176,7 +177,7 @@ def command(
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", LinkageWarning)
-        io = _read(read_table, table, sheet)
+        io = read_table_sheet(table, sheet)
         if by_region:
             io = regional_table(io, region_sep, table)
         results = analyze_table(

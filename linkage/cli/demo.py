@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import warnings
+from dataclasses import replace
+
 import click
 
+from ..errors import LinkageWarning
 from ..io import data_path, load_example_network, load_example_table
 from ..pipeline import output_files, write_outputs
 from ._common import (
@@ -44,9 +49,9 @@ def command(out, seed, fmt, force):
     """
     check_seed_and_max_nodes(seed)
     out = prepare_out_dir(out, output_files(True, True, fmt), force)
-    table = load_example_table()
+    table = _load(load_example_table)
     click.echo(f"read {table!r} (example data, synthetic)")
-    network = load_example_network()
+    network = _load(load_example_network)
     click.echo(f"read {network!r} (example sentra survey, synthetic)")
     echo_summary(network)
     sentra = data_path("sentra")
@@ -66,3 +71,27 @@ def command(out, seed, fmt, force):
         fmt=fmt,
     )
     echo_written(result, out)
+
+
+def example_names(text: str) -> str:
+    """``text`` with the example data's install folder left out (``sentra/firms.csv``).
+
+    Examples
+    --------
+    >>> example_names(f"{data_path('sentra', 'firms.csv')}: 1 firm(s) have no transactions")
+    'sentra/firms.csv: 1 firm(s) have no transactions'
+    """
+    return text.replace(f"{data_path()}{os.sep}", "")
+
+
+def _load(loader):
+    """An example object whose findings and warnings name the files, not install paths."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", LinkageWarning)
+        loaded = loader()
+    for warning in caught:
+        if issubclass(warning.category, LinkageWarning):
+            click.echo(f"warning: {example_names(str(warning.message))}", err=True)
+    findings = loaded.diagnostics.findings
+    findings[:] = [replace(f, message=example_names(f.message)) for f in findings]
+    return loaded

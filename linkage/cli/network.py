@@ -13,12 +13,14 @@ from ..network import METHODS
 from ..pipeline import NETWORK_FILES, analyze_network
 from ..viz import network_html
 from ._common import (
+    SOLVER_CHOICES,
     check_seed_and_max_nodes,
     echo_summary,
     format_option,
     load,
     one_line_errors,
     prepare_out_dir,
+    renamed_option,
     survey_options,
 )
 
@@ -54,12 +56,12 @@ def check_detection_options(
     ValueError: --resolution must be a positive number (got 0)
     """
     if method not in METHODS:
-        raise ValueError(f"--method must be one of {', '.join(METHODS)} (got {method!r})")
+        raise ValueError(f"--detection must be one of {', '.join(METHODS)} (got {method!r})")
     if not (math.isfinite(resolution) and resolution > 0):
         raise ValueError(f"--resolution must be a positive number (got {resolution:g})")
     if method == "infomap" and resolution != 1.0:
         raise ValueError(
-            f"--method infomap has no resolution; leave --resolution at 1 (got {resolution:g})"
+            f"--detection infomap has no resolution; leave --resolution at 1 (got {resolution:g})"
         )
     if permutations < 0:
         raise ValueError(f"--permutations must be 0 or more (got {permutations})")
@@ -145,13 +147,14 @@ def echo_clusters(clusters) -> None:
     "--solver",
     default="auto",
     show_default=True,
-    type=click.Choice(["auto", "dense", "splu", "iterative"]),
+    type=click.Choice(SOLVER_CHOICES),
     help="Leontief solver for the firm linkages.",
 )
-@click.option(
+@renamed_option(
+    "--detection",
     "--method",
+    "method",
     default="leiden",
-    show_default=True,
     metavar="[" + "|".join(METHODS) + "]",
     help="Community detection method.",
 )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..io import GRDP_UNITS, read_table
+from ..io import GRDP_UNITS
 from ..io.results import result_files
 from ..pipeline.regionalize import REGIONAL_FILES, read_regional_measures, regionalize_table
 from ._common import (
@@ -15,6 +15,8 @@ from ._common import (
     format_option,
     one_line_errors,
     prepare_out_dir,
+    read_table_sheet,
+    renamed_option,
 )
 
 OUTPUTS = REGIONAL_FILES
@@ -57,8 +59,13 @@ def _echo_measures(measures, io) -> None:
     default=None,
     help="What the measure is [default: output; grdp with --grdp].",
 )
-@click.option(
-    "--method", type=click.Choice(["slq", "cilq", "flq", "aflq"]), default="flq", show_default=True
+@renamed_option(
+    "--lq",
+    "--method",
+    "method",
+    default="flq",
+    type=click.Choice(["slq", "cilq", "flq", "aflq"]),
+    help="Location quotient: simple, cross-industry, Flegg (FLQ) or augmented Flegg.",
 )
 @click.option(
     "--delta",
@@ -89,7 +96,11 @@ def _echo_measures(measures, io) -> None:
     "--district. The province (sum of its districts) is the reference.",
 )
 @click.option("--district", help="District name or BPS code (with --grdp).")
-@click.option("--sheet", default=None, help="Excel sheet of TABLE.")
+@click.option(
+    "--sheet",
+    default=None,
+    help="Excel sheet of TABLE: a name, or a 0-based position when no sheet has that name.",
+)
 @click.option(
     "--out",
     "out_dir",
@@ -123,7 +134,7 @@ def command(
     OUT/lq.csv (the location quotients, rows = selling sector, columns = buying sector);
     --format xlsx writes both as sheets of OUT/results.xlsx, --format parquet as .parquet.
 
-    Examples: linkage regionalize national.csv --regional jobs.csv --measure employment;
+    Examples: linkage regionalize national.csv --regional jobs.csv --measure employment --lq slq;
     linkage regionalize prov.xlsx --grdp PDRB.xlsx --district "Kota Makassar".
     """
     if grdp_path is not None:
@@ -149,7 +160,7 @@ def command(
     files = result_files(OUTPUTS, fmt)
     out = prepare_out_dir(out_dir, files, force)
 
-    io = read_table(table, sheet=sheet) if sheet is not None else read_table(table)
+    io = read_table_sheet(table, sheet)
     if measure == "employment" and national_path is None and io.employment is None:
         raise click.UsageError(
             "--measure employment needs --national N.csv: the table has no employment row"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from ..io import read_table
 from ..pipeline import output_files, write_outputs
 from ._common import (
     check_seed_and_max_nodes,
@@ -14,6 +13,7 @@ from ._common import (
     load,
     one_line_errors,
     prepare_out_dir,
+    read_table_sheet,
     solver_options,
     survey_options,
 )
@@ -32,7 +32,11 @@ from ._common import (
     help="Transactions of the survey: supplier, buyer, value.",
 )
 @survey_options
-@click.option("--sheet", default=None, help="Excel sheet of TABLE.")
+@click.option(
+    "--sheet",
+    default=None,
+    help="Excel sheet of TABLE: a name, or a 0-based position when no sheet has that name.",
+)
 @click.option("--title", default="Linkage report", show_default=True)
 @click.option(
     "--seed",
@@ -98,7 +102,7 @@ def command(
     sources = {}
     iotable = network = None
     if table is not None:
-        iotable = read_table(table, sheet=sheet) if sheet else read_table(table)
+        iotable = read_table_sheet(table, sheet)
         click.echo(f"read {iotable!r}")
         sources["IO table"] = str(table)
     if firms is not None:

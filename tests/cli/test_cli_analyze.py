@@ -417,3 +417,29 @@ def test_summary_says_which_sheet_of_several_was_read(tmp_path, runner):
     )
     assert result.exit_code == 0, result.output
     assert "note: regions.xlsx: read sheet 'Jatim' (as asked), one of 2 sheets" in result.output
+
+
+def test_default_out_folder_names_the_sheet(tmp_path, runner, monkeypatch):
+    """Two sheets of one workbook analysed without --out do not share a folder (issue 18)."""
+    path = tmp_path / "two.xlsx"
+    wide = pd.read_csv(write_mb_csv(tmp_path / "mb.csv"))
+    doubled = wide.copy()
+    doubled[wide.columns[1:]] = wide[wide.columns[1:]] * 2
+    with pd.ExcelWriter(path) as xl:
+        wide.to_excel(xl, sheet_name="Jawa Barat", index=False)
+        doubled.to_excel(xl, sheet_name="Jawa Timur (2016)", index=False)
+    monkeypatch.chdir(tmp_path)
+    for sheet in ("Jawa Barat", "Jawa Timur (2016)"):
+        result = runner.invoke(main, ["analyze", str(path), "--sheet", sheet])
+        assert result.exit_code == 0, result.output
+    first = tmp_path / "linkage-out" / "two-Jawa_Barat"
+    second = tmp_path / "linkage-out" / "two-Jawa_Timur_2016"
+    assert "wrote linkage-out/two-Jawa_Timur_2016/linkages.csv" in result.output
+    assert pd.read_csv(first / "linkages.csv").equals(pd.read_csv(second / "linkages.csv"))
+    mult = [pd.read_csv(d / "multipliers.csv") for d in (first, second)]
+    assert (
+        mult[0]["sector"].tolist() == mult[1]["sector"].tolist() == ["agriculture", "manufacturing"]
+    )
+    # without --sheet the folder is the workbook's name, as before
+    assert runner.invoke(main, ["analyze", str(path)]).exit_code == 0
+    assert (tmp_path / "linkage-out" / "two" / "linkages.csv").exists()

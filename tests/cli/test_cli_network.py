@@ -291,7 +291,7 @@ def test_detection_options_reach_the_output(tmp_path):
     assert (within.loc[has_firms, "community_purity"] == 1).all()
     assert (~within["sentra_composition"].str.contains(",")).all()
     # another method; the sentra classes do not depend on detection
-    res = _run(tmp_path / "infomap", "--no-html", "--method", "INFOMAP")
+    res = _run(tmp_path / "infomap", "--no-html", "--detection", "INFOMAP")
     assert res.exit_code == 0 and "(infomap, seed 0" in res.output, res.output
     sentra = _read(tmp_path / "infomap" / "sentra.csv").set_index("sentra")
     assert sentra["activity"].to_dict() == MADE_AS
@@ -314,8 +314,9 @@ def test_too_few_permutations_are_explained(tmp_path):
         (["--resolution", "-1"], "--resolution must be a positive number (got -1)"),
         (["--resolution", "0"], "--resolution must be a positive number (got 0)"),
         (["--resolution", "nan"], "--resolution must be a positive number (got nan)"),
-        (["--method", "walktrap"], "--method must be one of leiden, louvain, infomap"),
-        (["--method", "infomap", "--resolution", "2"], "infomap has no resolution"),
+        (["--detection", "walktrap"], "--detection must be one of leiden, louvain, infomap"),
+        (["--method", "walktrap"], "--detection must be one of leiden, louvain, infomap"),
+        (["--detection", "infomap", "--resolution", "2"], "infomap has no resolution"),
         (["--permutations", "-5"], "--permutations must be 0 or more (got -5)"),
         (["--within", "kecamatan"], "has no column 'kecamatan'"),
         (["--seed", "-1"], "--seed must be 0 or more (got -1)"),
@@ -362,3 +363,15 @@ def test_many_sentra_are_summarised_not_listed_one_by_one(tmp_path):
     n_active = int((_read(tmp_path / "o" / "sentra.csv")["activity"] == "active").sum())
     assert f"... and 15 more sentra; {n_active} of all 45 are active" in res.output
     assert "sentra.csv" in res.output.split("... and 15 more")[1].splitlines()[0]
+
+
+def test_method_is_the_hidden_old_name_of_detection(tmp_path):
+    """--method named the solver in analyze and the detection here; --detection now does."""
+    res = _run(tmp_path / "old", "--no-html", "--method", "louvain")
+    assert res.exit_code == 0, res.output
+    assert "(louvain, resolution 1, seed 0" in res.output
+    assert "warning: --method is the old name of --detection" in res.output
+    both = _run(tmp_path / "both", "--no-html", "--method", "louvain", "--detection", "leiden")
+    assert both.exit_code == 2 and "not both" in both.output
+    help_text = CliRunner().invoke(main, ["network", "--help"]).output
+    assert "--detection" in help_text and "--method" not in help_text

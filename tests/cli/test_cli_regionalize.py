@@ -121,6 +121,7 @@ def test_regionalize_mapping_and_national(files):
     [
         (["--delta", "1.5"], False, "--delta must be in [0, 1), got 1.5"),
         (["--method", "xlq"], False, "Invalid value for '--method'"),
+        (["--lq", "xlq"], False, "Invalid value for '--lq'"),
         ([], True, "bad.csv, row 3, column 'output': not a number (value 'lots')"),
     ],
 )
@@ -369,3 +370,31 @@ def test_regionalize_measure_sheet_by_suffix(files):
     assert "grdp.xlsx#SHEET" in r.output and "note: info:" not in r.output
     r = _run(d, f"{d / 'grdp.xlsx'}#2017")
     assert r.exit_code == 1 and "no sheet named '2017'" in r.output
+
+
+def test_lq_is_the_new_name_of_method(files):
+    """--method named the solver in analyze; in regionalize it is now --lq (old name hidden)."""
+    _, d = files
+    new = _run(d, d / "region.csv", "--lq", "slq")
+    assert new.exit_code == 0, new.output
+    lq_new = (d / "o" / "lq.csv").read_text()
+    old = _run(d, d / "region.csv", "--method", "slq")
+    assert old.exit_code == 0, old.output
+    assert "warning: --method is the old name of --lq" in old.output
+    assert (d / "o" / "lq.csv").read_text() == lq_new
+    assert "SLQ: lambda not used" in new.output
+    assert _run(d, d / "region.csv", "--method", "slq", "--lq", "flq").exit_code == 2
+    help_text = CliRunner().invoke(main, ["regionalize", "--help"]).output
+    assert "--lq" in help_text and "--method" not in help_text
+
+
+def test_sheet_by_position_as_in_analyze(files):
+    t, d = files
+    with pd.ExcelWriter(d / "book.xlsx") as xl:
+        pd.DataFrame({"note": ["not a table"]}).to_excel(xl, sheet_name="notes", index=False)
+        pd.read_csv(d / "national.csv").to_excel(xl, sheet_name="table", index=False)
+    args = ["regionalize", str(d / "book.xlsx"), "--regional", str(d / "region.csv"), "--force"]
+    by_name = CliRunner().invoke(main, [*args, "--sheet", "table", "--out", str(d / "a")])
+    by_position = CliRunner().invoke(main, [*args, "--sheet", "1", "--out", str(d / "b")])
+    assert by_name.exit_code == 0 and by_position.exit_code == 0, by_position.output
+    assert (d / "a" / "lq.csv").read_text() == (d / "b" / "lq.csv").read_text()
