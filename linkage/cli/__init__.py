@@ -13,6 +13,7 @@ _COMMANDS = {
     "regionalize": "regionalize",
     "report": "report",
     "demo": "demo",
+    "batch": "batch",
     "impact": "impact",
     "decompose": "decompose",
 }

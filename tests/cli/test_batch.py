@@ -1,0 +1,285 @@
+"""`linkage batch` on local Dask workers and on a separately started scheduler (issue 16).
+
+Each batch starts a cluster (a few seconds), so one batch run is shared by the tests that
+only read its results (the ``first_run`` fixture).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from linkage import IOTable, write_table
+from linkage.cli import main
+from linkage.pipeline.batch import MARKER, SUMMARY_COLUMNS, is_complete, plan_batch
+from linkage.pipeline.batch_manifest import read_manifest
+
+SIZES = {"two": 2, "three": 3, "five": 5}
+
+
+def _table(n: int, shift: float) -> IOTable:
+    """A small balanced table: Z = 10 + i + 2 j (+ shift), final demand 100 + 7 i."""
+    z = np.array([[10.0 + i + 2 * j + shift for j in range(n)] for i in range(n)])
+    f = 100.0 + 7.0 * np.arange(n)
+    x = z.sum(axis=1) + f
+    return IOTable.from_arrays(
+        z, final_demand=f, value_added=x - z.sum(axis=0), sectors=[f"s{i}" for i in range(n)]
+    )
+
+
+def _visible(folder: Path) -> dict[str, bytes]:
+    """The files a single command wrote (the batch's hidden marker left out)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory):
+    """Three small tables and a broken one, and a manifest (one path relative) of all four."""
+    root = tmp_path_factory.mktemp("batch")
+    folder = root / "tables"
+    folder.mkdir()
+    for k, (name, n) in enumerate(SIZES.items()):
+        write_table(_table(n, k), folder / f"{name}.csv")
+    (folder / "broken.csv").write_text("sector,a,b\na,1,x\nb,2,3\n", encoding="utf-8")
+    rows = [
+        ("two", "analyze tables/two.csv"),  # relative to the folder the batch runs in
+        ("three", f"analyze '{folder / 'three.csv'}' --extraction"),
+        ("five", f"analyze '{folder / 'five.csv'}'"),
+        ("broken", f"analyze '{folder / 'broken.csv'}'"),
+    ]
+    manifest = root / "manifest.csv"
+    pd.DataFrame(rows, columns=["name", "command"]).to_csv(manifest, index=False)
+    return root, folder, manifest
+
+
+@pytest.fixture(scope="module")
+def first_run(tables):
+    """The manifest on two local workers, run once from the tables' parent folder."""
+    root, _, manifest = tables
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        result = CliRunner().invoke(
+            main, ["batch", str(manifest), "--out", "out", "--workers", "2", "--quiet"]
+        )
+    finally:
+        os.chdir(cwd)
+    return result, root / "out"
+
+
+def _single(args: list[str], out: Path) -> dict[str, bytes]:
+    """What the single command writes into ``out``."""
+    r = CliRunner().invoke(main, [*args, "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    return _visible(out)
+
+
+def test_each_task_equals_its_single_command(first_run, tables, tmp_path):
+    result, out = first_run
+    _, folder, _ = tables
+    assert result.exit_code == 1, result.output  # one task failed
+    for name, extra in (("two", []), ("three", ["--extraction"]), ("five", [])):
+        single = _single(["analyze", str(folder / f"{name}.csv"), *extra], tmp_path / name)
+        assert _visible(out / name) == single  # the same files, byte for byte
+    assert "extraction.csv" in _visible(out / "three")
+    assert not (out / "broken").exists()
+    assert not list(out.glob(".*.tmp-*"))  # no temporary folder left
+
+
+def test_a_broken_task_is_listed_while_the_others_finish(first_run, tables):
+    result, out = first_run
+    failures = pd.read_csv(out / "failures.csv")
+    assert failures["name"].tolist() == ["broken"]
+    single = CliRunner().invoke(main, ["analyze", str(tables[1] / "broken.csv"), "--out", "x"])
+    message = single.output.strip().splitlines()[-1]
+    assert message.startswith("error: ")
+    assert failures["error"].iloc[0] == message[len("error: ") :]  # the same one line
+    assert "1 failed" in result.output and "failed broken:" in result.output
+
+
+def test_summary_and_tidy_linkages(first_run):
+    _, out = first_run
+    summary = pd.read_csv(out / "summary.csv", keep_default_na=False)
+    assert tuple(summary.columns) == SUMMARY_COLUMNS
+    assert summary["name"].tolist() == ["two", "three", "five", "broken"]
+    assert summary["status"].tolist() == ["done", "done", "done", "failed"]
+    ok = summary.set_index("name").loc[["two", "three", "five"]]
+    assert ok["sectors"].astype(int).tolist() == [2, 3, 5]
+    tidy = pd.read_parquet(out / "linkages.parquet")
+    assert list(tidy.columns) == ["task", "sector", "measure", "value"]
+    for name in ("two", "three", "five"):
+        lk = pd.read_csv(out / name / "linkages.csv")
+        row = ok.loc[name]
+        assert int(row["key_sectors"]) == int((lk["key_sector"] == "key").sum())
+        assert row["top_backward"] == lk.loc[lk["bl_total"].idxmax(), "sector"]
+        assert row["top_forward"] == lk.loc[lk["fl_total"].idxmax(), "sector"]
+        assert 0 <= float(row["residual"]) < 1e-10
+        mine = tidy[(tidy["task"] == name) & (tidy["measure"] == "bl_total")]
+        assert mine["sector"].tolist() == lk["sector"].tolist()
+        assert mine["value"].tolist() == pytest.approx(lk["bl_total"].tolist(), rel=1e-15)
+    assert set(tidy["task"]) == {"two", "three", "five"}
+
+
+def test_resume_keeps_finished_tasks_and_redoes_the_rest(
+    first_run, tables, scheduler, tmp_path, monkeypatch
+):
+    root, folder, manifest = tables
+    monkeypatch.chdir(root)  # where the manifest's relative path points from
+    out = tmp_path / "out"
+    shutil.copytree(first_run[1], out)  # copy2: modification times kept
+    # as if killed halfway: "five" not yet renamed into place, its temporary folder left
+    shutil.rmtree(out / "five")
+    (out / ".five.tmp-0123").mkdir()
+    (out / ".five.tmp-0123" / "linkages.csv").write_text("half written")
+    before = {n: (out / n / "linkages.csv").stat().st_mtime_ns for n in ("two", "three")}
+    # the cluster started for the remote test (its worker runs in the tables' parent folder)
+    args = ["batch", str(manifest), "--out", str(out), "--scheduler", scheduler]
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 1
+    assert refused.output.count("\n") == 1 and "--resume" in refused.output
+
+    r = CliRunner().invoke(main, [*args, "--resume"])
+    assert r.exit_code == 1, r.output  # "broken" fails again
+    after = {n: (out / n / "linkages.csv").stat().st_mtime_ns for n in ("two", "three")}
+    assert after == before  # not redone
+    assert _visible(out / "five") == _visible(first_run[1] / "five")  # redone, the same
+    assert not list(out.glob(".*.tmp-*"))
+    summary = pd.read_csv(out / "summary.csv")
+    assert summary.set_index("name")["status"].to_dict() == {
+        "two": "kept",
+        "three": "kept",
+        "five": "done",
+        "broken": "failed",
+    }
+    assert summary["residual"].notna().sum() == 3  # the kept tasks' residuals are not lost
+    assert set(pd.read_parquet(out / "linkages.parquet")["task"]) == {"two", "three", "five"}
+
+
+def test_a_changed_command_is_not_kept_by_resume(first_run, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(first_run[1], out)
+    marker = json.loads((out / "two" / MARKER).read_text())
+    assert marker["command"] == "analyze tables/two.csv"
+    marker["command"] = "analyze tables/two.csv --extraction"
+    (out / "two" / MARKER).write_text(json.dumps(marker))
+    tasks = read_manifest(first_run[1].parent / "manifest.csv", ["analyze"])
+    todo, kept = plan_batch(tasks, out, resume=True)
+    assert [t.name for t in kept] == ["three", "five"]
+    assert [t.name for t in todo] == ["two", "broken"]
+    assert not is_complete(out / "two", tasks[0])
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("name,command\n,analyze a.csv\n", "row 2, column 'name': empty task name"),
+        ("name,command\na,analyze a.csv\nb,analyze b.csv\nA,analyze c.csv\n", "repeats row 2"),
+        ("name,command\n../up,analyze a.csv\n", "row 2, column 'name': task name '../up'"),
+        ("name,command\na,frobnicate a.csv\n", "'frobnicate' is not a command of linkage"),
+        ("name,command\na,batch m.csv\n", "'batch' is not a command of linkage"),
+        ("name,command\na,analyze a.csv --out x\n", "row 2, column 'command': --out is set"),
+        ("name,command\na,analyze 'a.csv\n", "cannot split the command"),
+        ("name,cmd\na,analyze a.csv\n", "row 1: no 'command' column"),
+        ("name,command\n", "lists no task"),
+    ],
+)
+def test_manifest_errors_are_one_line(tmp_path, text, expected):
+    (tmp_path / "m.csv").write_text(text, encoding="utf-8")
+    r = CliRunner().invoke(main, ["batch", str(tmp_path / "m.csv"), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 1
+    assert r.output.count("\n") == 1, r.output
+    assert r.output.startswith(f"error: {tmp_path / 'm.csv'}")
+    assert expected in r.output
+    assert not (tmp_path / "o").exists()
+
+
+def _wait_for(path: Path, proc, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert proc.poll() is None, "the scheduler stopped"
+        assert time.monotonic() < deadline, f"{path} did not appear"
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def scheduler(tables, tmp_path_factory):
+    """A scheduler and one worker started as separate processes (``dask scheduler`` and
+    ``dask worker``), listening on 127.0.0.1; yields the scheduler's address."""
+    root = tables[0]
+    scheduler_file = tmp_path_factory.mktemp("cluster") / "scheduler.json"
+    common = dict(cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1"]
+            + ["--port", "0", "--no-dashboard", "--scheduler-file", str(scheduler_file)],
+            **common,
+        )
+    ]
+    try:
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "distributed.cli.dask_worker", "--scheduler-file"]
+                + [str(scheduler_file), "--nthreads", "1", "--no-nanny", "--no-dashboard"],
+                **common,
+            )
+        )
+        _wait_for(scheduler_file, procs[0])
+        yield json.loads(scheduler_file.read_text())["address"]
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in reversed(procs):
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def test_same_manifest_on_a_separately_started_scheduler(first_run, tables, scheduler, tmp_path):
+    manifest = tables[2]
+    assert scheduler.startswith("tcp://127.0.0.1:")
+    out = tmp_path / "remote"
+    args = ["batch", str(manifest), "--out", str(out), "--scheduler", scheduler]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 1, r.output  # the broken task, as on the local cluster
+    for name in ("two", "three", "five"):
+        assert _visible(out / name) == _visible(first_run[1] / name)
+    assert pd.read_csv(out / "failures.csv").equals(pd.read_csv(first_run[1] / "failures.csv"))
+
+
+def test_real_icraf_provinces_through_tables(shared_data, scheduler, tmp_path):
+    icraf = shared_data / "indonesia_34prov_icraf"
+    if not icraf.is_dir():
+        pytest.skip("ICRAF province tables not present")
+    folder = tmp_path / "provinces"
+    folder.mkdir()
+    for province in ("KepRi", "SumBar", "Papua_Barat", "Sulawesi_Barat"):
+        (folder / province).symlink_to(icraf / province)  # links, the data stay in shared/
+    out = tmp_path / "out"
+    args = ["batch", "--tables", str(folder), "--out", str(out), "--scheduler", scheduler]
+    r = CliRunner().invoke(main, args)
+    manifest = pd.read_csv(out / "manifest.csv")
+    assert manifest["name"].tolist() == ["KepRi", "Papua_Barat", "SumBar", "Sulawesi_Barat"]
+    summary = pd.read_csv(out / "summary.csv").set_index("name")
+    # Sulawesi_Barat's files do not fit together (PROVENANCE.txt: shape mismatch)
+    assert summary["status"].to_dict() == {
+        "KepRi": "done",
+        "Papua_Barat": "done",
+        "SumBar": "done",
+        "Sulawesi_Barat": "failed",
+    }
+    assert r.exit_code == 1
+    assert summary.loc[["KepRi", "Papua_Barat", "SumBar"], "sectors"].tolist() == [32, 40, 19]
+    single = _single(["analyze", str(icraf / "KepRi")], tmp_path / "single")
+    assert _visible(out / "KepRi") == single
