@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..core.diagnostics import Diagnostics
 from ..errors import InputFileError
+from . import xlsx
 
 __all__ = ["Grid", "read_csv_grid", "read_excel_grid", "column_letter", "sniff_separator"]
 
@@ -62,6 +63,8 @@ class Grid:
         The CSV separator used.
     diagnostics : Diagnostics
         What happened while reading (ragged rows, encoding).
+    reader : str
+        Which reader read the cells (``csv``, ``pyarrow``, ``calamine``, ``openpyxl``).
     """
 
     cells: np.ndarray
@@ -70,6 +73,7 @@ class Grid:
     excel: bool = False
     sep: str | None = None
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    reader: str = ""
 
     @property
     def short(self) -> str:
@@ -192,10 +196,16 @@ def read_csv_grid(path, sep: str | None = None) -> Grid:
             "missing fields read as empty",
             count=ragged,
         )
-    return Grid(cells, str(path), list(range(1, len(rows) + 1)), False, sep, diag)
+    return Grid(cells, str(path), list(range(1, len(rows) + 1)), False, sep, diag, "csv")
 
 
 def excel_sheet_names(path) -> list[str]:
+    """Sheet names of a workbook, in order (hidden sheets and chart sheets included)."""
+    if xlsx.CalamineWorkbook is not None:
+        try:
+            return list(xlsx.sheet_members(path))
+        except Exception:  # broken or unusual files: openpyxl's error message
+            pass
     import openpyxl
 
     try:
@@ -214,6 +224,16 @@ _FORMULA_CELL = re.compile(
 )
 
 
+def _unsaved_in(xml: bytes | None) -> list:
+    """(cell, formula) of formula cells without a saved value in a sheet's XML."""
+    if not xml or b"<f" not in xml:
+        return []
+    return [
+        (m.group(1).decode(), "=" + html.unescape((m.group(2) or b"").decode("utf-8", "replace")))
+        for m in _FORMULA_CELL.finditer(xml)
+    ]
+
+
 def _unsaved_formulas(path, member) -> list:
     """(cell, formula) of formula cells without a saved value in one sheet of an .xlsx.
 
@@ -227,57 +247,38 @@ def _unsaved_formulas(path, member) -> list:
             xml = z.read(member.lstrip("/"))
     except (KeyError, OSError, zipfile.BadZipFile):
         return []
-    if b"<f" not in xml:
-        return []
-    return [
-        (m.group(1).decode(), "=" + html.unescape((m.group(2) or b"").decode("utf-8", "replace")))
-        for m in _FORMULA_CELL.finditer(xml)
-    ]
+    return _unsaved_in(xml)
 
 
-def read_excel_grid(path, sheet=None) -> Grid:
-    """Read one sheet (name or 0-based index; default the first) into a :class:`Grid`.
-
-    Formula cells give their cached values (as Excel last computed them).
-    """
-    import openpyxl
-
-    path = Path(path)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise InputFileError(f"cannot open as an Excel workbook: {exc}", path=path) from None
-    diag = Diagnostics()
-    try:
-        names = list(wb.sheetnames)
-        if sheet is None:
-            name = names[0]
-            if len(names) > 1:
-                diag.add(
-                    "sheet_chosen",
-                    f"{path.name}: read the first sheet {name!r} of {len(names)} "
-                    f"({names[:6]}); choose another with sheet= (command line: --sheet)",
-                )
-        elif isinstance(sheet, int):
-            if not 0 <= sheet < len(names):
-                raise InputFileError(
-                    f"sheet index {sheet} out of range; sheets: {names}", path=path
-                )
-            name = names[sheet]
-        else:
-            if sheet not in names:
-                raise InputFileError(f"no sheet named {sheet!r}; sheets: {names}", path=path)
-            name = sheet
-        if sheet is not None and len(names) > 1:
+def _choose_sheet(path: Path, names: list, sheet, diag: Diagnostics) -> str:
+    """The sheet asked for (name, 0-based index or None: the first), with its findings."""
+    if not names:
+        raise InputFileError("the workbook has no sheets", path=path)
+    if sheet is None:
+        name = names[0]
+        if len(names) > 1:
             diag.add(
                 "sheet_chosen",
-                f"{path.name}: read sheet {name!r} (as asked), one of {len(names)} sheets",
+                f"{path.name}: read the first sheet {name!r} of {len(names)} "
+                f"({names[:6]}); choose another with sheet= (command line: --sheet)",
             )
-        ws = wb[name]
-        data = [list(r) for r in ws.iter_rows(values_only=True)]
-        unsaved = _unsaved_formulas(path, getattr(ws, "_worksheet_path", None))
-    finally:
-        wb.close()
+    elif isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
+            raise InputFileError(f"sheet index {sheet} out of range; sheets: {names}", path=path)
+        name = names[sheet]
+    else:
+        if sheet not in names:
+            raise InputFileError(f"no sheet named {sheet!r}; sheets: {names}", path=path)
+        name = sheet
+    if sheet is not None and len(names) > 1:
+        diag.add(
+            "sheet_chosen",
+            f"{path.name}: read sheet {name!r} (as asked), one of {len(names)} sheets",
+        )
+    return name
+
+
+def _raise_unsaved(path: Path, name: str, unsaved: list) -> None:
     if unsaved:
         ref, formula = unsaved[0]
         col, row = re.match(r"([A-Z]+)([0-9]+)", ref).groups()
@@ -290,8 +291,82 @@ def read_excel_grid(path, sheet=None) -> Grid:
             column=col,
             value=formula,
         )
+
+
+ENGINES = ("auto", "calamine", "openpyxl")
+
+
+def read_excel_grid(path, sheet=None, *, engine: str = "auto") -> Grid:
+    """Read one sheet (name or 0-based index; default the first) into a :class:`Grid`.
+
+    Formula cells give their cached values (as Excel last computed them). ``engine``:
+    ``"auto"`` reads with calamine (python-calamine) when it gives exactly the grid
+    openpyxl gives (:mod:`linkage.io.xlsx` lists when it does not) and with openpyxl's
+    read-only reader otherwise; ``"openpyxl"`` always with openpyxl; ``"calamine"``
+    with calamine or an error saying why not. ``grid.reader`` says which one read it.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, openpyxl
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "g.xlsx"
+    >>> wb = openpyxl.Workbook(); wb.active["B2"] = "x"; wb.active["C3"] = 2.5; wb.save(p)
+    >>> g = read_excel_grid(p)
+    >>> g.cells.tolist(), g.reader
+    ([[None, None, None], [None, 'x', None], [None, None, 2.5]], 'calamine')
+    >>> read_excel_grid(p, engine="openpyxl").cells.tolist()[2]
+    [None, None, 2.5]
+    """
+    path = Path(path)
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
+    if engine != "openpyxl":
+        grid, why = _read_calamine(path, sheet)
+        if grid is not None:
+            return grid
+        if engine == "calamine":
+            raise InputFileError(
+                f"calamine cannot read this sheet as openpyxl does: {why}", path=path
+            )
+    return _read_openpyxl(path, sheet)
+
+
+def _read_calamine(path: Path, sheet):
+    """(Grid, "") read by calamine, or (None, why not)."""
+    if xlsx.CalamineWorkbook is None:
+        return None, "python-calamine cannot be imported"
+    try:
+        members = xlsx.sheet_members(path)
+    except Exception as exc:  # not a plain xlsx: openpyxl says what is wrong
+        return None, f"workbook parts: {exc}"
+    diag = Diagnostics()
+    name = _choose_sheet(path, list(members), sheet, diag)
+    cells, facts = xlsx.calamine_sheet(path, name, members[name])
+    if cells is None:
+        return None, facts
+    _raise_unsaved(path, name, _unsaved_in(facts.xml_with_formulas))
+    rows = list(range(1, cells.shape[0] + 1))
+    return Grid(cells, f"{path} [sheet {name!r}]", rows, True, None, diag, "calamine"), ""
+
+
+def _read_openpyxl(path: Path, sheet) -> Grid:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise InputFileError(f"cannot open as an Excel workbook: {exc}", path=path) from None
+    diag = Diagnostics()
+    try:
+        name = _choose_sheet(path, list(wb.sheetnames), sheet, diag)
+        ws = wb[name]
+        data = [list(r) for r in ws.iter_rows(values_only=True)]
+        unsaved = _unsaved_formulas(path, getattr(ws, "_worksheet_path", None))
+    finally:
+        wb.close()
+    _raise_unsaved(path, name, unsaved)
     width = max((len(r) for r in data), default=0)
     cells = np.full((len(data), width), None, dtype=object)
     for i, r in enumerate(data):
         cells[i, : len(r)] = r
-    return Grid(cells, f"{path} [sheet {name!r}]", list(range(1, len(data) + 1)), True, None, diag)
+    rows = list(range(1, len(data) + 1))
+    return Grid(cells, f"{path} [sheet {name!r}]", rows, True, None, diag, "openpyxl")

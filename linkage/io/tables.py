@@ -176,8 +176,12 @@ def read_table(
         return _read_parquet(
             path, format=format, sectors=sectors, name=default_name, units=units or "", **options
         )
+    found = None
     if suffix in EXCEL_SUFFIXES:
-        grid = _first_table_sheet(path) if sheet is None else read_excel_grid(path, sheet)
+        if sheet is None:
+            grid, found = _first_table_sheet(path)
+        else:
+            grid = read_excel_grid(path, sheet)
     elif suffix == ".xls":
         raise InputFileError("old .xls workbooks are not supported: save it as .xlsx", path=path)
     elif suffix in (".ods", ".numbers"):
@@ -191,25 +195,20 @@ def read_table(
             grid, path, sectors=sectors, name=default_name, units=units or "", **options
         )
     return _read_wide_grid(
-        grid, format=format, sectors=sectors, name=default_name, units=units, **options
+        grid, format=format, sectors=sectors, name=default_name, units=units, found=found, **options
     )
 
 
-def _first_table_sheet(path: Path) -> Grid:
-    """The first sheet that holds a table (BPS codes, wide or long layout), else the first."""
+def _first_table_sheet(path: Path):
+    """The first sheet that holds a table (BPS codes, wide or long layout), else the first;
+    with what :func:`_layout` found on it (None for the first sheet without a table)."""
     names = excel_sheet_names(path)
     first = None
     for k, nm in enumerate(names):
         grid = read_excel_grid(path, nm)
         first = first or grid
-        found = find_bps_codes(grid) is not None or looks_long(grid)
-        if not found:
-            try:
-                locate_wide(grid)
-                found = True
-            except InputFileError:
-                pass
-        if found:
+        found = _layout(grid)
+        if found is not None:
             if len(names) > 1:
                 grid.diagnostics.findings.clear()
                 which = "the first sheet" if k == 0 else "the first sheet with a table"
@@ -218,14 +217,49 @@ def _first_table_sheet(path: Path) -> Grid:
                     f"{path.name}: read sheet {nm!r}, {which}"
                     f"; sheets: {names[:8]}; choose another with sheet= (command line: --sheet)",
                 )
-            return grid
-    return first
+            return grid, found
+    return first, None
 
 
-def _read_wide_grid(grid, *, format, sectors, name, units, **options):
+def _layout(grid: Grid):
+    """("bps", codes), ("long", None) or ("wide", (header, label column)); None: no table."""
+    codes = find_codes(grid)
+    if codes is not None:
+        return "bps", codes
+    if looks_long(grid):
+        return "long", None
+    try:
+        return "wide", locate_wide(grid)
+    except InputFileError:
+        return None
+
+
+def find_codes(grid: Grid):
+    """:func:`linkage.io.bps.find_bps_codes`, on the cells that can be codes only.
+
+    It reads the first 40 rows and the first 8 columns; fractions (most cells of a big
+    table) are never codes, so they are blanked in a copy of those lines first.
+    """
+    cells = grid.cells
+    if cells.size < 10_000:
+        return find_bps_codes(grid)
+    lines = np.full(cells.shape, None, dtype=object)
+    lines[:40] = cells[:40]
+    lines[40:, :8] = cells[40:, :8]
+    for part in (lines[:40], lines[40:, :8]):
+        frac = [type(x) is float and not x.is_integer() for x in part.ravel()]
+        part[np.array(frac, dtype=bool).reshape(part.shape)] = None
+    return find_bps_codes(Grid(lines, grid.path, grid.rows, grid.excel, grid.sep))
+
+
+def _read_wide_grid(grid, *, format, sectors, name, units, found=None, **options):
     if units is None:
         units = _units_from_title(grid)
-    codes = find_bps_codes(grid) if format in (None, "bps") else None
+    found = found or (None, None)
+    if format not in (None, "bps"):
+        codes = None
+    else:
+        codes = found[1] if found[0] == "bps" else None if found[0] else find_codes(grid)
     if format == "bps" and codes is None:
         raise InputFileError(
             "no BPS code row (1800, 3011 ... 3100) and code column (190d, 2000 ... 2100) found",
@@ -240,7 +274,7 @@ def _read_wide_grid(grid, *, format, sectors, name, units, **options):
             f"{grid.rows[codes[0]]}, code column {grid.col_name(codes[1])})",
         )
     else:
-        header, label_col = locate_wide(grid)
+        header, label_col = found[1] if found[0] == "wide" else locate_wide(grid)
         rows, cols = generic_lines(grid, header, label_col)
         if header or label_col:
             diag.add(

@@ -71,7 +71,7 @@ def locate_wide(grid: Grid) -> tuple[int, int]:
         raise InputFileError("the file has no cells in its first rows", path=grid.path)
     col_any = np.flatnonzero(filled_top.any(axis=0))[:LABEL_SEARCH_COLUMNS]
     row_cand = list(np.flatnonzero(filled_top.sum(axis=1) >= 2))
-    head_keys = [[label_key(x) for x in top[r]] for r in row_cand]
+    head_keys = [_keys(top[r]) for r in row_cand]
     # a row holding a value (a zero, a fraction) right of the label column is data, not
     # the header
     values = [
@@ -82,7 +82,7 @@ def locate_wide(grid: Grid) -> tuple[int, int]:
     head_bare = [strip_prefix(hk, common_prefix(hk)) for hk in head_keys]
     best = (0, 0, 0)
     for c in col_any:
-        col_keys = [label_key(x) for x in cells[:, c]]
+        col_keys = _keys(cells[:, c])
         col_bare = strip_prefix(col_keys, common_prefix(col_keys))
         for r, hk, hb, val in zip(row_cand, head_keys, head_bare, values, strict=True):
             if val[c + 1 :].any():
@@ -107,6 +107,17 @@ def locate_wide(grid: Grid) -> tuple[int, int]:
             path=grid.path,
         )
     return best[1], best[2]
+
+
+def _keys(line) -> list:
+    """:func:`label_key` of each cell; fractions (most cells of a table) are never labels.
+
+    Examples
+    --------
+    >>> _keys(np.array(["Pertanian", 0.25, 3011.0, None], dtype=object))
+    ['pertanian', '', '3011', '']
+    """
+    return ["" if type(x) is float and not x.is_integer() else label_key(x) for x in line]
 
 
 def _short_label(c, width: int = 40) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import difflib
 import re
 
+import numpy as np
+
 from ..errors import DataQualityWarning, InputFileError
 from .labels import is_employment_name, loose_key, norm_label
 from .wide_lines import ValueBlock
@@ -114,9 +116,16 @@ def drop_false_sectors(rows, cols, sec_r, sec_c, vals, diag, short):
     (no industry has negative intermediate inputs).
     """
     keep = []
-    for i, j in zip(sec_r, sec_c, strict=True):
-        others = [r for r in sec_r if r != i]
-        bought = float(vals[others, j].sum()) if others else 0.0
+    block = vals[np.ix_(sec_r, sec_c)] if sec_r else np.zeros((0, 0))
+    # what each column buys from the other sectors: the column sum less the diagonal,
+    # summed again in the order of before where that could change its sign
+    fast = block.sum(axis=0) - np.diag(block) if sec_r else np.zeros(0)
+    near = fast <= 1e-9 * np.abs(block).sum(axis=0) if sec_r else np.zeros(0, bool)
+    for k, (i, j) in enumerate(zip(sec_r, sec_c, strict=True)):
+        bought = float(fast[k])
+        if near[k]:
+            others = [r for r in sec_r if r != i]
+            bought = float(vals[others, j].sum()) if others else 0.0
         if _IMPORTS.match(norm_label(rows.label[i])) or bought < 0:
             why = "names imports" if bought >= 0 else f"its column sums to {bought:.6g}"
             diag.add(

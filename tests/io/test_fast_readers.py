@@ -1,0 +1,331 @@
+"""The fast readers give what the plain readers give: calamine vs openpyxl for workbooks,
+pyarrow vs the csv module for text files; same cells, same tables, same diagnostics."""
+
+from __future__ import annotations
+
+import datetime
+import warnings
+
+import numpy as np
+import openpyxl
+import pytest
+from builders import random_table
+
+from linkage.errors import InputFileError
+from linkage.io import grid as grid_mod
+from linkage.io import read_table, xlsx
+from linkage.io.grid import excel_sheet_names, read_excel_grid
+
+
+# ----------------------------------------------------------------------------- helpers
+def same_cells(a: np.ndarray, b: np.ndarray) -> bool:
+    """Equal shapes and cells; 5.0 (calamine) and 5 (openpyxl) count as equal."""
+    if a.shape != b.shape:
+        return False
+    for x, y in zip(a.ravel(), b.ravel(), strict=True):
+        if type(x) is not type(y) and not {type(x), type(y)} <= {int, float}:
+            return False
+        if x != y:
+            return False
+    return True
+
+
+def read_both(monkeypatch, path, **kw):
+    """read_table(path) with calamine, then with openpyxl (calamine made unimportable);
+    each with the warnings it issued."""
+    out = []
+    for reader in ("calamine", "openpyxl"):
+        with monkeypatch.context() as m:
+            if reader == "openpyxl":
+                m.setattr(xlsx, "CalamineWorkbook", None)
+            with warnings.catch_warnings(record=True) as w:
+                warnings.simplefilter("always")
+                try:
+                    t = read_table(path, **kw)
+                except InputFileError as exc:
+                    t = exc
+            out.append((t, [(type(x.message), str(x.message)) for x in w]))
+    return out
+
+
+def assert_same_tables(pair):
+    (a, wa), (b, wb) = pair
+    if isinstance(a, Exception) or isinstance(b, Exception):
+        assert type(a) is type(b) and str(a) == str(b)
+        return
+    assert list(a.sectors) == list(b.sectors)
+    np.testing.assert_array_equal(a.Z, b.Z)
+    np.testing.assert_array_equal(a.x, b.x)
+    assert a.final_demand.equals(b.final_demand)
+    assert a.primary_inputs.equals(b.primary_inputs)
+    assert (a.employment is None) == (b.employment is None)
+    if a.employment is not None:
+        assert a.employment.equals(b.employment)
+    assert a.units == b.units and a.name == b.name
+    assert [(f.code, f.message, f.count, f.level) for f in a.diagnostics.findings] == [
+        (f.code, f.message, f.count, f.level) for f in b.diagnostics.findings
+    ]
+    assert wa == wb
+
+
+# ----------------------------------------------------------------------------- real workbooks
+def _real_workbooks(shared_data):
+    files = sorted(shared_data.glob("*/*.xlsx"))
+    if not files:
+        pytest.skip("no real workbooks")
+    return files
+
+
+def test_real_workbooks_same_cells_every_sheet(shared_data):
+    readers = set()
+    for path in _real_workbooks(shared_data):
+        for name in excel_sheet_names(path):
+            a = read_excel_grid(path, name)
+            b = read_excel_grid(path, name, engine="openpyxl")
+            readers.add(a.reader)
+            assert b.reader == "openpyxl"
+            assert same_cells(a.cells, b.cells), (path.name, name)
+            assert a.rows == b.rows and a.path == b.path
+            assert [str(f) for f in a.diagnostics.findings] == [
+                str(f) for f in b.diagnostics.findings
+            ]
+    assert "calamine" in readers  # the fast path ran on real files, not only the fallback
+
+
+def test_real_bps_and_finnish_tables_same_under_both_readers(shared_data, monkeypatch):
+    files = _real_workbooks(shared_data)
+    bps = [p for p in files if p.name.startswith("Tabel Input-Output")]
+    finnish = [p for p in files if p.parent.name.startswith("finland")]
+    assert bps and finnish
+    for path in bps:
+        assert_same_tables(read_both(monkeypatch, path))
+    for path in finnish:
+        assert_same_tables(read_both(monkeypatch, path, sheet="Uusimaa"))
+        assert_same_tables(read_both(monkeypatch, path, sheet=3))
+
+
+def test_real_grdp_workbook_falls_back_and_reads_the_same(shared_data):
+    path = next(iter(shared_data.glob("indonesia_prov17_2016/PDRB*.xlsx")), None)
+    if path is None:
+        pytest.skip("GRDP workbook absent")
+    # it holds an empty shared string, which openpyxl reads as "" and calamine as empty
+    grid, why = grid_mod._read_calamine(path, None)
+    assert grid is None and "shared strings" in why
+    assert read_excel_grid(path).reader == "openpyxl"
+
+
+# ----------------------------------------------------------------------------- generated
+def _wide_workbook(path, n=6, *, text_numbers=False, comma=False, seed=0):
+    """A wide table the way statistics offices publish it: two title rows, a merged
+    title, a header with a merged 'final demand' group over two columns, hidden rows
+    (a note and a data row), numbers as text (optionally with decimal commas and
+    thousands dots), a total row and column, a second sheet with notes first."""
+    t = random_table(n, seed)
+    wb = openpyxl.Workbook()
+    notes = wb.active
+    notes.title = "catatan"
+    notes["A1"] = "Catatan: sumber BPS"
+    ws = wb.create_sheet("tabel")
+    hid = wb.create_sheet("tersembunyi")
+    hid["A1"] = "hidden sheet"
+    hid.sheet_state = "hidden"
+    ws["A1"] = "Tabel Input-Output (Juta Rupiah)"
+    ws.merge_cells("A1:F1")
+    ws["A2"] = "note row, hidden"
+    ws.row_dimensions[2].hidden = True
+    header = ["sektor"] + list(t.sectors) + ["rumah tangga", "ekspor", "total output"]
+    for j, h in enumerate(header, start=1):
+        ws.cell(4, j, h)
+    ws.cell(3, n + 2, "permintaan akhir")
+    ws.merge_cells(start_row=3, start_column=n + 2, end_row=3, end_column=n + 3)
+    fd = t.final_demand.to_numpy()
+    rng = np.random.default_rng(seed)
+    split = rng.uniform(0.3, 0.7, n)
+
+    def put(r, c, v):
+        if text_numbers:
+            s = f"{v:,.2f}" if comma else f"{v:,.3f}"
+            if comma:
+                s = s.replace(",", "_").replace(".", ",").replace("_", ".")
+            v = s
+        ws.cell(r, c, v)
+
+    Z = np.round(t.Z, 3)
+    hh, ex = np.round(fd[:, 0] * split, 3), np.round(fd[:, 0] * (1 - split), 3)
+    x = Z.sum(axis=1) + hh + ex
+    va = x - Z.sum(axis=0)
+    for i, s in enumerate(t.sectors):
+        r = 5 + i
+        ws.cell(r, 1, s)
+        for j in range(n):
+            put(r, 2 + j, Z[i, j])
+        put(r, n + 2, hh[i])
+        put(r, n + 3, ex[i])
+        put(r, n + 4, x[i])
+    ws.row_dimensions[6].hidden = True
+    ws.cell(5 + n, 1, "nilai tambah bruto")
+    for j in range(n):
+        put(5 + n, 2 + j, va[j])
+    ws.cell(6 + n, 1, "total input")
+    for j in range(n):
+        put(6 + n, 2 + j, x[j])
+    ws.cell(8 + n, 1, "")  # a style-only row below the table (openpyxl reads it)
+    ws.row_dimensions[9 + n].height = 30
+    ws.cell(9 + n, 3).number_format = "0.00"
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "kind", ["numbers", "text_numbers", "decimal_commas"], ids=lambda k: k.replace("_", "-")
+)
+def test_generated_workbooks_same_under_both_readers(tmp_path, monkeypatch, kind):
+    path = _wide_workbook(
+        tmp_path / f"{kind}.xlsx", text_numbers=kind != "numbers", comma=kind == "decimal_commas"
+    )
+    a = read_excel_grid(path, "tabel")
+    b = read_excel_grid(path, "tabel", engine="openpyxl")
+    assert a.reader == "calamine"
+    assert same_cells(a.cells, b.cells)
+    pair = read_both(monkeypatch, path)
+    assert_same_tables(pair)
+    table = pair[0][0]
+    assert table.n == 6 and table.units.startswith("juta")
+    codes = {f.code for f in table.diagnostics.findings}
+    assert "sheet_chosen" in codes
+    if kind == "decimal_commas":
+        assert table.diagnostics.count("number_decimal_comma") > 0
+
+
+def test_merged_and_hidden_cells_read_as_openpyxl_does(tmp_path):
+    path = _wide_workbook(tmp_path / "m.xlsx")
+    g = read_excel_grid(path, "tabel")
+    assert g.reader == "calamine"
+    # a merged range gives its value in its first cell only; hidden rows are read
+    assert g.cells[0, 0].startswith("Tabel") and g.cells[0, 1] is None
+    assert g.cells[2, 7] == "permintaan akhir" and g.cells[2, 8] is None
+    assert g.cells[1, 0] == "note row, hidden" and g.cells[5, 0] == "s1"
+    # the style-only rows below the table are rows of the grid, as openpyxl gives them
+    assert g.cells.shape == read_excel_grid(path, "tabel", engine="openpyxl").cells.shape
+    assert g.cells.shape[0] == 15
+
+
+def _book(path, fill):
+    wb = openpyxl.Workbook()
+    fill(wb.active)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "name, fill, why",
+    [
+        ("dates", lambda ws: ws.append(["Tahun", datetime.datetime(2016, 1, 1)]), "date"),
+        ("time", lambda ws: ws.append(["jam", datetime.time(3, 4)]), "time"),
+        ("escape", lambda ws: ws.append(["a_x000D_b", 1]), "escapes"),
+    ],
+)
+def test_what_calamine_reads_otherwise_goes_to_openpyxl(tmp_path, name, fill, why):
+    path = _book(tmp_path / f"{name}.xlsx", fill)
+    grid, reason = grid_mod._read_calamine(path, None)
+    assert grid is None and why in reason
+    g = read_excel_grid(path)
+    assert g.reader == "openpyxl"
+    with pytest.raises(InputFileError, match="calamine cannot read"):
+        read_excel_grid(path, engine="calamine")
+
+
+def test_error_cells_and_data_outside_the_dimension_go_to_openpyxl(tmp_path):
+    import zipfile
+
+    src = _book(tmp_path / "src.xlsx", lambda ws: ws.append(["x", 1, 2]))
+    member = "xl/worksheets/sheet1.xml"
+    for name, edit in (
+        (
+            "error",
+            lambda x: x.replace('<c r="C1" t="n"><v>2</v>', '<c r="C1" t="e"><v>#DIV/0!</v>'),
+        ),
+        ("outside", lambda x: x.replace('ref="A1:C1"', 'ref="A1:B1"')),
+        ("nodim", lambda x: x.replace('<dimension ref="A1:C1" />', "")),
+    ):
+        out = tmp_path / f"{name}.xlsx"
+        with zipfile.ZipFile(src) as z, zipfile.ZipFile(out, "w") as w:
+            for item in z.namelist():
+                data = z.read(item)
+                if item == member:
+                    new = edit(data.decode())
+                    assert new != data.decode(), name
+                    data = new.encode()
+                w.writestr(item, data)
+        grid, why = grid_mod._read_calamine(out, None)
+        assert grid is None, name
+        b = read_excel_grid(out)
+        assert b.reader == "openpyxl"
+        if name == "error":
+            assert b.cells[0, 2] == "#DIV/0!"
+        if name == "outside":
+            assert b.cells.shape == (1, 2)  # openpyxl cuts at the dimension
+
+
+def test_formula_without_saved_value_same_error(tmp_path, monkeypatch):
+    def fill(ws):
+        ws.append(["sektor", "a"])
+        ws.append(["a", "=1+1"])
+
+    path = _book(tmp_path / "f.xlsx", fill)
+    msgs = []
+    for reader in ("calamine", "openpyxl"):
+        with monkeypatch.context() as m:
+            if reader == "openpyxl":
+                m.setattr(xlsx, "CalamineWorkbook", None)
+            with pytest.raises(InputFileError) as exc:
+                read_excel_grid(path)
+            msgs.append(str(exc.value))
+    assert msgs[0] == msgs[1] and "formula cell B2 has no saved value" in msgs[0]
+
+
+def test_sheet_choice_errors_and_names_are_the_same(tmp_path, monkeypatch):
+    path = _wide_workbook(tmp_path / "s.xlsx")
+    assert excel_sheet_names(path) == ["catatan", "tabel", "tersembunyi"]
+    for sheet in ("nope", 7):
+        msgs = []
+        for reader in ("calamine", "openpyxl"):
+            with monkeypatch.context() as m:
+                if reader == "openpyxl":
+                    m.setattr(xlsx, "CalamineWorkbook", None)
+                with pytest.raises(InputFileError) as exc:
+                    read_excel_grid(path, sheet)
+                msgs.append(str(exc.value))
+        assert msgs[0] == msgs[1]
+
+
+def test_without_calamine_everything_is_read_by_openpyxl(tmp_path, monkeypatch):
+    path = _wide_workbook(tmp_path / "w.xlsx")
+    monkeypatch.setattr(xlsx, "CalamineWorkbook", None)
+    assert read_excel_grid(path, "tabel").reader == "openpyxl"
+    assert excel_sheet_names(path) == ["catatan", "tabel", "tersembunyi"]
+    assert read_table(path).n == 6
+    with pytest.raises(InputFileError, match="cannot be imported"):
+        read_excel_grid(path, engine="calamine")
+
+
+def test_calamine_failing_on_a_file_falls_back(tmp_path, monkeypatch):
+    path = _wide_workbook(tmp_path / "w.xlsx")
+
+    class Broken:
+        @staticmethod
+        def from_path(p):
+            raise RuntimeError("unsupported feature")
+
+    monkeypatch.setattr(xlsx, "CalamineWorkbook", Broken)
+    g = read_excel_grid(path, "tabel")
+    assert g.reader == "openpyxl"
+    grid, why = grid_mod._read_calamine(path, "tabel")
+    assert grid is None and "unsupported feature" in why
+
+
+def test_broken_workbook_same_error(tmp_path):
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(InputFileError, match="cannot open as an Excel workbook"):
+        read_excel_grid(path)
