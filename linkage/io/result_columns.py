@@ -145,7 +145,6 @@ _WIDE = {
         "label",
         "write_table's wide layout",
     ),
-    "final demand": ("final demand (one category)", "{units}", "column f"),
     "total output": ("total output x of the row's sector", "{units}", "x"),
 }
 

@@ -288,7 +288,7 @@ def write_parquet(frame: pd.DataFrame, path) -> Path:
         table = pa.Table.from_pandas(plain, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         # a column of mixed Python types (a firm-list column as given): as text
-        mixed = plain.select_dtypes(include="object").columns
+        mixed = [c for c in plain.columns if plain[c].dtype == object]
         plain[mixed] = plain[mixed].apply(lambda c: c.where(c.isna(), c.astype(str)))
         table = pa.Table.from_pandas(plain, preserve_index=False)
     meta = {**(table.schema.metadata or {}), b"linkage": json.dumps(plain.attrs).encode()}
@@ -328,9 +328,15 @@ def _check_sheet_size(name: str, frame: pd.DataFrame) -> None:
 
 
 def _format_sheet(sheet, frame: pd.DataFrame, widest: int = 60) -> None:
-    """Freeze the header row and size each column to its header and first values."""
+    """Freeze the header row, size each column to its header and first values, and keep
+    text that starts with ``=`` as text (openpyxl would store it as a formula)."""
     sheet.freeze_panes = "A2"
     for k, column in enumerate(frame.columns, start=1):
+        values = frame[column]
+        if not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)):
+            formula = values.astype(str).str.startswith("=").to_numpy() & values.notna().to_numpy()
+            for row in np.flatnonzero(formula):
+                sheet.cell(row=row + 2, column=k).data_type = "s"
         values = frame[column].head(200).astype(str).str.len()
         width = max(len(str(column)), int(values.max()) if len(values) else 0)
         sheet.column_dimensions[get_column_letter(k)].width = min(max(width + 2, 8), widest)
