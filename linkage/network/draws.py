@@ -55,6 +55,7 @@ __all__ = [
     "draw_network",
     "network_measures",
     "run_draws",
+    "draw_task",
     "summarize_draws",
 ]
 
@@ -371,6 +372,23 @@ def run_draws(network, options, errors, draws, *, point=None, **analysis) -> Dra
         for field, shape in sizes.items()
     }
     return Draws(draw=draws, **out)
+
+
+def draw_task(item) -> Draws:
+    """One task of draws: ``item = (job, start, stop)``, ``job`` a dict of the arguments of
+    :func:`run_draws` (``network``, ``options``, ``errors``, ``point``, ``analysis``);
+    the draws ``start .. stop - 1``. Module-level, so worker processes import only
+    :mod:`linkage.network`.
+    """
+    job, start, stop = item
+    return run_draws(
+        job["network"],
+        job["options"],
+        job["errors"],
+        range(start, stop),
+        point=job["point"],
+        **job["analysis"],
+    )
 
 
 def _one_draw(network, options, errors, i, point, groups, analysis) -> dict:
