@@ -14,14 +14,21 @@ its item and result must pickle.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import dask
 from distributed import Client, LocalCluster, as_completed
 
 __all__ = ["dask_client", "run_tasks", "worker_threads"]
+
+#: How local worker processes start: forked from a server process that has imported
+#: distributed, numpy and pandas once (about 3 times faster than a fresh interpreter
+#: each, and safe: that server has no threads); a fresh interpreter where there is none.
+_START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
 
 @contextmanager
@@ -73,6 +80,14 @@ def dask_client(
     n = (os.cpu_count() or 1) if workers is None else workers
     if n < 1:
         raise ValueError(f"--workers must be 1 or more (got {n})")
+    with dask.config.set({"distributed.worker.multiprocessing-method": _START_METHOD}):
+        with _local_client(n, processes) as client:
+            yield client
+
+
+@contextmanager
+def _local_client(n: int, processes: bool) -> Iterator[Client]:
+    """A client of a new local cluster of ``n`` one-thread workers."""
     cluster = LocalCluster(
         n_workers=n,
         threads_per_worker=1,
