@@ -29,6 +29,12 @@ import numpy as np
 from benchmarks import cases as C
 from benchmarks import report
 
+# the batch benchmark (issue 16): a helper module like bench_pages, run with its run()
+C.PLUGINS.setdefault(
+    "plugin_batch",
+    ("benchmarks.bench_batch", "batch helper: every district of a province, 2 workers vs serial"),
+)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 #: seconds to wait before each run for other work on the machine to stop (--wait)
