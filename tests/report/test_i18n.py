@@ -144,7 +144,7 @@ def demo(tmp_path_factory):
             folder,
             table=table,
             network=network,
-            sources={t("demo.source.table", lang): "example_table.csv"},
+            sources={t("source.table", lang): "example_table.csv"},
             title=t("demo.title", lang),
             lang=lang,
         )
