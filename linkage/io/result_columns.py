@@ -422,10 +422,12 @@ def readme_frame(frames: dict, strict: bool = False) -> pd.DataFrame:
         units = frame.attrs.get("units") or "the table's money units"
         what, method = SHEETS.get(name, ("", ""))
         solved = []
+        residual = frame.attrs.get("residual")
         if frame.attrs.get("method"):
-            solved.append(f"solver {frame.attrs['method']}")
-        if frame.attrs.get("residual") is not None:
-            solved.append(f"relative residual {frame.attrs['residual']:.1e}")
+            used = "solver" if residual is not None else "method"
+            solved.append(f"{used} {frame.attrs['method']}")
+        if residual is not None:
+            solved.append(f"relative residual {residual:.1e}")
         rows.append((sheet, "", what, frame.attrs.get("units") or "", "; ".join([method, *solved])))
         for column in frame.columns:
             found = describe_column(name, str(column), frame)

@@ -237,6 +237,14 @@ def test_the_dictionary_has_no_unused_fixed_columns(all_results):
         assert not unused, f"{name}: described but never written: {sorted(unused)}"
 
 
+def test_readme_names_the_solver_or_the_method(all_results):
+    frames = dict(all_results)
+    readme = readme_frame({n: (n.removesuffix(".csv"), frames[n]) for n in ("lq.csv",)})
+    assert readme["method"].iloc[0].endswith("docs/regional.md; method slq")
+    lk = readme_frame({"linkages": ("linkages", frames["linkages.csv"])})["method"].iloc[0]
+    assert "; solver dense; relative residual " in lk
+
+
 def test_unknown_column_is_an_error_in_strict_mode():
     frame = pd.DataFrame({"sector": ["a"], "bl_totl": [1.0]})
     with pytest.raises(KeyError, match="'bl_totl' is not described"):
