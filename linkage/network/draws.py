@@ -51,6 +51,7 @@ __all__ = [
     "check_cv",
     "value_errors",
     "lognormal_factors",
+    "draw_values",
     "bootstrap_multiplicity",
     "draw_network",
     "network_measures",
@@ -159,6 +160,29 @@ def value_errors(network, cv=0.0) -> ValueErrors:
     """
     value = network.edges["value"].to_numpy(dtype=float)
     return ValueErrors(np.arange(len(value)), value, np.full(len(value), check_cv(cv)))
+
+
+def draw_values(errors: ValueErrors, values, rng: np.random.Generator) -> np.ndarray:
+    """The edge values of one draw: every row of ``errors`` redrawn, summed by edge.
+
+    ``values`` are the recorded edge values; an edge keeps ``values * drawn / recorded``
+    (``recorded`` = its rows summed), exactly its value where every CV is 0.
+
+    Examples
+    --------
+    >>> e = ValueErrors(np.array([0, 0, 1]), np.array([1.0, 3.0, 2.0]), np.array([0.5, 0.5, 0]))
+    >>> v = draw_values(e, np.array([4.0, 2.0]), np.random.default_rng(0))
+    >>> bool(v[0] != 4.0), float(v[1])
+    (True, 2.0)
+    """
+    values = np.asarray(values, dtype=float)
+    n = len(values)
+    factors = lognormal_factors(errors.cv, rng)
+    drawn = np.bincount(errors.edge, weights=errors.value * factors, minlength=n)
+    recorded = np.bincount(errors.edge, weights=errors.value, minlength=n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # x / x is exactly 1: with C = 0 every value is the recorded one
+        return np.where(recorded > 0, values * (drawn / recorded), values)
 
 
 def lognormal_factors(cv, rng: np.random.Generator) -> np.ndarray:
@@ -394,15 +418,7 @@ def draw_task(item) -> Draws:
 def _one_draw(network, options, errors, i, point, groups, analysis) -> dict:
     """The measures of draw ``i``, aligned on the labels of ``point``."""
     rng = options.rng(i)
-    n_edges = len(network.edges)
-    drawn = np.bincount(
-        errors.edge, weights=errors.value * lognormal_factors(errors.cv, rng), minlength=n_edges
-    )
-    recorded = np.bincount(errors.edge, weights=errors.value, minlength=n_edges)
-    base = network.edges["value"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # x / x is exactly 1: with C = 0 every value is the recorded one
-        values = np.where(recorded > 0, base * (drawn / recorded), base)
+    values = draw_values(errors, network.edges["value"].to_numpy(dtype=float), rng)
     mult = None if groups is None else bootstrap_multiplicity(groups, rng)
     with warnings.catch_warnings():  # the point estimate has said it once
         warnings.simplefilter("ignore", LinkageWarning)

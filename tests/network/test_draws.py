@@ -20,9 +20,11 @@ from linkage.network import sentra_labels
 from linkage.network.draws import (
     DrawOptions,
     Draws,
+    ValueErrors,
     bootstrap_multiplicity,
     check_cv,
     draw_network,
+    draw_values,
     lognormal_factors,
     network_measures,
     run_draws,
@@ -90,6 +92,19 @@ def test_lognormal_has_the_stated_coefficient_of_variation():
 def test_lognormal_with_cv_zero_is_exactly_one():
     f = lognormal_factors(np.array([0.0, 0.3, 0.0]), np.random.default_rng(0))
     assert f[0] == 1.0 and f[2] == 1.0 and f[1] != 1.0
+
+
+def test_rows_of_one_pair_are_drawn_independently():
+    # four equal rows of CV 0.4 make an edge of CV 0.4 / sqrt(4) = 0.2; one row stays 0.4
+    errors = ValueErrors(
+        np.array([0, 0, 0, 0, 1]), np.array([1.0, 1.0, 1.0, 1.0, 4.0]), np.full(5, 0.4)
+    )
+    rng = np.random.default_rng(2)
+    draws = np.array([draw_values(errors, np.array([4.0, 4.0]), rng) for _ in range(20_000)])
+    cv = draws.std(axis=0) / draws.mean(axis=0)
+    # the sample CV of 20,000 draws is within about 1.5 % of the true one (several SE)
+    assert cv[0] == pytest.approx(0.2, rel=0.04) and cv[1] == pytest.approx(0.4, rel=0.04)
+    assert draws.mean(axis=0) == pytest.approx([4.0, 4.0], rel=0.01)
 
 
 # ---------------------------------------------------------------- C = 0
