@@ -21,6 +21,8 @@ __all__ = ["graph_svg"]
 _WIDTH = 800.0
 _PAD = 12.0
 _FONT = 9.0
+#: At most this many names in a picture (the largest nodes).
+_MAX_NAMES = 50
 
 
 def _polygon(shape: str, x: float, y: float, r: float) -> str:
@@ -103,7 +105,9 @@ def _nodes_svg(data, px, py, r) -> list:
         )
     if data.get("labels"):
         font = _FONT if len(px) <= 60 else _FONT - 2
-        for i in range(len(px)):
+        # paper cannot show a name on hover: the largest shapes are named, the rest would
+        # only cover each other
+        for i in np.sort(np.argsort(-r, kind="stable")[:_MAX_NAMES]):
             out.append(
                 f'<text x="{px[i]:.1f}" y="{py[i] + r[i] + font:.1f}" text-anchor="middle" '
                 f'font-size="{font}" paint-order="stroke" stroke="#ffffff" '
@@ -157,6 +161,8 @@ def _legend_svg(data, top: float, lang: str) -> tuple[list, float]:
 
 def graph_svg(data: dict, *, lang: str = "en", max_edges: int = 4000) -> str:
     """The page data of a sector or network page drawn as one ``<svg>`` element.
+
+    Names are written when the page writes them, for the 50 largest nodes at most.
 
     Parameters
     ----------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -102,3 +103,19 @@ def test_collapsed_page_in_indonesian(net):
         label.startswith("Penjualan dari satu")
         for label in [e["label"] for e in data["edge_types"]]
     )
+
+
+def test_a_crowded_picture_names_the_largest_nodes_only():
+    from builders import random_table
+
+    t = random_table(70, 0)
+    data = sector_page_data(t, linkages(t), largest_coefficients(t, "A", 140))
+    assert data["labels"] and len(data["nodes"]["x"]) == 70
+    svg = graph_svg(data)
+    # the names at the nodes are centred under them; the legend's are not
+    names = [
+        html.unescape(n) for n in re.findall(r'<text[^>]*text-anchor="middle"[^>]*>([^<]*)<', svg)
+    ]
+    assert len(names) == 50
+    largest = np.argsort(-np.asarray(data["nodes"]["size"]), kind="stable")[:50]
+    assert set(names) == {str(data["nodes"]["label"][i]) for i in largest}
