@@ -7,12 +7,15 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from ..analysis import regionalize
+from ..errors import InvalidTableError
 from ..io import (
     DistrictMeasures,
     bps17_mapping,
@@ -22,6 +25,7 @@ from ..io import (
     read_measure,
     table_province_mismatch,
 )
+from ..io.bps17 import normalize_name
 from ..io.results import write_results
 
 __all__ = ["RegionalMeasures", "read_regional_measures", "regionalize_table", "REGIONAL_FILES"]
@@ -103,13 +107,50 @@ def read_regional_measures(
             mapping,
             Path(regional_path).stem,
         )
-    found = district_measures(read_grdp_workbook(grdp_path), district)
+    grdp = read_grdp_workbook(grdp_path)
+    try:
+        found = district_measures(grdp, district)
+    except InvalidTableError as exc:
+        if "no district named" not in str(exc):
+            raise
+        raise InvalidTableError(f"{exc}{district_suggestions(grdp, district)}") from None
     if mapping is None:
         mapping = bps17_mapping(table.sectors)
     mismatch = table_province_mismatch(table_name or table.name or "", found.province)
     return RegionalMeasures(
         found.regional, found.national, mapping, found.name, found, mismatch or None
     )
+
+
+def district_suggestions(grdp: pd.DataFrame, name, n: int = 3) -> str:
+    """``"; did you mean 'Kota Makassar' (7371)?"`` for a district name not found, or "".
+
+    The names of the workbook's districts closest to ``name`` (difflib ratio 0.75 or
+    more and within 0.05 of the closest, without case or punctuation), with their codes.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"name": ["Kota Makassar", "Kota Manado", "Gowa"],
+    ...                   "level": ["district"] * 3}, index=["7371", "7171", "7306"])
+    >>> district_suggestions(g, "kota makasar")
+    "; did you mean 'Kota Makassar' (7371)?"
+    >>> district_suggestions(g, "Kab. Gowwa"), district_suggestions(g, "Jakarta")
+    ("; did you mean 'Gowa' (7306)?", '')
+    """
+    districts = grdp[grdp["level"] == "district"]
+    names = {normalize_name(v): code for code, v in districts["name"].items()}
+    want = normalize_name(str(name))
+    keys = {want, re.sub(r"^(kabupaten|kab) ", "", want)}  # "Kab. X" is listed as "X"
+
+    def ratio(candidate):
+        return max(difflib.SequenceMatcher(None, key, candidate).ratio() for key in keys)
+
+    scored = sorted(((ratio(c), c) for c in names), reverse=True)[:n]
+    close = [c for r, c in scored if r >= 0.75 and r >= scored[0][0] - 0.05]
+    if not close:
+        return ""
+    found = [f"{districts.loc[names[c], 'name']!r} ({names[c]})" for c in close]
+    return f"; did you mean {' or '.join(found)}?"
 
 
 def regionalize_table(

@@ -398,3 +398,27 @@ def test_sheet_by_position_as_in_analyze(files):
     by_position = CliRunner().invoke(main, [*args, "--sheet", "1", "--out", str(d / "b")])
     assert by_name.exit_code == 0 and by_position.exit_code == 0, by_position.output
     assert (d / "a" / "lq.csv").read_text() == (d / "b" / "lq.csv").read_text()
+
+
+@pytest.mark.parametrize(
+    "typed, suggested",
+    [("Kota Makasar", "'Kota Makassar' (7371)"), ("Kab. Bantaen", "'Bantaeng' (7303)")],
+)
+def test_misspelt_district_gets_a_did_you_mean(tmp_path, shared_data, typed, suggested):
+    folder = shared_data / "indonesia_prov17_2016"
+    grdp = (
+        folder / "PDRB Lapangan Usaha Kab Kota Dalam Milyar Seluruh Indonesia ADHK tahun 2016.xlsx"
+    )
+    table = folder / (
+        "Tabel Input-Output Provinsi Sulawesi Selatan Transaksi Domestik Atas Dasar Harga "
+        "Produsen (17 Lapangan Usaha) 2016 (Juta Rupiah).xlsx"
+    )
+    if not (grdp.is_file() and table.is_file()):
+        pytest.skip("Indonesian workbooks not present")
+    args = ["regionalize", str(table), "--grdp", str(grdp), "--out", str(tmp_path / "o")]
+    r = CliRunner().invoke(main, [*args, "--district", typed])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    errors = [line for line in r.output.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: no district named {typed!r} in the GRDP workbook; did you mean {suggested}?"
+    ]
