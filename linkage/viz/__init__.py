@@ -14,6 +14,11 @@ no network request. Names from surveys are shown as text, never interpreted as H
 * :func:`to_pyvis` - the network as a pyvis object for notebooks (optional extra
   ``linkage[pyvis]``; :mod:`linkage.viz.pyvis_export`).
 
+Every text comes from one message catalogue per language (English or Bahasa Indonesia,
+``lang="en"`` / ``"id"``; :mod:`linkage.viz.i18n`); every graph page carries a static SVG
+picture of its drawing that replaces the canvas in print (:mod:`linkage.viz.picture`), and
+:func:`linkage.viz.pdf.print_pdf` prints a page or the report with headless Chromium.
+
 Everything here renders results it is given (linkages, coefficients, firm metrics,
 clusters) and computes none of them: :mod:`linkage.pipeline` does.
 
