@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -130,39 +131,50 @@ def test_summary_and_tidy_linkages(first_run):
     assert set(tidy["task"]) == {"two", "three", "five"}
 
 
-def test_resume_keeps_finished_tasks_and_redoes_the_rest(
-    first_run, tables, scheduler, tmp_path, monkeypatch
-):
-    root, folder, manifest = tables
-    monkeypatch.chdir(root)  # where the manifest's relative path points from
+def test_a_batch_killed_halfway_resumes_without_redoing_finished_tasks(tables, scheduler, tmp_path):
+    folder = tables[1]
+    names = [f"t{i:02d}" for i in range(12)]
+    command = f"analyze '{folder / 'five.csv'}' --extraction --influence 3"
+    manifest = tmp_path / "many.csv"
+    pd.DataFrame({"name": names, "command": command}).to_csv(manifest, index=False)
     out = tmp_path / "out"
-    shutil.copytree(first_run[1], out)  # copy2: modification times kept
-    # as if killed halfway: "five" not yet renamed into place, its temporary folder left
-    shutil.rmtree(out / "five")
-    (out / ".five.tmp-0123").mkdir()
-    (out / ".five.tmp-0123" / "linkages.csv").write_text("half written")
-    before = {n: (out / n / "linkages.csv").stat().st_mtime_ns for n in ("two", "three")}
-    # the cluster started for the remote test (its worker runs in the tables' parent folder)
+    batch = [sys.executable, "-c", "from linkage.cli import main; main()", "batch"]
+    killed = subprocess.Popen(
+        [*batch, str(manifest), "--out", str(out), "--workers", "1", "--quiet"],
+        start_new_session=True,  # its own process group: the batch and its workers
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not list(out.glob(f"*/{MARKER}")):
+            assert killed.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+    finally:
+        os.killpg(killed.pid, signal.SIGKILL)
+        killed.wait()
+    finished = sorted(p.parent.name for p in out.glob(f"*/{MARKER}"))
+    assert 1 <= len(finished) < len(names)  # killed halfway
+    folders = sorted(p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
+    assert folders == finished  # a task folder is there only when complete
+    before = {n: (out / n / "extraction.csv").stat().st_mtime_ns for n in finished}
+
     args = ["batch", str(manifest), "--out", str(out), "--scheduler", scheduler]
     refused = CliRunner().invoke(main, args)
     assert refused.exit_code == 1
     assert refused.output.count("\n") == 1 and "--resume" in refused.output
-
     r = CliRunner().invoke(main, [*args, "--resume"])
-    assert r.exit_code == 1, r.output  # "broken" fails again
-    after = {n: (out / n / "linkages.csv").stat().st_mtime_ns for n in ("two", "three")}
-    assert after == before  # not redone
-    assert _visible(out / "five") == _visible(first_run[1] / "five")  # redone, the same
-    assert not list(out.glob(".*.tmp-*"))
-    summary = pd.read_csv(out / "summary.csv")
-    assert summary.set_index("name")["status"].to_dict() == {
-        "two": "kept",
-        "three": "kept",
-        "five": "done",
-        "broken": "failed",
-    }
-    assert summary["residual"].notna().sum() == 3  # the kept tasks' residuals are not lost
-    assert set(pd.read_parquet(out / "linkages.parquet")["task"]) == {"two", "three", "five"}
+    assert r.exit_code == 0, r.output
+    assert {n: (out / n / "extraction.csv").stat().st_mtime_ns for n in finished} == before
+    assert not list(out.glob(".*.tmp-*"))  # the killed task's temporary folder removed
+    summary = pd.read_csv(out / "summary.csv").set_index("name")
+    assert summary.index.tolist() == names
+    expected = {n: "kept" if n in finished else "done" for n in names}
+    assert summary["status"].to_dict() == expected
+    assert summary["residual"].notna().all()  # the kept tasks' figures are not lost
+    files = {n: _visible(out / n) for n in names}
+    assert all(f == files[names[0]] for f in files.values())  # the same table, same files
+    assert set(pd.read_parquet(out / "linkages.parquet")["task"]) == set(names)
 
 
 def test_a_changed_command_is_not_kept_by_resume(first_run, tmp_path):

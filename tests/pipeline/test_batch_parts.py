@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from linkage.errors import InputFileError, LinkageError
+from linkage.io import read_grdp_workbook
 from linkage.pipeline.batch import MARKER, execute_task, plan_batch, write_combined
 from linkage.pipeline.batch_manifest import (
     Task,
+    _province_code,
     district_tasks,
     parse_command,
     read_manifest,
@@ -142,12 +144,14 @@ def test_district_tasks_of_the_province_the_table_names(prov17):
     grdp = ("--grdp", str(prov17 / GRDP), "--district", "2101")
     assert first[0] == ("regionalize", str(prov17 / KEPRI), *grdp)
     assert first[1] == ("analyze", "{out}/regional_table.csv")
-    by_code = district_tasks(prov17 / GRDP, prov17 / KEPRI, province="21")
-    by_name = district_tasks(prov17 / GRDP, prov17 / KEPRI, province="Kepulauan Riau")
-    assert by_code == by_name == tasks
-    sulsel = district_tasks(prov17 / GRDP, prov17 / KEPRI, province="Provinsi Sulawesi Selatan")
-    assert len(sulsel) == 24 and sulsel[0].name.startswith("73")
+    grdp = read_grdp_workbook(prov17 / GRDP)
+    table = prov17 / KEPRI
+    assert _province_code(grdp, "21", table, prov17) == "2100"
+    assert _province_code(grdp, "Kepulauan Riau", table, prov17) == "2100"
+    assert _province_code(grdp, "Provinsi Sulawesi Selatan", table, prov17) == "7300"
+    papua = table.with_name(KEPRI.replace("Kepulauan Riau", "Papua Barat"))
+    assert _province_code(grdp, None, papua, prov17) == "9100"  # not Papua (9400)
     with pytest.raises(InputFileError, match="no province 'Atlantis'"):
-        district_tasks(prov17 / GRDP, prov17 / KEPRI, province="Atlantis")
+        _province_code(grdp, "Atlantis", table, prov17)
     with pytest.raises(InputFileError, match="give --province"):
-        district_tasks(prov17 / GRDP, prov17 / GRDP.replace("PDRB", "x"))
+        _province_code(grdp, None, prov17 / "national table.xlsx", prov17)
