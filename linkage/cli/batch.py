@@ -80,7 +80,11 @@ def run_command(args) -> tuple[int, str, str]:
 
 
 class _Bar:
-    """The progress bar: tasks done / failed / running, elapsed time and ETA."""
+    """The progress bar: tasks done / failed / running, elapsed time and ETA.
+
+    "running" is the tasks in flight on a busy cluster: the smaller of the cluster's
+    worker threads and the tasks left.
+    """
 
     def __init__(self, enabled: bool):
         self.progress = Progress(
@@ -210,9 +214,19 @@ def _echo_summary(outcomes, out: Path) -> None:
 )
 @one_line_errors
 def command(
-    manifest, out, workers, scheduler, resume, force, quiet, tables, grdp, province_table,
-    province, options,
-):  # fmt: skip
+    manifest,
+    out,
+    workers,
+    scheduler,
+    resume,
+    force,
+    quiet,
+    tables,
+    grdp,
+    province_table,
+    province,
+    options,
+):
     """Run the single commands of MANIFEST on a Dask cluster, each into OUT/NAME/.
 
     MANIFEST is a CSV with the columns name and command (the arguments of one command
