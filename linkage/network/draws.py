@@ -16,9 +16,8 @@ active/passive verdict of every sentra. :func:`summarize_draws` puts the 5th, 50
   appears as ``k`` copies with all its ties (a tie between two firms joins every copy of
   one to every copy of the other), a firm not drawn is absent. Every sentra keeps its
   number of firms; firms without a sentra are kept as they are.
-* **Seeds**: draw ``i`` uses ``numpy.random.SeedSequence(seed, spawn_key=(i,))`` (the
-  ``i``-th child of ``SeedSequence(seed).spawn``): a draw depends on the seed and its
-  index only, never on how the draws are split among workers.
+* **Seeds**: draw ``i`` uses ``SeedSequence(seed, spawn_key=(i,))``, the ``i``-th child of
+  ``SeedSequence(seed).spawn``: a draw depends on the seed and its index only.
 
 References
 ----------
@@ -93,6 +92,8 @@ SENTRA_MEASURES = (
     "p_value",
     "activity_score",
 )
+#: Firm column holding the recorded survey's sentra in bootstrap draws.
+PINNED_SENTRA = "_sentra_of_survey"
 #: Percentiles written next to each point estimate.
 PERCENTILES = (5, 50, 95)
 
@@ -379,22 +380,12 @@ def run_draws(network, options, errors, draws, *, point=None, **analysis) -> Dra
     point = network_measures(network, **analysis) if point is None else point
     groups = None
     if options.bootstrap_firms:
-        groups = pd.factorize(sentra_labels(network), use_na_sentinel=True)[0]
+        network, analysis, groups = _pinned_sentra(network, analysis)
     draws = np.asarray(list(draws), dtype=np.int64)
     found = [_one_draw(network, options, errors, int(i), point, groups, analysis) for i in draws]
-    sizes = {
-        "linkages": (len(point[0]), len(LINKAGE_MEASURES)),
-        "firms": (len(point[1]), len(FIRM_MEASURES)),
-        "sentra": (len(point[2]), len(SENTRA_MEASURES)),
-        "key_sector": (len(point[0]),),
-        "key_firm": (len(point[1]),),
-        "present": (len(point[1]),),
-        "active": (len(point[2]),),
-    }
-    out = {
-        field: np.stack([d[field] for d in found]) if found else np.zeros((0,) + shape)
-        for field, shape in sizes.items()
-    }
+    if not found:
+        raise ValueError("run_draws needs at least one draw index")
+    out = {field: np.stack([d[field] for d in found]) for field in found[0]}
     return Draws(draw=draws, **out)
 
 
@@ -405,14 +396,23 @@ def draw_task(item) -> Draws:
     :mod:`linkage.network`.
     """
     job, start, stop = item
-    return run_draws(
-        job["network"],
-        job["options"],
-        job["errors"],
-        range(start, stop),
-        point=job["point"],
-        **job["analysis"],
+    args = (job["network"], job["options"], job["errors"], range(start, stop))
+    return run_draws(*args, point=job["point"], **job["analysis"])
+
+
+def _pinned_sentra(network, analysis):
+    """The network with its sentra as a column the copies inherit, and the detection
+    reading it: co-location sites are named by first appearance, which a bootstrap
+    reorders; the labels of the recorded survey stay. Also the sentra code per firm."""
+    detection = dict(analysis.get("detection") or {})
+    labels = sentra_labels(
+        network, detection.get("sentra"), radius_km=detection.get("radius_km", 1.0)
     )
+    pinned = copy.copy(network)
+    pinned.firms = network.firms.assign(**{PINNED_SENTRA: labels.to_numpy(dtype=object)})
+    detection["sentra"] = PINNED_SENTRA
+    groups = pd.factorize(labels, use_na_sentinel=True)[0]
+    return pinned, {**analysis, "detection": detection}, groups
 
 
 def _one_draw(network, options, errors, i, point, groups, analysis) -> dict:
@@ -442,17 +442,13 @@ def _intervals(frame, measures, values) -> pd.DataFrame:
     """``frame`` with ``m_p5, m_p50, m_p95`` after each measure ``m`` (NaN draws left out)."""
     with warnings.catch_warnings():  # a label absent from every draw: all NaN, no warning
         warnings.simplefilter("ignore", RuntimeWarning)
-        q = np.nanpercentile(values, PERCENTILES, axis=0) if len(values) else None
+        q = np.nanpercentile(values, PERCENTILES, axis=0)
     out = {}
     for j, m in enumerate(measures):
         out[m] = frame[m].to_numpy(dtype=float)
         for k, p in enumerate(PERCENTILES):
-            out[f"{m}_p{p}"] = q[k][:, j] if q is not None else np.full(len(frame), np.nan)
+            out[f"{m}_p{p}"] = q[k][:, j]
     return pd.DataFrame(out, index=frame.index)
-
-
-def _share(flags) -> np.ndarray:
-    return flags.mean(axis=0) if len(flags) else np.full(flags.shape[1], np.nan)
 
 
 def summarize_draws(point, draws: Draws) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -486,14 +482,14 @@ def summarize_draws(point, draws: Draws) -> tuple[pd.DataFrame, pd.DataFrame, pd
     (True, [1.0, 1.0, 0.0, 0.0])
     """
     lk0, firms0, sentra0 = point
-    lk = lk0[["key_sector"]].assign(share_key=_share(draws.key_sector))
+    lk = lk0[["key_sector"]].assign(share_key=draws.key_sector.mean(axis=0))
     lk = lk.join(_intervals(lk0, LINKAGE_MEASURES, draws.linkages))
     labels = [c for c in ("sector", "sentra", "linkage_class") if c in firms0.columns]
     firms = firms0[labels].assign(
-        share_key=_share(draws.key_firm), share_present=_share(draws.present)
+        share_key=draws.key_firm.mean(axis=0), share_present=draws.present.mean(axis=0)
     )
     firms = firms.join(_intervals(firms0, FIRM_MEASURES, draws.firms))
-    sentra = sentra0[["n_firms", "activity"]].assign(share_active=_share(draws.active))
+    sentra = sentra0[["n_firms", "activity"]].assign(share_active=draws.active.mean(axis=0))
     sentra = sentra.join(_intervals(sentra0, SENTRA_MEASURES, draws.sentra))
     for frame in (lk, firms, sentra):
         frame.attrs["n_draws"] = len(draws.draw)

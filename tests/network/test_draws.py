@@ -235,3 +235,38 @@ def test_bad_options_are_one_line_errors(make, message):
     with pytest.raises(ValueError, match=re.escape(message)) as info:
         make()
     assert "\n" not in str(info.value)
+
+
+def test_bootstrap_keeps_the_co_location_sites_of_the_survey():
+    # sites are named by first appearance; the firms of the two sites alternate in the
+    # firm list, so a bootstrap that drops the first firm would swap their names
+    ring = [f"R{i}" for i in range(5)]
+    sellers = [f"S{i}" for i in range(5)]
+    ids = [x for pair in zip(ring, sellers, strict=True) for x in pair]
+    firms = pd.DataFrame(
+        {
+            "firm_id": ids,
+            "sector": ["pots"] * 10,
+            "lat": [-6.70 if f[0] == "R" else -7.50 for f in ids],
+            "lon": [108.40 if f[0] == "R" else 112.00 for f in ids],
+        }
+    )
+    tx = pd.DataFrame(
+        {
+            "supplier": ring + sellers + ["CLAY"] * 5,
+            "buyer": ring[1:] + ring[:1] + ["PGP"] * 5 + ring,
+            "value": [10.0] * 15,
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = SupplyNetwork.from_frames(firms, tx)
+    detection = {"n_permutations": 0}
+    point = network_measures(net, detection=detection)
+    assert point[2]["activity"].tolist() == ["active", "passive"]
+    d = run_draws(net, DrawOptions(12, seed=1, bootstrap_firms=True), value_errors(net, 0.0),
+                  range(12), point=point, detection=detection)  # fmt: skip
+    _, firms_out, sentra = summarize_draws(point, d)
+    assert (firms_out["share_present"] < 1).any()
+    assert sentra["share_active"].tolist()[1] == 0.0  # the sellers' site is never active
+    assert sentra["share_active"].tolist()[0] >= 0.75
