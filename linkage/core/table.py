@@ -20,6 +20,7 @@ import scipy.sparse as sp
 
 from ..errors import DataQualityWarning, InvalidTableError, UnbalancedTableWarning
 from .balance import DEFAULT_BALANCE_RTOL, balance_frame, unbalanced_message
+from .checks import structure_findings
 from .diagnostics import Diagnostics
 from .numeric import safe_reciprocal
 from .satellites import satellite_frame
@@ -277,12 +278,11 @@ class IOTable:
                 level="warning",
                 warn=DataQualityWarning,
             )
-        neg_fd = self.final_demand.lt(0).sum()
-        for cat, k in neg_fd[neg_fd > 0].items():
-            d.add("negative_final_demand", f"final demand {cat!r} has {k} negative entries", k)
-        neg_pi = self.primary_inputs.lt(0).sum()
-        for cat, k in neg_pi[neg_pi > 0].items():
-            d.add("negative_primary_input", f"primary input {cat!r} has {k} negative entries", k)
+        for code, message, count, level in structure_findings(
+            self.A, self.x, idx, self.final_demand, self.primary_inputs
+        ):
+            warn = DataQualityWarning if level == "warning" else None
+            d.add(code, message, count=count, level=level, warn=warn, stacklevel=5)
 
         n_bad, message = unbalanced_message(self.balance(), balance_rtol, x_given)
         if n_bad:

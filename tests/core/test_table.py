@@ -154,11 +154,20 @@ def test_zero_output_sector_gets_zero_coefficients_and_is_reported():
     assert t.diagnostics.count("zero_output") == 1
 
 
-def test_negative_final_demand_is_normal_but_recorded():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+def test_negative_final_demand_warns_naming_the_sector_but_inventories_do_not():
+    # legal but worth a look (issue 17 item 2): a warning naming the sector and value
+    with pytest.warns(
+        DataQualityWarning, match=r"'final demand 2' is negative in 1 .*'S1' \(-50\)"
+    ):
         t = IOTable.from_arrays(MB_Z, final_demand=[[400, -50], [1700, 0]], value_added=[650, 1400])
     assert t.diagnostics.count("negative_final_demand") == 1
+    # changes in inventories and subsidies are negative by nature: recorded, not warned
+    fd = pd.DataFrame([[400, -50], [1700, 0]], columns=["households", "Perubahan Inventori"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = IOTable.from_arrays(MB_Z, final_demand=fd, value_added=[650, 1400])
+    (finding,) = [f for f in t.diagnostics if f.code == "negative_final_demand"]
+    assert finding.level == "info"
 
 
 def test_negative_z_warns():
