@@ -43,7 +43,19 @@ EXCEL_MAX_COLUMNS = 16_384
 #: Longest sheet name Excel accepts.
 EXCEL_SHEET_NAME = 31
 #: Frame attributes written into parquet metadata (and shown in the README sheet).
-_META_KEYS = ("method", "residual", "units", "measure", "threshold", "dispersion", "regions")
+_META_KEYS = (
+    "method",
+    "residual",
+    "units",
+    "measure",
+    "threshold",
+    "dispersion",
+    "regions",
+    "seed",
+    "n_permutations",
+    "resolution",
+    "modularity",
+)
 
 
 def sector_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -138,6 +150,7 @@ def firm_table(net, metrics: pd.DataFrame, communities: pd.Series | None = None)
     frame = frame[first + [c for c in frame.columns if c not in first]]
     frame.index.name = "firm_id"
     frame = frame.reset_index()
+    frame.attrs = {k: metrics.attrs[k] for k in ("method", "residual") if k in metrics.attrs}
     frame.attrs["input_columns"] = [str(c) for c in net.firms.columns]
     return frame
 

@@ -74,19 +74,30 @@ def inputs(tmp_path_factory):
     return d
 
 
+_DONE = {}
+
+
+def run_formats(command, inputs, factory):
+    """format -> (output folder, console output) of ``command`` run once in each format."""
+    if command not in _DONE:
+        args, _ = COMMANDS[command]
+        base = factory.mktemp(command)
+        done = {}
+        for fmt in ("csv", "xlsx", "parquet"):
+            out = base / fmt
+            argv = [a.format(d=inputs) for a in args] + ["--out", str(out), "--format", fmt]
+            result = CliRunner().invoke(main, argv)
+            assert result.exit_code == 0, result.output
+            done[fmt] = (out, result.output)
+        _DONE[command] = done
+    return _DONE[command]
+
+
 @pytest.fixture(scope="module", params=list(COMMANDS))
 def runs(request, inputs, tmp_path_factory):
-    """format -> (output folder, console output) of one command run in each format."""
-    args, names = COMMANDS[request.param]
-    base = tmp_path_factory.mktemp(request.param)
-    done = {}
-    for fmt in ("csv", "xlsx", "parquet"):
-        out = base / fmt
-        argv = [a.format(d=inputs) for a in args] + ["--out", str(out), "--format", fmt]
-        result = CliRunner().invoke(main, argv)
-        assert result.exit_code == 0, result.output
-        done[fmt] = (out, result.output)
-    return request.param, names, done
+    """(command, result names, format -> (folder, console output)) of one command."""
+    names = COMMANDS[request.param][1]
+    return request.param, names, run_formats(request.param, inputs, tmp_path_factory)
 
 
 def read_csv(path):
@@ -174,12 +185,15 @@ def test_numbers_are_numeric_cells(runs):
                 assert row[k].value is None or row[k].data_type == "n", (name, k, row[k].value)
 
 
-def test_parquet_keeps_method_and_residual(runs):
-    command, names, done = runs
-    if "linkages" not in names:
-        pytest.skip("no solve behind these results")
-    attrs = pd.read_parquet(done["parquet"][0] / "linkages.parquet").attrs
+@pytest.mark.parametrize("command", ["analyze", "analyze-by-region", "report", "network"])
+def test_parquet_keeps_method_and_residual(command, inputs, tmp_path_factory):
+    folder = run_formats(command, inputs, tmp_path_factory)["parquet"][0]
+    name = "firms" if command == "network" else "linkages"
+    attrs = pd.read_parquet(folder / f"{name}.parquet").attrs
     assert attrs["method"] in ("dense", "splu", "iterative") and attrs["residual"] < 1e-10
+    if command == "network":
+        communities = pd.read_parquet(folder / "communities.parquet").attrs
+        assert communities["method"] == "leiden" and communities["seed"] == 0
 
 
 # ------------------------------------------------------------------------ overwriting
@@ -223,11 +237,8 @@ def test_unknown_format_is_a_usage_error(inputs, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def demo_csv(runs):
-    command, names, done = runs
-    if command != "demo":
-        pytest.skip("the demo's own checks")
-    return done["csv"]
+def demo_csv(inputs, tmp_path_factory):
+    return run_formats("demo", inputs, tmp_path_factory)["csv"]
 
 
 def test_demo_rerun_says_how_to_overwrite(demo_csv):
