@@ -76,38 +76,42 @@ def _compare(reference: dict, other: dict) -> dict:
     return {"same_files": True, "files": n, "bytes_equal": same, "max_rel_diff": worst}
 
 
-def _serial(tasks, out: Path) -> float:
+def _serial(tasks, out: Path) -> dict:
     out.mkdir(parents=True)
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     for task in tasks:
         outcome = execute_task(task, str(out), run_command)
         if outcome.status != "done":
             raise RuntimeError(f"{task.name}: {outcome.error}")
-    return time.perf_counter() - t
+    return {"run_s": time.perf_counter() - t, "cpu_s": time.process_time() - cpu}
 
 
 def _on_dask(tasks, out: Path, workers: int) -> dict:
     t0 = time.perf_counter()
     with dask_client(workers=workers) as client:
         t1 = time.perf_counter()
+        cpu0 = client.run(time.process_time)  # CPU seconds of each worker process
         outcomes = run_batch(client, tasks, out, run_command)
         t2 = time.perf_counter()
+        cpu1 = client.run(time.process_time)
     t3 = time.perf_counter()
     failed = [o.name for o in outcomes if o.status != "done"]
     if failed:
         raise RuntimeError(f"tasks failed on {workers} workers: {failed}")
-    return {"startup_s": t1 - t0, "run_s": t2 - t1, "total_s": t3 - t0}
+    cpu = sorted(cpu1[w] - cpu0[w] for w in cpu0)
+    return {"startup_s": t1 - t0, "run_s": t2 - t1, "total_s": t3 - t0, "worker_cpu_s": cpu}
 
 
 def run(quick: bool = False, out: Path | None = RESULTS) -> dict:
     """Time the district batch serially and on 1 and 2 workers; return the measurements."""
     if not DATA.is_dir():
         return {"status": f"skipped: {DATA} not present"}
+    load_before = os.getloadavg()[0]
     province = "Kepulauan Riau" if quick else "Sulawesi Selatan"
     tasks = district_tasks(DATA / GRDP, DATA / TABLE.format(province))
     folder = Path(tempfile.mkdtemp(prefix="bench_batch_"))
     try:
-        serial_s = _serial(tasks, folder / "serial")
+        serial = _serial(tasks, folder / "serial")
         reference = _files(folder / "serial")
         runs = {}
         for workers in (1, 2):
@@ -119,13 +123,18 @@ def run(quick: bool = False, out: Path | None = RESULTS) -> dict:
     results = {
         "province": province,
         "tasks": len(tasks),
-        "serial_s": serial_s,
+        "serial": serial,
         **runs,
-        "speedup_2_vs_serial_total": serial_s / runs["dask_2"]["total_s"],
-        "speedup_2_vs_serial_run": serial_s / runs["dask_2"]["run_s"],
+        "speedup_2_vs_serial_total": serial["run_s"] / runs["dask_2"]["total_s"],
+        "speedup_2_vs_serial_run": serial["run_s"] / runs["dask_2"]["run_s"],
         "speedup_2_vs_1_run": runs["dask_1"]["run_s"] / runs["dask_2"]["run_s"],
+        # on an idle machine the run takes as long as its busiest worker's CPU time: this
+        # ratio is what two cores give when nothing else runs (load makes the wall ratios
+        # smaller)
+        "cpu_bound_speedup_2_vs_serial": serial["cpu_s"] / max(runs["dask_2"]["worker_cpu_s"]),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
+        "load_avg_1m_before": load_before,
         "load_avg_1m_after": os.getloadavg()[0],
     }
     if out is not None:
