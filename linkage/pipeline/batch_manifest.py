@@ -39,8 +39,9 @@ __all__ = [
 OUT_PLACEHOLDER = "{out}"
 #: Separates the commands of a chain (a word of its own).
 CHAIN = "&&"
-#: Files ``--tables`` takes as tables (folders: ICRAF province folders).
-TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet", ".pq")
+#: Files ``--tables`` takes as tables (folders: ICRAF province folders); not ``.txt``, as a
+#: folder of tables often holds a README.txt or PROVENANCE.txt.
+TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq")
 _NAME = re.compile(r"[\w][\w .,()+&'=-]*")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10))}
 _RESERVED |= {f"lpt{i}" for i in range(1, 10)}
