@@ -11,6 +11,7 @@ import click
 from ..errors import LinkageWarning
 from ..io import data_path, load_example_network, load_example_table
 from ..pipeline import output_files, write_outputs
+from ..viz.i18n import t
 from ._common import (
     check_seed_and_max_nodes,
     echo_summary,
@@ -19,6 +20,7 @@ from ._common import (
     one_line_errors,
     prepare_out_dir,
 )
+from ._lang import lang_option, pdf_option
 
 
 @click.command("demo")
@@ -37,9 +39,11 @@ from ._common import (
     help="Seed of community detection, the permutation test and the layouts.",
 )
 @format_option
+@lang_option
+@pdf_option
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @one_line_errors
-def command(out, seed, fmt, force):
+def command(out, seed, fmt, lang, pdf, force):
     """Run everything on the example data and write a report you can open in a browser.
 
     The example data (synthetic, documented in data/README.md) are a 15-sector regional IO
@@ -48,17 +52,19 @@ def command(out, seed, fmt, force):
     key_sectors.png/.svg and the result tables (CSV; --format xlsx or parquet).
     """
     check_seed_and_max_nodes(seed)
-    out = prepare_out_dir(out, output_files(True, True, fmt), force)
+    files = output_files(True, True, fmt) + (["report.pdf"] if pdf else [])
+    out = prepare_out_dir(out, files, force)
     table = _load(load_example_table)
     click.echo(f"read {table!r} (example data, synthetic)")
     network = _load(load_example_network)
     click.echo(f"read {network!r} (example sentra survey, synthetic)")
     echo_summary(network)
     sentra = data_path("sentra")
+    example = t("source.example", lang)
     sources = {
-        "IO table": "example_table.csv (embedded example, synthetic)",
-        "sentra survey": f"{sentra.name}/firms.csv, transactions.csv, cooperation.csv, "
-        f"parties.csv (embedded example, synthetic)",
+        t("source.table", lang): f"example_table.csv ({example})",
+        t("source.survey", lang): f"{sentra.name}/firms.csv, transactions.csv, "
+        f"cooperation.csv, parties.csv ({example})",
     }
     result = write_outputs(
         out,
@@ -66,9 +72,11 @@ def command(out, seed, fmt, force):
         network=network,
         sources=sources,
         seed=seed,
-        title="Linkage report: example region and sentra",
+        title=t("demo.title", lang),
         progress=lambda step: click.echo(f"... {step}"),
         fmt=fmt,
+        lang=lang,
+        pdf=pdf,
     )
     echo_written(result, out)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..pipeline import output_files, write_outputs
+from ..viz.i18n import t
 from ._common import (
     check_seed_and_max_nodes,
     echo_summary,
@@ -17,6 +18,7 @@ from ._common import (
     solver_options,
     survey_options,
 )
+from ._lang import lang_option, pdf_option
 
 
 @click.command("report")
@@ -37,7 +39,7 @@ from ._common import (
     default=None,
     help="Excel sheet of TABLE: a name, or a 0-based position when no sheet has that name.",
 )
-@click.option("--title", default="Linkage report", show_default=True)
+@click.option("--title", default=None, help="Report title [default: 'Linkage report' in --lang].")
 @click.option(
     "--seed",
     default=0,
@@ -61,6 +63,8 @@ from ._common import (
 )
 @solver_options
 @format_option
+@lang_option
+@pdf_option
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @one_line_errors
 def command(
@@ -78,6 +82,8 @@ def command(
     out,
     solver,
     fmt,
+    lang,
+    pdf,
     force,
 ):
     """Write OUT/report.html: one offline HTML file with everything, plus the pages and CSVs.
@@ -86,7 +92,8 @@ def command(
     --transactions (with optional --cooperation and --parties) add a sentra survey. Give a
     table, a survey or both. Also writes sectors.html, key_sectors.png/.svg, linkages.csv,
     multipliers.csv (table) and network.html, firms.csv, sentra.csv, communities.csv (survey);
-    --format xlsx writes the tables as one results.xlsx, --format parquet as .parquet files.
+    --format xlsx writes the tables as one results.xlsx, --format parquet as .parquet files;
+    --lang id writes the report and pages in Bahasa Indonesia; --pdf also prints report.pdf.
     """
     if (firms is None) != (transactions is None):
         raise click.UsageError("--firms and --transactions go together")
@@ -98,13 +105,16 @@ def command(
     if table is None and firms is None:
         raise click.UsageError("give a TABLE, or --firms and --transactions, or both")
     check_seed_and_max_nodes(seed, max_nodes)
-    out = prepare_out_dir(out, output_files(table is not None, firms is not None, fmt), force)
+    files = output_files(table is not None, firms is not None, fmt) + (
+        ["report.pdf"] if pdf else []
+    )
+    out = prepare_out_dir(out, files, force)
     sources = {}
     iotable = network = None
     if table is not None:
         iotable = read_table_sheet(table, sheet)
         click.echo(f"read {iotable!r}")
-        sources["IO table"] = str(table)
+        sources[t("source.table", lang)] = str(table)
     if firms is not None:
         network = load(
             firms,
@@ -115,11 +125,12 @@ def command(
             "skip" if skip_invalid else "error",
         )
         echo_summary(network)
-        sources.update({"firms": str(firms), "transactions": str(transactions)})
+        sources[t("source.firms", lang)] = str(firms)
+        sources[t("source.transactions", lang)] = str(transactions)
         if cooperation:
-            sources["cooperation"] = str(cooperation)
+            sources[t("source.cooperation", lang)] = str(cooperation)
         if parties:
-            sources["outside parties"] = str(parties)
+            sources[t("source.parties", lang)] = str(parties)
     result = write_outputs(
         out,
         table=iotable,
@@ -131,5 +142,7 @@ def command(
         solver=solver,
         progress=lambda step: click.echo(f"... {step}"),
         fmt=fmt,
+        lang=lang,
+        pdf=pdf,
     )
     echo_written(result, out)
