@@ -157,7 +157,7 @@ def test_intervals_widen_as_the_cv_grows():
     point = network_measures(net, detection=detection)
     widths = {}
     for cv in (0.1, 0.5):
-        d = run_draws(net, DrawOptions(20, seed=3), value_errors(net, cv), range(20),
+        d = run_draws(net, DrawOptions(15, seed=3), value_errors(net, cv), range(15),
                       point=point, detection=detection)  # fmt: skip
         lk, firms, sentra = summarize_draws(point, d)
         widths[cv] = (
@@ -165,10 +165,10 @@ def test_intervals_widen_as_the_cv_grows():
             (firms["bl_total_p95"] - firms["bl_total_p5"]).to_numpy(),
             (sentra["internal_share_p95"] - sentra["internal_share_p5"]).to_numpy(),
         )
-    # the spread of a lognormal grows about fivefold from C = 0.1 to 0.5; with 20 draws
+    # the spread of a lognormal grows about fivefold from C = 0.1 to 0.5; with 15 draws
     # the 5-95 % range of each measure is estimated to within a few tens of percent
     for narrow, wide in zip(widths[0.1], widths[0.5], strict=True):
-        assert (wide > narrow).all()
+        assert (wide > 1.5 * narrow).all()  # 2.4-5.4 on seeds 0-3
     assert np.median(widths[0.5][1] / widths[0.1][1]) > 2
 
 
