@@ -111,7 +111,7 @@ def test_table_tasks_take_files_and_icraf_folders(tmp_path):
     (tmp_path / "jatim").mkdir()
     (tmp_path / "jatim" / "02_input_antara.csv").write_text("1")
     (tmp_path / "other").mkdir()
-    for name in ("b.xlsx", "long.csv", "long.sectors.csv", "~$b.xlsx", "Kota X!.csv"):
+    for name in ("b.xlsx", "long.csv", "long.sectors.csv", "~$b.xlsx", "Kota X!.csv", "README.txt"):
         (tmp_path / name).write_text("")
     tasks = table_tasks(tmp_path, "--extraction --threshold 1.1")
     assert [t.name for t in tasks] == ["kota-x", "b", "jatim", "long"]
