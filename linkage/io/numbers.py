@@ -29,7 +29,13 @@ from itertools import repeat
 import numpy as np
 import pandas as pd
 
-__all__ = ["NumberFormat", "detect_number_format", "parse_cells", "number_findings"]
+__all__ = [
+    "NumberFormat",
+    "detect_number_format",
+    "detect_from_sample",
+    "parse_cells",
+    "number_findings",
+]
 
 DASHES = {"-", "–", "—", "--", "−"}
 #: The typographic minus sign (U+2212), read as "-" before a number.
@@ -101,7 +107,19 @@ def detect_number_format(cells, hint_sep: str | None = None) -> NumberFormat:
     >>> f.decimal, f.ambiguous
     (',', True)
     """
-    s = _strings(cells)
+    return detect_from_sample(_strings(cells), hint_sep)
+
+
+def detect_from_sample(s: pd.Series, hint_sep: str | None = None) -> NumberFormat:
+    """:func:`detect_number_format` on the sample it takes of the cells: the text cells
+    with a digit beside ``.`` or ``,`` (at most :data:`DETECT_SAMPLE`, in row order),
+    stripped. The CSV fast path takes that sample from pyarrow columns.
+
+    Examples
+    --------
+    >>> detect_from_sample(pd.Series(["1.234.567,89", "12,5"])).decimal
+    ','
+    """
     s = s[s.str.contains(r"\d", regex=True)]
     n_id = int(s.str.match(_ID_EVIDENCE).sum())
     n_en = int(s.str.match(_EN_EVIDENCE).sum())

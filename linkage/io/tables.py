@@ -31,6 +31,7 @@ from ..core.diagnostics import Diagnostics
 from ..core.table import DEFAULT_BALANCE_RTOL, IOTable
 from ..errors import DataQualityWarning, InputFileError
 from .bps import bps_lines, find_bps_codes
+from .csv_arrow import read_csv_columns
 from .grid import Grid, excel_sheet_names, read_csv_grid, read_excel_grid
 from .icraf import read_icraf_folder
 from .labels import is_employment_name, is_total_name, norm_label
@@ -189,7 +190,10 @@ def read_table(
             "OpenDocument/Numbers spreadsheets are not read: save it as .xlsx or CSV", path=path
         )
     else:
-        grid = read_csv_grid(path, sep=sep)
+        # large wide tables through pyarrow; long tables and small files as before
+        grid = read_csv_columns(path, sep=sep) if format in (None, "wide", "bps") else None
+        if grid is None or (format is None and looks_long(grid)):
+            grid = read_csv_grid(path, sep=sep)
     if format == "long" or (format is None and looks_long(grid)):
         return read_long_grid(
             grid, path, sectors=sectors, name=default_name, units=units or "", **options
@@ -247,7 +251,11 @@ def find_codes(grid: Grid):
     lines[:40] = cells[:40]
     lines[40:, :8] = cells[40:, :8]
     for part in (lines[:40], lines[40:, :8]):
-        frac = [type(x) is float and not x.is_integer() for x in part.ravel()]
+        # codes have no '.' or ',' (and norm_label keeps both)
+        frac = [
+            (type(x) is float and not x.is_integer()) or (type(x) is str and ("." in x or "," in x))
+            for x in part.ravel()
+        ]
         part[np.array(frac, dtype=bool).reshape(part.shape)] = None
     return find_bps_codes(Grid(lines, grid.path, grid.rows, grid.excel, grid.sep))
 

@@ -17,15 +17,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import DataQualityWarning, InputFileError
+from .csv_arrow import ColumnCells, ColumnGrid
 from .grid import Grid, empty_mask
 from .labels import norm_label
 from .numbers import (
     NumberFormat,
     ParseResult,
-    detect_number_format,
+    _strings,
+    detect_from_sample,
     number_findings,
     parse_cells,
 )
+from .numbers_arrow import format_sample, parse_columns
 from .wide_layout import LineSpec
 
 __all__ = [
@@ -106,11 +109,23 @@ def parse_block(grid: Grid, rows: LineSpec, cols: LineSpec, decimal, thousands, 
     InputFileError
         The table has no value cells.
     """
-    block = grid.cells[np.ix_(rows.pos, cols.pos)] if rows.pos and cols.pos else None
-    if block is None or block.size == 0:
+    if not (rows.pos and cols.pos):
         raise InputFileError("the table has no value cells", path=grid.path)
-    fmt = _number_format(block, grid, decimal, thousands, diag)
-    parsed = parse_cells(block, fmt.decimal, fmt.thousands)
+    if isinstance(grid, ColumnGrid):
+        # the CSV fast path: the same parse on the text in pyarrow columns
+        columns = grid.block_columns(rows.pos, cols.pos)
+        block = ColumnCells(grid, rows.pos, cols.pos)
+        fmt = _number_format(lambda: format_sample(columns), True, grid, decimal, thousands, diag)
+        parsed = parse_columns(columns, fmt.decimal, fmt.thousands)
+        filled = ~parsed.flags["empty"]
+    else:
+        block = grid.cells[np.ix_(rows.pos, cols.pos)]
+        if block.size == 0:
+            raise InputFileError("the table has no value cells", path=grid.path)
+        has_text = any(isinstance(x, str) for x in block.ravel()[:1000])
+        fmt = _number_format(lambda: _strings(block), has_text, grid, decimal, thousands, diag)
+        parsed = parse_cells(block, fmt.decimal, fmt.thousands)
+        filled = ~empty_mask(block)
     # a label named like a total (or with a BPS total code) is never a sector, even when
     # it is both a row and a column ("Jumlah", "Total", "SUM")
     total_keys = {k for k, s in zip(rows.key, rows.strong, strict=True) if s}
@@ -123,7 +138,7 @@ def parse_block(grid: Grid, rows: LineSpec, cols: LineSpec, decimal, thousands, 
         block,
         fmt,
         parsed,
-        ~empty_mask(block),
+        filled,
         np.ones(shape[0], dtype=bool),
         np.ones(shape[1], dtype=bool),
         total_keys,
@@ -132,13 +147,14 @@ def parse_block(grid: Grid, rows: LineSpec, cols: LineSpec, decimal, thousands, 
     )
 
 
-def _number_format(block, grid: Grid, decimal, thousands, diag) -> NumberFormat:
-    """The number format set by ``decimal`` (and ``thousands``), else detected and reported."""
+def _number_format(sample, has_text, grid: Grid, decimal, thousands, diag) -> NumberFormat:
+    """The number format set by ``decimal`` (and ``thousands``), else detected (from
+    ``sample()``, see :func:`~linkage.io.numbers.detect_from_sample`) and reported."""
     if decimal is not None:
         if thousands is None:
             thousands = "." if decimal == "," else ","
         return NumberFormat(decimal, thousands, False, "set by option")
-    fmt = detect_number_format(block, hint_sep=grid.sep)
+    fmt = detect_from_sample(sample(), hint_sep=grid.sep)
     if thousands is not None:
         fmt = type(fmt)(fmt.decimal, thousands, fmt.ambiguous, fmt.reason)
     if fmt.ambiguous:
@@ -149,7 +165,7 @@ def _number_format(block, grid: Grid, decimal, thousands, diag) -> NumberFormat:
             warn=DataQualityWarning,
             stacklevel=7,
         )
-    elif any(isinstance(x, str) for x in block.ravel()[:1000]):
+    elif has_text:
         diag.add(
             "number_format",
             f"{grid.short}: decimal {fmt.decimal!r}, thousands {fmt.thousands!r} ({fmt.reason})",

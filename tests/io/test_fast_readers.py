@@ -329,3 +329,275 @@ def test_broken_workbook_same_error(tmp_path):
     path.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(InputFileError, match="cannot open as an Excel workbook"):
         read_excel_grid(path)
+
+
+# ----------------------------------------------------------------------------- CSV: pyarrow
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from linkage.io import csv_arrow  # noqa: E402
+from linkage.io import tables as tables_mod  # noqa: E402
+from linkage.io.numbers import _strings, detect_from_sample, parse_cells  # noqa: E402
+from linkage.io.numbers_arrow import format_sample, parse_columns  # noqa: E402
+
+
+def read_csv_both(monkeypatch, path, **kw):
+    """read_table(path) through pyarrow (any size), then through the csv module."""
+    out = []
+    for reader in ("pyarrow", "csv"):
+        with monkeypatch.context() as m:
+            m.setattr(csv_arrow, "MIN_BYTES", 0)
+            if reader == "csv":
+                m.setattr(tables_mod, "read_csv_columns", lambda *a, **k: None)
+            with warnings.catch_warnings(record=True) as w:
+                warnings.simplefilter("always")
+                try:
+                    t = read_table(path, **kw)
+                except InputFileError as exc:
+                    t = exc
+            out.append((t, [(type(x.message), str(x.message)) for x in w]))
+    return out
+
+
+def _fmt(v, style):
+    """A number written in one of the styles found in published CSV files."""
+    if style == "plain":
+        return repr(float(v))
+    if style == "en":
+        return f"{v:,.2f}"
+    if style == "id":
+        return f"{v:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    if style == "id_int":
+        return f"{round(v):,}".replace(",", ".")
+    if style == "spaces":
+        return f"{v:,.1f}".replace(",", " ")
+    if style == "paren":
+        return f"({abs(v):.1f})" if v < 50 else f"{v:.1f}"
+    if style == "unicode_minus":
+        return f"\u2212{abs(v):.3f}" if v < 30 else f"{v:.3f}"
+    raise ValueError(style)
+
+
+def _wide_csv(path, style, sep=",", *, n=8, seed=1, title=True, bom=False, extra=None):
+    t = random_table(n, seed)
+    fd = t.final_demand.to_numpy()[:, 0]
+    Z = np.round(t.Z * 97.3, 2)
+    x = Z.sum(axis=1) + fd
+    va = x - Z.sum(axis=0)
+    rows = []
+    if title:
+        rows.append(["Tabel Input-Output 2016 (juta rupiah)"])
+    rows.append(["sektor"] + [f"{s}, jasa" for s in t.sectors] + ["final demand", "total output"])
+    for i, s in enumerate(t.sectors):
+        cells = [_fmt(v, style) for v in Z[i]] + [_fmt(fd[i], style), _fmt(x[i], style)]
+        if i == 2:
+            cells[1] = "-"
+            cells[3] = ""
+        rows.append([f"{s}, jasa", *cells])
+    rows.append(["nilai tambah", *[_fmt(v, style) for v in va], "", ""])
+    if extra:
+        rows.extend(extra)
+    q = '"' if sep == "," or style in ("en", "id") else ""
+
+    def field(c):
+        return f'"{c}"' if (sep in c or (q and "," in c)) else c
+
+    text = "\n".join(sep.join(field(c) for c in r) for r in rows) + "\n"
+    path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
+    return path
+
+
+def assert_same_csv_tables(pair):
+    assert_same_tables(pair)
+
+
+@pytest.mark.parametrize(
+    "style, sep",
+    [
+        ("plain", ","),
+        ("plain", ";"),
+        ("plain", "\t"),
+        ("en", ","),
+        ("en", ";"),
+        ("id", ";"),
+        ("id", ","),
+        ("id_int", ";"),
+        ("spaces", ";"),
+        ("paren", ","),
+        ("unicode_minus", ","),
+    ],
+)
+def test_generated_csv_same_through_pyarrow_and_csv(tmp_path, monkeypatch, style, sep):
+    path = _wide_csv(tmp_path / "t.csv", style, sep)
+    with monkeypatch.context() as m:
+        m.setattr(csv_arrow, "MIN_BYTES", 0)
+        g = csv_arrow.read_csv_columns(path)
+    assert g is not None and g.reader == "pyarrow"
+    pair = read_csv_both(monkeypatch, path)
+    assert_same_csv_tables(pair)
+    assert not isinstance(pair[0][0], Exception)
+    assert pair[0][0].n == 8
+
+
+def test_csv_options_and_odd_files_same(tmp_path, monkeypatch):
+    path = _wide_csv(tmp_path / "b.csv", "id", ";", bom=True)
+    assert_same_csv_tables(read_csv_both(monkeypatch, path))
+    assert_same_csv_tables(read_csv_both(monkeypatch, path, decimal=","))
+    assert_same_csv_tables(read_csv_both(monkeypatch, path, decimal=".", thousands=""))
+    path = _wide_csv(tmp_path / "n.csv", "plain", ",", title=False)
+    assert_same_csv_tables(read_csv_both(monkeypatch, path, sep=","))
+    # a text cell in a sector row: the same one-line error
+    bad = _wide_csv(tmp_path / "x.csv", "plain", ",", extra=[["s3, jasa (2)", "abc"]])
+    pair = read_csv_both(monkeypatch, bad)
+    assert_same_csv_tables(pair)
+    text = bad.read_text().replace("\n", "\nnot a number,x\n", 1)
+    bad.write_text(text.replace("s1, jasa", "s1 jasa", 1))
+    assert_same_csv_tables(read_csv_both(monkeypatch, bad))
+
+
+def test_csv_files_pyarrow_leaves_to_the_csv_module(tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_arrow, "MIN_BYTES", 0)
+    ragged = _wide_csv(tmp_path / "r.csv", "plain", ",", extra=[["note, only two"]])
+    blank = _wide_csv(tmp_path / "e.csv", "plain", ",", extra=[[]])
+    cp = _wide_csv(tmp_path / "c.csv", "plain", ";")
+    cp.write_bytes(cp.read_bytes().replace(b"sektor", b"sekt\xf6r"))
+    for path in (ragged, cp):
+        assert csv_arrow.read_csv_columns(path) is None, path.name
+        assert_same_csv_tables(read_csv_both(monkeypatch, path))
+    # blank lines in the body are rows of empty fields in both
+    g, classic = csv_arrow.read_csv_columns(blank), grid_mod.read_csv_grid(blank)
+    assert [c.to_pylist() for c in g.columns] == classic.cells.T.tolist()
+    assert_same_csv_tables(read_csv_both(monkeypatch, blank))
+    small = tmp_path / "s.csv"
+    small.write_text("a,b\n1,2\n")
+    monkeypatch.setattr(csv_arrow, "MIN_BYTES", 1 << 20)
+    assert csv_arrow.read_csv_columns(small) is None
+
+
+def test_long_csv_is_read_by_the_csv_module(tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_arrow, "MIN_BYTES", 0)
+    p = tmp_path / "l.csv"
+    p.write_text("from,to,value\na,a,1\na,b,2\nb,a,3\nb,b,4\na,hh,5\nb,hh,6\n")
+    (tmp_path / "l.sectors.csv").write_text("a\nb\n")
+    assert csv_arrow.read_csv_columns(p) is not None  # pyarrow could, the layout says no
+    t = read_table(p)
+    assert t.sectors.tolist() == ["a", "b"] and t.x.tolist() == [8.0, 13.0]
+
+
+def test_real_abs_table_same_through_pyarrow(shared_data, monkeypatch):
+    folder = shared_data / "australia_abs_2021_22_eiat"
+    files = sorted(folder.glob("*.csv"))
+    if not files:
+        pytest.skip("ABS tables absent")
+    for path in files:
+        assert_same_csv_tables(read_csv_both(monkeypatch, path))
+
+
+def test_real_icraf_tables_same_through_pyarrow(shared_data, monkeypatch):
+    files = sorted((shared_data / "indonesia_34prov_icraf").glob("*/02_input_antara.csv"))[:6]
+    if not files:
+        pytest.skip("ICRAF tables absent")
+    for path in files:
+        with monkeypatch.context() as m:
+            m.setattr(csv_arrow, "MIN_BYTES", 0)
+            g = csv_arrow.read_csv_columns(path)
+        classic = grid_mod.read_csv_grid(path)
+        if g is None:
+            continue
+        assert g.cells.shape == classic.cells.shape and g.sep == classic.sep
+        for j in range(classic.cells.shape[1]):
+            assert g.columns[j].to_pylist() == classic.cells[:, j].tolist()
+        assert [str(f) for f in g.diagnostics.findings] == [
+            str(f) for f in classic.diagnostics.findings
+        ]
+
+
+# hypothesis: the pyarrow parse is parse_cells, cell for cell
+_NUMBERISH = st.one_of(
+    st.from_regex(r"\A[+\-]?[0-9]{1,20}([.,][0-9]{0,6})?([eE][+\-]?[0-9]{1,3})?\Z"),
+    st.from_regex(r"\A[+\-]?[0-9]{1,3}([.,][0-9]{3}){1,4}([.,][0-9]{1,3})?\Z"),
+    st.from_regex(r"\A\(?[0-9 .,]{1,12}\)?\Z"),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "-",
+            "--",
+            "–",
+            "—",
+            "−7,5",
+            "\u00a012",
+            "nan",
+            "inf",
+            "1e400",
+            "x",
+            "Jumlah",
+            "1\u00a0234",
+            "٣,٥",
+            " 12 ",
+            "\t3.5\t",
+            "+.5",
+            "-0",
+        ]
+    ),
+    st.text(max_size=6),
+)
+FORMATS = [(".", ","), (",", "."), (".", ""), (",", ""), (".", " ")]
+
+
+def _same_parse(a, b):
+    np.testing.assert_array_equal(a.values, b.values)
+    np.testing.assert_array_equal(a.bad, b.bad)
+    for k in b.flags:
+        np.testing.assert_array_equal(a.flags[k], b.flags[k], err_msg=k)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cells=st.lists(_NUMBERISH, min_size=1, max_size=24),
+    width=st.integers(1, 4),
+    fmt=st.sampled_from(FORMATS),
+)
+def test_parse_columns_is_parse_cells(cells, width, fmt):
+    import pyarrow as pa
+
+    n = len(cells) - len(cells) % width or width
+    block = np.array((cells * width)[:n], dtype=object).reshape(-1, width)
+    columns = [pa.array(block[:, j].tolist(), pa.string()) for j in range(width)]
+    _same_parse(parse_columns(columns, *fmt), parse_cells(block, *fmt))
+    sample = format_sample(columns)
+    assert sample.tolist() == _strings(block).tolist()
+    assert detect_from_sample(sample, ";") == detect_from_sample(_strings(block), ";")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    fields=st.lists(
+        st.lists(st.text(alphabet='ab,;"\t 1.', max_size=5), min_size=3, max_size=3),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_pyarrow_splits_fields_as_the_csv_module(tmp_path_factory, fields):
+    import csv
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([["h1", "h2", "h3"], *fields])
+    text = buf.getvalue()
+    if "\r" in text or any("\n" in c for r in fields for c in r):
+        return
+    path = tmp_path_factory.mktemp("csv") / "f.csv"
+    path.write_text(text)
+    classic = grid_mod.read_csv_grid(path, sep=",")
+    old = csv_arrow.MIN_BYTES
+    csv_arrow.MIN_BYTES = 0
+    try:
+        g = csv_arrow.read_csv_columns(path, sep=",")
+    finally:
+        csv_arrow.MIN_BYTES = old
+    if g is None:  # blank lines or ragged rows: the csv module reads it
+        return
+    assert [c.to_pylist() for c in g.columns] == [
+        classic.cells[:, j].tolist() for j in range(classic.cells.shape[1])
+    ]
