@@ -9,7 +9,7 @@ active/passive verdict of every sentra. :func:`summarize_draws` puts the 5th, 50
 * **Values**: each transaction row's value ``v`` is replaced by ``v * exp(sigma z - sigma^2
   / 2)``, ``z`` standard normal, ``sigma^2 = ln(1 + C^2)``: a lognormal with mean ``v`` and
   coefficient of variation ``C`` (one ``C`` for all rows, or one per row from a survey
-  column, see :func:`value_errors`). The rows of one (supplier, buyer) pair are drawn
+  column: ``linkage.pipeline.draws.survey_value_errors``). The rows of one pair are drawn
   independently and summed. ``C = 0`` gives the recorded values exactly.
 * **Firms** (``bootstrap_firms``): the firms of each sentra are resampled with
   replacement (Snijders & Borgatti 1999's vertex bootstrap): a firm drawn ``k`` times
@@ -442,7 +442,11 @@ def _intervals(frame, measures, values) -> pd.DataFrame:
     """``frame`` with ``m_p5, m_p50, m_p95`` after each measure ``m`` (NaN draws left out)."""
     with warnings.catch_warnings():  # a label absent from every draw: all NaN, no warning
         warnings.simplefilter("ignore", RuntimeWarning)
-        q = np.nanpercentile(values, PERCENTILES, axis=0)
+        q = (
+            np.nanpercentile(values, PERCENTILES, axis=0)
+            if values.size
+            else np.zeros((3,) + values.shape[1:])
+        )
     out = {}
     for j, m in enumerate(measures):
         out[m] = frame[m].to_numpy(dtype=float)

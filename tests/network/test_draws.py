@@ -270,3 +270,15 @@ def test_bootstrap_keeps_the_co_location_sites_of_the_survey():
     assert (firms_out["share_present"] < 1).any()
     assert sentra["share_active"].tolist()[1] == 0.0  # the sellers' site is never active
     assert sentra["share_active"].tolist()[0] >= 0.75
+
+
+def test_a_network_without_sentra_has_no_sentra_rows():
+    net = SupplyNetwork.from_arrays([0, 1, 2, 0, 3], [1, 2, 0, 4, 4], [5.0, 3, 2, 4, 6], n_firms=4)
+    detection = {"n_permutations": 0}
+    point = network_measures(net, detection=detection)
+    d = run_draws(net, DrawOptions(1, bootstrap_firms=True), value_errors(net, 0.2), [0],
+                  point=point, detection=detection)  # fmt: skip
+    lk, firms, sentra = summarize_draws(point, d)
+    assert len(sentra) == 0 and "share_active" in sentra.columns
+    assert firms["share_present"].tolist() == [1.0] * 4  # no sentra: every firm kept
+    assert lk["bl_total_p5"].notna().all()
