@@ -7,10 +7,9 @@ from pathlib import Path
 import click
 
 from ..errors import InputFileError
-from ..io import read_table
+from ..io.results import result_files
 from ..pipeline.impact import DECOMPOSITION_FILES, run_decomposition
-from ._common import echo_frame, one_line_errors, prepare_out_dir
-from .analyze import _read
+from ._common import echo_frame, format_option, one_line_errors, prepare_out_dir, read_table_sheet
 
 
 @click.command("decompose")
@@ -38,9 +37,10 @@ from .analyze import _read
     show_default=True,
     help="Folder for decomposition.csv.",
 )
+@format_option
 @click.option("--force", is_flag=True, help="Overwrite an existing decomposition.csv.")
 @one_line_errors
-def command(table0, table1, concordance_path, split_final_demand, sheet0, sheet1, out, force):
+def command(table0, table1, concordance_path, split_final_demand, sheet0, sheet1, out, fmt, force):
     """Structural decomposition of the change in output from TABLE0 to TABLE1.
 
     Splits x1 - x0 of every sector into a technology effect (the change in input
@@ -53,14 +53,14 @@ def command(table0, table1, concordance_path, split_final_demand, sheet0, sheet1
         if path is not None and not Path(path).exists():
             raise InputFileError("no such file or folder", path=path)
     if not force:
-        prepare_out_dir(out, DECOMPOSITION_FILES, force)
-    t0 = _read(read_table, table0, sheet0)
-    t1 = _read(read_table, table1, sheet1)
+        prepare_out_dir(out, result_files(DECOMPOSITION_FILES, fmt), force)
+    t0 = read_table_sheet(table0, sheet0)
+    t1 = read_table_sheet(table1, sheet1)
     results = run_decomposition(
         t0, t1, concordance_path=concordance_path, final_demand_split=split_final_demand
     )
-    out = prepare_out_dir(out, DECOMPOSITION_FILES, force)
-    written = results.write(out)
+    out = prepare_out_dir(out, result_files(DECOMPOSITION_FILES, fmt), force)
+    written = results.write(out, fmt)
     frame = results.decomposition
     click.echo(f"{len(frame)} sectors; change in total output by effect:")
     echo_frame(frame.sum().to_frame("total").T)

@@ -8,10 +8,17 @@ import click
 import pandas as pd
 
 from ..errors import InputFileError
-from ..io import read_table
+from ..io.results import result_files
 from ..pipeline.impact import IMPACT_FILES, SUMMARY_MEASURES, run_impact
-from ._common import echo_frame, one_line_errors, prepare_out_dir, solver_options
-from .analyze import _read, default_out_dir
+from ._common import (
+    echo_frame,
+    format_option,
+    one_line_errors,
+    prepare_out_dir,
+    read_table_sheet,
+    solver_options,
+)
+from .analyze import default_out_dir
 
 
 def _echo_totals(results) -> None:
@@ -106,6 +113,7 @@ def _echo_totals(results) -> None:
     default=None,
     help="Folder for impact.csv [default: ./linkage-out/<TABLE name>].",
 )
+@format_option
 @click.option("--force", is_flag=True, help="Overwrite an existing impact.csv.")
 @one_line_errors
 def command(
@@ -122,6 +130,7 @@ def command(
     value_added,
     solver,
     out,
+    fmt,
     force,
 ):
     """Impacts of demand shocks: output, value added, income, jobs and satellite accounts.
@@ -136,8 +145,10 @@ def command(
             raise InputFileError("no such file or folder", path=path)
     out = default_out_dir(table) if out is None else out
     if not force:
-        prepare_out_dir(out, IMPACT_FILES, force)  # the one-line "use --force" error first
-    io = _read(read_table, table, sheet)
+        prepare_out_dir(
+            out, result_files(IMPACT_FILES, fmt), force
+        )  # the one-line "use --force" error first
+    io = read_table_sheet(table, sheet)
     results = run_impact(
         io,
         shock_path,
@@ -151,8 +162,8 @@ def command(
         value_added=list(value_added) or None,
         solver=solver,
     )
-    out = prepare_out_dir(out, IMPACT_FILES, force)
-    written = results.write(out)
+    out = prepare_out_dir(out, result_files(IMPACT_FILES, fmt), force)
+    written = results.write(out, fmt)
     label = f" {io.name!r}" if io.name else ""
     click.echo(f"table{label}: {io.n} sectors" + (f", {io.units}" if io.units else ""))
     attrs = results.impact.attrs

@@ -55,6 +55,14 @@ SHEETS = {
         "one row per outside party (an id in the transactions that is not a listed firm)",
         "roles from the transactions; docs/network.md",
     ),
+    "impact": (
+        "one row per scenario, sector and measure: the change a demand shock causes",
+        "open model dx = L df (type I) or closed with households (type II); docs/impact.md",
+    ),
+    "decomposition": (
+        "one row per sector: the change in output split into its causes",
+        "structural decomposition, average of the two polar forms; docs/impact.md",
+    ),
     "sentra": (
         "one row per sentra: active or passive and the measures behind it",
         "internal trade against a null model, permutation test; docs/clusters.md",
@@ -338,6 +346,24 @@ COLUMNS = {
         "name": ("name in the parties file", "text", ""),
         "kind": ("intermediary, supplier or buyer (parties file)", "class", ""),
         "region": ("region in the parties file", "label", ""),
+    },
+    "impact": {
+        "scenario": ("scenario: a value column of the shock file", "label", ""),
+        "sector": ("sector (households: the closed model's own row)", "label", ""),
+        "measure": (
+            "output, value_added, income, employment or a satellite account",
+            "label",
+            "coefficient per unit of output times dx",
+        ),
+        "value": ("change in the measure", "the measure's unit (printed)", "docs/impact.md"),
+    },
+    "decomposition": {
+        "sector": ("sector (common sector with a concordance)", "label", ""),
+        "delta_x": ("change in total output x1 - x0", "{units}", ""),
+        "technology": ("part due to the change in input coefficients", "{units}", "dL f"),
+        "final_demand": ("part due to the change in final demand", "{units}", "L df"),
+        "level": ("part of final_demand due to its total", "{units}", "--split-final-demand"),
+        "mix": ("part of final_demand due to its composition", "{units}", "--split-final-demand"),
     },
     "sentra": {"sentra": ("sentra", "label", ""), **_ACTIVITY},
     "communities": {

@@ -15,7 +15,7 @@ import pandas as pd
 from ..analysis import decompose, impact, impact_totals
 from ..core import IOTable
 from ..io.measures import read_mapping
-from ..io.results import sector_frame, write_csv
+from ..io.results import sector_frame, write_results
 from ..io.shocks import read_bridge, read_satellites, read_shock
 
 __all__ = [
@@ -65,12 +65,20 @@ class ImpactResults:
         return impact_totals(self.impact)
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """File name -> frame of every result."""
-        return {IMPACT_FILES[0]: self.impact}
+        """CSV file name -> frame of every result (attrs: model, method, residual, units)."""
+        frame = self.impact.copy(deep=False)
+        attrs = self.impact.attrs
+        frame.attrs = {
+            "model": attrs["model"],
+            "method": attrs["method"],
+            "residual": attrs["residual"],
+            "units": self.table.units or None,
+        }
+        return {IMPACT_FILES[0]: frame}
 
-    def write(self, out) -> list[Path]:
-        """Write :meth:`frames` as UTF-8 CSV files into the folder ``out``."""
-        return [write_csv(frame, Path(out) / name) for name, frame in self.frames().items()]
+    def write(self, out, fmt: str = "csv") -> list[Path]:
+        """Write :meth:`frames` into the folder ``out`` as csv, xlsx or parquet."""
+        return write_results(self.frames(), out, fmt)
 
 
 def run_impact(
@@ -159,13 +167,17 @@ class DecompositionResults:
     decomposition: pd.DataFrame
     notes: list = field(default_factory=list)
 
-    def frames(self) -> dict[str, pd.DataFrame]:
-        """File name -> flat frame (``sector`` first)."""
-        return {DECOMPOSITION_FILES[0]: sector_frame(self.decomposition)}
+    units: str | None = None
 
-    def write(self, out) -> list[Path]:
-        """Write :meth:`frames` as UTF-8 CSV files into the folder ``out``."""
-        return [write_csv(frame, Path(out) / name) for name, frame in self.frames().items()]
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """CSV file name -> flat frame (``sector`` first)."""
+        frame = sector_frame(self.decomposition)
+        frame.attrs = {"residual": self.decomposition.attrs["residual"], "units": self.units}
+        return {DECOMPOSITION_FILES[0]: frame}
+
+    def write(self, out, fmt: str = "csv") -> list[Path]:
+        """Write :meth:`frames` into the folder ``out`` as csv, xlsx or parquet."""
+        return write_results(self.frames(), out, fmt)
 
 
 def run_decomposition(
@@ -200,4 +212,4 @@ def run_decomposition(
     frame = decompose(
         table0, table1, concordance=concordance, final_demand_split=final_demand_split
     )
-    return DecompositionResults(frame, list(frame.attrs["notes"]))
+    return DecompositionResults(frame, list(frame.attrs["notes"]), table1.units or table0.units)

@@ -213,3 +213,33 @@ def test_household_income_option_and_the_overspending_note(tmp_path, runner, mb)
     np.testing.assert_allclose(pd.read_csv(out / "impact.csv")["value"], api["value"], rtol=1e-12)
     plain = run(runner, *args, "--force")
     assert plain.exit_code == 0 and "households spend" not in plain.output
+
+
+@pytest.mark.parametrize("command", ["impact", "decompose"])
+def test_xlsx_and_parquet_results_equal_the_csv(tmp_path, runner, mb, command):
+    if command == "impact":
+        shock = tmp_path / "shock.csv"
+        shock.write_text("sector,plan\nmanufacturing,600\n")
+        args, name = ["impact", mb, "--shock", shock, "--closed"], "impact"
+    else:
+        args, name = ["decompose", *two_years(tmp_path), "--split-final-demand"], "decomposition"
+    frames = {}
+    for fmt in ("csv", "xlsx", "parquet"):
+        result = run(runner, *args, "--out", tmp_path / fmt, "--format", fmt)
+        assert result.exit_code == 0, result.output
+        frames[fmt] = {
+            "csv": lambda: pd.read_csv(tmp_path / "csv" / f"{name}.csv"),
+            "xlsx": lambda: pd.read_excel(
+                tmp_path / "xlsx" / "results.xlsx", sheet_name=name, engine="openpyxl"
+            ),
+            "parquet": lambda: pd.read_parquet(tmp_path / "parquet" / f"{name}.parquet"),
+        }[fmt]()
+    pd.testing.assert_frame_equal(frames["parquet"], frames["csv"])
+    # Excel stores 100.0 as 100: read back as int64
+    pd.testing.assert_frame_equal(frames["xlsx"], frames["csv"], rtol=1e-12, check_dtype=False)
+    readme = pd.read_excel(
+        tmp_path / "xlsx" / "results.xlsx", sheet_name="README", engine="openpyxl"
+    )
+    described = readme.loc[readme["sheet"] == name, "column"].dropna().tolist()
+    assert set(frames["csv"].columns) <= set(described)
+    assert "not described" not in readme.to_string()
