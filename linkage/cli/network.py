@@ -23,6 +23,7 @@ from ._common import (
     renamed_option,
     survey_options,
 )
+from ._lang import lang_option
 
 #: Files this command always writes (checked before anything is overwritten).
 FILES = NETWORK_FILES
@@ -207,6 +208,7 @@ def echo_clusters(clusters) -> None:
     help="Output folder.",
 )
 @format_option
+@lang_option
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @one_line_errors
 def command(
@@ -229,6 +231,7 @@ def command(
     max_nodes,
     out,
     fmt,
+    lang,
     force,
 ):
     """Turn a sentra survey into firm metrics, the sentra's IO table, communities and
@@ -240,7 +243,8 @@ def command(
     OUT/outside_parties.csv, OUT/sentra.csv (one row per sentra: active or passive and the
     measures behind it), OUT/communities.csv (one row per detected community) and
     OUT/network.html (an offline interactive page; --no-html skips it). --format xlsx
-    writes the tables as one OUT/results.xlsx, --format parquet as .parquet files.
+    writes the tables as one OUT/results.xlsx, --format parquet as .parquet files;
+    --lang id writes network.html in Bahasa Indonesia.
     """
     method = method.strip().lower()
     check_detection_options(method, resolution, permutations, seed, max_nodes)
@@ -276,6 +280,7 @@ def command(
             metrics=results.metrics,
             max_nodes=max_nodes,
             seed=seed,
+            lang=lang,
         )
     echo_summary(net)
     echo_clusters(results.clusters)
