@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
+import threading
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -26,6 +27,10 @@ from ._common import one_line_errors
 
 #: How many failures the summary lists (all are in failures.csv).
 _SHOWN_FAILURES = 10
+#: One command at a time per process: a command's output is captured by redirecting the
+#: process's stdout and stderr, which a second thread (a worker started with --nthreads
+#: above 1) would otherwise write into.
+_ONE_AT_A_TIME = threading.Lock()
 
 
 def single_commands() -> list[str]:
@@ -59,11 +64,17 @@ def run_command(args) -> tuple[int, str, str]:
 
     Returns ``(exit_code, error_line, stdout)``: the command's output is captured, not
     printed. This is the runner of :func:`linkage.pipeline.batch.execute_task` on the
-    workers.
+    workers; commands in several threads of one process run one after another.
+
+    Examples
+    --------
+    >>> code, error, _ = run_command(["analyze", "no-such-table.csv", "--out", "x"])
+    >>> code, error
+    (1, 'no-such-table.csv: no such file or folder')
     """
     out, err = io.StringIO(), io.StringIO()
     code = 0
-    with redirect_stdout(out), redirect_stderr(err):
+    with _ONE_AT_A_TIME, redirect_stdout(out), redirect_stderr(err):
         try:
             main.main(args=list(args), prog_name="linkage", standalone_mode=False)
         except SystemExit as exc:  # one_line_errors: the message is on stderr

@@ -19,11 +19,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from distributed import Client, LocalCluster
 
 from linkage import IOTable, write_table
 from linkage.cli import main
-from linkage.pipeline.batch import MARKER, SUMMARY_COLUMNS, is_complete, plan_batch
-from linkage.pipeline.batch_manifest import read_manifest
+from linkage.cli.batch import run_command
+from linkage.pipeline.batch import MARKER, SUMMARY_COLUMNS, is_complete, plan_batch, run_batch
+from linkage.pipeline.batch_manifest import Task, read_manifest
 
 SIZES = {"two": 2, "three": 3, "five": 5}
 
@@ -289,3 +291,25 @@ def test_real_icraf_provinces_through_tables(shared_data, scheduler, tmp_path):
     assert summary["sectors"].to_dict() == {"KepRi": 32, "Papua_Barat": 40, "SumBar": 19}
     single = _single(["analyze", str(icraf / "KepRi")], tmp_path / "single")
     assert _visible(out / "KepRi") == single
+
+
+def test_commands_in_threads_of_one_worker_keep_their_own_output(tables, tmp_path):
+    """A worker with several threads (dask worker --nthreads 4) runs one command at a time:
+    each failure keeps its own error line, each success its own files."""
+    folder = tables[1]
+    tasks = [
+        Task(f"t{i}", "", (("analyze", str(folder / "three.csv")),))
+        if i % 3 == 0
+        else Task(f"t{i}", "", (("analyze", str(tmp_path / f"missing{i}.csv")),))
+        for i in range(12)
+    ]
+    cluster = LocalCluster(
+        n_workers=1, threads_per_worker=4, processes=False, dashboard_address=None
+    )
+    with cluster, Client(cluster) as client:
+        outcomes = run_batch(client, tasks, tmp_path / "out", run_command)
+    for i, outcome in enumerate(outcomes):
+        if i % 3 == 0:
+            assert outcome.status == "done" and "3 sectors" in outcome.log
+        else:
+            assert outcome.error == f"{tmp_path / f'missing{i}.csv'}: no such file or folder"
