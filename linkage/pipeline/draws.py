@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import math
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from distributed import get_worker, worker_client
 
 from ..core.diagnostics import Diagnostics
 from ..errors import InputFileError
@@ -174,6 +176,28 @@ def draw_chunks(n_draws: int, chunk_size: int | None = None) -> list[tuple[int, 
     return [(a, min(a + size, n_draws)) for a in range(0, n_draws, size)]
 
 
+@contextmanager
+def draw_client(workers=None, scheduler=None, processes=True):
+    """The Dask client of the draws: :func:`~linkage.pipeline.executor.dask_client`, or,
+    inside a task of a Dask worker (a ``linkage batch`` task) when neither ``workers`` nor
+    ``scheduler`` is given, a client of the worker's own cluster (a worker process cannot
+    start worker processes of its own)."""
+    if workers is None and scheduler is None and _in_worker():
+        with worker_client() as client:
+            yield client
+    else:
+        with dask_client(workers, scheduler, processes=processes) as client:
+            yield client
+
+
+def _in_worker() -> bool:
+    try:
+        get_worker()
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass
 class DrawResults:
     """The point estimates with their intervals (see
@@ -223,7 +247,8 @@ def network_draws(
         As in :func:`linkage.pipeline.analyze_network` (``detection`` as for
         :func:`linkage.find_clusters`).
     workers, scheduler, processes
-        The cluster (:func:`linkage.pipeline.executor.dask_client`).
+        The cluster (:func:`linkage.pipeline.executor.dask_client`); in a task of a
+        ``linkage batch``, by default the batch's own cluster (see :func:`draw_client`).
     chunk_size : int, optional
         Draws per task (default: the draws split into at most :data:`MAX_TASKS` tasks).
     on_done : callable, optional
@@ -247,7 +272,7 @@ def network_draws(
     point = network_measures(network, **analysis)
     chunks = draw_chunks(options.n_draws, chunk_size)
     parts, done = [], 0
-    with dask_client(workers, scheduler, processes=processes) as client:
+    with draw_client(workers, scheduler, processes) as client:
         job = {"network": network, "options": options, "errors": errors}
         job = client.scatter({**job, "point": point, "analysis": analysis}, broadcast=True)
         items = [(job, a, b) for a, b in chunks]

@@ -19,7 +19,14 @@ from linkage.cli._draws import draw_files, draws_options, write_draws
 from linkage.errors import InputFileError
 from linkage.io import read_network
 from linkage.network.draws import FIRM_MEASURES, DrawOptions
-from linkage.pipeline.draws import DRAW_FILES, draw_chunks, network_draws, survey_value_errors
+from linkage.pipeline.draws import (
+    DRAW_FILES,
+    draw_chunks,
+    draw_client,
+    network_draws,
+    survey_value_errors,
+)
+from linkage.pipeline.executor import dask_client, run_tasks
 
 DETECTION = {"n_permutations": 19, "seed": 0}
 
@@ -74,6 +81,29 @@ def test_same_seed_same_numbers_on_one_and_two_workers(example):
         # process on several, so sums of LU solves may differ in the last bits
         pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12, atol=1e-15)
     assert (one.firms["bl_total_p95"] > one.firms["bl_total_p5"]).any()
+
+
+def _draws_in_a_task(item):
+    network, options, errors = item
+    return network_draws(network, options, errors, detection=DETECTION).sentra
+
+
+def _draw_scheduler(item):
+    with draw_client() as client:
+        return client.scheduler.address
+
+
+def test_draws_inside_a_batch_task_use_the_batch_cluster(example):
+    # a linkage batch task runs on a worker process, which cannot start worker processes
+    errors = survey_value_errors(example, cv=0.3)
+    options = DrawOptions(3, seed=2)
+    with dask_client(workers=1, processes=False) as client:
+        [(_, address)] = run_tasks(client, _draw_scheduler, [0])
+        assert address == client.scheduler.address
+        [(_, inside)] = run_tasks(client, _draws_in_a_task, [(example, options, errors)])
+    assert isinstance(inside, pd.DataFrame), inside
+    direct = network_draws(example, options, errors, detection=DETECTION, processes=False)
+    pd.testing.assert_frame_equal(inside, direct.sentra, check_exact=False, rtol=1e-12)
 
 
 def test_chunks_cover_every_draw_once():
