@@ -286,6 +286,7 @@ PLUGINS = {
     "plugin_network": ("benchmarks.bench_network", "network helper: SupplyNetwork at scale"),
     "plugin_clusters": ("benchmarks.bench_clusters", "clusters helper: detection + activity"),
     "plugin_pages": ("benchmarks.bench_pages", "pages helper: network page in Chromium"),
+    "plugin_readers": ("benchmarks.bench_readers", "readers: 1000-sector xlsx, 2000-sector CSV"),
 }
 
 
