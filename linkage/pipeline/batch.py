@@ -271,7 +271,7 @@ def write_combined(tasks: Iterable[Task], outcomes: dict, out_dir) -> dict[str, 
     holds ``task, sector, measure, value`` for every numeric column of every task's
     ``linkages.csv``; ``failures.csv`` the ``name, error`` of every failed task.
     """
-    out_dir = Path(out_dir)
+    tasks, out_dir = list(tasks), Path(out_dir)
     rows, long = [], []
     for task in tasks:
         outcome = outcomes.get(task.name)
@@ -288,7 +288,8 @@ def write_combined(tasks: Iterable[Task], outcomes: dict, out_dir) -> dict[str, 
     summary = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
     summary["sectors"] = summary["sectors"].astype("Int64")
     summary["key_sectors"] = summary["key_sectors"].astype("Int64")
-    failed = [o for o in outcomes.values() if o.status == "failed"]
+    failed = [outcomes[t.name] for t in tasks if t.name in outcomes]
+    failed = [o for o in failed if o.status == "failed"]  # in the manifest's order
     failures = pd.DataFrame({"name": [o.name for o in failed], "error": [o.error for o in failed]})
     columns = ["task", "sector", "measure", "value"]
     tidy = pd.concat(long, ignore_index=True) if long else pd.DataFrame(columns=columns)
