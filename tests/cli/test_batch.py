@@ -254,7 +254,7 @@ def scheduler(tables, tmp_path_factory):
             proc.terminate()
         for proc in reversed(procs):
             try:
-                proc.wait(timeout=5)
+                proc.wait(timeout=2)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
@@ -313,3 +313,34 @@ def test_commands_in_threads_of_one_worker_keep_their_own_output(tables, tmp_pat
             assert outcome.status == "done" and "3 sectors" in outcome.log
         else:
             assert outcome.error == f"{tmp_path / f'missing{i}.csv'}: no such file or folder"
+
+
+def _numbers(folder: Path) -> dict:
+    """Each CSV file of a folder as a frame (to compare numbers, not bytes)."""
+    return {p.name: pd.read_csv(p) for p in sorted(folder.glob("*.csv"))}
+
+
+def test_every_district_of_a_province_through_grdp(shared_data, scheduler, tmp_path):
+    prov17 = shared_data / "indonesia_prov17_2016"
+    if not prov17.is_dir():
+        pytest.skip("BPS 2016 provincial tables not present")
+    grdp = next(prov17.glob("PDRB Lapangan Usaha Kab Kota*.xlsx"))
+    table = next(prov17.glob("Tabel Input-Output Provinsi Kepulauan Riau*.xlsx"))
+    out = tmp_path / "kepri"
+    args = ["batch", "--grdp", str(grdp), "--province-table", str(table), "--out", str(out)]
+    r = CliRunner().invoke(main, [*args, "--scheduler", scheduler])
+    assert r.exit_code == 0, r.output
+    summary = pd.read_csv(out / "summary.csv")
+    assert len(summary) == 7 and (summary["status"] == "done").all()
+    assert (summary["sectors"] == 17).all()
+    single = tmp_path / "single"
+    for command in (
+        ["regionalize", str(table), "--grdp", str(grdp), "--district", "Kota Batam"],
+        ["analyze", str(single / "regional_table.csv")],
+    ):
+        assert CliRunner().invoke(main, [*command, "--out", str(single)]).exit_code == 0
+    batch, alone = _numbers(out / "2171-kota-batam"), _numbers(single)
+    assert list(batch) == ["linkages.csv", "lq.csv", "multipliers.csv", "regional_table.csv"]
+    assert list(batch) == list(alone)
+    for name, frame in batch.items():  # equal up to the last digit (BLAS threads may differ)
+        pd.testing.assert_frame_equal(frame, alone[name], rtol=1e-13, check_exact=False)
