@@ -344,3 +344,20 @@ def test_every_district_of_a_province_through_grdp(shared_data, scheduler, tmp_p
     assert list(batch) == list(alone)
     for name, frame in batch.items():  # equal up to the last digit (BLAS threads may differ)
         pd.testing.assert_frame_equal(frame, alone[name], rtol=1e-13, check_exact=False)
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["m.csv", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "not both"),
+        (["--grdp", "p.xlsx"], "--grdp and --province-table go together"),
+        (["m.csv", "--tables", "t"], "give a MANIFEST, or --tables FOLDER"),
+        (["m.csv", "--options", "--extraction"], "--options is for the shortcuts"),
+        (["--tables", "t", "--province", "73"], "--province needs --grdp"),
+    ],
+)
+def test_usage_errors_before_any_cluster(tmp_path, args, expected):
+    r = CliRunner().invoke(main, ["batch", *args, "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2
+    assert expected in r.output
+    assert not (tmp_path / "o").exists()
