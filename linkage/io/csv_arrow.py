@@ -26,10 +26,10 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pcsv
+import pyarrow.compute as pc
 
 from ..core.diagnostics import Diagnostics
-from .grid import _NOT_TEXT, Grid, sniff_separator
+from .grid import _NOT_TEXT, Grid, read_csv_grid, sniff_separator
 
 __all__ = ["ColumnGrid", "ColumnCells", "read_csv_columns"]
 
@@ -44,28 +44,53 @@ _ODD_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 @dataclass
 class ColumnGrid(Grid):
-    """A :class:`~linkage.io.grid.Grid` whose cells' text lives in pyarrow columns.
+    """A :class:`~linkage.io.grid.Grid` whose cells' text lives in one pyarrow array.
 
-    ``columns[j]`` holds the text of grid column ``j`` (all rows); ``cells`` only the
-    first :data:`HEAD_ROWS` rows and the columns up to a few past the eighth non-empty
-    one, ``None`` elsewhere.
+    The rows below the title rows are ``body``: a string array of their fields row after
+    row (``width`` fields a row; the line break of a row stays at the end of its last
+    field, which every reader strips). ``titles`` are the title rows' fields (Python),
+    ``cells`` holds only the first :data:`HEAD_ROWS` rows and the columns up to a few past
+    the eighth non-empty one, ``None`` elsewhere. :meth:`release` drops ``body`` once the
+    numbers are parsed; the text of a cell, for a message, is then read again.
     """
 
-    columns: list = field(default_factory=list)
+    titles: list = field(default_factory=list)
+    body: pa.Array | None = None
+    width: int = 0
 
     def text(self, i: int, j: int) -> str:
         """The text of cell (i, j)."""
-        return self.columns[j][i].as_py()
+        k = len(self.titles)
+        if i < k:
+            return self.titles[i][j]
+        if self.body is None:
+            return str(read_csv_grid(self.path, sep=self.sep).cells[i, j])
+        value = self.body[(i - k) * self.width + j].as_py()
+        return value.rstrip("\r\n") if j == self.width - 1 else value
 
-    def block_columns(self, rows: list, cols: list) -> list:
-        """The columns ``cols`` restricted to the rows ``rows`` (pyarrow arrays)."""
-        start, n = rows[0], len(rows)
-        contiguous = rows[-1] - start + 1 == n
-        out = []
-        for j in cols:
-            col = self.columns[j]
-            out.append(col.slice(start, n) if contiguous else col.take(pa.array(rows)))
-        return out
+    def body_rows(self, rows: list):
+        """(flat array of the body rows ``rows``, or None when they are not a run of body
+        rows)."""
+        k = len(self.titles)
+        if not rows or rows[0] < k or rows[-1] - rows[0] + 1 != len(rows) or self.body is None:
+            return None
+        return self.body.slice((rows[0] - k) * self.width, len(rows) * self.width)
+
+    def column(self, j: int) -> list:
+        """The text of column ``j``, every row."""
+        if self.body is None:
+            return read_csv_grid(self.path, sep=self.sep).cells[:, j].tolist()
+        n_body = len(self.body) // self.width
+        idx = pa.array(np.arange(n_body, dtype=np.int64) * self.width + j)
+        out = self.body.take(idx).to_pylist()
+        if j == self.width - 1:
+            out = [x.rstrip("\r\n") for x in out]
+        return [r[j] for r in self.titles] + out
+
+    def release(self) -> None:
+        """Drop the text of the body (the numbers are parsed) and hand the memory back."""
+        self.body = None
+        pa.default_memory_pool().release_unused()
 
 
 class ColumnCells:
@@ -150,48 +175,100 @@ def read_csv_columns(path, sep: str | None = None) -> ColumnGrid | None:
     titles = next((k for k, r in enumerate(records) if len(r) == width), len(records))
     if any(not r for r in records[:titles]):
         return None
-    body = _arrow_body(path, sep, width, titles)
+    body = _body(path, sep, width, titles)
     if body is None:
         return None
     return _column_grid(path, sep, records[:titles], body, width)
 
 
-def _arrow_body(path: Path, sep: str, width: int, skip: int):
-    names = [str(j) for j in range(width)]
-    try:
-        table = pcsv.read_csv(
-            path,
-            read_options=pcsv.ReadOptions(column_names=names, skip_rows=skip, block_size=1 << 24),
-            parse_options=pcsv.ParseOptions(
-                delimiter=sep, newlines_in_values=False, ignore_empty_lines=False
-            ),
-            convert_options=pcsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowException, OSError, ValueError):
+def _body(path: Path, sep: str, width: int, skip: int):
+    """The fields of the rows after the first ``skip`` lines, row after row, or None when
+    a row has another number of fields, a lone CR ends a line, or the text is not UTF-8.
+    Rows holding a quote are split by the csv module, the others by pyarrow."""
+    raw = path.read_bytes()
+    start = 3 if raw.startswith(codecs.BOM_UTF8) else 0
+    if raw.count(b"\r") != raw.count(b"\r\n"):
         return None
-    return [table.column(j) for j in range(width)]
+    ends = _line_ends(raw)
+    if ends.size and ends[-1] != len(raw) - 1:
+        ends = np.append(ends, len(raw) - 1)
+    elif not ends.size:
+        ends = np.array([len(raw) - 1])
+    starts = np.concatenate([[start], ends[:-1] + 1])[skip:]
+    stops = ends[skip:] + 1
+    if not starts.size or len(raw) >= 2**31:
+        return None
+    offsets = pa.py_buffer(np.append(starts, stops[-1]).astype(np.int32))
+    lines = pa.StringArray.from_buffers(len(starts), offsets, pa.py_buffer(raw))
+    try:
+        lines.validate(full=True)
+    except pa.ArrowInvalid:
+        return None
+    quoted = np.flatnonzero(pc.match_substring(lines, '"').to_numpy(zero_copy_only=False))
+    split = pc.split_pattern(lines, pattern=sep)
+    if quoted.size:
+        split = _requote(lines, split, quoted, sep)
+        if split is None:
+            return None
+    del lines, raw
+    if not bool(pc.all(pc.equal(pc.list_value_length(split), width)).as_py()):
+        return None
+    return split.flatten()
 
 
-def _column_grid(path: Path, sep: str, titles: list, body: list, width: int) -> ColumnGrid:
-    k, n_body = len(titles), len(body[0])
+def _line_ends(raw: bytes) -> np.ndarray:
+    """Positions of the line feeds in ``raw`` (in 8 MiB steps: small temporaries)."""
+    view = np.frombuffer(raw, dtype=np.uint8)
+    step = 1 << 23
+    return np.concatenate(
+        [np.flatnonzero(view[a : a + step] == 10) + a for a in range(0, view.size, step)]
+        or [np.zeros(0, np.int64)]
+    )
+
+
+def _requote(lines, split, quoted, sep):
+    """``split`` with the rows at ``quoted`` split by the csv module instead."""
+    fixed = {}
+    for i in quoted.tolist():
+        text = lines[i].as_py()
+        rec = list(csv.reader([text.rstrip("\r\n")], delimiter=sep))
+        if len(rec) != 1:
+            return None
+        fields = rec[0]
+        if text.endswith("\n"):
+            fields[-1] += "\r\n" if text.endswith("\r\n") else "\n"
+        fixed[i] = fields
+    pieces, prev = [], 0
+    for i in sorted(fixed):
+        if i > prev:
+            pieces.append(split.slice(prev, i - prev))
+        pieces.append(pa.array([fixed[i]], type=split.type))
+        prev = i + 1
+    if prev < len(split):
+        pieces.append(split.slice(prev))
+    return pa.concat_arrays(pieces)
+
+
+def _column_grid(path: Path, sep: str, titles: list, body, width: int) -> ColumnGrid:
+    k, n_body = len(titles), len(body) // width
     padded = [r + [""] * (width - len(r)) for r in titles]
-    columns = [
-        pa.chunked_array([pa.array([r[j] for r in padded], pa.string()), *body[j].chunks])
-        for j in range(width)
-    ]
     n = k + n_body
     cells = np.full((n, width), None, dtype=object)
-    top = min(HEAD_ROWS, n)
-    for j, col in enumerate(columns):
-        cells[:top, j] = col.slice(0, top).to_pylist()
+    for i, r in enumerate(padded):
+        cells[i] = r
+    top = max(0, min(HEAD_ROWS, n) - k)
+    if top:
+        head = body.slice(0, top * width).to_pylist()
+        cells[k : k + top] = np.array(head, dtype=object).reshape(top, width)
     filled = [j for j in range(width) if any(str(x).strip() for x in cells[:40, j])]
-    left = min(width, max(16, (filled[LEFT_COLUMNS - 1] if len(filled) >= LEFT_COLUMNS else 0) + 4))
+    eighth = filled[LEFT_COLUMNS - 1] if len(filled) >= LEFT_COLUMNS else 0
+    left = min(width, max(16, eighth + 4))
     for j in range(left):
-        cells[:, j] = columns[j].to_pylist()
+        cells[k:, j] = body.take(
+            pa.array(np.arange(n_body, dtype=np.int64) * width + j)
+        ).to_pylist()
+    # each row's line break stays in its last field in ``body``; not in ``cells``
+    cells[k:, width - 1] = [x if x is None else x.rstrip("\r\n") for x in cells[k:, width - 1]]
     diag = Diagnostics()
     ragged = sum(1 for r in titles if 0 < len(r) < width and any(c.strip() for c in r))
     if ragged:
@@ -202,4 +279,4 @@ def _column_grid(path: Path, sep: str, titles: list, body: list, width: int) -> 
             count=ragged,
         )
     rows = list(range(1, n + 1))
-    return ColumnGrid(cells, str(path), rows, False, sep, diag, "pyarrow", columns)
+    return ColumnGrid(cells, str(path), rows, False, sep, diag, "pyarrow", padded, body, width)

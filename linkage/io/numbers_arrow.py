@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from .numbers import DETECT_SAMPLE, UNICODE_MINUS, ParseResult, parse_cells
 
-__all__ = ["parse_columns", "format_sample"]
+__all__ = ["parse_columns", "format_sample", "parse_rows", "format_sample_rows"]
 
 FLAGS = ("empty", "dash", "thousands", "decimal_comma", "parentheses", "spaces")
 #: Columns parsed together (bounds the temporary arrays).
@@ -222,5 +222,71 @@ def _sample_rows(columns: list, n_rows: int) -> pd.Series:
         k = batch_of[part.start]
         sel = np.flatnonzero(chosen[offsets[k] : offsets[k + 1]]) + offsets[k]
         texts[rank[sel]] = flat.take(pa.array(pos[sel])).to_pylist()
+    s = pd.Series(texts, dtype=object).astype(str).str.replace(UNICODE_MINUS, "-", regex=False)
+    return s.str.strip()
+
+
+def parse_rows(flat: pa.Array, width: int, cols: slice, decimal=".", thousands=",") -> ParseResult:
+    """:func:`parse_columns` for cells stored row after row: ``flat`` holds a block of
+    ``len(flat) // width`` rows of ``width`` fields; the result covers columns ``cols``.
+
+    Flags and bad cells are written only where some cell has them, so that their
+    (zeroed) pages are never touched for a table of plain numbers.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> r = parse_rows(pa.array(["a", "1,5", "-", "b", "", "2"]), 3, slice(1, 3), ",", ".")
+    >>> r.values.tolist(), r.counts
+    ([[1.5, 0.0], [0.0, 2.0]], {'empty': 1, 'dash': 1, 'decimal_comma': 1})
+    """
+    n_rows = len(flat) // width
+    n_cols = len(range(width)[cols])
+    values = np.zeros((n_rows, n_cols))
+    bad = np.zeros((n_rows, n_cols), dtype=bool)
+    flags = {k: np.zeros((n_rows, n_cols), dtype=bool) for k in FLAGS}
+    step = max(1, BATCH_CELLS // width)
+    for r0 in range(0, n_rows, step):
+        r1 = min(r0 + step, n_rows)
+        v, b, f = _parse_flat(flat.slice(r0 * width, (r1 - r0) * width), decimal, thousands)
+        values[r0:r1] = v.reshape(r1 - r0, width)[:, cols]
+        for out, got in ((bad, b), *((flags[k], f[k]) for k in FLAGS)):
+            part = got.reshape(r1 - r0, width)[:, cols]
+            if part.any():
+                out[r0:r1] = part
+    infinite = np.isinf(values)
+    if infinite.any():
+        bad |= infinite
+        values[infinite] = 0.0
+    return ParseResult(values, bad, flags)
+
+
+def format_sample_rows(flat: pa.Array, width: int, cols: slice) -> pd.Series:
+    """:func:`format_sample` for cells stored row after row (see :func:`parse_rows`).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> format_sample_rows(pa.array(["1.5", "2,5", "x", "7.0"]), 2, slice(1, 2)).tolist()
+    ['2,5', '7.0']
+    """
+    n_rows = len(flat) // width
+    keep = np.zeros(width, dtype=bool)
+    keep[cols] = True
+    stop = min(n_rows, max(64, -(-DETECT_SAMPLE // max(int(keep.sum()), 1))))
+    while True:
+        part = flat.slice(0, stop * width)
+        hit = np.concatenate(
+            [
+                s + _candidates(part.slice(s, min(BATCH_CELLS, len(part) - s)))
+                for s in range(0, len(part), BATCH_CELLS)
+            ]
+            or [np.zeros(0, np.int64)]
+        )
+        hit = hit[keep[hit % width]][:DETECT_SAMPLE]
+        if hit.size >= DETECT_SAMPLE or stop >= n_rows:
+            break
+        stop = min(n_rows, stop * 4)
+    texts = part.take(pa.array(hit, pa.int64())).to_pylist() if hit.size else []
     s = pd.Series(texts, dtype=object).astype(str).str.replace(UNICODE_MINUS, "-", regex=False)
     return s.str.strip()

@@ -28,7 +28,7 @@ from .numbers import (
     number_findings,
     parse_cells,
 )
-from .numbers_arrow import format_sample, parse_columns
+from .numbers_arrow import format_sample_rows, parse_rows
 from .wide_layout import LineSpec
 
 __all__ = [
@@ -111,15 +111,23 @@ def parse_block(grid: Grid, rows: LineSpec, cols: LineSpec, decimal, thousands, 
     """
     if not (rows.pos and cols.pos):
         raise InputFileError("the table has no value cells", path=grid.path)
-    if isinstance(grid, ColumnGrid):
-        # the CSV fast path: the same parse on the text in pyarrow columns
-        columns = grid.block_columns(rows.pos, cols.pos)
+    flat = grid.body_rows(rows.pos) if isinstance(grid, ColumnGrid) else None
+    run = cols.pos[-1] - cols.pos[0] + 1 == len(cols.pos)
+    if flat is not None and run:
+        # the CSV fast path: the same parse on the text in one pyarrow array
+        part, width = slice(cols.pos[0], cols.pos[-1] + 1), grid.width
         block = ColumnCells(grid, rows.pos, cols.pos)
-        fmt = _number_format(lambda: format_sample(columns), True, grid, decimal, thousands, diag)
-        parsed = parse_columns(columns, fmt.decimal, fmt.thousands)
+        sample = lambda: format_sample_rows(flat, width, part)  # noqa: E731
+        fmt = _number_format(sample, True, grid, decimal, thousands, diag)
+        parsed = parse_rows(flat, width, part, fmt.decimal, fmt.thousands)
         filled = ~parsed.flags["empty"]
+        del flat
+        grid.release()  # the text is no longer needed (a message reads it again)
     else:
-        block = grid.cells[np.ix_(rows.pos, cols.pos)]
+        if isinstance(grid, ColumnGrid):  # title rows in the block: read them as text
+            block = np.array([[grid.text(i, j) for j in cols.pos] for i in rows.pos], object)
+        else:
+            block = grid.cells[np.ix_(rows.pos, cols.pos)]
         if block.size == 0:
             raise InputFileError("the table has no value cells", path=grid.path)
         has_text = any(isinstance(x, str) for x in block.ravel()[:1000])

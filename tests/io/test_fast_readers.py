@@ -338,7 +338,12 @@ from hypothesis import strategies as st  # noqa: E402
 from linkage.io import csv_arrow  # noqa: E402
 from linkage.io import tables as tables_mod  # noqa: E402
 from linkage.io.numbers import _strings, detect_from_sample, parse_cells  # noqa: E402
-from linkage.io.numbers_arrow import format_sample, parse_columns  # noqa: E402
+from linkage.io.numbers_arrow import (  # noqa: E402
+    format_sample,
+    format_sample_rows,
+    parse_columns,
+    parse_rows,
+)
 
 
 def read_csv_both(monkeypatch, path, **kw):
@@ -461,13 +466,16 @@ def test_csv_files_pyarrow_leaves_to_the_csv_module(tmp_path, monkeypatch):
     blank = _wide_csv(tmp_path / "e.csv", "plain", ",", extra=[[]])
     cp = _wide_csv(tmp_path / "c.csv", "plain", ";")
     cp.write_bytes(cp.read_bytes().replace(b"sektor", b"sekt\xf6r"))
-    for path in (ragged, cp):
+    lone_cr = _wide_csv(tmp_path / "m.csv", "plain", ",")
+    lone_cr.write_bytes(lone_cr.read_bytes().replace(b"\n", b"\r"))
+    for path in (ragged, blank, cp, lone_cr):
         assert csv_arrow.read_csv_columns(path) is None, path.name
         assert_same_csv_tables(read_csv_both(monkeypatch, path))
-    # blank lines in the body are rows of empty fields in both
-    g, classic = csv_arrow.read_csv_columns(blank), grid_mod.read_csv_grid(blank)
-    assert [c.to_pylist() for c in g.columns] == classic.cells.T.tolist()
-    assert_same_csv_tables(read_csv_both(monkeypatch, blank))
+    crlf = _wide_csv(tmp_path / "w.csv", "id", ";")
+    crlf.write_bytes(crlf.read_bytes().replace(b"\n", b"\r\n"))
+    g, classic = csv_arrow.read_csv_columns(crlf), grid_mod.read_csv_grid(crlf)
+    assert [g.column(j) for j in range(g.width)] == classic.cells.T.tolist()
+    assert_same_csv_tables(read_csv_both(monkeypatch, crlf))
     small = tmp_path / "s.csv"
     small.write_text("a,b\n1,2\n")
     monkeypatch.setattr(csv_arrow, "MIN_BYTES", 1 << 20)
@@ -506,7 +514,7 @@ def test_real_icraf_tables_same_through_pyarrow(shared_data, monkeypatch):
             continue
         assert g.cells.shape == classic.cells.shape and g.sep == classic.sep
         for j in range(classic.cells.shape[1]):
-            assert g.columns[j].to_pylist() == classic.cells[:, j].tolist()
+            assert g.column(j) == classic.cells[:, j].tolist()
         assert [str(f) for f in g.diagnostics.findings] == [
             str(f) for f in classic.diagnostics.findings
         ]
@@ -567,6 +575,12 @@ def test_parse_columns_is_parse_cells(cells, width, fmt):
     _same_parse(parse_columns(columns, *fmt), parse_cells(block, *fmt))
     sample = format_sample(columns)
     assert sample.tolist() == _strings(block).tolist()
+    # row after row, with a label column in front that is not part of the block
+    labels = np.array([[f"r{i}"] for i in range(block.shape[0])], dtype=object)
+    flat = pa.array(np.hstack([labels, block]).ravel().tolist(), pa.string())
+    part = slice(1, width + 1)
+    _same_parse(parse_rows(flat, width + 1, part, *fmt), parse_cells(block, *fmt))
+    assert format_sample_rows(flat, width + 1, part).tolist() == _strings(block).tolist()
     assert detect_from_sample(sample, ";") == detect_from_sample(_strings(block), ";")
 
 
@@ -598,6 +612,7 @@ def test_pyarrow_splits_fields_as_the_csv_module(tmp_path_factory, fields):
         csv_arrow.MIN_BYTES = old
     if g is None:  # blank lines or ragged rows: the csv module reads it
         return
-    assert [c.to_pylist() for c in g.columns] == [
+    assert [g.column(j) for j in range(g.width)] == [
         classic.cells[:, j].tolist() for j in range(classic.cells.shape[1])
     ]
+    assert same_cells(g.cells[:, :16], classic.cells[:, :16])
