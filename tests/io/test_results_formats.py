@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from builders import UNICODE, make_network
 
-from linkage import IOTable, write_table
+from linkage import IOTable, decompose, impact, write_table
 from linkage.io import load_example_network, load_example_table
 from linkage.io import results as results_module
 from linkage.io.result_columns import COLUMNS, SHEETS, describe_column, readme_frame
@@ -23,6 +23,7 @@ from linkage.io.results import (
     write_results,
 )
 from linkage.pipeline import analyze_network, analyze_table
+from linkage.pipeline.impact import DecompositionResults, ImpactResults
 from linkage.pipeline.regionalize import RegionalMeasures, regional_frames, regionalize_table
 
 
@@ -210,6 +211,11 @@ def all_results():
         regional = pd.Series(np.linspace(1.0, 2.0, t.n), index=t.sectors)
         res = regionalize_table(t, RegionalMeasures(regional, None, None, "r"), method="slq")
         out += list(regional_frames(res, "slq").items())
+        shock = pd.Series({t.sectors[0]: 100.0}, name="plan")
+        r = impact(t, shock, model="closed")
+        out += list(ImpactResults(t, r, r.attrs["shock"]).frames().items())
+        d = decompose(t, load_example_table(), final_demand_split=True)
+        out += list(DecompositionResults(d, [], t.units).frames().items())
     return [(name, table_frame(f) if isinstance(f, IOTable) else f) for name, f in out]
 
 
