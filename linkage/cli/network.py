@@ -23,6 +23,7 @@ from ._common import (
     renamed_option,
     survey_options,
 )
+from ._draws import draw_files, draws_options, write_draws
 from ._lang import lang_option
 
 #: Files this command always writes (checked before anything is overwritten).
@@ -210,6 +211,7 @@ def echo_clusters(clusters) -> None:
 @format_option
 @lang_option
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@draws_options(seed=False)
 @one_line_errors
 def command(
     firms,
@@ -233,6 +235,7 @@ def command(
     fmt,
     lang,
     force,
+    **draw_options,
 ):
     """Turn a sentra survey into firm metrics, the sentra's IO table, communities and
     active/passive sentra.
@@ -244,11 +247,15 @@ def command(
     measures behind it), OUT/communities.csv (one row per detected community) and
     OUT/network.html (an offline interactive page; --no-html skips it). --format xlsx
     writes the tables as one OUT/results.xlsx, --format parquet as .parquet files;
-    --lang id writes network.html in Bahasa Indonesia.
+    --lang id writes network.html in Bahasa Indonesia. --draws N redraws the transaction
+    values (lognormal, --value-cv) and optionally the firms (--bootstrap-firms) and writes
+    OUT/linkages_draws.csv, OUT/firms_draws.csv and OUT/sentra_draws.csv (p5, p50, p95 and
+    each sentra's share of active draws; docs/draws.md).
     """
     method = method.strip().lower()
     check_detection_options(method, resolution, permutations, seed, max_nodes)
-    out = prepare_out_dir(out, output_files(not no_html, fmt), force)
+    files = output_files(not no_html, fmt) + draw_files(**draw_options)
+    out = prepare_out_dir(out, files, force)
     net = load(
         firms,
         transactions,
@@ -284,4 +291,17 @@ def command(
         )
     echo_summary(net)
     echo_clusters(results.clusters)
+    paths.update(
+        write_draws(
+            net,
+            out,
+            transactions=transactions,
+            solver=solver,
+            by=by,
+            area=area,
+            detection=detection,
+            seed=seed,
+            **draw_options,
+        )
+    )
     click.echo(f"wrote {', '.join(str(p) for p in paths.values())}")

@@ -167,6 +167,7 @@ class IOTable:
         units: str = "",
         balance_rtol: float = DEFAULT_BALANCE_RTOL,
         diagnostics: Diagnostics | None = None,
+        partial_inputs: bool = False,
     ) -> IOTable:
         """Build and validate a table from arrays or pandas objects.
 
@@ -197,6 +198,9 @@ class IOTable:
             as unbalanced (a warning; the table is still built).
         diagnostics : Diagnostics, optional
             Findings of a reader, to which the table's own are appended.
+        partial_inputs : bool
+            The flows record only some of each sector's suppliers (a sentra survey's
+            table): a sector without intermediate inputs is then recorded, not warned.
 
         Returns
         -------
@@ -253,12 +257,14 @@ class IOTable:
             diagnostics=diag,
         )
         table._row_total, table._col_total = row_total, col_total
-        table._report_quality(balance_rtol, n_negative, total_output is not None)
+        table._report_quality(balance_rtol, n_negative, total_output is not None, partial_inputs)
         if not sp.issparse(Z):
             Z.setflags(write=False)
         return table
 
-    def _report_quality(self, balance_rtol: float, n_negative_z: int, x_given: bool) -> None:
+    def _report_quality(
+        self, balance_rtol: float, n_negative_z: int, x_given: bool, partial_inputs: bool = False
+    ) -> None:
         d, idx = self.diagnostics, self.sectors
         zero = idx[self.x == 0]
         if len(zero):
@@ -281,6 +287,8 @@ class IOTable:
         for code, message, count, level in structure_findings(
             self.A, self.x, idx, self.final_demand, self.primary_inputs
         ):
+            if partial_inputs and code == "no_inputs":
+                level = "info"
             warn = DataQualityWarning if level == "warning" else None
             d.add(code, message, count=count, level=level, warn=warn, stacklevel=5)
 

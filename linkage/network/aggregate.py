@@ -111,6 +111,7 @@ def network_iotable(net, by: str = "sector", area=None) -> IOTable:
         sectors=pd.Index(links.sectors, name="sector"),
         name=f"sentra IO table by {by}" + (f" ({area})" if isinstance(area, str) else ""),
         diagnostics=diag,
+        partial_inputs=True,  # a survey records the sentra's suppliers, not all of them
     )
 
 

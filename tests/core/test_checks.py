@@ -91,3 +91,11 @@ def test_real_tables_raise_no_false_alarm(shared_data):
             t = read_table(path)
         suspicious = {"large_own_input", "inputs_exceed_output", "near_singular"}
         assert not suspicious & t.diagnostics.codes(), [str(f) for f in t.diagnostics]
+
+
+def test_a_survey_table_records_sectors_without_inputs_without_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = IOTable.from_arrays([[0, 10], [0, 0]], final_demand=[90, 100], partial_inputs=True)
+    (finding,) = [f for f in t.diagnostics if f.code == "no_inputs"]
+    assert finding.level == "info" and "'S1'" in finding.message
