@@ -1,18 +1,23 @@
-"""Large CSV tables read by pyarrow's CSV parser, cell for cell what the csv module reads.
+"""Large CSV tables read with pyarrow, cell for cell what the csv module reads.
 
-:func:`read_csv_columns` gives a :class:`ColumnGrid`: the text of every cell in pyarrow
-string columns (about the file's size in memory, no Python object per cell) and, as
-``cells``, only the lines the layout search reads (the first rows and the first
-non-empty columns; other cells ``None``). :func:`linkage.io.wide_lines.parse_block` parses
-its value block from the columns (:mod:`linkage.io.numbers_arrow`). It is used by
-:func:`linkage.io.read_table` for the wide and BPS layouts; everything else reads the full
-:func:`~linkage.io.grid.read_csv_grid`.
+:func:`read_csv_columns` gives a :class:`ColumnGrid`: the rows after the title rows split
+into fields by pyarrow (``split_pattern`` on the lines, which point into the file's bytes
+without a copy; rows holding a quote are split by the csv module), kept as one string
+array row after row (about the file's size, no Python object per cell), and, as
+``cells``, only the lines the layout search reads (the first rows and the first non-empty
+columns; other cells ``None``). :func:`linkage.io.wide_lines.parse_block` parses its value
+block from that array (:mod:`linkage.io.numbers_arrow`) and then drops the text. It is
+used by :func:`linkage.io.read_table` for the wide and BPS layouts; everything else reads
+the full :func:`~linkage.io.grid.read_csv_grid`.
 
-The separator is sniffed from the same first lines and title rows with fewer fields are
-read by the csv module as before; the file goes to :func:`~linkage.io.grid.read_csv_grid`
-(``None`` is returned) when it is small, not UTF-8, holds NUL bytes or unusual line
-breaks, has blank or quoted multi-line title rows, or any row after the titles with
-another number of fields than the widest (pyarrow then raises).
+The separator is sniffed from the same first lines, and title rows with fewer fields are
+read by the csv module as before. The file goes to :func:`~linkage.io.grid.read_csv_grid`
+(``None`` is returned) when it is small (:data:`MIN_BYTES`), not UTF-8, holds NUL bytes,
+lone CRs or unusual line breaks, has blank or multi-line title rows, or any later row
+(a blank line too) with another number of fields than the widest.
+
+(pyarrow's own CSV reader was tried first: with 2000 string columns its buffers took 2.5-4
+times the file, see benchmarks/FINDINGS.md.)
 """
 
 from __future__ import annotations
