@@ -38,6 +38,12 @@ def _echo_measures(measures, io) -> None:
         click.echo(f"warning: {measures.mismatch}", err=True)
 
 
+def _echo_warnings(measures) -> None:
+    """What --allow-mismatch let through (sector sets that differ)."""
+    for text in measures.warnings:
+        click.echo(f"warning: {text}", err=True)
+
+
 @click.command("regionalize")
 @click.argument("table", type=click.Path(exists=True, path_type=Path))
 @click.option(
@@ -97,6 +103,13 @@ def _echo_measures(measures, io) -> None:
 )
 @click.option("--district", help="District name or BPS code (with --grdp).")
 @click.option(
+    "--allow-mismatch",
+    is_flag=True,
+    help="Run (with a warning) when the district is of another province than the table, "
+    "or the measures' sectors and the table's differ (missing sectors at 0, the others "
+    "left out); both are errors without it.",
+)
+@click.option(
     "--sheet",
     default=None,
     help="Excel sheet of TABLE: a name, or a 0-based position when no sheet has that name.",
@@ -123,6 +136,7 @@ def command(
     concordance,
     grdp_path,
     district,
+    allow_mismatch,
     sheet,
     out_dir,
     fmt,
@@ -173,8 +187,10 @@ def command(
         grdp_path=grdp_path,
         district=district,
         table_name=io.name or Path(table).name,
+        allow_mismatch=allow_mismatch,
     )
     _echo_measures(measures, io)
+    _echo_warnings(measures)
     res = regionalize_table(
         io,
         measures,

@@ -2,7 +2,8 @@
 
 :func:`find_district` finds a kabupaten/kota by code or name; :func:`district_measures`
 gives its GRDP by industry and the reference economy's (its province, as the sum of its
-districts); :func:`table_province_mismatch` says when a table names another province.
+districts); :func:`table_province` finds the province a table's name names and
+:func:`table_province_mismatch` says when that is another province.
 """
 
 from __future__ import annotations
@@ -18,7 +19,13 @@ from ..errors import InvalidTableError
 from .bps17 import BPS17, normalize_name
 from .grdp import GRDP_UNITS
 
-__all__ = ["find_district", "DistrictMeasures", "district_measures", "table_province_mismatch"]
+__all__ = [
+    "find_district",
+    "DistrictMeasures",
+    "district_measures",
+    "table_province",
+    "table_province_mismatch",
+]
 
 
 def find_district(grdp: pd.DataFrame, district) -> str:
@@ -166,3 +173,36 @@ def table_province_mismatch(table_name, province) -> str | None:
         f"the table's name names another province than {province}, the district's: "
         "its coefficients describe that province"
     )
+
+
+def _core_words(name) -> list[str]:
+    return [w for w in normalize_name(name).split() if w not in _PROVINCE_GENERIC]
+
+
+def table_province(table_name, grdp: pd.DataFrame) -> tuple[str, str] | None:
+    """(code, name) of the GRDP workbook's province that a table's name names, else None.
+
+    A province is named when its words (without "Provinsi", "DKI" ...) appear one after
+    the other in the name; of several, the one with the most words ("Kepulauan Riau",
+    not "Riau"; "Papua Barat", not "Papua").
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"name": ["Provinsi Riau", "Provinsi Kepulauan Riau", "Aceh"],
+    ...                   "level": ["province", "province", "district"]},
+    ...                  index=["1400", "2100", "1101"])
+    >>> table_province("Tabel Input-Output Provinsi Kepulauan Riau 2016", g)
+    ('2100', 'Provinsi Kepulauan Riau')
+    >>> table_province("riau_2016.csv", g), table_province("national 2016", g)
+    (('1400', 'Provinsi Riau'), None)
+    """
+    words = normalize_name(table_name).split()
+    best = None
+    for code, row in grdp[grdp["level"] == "province"].iterrows():
+        core = _core_words(row["name"])
+        k = len(core)
+        if not k or best is not None and k <= best[0]:
+            continue
+        if any(words[i : i + k] == core for i in range(len(words) - k + 1)):
+            best = (k, str(code), str(row["name"]))
+    return None if best is None else best[1:]

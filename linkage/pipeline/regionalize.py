@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -23,9 +23,9 @@ from ..io import (
     read_grdp_workbook,
     read_mapping,
     read_measure,
-    table_province_mismatch,
 )
 from ..io.bps17 import normalize_name
+from ..io.districts import table_province
 from ..io.results import write_results
 
 __all__ = ["RegionalMeasures", "read_regional_measures", "regionalize_table", "REGIONAL_FILES"]
@@ -49,7 +49,11 @@ class RegionalMeasures:
     district : DistrictMeasures or None
         With a GRDP workbook: the district found, its province and the findings.
     mismatch : str or None
-        Why the table's province and the district's may differ (a warning), if they do.
+        With ``allow_mismatch``: that the table is of another province than the
+        district's (a warning), if it is.
+    warnings : list of str
+        With ``allow_mismatch``: the sectors of the measures and of the table that did not
+        match, and what was done (missing sectors at 0, the others left out).
     """
 
     regional: pd.Series | None
@@ -58,6 +62,7 @@ class RegionalMeasures:
     region: str
     district: DistrictMeasures | None = None
     mismatch: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def notes(self) -> list[str]:
@@ -77,6 +82,7 @@ def read_regional_measures(
     grdp_path=None,
     district=None,
     table_name: str | None = None,
+    allow_mismatch: bool = False,
 ) -> RegionalMeasures:
     """Read the measures of one region: measure files, or a district of a GRDP workbook.
 
@@ -93,19 +99,38 @@ def read_regional_measures(
         A BPS district GRDP workbook and the district's name or code: the district is the
         region and the province (sum of its districts) the reference.
     table_name : str, optional
-        How the table is named in the province-mismatch warning (default: its name).
+        The name in which the table's province is looked for (default: its name).
+    allow_mismatch : bool
+        Run, with a warning, when the table's name names another province than the
+        district's, or when the measures' sectors and the table's (the mapping's regional
+        sectors, with a mapping) differ: missing sectors get 0, sectors the table lacks
+        are left out. Default: both are errors (command line: ``--allow-mismatch``).
 
     Returns
     -------
     RegionalMeasures
+
+    Raises
+    ------
+    InvalidTableError
+        A district not found (with "did you mean" names), another province's district, or
+        sector sets that differ, unless ``allow_mismatch``.
     """
     mapping = read_mapping(mapping_path) if mapping_path is not None else None
+    warned: list[str] = []
     if grdp_path is None:
+        expected = _expected_sectors(table, mapping)
+        regional, national = read_measure(regional_path), None
+        regional = _match_sectors(
+            regional, expected, Path(regional_path).name, allow_mismatch, warned
+        )
+        if national_path:
+            national = read_measure(national_path)
+            national = _match_sectors(
+                national, expected, Path(national_path).name, allow_mismatch, warned
+            )
         return RegionalMeasures(
-            read_measure(regional_path),
-            read_measure(national_path) if national_path else None,
-            mapping,
-            Path(regional_path).stem,
+            regional, national, mapping, Path(regional_path).stem, warnings=warned
         )
     grdp = read_grdp_workbook(grdp_path)
     try:
@@ -114,12 +139,88 @@ def read_regional_measures(
         if "no district named" not in str(exc):
             raise
         raise InvalidTableError(f"{exc}{district_suggestions(grdp, district)}") from None
+    mismatch = _province_mismatch(table_name or table.name or "", grdp, found, allow_mismatch)
     if mapping is None:
         mapping = bps17_mapping(table.sectors)
-    mismatch = table_province_mismatch(table_name or table.name or "", found.province)
+    expected = _expected_sectors(table, mapping)
+    for attr, what in (("regional", f"the GRDP of {found.name}"), ("national", found.province)):
+        value = _match_sectors(getattr(found, attr), expected, what, allow_mismatch, warned)
+        setattr(found, attr, value)
     return RegionalMeasures(
-        found.regional, found.national, mapping, found.name, found, mismatch or None
+        found.regional, found.national, mapping, found.name, found, mismatch, warned
     )
+
+
+_ALLOW = "allow_mismatch=True (command line: --allow-mismatch)"
+
+
+def _province_mismatch(table_name: str, grdp, found, allow: bool) -> str | None:
+    """None when the table's name names no province or the district's; else the warning
+    (with ``allow``) or the error naming both provinces and the option."""
+    province = table_province(table_name, grdp)
+    if province is None or province[0] == found.province_code:
+        return None
+    text = (
+        f"district {found.name} ({found.code}) is in {found.province} "
+        f"({found.province_code}), but the table {table_name!r} is of {province[1]} "
+        f"({province[0]}): its coefficients describe {province[1]}"
+    )
+    if not allow:
+        raise InvalidTableError(
+            f"{text}; give the table of {found.province}, or {_ALLOW} to regionalize anyway"
+        )
+    return f"{text} (regionalized anyway: --allow-mismatch)"
+
+
+def _expected_sectors(table, mapping) -> list[str]:
+    """The sectors a measure must have: the table's, or the regional side of the mapping
+    (the side that is not only table sectors)."""
+    labels = [str(s) for s in table.sectors]
+    if mapping is None:
+        return labels
+    if isinstance(mapping, pd.Series):
+        groups = [str(v).strip() for v in mapping.to_numpy()]
+    else:
+        a = [str(v).strip() for v in mapping.iloc[:, 0]]
+        b = [str(v).strip() for v in mapping.iloc[:, -1]]
+        known = set(labels)
+        groups = b if all(v in known for v in a) else a
+    return list(dict.fromkeys(groups))
+
+
+def _match_sectors(measure, expected: list, what: str, allow: bool, warned: list):
+    """The measure on the expected sectors; a difference is an error unless ``allow``
+    (then missing sectors are 0, the others left out, and ``warned`` says so). Sectors the
+    table lacks with the value 0 are not a difference (they are left out, as before)."""
+    index = [str(s) for s in measure.index]
+    have, want = set(index), set(expected)
+    missing = [s for s in expected if s not in have]
+    extra = [s for s, v in zip(index, measure.to_numpy(), strict=True) if s not in want and v]
+    if not missing and not extra:
+        return measure
+    parts = []
+    if missing:
+        parts.append(f"no value for {len(missing)} sector(s) of the table {missing[:5]}")
+    # with a mapping, "sector of the table" means a regional sector the mapping names
+    if extra:
+        parts.append(f"{len(extra)} sector(s) the table does not have {extra[:5]}")
+    text = f"the sectors of {what} and of the table differ: {'; '.join(parts)}"
+    if not allow:
+        raise InvalidTableError(
+            f"{text}; give matching files (or a mapping), or {_ALLOW} to run with the "
+            "missing sectors at 0 and the others left out"
+        )
+    values = pd.Series(measure.to_numpy(dtype=float), index=index)
+    total = float(values.abs().sum())
+    dropped = float(values[extra].abs().sum()) / total if total else 0.0
+    warned.append(
+        f"{text}; run anyway (--allow-mismatch): missing sectors at 0, {dropped:.2%} of "
+        f"{what} left out"
+    )
+    out = values.reindex(expected, fill_value=0.0)
+    out.name, out.index.name = measure.name, measure.index.name
+    out.attrs.update(measure.attrs)
+    return out
 
 
 def district_suggestions(grdp: pd.DataFrame, name, n: int = 3) -> str:

@@ -199,24 +199,20 @@ def test_regionalize_grdp_workbook(tmp_path, shared_data):
         ],
     )
     assert bad.exit_code == 1 and "error: no district named 'Atlantis'" in bad.output
-    # a district of another province runs, with a warning that says so
-    other = CliRunner().invoke(
-        main,
-        [
-            "regionalize",
-            str(table),
-            "--grdp",
-            str(grdp),
-            "--district",
-            "Kota Makassar",
-            "--out",
-            str(tmp_path / "mks"),
-        ],
-    )
-    assert other.exit_code == 0, other.output
-    assert "warning: the table's name names another province than Provinsi Sulawesi Selatan" in (
-        other.output
-    )
+    # a district of another province is an error naming both provinces and the option
+    args = ["regionalize", str(table), "--grdp", str(grdp), "--district", "Kota Makassar"]
+    other = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "mks")])
+    assert other.exit_code == 1 and "Traceback" not in other.output
+    (line,) = [x for x in other.output.splitlines() if x.startswith("error:")]
+    assert "Kota Makassar (7371) is in Provinsi Sulawesi Selatan (7300)" in line
+    assert "is of Provinsi Papua Barat (9100)" in line and "--allow-mismatch" in line
+    assert not (tmp_path / "mks" / "regional_table.csv").exists()
+    # with --allow-mismatch it runs and warns
+    allowed = CliRunner().invoke(main, [*args, "--allow-mismatch", "--out", str(tmp_path / "mks2")])
+    assert allowed.exit_code == 0, allowed.output
+    warned = [x for x in allowed.output.splitlines() if x.startswith("warning:")]
+    assert any("is of Provinsi Papua Barat" in x and "--allow-mismatch" in x for x in warned)
+    assert read_table(tmp_path / "mks2" / "regional_table.csv").n == 17
 
 
 def test_regionalize_semicolon_comma_decimals(files):
@@ -327,7 +323,8 @@ def test_regionalize_reads_excel_and_cp1252(files):
         ("sector,output\n", "r.csv: measure file has a header but no data rows"),
         (
             "sector,output\nagri,30\nmanu,60\n",
-            "regional measure (",
+            "the sectors of r.csv and of the table differ: no value for 1 sector(s) of the "
+            "table ['serv']",
         ),
         ("sector,output,x\nagri,30,1\n", "r.csv: measure file must have two columns"),
     ],
@@ -422,3 +419,108 @@ def test_misspelt_district_gets_a_did_you_mean(tmp_path, shared_data, typed, sug
     assert errors == [
         f"error: no district named {typed!r} in the GRDP workbook; did you mean {suggested}?"
     ]
+
+
+def _grdp_and_table(shared_data, province):
+    folder = shared_data / "indonesia_prov17_2016"
+    grdp = (
+        folder / "PDRB Lapangan Usaha Kab Kota Dalam Milyar Seluruh Indonesia ADHK tahun 2016.xlsx"
+    )
+    table = folder / (
+        f"Tabel Input-Output Provinsi {province} Transaksi Domestik Atas Dasar Harga "
+        "Produsen (17 Lapangan Usaha) 2016 (Juta Rupiah).xlsx"
+    )
+    if not (grdp.is_file() and table.is_file()):
+        pytest.skip("Indonesian workbooks not present")
+    return grdp, table
+
+
+def test_table_named_for_another_province_is_an_error(tmp_path, shared_data):
+    """A synthetic file: the Papua Barat table saved under a Jawa Timur name."""
+    grdp, table = _grdp_and_table(shared_data, "Papua Barat")
+    renamed = tmp_path / "Tabel IO Provinsi Jawa Timur 2016.csv"
+    write_table(read_table(table), renamed)
+    args = ["regionalize", str(renamed), "--grdp", str(grdp), "--district", "Manokwari"]
+    r = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "a")])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "Manokwari (9105) is in Provinsi Papua Barat (9100)" in r.output
+    assert "is of Provinsi Jawa Timur (3500)" in r.output and "--allow-mismatch" in r.output
+    ok = CliRunner().invoke(main, [*args, "--allow-mismatch", "--out", str(tmp_path / "b")])
+    assert ok.exit_code == 0, ok.output
+    assert "warning: district Manokwari (9105)" in ok.output
+    # the same file under a neutral name runs without a word about provinces
+    neutral = tmp_path / "papua_barat_copy.csv"
+    neutral.write_bytes(renamed.read_bytes())
+    plain = CliRunner().invoke(
+        main,
+        [
+            "regionalize",
+            str(neutral),
+            "--grdp",
+            str(grdp),
+            "--district",
+            "Manokwari",
+            "--out",
+            str(tmp_path / "c"),
+        ],
+    )
+    assert plain.exit_code == 0 and "--allow-mismatch" not in plain.output, plain.output
+
+
+def test_grdp_industry_the_table_lacks_is_an_error(tmp_path, shared_data):
+    """The real Kepulauan Riau table without its last industry (Jasa Lainnya, RSTU)."""
+    grdp, table = _grdp_and_table(shared_data, "Kepulauan Riau")
+    t = read_table(table)
+    keep = list(t.sectors[:-1])
+    Z = pd.DataFrame(np.asarray(t.Z), index=t.sectors, columns=t.sectors).loc[keep, keep]
+    fd = t.final_demand.loc[keep]
+    short = IOTable.from_arrays(Z, final_demand=fd, total_output=t.x[:-1], sectors=keep)
+    path = tmp_path / "Tabel IO Provinsi Kepulauan Riau 16 sektor.csv"
+    write_table(short, path)
+    args = ["regionalize", str(path), "--grdp", str(grdp), "--district", "Kota Batam"]
+    r = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "a")])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    (line,) = [x for x in r.output.splitlines() if x.startswith("error:")]
+    assert "the sectors of the GRDP of Kota Batam and of the table differ" in line
+    assert "['RSTU']" in line and "--allow-mismatch" in line
+    ok = CliRunner().invoke(main, [*args, "--allow-mismatch", "--out", str(tmp_path / "b")])
+    assert ok.exit_code == 0, ok.output
+    warned = [x for x in ok.output.splitlines() if x.startswith("warning: the sectors of")]
+    assert len(warned) == 2 and all("left out" in x for x in warned)  # district and province
+    assert read_table(tmp_path / "b" / "regional_table.csv").n == 16
+
+
+def test_measure_file_sectors_that_differ_are_an_error(files):
+    _, d = files
+    pd.DataFrame({"sector": ["agri", "manu", "mining"], "output": [30, 60, 5]}).to_csv(
+        d / "odd.csv", index=False
+    )
+    args = ["regionalize", str(d / "national.csv"), "--regional", str(d / "odd.csv")]
+    r = CliRunner().invoke(main, [*args, "--out", str(d / "a")])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    (line,) = [x for x in r.output.splitlines() if x.startswith("error:")]
+    assert "the sectors of odd.csv and of the table differ" in line
+    assert "['serv']" in line and "['mining']" in line and "--allow-mismatch" in line
+    ok = CliRunner().invoke(main, [*args, "--allow-mismatch", "--out", str(d / "b")])
+    assert ok.exit_code == 0, ok.output
+    assert (
+        "warning: the sectors of odd.csv" in ok.output and "5.26% of odd.csv"
+    )  # 5 of 95 in ok.output
+    reg = read_table(d / "b" / "regional_table.csv")
+    np.testing.assert_allclose(reg.x, [30, 60, 0])
+    # a sector the table lacks with the value 0 is no difference (left out, as before)
+    pd.DataFrame({"sector": ["agri", "manu", "serv", "mining"], "output": [30, 60, 10, 0]}).to_csv(
+        d / "zero.csv", index=False
+    )
+    zero = CliRunner().invoke(
+        main,
+        [
+            "regionalize",
+            str(d / "national.csv"),
+            "--regional",
+            str(d / "zero.csv"),
+            "--out",
+            str(d / "c"),
+        ],
+    )
+    assert zero.exit_code == 0 and "warning: the sectors" not in zero.output, zero.output
