@@ -133,6 +133,7 @@ def _place_label(ax, renderer, text, xy, placed, frame_box):
             fontsize=8,
             color="#222222",
             zorder=4,
+            parse_math=False,  # a name such as "$\\alpha$" is text, not mathtext
         )
         box = note.get_window_extent(renderer).expanded(1.04, 1.1)
         inside = frame_box.contains(box.x0, box.y0) and frame_box.contains(box.x1, box.y1)
@@ -187,7 +188,7 @@ def _figure(frame: pd.DataFrame, threshold: float, max_labels: int, title: str |
     _quadrants(ax, bl, fl, ok, threshold, lang)
     ax.set_xlabel(t("chart.xlabel", lang))
     ax.set_ylabel(t("chart.ylabel", lang))
-    ax.set_title(title or t("chart.title", lang))
+    ax.set_title(title or t("chart.title", lang), parse_math=False)
     if lang != "en":  # decimal commas on the axes (1,2 in Bahasa Indonesia)
         from matplotlib.ticker import FuncFormatter
 
@@ -333,14 +334,16 @@ def plot_multiplier_product_matrix(mpm, path, *, max_sectors: int = 60, title=No
     try:
         im = ax.imshow(block, cmap="viridis", aspect="equal", interpolation="nearest")
         fs = 8 if k <= 30 else 6
-        ax.set_yticks(range(k), [short(s) for s in rows], fontsize=fs)
-        ax.set_xticks(range(k), [short(s) for s in cols], fontsize=fs, rotation=90)
+        ax.set_yticks(range(k), [short(s) for s in rows], fontsize=fs, parse_math=False)
+        ax.set_xticks(
+            range(k), [short(s) for s in cols], fontsize=fs, rotation=90, parse_math=False
+        )
         ax.set_ylabel("forward multiplier L1 (descending)")
         ax.set_xlabel("backward multiplier 1'L (descending)")
         shown = "" if k == len(mpm.labels) else f" (top {k} of {len(mpm.labels)} sectors)"
         head = title or "Multiplier product matrix"
         head = head if len(head) <= 70 else head[:69] + "…"
-        ax.set_title(head + shown, fontsize=10)
+        ax.set_title(head + shown, fontsize=10, parse_math=False)
         fig.colorbar(im, ax=ax, label="r_i m_j / V", shrink=0.8)
         fig.savefig(path)
     finally:

@@ -9,6 +9,8 @@ optional extra: ``pip install "linkage[pyvis]"``.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 
 from .network_page import network_page_data
@@ -40,9 +42,29 @@ def _tooltip(data: dict, i: int) -> str:
     return "\n".join(lines)
 
 
+def _titles(data: dict) -> list[str]:
+    """The node tooltips, as pyvis will show them.
+
+    vis-network shows a string title as plain text, but pyvis's page switches to its own
+    popup, which sets ``innerHTML``, as soon as one title contains ``"href"``; then every
+    title is HTML-escaped (line breaks as ``<br>``) so the names still read as text.
+
+    Examples
+    --------
+    >>> data = {"nodes": {"label": ["<b>A</b>", "href"], "values": {}}, "tooltip": []}
+    >>> _titles(data)
+    ['&lt;b&gt;A&lt;/b&gt;', 'href']
+    """
+    titles = [_tooltip(data, i) for i in range(len(data["nodes"]["label"]))]
+    if any("href" in title for title in titles):
+        titles = [html.escape(title).replace("\n", "<br>") for title in titles]
+    return titles
+
+
 def _add_nodes(net, data: dict) -> None:
     nodes = data["nodes"]
     colours = [item["color"] for item in data["colors"]["items"]]
+    titles = _titles(data)
     for i, node_id in enumerate(nodes["id"]):
         shape = data["shapes"][int(nodes["shape"][i])]
         code = int(nodes["color"][i])
@@ -55,7 +77,7 @@ def _add_nodes(net, data: dict) -> None:
             color={"background": colour, "border": border["color"]},
             borderWidth=border["width"],
             shapeProperties={"borderDashes": bool(border["dashes"])},
-            title=_tooltip(data, i),
+            title=titles[i],
             x=float(nodes["x"][i]),
             y=float(nodes["y"][i]),
             size=float(nodes["size"][i]),
