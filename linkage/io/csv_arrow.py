@@ -218,7 +218,9 @@ def _body(path: Path, sep: str, width: int, skip: int):
     del lines, raw
     if not bool(pc.all(pc.equal(pc.list_value_length(split), width)).as_py()):
         return None
-    return split.flatten()
+    flat = split.flatten()
+    pa.default_memory_pool().release_unused()  # the builders' spare capacity
+    return flat
 
 
 def _line_ends(raw: bytes) -> np.ndarray:

@@ -29,7 +29,7 @@ __all__ = ["parse_columns", "format_sample", "parse_rows", "format_sample_rows"]
 
 FLAGS = ("empty", "dash", "thousands", "decimal_comma", "parentheses", "spaces")
 #: Columns parsed together (bounds the temporary arrays).
-BATCH_CELLS = 1 << 19
+BATCH_CELLS = 1 << 17
 _WS = " \t\n\r\x0b\x0c"
 _SIMPLE = r"^[!-'*,-~]*$"  # printable ASCII but spaces, parentheses and + (after trimming)
 _INT = r"[0-9]{1,18}"
