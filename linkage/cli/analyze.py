@@ -19,6 +19,7 @@ from ._common import (
     read_table_sheet,
     solver_options,
 )
+from ._progress import Steps, quiet_option
 
 OUTPUTS = (TABLE_FILES["linkages"], TABLE_FILES["multipliers"])
 EXTRACTION_FILE = TABLE_FILES["extraction"]
@@ -140,6 +141,7 @@ def _read(reader, path: Path, sheet):
 )
 @format_option
 @click.option("--force", is_flag=True, help="Overwrite existing result files.")
+@quiet_option
 @one_line_errors
 def command(
     table,
@@ -156,6 +158,7 @@ def command(
     value_added,
     fmt,
     force,
+    quiet,
 ):
     """Backward/forward linkages, key sectors and multipliers of an IO table.
 
@@ -177,9 +180,12 @@ def command(
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", LinkageWarning)
-        io = read_table_sheet(table, sheet)
-        if by_region:
-            io = regional_table(io, region_sep, table)
+        steps = Steps(quiet=quiet)
+        with steps(f"reading {table.name}"):
+            io = read_table_sheet(table, sheet)
+            if by_region:
+                io = regional_table(io, region_sep, table)
+        steps.callback(f"analyzing {io.n} sectors")
         results = analyze_table(
             io,
             solver,
@@ -191,6 +197,7 @@ def command(
             influence=influence,
             by_region=by_region,
         )
+        steps.close()
     out = prepare_out_dir(out, names, force)
     paths = results.write(out, fmt)
     lk, mult = results.linkages, results.multipliers

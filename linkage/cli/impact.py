@@ -18,6 +18,7 @@ from ._common import (
     read_table_sheet,
     solver_options,
 )
+from ._progress import Steps, quiet_option
 from .analyze import default_out_dir
 
 
@@ -115,6 +116,7 @@ def _echo_totals(results) -> None:
 )
 @format_option
 @click.option("--force", is_flag=True, help="Overwrite an existing impact.csv.")
+@quiet_option
 @one_line_errors
 def command(
     table,
@@ -132,6 +134,7 @@ def command(
     out,
     fmt,
     force,
+    quiet,
 ):
     """Impacts of demand shocks: output, value added, income, jobs and satellite accounts.
 
@@ -148,7 +151,10 @@ def command(
         prepare_out_dir(
             out, result_files(IMPACT_FILES, fmt), force
         )  # the one-line "use --force" error first
-    io = read_table_sheet(table, sheet)
+    steps = Steps(quiet=quiet)
+    with steps(f"reading {Path(table).name}"):
+        io = read_table_sheet(table, sheet)
+    steps.callback(f"solving {io.n} sectors")
     results = run_impact(
         io,
         shock_path,
@@ -162,6 +168,7 @@ def command(
         value_added=list(value_added) or None,
         solver=solver,
     )
+    steps.close()
     out = prepare_out_dir(out, result_files(IMPACT_FILES, fmt), force)
     written = results.write(out, fmt)
     label = f" {io.name!r}" if io.name else ""

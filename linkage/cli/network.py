@@ -4,6 +4,7 @@ communities, active/passive sentra and the network page."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import click
 import pandas as pd
@@ -25,6 +26,7 @@ from ._common import (
 )
 from ._draws import draw_files, draws_options, write_draws
 from ._lang import lang_option
+from ._progress import Steps, quiet_option
 
 #: Files this command always writes (checked before anything is overwritten).
 FILES = NETWORK_FILES
@@ -212,6 +214,7 @@ def echo_clusters(clusters) -> None:
 @lang_option
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @draws_options(seed=False)
+@quiet_option
 @one_line_errors
 def command(
     firms,
@@ -235,6 +238,7 @@ def command(
     fmt,
     lang,
     force,
+    quiet,
     **draw_options,
 ):
     """Turn a sentra survey into firm metrics, the sentra's IO table, communities and
@@ -256,6 +260,8 @@ def command(
     check_detection_options(method, resolution, permutations, seed, max_nodes)
     files = output_files(not no_html, fmt) + draw_files(**draw_options)
     out = prepare_out_dir(out, files, force)
+    steps = Steps(quiet=quiet)
+    steps.callback(f"reading {Path(firms).name} and {Path(transactions).name}")
     net = load(
         firms,
         transactions,
@@ -277,9 +283,11 @@ def command(
         "within": within,
         "n_permutations": permutations,
     }
+    steps.callback(f"firm metrics, sentra table and communities of {net.n_firms:,} firms")
     results = analyze_network(net, solver, sector_table=True, by=by, area=area, detection=detection)
     paths = results.write(out, fmt=fmt)
     if not no_html:
+        steps.callback("drawing network.html")
         paths[HTML_FILE] = network_html(
             net,
             results.clusters,
@@ -289,6 +297,7 @@ def command(
             seed=seed,
             lang=lang,
         )
+    steps.close()
     echo_summary(net)
     echo_clusters(results.clusters)
     paths.update(
@@ -301,6 +310,7 @@ def command(
             area=area,
             detection=detection,
             seed=seed,
+            quiet=quiet,
             **draw_options,
         )
     )

@@ -1,0 +1,88 @@
+"""Progress of the long steps of a command: what runs now and for how long.
+
+One library for every progress display of the command line: rich (``linkage batch`` and
+``--draws`` show bars with it; the other commands show the step that runs, with a spinner
+and its elapsed time, and a line with the time each long step took). Nothing is shown when
+stdout is not a terminal or with ``--quiet``, so logs, pipes and tests see only the
+summary. The math modules know nothing of it: pipelines pass a ``progress`` callback.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from contextlib import contextmanager
+
+import click
+from rich.console import Console
+
+__all__ = ["Steps", "quiet_option"]
+
+#: A finished step is reported on its own line only when it took at least this long (s).
+SHOWN_AFTER = 2.0
+
+
+class Steps:
+    """The running step of a command, shown as a spinner on a terminal.
+
+    Examples
+    --------
+    >>> steps = Steps(enabled=False)
+    >>> with steps("reading the table"):
+    ...     pass
+    >>> steps.callback("solving")  # what a pipeline's progress= calls: the next step
+    >>> steps.close()
+    """
+
+    def __init__(self, enabled: bool | None = None, quiet: bool = False):
+        if enabled is None:
+            enabled = not quiet and sys.stdout.isatty()
+        self.enabled = enabled
+        self._console = Console(file=sys.stderr) if enabled else None
+        self._status = None
+        self._name = None
+        self._started = 0.0
+
+    @contextmanager
+    def __call__(self, name: str):
+        """Show ``name`` while the block runs."""
+        self._start(name)
+        try:
+            yield
+        finally:
+            self._finish()
+
+    def callback(self, name: str) -> None:
+        """Start step ``name`` (ending the one before): the ``progress=`` of pipelines."""
+        self._finish()
+        self._start(name)
+
+    def close(self) -> None:
+        """End the running step, if any."""
+        self._finish()
+
+    def _start(self, name: str) -> None:
+        self._name, self._started = name, time.perf_counter()
+        if self.enabled:
+            self._status = self._console.status(f"{name} ...")
+            self._status.start()
+
+    def _finish(self) -> None:
+        if self._name is None:
+            return
+        elapsed = time.perf_counter() - self._started
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+            if elapsed >= SHOWN_AFTER:
+                self._console.print(f"[dim]{self._name}: {elapsed:.1f} s[/dim]")
+        self._name = None
+
+
+def quiet_option(command):
+    """``--quiet``: no progress display (it is off anyway when stdout is not a terminal)."""
+    return click.option(
+        "--quiet",
+        is_flag=True,
+        help="No progress display (shown only on a terminal anyway).",
+    )(command)
