@@ -53,11 +53,14 @@ def sector_lookup(sectors: pd.Index) -> dict:
     return out
 
 
-def _unknown(label: str, lookup: dict, what: str, path, row=None, column=None):
+def _unknown(label: str, lookup: dict, what: str, path, row=None, column=None, why=""):
     close = difflib.get_close_matches(label, list(lookup), n=3)
     hint = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
     return InputFileError(
-        f"{what} {label!r} is not a sector of the table{hint}", path=path, row=row, column=column
+        f"{what} {label!r} is not a sector of the table{hint}{why}",
+        path=path,
+        row=row,
+        column=column,
     )
 
 
@@ -84,13 +87,23 @@ def _candidates(label: str, lookup: dict) -> tuple[list, str]:
 
 
 def _resolve(
-    labels, rows, sectors, path, what, column=None, notes=None, by_column=False, unique=True
+    labels,
+    rows,
+    sectors,
+    path,
+    what,
+    column=None,
+    notes=None,
+    by_column=False,
+    unique=True,
+    why="",
 ):
     """The table's sector for each file label, or a one-line error at the first unknown.
 
     A label that is not a sector's exact text is matched ignoring case, then punctuation,
     then as a BPS code or name alone; each such reading is said in ``notes``, and a label
-    that fits two sectors is an error listing them.
+    that fits two sectors is an error listing them. ``why`` ends the message of an
+    unknown label (how the label column was chosen, when it was a guess).
     """
     if sectors is None:
         return list(labels)
@@ -103,7 +116,7 @@ def _resolve(
             continue
         found, rule = _candidates(label, lookup)
         if not found:
-            raise _unknown(label, lookup, what, path, **where)
+            raise _unknown(label, lookup, what, path, **where, why=why)
         if len(found) > 1:
             raise InputFileError(
                 f"{what} {label!r} fits {len(found)} sectors ({rule}): "
@@ -203,6 +216,16 @@ def _label_column(header, grid, what: str, words) -> int:
     return named[0] if named else 0
 
 
+def _guessed_column(header, j: int, words) -> str:
+    """The end of an unknown-label message when no column was named as a label column."""
+    if normalize_name(header[j]) in words:
+        return ""
+    return (
+        f"; no column is named {words[0]!r}, so the first column {header[j]!r} was read "
+        "as the labels"
+    )
+
+
 def _labels(cells, j, rows, grid, what: str) -> list[str]:
     labels = [_label_text(c) for c in cells[:, j]]
     seen: dict[str, int] = {}
@@ -281,7 +304,8 @@ def read_shock(path, sectors=None, *, sheet=None, categories: bool = False) -> p
     labels, values, rows = _drop_total(labels, values, rows, notes, Path(path).name)
     index = labels
     if not categories:
-        index = _resolve(labels, rows, sectors, grid.path, what, header[j], notes)
+        why = _guessed_column(header, j, words)
+        index = _resolve(labels, rows, sectors, grid.path, what, header[j], notes, why=why)
     index = pd.Index(index, name="category" if categories else "sector")
     frame = pd.DataFrame(values, index=index, columns=names)
     frame.attrs.update(source=str(grid.path), notes=notes)
