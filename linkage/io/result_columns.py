@@ -16,6 +16,11 @@ import pandas as pd
 
 __all__ = ["SHEETS", "COLUMNS", "describe_column", "readme_frame"]
 
+#: The sentra tables of ``linkage scenario`` (wide, like sector_table).
+SCENARIO_TABLES = ("sector_table_before", "sector_table_after")
+#: Unit of the values of scenario_linkages.csv.
+_MEASURED = "total_output: {units}; linkages: ratio"
+
 #: Result (CSV base name) -> (what one row is, the method; the chapter that explains it).
 SHEETS = {
     "linkages": (
@@ -58,6 +63,19 @@ SHEETS = {
     "impact": (
         "one row per scenario, sector and measure: the change a demand shock causes",
         "open model dx = L df (type I) or closed with households (type II); docs/impact.md",
+    ),
+    "scenario_linkages": (
+        "one row per sector and measure: before and after a network scenario",
+        "the sentra IO table of the survey's network and its linkages, before and after "
+        "(middlemen bypassed, firms removed or added); docs/impact.md",
+    ),
+    "sector_table_before": (
+        "the sentra IO table before the network scenario, in the wide layout",
+        "the firm network aggregated by a firm column; docs/network.md, docs/impact.md",
+    ),
+    "sector_table_after": (
+        "the sentra IO table after the network scenario, in the wide layout",
+        "the scenario's network aggregated by a firm column; docs/impact.md",
     ),
     "decomposition": (
         "one row per sector: the change in output split into its causes",
@@ -357,6 +375,19 @@ COLUMNS = {
         ),
         "value": ("change in the measure", "the measure's unit (printed)", "docs/impact.md"),
     },
+    "scenario_linkages": {
+        "sector": ("sector of the sentra table (in either table)", "label", ""),
+        "measure": (
+            "total_output or a column of linkages.csv (output_multiplier, bl_*, fl_*, *_cv)",
+            "label",
+            "docs/linkages.md",
+        ),
+        "before": ("the measure on the survey's network (NaN: no such sector)", _MEASURED, ""),
+        "after": ("the measure after the scenario (NaN: no such sector)", _MEASURED, ""),
+        "change": ("after - before", _MEASURED, ""),
+    },
+    "sector_table_before": _WIDE,
+    "sector_table_after": _WIDE,
     "decomposition": {
         "sector": ("sector (common sector with a concordance)", "label", ""),
         "delta_x": ("change in total output x1 - x0", "{units}", ""),
@@ -418,7 +449,7 @@ def describe_column(sheet: str, column: str, frame: pd.DataFrame | None = None):
     known = COLUMNS.get(sheet, {}).get(column)
     if known is not None:
         return known
-    if sheet in ("sector_table", "regional_table", "lq"):
+    if sheet in ("sector_table", "regional_table", "lq", *SCENARIO_TABLES):
         return _wide_column(sheet, column, frame)
     if frame is not None and column in frame.attrs.get("input_columns", ()):
         return ("a column of the firm list, kept as given", "as in the firm list", "")

@@ -25,6 +25,7 @@ from linkage.io.results import (
 from linkage.pipeline import analyze_network, analyze_table
 from linkage.pipeline.impact import DecompositionResults, ImpactResults
 from linkage.pipeline.regionalize import RegionalMeasures, regional_frames, regionalize_table
+from linkage.pipeline.scenarios import network_scenario
 
 
 def mixed_frame():
@@ -216,6 +217,8 @@ def all_results():
         out += list(ImpactResults(t, r, r.attrs["shock"]).frames().items())
         d = decompose(t, load_example_table(), final_demand_split=True)
         out += list(DecompositionResults(d, [], t.units).frames().items())
+        scen = network_scenario(load_example_network(), "redirect", share=0.5)
+        out += list(scen.frames().items())
     return [(name, table_frame(f) if isinstance(f, IOTable) else f) for name, f in out]
 
 
