@@ -16,6 +16,7 @@ _COMMANDS = {
     "batch": "batch",
     "impact": "impact",
     "decompose": "decompose",
+    "scenario": "scenario",
 }
 
 

@@ -388,7 +388,7 @@ def add_firm(
     Parameters
     ----------
     net : SupplyNetwork
-    firm : dict or one-row DataFrame
+    firm : dict or one-row DataFrame (or a file, with a survey ``reader``)
         ``firm_id``, ``sector`` and any of the firm list's other columns.
     transactions : DataFrame
         ``supplier, buyer, value`` and optional ``channel``, ``product``.
@@ -486,9 +486,8 @@ def add_firm(
 
 def _new_firm(net, firm, source: str, reader: TableReader) -> pd.DataFrame:
     """The added firm as a validated one-row firm list (an id already in use is an error)."""
-    frame, source = reader.load(
-        firm if isinstance(firm, pd.DataFrame) else pd.DataFrame([dict(firm)]), source, []
-    )
+    data = pd.DataFrame([dict(firm)]) if isinstance(firm, dict) else firm
+    frame, source = reader.load(data, source, [])
     frame, source = reader.sheet(frame, "firms", source, Diagnostics())
     row = firm_table(frame, source, Diagnostics(), "error", reader)
     if len(row) != 1:
