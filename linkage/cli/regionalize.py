@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import click
 
 from ..io import GRDP_UNITS
 from ..io.results import result_files
+from ..io.transactions import read_table_transactions
 from ..pipeline.regionalize import REGIONAL_FILES, read_regional_measures, regionalize_table
 from ._common import (
     echo_diagnostics,
@@ -115,6 +117,26 @@ def _echo_warnings(measures) -> None:
     help="Excel sheet of TABLE: a name, or a 0-based position when no sheet has that name.",
 )
 @click.option(
+    "--transactions",
+    type=click.Choice(["auto", "total", "domestic"]),
+    default="auto",
+    show_default=True,
+    help="What TABLE's flows are: total transactions (imports inside the flows, an import "
+    "column; BPS 'Transaksi Total') or domestic ('Transaksi Domestik') [default: "
+    "recognized from the title, the import/margin columns and the import rows; an error "
+    "when they disagree].",
+)
+@click.option(
+    "--imports",
+    "imports_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    metavar="M.csv",
+    help="Import matrix of a total-transaction TABLE (products x buying sectors, and "
+    "final-demand columns): the domestic table Z - M is regionalized. Without it a total "
+    "table runs with a warning that its coefficients are technical, not domestic.",
+)
+@click.option(
     "--out",
     "out_dir",
     type=click.Path(path_type=Path),
@@ -138,6 +160,8 @@ def command(
     district,
     allow_mismatch,
     sheet,
+    transactions,
+    imports_path,
     out_dir,
     fmt,
     force,
@@ -174,7 +198,17 @@ def command(
     files = result_files(OUTPUTS, fmt)
     out = prepare_out_dir(out_dir, files, force)
 
-    io = read_table_sheet(table, sheet)
+    reader = functools.partial(
+        read_table_transactions,
+        transactions=None if transactions == "auto" else transactions,
+        imports=imports_path,
+    )
+    io = read_table_sheet(table, sheet, reader)
+    for finding in io.diagnostics:  # a total table made domestic: say so (the warning
+        # of one kept technical is on stderr already)
+        if finding.code == "transactions" and finding.level != "warning":
+            if finding.message.startswith("total"):
+                click.echo(f"note: {finding.message}")
     if measure == "employment" and national_path is None and io.employment is None:
         raise click.UsageError(
             "--measure employment needs --national N.csv: the table has no employment row"

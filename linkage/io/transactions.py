@@ -331,15 +331,13 @@ def read_table_transactions(
     text, name = title_rows(path, _sheet_read(table, sheet))
     title = " ".join((Path(path).name, text))
     found = {f.message for f in table.diagnostics}
-    result = None
-    try:
-        result = resolve_transactions(
-            table, transactions, imports, title=title, sheet=name, path=Path(path)
-        )
-    finally:
-        # the reader's warnings, except findings the resolution dropped (no longer true)
-        kept = {f.message for f in (table if result is None else result).diagnostics}
-        for w in caught:
-            if str(w.message) not in found or str(w.message) in kept:
-                warnings.warn(w.message, w.category, stacklevel=2)
+    result = resolve_transactions(
+        table, transactions, imports, title=title, sheet=name, path=Path(path)
+    )
+    # the reader's warnings (none when resolving failed: the error says what matters),
+    # except findings the resolution dropped as no longer true
+    kept = {f.message for f in result.diagnostics}
+    for w in caught:
+        if str(w.message) not in found or str(w.message) in kept:
+            warnings.warn(w.message, w.category, stacklevel=2)
     return result

@@ -524,3 +524,81 @@ def test_measure_file_sectors_that_differ_are_an_error(files):
         ],
     )
     assert zero.exit_code == 0 and "warning: the sectors" not in zero.output, zero.output
+
+
+@pytest.fixture
+def total_files(tmp_path):
+    """A total-transaction table (imports inside the flows, an 'Impor' column subtracted),
+    its import matrix, and the domestic table they make, written as CSV files."""
+    Zd = np.array([[20.0, 40.0, 30.0], [40.0, 20.0, 40.0], [10.0, 60.0, 20.0]])
+    M = np.array([[5.0, 10.0, 0.0], [10.0, 5.0, 20.0], [0.0, 10.0, 5.0]])
+    hh, exports, hh_imports = np.array([80.0, 60.0, 90.0]), np.array([30.0, 40.0, 20.0]), 8.0
+    x = Zd.sum(axis=1) + hh + exports
+    va = x - Zd.sum(axis=0) - M.sum(axis=0)
+    sectors = ["agri", "manu", "serv"]
+    total = pd.DataFrame(Zd + M, index=sectors, columns=sectors)
+    total["households"] = hh + np.array([hh_imports, 0.0, 0.0])
+    total["exports"] = exports
+    total["Impor"] = M.sum(axis=1) + np.array([hh_imports, 0.0, 0.0])  # positive, subtracted
+    total["total output"] = x
+    total.loc["value added"] = [*va, np.nan, np.nan, np.nan, np.nan]
+    total.rename_axis("sector").to_csv(tmp_path / "io_total_transactions.csv")
+    imports = pd.DataFrame(M, index=sectors, columns=sectors)
+    imports["households"] = [hh_imports, 0.0, 0.0]
+    imports.rename_axis("product").to_csv(tmp_path / "imports.csv")
+    domestic = IOTable.from_arrays(
+        Zd,
+        final_demand=pd.DataFrame({"households": hh, "exports": exports}, index=sectors),
+        value_added=pd.DataFrame([va, M.sum(axis=0)], index=["value added", "imports"]),
+        sectors=sectors,
+    )
+    write_table(domestic, tmp_path / "domestic.csv")
+    pd.DataFrame({"sector": sectors, "output": [30, 60, 10]}).to_csv(
+        tmp_path / "region.csv", index=False
+    )
+    return tmp_path
+
+
+def test_regionalize_total_table_with_its_import_matrix(total_files):
+    d = total_files
+    base = ["regionalize", "--regional", str(d / "region.csv")]
+    want = CliRunner().invoke(main, [*base, str(d / "domestic.csv"), "--out", str(d / "w")])
+    got = CliRunner().invoke(
+        main,
+        [*base, str(d / "io_total_transactions.csv"), "--imports", str(d / "imports.csv")]
+        + ["--out", str(d / "g")],
+    )
+    assert want.exit_code == 0 and got.exit_code == 0, got.output
+    assert "note: total transactions (the title says 'total transactions'" in got.output
+    assert "technical" not in got.output
+    a, b = read_table(d / "w" / "regional_table.csv"), read_table(d / "g" / "regional_table.csv")
+    np.testing.assert_allclose(b.x, a.x, rtol=1e-12)
+    np.testing.assert_allclose(b.A, a.A, rtol=1e-12, atol=1e-15)
+    lq_w, lq_g = (pd.read_csv(d / f / "lq.csv", index_col=0) for f in ("w", "g"))
+    pd.testing.assert_frame_equal(lq_g, lq_w)
+
+
+def test_regionalize_total_table_without_imports_warns_technical(total_files):
+    d = total_files
+    args = ["regionalize", str(d / "io_total_transactions.csv"), "--regional"]
+    r = CliRunner().invoke(main, [*args, str(d / "region.csv"), "--out", str(d / "t")])
+    assert r.exit_code == 0, r.output
+    assert "coefficients are technical" in r.output and "--imports M.csv" in r.output
+    # a title that says domestic over the import column: an error naming the option
+    (d / "io_domestic_transactions.csv").write_bytes((d / "io_total_transactions.csv").read_bytes())
+    bad = CliRunner().invoke(
+        main,
+        ["regionalize", str(d / "io_domestic_transactions.csv"), "--regional"]
+        + [str(d / "region.csv"), "--out", str(d / "u")],
+    )
+    assert bad.exit_code == 1 and "Traceback" not in bad.output
+    (line,) = [x for x in bad.output.splitlines() if x.startswith("error:")]
+    assert "total or of domestic" in line and "--transactions total|domestic" in line
+    settled = CliRunner().invoke(
+        main,
+        ["regionalize", str(d / "io_domestic_transactions.csv"), "--transactions", "total"]
+        + ["--imports", str(d / "imports.csv"), "--regional", str(d / "region.csv")]
+        + ["--out", str(d / "v")],
+    )
+    assert settled.exit_code == 0, settled.output
+    assert "note: total transactions (as given: transactions='total')" in settled.output
