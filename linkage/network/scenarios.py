@@ -66,12 +66,9 @@ def _edge_arrays(net) -> dict:
 
 
 def _rebuild(net, firms, nodes, is_intermediary, edges: dict, cooperation, notes) -> tuple:
-    """The network with these firms, nodes and edges (pieces of one pair are summed).
-
-    ``edges`` holds code arrays ``src, dst, val, via, channel, n_rows`` (pieces of a pair
-    may repeat: their values, middleman values and rows are summed, the channel is the
-    first piece's). Outside parties left without trade are dropped (a note).
-    """
+    """The network with these firms, nodes and edges: code arrays ``src, dst, val, via,
+    channel, n_rows`` whose pieces of one pair are summed (the channel is the first
+    piece's). Outside parties left without trade are dropped (a note)."""
     n_nodes, n_firms = len(nodes), len(firms)
     key = edges["src"] * n_nodes + edges["dst"]
     uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
@@ -267,8 +264,7 @@ def _redirected(net, e: dict, mark: np.ndarray, share: float) -> tuple[dict, lis
         ),
         "n_rows": np.zeros(int(ins.sum() + outs.sum()) + len(d_val), np.int64),
     }
-    existing = set((src * n + dst).tolist())
-    new_links = sum(1 for k in (d_src * n + d_dst)[d_val > 0].tolist() if k not in existing)
+    new_links = int((~np.isin((d_src * n + d_dst)[d_val > 0], src * n + dst)).sum())
     moved, sold_less = float(cut_in.sum()), float(cut_out.sum())
     notes.insert(
         0,
@@ -348,17 +344,21 @@ def remove_firms(net, ids) -> tuple:
     gone = np.zeros(net.n_nodes, dtype=bool)
     gone[codes] = True
     cut = gone[e["src"]] | gone[e["dst"]]
-    notes = []
-    for code in codes:
-        sold = float(e["val"][e["src"] == code].sum())
-        bought = float(e["val"][e["dst"] == code].sum())
-        n_tx = int(((e["src"] == code) | (e["dst"] == code)).sum())
-        notes.append(
-            f"removed firm {net.nodes[code]!r} ({net.firms['sector'].iloc[code]}): {n_tx} "
-            f"transaction(s), sold {_money(sold)}, bought {_money(bought)}"
-        )
+    sold = np.bincount(e["src"], weights=e["val"], minlength=net.n_nodes)
+    bought = np.bincount(e["dst"], weights=e["val"], minlength=net.n_nodes)
+    n_tx = np.bincount(e["src"], minlength=net.n_nodes) + np.bincount(
+        e["dst"], minlength=net.n_nodes
+    )
+    notes = [
+        f"removed firm {net.nodes[c]!r} ({net.firms['sector'].iloc[c]}): {n_tx[c]} "
+        f"transaction(s), sold {_money(sold[c])}, bought {_money(bought[c])}"
+        for c in codes[:5]
+    ]
     if len(codes) > 5:
-        notes = [*notes[:5], f"... and {len(codes) - 5} more firm(s)"]
+        notes.append(
+            f"... and {len(codes) - 5} more firm(s); {int(cut.sum())} transaction(s) removed "
+            f"in all, value {_money(float(e['val'][cut].sum()))}"
+        )
     code_map = np.cumsum(~gone) - 1
     coop = net.cooperation
     tie_gone = gone[coop["a"].to_numpy()] | gone[coop["b"].to_numpy()]
