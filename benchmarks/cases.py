@@ -145,7 +145,7 @@ def _op_linkage(state, method, dispersion):
         "products_with_A": getattr(solver, "products", None),
         "last_iterations": getattr(info, "iterations", None),
     }
-    if dispersion:
+    if dispersion and lk.attrs.get("dispersion") == "exact":
         out["cv_col"] = lk["bl_cv"].to_numpy()
         out["cv_row"] = lk["fl_cv"].to_numpy()
     return out
@@ -208,6 +208,12 @@ VARIANTS = {
         prepare_linkage,
         _linkage_op("auto", True),
         "linkage, method='auto', dispersion=True (L streamed)",
+    ),
+    "linkage_default": (
+        prepare_linkage,
+        _linkage_op("auto", "auto"),
+        "linkage.linkages(table) as a user calls it: solver and dispersion 'auto' "
+        "(below 11585 sectors with a dense LU: L formed once, every index from it)",
     ),
     "matvec": (prepare_matvec, op_matvec, "one sparse product A @ v (unit)"),
 }
@@ -277,6 +283,7 @@ ALL_DENSE = [
     "linkage_iterative",
     "linkage_auto",
     "linkage_dense_dispersion",
+    "linkage_default",
 ]
 BIG_DENSE = [v for v in ALL_DENSE if v != "linkage_splu"]
 BIG_NET = ["matvec", "linkage_iterative", "linkage_auto"]
@@ -321,6 +328,7 @@ def full_suite():
     """The whole suite: about 10-15 minutes on 2 cores (input generation cached)."""
     timed3 = {v: 3 for v in ("numpy_inv", "linkage_dense", "linkage_iterative", "linkage_auto")}
     return [
+        _dense(100, ALL_DENSE, inner=5),
         _dense(500, ALL_DENSE, inner=3),
         _dense(1000, ALL_DENSE, inner=3),
         _dense(2000, BIG_DENSE, inner=2),
