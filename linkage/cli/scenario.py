@@ -22,7 +22,7 @@ from ._common import (
 SHOWN = ("total_output", "bl_total", "fl_total")
 
 
-def _scenario(redirect, remove, add_firm, add_transactions) -> tuple[str, dict]:
+def _scenario(redirect, only, remove, add_firm, add_transactions) -> tuple[str, dict]:
     """The scenario and its options from the command's options (exactly one given)."""
     given = [
         name
@@ -38,8 +38,11 @@ def _scenario(redirect, remove, add_firm, add_transactions) -> tuple[str, dict]:
             "give exactly one scenario: --redirect SHARE, --remove ID or --add-firm FILE "
             f"--add-transactions FILE (got {', '.join(given) or 'none'})"
         )
+    if only and redirect is None:
+        raise click.UsageError("--intermediary goes with --redirect")
     if redirect is not None:
-        return "redirect", {"share": redirect}
+        ids = [part.strip() for value in only for part in value.split(",") if part.strip()]
+        return "redirect", {"share": redirect, "intermediaries": ids or None}
     if remove:
         ids = [part.strip() for value in remove for part in value.split(",") if part.strip()]
         return "remove", {"ids": ids}
@@ -98,6 +101,14 @@ def _echo_changes(results) -> None:
     "to the intermediaries' buyers, at the supplier's price (docs/impact.md).",
 )
 @click.option(
+    "--intermediary",
+    "only",
+    multiple=True,
+    metavar="ID",
+    help="With --redirect: only these intermediaries (repeat, or ID,ID,...) [default: "
+    "every node marked as one].",
+)
+@click.option(
     "--remove",
     multiple=True,
     metavar="ID",
@@ -138,6 +149,7 @@ def command(
     intermediary_pattern,
     skip_invalid,
     redirect,
+    only,
     remove,
     add_firm,
     add_transactions,
@@ -158,7 +170,7 @@ def command(
     OUT/sector_table_after.csv (the sentra IO tables, as `linkage network` writes
     sector_table.csv).
     """
-    scenario, options = _scenario(redirect, remove, add_firm, add_transactions)
+    scenario, options = _scenario(redirect, only, remove, add_firm, add_transactions)
     files = result_files(SCENARIO_FILES, fmt)
     out = prepare_out_dir(out, files, force)
     on_invalid = "skip" if skip_invalid else "error"

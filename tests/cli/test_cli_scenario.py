@@ -62,6 +62,20 @@ def test_redirect_writes_the_tables_and_the_tidy_linkages(tmp_path, runner):
     assert moved.sum() == pytest.approx(0.5 * 1_059_847_000)
 
 
+def test_redirect_only_named_intermediaries(tmp_path, runner):
+    result = run(runner, "--redirect", "1", "--intermediary", "PGP-JBG-1", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    # PGP-JBG-1 buys 87,052,000 and resells 76,259,000 of it: that part moves, at cost
+    assert "of 1 intermediar(y/ies): 76,259,000 moved" in result.stdout
+    before = read_table(tmp_path / "sector_table_before.csv").final_demand
+    after = read_table(tmp_path / "sector_table_after.csv").final_demand
+    moved = before["sales to intermediaries"] - after["sales to intermediaries"]
+    assert moved.drop("metal casting").eq(0).all()
+    assert moved["metal casting"] == pytest.approx(76_259_000)
+    typo = run(runner, "--redirect", "1", "--intermediary", "PGP-JBG1", "--out", tmp_path / "x")
+    one_line_error(typo, "intermediary 'PGP-JBG1' is not in the network", "did you mean")
+
+
 def test_the_before_table_is_the_sector_table_of_linkage_network(tmp_path, runner):
     result = run(runner, "--remove", "PLR-01", "--out", tmp_path / "s")
     assert result.exit_code == 0, result.output
@@ -132,6 +146,7 @@ def test_add_firm_with_an_unknown_id(tmp_path, runner):
         ["--redirect", "0.5", "--remove", "PLR-01"],
         ["--add-firm", "x.csv"],
         ["--redirect", "1.5"],
+        ["--intermediary", "PGP-JBG-1"],
     ],
 )
 def test_usage_errors(tmp_path, runner, args):
