@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from ..viz.i18n import number, percent, t
-from ..viz.page import esc
+from ..viz.page import esc, isolate
 from .format import _explain, _label, _names, _section
 
 
@@ -52,7 +52,7 @@ def _linkage_findings(linkages, lang) -> list:
         items.append(t("summary.no_key", lang))
     if "output_multiplier" in linkages:
         top = linkages["output_multiplier"].astype(float).nlargest(3)
-        text = ", ".join(f"{_label(i)} ({number(v, lang, 2)})" for i, v in top.items())
+        text = ", ".join(f"{isolate(_label(i))} ({number(v, lang, 2)})" for i, v in top.items())
         items.append(t("summary.top_multipliers", lang, items=esc(text)))
     return items
 

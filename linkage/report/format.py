@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import math
 
 import numpy as np
@@ -10,7 +9,7 @@ import pandas as pd
 
 from ..core.diagnostics import Diagnostics
 from ..viz.i18n import number, percent, significant, t
-from ..viz.page import esc
+from ..viz.page import esc, isolate
 
 __all__ = ["frame_html"]
 
@@ -91,7 +90,7 @@ def frame_html(
     max_rows: int = 500,
     lang: str = "en",
 ) -> str:
-    """A DataFrame as an escaped HTML table (every cell goes through ``html.escape``).
+    """A DataFrame as an escaped HTML table (every cell goes through :func:`~linkage.viz.page.esc`).
 
     Parameters
     ----------
@@ -192,7 +191,7 @@ def _explain(*paragraphs: str) -> str:
 def _iframe(page: str, title: str) -> str:
     return (
         f'<iframe class="graph" title="{esc(title)}" sandbox="allow-scripts" '
-        f'srcdoc="{html.escape(page, quote=True)}"></iframe>'
+        f'srcdoc="{esc(page)}"></iframe>'
     )
 
 
@@ -201,7 +200,7 @@ def _label(value) -> str:
 
 
 def _names(values, limit: int = 8, lang: str = "en") -> str:
-    values = [_label(v) for v in values]
+    values = [isolate(_label(v)) for v in values]
     text = ", ".join(values[:limit])
     if len(values) > limit:
         text = t("names.more", lang, names=text, n=number(len(values) - limit, lang))

@@ -11,7 +11,7 @@ import numpy as np
 from ..viz.charts import key_sector_svg
 from ..viz.i18n import number, t
 from ..viz.network_page import network_page, network_page_data
-from ..viz.page import esc
+from ..viz.page import esc, isolate
 from ..viz.picture import graph_svg
 from ..viz.sector_page import sector_page, sector_page_data
 from .format import (
@@ -31,7 +31,9 @@ def read_section(table, network, metrics, summary, sources, lang="en"):
     if sources:
         read.append(
             "<ul>"
-            + "".join(f"<li><b>{esc(k)}</b>: {esc(v)}</li>" for k, v in sources.items())
+            + "".join(
+                f"<li><b>{esc(isolate(k))}</b>: {esc(isolate(v))}</li>" for k, v in sources.items()
+            )
             + "</ul>"
         )
     if table is not None:

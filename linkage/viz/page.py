@@ -4,6 +4,25 @@ Every page is one self-contained UTF-8 file: the vis-network build and linkage's
 and style (``linkage/viz/assets``) are copied into it, the data travel as JSON in a
 ``<script type="application/json">`` element, and the script builds every label, tooltip
 and table cell with ``textContent``. Nothing is fetched from a network.
+
+Escaping: every string that comes from input (sector, firm, sentra, region and party
+names, column and category names, file names, titles, notes and warnings that quote
+them) goes through exactly one of these helpers, chosen by where it lands:
+
+- :func:`esc`: HTML text and double-quoted attribute values (``srcdoc`` included), and
+  the text and attributes of the SVG pictures written inline in a page
+  (:mod:`linkage.viz.picture`); ``& < > " '`` become character references.
+- :func:`json_for_html`: data inside ``<script type="application/json">``; ``< > &`` and
+  U+2028/U+2029 become ``\\u`` escapes, so ``</script>``, ``<script`` and ``<!--`` cannot
+  end the element or start a comment, and ``JSON.parse`` gives back the original text.
+- :func:`isolate`: a name set inside a sentence or next to a number (plain text, before
+  one of the two above); right-to-left text or a direction override in it cannot reorder
+  the words and figures around it.
+- The page script (``graph.js``) puts strings on the page with ``textContent``, DOM
+  properties and ``createTextNode`` only, never ``innerHTML``.
+- CSS (``graph.css``, ``report.css``) never contains input; the key-sector chart
+  (:mod:`linkage.viz.charts`) draws names with ``parse_math=False``, so ``$...$`` is
+  text, not mathtext, and matplotlib escapes its SVG text.
 """
 
 from __future__ import annotations
@@ -20,7 +39,15 @@ import numpy as np
 
 from .i18n import html_lang, locale, t
 
-__all__ = ["VIS_NETWORK_VERSION", "asset", "json_for_html", "render_graph_page", "write_text"]
+__all__ = [
+    "VIS_NETWORK_VERSION",
+    "asset",
+    "esc",
+    "isolate",
+    "json_for_html",
+    "render_graph_page",
+    "write_text",
+]
 
 #: Version of the vis-network standalone build in ``linkage/viz/assets`` (see its README.txt).
 VIS_NETWORK_VERSION = "10.1.5"
@@ -251,12 +278,12 @@ def render_graph_page(
     if picture:
         picture = (
             f'<figure class="print-picture">{picture}'
-            f"<figcaption>{html.escape(t('page.picture', lang))}</figcaption></figure>"
+            f"<figcaption>{esc(t('page.picture', lang))}</figcaption></figure>"
         )
     parts = {
         "{{LANG}}": html_lang(lang),
-        "{{TITLE}}": html.escape(title),
-        "{{SUBTITLE}}": html.escape(subtitle),
+        "{{TITLE}}": esc(title),
+        "{{SUBTITLE}}": esc(subtitle),
         "{{EXPLAIN}}": explain_html,
         "{{PICTURE}}": picture,
         "{{CSS}}": asset("graph.css"),
@@ -279,3 +306,18 @@ def esc(value) -> str:
     '&lt;b&gt;Batik &amp; co&lt;/b&gt;'
     """
     return html.escape(str(value), quote=True)
+
+
+def isolate(value) -> str:
+    """``value`` as text between Unicode directional isolates (FSI ... PDI).
+
+    For a name put inside a sentence or next to a number: right-to-left text or a
+    direction override (U+202E) in the name then stays inside it, and the words and
+    figures around it read as written. Escape the result for its context afterwards.
+
+    Examples
+    --------
+    >>> isolate("\\u202eevil") + " (3)" == "\\u2068\\u202eevil\\u2069 (3)"
+    True
+    """
+    return f"\u2068{value}\u2069"

@@ -9,11 +9,10 @@ hides the canvas. Names are escaped; nothing here computes results.
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 
 from .i18n import number, t
+from .page import esc, isolate
 
 __all__ = ["graph_svg"]
 
@@ -111,7 +110,7 @@ def _nodes_svg(data, px, py, r) -> list:
             out.append(
                 f'<text x="{px[i]:.1f}" y="{py[i] + r[i] + font:.1f}" text-anchor="middle" '
                 f'font-size="{font}" paint-order="stroke" stroke="#ffffff" '
-                f'stroke-width="2">{html.escape(str(nodes["label"][i]))}</text>'
+                f'stroke-width="2">{esc(nodes["label"][i])}</text>'
             )
     return out
 
@@ -126,7 +125,7 @@ def _legend_svg(data, top: float, lang: str) -> tuple[list, float]:
         rows.append((sh["shape"], sh.get("color") or "#bbbbbb", sh["label"], False))
     for c in items[:16]:
         count = c.get("count")
-        label = c["label"] + (f" ({number(count, lang)})" if count is not None else "")
+        label = isolate(c["label"]) + (f" ({number(count, lang)})" if count is not None else "")
         rows.append(("dot", c["color"], label, False))
     used_types = sorted(set(np.asarray(data["edges"]["type"]).tolist()))
     for j in used_types:
@@ -146,12 +145,12 @@ def _legend_svg(data, top: float, lang: str) -> tuple[list, float]:
             out.append(_polygon(shape, x + 7, y, 4.5) + f' fill="{colour}" stroke="#444444"/>')
         out.append(
             f'<text x="{x + 20:.1f}" y="{y + _FONT / 3:.1f}" font-size="{_FONT}">'
-            f"{html.escape(str(label))}</text>"
+            f"{esc(label)}</text>"
         )
     more = len(items) - 16 + (data["colors"].get("more") or 0)
     height = ((len(rows) + 1) // 2) * line_h
     if more > 0:
-        text = html.escape(t("js.more_groups", lang, n=number(more, lang)))
+        text = esc(t("js.more_groups", lang, n=number(more, lang)))
         out.append(
             f'<text x="{_PAD}" y="{top + height + _FONT:.1f}" font-size="{_FONT}">{text}</text>'
         )

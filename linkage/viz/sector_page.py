@@ -20,7 +20,7 @@ from ..core.params import check_choice
 from .charts import CLASS_COLOURS
 from .i18n import check_lang, number, t
 from .layout import layout_positions
-from .page import esc, render_graph_page, rounded, write_text
+from .page import esc, isolate, render_graph_page, rounded, write_text
 from .picture import graph_svg
 from .scales import categorical, edge_widths, scale_sizes
 
@@ -255,7 +255,7 @@ def sector_page(
         "sp.subtitle", lang, sectors=number(c["sectors"], lang), links=number(c["links"], lang)
     )
     if table_name:
-        subtitle = f"{table_name}: {subtitle}"
+        subtitle = f"{isolate(table_name)}: {subtitle}"
     explain = t("sp.explain", lang, what=esc(data["edge_meaning"]))
     return render_graph_page(
         data,

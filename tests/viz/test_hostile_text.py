@@ -40,6 +40,7 @@ HOSTILE = [
     "'; window.__pwned=1; alert(1); '",
     "line\u2028sep\u2029para",
     "Sentra " + "panjang " * 40 + "end",
+    "W" * 400,
     "\u0645\u0631\u0643\u0632 \u202eevil",
     "Batik \U0001f9f5\U0001f3ed",
     '<a href="javascript:window.__pwned=1">link</a><img src=y onerror=window.__pwned=1>',
@@ -75,7 +76,7 @@ def firm_ids() -> list[str]:
 
 
 def party_ids() -> list[str]:
-    return ["P" + HOSTILE[0], "P" + HOSTILE[1], "P" + HOSTILE[9]]
+    return ["P" + HOSTILE[0], "P" + HOSTILE[1], "P" + HOSTILE[10]]
 
 
 def hostile_network() -> SupplyNetwork:
@@ -88,7 +89,7 @@ def hostile_network() -> SupplyNetwork:
         {
             "firm_id": ids,
             "sector": [HOSTILE[i % 3] for i in range(n)],
-            "sentra": [HOSTILE[3] if i < 6 else HOSTILE[4] for i in range(n)],
+            "sentra": [HOSTILE[8] if i < 6 else HOSTILE[4] for i in range(n)],
             "workers": list(range(2, 2 + n)),
             "output": rng.uniform(100.0, 1000.0, n).round(1),
             "name": HOSTILE[::-1],
@@ -106,7 +107,7 @@ def hostile_network() -> SupplyNetwork:
         {
             "party_id": parties,
             "kind": ["supplier", "intermediary", "buyer"],
-            "name": [HOSTILE[6], HOSTILE[7], HOSTILE[9]],
+            "name": [HOSTILE[6], HOSTILE[7], HOSTILE[10]],
         }
     )
     return SupplyNetwork.from_frames(firms, tx, coop, party)
@@ -176,7 +177,7 @@ def outputs(request, tmp_path_factory):
             table=table,
             network=net,
             sources={HOSTILE[0]: HOSTILE[1] + ".csv", "survey": HOSTILE[2] + ".xlsx"},
-            title=HOSTILE[9],
+            title=HOSTILE[11],
             lang=lang,
         )
         sector_html(table, out / "sectors_L.html", matrix="L", title=HOSTILE[0], lang=lang)
@@ -229,11 +230,15 @@ def test_graph_pages_escape_every_name(outputs):
         elif name == "network.html":
             assert labels[: net.n_firms] == HOSTILE[::-1]
             assert data["nodes"]["id"][: net.n_firms] == firm_ids()
-            assert {HOSTILE[6], HOSTILE[7], HOSTILE[9]} <= set(labels)
-            assert {HOSTILE[3], HOSTILE[4]} <= strings(data)  # the sentra filter
+            assert {HOSTILE[6], HOSTILE[7], HOSTILE[10]} <= set(labels)
+            assert {HOSTILE[8], HOSTILE[4]} <= strings(data)  # the sentra filter
         else:
             assert HOSTILE[1] in doc.text  # the subtitle given
-            assert {HOSTILE[3], HOSTILE[4]} <= set(labels) | strings(data)
+            assert {HOSTILE[8], HOSTILE[4]} <= set(labels) | strings(data)
+            # right-to-left text cannot move the count next to it in the picture's legend
+            assert f"\u2068{HOSTILE[8]}\u2069 (" in doc.text
+        if name == "sectors.html":  # the table's name inside the subtitle sentence
+            assert f"\u2068{HOSTILE[0]}\u2069: " in doc.text
         # the print picture writes the names as SVG text
         shown = [lab for lab in labels if lab in doc.text]
         assert len(shown) == len(labels), set(labels) - set(shown)
@@ -254,6 +259,7 @@ def test_report_escapes_every_name(outputs):
     for name in HOSTILE:  # the linkage table, the firms, the sentra, title and sources
         assert name in text, name
     assert HOSTILE[1] + ".csv" in text and HOSTILE[2] + ".xlsx" in text
+    assert f"\u2068{HOSTILE[0]}\u2069" in text and f": \u2068{HOSTILE[1]}.csv\u2069" in text
 
 
 def test_key_sector_chart_shows_dollar_names_as_text(outputs):
@@ -336,6 +342,17 @@ def _nothing_ran(page, dialogs) -> None:
         assert f.evaluate("document.querySelectorAll('img').length") == 0
 
 
+def _fits(page) -> None:
+    """A name of 400 letters without a space wraps: the page never scrolls sideways and
+    the search list and legend stay inside their boxes."""
+    page.fill("#search", "WWW") if page.locator("#search").count() else None
+    widths = page.evaluate(
+        """() => [document.documentElement, ...document.querySelectorAll('#matches, #legend')]
+                 .map(e => e.scrollWidth - e.clientWidth)"""
+    )
+    assert widths == [0] * len(widths)
+
+
 def _found(target, name) -> list:
     """The names the page's search lists for the first characters of ``name``."""
     target.fill("#search", name[:15])
@@ -371,6 +388,12 @@ def test_pages_run_no_hostile_script_in_chromium(browser, outputs):
             assert label in _found(page, label)
         if name == "sectors_L.html":
             assert HOSTILE[0] in page.evaluate("document.body.innerText")  # the title
+        if name == "network_groups.html":  # the count stays outside right-to-left text
+            legend = page.evaluate(
+                "Array.from(document.querySelectorAll('#legend .row span')).map(s => s.textContent)"
+            )
+            assert any(row.startswith(f"\u2068{HOSTILE[8]}\u2069 (") for row in legend)
+        _fits(page)
         assert page.evaluate("document.querySelectorAll('script').length") == 3
         _nothing_ran(page, dialogs)
         page.close()
@@ -391,7 +414,8 @@ def test_report_runs_no_hostile_script_in_chromium(browser, outputs):
     text = page.evaluate("document.body.textContent")
     for name in HOSTILE:
         assert name in text
-    assert page.evaluate("document.title") == HOSTILE[9]
+    assert page.evaluate("document.title") == HOSTILE[11]
+    _fits(page)
     _nothing_ran(page, dialogs)
     page.close()
 
@@ -408,15 +432,24 @@ def test_pyvis_export_runs_no_hostile_script_in_chromium(browser, tmp_path):
     pv.write_html(str(path))
     page, dialogs = _open(browser, path)
     page.wait_for_function("typeof network !== 'undefined'", timeout=30_000)
-    node = pv.nodes[1]["id"]  # named HOSTILE[-2]: an image with an onerror handler
-    x, y = page.evaluate(
-        """(id) => { const p = network.canvasToDOM(network.getPosition(id));
-                     const r = document.getElementById('mynetwork').getBoundingClientRect();
-                     return [r.left + p.x, r.top + p.y]; }""",
-        node,
-    )
-    page.mouse.move(x, y)
-    page.wait_for_selector("div.popup", state="visible", timeout=5000)
-    assert HOSTILE[-2] in page.evaluate("document.querySelector('div.popup').textContent")
+    labels = {n["id"]: n["label"] for n in pv.nodes}
+    for node in (pv.nodes[1]["id"], pv.nodes[0]["id"]):  # an <img onerror>, a </script>
+        x, y, hit = page.evaluate(
+            """(id) => { network.moveTo({position: network.getPosition(id), scale: 4});
+                         const p = network.canvasToDOM(network.getPosition(id));
+                         const c = document.querySelector('#mynetwork canvas');
+                         const r = c.getBoundingClientRect();
+                         return [r.left + p.x, r.top + p.y, network.getNodeAt(p)]; }""",
+            node,
+        )
+        page.mouse.move(x, y)
+        assert hit == node
+        # the popup shows the name of the node under the pointer, as text
+        page.wait_for_function(
+            """(name) => { const p = document.querySelector('div.popup');
+                           return p && p.offsetParent && p.textContent.startsWith(name); }""",
+            arg=labels[node],
+            timeout=5000,
+        )
     _nothing_ran(page, dialogs)
     page.close()

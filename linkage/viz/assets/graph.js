@@ -392,7 +392,9 @@
     legend.appendChild(el('div', 'sub', say('colour', {title: data.colors.title}, 'Colour: ' + data.colors.title)));
     data.colors.items.slice(0, 16).forEach(function (c) {
       legendRow(shapeIcon('dot', c.color, '#444444', 1, false),
-                c.label + (c.count !== undefined && c.count !== null ? ' (' + numFmt.format(c.count) + ')' : ''));
+                // the name between directional isolates: right-to-left text cannot move the count
+                '\u2068' + c.label + '\u2069' +
+                (c.count !== undefined && c.count !== null ? ' (' + numFmt.format(c.count) + ')' : ''));
     });
     var more = data.colors.items.length - 16 + (data.colors.more || 0);
     if (more > 0) legend.appendChild(el('p', 'hint', say('more_groups', {n: numFmt.format(more)}, '... and ' + more + ' more groups')));
