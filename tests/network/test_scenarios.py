@@ -334,3 +334,25 @@ def test_network_scenario_rejects_unknown_scenarios_and_options():
         network_scenario(net, "grow")
     with pytest.raises(ValueError, match=r"takes the options \['ids'\], not \['share'\]"):
         network_scenario(net, "remove", share=0.5)
+
+
+def test_the_new_networks_work_like_read_ones():
+    net = load_example_network_quietly()
+    tx = pd.DataFrame({"supplier": ["PLR-01"], "buyer": ["PLR-99"], "value": [5.0]})
+    firm = {"firm_id": "PLR-99", "sector": "ceramics", "sentra": "Plered ceramics"}
+    for new, _ in (
+        redirect_intermediaries(net, 0.5),
+        remove_firms(net, ["PLR-02"]),
+        add_firm(net, firm, tx),
+    ):
+        assert new.firms.dtypes.to_dict() == net.firms.dtypes.to_dict()
+        assert new.parties.columns.tolist() == net.parties.columns.tolist()
+        assert new.edges.columns.tolist() == net.edges.columns.tolist()
+        metrics = new.firm_metrics()
+        assert metrics.index.equals(new.firms.index)
+        assert new.to_networkx().number_of_nodes() == new.n_nodes
+        assert new.diagnostics.count("scenario") >= 1
+    redirected, _ = redirect_intermediaries(net, 0.5)
+    s0, s1 = net.summary(), redirected.summary()
+    assert s1["value_between_outside"] == pytest.approx(0.5 * s0["value_between_outside"])
+    assert s1["intermediary_sales_share"] < s0["intermediary_sales_share"]
