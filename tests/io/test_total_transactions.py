@@ -231,3 +231,27 @@ def test_lines_and_guesses_by_name_and_code():
     plain = IOTable.from_arrays([[1.0, 2.0], [3.0, 4.0]], final_demand=[[10.0], [10.0]])
     assert guess_transactions(plain, sheet="PCT 185")[0] == "total"
     assert guess_transactions(plain, sheet="BCD 185")[0] == "domestic"
+
+
+def test_sheet_name_and_title_of_the_sheet_read(tmp_path):
+    """BPS's national workbooks name their sheets PCT/BCT (total) and BCD (domestic)."""
+    table = pd.DataFrame(
+        [[20.0, 30.0, 60.0, 90.0], [10.0, 40.0, 70.0, 100.0], [70.0, 30.0, None, None]],
+        index=["agri", "manu", "value added"],
+        columns=["agri", "manu", "households", "total output"],
+    ).rename_axis("sector")
+    book = tmp_path / "io.xlsx"
+    with pd.ExcelWriter(book) as xl:
+        pd.DataFrame({"catatan": ["lihat lembar berikut"]}).to_excel(
+            xl, sheet_name="notes", index=False
+        )
+        table.to_excel(xl, sheet_name="BCT 2")
+        table.to_excel(xl, sheet_name="BCD 2")
+    t, _ = _quiet(read_table_transactions, book)
+    (note,) = [f.message for f in t.diagnostics if f.code == "transactions"]
+    assert note.startswith("total transactions (the sheet name 'BCT 2'")
+    t, _ = _quiet(read_table_transactions, book, sheet="BCD 2")
+    (note,) = [f.message for f in t.diagnostics if f.code == "transactions"]
+    assert note.startswith("domestic transactions (the sheet name 'BCD 2'")
+    t, _ = _quiet(read_table_transactions, book, sheet=2)
+    assert "the sheet name 'BCD 2'" in t.diagnostics.findings[-1].message
