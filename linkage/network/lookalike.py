@@ -36,9 +36,11 @@ def lookalike(firm_ids: pd.Index, others: pd.Index) -> np.ndarray:
     array([ 0,  1, -1, -1])
     """
     key = id_key(firm_ids)
-    unique = ~key.duplicated(keep=False)
+    unique = np.flatnonzero(~key.duplicated(keep=False))
+    if not len(unique):  # every firm's key is shared ("F1" and "f1"): nothing to match
+        return np.full(len(others), -1)
     hit = key[unique].get_indexer(id_key(others))
-    return np.where(hit >= 0, np.flatnonzero(unique)[np.maximum(hit, 0)], -1)
+    return np.where(hit >= 0, unique[np.maximum(hit, 0)], -1)
 
 
 def lookalike_text(known: pd.Index, others: pd.Index, limit: int = 5) -> str:
