@@ -9,8 +9,12 @@ domestic intermediate input, ``2000``/``2001`` imports, ``1900`` total intermedi
 left of the code column. Labels become ``"<code> <name>"`` (e.g. ``"3011 Konsumsi Rumah
 Tangga"``), so both the code and the name can be searched.
 
+Tables of *total* transactions (BPS *transaksi total*, older editions) also have the
+import column ``409``, the margin column ``509``, ``600`` total output and ``700`` total
+supply; what is done with them is :mod:`linkage.io.transactions`'s business.
+
 The known total codes (``1800 3080 3090 3100 190d 1900 2100`` and the older ``180 190 309
-310 210 600``) are used only as checks; every other non-sector line is also tested for being
+310 210 600 700``) are used only as checks; every other non-sector line is also tested for being
 a sum of others (see :mod:`linkage.io.wide_totals`), which catches e.g. ``209`` when it is the
 sum of ``201`` ... ``205``.
 """
@@ -43,6 +47,10 @@ COLUMN_CODES = {
     "305",
     "309",
     "310",
+    "409",
+    "509",
+    "600",
+    "700",
 }
 ROW_CODES = {
     "190d",

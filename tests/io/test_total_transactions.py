@@ -255,3 +255,49 @@ def test_sheet_name_and_title_of_the_sheet_read(tmp_path):
     assert note.startswith("domestic transactions (the sheet name 'BCD 2'")
     t, _ = _quiet(read_table_transactions, book, sheet=2)
     assert "the sheet name 'BCD 2'" in t.diagnostics.findings[-1].message
+
+
+def test_older_edition_total_table_with_codes_409_and_600(tmp_path):
+    """The 2010-edition codes: 180/301.../309/310 then 409 Jumlah Impor (positive,
+    subtracted) and 600 Jumlah Output; rows 190, 201, 202, 209 and 210."""
+    Zd = np.array([[30.0, 50.0, 10.0], [20.0, 60.0, 40.0], [10.0, 30.0, 20.0]])
+    M = np.array([[5.0, 15.0, 0.0], [10.0, 20.0, 5.0], [0.0, 5.0, 10.0]])
+    hh, fcf, hh_m = np.array([110.0, 90.0, 140.0]), np.array([0.0, 80.0, 50.0]), 6.0
+    x = Zd.sum(axis=1) + hh + fcf
+    wages = 0.6 * (x - Zd.sum(axis=0) - M.sum(axis=0))
+    surplus = x - Zd.sum(axis=0) - M.sum(axis=0) - wages
+    Zt, hht = Zd + M, hh + np.array([hh_m, 0.0, 0.0])
+    imports = M.sum(axis=1) + np.array([hh_m, 0.0, 0.0])
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([None, "Tabel Input-Output Kabupaten X Transaksi Total 2010 (Juta Rupiah)"])
+    names = ["Padi", "Industri", "Jasa", "Jumlah Permintaan Antara", "Konsumsi Rumah Tangga"]
+    names += ["PMTB", "Jumlah Permintaan Akhir", "Jumlah Permintaan", "Jumlah Impor"]
+    ws.append([None, None, *names, "Jumlah Output"])
+    ws.append([None, None, "01", "02", "03", 180, 301, 303, 309, 310, 409, 600])
+    for i, nm in enumerate(["Padi", "Industri", "Jasa"]):
+        fd = [hht[i], fcf[i]]
+        demand = Zt[i].sum() + sum(fd)
+        ws.append([nm, f"0{i + 1}", *Zt[i], Zt[i].sum(), *fd, sum(fd), demand, imports[i], x[i]])
+    for nm, code, v in [
+        ("Jumlah Input Antara", 190, Zt.sum(axis=0)),
+        ("Upah dan Gaji", 201, wages),
+        ("Surplus Usaha", 202, surplus),
+        ("Nilai Tambah Bruto", 209, wages + surplus),
+        ("Jumlah Input", 210, x),
+    ]:
+        ws.append([nm, code, *v])
+    book = tmp_path / "kab_x_total.xlsx"
+    wb.save(book)
+    pd.DataFrame(
+        np.hstack([M, [[hh_m], [0.0], [0.0]]]),
+        index=["01", "02", "03"],
+        columns=["01", "02", "03", "301"],
+    ).to_csv(tmp_path / "m.csv")
+    got, caught = _quiet(read_table_transactions, book, imports=tmp_path / "m.csv")
+    assert "BPS IO workbook layout" in got.diagnostics.findings[0].message
+    np.testing.assert_allclose(got.Z, Zd, rtol=1e-12)
+    np.testing.assert_allclose(got.x, x, rtol=1e-12)
+    np.testing.assert_allclose(got.final_demand.to_numpy(), np.c_[hh, fcf], rtol=1e-12)
+    assert float(got.balance()["rel_gap"].abs().max()) < 1e-12
+    assert not [m for m in caught if "unbalanced" in m]
