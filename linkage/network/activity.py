@@ -6,7 +6,8 @@ millions of firms:
 
 * :func:`group_trade` -- internal value, internal share and its expectation under the
   strength-preserving configuration null model, per group;
-* :func:`permutation_pvalues` -- a seeded label-permutation test of the excess;
+* :func:`permutation_pvalues` -- a seeded label-permutation test of the excess (in
+  :mod:`linkage.network.permutation`, compiled by numba where it imports);
 * :func:`group_reciprocity`, :func:`group_cooperation_density`, :func:`group_purity`;
 * :class:`ActivityRule` -- the thresholds and the rule that turns the measures into
   ``active`` / ``passive`` and a continuous ``activity_score``;
@@ -26,6 +27,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
+
+from .permutation import permutation_pvalues
 
 __all__ = [
     "ActivityRule",
@@ -161,130 +164,6 @@ def _shares(internal, expected, trade):
         exp_share = np.where(trade > 0, 2.0 * expected / trade, 0.0)
         excess = np.where(exp_share > 0, share / exp_share, np.nan)
     return share, exp_share, excess
-
-
-def permutation_pvalues(
-    n_nodes,
-    source,
-    target,
-    value,
-    is_firm,
-    labels,
-    n_groups,
-    *,
-    n_permutations=199,
-    seed=0,
-    exclude=None,
-):
-    """One-sided p-values of each group's internal trade by permuting group labels among firms.
-
-    The statistic is ``internal_share - expected_internal_share`` (see :func:`group_trade`).
-    Each permutation shuffles the labels of all firms (groups keep their sizes, firms without
-    a group stay in the pool; the network, its strengths and all trade with outside parties
-    are untouched) and recomputes the statistic of every group at once with ``bincount``.
-    ``p = (1 + #{perm >= observed}) / (1 + n_permutations)``, the usual unbiased estimate
-    (Phipson & Smyth 2010); a group without trade gets ``p = 1``.
-
-    The test compares a group with random sets of firms of the same size, so it needs firms
-    outside the group: a group holding more than half of all firms (e.g. a survey of one
-    sentra) would mostly be compared with itself, and gets ``p = NaN`` (no test possible).
-
-    Parameters
-    ----------
-    n_nodes, source, target, value, is_firm, labels, n_groups
-        As in :func:`group_trade`.
-    n_permutations : int
-        Number of random relabellings; the smallest p-value possible is ``1/(n+1)``.
-    seed : int
-        Seed of ``numpy.random.default_rng``.
-    exclude : ndarray of bool, optional
-        As in :func:`group_trade` (stays with the node when labels are permuted).
-
-    Returns
-    -------
-    ndarray of float, shape (n_groups,)
-
-    Examples
-    --------
-    Forty firms trade around a ring; firms 0-4 also trade heavily in a ring of their own:
-
-    >>> ring = np.arange(40)
-    >>> src = np.r_[ring, 0, 1, 2, 3, 4]
-    >>> dst = np.r_[(ring + 1) % 40, 1, 2, 3, 4, 0]
-    >>> val = np.r_[np.ones(40), np.full(5, 10.0)]
-    >>> lab = np.r_[np.zeros(5, int), np.full(35, -1)]
-    >>> p = permutation_pvalues(40, src, dst, val, np.ones(40, bool), lab, 1, seed=1)
-    >>> float(p[0]) < 0.05
-    True
-    >>> lab[:5], lab[[7, 15, 23, 31, 39]] = -1, 0   # five firms that do not trade together
-    >>> float(permutation_pvalues(40, src, dst, val, np.ones(40, bool), lab, 1, seed=1)[0]) > 0.5
-    True
-    """
-    source = np.asarray(source, dtype=np.int64)
-    target = np.asarray(target, dtype=np.int64)
-    value = np.asarray(value, dtype=float)
-    is_firm = np.asarray(is_firm, dtype=bool)
-    lab = _firm_labels(labels, is_firm)
-    s_out, s_in = _strengths(n_nodes, source, target, value)
-    W = float(value.sum())
-    total, sxs = s_out + s_in, s_out * s_in
-
-    # only firm-firm edges can be internal; work on firm positions (int32 when possible)
-    firm_pos = np.full(n_nodes, -1, dtype=np.int64)
-    firms = np.flatnonzero(is_firm)
-    firm_pos[firms] = np.arange(firms.size)
-    ff = is_firm[source] & is_firm[target]
-    idx = np.int32 if firms.size < 2**31 else np.int64
-    fs = firm_pos[source[ff]].astype(idx)
-    ft = firm_pos[target[ff]].astype(idx)
-    fw = value[ff]
-    f_out, f_in, f_tot, f_sxs = s_out[firms], s_in[firms], total[firms], sxs[firms]
-    f_excl = (
-        np.zeros(firms.size, dtype=bool)
-        if exclude is None
-        else np.asarray(exclude, dtype=bool)[firms]
-    )
-    base = lab[firms].astype(idx)  # narrow labels: the gathers below are memory-bound
-
-    def statistic(fl):
-        keep = fl >= 0
-        g = fl[keep]
-        trade = np.bincount(g, weights=f_tot[keep], minlength=n_groups)
-        if f_excl.any():
-            fl = np.where(f_excl, -1, fl)
-            keep = fl >= 0
-            g = fl[keep]
-        ls, lt = fl[fs], fl[ft]
-        inside = (ls == lt) & (ls >= 0)
-        internal = np.bincount(ls[inside], weights=fw[inside], minlength=n_groups)
-        if W > 0:
-            expected = (
-                np.maximum(
-                    np.bincount(g, weights=f_out[keep], minlength=n_groups)
-                    * np.bincount(g, weights=f_in[keep], minlength=n_groups)
-                    - np.bincount(g, weights=f_sxs[keep], minlength=n_groups),
-                    0.0,
-                )
-                / W
-            )
-        else:
-            expected = np.zeros(n_groups)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(trade > 0, 2.0 * (internal - expected) / trade, 0.0)
-
-    observed = statistic(base)
-    rng = np.random.default_rng(seed)
-    hits = np.zeros(n_groups)
-    tol = 1e-12
-    for _ in range(int(n_permutations)):
-        perm = base[rng.permutation(base.size)]
-        hits += statistic(perm) >= observed - tol
-    p = (1.0 + hits) / (1.0 + int(n_permutations))
-    trade = _group_sums(lab, total, n_groups)
-    p[trade <= 0] = 1.0
-    size = np.bincount(base[base >= 0], minlength=n_groups)
-    p[2 * size > firms.size] = np.nan
-    return p
 
 
 def group_reciprocity(source, target, is_firm, labels, n_groups, exclude=None):

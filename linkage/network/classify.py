@@ -18,11 +18,11 @@ from .activity import (
     group_purity,
     group_reciprocity,
     group_trade,
-    permutation_pvalues,
 )
+from .permutation import permutation_pvalues_many
 from .sentra import node_codes
 
-__all__ = ["ACTIVITY_COLUMNS", "classify_activity"]
+__all__ = ["ACTIVITY_COLUMNS", "activity_frame", "classify_activity", "group_pvalues"]
 
 #: Columns of :func:`classify_activity`, in order.
 ACTIVITY_COLUMNS = (
@@ -98,44 +98,9 @@ def classify_activity(
     Plered        5            50.0             1.0     0.02   active
     Trusmi        5             0.0             0.0     0.50  passive
     """
-    rule = ActivityRule() if rule is None else rule
     codes, names = node_codes(network, groups, "groups")
-    k = len(names)
-    is_firm = np.asarray(network.is_firm, dtype=bool)
-    e = network.edges
-    src = e["source"].to_numpy(dtype=np.int64)
-    dst = e["target"].to_numpy(dtype=np.int64)
-    val = e["value"].to_numpy(dtype=float)
-    n = network.n_nodes
-    middlemen = np.asarray(getattr(network, "is_intermediary", np.zeros(n, bool)), dtype=bool)
-    stats = group_trade(n, src, dst, val, is_firm, codes, k, exclude=middlemen)
-    coop = network.cooperation
-    density = group_cooperation_density(
-        coop["a"].to_numpy(), coop["b"].to_numpy(), is_firm, codes, k
-    )
-    recip = group_reciprocity(src, dst, is_firm, codes, k, exclude=middlemen)
-    if purity_against is not None:
-        other, _ = node_codes(network, purity_against, "purity_against")
-        purity = group_purity(codes, other, is_firm, k)
-    else:
-        purity = np.full(k, np.nan)
     check_seed(seed)
-    if n_permutations and n_permutations > 0:
-        p = permutation_pvalues(
-            n,
-            src,
-            dst,
-            val,
-            is_firm,
-            codes,
-            k,
-            n_permutations=n_permutations,
-            seed=seed,
-            exclude=middlemen,
-        )
-    else:
-        p = np.full(k, np.nan)
-    score = rule.score(stats["internal_share"], p, density)
+    p = group_pvalues(network, [codes], len(names), seed, n_permutations)[0]
     if index_name is None:
         if isinstance(groups, str):
             index_name = groups
@@ -143,6 +108,69 @@ def classify_activity(
             index_name = str(groups.name)
         else:
             index_name = "group"
+    other = None
+    if purity_against is not None:
+        other, _ = node_codes(network, purity_against, "purity_against")
+    return activity_frame(
+        network, codes, names, p, rule=rule, purity_codes=other, index_name=index_name,
+        seed=seed, n_permutations=n_permutations,
+    )  # fmt: skip
+
+
+def _trade_arrays(network):
+    e = network.edges
+    src = e["source"].to_numpy(dtype=np.int64)
+    dst = e["target"].to_numpy(dtype=np.int64)
+    val = e["value"].to_numpy(dtype=float)
+    n = network.n_nodes
+    middlemen = np.asarray(getattr(network, "is_intermediary", np.zeros(n, bool)), dtype=bool)
+    return src, dst, val, middlemen
+
+
+def group_pvalues(network, codes_list, n_groups, seed, n_permutations):
+    """Permutation p-values of several groupings (node codes) on the same draws.
+
+    ``n_groups`` is one count or one per grouping; NaN everywhere when
+    ``n_permutations`` is 0. See :func:`linkage.network.permutation.permutation_pvalues`.
+    """
+    ks = [n_groups] * len(codes_list) if np.ndim(n_groups) == 0 else list(n_groups)
+    if not (n_permutations and n_permutations > 0):
+        return [np.full(k, np.nan) for k in ks]
+    src, dst, val, middlemen = _trade_arrays(network)
+    return permutation_pvalues_many(
+        network.n_nodes,
+        src,
+        dst,
+        val,
+        np.asarray(network.is_firm, dtype=bool),
+        list(zip(codes_list, ks, strict=True)),
+        n_permutations=n_permutations,
+        seed=seed,
+        exclude=middlemen,
+    )
+
+
+def activity_frame(
+    network, codes, names, p, *, rule=None, purity_codes=None, index_name="group", seed=0,
+    n_permutations=0,
+):  # fmt: skip
+    """The frame of :func:`classify_activity` from node codes and their p-values."""
+    rule = ActivityRule() if rule is None else rule
+    k = len(names)
+    is_firm = np.asarray(network.is_firm, dtype=bool)
+    src, dst, val, middlemen = _trade_arrays(network)
+    n = network.n_nodes
+    stats = group_trade(n, src, dst, val, is_firm, codes, k, exclude=middlemen)
+    coop = network.cooperation
+    density = group_cooperation_density(
+        coop["a"].to_numpy(), coop["b"].to_numpy(), is_firm, codes, k
+    )
+    recip = group_reciprocity(src, dst, is_firm, codes, k, exclude=middlemen)
+    if purity_codes is not None:
+        purity = group_purity(codes, purity_codes, is_firm, k)
+    else:
+        purity = np.full(k, np.nan)
+    score = rule.score(stats["internal_share"], p, density)
     frame = pd.DataFrame(
         {
             "n_firms": stats["n_firms"].astype(np.int64),

@@ -14,6 +14,7 @@ on at the end. The rule, thresholds and references are in ``docs/clusters.md``.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,7 @@ import pandas as pd
 
 from ..core.params import check_choice, check_seed
 from .activity import ActivityRule
-from .classify import ACTIVITY_COLUMNS, classify_activity
+from .classify import ACTIVITY_COLUMNS, activity_frame, classify_activity, group_pvalues
 from .detection import LARGE_GRAPH_EDGES, METHODS, detect_arrays, detection_edges, modularity
 from .sentra import node_codes, sentra_labels
 
@@ -281,8 +282,6 @@ def find_clusters(
     0                  6          1          Trusmi: 5  passive
     1                  5          0          Plered: 5   active
     """
-    import time
-
     check_seed(seed)
     t0 = time.perf_counter()
     membership = detect_communities(
@@ -298,23 +297,24 @@ def find_clusters(
     t1 = time.perf_counter()
     sentra_of_firm = sentra_labels(network, sentra, radius_km=radius_km)
     source = sentra_of_firm.attrs.get("source", "none")
-    sentra_frame = classify_activity(
-        network,
-        sentra_of_firm,
-        seed=seed,
-        n_permutations=n_permutations,
-        rule=rule,
-        purity_against=membership,
-        index_name="sentra",
+    s_codes, s_names = node_codes(network, sentra_of_firm, "groups")
+    c_codes, c_names = node_codes(network, membership, "groups")
+    # both tests on the same permutations, drawn once (each as classify_activity alone)
+    p_sentra, p_comm = group_pvalues(
+        network, [s_codes, c_codes], [len(s_names), len(c_names)], seed, n_permutations
     )
-    comm = classify_activity(
+    kw = dict(rule=rule, seed=seed, n_permutations=n_permutations)
+    sentra_frame = activity_frame(
+        network, s_codes, s_names, p_sentra, purity_codes=c_codes, index_name="sentra", **kw
+    )
+    comm = activity_frame(
         network,
-        membership,
-        seed=seed,
-        n_permutations=n_permutations,
-        rule=rule,
-        purity_against=sentra_of_firm if source != "none" else None,
+        c_codes,
+        c_names,
+        p_comm,
+        purity_codes=s_codes if source != "none" else None,
         index_name="community",
+        **kw,
     )
     labels = membership.to_numpy()
     k = len(comm)

@@ -19,6 +19,7 @@ __all__ = [
     "canonical_labels",
     "detect_arrays",
     "detection_edges",
+    "igraph_graph",
     "modularity",
 ]
 
@@ -135,15 +136,41 @@ def modularity(n_nodes, u, v, w, labels, resolution=1.0):
     return float(np.sum(L / W - resolution * (d / (2 * W)) ** 2))
 
 
+#: Edges handed to igraph per call when a graph is built (bounds the Python objects alive).
+GRAPH_CHUNK = 2_000_000
+
+
+def igraph_graph(n, u, v):
+    """The undirected ``igraph.Graph`` on ``n`` nodes with edges ``(u[i], v[i])``, in order.
+
+    python-igraph's wheels use the limited C API, where a numpy edge array goes through
+    ``tolist()`` (a Python list per edge) and is then read pair by pair; two flat lists
+    zipped are read the same way without the per-edge lists: about 3.5 times faster
+    (2.6 million edges: 4.4 s instead of 16 s on a loaded 2-core machine). The edges go
+    in chunks of :data:`GRAPH_CHUNK`, so at most that many pairs exist as Python objects.
+
+    Examples
+    --------
+    >>> g = igraph_graph(4, np.array([0, 1]), np.array([1, 3]))
+    >>> g.vcount(), g.get_edgelist()
+    (4, [(0, 1), (1, 3)])
+    """
+    import igraph as ig  # imported when first used: ``import linkage`` stays light
+
+    g = ig.Graph(n=int(n), directed=False)
+    for s in range(0, len(u), GRAPH_CHUNK):
+        e = slice(s, s + GRAPH_CHUNK)
+        g.add_edges(zip(u[e].tolist(), v[e].tolist(), strict=True))
+    return g
+
+
 def _run_method(method, n, u, v, w, resolution, n_iterations, trials):
     """Community labels of one graph (igraph); isolated nodes become singletons."""
-    import igraph as ig
-
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     if u.size == 0:
         return np.arange(n, dtype=np.int64)
-    g = ig.Graph(n=n, edges=np.column_stack([u, v]), directed=False)
+    g = igraph_graph(n, u, v)
     weights = w.tolist()
     if method == "leiden":
         # modularity objective: igraph's default (CPM, resolution 1) depends on the unit of
@@ -268,8 +295,6 @@ def _detect_within_union(n_nodes, u, v, w, block, resolution, n_iterations):
     they never span two blocks, and the summed objective is maximized block by block.
     The result equals running modularity-Leiden per block (``_detect_within``).
     """
-    import igraph as ig
-
     u, v, w, eb, n_blocks = _within_edges(u, v, w, block)
     span = n_blocks + 1
     members = np.flatnonzero(block >= 0)
@@ -286,7 +311,7 @@ def _detect_within_union(n_nodes, u, v, w, block, resolution, n_iterations):
     ok = two_w[node_block] > 0
     scale[ok] = 1.0 / np.sqrt(two_w[node_block[ok]])
     if m:
-        g = ig.Graph(n=uniq.size, edges=np.column_stack([lu, lv]), directed=False)
+        g = igraph_graph(uniq.size, lu, lv)
         local = np.asarray(
             g.community_leiden(
                 objective_function="CPM",
