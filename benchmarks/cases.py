@@ -294,6 +294,7 @@ PLUGINS = {
     "plugin_clusters": ("benchmarks.bench_clusters", "clusters helper: detection + activity"),
     "plugin_pages": ("benchmarks.bench_pages", "pages helper: network page in Chromium"),
     "plugin_readers": ("benchmarks.bench_readers", "readers: 1000-sector xlsx, 2000-sector CSV"),
+    "plugin_extraction": ("benchmarks.bench_extraction", "extraction of every firm, 20,000 firms"),
 }
 
 

@@ -73,6 +73,7 @@ def extraction_arrays(
     positions=None,
     diagonal=None,
     progress=None,
+    excess=None,
 ) -> dict:
     """Output lost by the backward, forward and total extraction of sectors (closed forms).
 
@@ -95,6 +96,11 @@ def extraction_arrays(
         in the accuracy bounds).
     progress : callable, optional
         ``progress(done, total)`` after each block of the diagonal's solves.
+    excess : callable, optional
+        Computes ``y = l_jj - 1 = (LA)_jj`` at ``positions`` with absolute error bounds,
+        called as :func:`diagonal_LA` is (the default): ``excess(solver, A, positions,
+        L1, progress=progress) -> (y, bound, residual)`` (e.g. the deflated iteration of
+        :mod:`linkage.network.extraction`).
 
     Returns
     -------
@@ -150,7 +156,7 @@ def extraction_arrays(
             raise ValueError(f"diagonal must have shape {pos.shape}, has {d.shape}")
         y, y_abs, res_d = d - 1.0, 4 * EPS * np.abs(d), 0.0
     else:
-        y, y_abs, res_d = diagonal_LA(solver, A, pos, L1, progress=progress)
+        y, y_abs, res_d = (excess or diagonal_LA)(solver, A, pos, L1, progress=progress)
         d = 1.0 + y
     _check_diagonal(solver, pos, d)
     parts = {
