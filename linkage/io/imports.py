@@ -15,8 +15,10 @@ matrix (:func:`read_import_matrix`). Which kind a table is, is decided in
 
 from __future__ import annotations
 
+import csv
 import re
 import warnings
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -216,6 +218,20 @@ def _match(labels, known, what: str, path) -> list:
     return out
 
 
+def _read_cells(path: Path) -> pd.DataFrame:
+    """The file's cells as read by pandas; what pandas cannot read is a one-line error."""
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            return pd.read_excel(path, header=None, dtype=object, engine="openpyxl")
+        return pd.read_csv(
+            path, header=None, dtype=str, sep=None, engine="python", encoding="utf-8-sig"
+        )
+    except (ValueError, OSError, csv.Error, zipfile.BadZipFile, KeyError) as exc:
+        # pandas' EmptyDataError and ParserError, UnicodeDecodeError are ValueErrors
+        text = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise InputFileError(f"cannot read the import matrix: {text}", path=path) from None
+
+
 def read_import_matrix(path) -> pd.DataFrame:
     """The import matrix of a total table: a CSV or ``.xlsx`` (first sheet) file.
 
@@ -240,15 +256,18 @@ def read_import_matrix(path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise InputFileError("no such import-matrix file", path=path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        raw = pd.read_excel(path, header=None, dtype=object, engine="openpyxl")
-    else:
-        raw = pd.read_csv(
-            path, header=None, dtype=str, sep=None, engine="python", encoding="utf-8-sig"
-        )
+    raw = _read_cells(path)
+    raw = raw.dropna(how="all", axis=0).dropna(how="all", axis=1)
     if raw.shape[0] < 2 or raw.shape[1] < 2:
         raise InputFileError("import matrix needs a header row and a label column", path=path)
-    columns = [display_label(c) for c in raw.iloc[0, 1:]]
+    columns = ["" if pd.isna(c) else display_label(c) for c in raw.iloc[0, 1:]]
+    if "" in columns:
+        raise InputFileError(
+            "a column without a label",
+            path=path,
+            row=int(raw.index[0]) + 1,
+            column=int(raw.columns[columns.index("") + 1]) + 1,
+        )
     values = np.zeros((raw.shape[0] - 1, raw.shape[1] - 1))
     for i in range(1, raw.shape[0]):
         for j in range(1, raw.shape[1]):
@@ -259,11 +278,19 @@ def read_import_matrix(path) -> pd.DataFrame:
                 values[i - 1, j - 1] = float(str(cell).strip() or 0)
             except ValueError:
                 raise InputFileError(
-                    "not a number", path=path, row=i + 1, column=columns[j - 1], value=cell
+                    "not a number",
+                    path=path,
+                    row=int(raw.index[i]) + 1,
+                    column=columns[j - 1],
+                    value=cell,
                 ) from None
     if not np.isfinite(values).all():
         raise InputFileError("import matrix has NaN or infinite values", path=path)
-    index = [display_label(c) for c in raw.iloc[1:, 0]]
+    index = ["" if pd.isna(c) else display_label(c) for c in raw.iloc[1:, 0]]
+    if "" in index:
+        raise InputFileError(
+            "a row without a label", path=path, row=int(raw.index[index.index("") + 1]) + 1
+        )
     out = pd.DataFrame(values, index=index, columns=columns)
     out.attrs["source"] = str(path)
     return out

@@ -193,6 +193,11 @@ def test_import_matrix_on_a_domestic_table_is_an_error(tmp_path, shared_data):
         ("p,S1,S9\nS1,1,1\nS2,0,0\n", "column 'S9' is not one of the table's"),
         ("p,S1,S2\nS1,1,-1\nS2,0,0\n", "negative entry"),
         ("p,S1,S2\nS1,1,35\nS2,0,0\n", "imports exceed the total flow"),
+        ("", "cannot read the import matrix"),
+        ("p\nS1\n", "import matrix"),
+        ("p,,S2\nS1,1,1\nS2,0,0\n", "row 1, column 2: a column without a label"),
+        ("p;S1\n\x00\xff;1\n", "not one of the table's"),
+        ("p,S1,S2\nS1,1,inf\nS2,0,0\n", "NaN or infinite"),
     ],
 )
 def test_import_matrix_errors_are_one_line(tmp_path, content, message):
