@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from pathlib import Path
@@ -10,6 +11,7 @@ import click
 import pandas as pd
 
 from ..errors import InputFileError, LinkageWarning
+from ..io.transactions import read_table_transactions
 from ..pipeline import TABLE_FILES, analyze_table, regional_table, table_files
 from ._common import (
     echo_frame,
@@ -74,6 +76,26 @@ def _read(reader, path: Path, sheet):
     default=None,
     help="Excel sheet: a name, or a 0-based position when no sheet has that name "
     "(default: the first sheet).",
+)
+@click.option(
+    "--transactions",
+    type=click.Choice(["auto", "total", "domestic"]),
+    default="auto",
+    show_default=True,
+    help="What TABLE's flows are: total transactions (imports inside the flows, an import "
+    "column; BPS 'Transaksi Total') or domestic ('Transaksi Domestik') [default: "
+    "recognized from the title, the import/margin columns and the import rows; an error "
+    "when they disagree].",
+)
+@click.option(
+    "--imports",
+    "imports_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    metavar="M.csv",
+    help="Import matrix of a total-transaction TABLE (products x buying sectors, and "
+    "final-demand columns): the domestic table Z - M is analysed. Without it a total "
+    "table runs with a warning that its coefficients are technical, not domestic.",
 )
 @click.option(
     "--out",
@@ -146,6 +168,8 @@ def _read(reader, path: Path, sheet):
 def command(
     table,
     sheet,
+    transactions,
+    imports_path,
     out,
     solver,
     threshold,
@@ -182,7 +206,12 @@ def command(
         warnings.simplefilter("always", LinkageWarning)
         steps = Steps(quiet=quiet)
         with steps(f"reading {table.name}"):
-            io = read_table_sheet(table, sheet)
+            reader = functools.partial(
+                read_table_transactions,
+                transactions=None if transactions == "auto" else transactions,
+                imports=imports_path,
+            )
+            io = read_table_sheet(table, sheet, reader)
             if by_region:
                 io = regional_table(io, region_sep, table)
         steps.callback(f"analyzing {io.n} sectors")
@@ -221,7 +250,10 @@ def command(
         regions = f" in {len(extra[REGION_FILES[0]].attrs['regions'])} regions"
     click.echo(f"table{label}: {io.n} sectors{regions}" + (f", {io.units}" if io.units else ""))
     for finding in io.diagnostics:
-        if finding.code == "sheet_chosen":  # a workbook of several sheets: say which one
+        said = finding.code == "transactions" and finding.level != "warning"
+        if finding.code == "sheet_chosen" or (
+            said and finding.message.startswith("total")
+        ):  # a workbook of several sheets: say which one
             click.echo(f"note: {finding.message}")
     if messages:
         click.echo(f"{len(messages)} warning(s), printed above on stderr")

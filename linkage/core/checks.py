@@ -30,10 +30,11 @@ DIAGONAL_LIMIT = 0.5
 #: A spectral radius of A at or above this is reported as close to 1.
 RADIUS_LIMIT = 0.95
 _SHOWN = 5
-#: Categories that are negative by nature (subsidies, changes in inventories): said, as
-#: facts, not as doubts.
+#: Categories that are negative by nature (subsidies, changes in inventories, the import
+#: column of a total-transaction table): said, as facts, not as doubts.
 USUALLY_NEGATIVE = re.compile(
-    r"subsid|inventor|persediaan|stok|stock|perubahan|change|net|neto|discrepanc|selisih",
+    r"subsid|inventor|persediaan|stok|stock|perubahan|change|net|neto|discrepanc|selisih|"
+    r"impor|import",
     re.IGNORECASE,
 )
 

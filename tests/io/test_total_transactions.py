@@ -15,8 +15,10 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
 from linkage import IOTable, read_table
+from linkage.cli import main
 from linkage.errors import InputFileError, InvalidTableError
 from linkage.io.imports import domestic_from_total, import_columns, margin_columns
 from linkage.io.transactions import guess_transactions, read_table_transactions
@@ -306,3 +308,26 @@ def test_older_edition_total_table_with_codes_409_and_600(tmp_path):
     np.testing.assert_allclose(got.final_demand.to_numpy(), np.c_[hh, fcf], rtol=1e-12)
     assert float(got.balance()["rel_gap"].abs().max()) < 1e-12
     assert not [m for m in caught if "unbalanced" in m]
+
+
+def test_analyze_on_a_total_table_with_its_import_matrix_equals_the_domestic_run(
+    tmp_path, shared_data
+):
+    domestic = _workbook(shared_data, "Kepulauan Riau")
+    book, csv, _, _ = _write_total(domestic, tmp_path, sign=1.0)
+    runner = CliRunner()
+    args = ["analyze", str(book), "--out", str(tmp_path / "t"), "--imports", str(csv)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "note: total" in result.output  # the kind of table and its rule are said
+    ref = runner.invoke(main, ["analyze", str(domestic), "--out", str(tmp_path / "d")])
+    assert ref.exit_code == 0, ref.output
+    got = pd.read_csv(tmp_path / "t" / "linkages.csv")
+    want = pd.read_csv(tmp_path / "d" / "linkages.csv")
+    np.testing.assert_allclose(got["output_multiplier"], want["output_multiplier"], rtol=1e-8)
+    technical = runner.invoke(main, ["analyze", str(book), "--out", str(tmp_path / "x")])
+    assert technical.exit_code == 0 and "technical" in technical.output
+    wrong = ["analyze", str(book), "--out", str(tmp_path / "w"), "--transactions", "domestic"]
+    result = runner.invoke(main, wrong)
+    # the option settles the kind as given; the import column left in then unbalances it
+    assert result.exit_code == 0 and "table is unbalanced" in result.output
