@@ -36,7 +36,7 @@ from linkage.network import SupplyNetwork
 LONG_RUN = int(os.environ.get("LINKAGE_FUZZ_EXAMPLES", "0"))
 
 
-def fuzz(max_examples: int = 40):
+def fuzz(max_examples: int = 30):
     return settings(
         max_examples=LONG_RUN or max_examples,
         deadline=None,
@@ -213,12 +213,16 @@ def surveys(draw):
 
 
 @fuzz()
-@given(survey=surveys(), skip=st.booleans(), fmt=CSV_FORMAT)
-def test_read_network(survey, skip, fmt):
+@given(survey=surveys(), skip=st.booleans(), fmt=CSV_FORMAT, xlsx=st.integers(0, 3))
+def test_read_network(survey, skip, fmt, xlsx):
     firms, tx = survey
     with tempfile.TemporaryDirectory() as folder:
-        f = _write(Path(folder), "firms.csv", firms, fmt)
-        t = _write(Path(folder), "tx.csv", tx, fmt)
+        if xlsx:  # CSV one time in four, else xlsx (numbers typed or as text)
+            f = _xlsx(Path(folder), "firms.xlsx", firms, as_numbers=xlsx == 1)
+            t = _xlsx(Path(folder), "tx.xlsx", tx, as_numbers=xlsx != 3)
+        else:
+            f = _write(Path(folder), "firms.csv", firms, fmt)
+            t = _write(Path(folder), "tx.csv", tx, fmt)
         on_invalid = "skip" if skip else "error"
 
         def check(net):
