@@ -137,16 +137,16 @@ def linkage_arrays(solver: LeontiefSolver, A, x: np.ndarray) -> dict:
     n = solver.n
     x = np.asarray(x, dtype=float)
     ones = np.ones(n)
-    y = solver.solve(ones, transpose=True)
-    r1 = solver.last_info.residual
+    # the plain and the transposed solves together (one sweep over A for both on the
+    # fused kernel of linkage.core.kernel)
     if getattr(solver, "_row_sums", None) is not None:  # L 1 known from the solver's check
         u = solver.row_sums()
         r2 = solver.last_info.residual
-        w = solver.solve(x)
-        r2 = max(r2, solver.last_info.residual)
+        w, y = solver.solve_pair(x, ones)
+        r1 = solver.last_info.residual
     else:
-        U = solver.solve(np.column_stack([ones, x]))
-        r2 = solver.last_info.residual
+        U, y = solver.solve_pair(np.column_stack([ones, x]), ones)
+        r1 = r2 = solver.last_info.residual
         u, w = U[:, 0], U[:, 1]
     col_A = np.asarray(A.sum(axis=0)).ravel()
     Ax = np.asarray(A @ x).ravel()

@@ -67,10 +67,20 @@ class InverseParts:
             )
         return self._block_solver
 
-    def _solve_by_block(self, B, transpose: bool):
+    def _solve_by_block(self, B, transpose):
         block = self._block()
-        U = block._solve(B, transpose)
-        self.last_info = block.last_info
+        if np.ndim(transpose) == 0:
+            U = block._solve(B, bool(transpose))
+            self.last_info = block.last_info
+            return U
+        t = np.asarray(transpose, dtype=bool)  # a pair: one flag per column
+        U = np.empty_like(B)
+        U[:, ~t] = block._solve(np.ascontiguousarray(B[:, ~t]), False)
+        first = block.last_info
+        U[:, t] = block._solve(np.ascontiguousarray(B[:, t]), True)
+        info = block.last_info
+        worst = max(first.residual, info.residual)
+        self.last_info = SolveInfo(info.method, worst, first.iterations + info.iterations)
         return U
 
     # ------------------------------------------------------------ parts of L

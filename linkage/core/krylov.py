@@ -2,25 +2,22 @@
 
 :class:`Iteration` is what the solver holds for ``method="iterative"``: products with
 ``A`` itself (no copy; ``A.T`` a view for transposed systems), counted, and handed to one
-of the kernels below. Each kernel solves for all right-hand sides at once, in lock step:
-``B`` holds one right-hand side per row (shape (k, n)), and ``apply(V)`` returns the
-product of ``M`` (``A`` or ``Aᵀ``) with every row of ``V``, as rows. Rows that have
-converged drop out of the products.
+of the kernels below, which solve for all right-hand sides at once, in lock step: ``B``
+holds one right-hand side per row (shape (k, n)), ``apply(V)`` returns ``M`` (``A`` or
+``Aᵀ``) times every row of ``V``, as rows (``apply(V, rows)`` when ``apply.rows`` is set:
+the fused kernel of :mod:`~linkage.core.kernel`, where each row has its own ``M``).
+Converged rows drop out of the products. For sparse ``A`` the plain and transposed rows
+go through the fused kernel with float32 products, refined to ``tol``.
 
-``gmres_power``
-    GMRES(12) on a power basis with two earlier corrections kept: about a tenth of
-    Arnoldi's vector work, for sparse ``A`` where a product is cheap.
-``gmres_arnoldi``
-    Arnoldi (Gram-Schmidt) GMRES(20), for dense ``A`` where a product (``2 n²`` flops)
-    dwarfs the orthogonalization.
-``neumann``
-    The plain Neumann series ``u ← b + M u`` (rate: the spectral radius of ``M``).
+``gmres_power``: GMRES(12) on a power basis with two earlier corrections kept, about a
+tenth of Arnoldi's vector work, for sparse ``A``. ``gmres_arnoldi``: Arnoldi GMRES(20),
+for dense ``A`` where a product (``2 n²`` flops) dwarfs Gram-Schmidt. ``neumann``: the
+series ``u ← b + M u`` (rate: the spectral radius of ``M``).
 
-Each returns ``(U, products, converged, ...)``: ``U`` with one solution per row and
-``products`` the most products with ``M`` spent on one right-hand side. A GMRES solve
-counts as converged only on the true relative residual ``‖b - (I - M) u‖ / ‖b‖``,
-computed from scratch (one product per row); a whole cycle that cuts no residual by 1 %
-twice in a row stops it (a singular ``I - M``).
+Each returns ``(U, products, converged, ...)``, ``products`` the most products with
+``M`` spent on one right-hand side. GMRES counts as converged only on the true relative
+residual ``‖b - (I - M) u‖ / ‖b‖`` computed from scratch; a whole cycle that cuts no
+residual by 1 % twice in a row stops it (a singular ``I - M``).
 """
 
 from __future__ import annotations
@@ -31,6 +28,7 @@ import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
 
+from .kernel import FusedProducts, refine
 from .norms import power_certificate, relative_residual
 
 __all__ = [
@@ -82,22 +80,23 @@ class Iteration:
         Products with ``A`` or ``Aᵀ`` so far, each solve's most demanding right-hand side.
     """
 
-    def __init__(self, A):
+    def __init__(self, A, fused: bool = True):
         self.op, self.op_T = A, A.T
-        self.matvecs = 0
+        self._matvecs = 0
         self.products = 0
+        self._passes = 0
+        csr_or_csc = sp.issparse(A) and A.format in ("csr", "csc")
+        self._fused = None
+        self.fused = bool(fused) and csr_or_csc
 
     def applier(self, transpose: bool):
-        """``apply(V)``: the product of ``A`` (``Aᵀ``) with every row of ``V`` (k, n), as rows.
-
-        One matrix-vector product per row: BLAS ``gemv`` for an ndarray (for two or three
-        rows OpenBLAS ``gemm`` is no faster than separate ``gemv`` calls), the CSR/CSC
-        kernel for sparse ``A`` (scipy's multi-vector product is no faster either).
-        """
+        """``apply(V)``: ``A`` (``Aᵀ``) times every row of ``V`` (k, n), as rows: one
+        product per row (BLAS ``gemm`` or scipy's multi-vector product is no faster)."""
         op = self.op_T if transpose else self.op
 
-        def apply(V):
-            self.matvecs += V.shape[0]
+        def apply(V, rows=None):
+            self._matvecs += V.shape[0]
+            self._passes += V.shape[0]
             out = np.empty_like(V)
             for r in range(V.shape[0]):
                 out[r] = op @ V[r]
@@ -105,18 +104,48 @@ class Iteration:
 
         return apply
 
+    @property
+    def matvecs(self) -> int:
+        """Matrix-vector products so far, counted per right-hand side."""
+        return self._matvecs + (self._fused.matvecs if self._fused is not None else 0)
+
+    @property
+    def passes(self) -> int:
+        """Passes over ``A`` so far (the fused kernel: one per sweep of all its rows)."""
+        return self._passes + (self._fused.passes if self._fused is not None else 0)
+
+    def solve_rows(self, Bt, transposed, *, tol: float, restart: int, max_products):
+        """Rows of ``Bt`` (k, n) solved in lock step on the fused kernel (row ``r`` with
+        ``Aᵀ`` when ``transposed[r]``): ``(Ut, products, converged, residual)``."""
+        self._fused = self._fused or FusedProducts(self.op)
+        kernel = (gmres_power, restart, AUGMENT)
+        Ut, products, converged, residual = refine(
+            self._fused, Bt, transposed, tol, kernel, max_products
+        )
+        self.products += products
+        if not math.isfinite(residual) or not np.all(np.isfinite(Ut)):
+            residual = np.inf
+        return Ut, products, converged, residual
+
     def certify(self) -> bool:
         """Productivity of a nonnegative ``A`` proved by ``max(A^k 1) < 1`` for a small k."""
         proved, products = power_certificate(self.op)
-        self.matvecs += products
+        self._matvecs += products
+        self._passes += products
         return proved
 
     def solve(self, B, transpose: bool, *, scheme: str, tol: float, restart: int, max_products):
         """Solve for the columns of ``B`` (n, k) with ``scheme`` (``"power"`` or
         ``"arnoldi"`` GMRES, ``"neumann"``): ``(U, products, converged, residual)``, the
         residual infinite when the iteration produced non-finite values."""
-        apply = self.applier(transpose)
         Bt = np.ascontiguousarray(B.T)  # one row per right-hand side
+        if scheme == "power" and self.fused:  # transpose: a bool or one per column
+            flags = np.broadcast_to(np.asarray(transpose, dtype=bool), Bt.shape[:1]).copy()
+            Ut, products, converged, residual = self.solve_rows(
+                Bt, flags, tol=tol, restart=restart, max_products=max_products
+            )
+            return Ut.T, products, converged, residual
+        apply = self.applier(transpose)
         if scheme == "power":  # true residuals
             Ut, products, converged, residual = gmres_power(
                 apply, Bt, tol, restart, max_products, AUGMENT
@@ -155,16 +184,15 @@ class _Lockstep:
     def products(self, rows, V) -> np.ndarray:
         """``M`` times every row of ``V``, counted for the right-hand sides ``rows``."""
         self.used[rows] += 1
-        return self.apply(V)
+        return self.apply(V, rows) if getattr(self.apply, "rows", False) else self.apply(V)
 
     def true_residual(self, rows=None) -> np.ndarray:
         """``R = B - X + M X`` from scratch (one product per row; all rows when None);
         returns the relative residual of every row."""
         rows = slice(None) if rows is None else rows
         X = self.X[rows]
-        MX = self.apply(X)
+        MX = self.products(rows, X)
         self.R[rows] = self.B[rows] - X + MX
-        self.used[rows] += 1
         # the subtraction loses about eps (‖x‖ + ‖M x‖): a residual below that proves
         # nothing (a diverging x of 1e17 has a computed residual of 0), so it is the floor
         floor = _EPS * (np.linalg.norm(X, axis=1) + np.linalg.norm(MX, axis=1))
@@ -395,16 +423,12 @@ def gmres_power(apply, B, tol, s, max_products, augment=2):
     ``augment`` corrections ``dz`` of earlier cycles with their images
     ``(I - M) dz = r_before - r_after`` (known without a product; "loose" GMRES, Baker,
     Jessup & Manteuffel 2005, which recovers most of what restarting loses). The small
-    least-squares problem is solved from one Gram matrix of the basis, so the vector work
-    is about three passes over the basis per cycle instead of Arnoldi's two to four
-    passes over the growing basis per product; with about ten nonzeros per row that work
-    costs as much as the products themselves. The power basis is scaled and solved with
-    an eigenvalue cut-off (it becomes ill-conditioned as ``M^i r`` turns towards the
-    dominant eigenvector), which is why ``s`` stays small.
-
-    ``x += K c`` and ``r -= W c`` need no product; the last cycle is cut to the products
-    the observed rate needs, and the true residual is computed from scratch before a
-    solve counts as converged.
+    least-squares problem is solved from one Gram matrix of the basis: about three passes
+    over the basis per cycle (Arnoldi: two to four per product). The power basis is
+    scaled and solved with an eigenvalue cut-off (it turns towards the dominant
+    eigenvector), which is why ``s`` stays small. The last cycle is cut to the products
+    the observed rate needs; the true residual is computed from scratch before a solve
+    counts as converged.
 
     Returns ``(U, products, converged, residual)``: ``U`` with one solution per row,
     ``products`` the most products with ``M`` spent on one right-hand side, ``residual``

@@ -343,6 +343,42 @@ class LeontiefSolver(InverseParts):
         demanding right-hand side."""
         return self._iteration.products if self._iteration is not None else 0
 
+    @property
+    def passes(self) -> int:
+        """Passes over ``A`` so far (iterative method): one per sweep of the fused kernel,
+        which advances plain and transposed solves together, else one per product."""
+        return self._iteration.passes if self._iteration is not None else 0
+
+    def solve_pair(self, b, c):
+        """``(u, y)`` with ``(I - A) u = b`` and ``(I - A)ᵀ y = c`` (each ``(n,)`` or
+        ``(n, k)``): on sparse ``A`` the iterative method advances both in the same sweeps
+        (:mod:`~linkage.core.kernel`), else two solves; ``last_info`` covers both.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> s = LeontiefSolver(np.array([[0.15, 0.25], [0.20, 0.05]]))
+        >>> u, y = s.solve_pair(np.ones(2), np.ones(2))
+        >>> u.round(4), y.round(4)
+        (array([1.5841, 1.3861]), array([1.5182, 1.4521]))
+        """
+        B, C = (np.asarray(v, dtype=float) for v in (b, c))
+        Bm, Cm = (v[:, np.newaxis] if v.ndim == 1 else v for v in (B, C))
+        kb, k = Bm.shape[1], Bm.shape[1] + Cm.shape[1]
+        joint = self._iteration is not None and self._iteration.fused
+        joint = joint and self.iteration == "gmres" and Bm.shape[0] == Cm.shape[0] == self.n
+        if not (joint and np.all(np.isfinite(Bm)) and np.all(np.isfinite(Cm))):
+            u = self.solve(B)
+            first = self.last_info
+            y = self.solve(C, transpose=True)
+            worst = max(first.residual, self.last_info.residual)
+            its = first.iterations + self.last_info.iterations
+            self.last_info = SolveInfo(self.last_info.method, worst, its)
+            return u, y
+        U = self._solve(np.ascontiguousarray(np.hstack([Bm, Cm])), np.arange(k) >= kb)
+        u, y = U[:, :kb], U[:, kb:]
+        return (u[:, 0] if B.ndim == 1 else u), (y[:, 0] if C.ndim == 1 else y)
+
     def row_sums(self) -> np.ndarray:
         """``L 1`` (row sums of L), reusing the productivity check's solve when it made one.
 
@@ -359,8 +395,9 @@ class LeontiefSolver(InverseParts):
         return self.solve(np.ones(self.n))
 
     # ------------------------------------------------------------ solving
-    def _solve(self, B, transpose: bool):
-        """Solve for a block B (n, k); sets last_info; raises on NaN/inf."""
+    def _solve(self, B, transpose):
+        """Solve for a block B (n, k); sets last_info; raises on NaN/inf. ``transpose`` a
+        bool, or one per column (:meth:`solve_pair`, fused iterative method only)."""
         if self.method != "iterative":
             U, residual = refined_solve(self._lu, self._A, B, transpose, self.tol)
             iterations = 0
@@ -376,7 +413,7 @@ class LeontiefSolver(InverseParts):
             self._raise_singular("I - A is singular: the solve produced non-finite values", [])
         return U
 
-    def _iterate(self, B, transpose: bool):
+    def _iterate(self, B, transpose):
         """The iterative solve of B (n, k): ``(U, products, converged, residual)``, with an
         infinite residual when the iteration produced non-finite values."""
         fallback = self.block_method != self.method
