@@ -158,10 +158,11 @@ def rel_sum(terms, rels) -> np.ndarray:
     terms = [np.asarray(t, dtype=float) for t in terms]
     total = sum(terms)
     mags = sum(np.abs(t) for t in terms)
-    err = sum(
-        np.where(t == 0, 0.0, np.abs(t) * np.asarray(d, dtype=float))
-        for t, d in zip(terms, rels, strict=True)
-    )
+    with np.errstate(invalid="ignore"):  # inf * 0 where a term is 0: masked out
+        err = sum(
+            np.where(t == 0, 0.0, np.abs(t) * np.asarray(d, dtype=float))
+            for t, d in zip(terms, rels, strict=True)
+        )
     err = err + 2 * len(terms) * EPS * mags
     return rel_bound(err, total)
 

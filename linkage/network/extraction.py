@@ -144,12 +144,13 @@ def _block_series(A, Acols, chunk, pair, lv, bounds, tol):
     u, u_abs = lv
     L1, Lg = bounds
     c = (w @ Acols) / wv
-    Q = Acols - np.outer(v, c)
+    rounding = EPS * L1[chunk] * (np.abs(Acols).max(axis=0) + np.abs(c) * v.max()) * 4
+    Q = Acols
+    Q -= v[:, None] * c
     cols = np.arange(chunk.size)
     y = c * u[chunk] + Q[chunk, cols]
-    rounding = EPS * L1[chunk] * (np.abs(Acols).max(axis=0) + np.abs(c) * v.max()) * 4
     qsum = np.abs(Q).max(axis=0)
-    tail = np.abs(Q).max(axis=0) * L1[chunk]
+    tail = qsum * L1[chunk]
     live = np.flatnonzero(tail > tol * (1.0 + np.abs(y)))
     q = Q[:, live]
     for _ in range(10_000):
@@ -157,7 +158,7 @@ def _block_series(A, Acols, chunk, pair, lv, bounds, tol):
             break
         q = A @ q
         y[live] += q[chunk[live], np.arange(live.size)]
-        qmax = np.abs(q).max(axis=0)
+        qmax = np.maximum(q.max(axis=0), -q.min(axis=0))  # max |q| without a copy
         qsum[live] += qmax
         tail[live] = qmax * L1[chunk[live]]
         keep = tail[live] > tol * (1.0 + np.abs(y[live]))
