@@ -333,18 +333,7 @@ def test_cli_analyze_never_prints_a_traceback(runner, grid, fmt):
     with tempfile.TemporaryDirectory() as folder:
         path = _write(Path(folder), "t.csv", grid, fmt)
         result = runner.invoke(main, ["analyze", str(path), "--out", str(Path(folder) / "o")])
-    assert "Traceback" not in result.stderr + result.stdout
-    assert not isinstance(result.exception, Exception) or isinstance(
-        result.exception, SystemExit
-    ), repr(result.exception)
-    assert result.exit_code in (0, 1), result.stderr
-    if result.exit_code:
-        lines = result.stderr.strip().splitlines()
-        assert (
-            lines[-1].startswith("error: ") and sum(line.startswith("error") for line in lines) == 1
-        ), result.stderr
-        head = lines[-1][len("error: ") :].split(":")[0]
-        assert not head.endswith(("Error", "Exception")) or " " in head, lines[-1]
+    _check_cli(result)
 
 
 def test_survey_whose_firm_ids_all_look_alike():
@@ -356,3 +345,36 @@ def test_survey_whose_firm_ids_all_look_alike():
         warnings.simplefilter("ignore")
         net = read_network(firms, tx)
     assert net.n_firms == 2 and net.summary()["outside_parties"] == 1
+
+
+OK_TABLE = Path(__file__).resolve().parent / "corpus" / "table_ok.csv"
+
+
+def _check_cli(result):
+    """Exit 0, or 1 with exactly one ``error:`` line that is not an unexpected exception."""
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    assert result.exit_code in (0, 1), result.stderr
+    if result.exit_code:
+        lines = result.stderr.strip().splitlines()
+        assert lines[-1].startswith("error: "), result.stderr
+        assert sum(line.startswith("error") for line in lines) == 1, result.stderr
+        head = lines[-1][len("error: ") :].split(":")[0]
+        assert not head.endswith(("Error", "Exception")) or " " in head, lines[-1]
+
+
+@fuzz(15)
+@given(data=st.data(), fmt=CSV_FORMAT)
+def test_cli_impact_and_regionalize_on_fuzzed_files(runner, data, fmt):
+    """``linkage impact --shock`` and ``linkage regionalize --regional`` on fuzzed files."""
+    shock = _label_grid(data.draw, ["sector", "x"], 2)
+    measure = _label_grid(data.draw, ["sector", "x"], 1)
+    with tempfile.TemporaryDirectory() as folder:
+        s = _write(Path(folder), "shock.csv", shock, fmt)
+        m = _write(Path(folder), "measure.csv", measure, fmt)
+        out = str(Path(folder) / "o")
+        _check_cli(runner.invoke(main, ["impact", str(OK_TABLE), "--shock", str(s), "--out", out]))
+        args = ["regionalize", str(OK_TABLE), "--regional", str(m), "--out", out + "r"]
+        _check_cli(runner.invoke(main, args))
