@@ -69,6 +69,17 @@ def other_sheet(path):
     wb.save(path)
 
 
+def unsaved_formulas(path):
+    """Total output as formulas openpyxl writes without a cached value (never calculated)."""
+    wb = Workbook()
+    ws = wb.active
+    _fill(ws, [HEADER[:-1], *[row[:-1] for row in ROWS]])
+    ws.cell(1, 6, "total output")
+    ws.cell(2, 6, "=SUM(B2:E2)")
+    ws.cell(3, 6, "=SUM(B3:E3)")
+    wb.save(path)
+
+
 def empty_workbook(path):
     """A workbook whose only sheet has no cells."""
     Workbook().save(path)
@@ -79,6 +90,7 @@ def main():
     hidden_rows(HERE / "table_hidden_rows.xlsx")
     other_sheet(HERE / "table_other_sheet.xlsx")
     empty_workbook(HERE / "table_empty.xlsx")
+    unsaved_formulas(HERE / "table_unsaved_formulas.xlsx")
     (HERE / "table_png_renamed.xlsx").write_bytes(
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
         b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01"
