@@ -32,6 +32,7 @@ __all__ = [
     "abs_matrix",
     "solver_matrix",
     "solve_nonzero",
+    "last_residual",
 ]
 
 #: Unit roundoff of float64.
@@ -94,20 +95,26 @@ def bounded_solve(solver, A, B, *, transpose: bool = False, target: float = 1e-1
     """
     B = np.asarray(B, dtype=float)
     absA = abs_matrix(A)
-    U = solver.solve(B, transpose=transpose)
-    residual = solver.last_info.residual
+    U = solve_nonzero(solver, B, transpose)
+    residual = last_residual(solver)
     k = B.shape[1]
     for step in range(rounds + 1):
         R = B - (U - _times(A, U, transpose))
         S = np.abs(R) + 4 * EPS * (np.abs(B) + np.abs(U) + _times(absA, np.abs(U), transpose))
         both = solve_nonzero(solver, np.hstack([R, S]), transpose)
-        residual = max(residual, solver.last_info.residual)
+        residual = max(residual, last_residual(solver))
         D, bound = both[:, :k], np.abs(both[:, k:])
         worst = rel_bound(bound, U)
         if np.nanmax(worst, initial=0.0) <= target or step == rounds:
             return U, bound, float(residual)
         U = U + D
     return U, bound, float(residual)  # pragma: no cover (the loop returns)
+
+
+def last_residual(solver) -> float:
+    """The relative residual of the solver's last solve (0 before any)."""
+    info = solver.last_info
+    return float(info.residual) if info is not None else 0.0
 
 
 def solve_nonzero(solver, B, transpose: bool = False) -> np.ndarray:

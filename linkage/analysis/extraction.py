@@ -39,6 +39,7 @@ from .accuracy import (
     EPS,
     abs_matrix,
     bounded_solve,
+    last_residual,
     product_bound,
     rel_bound,
     rel_sum,
@@ -232,8 +233,8 @@ def diagonal_LA(solver, A, pos, L1, *, progress=None, target: float = 1e-13):
         chunk = pos[s0 : s0 + step]
         B = A[:, chunk] if dense else A[:, chunk].toarray()
         rows = np.arange(chunk.size)
-        Yb = solver.solve(B)
-        residual = max(residual, solver.last_info.residual)
+        Yb = solve_nonzero(solver, B)
+        residual = max(residual, last_residual(solver))
         for step_ in range(4):
             R = B - (Yb - A @ Yb)
             S = np.abs(R) + 4 * EPS * (np.abs(B) + np.abs(Yb) + absA @ np.abs(Yb))
@@ -242,7 +243,7 @@ def diagonal_LA(solver, A, pos, L1, *, progress=None, target: float = 1e-13):
             if not miss.any() or step_ == 3:
                 break
             Yb[:, miss] += solve_nonzero(solver, R[:, miss])
-            residual = max(residual, solver.last_info.residual)
+            residual = max(residual, last_residual(solver))
         y[s0 : s0 + step] = Yb[chunk, rows]
         bound[s0 : s0 + step] = bnd
         if progress is not None:
