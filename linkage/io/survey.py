@@ -103,14 +103,13 @@ class SurveyReader(TableReader):
 
 def read_survey_csv(path: Path, notes: list) -> pd.DataFrame:
     """CSV with ids as text; the separator (``,`` ``;`` or tab) is the most frequent one in
-    the header line; UTF-16 when the file starts with its byte-order mark, else UTF-8, else
-    Windows-1252 (reported)."""
+    the header line; UTF-16 when the file starts with its byte-order mark or with an ASCII
+    character and a NUL byte (UTF-16 without a mark), else UTF-8, else Windows-1252
+    (reported)."""
     options = {"dtype": str, "keep_default_na": False, "na_values": [""]}
     with open(path, "rb") as handle:
         start = handle.read(4)
-    # UTF-16 with a byte-order mark: what spreadsheets write as "Unicode text"
-    utf16 = start[:2] in (b"\xff\xfe", b"\xfe\xff")
-    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "cp1252"):
+    for encoding in _encodings(start):
         try:
             with open(path, encoding=encoding, newline="") as handle:
                 lines = handle.read().splitlines()  # decode it all: fail here, not in pandas
@@ -137,6 +136,25 @@ def read_survey_csv(path: Path, notes: list) -> pd.DataFrame:
             notes.append(f"{path}: not UTF-8; read as Windows-1252 (check accented names)")
         return frame
     raise InputFileError("cannot decode the file as UTF-8 or Windows-1252", path=str(path))
+
+
+def _encodings(start: bytes) -> tuple[str, ...]:
+    """Encodings to try for a file starting with ``start``: UTF-16 with a byte-order mark
+    (what spreadsheets write as "Unicode text"), UTF-16 without one (an ASCII first
+    character next to a NUL byte), else UTF-8 and Windows-1252.
+
+    Examples
+    --------
+    >>> _encodings("id".encode("utf-16-le")), _encodings(b"id,s")
+    (('utf-16-le',), ('utf-8-sig', 'cp1252'))
+    """
+    if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return ("utf-16",)
+    if len(start) >= 2 and start[0] and not start[1] and start[0] < 128:
+        return ("utf-16-le",)
+    if len(start) >= 2 and not start[0] and start[1] and start[1] < 128:
+        return ("utf-16-be",)
+    return ("utf-8-sig", "cp1252")
 
 
 def read_survey_frame(data, source: str, notes: list | None = None) -> tuple[pd.DataFrame, str]:
