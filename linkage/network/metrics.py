@@ -419,32 +419,7 @@ def firm_metrics(net, solver: str = "auto", *, method=None) -> pd.DataFrame:
             level="warning",
             warn=DataQualityWarning,
         )
-    try:
-        if closed.all():
-            lk = {k: np.full(n, np.nan) for k in _LINKAGE_COLUMNS}
-            lk.update(method="", residual=np.nan)
-        elif closed.any():
-            keep = np.flatnonzero(~closed)
-            part = firm_linkages(
-                sp.csr_array(Z)[keep][:, keep], x[keep], solver, labels=net.firms.index[keep]
-            )
-            lk = {k: v for k, v in part.items() if k in ("method", "residual", "accuracy")}
-            for key in _LINKAGE_COLUMNS:
-                full = np.full(n, np.nan)
-                full[keep] = part[key]
-                lk[key] = full
-        else:
-            lk = firm_linkages(Z, x, solver, labels=net.firms.index)
-    except SingularSystemError as exc:
-        message = (
-            f"firm linkages not computed: the firm network is not a productive IO system ({exc})"
-        ).splitlines()[0]
-        diag.add("linkages_failed", message, level="warning", warn=DataQualityWarning)
-        lk = {
-            k: np.full(n, np.nan)
-            for k in ("bl_direct", "fl_direct", "output_multiplier", "bl_total", "fl_total")
-        }
-        lk.update(method="", residual=np.nan)
+    lk = _linkages_or_nan(Z, x, closed, solver, net.firms.index, diag)
     for key in ("bl_direct", "fl_direct", "output_multiplier", "bl_total", "fl_total"):
         frame[key] = lk[key]
     bl, fl = frame["bl_total"].to_numpy(), frame["fl_total"].to_numpy()
@@ -458,3 +433,36 @@ def firm_metrics(net, solver: str = "auto", *, method=None) -> pd.DataFrame:
         diagnostics=diag,
     )
     return frame
+
+
+def _linkages_or_nan(Z, x, closed, solver, labels, diag) -> dict:
+    """:func:`firm_linkages` of the firms outside closed loops, NaN for the others (and for
+    all when the firm system is not productive, said in ``diag``)."""
+    n = x.size
+    try:
+        if closed.all():
+            lk = {k: np.full(n, np.nan) for k in _LINKAGE_COLUMNS}
+            lk.update(method="", residual=np.nan)
+        elif closed.any():
+            keep = np.flatnonzero(~closed)
+            part = firm_linkages(
+                sp.csr_array(Z)[keep][:, keep], x[keep], solver, labels=labels[keep]
+            )
+            lk = {k: v for k, v in part.items() if k in ("method", "residual", "accuracy")}
+            for key in _LINKAGE_COLUMNS:
+                full = np.full(n, np.nan)
+                full[keep] = part[key]
+                lk[key] = full
+        else:
+            lk = firm_linkages(Z, x, solver, labels=labels)
+    except SingularSystemError as exc:
+        message = (
+            f"firm linkages not computed: the firm network is not a productive IO system ({exc})"
+        ).splitlines()[0]
+        diag.add("linkages_failed", message, level="warning", warn=DataQualityWarning)
+        lk = {
+            k: np.full(n, np.nan)
+            for k in ("bl_direct", "fl_direct", "output_multiplier", "bl_total", "fl_total")
+        }
+        lk.update(method="", residual=np.nan)
+    return lk
