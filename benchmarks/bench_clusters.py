@@ -111,7 +111,8 @@ def run(
     60 s target); ``end_to_end_s`` adds generating the arrays and building the network.
     ``quick=True`` (the suite's quick mode) runs 100,000 firms / 1,000,000 transactions.
     ``raw_leiden_s`` is the anchor (see the module); with ``repeats`` > 1 the lists of
-    both times and their ratios are recorded, and the headline numbers are the fastest.
+    both times and their ratios are recorded; ``ratio_to_raw_leiden`` (wall) and
+    ``cpu_ratio_to_raw_leiden`` are over all repeats, the other times the fastest.
     """
     if quick:
         n_firms, n_transactions = 100_000, 1_000_000
@@ -157,7 +158,7 @@ def run(
         pairs.append(
             (fc_s, raw_s[0], load_raw, load_fc, cl.communities.attrs["seconds"], fc_cpu, raw_s[1])
         )
-    best = min(range(len(pairs)), key=lambda i: pairs[i][0] / pairs[i][1])
+    best = min(range(len(pairs)), key=lambda i: pairs[i][0])
     times["detect_and_classify_s"] = min(p[0] for p in pairs)
     times["raw_leiden_s"] = min(p[1] for p in pairs)
     times["detect_s"] = pairs[best][4]["detect"]
@@ -190,7 +191,9 @@ def run(
         "n_sentra": int(len(s)),
         "sentra_activity_agreement": round(agree, 4),
         "mean_sentra_purity": round(float(s["community_purity"].mean()), 4),
-        "ratio_to_raw_leiden": round(pairs[best][0] / pairs[best][1], 3),
+        # all repeats together (not the best pair: the load moves between the two calls)
+        "ratio_to_raw_leiden": round(sum(p[0] for p in pairs) / sum(p[1] for p in pairs), 3),
+        "cpu_ratio_to_raw_leiden": round(sum(p[5] for p in pairs) / sum(p[6] for p in pairs), 3),
         "ratios": [round(p[0] / p[1], 3) for p in pairs],
         "find_clusters_runs_s": [round(p[0], 2) for p in pairs],
         "raw_leiden_runs_s": [round(p[1], 2) for p in pairs],

@@ -258,7 +258,8 @@ def find_clusters(
         column, else ``region``, else co-location of ``lat``/``lon`` within ``radius_km``.
     radius_km : float
     n_permutations : int
-        Permutations of the test (same ``seed``).
+        Permutations of the test (same ``seed``), drawn once for the sentra and the
+        communities: each gets the p-values :func:`classify_activity` gives it alone.
     rule : ActivityRule, optional
 
     Returns
