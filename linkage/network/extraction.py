@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.linalg as sla
+from scipy.sparse.csgraph import connected_components
 
 from ..analysis.accuracy import EPS, bounded_solve
 from ..analysis.extraction import extraction_arrays, worst_accuracy
@@ -131,16 +132,32 @@ def deflated_excess(solver, A, pos, L1, *, progress=None, tol: float = 1e-12, pa
     row_nnz = np.diff(A.indptr).astype(float)
     g = (row_nnz + 2) * np.asarray(A.sum(axis=1)).ravel() + 2
     Lg = solver.solve(g)
-    y = np.empty(pos.size)
-    bound = np.empty(pos.size)
-    for s0 in range(0, pos.size, BLOCK):
-        chunk = pos[s0 : s0 + BLOCK]
-        y[s0 : s0 + BLOCK], bound[s0 : s0 + BLOCK] = _block_series(
+    y, bound, todo = _outside_cycles(A, pos)
+    for s0 in range(0, todo.size, BLOCK):
+        at = todo[s0 : s0 + BLOCK]
+        chunk = pos[at]
+        y[at], bound[at] = _block_series(
             (A, A32), A_cols[:, chunk].toarray(), chunk, (v, w, wv), (u, u_abs), (L1, Lg), tol
         )
         if progress is not None:
-            progress(min(s0 + BLOCK, pos.size), pos.size)
+            progress(pos.size - todo.size + min(s0 + BLOCK, todo.size), pos.size)
+    if progress is not None and not todo.size:
+        progress(pos.size, pos.size)
     return y, bound, float(residual)
+
+
+def _outside_cycles(A, pos):
+    """``y_j`` of the firms on no cycle through other firms, exactly; the rest to do.
+
+    ``(LA)_jj`` sums the closed walks from ``j``: a firm alone in its strongly connected
+    component has only its own loop, ``y_j = a_jj / (1 - a_jj)`` (0 without one). Supply
+    chains that run one way (suppliers, producers, traders) are mostly such firms.
+    """
+    _, lab = connected_components(A, directed=True, connection="strong")
+    alone = (np.bincount(lab) == 1)[lab[pos]]
+    a = A.diagonal()[pos]
+    y = np.where(alone, a / np.where(alone, 1.0 - a, 1.0), 0.0)
+    return y, 4 * EPS * np.abs(y), np.flatnonzero(~alone)
 
 
 def _block_series(As, Acols, chunk, pair, lv, bounds, tol):

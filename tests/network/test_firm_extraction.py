@@ -137,3 +137,20 @@ def test_closed_loop_firms_are_nan():
     assert out.loc[["A", "B"], "backward"].isna().all()
     assert out.loc["C", "backward"] == 0.0
     assert out.attrs["closed_firms"] == 2
+
+
+def test_firms_on_no_cycle_are_exact_without_the_series():
+    # a one-way chain with one loop pair: F0 -> F1 -> F2 <-> F3, F3 -> OUT
+    Z = np.zeros((4, 4))
+    Z[0, 1], Z[1, 2], Z[2, 3], Z[3, 2] = 5.0, 6.0, 7.0, 2.0
+    x = np.array([10.0, 12.0, 15.0, 14.0])
+    A = sp.csr_array(Z / x)
+    L = np.linalg.inv(np.eye(4) - A.toarray())
+    calls = []
+    y, bound, _ = deflated_excess(
+        LeontiefSolver(A, "iterative"), A, np.arange(4), L.sum(1),
+        progress=lambda d, t: calls.append((d, t)),
+    )  # fmt: skip
+    assert y[:2].tolist() == [0.0, 0.0] and bound[:2].tolist() == [0.0, 0.0]
+    np.testing.assert_allclose(y, np.diag(L) - 1, rtol=1e-12, atol=1e-15)
+    assert calls[-1] == (4, 4)
