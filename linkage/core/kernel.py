@@ -12,8 +12,9 @@ result does not depend on timing). It reads the values of ``A`` in float32 (half
 of the values) and accumulates in float64; :func:`applier` with ``exact=True`` uses the
 float64 values, for the residuals of the iterative refinement around float32 solves.
 
-Without numba (it does not import, or ``LINKAGE_NO_NUMBA=1``) the same API runs on scipy:
-two products, float64 values only (scipy would upcast float32 values on every product).
+Without numba (it does not import, ``LINKAGE_NO_NUMBA=1``, or ``LINKAGE_NUMBA`` not set:
+see :func:`backend`) the same API runs on scipy: two products, float64 values only
+(scipy would upcast float32 values on every product).
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ __all__ = ["FusedProducts", "NUMBA_ERROR", "applier", "backend", "refine"]
 
 #: Fewer nonzeros than this: one chunk (no thread start, no scatter buffers to sum).
 SERIAL_NNZ = 200_000
+#: Threads of one sweep (``LINKAGE_KERNEL_THREADS``, default 1): on a shared two-core
+#: machine a sweep split in two waits for its slower half (FINDINGS.md).
+THREADS = int(os.environ.get("LINKAGE_KERNEL_THREADS", "1") or 1)
 #: Relative residual each float32 correction is solved to, at least (the float32 values,
 #: 6e-8 relative, bound what one correction can gain).
 INNER_TOL = 1e-7
@@ -44,16 +48,24 @@ _EPS = float(np.finfo(float).eps)
 
 
 def backend() -> str:
-    """``"numba"`` when the compiled kernel is used, else ``"scipy"`` (numba missing or
-    broken, or the environment variable ``LINKAGE_NO_NUMBA`` set to anything but 0).
+    """``"numba"`` when the compiled kernel is used, else ``"scipy"``.
+
+    The compiled kernel is used when numba imports and ``LINKAGE_NUMBA=1`` asks for it,
+    and never with ``LINKAGE_NO_NUMBA=1``: on the two-core machine of the benchmarks its
+    sweeps took 2-3 times scipy's products per vector (benchmarks/FINDINGS.md), so the
+    default is scipy, the plain and transposed rows still solved in lock step.
 
     Examples
     --------
     >>> backend() in ("numba", "scipy")
     True
     """
-    off = os.environ.get("LINKAGE_NO_NUMBA", "").strip() not in ("", "0")
-    return "scipy" if numba is None or off else "numba"
+
+    def flag(name):
+        return os.environ.get(name, "").strip() not in ("", "0")
+
+    wanted = flag("LINKAGE_NUMBA") and not flag("LINKAGE_NO_NUMBA")
+    return "numba" if numba is not None and wanted else "scipy"
 
 
 def _gather_py(indptr, indices, data, G, i, q):
@@ -177,7 +189,7 @@ class FusedProducts:
         else:
             self._csr = [_values(x, dtype) for x in (A, T)]
         nnz = self._csr[0].nnz
-        chunks = 1 if nnz < SERIAL_NNZ else max(1, numba.get_num_threads())
+        chunks = 1 if nnz < SERIAL_NNZ else max(1, min(THREADS, numba.get_num_threads()))
         self._bounds = np.searchsorted(self._csr[0].indptr, np.linspace(0, nnz, chunks + 1))
         self._bounds = self._bounds.astype(np.int64)
         self._bounds[0], self._bounds[-1] = 0, A.shape[0]

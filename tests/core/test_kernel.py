@@ -21,6 +21,15 @@ from linkage.core.solver import LeontiefSolver
 needs_numba = pytest.mark.skipif(kernel.numba is None, reason="numba does not import here")
 
 
+@pytest.fixture(autouse=True, scope="module")
+def compiled_kernel():
+    """The compiled kernel is opt-in (``LINKAGE_NUMBA=1``); these tests ask for it."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LINKAGE_NUMBA", "1")
+        mp.delenv("LINKAGE_NO_NUMBA", raising=False)
+        yield
+
+
 @st.composite
 def coo_parts(draw):
     """A random square COO triple: empty rows and columns, duplicate entries, zeros."""
@@ -112,6 +121,15 @@ def test_solves_with_the_kernel_equal_the_solves_without(rho, monkeypatch):
     assert np.linalg.norm(R, axis=0).max() / np.sqrt(A.shape[0]) <= 1e-11
     # the pair shares its sweeps: fewer passes than products over all right-hand sides
     assert s1.passes < s0.passes
+
+
+def test_the_compiled_kernel_is_opt_in(monkeypatch):
+    monkeypatch.delenv("LINKAGE_NUMBA")
+    assert backend() == "scipy"
+    monkeypatch.setenv("LINKAGE_NUMBA", "1")
+    assert backend() == ("scipy" if kernel.numba is None else "numba")
+    monkeypatch.setenv("LINKAGE_NO_NUMBA", "1")
+    assert backend() == "scipy"
 
 
 def test_fallback_when_numba_cannot_import(monkeypatch):
