@@ -69,6 +69,17 @@ def _read(reader, path: Path, sheet):
     return read_table_sheet(path, sheet, reader)
 
 
+def _read_input(table, sheet, transactions, imports_path, by_region, region_sep):
+    """The table as ``--sheet``, ``--transactions``, ``--imports`` and ``--by-region`` say."""
+    reader = functools.partial(
+        read_table_transactions,
+        transactions=None if transactions == "auto" else transactions,
+        imports=imports_path,
+    )
+    io = read_table_sheet(table, sheet, reader)
+    return regional_table(io, region_sep, table) if by_region else io
+
+
 @click.command("analyze")
 @click.argument("table", type=click.Path(path_type=Path))
 @click.option(
@@ -206,14 +217,7 @@ def command(
         warnings.simplefilter("always", LinkageWarning)
         steps = Steps(quiet=quiet)
         with steps(f"reading {table.name}"):
-            reader = functools.partial(
-                read_table_transactions,
-                transactions=None if transactions == "auto" else transactions,
-                imports=imports_path,
-            )
-            io = read_table_sheet(table, sheet, reader)
-            if by_region:
-                io = regional_table(io, region_sep, table)
+            io = _read_input(table, sheet, transactions, imports_path, by_region, region_sep)
         steps.callback(f"analyzing {io.n} sectors")
         results = analyze_table(
             io,
