@@ -15,8 +15,9 @@ from contextlib import contextmanager
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-__all__ = ["Steps", "quiet_option"]
+__all__ = ["Steps", "quiet_option", "counted"]
 
 #: A finished step is reported on its own line only when it took at least this long (s).
 SHOWN_AFTER = 2.0
@@ -77,6 +78,25 @@ class Steps:
             if elapsed >= SHOWN_AFTER:
                 self._console.print(f"[dim]{self._name}: {elapsed:.1f} s[/dim]")
         self._name = None
+
+
+@contextmanager
+def counted(description: str, enabled: bool):
+    """A progress bar for ``progress(done, total)`` callbacks (None when not ``enabled``).
+
+    Examples
+    --------
+    >>> with counted("extracting firms", enabled=False) as progress:
+    ...     progress is None
+    True
+    """
+    if not enabled:
+        yield None
+        return
+    columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, TimeRemainingColumn(), console=Console(file=sys.stderr)) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def quiet_option(command):

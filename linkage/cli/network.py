@@ -12,6 +12,7 @@ import pandas as pd
 from ..io.results import result_files
 from ..network import METHODS
 from ..pipeline import NETWORK_FILES, analyze_network
+from ..pipeline.network import FIRM_EXTRACTION_FILE
 from ..viz import network_html
 from ._common import (
     SOLVER_CHOICES,
@@ -26,7 +27,7 @@ from ._common import (
 )
 from ._draws import draw_files, draws_options, write_draws
 from ._lang import lang_option
-from ._progress import Steps, quiet_option
+from ._progress import Steps, counted, quiet_option
 
 #: Files this command always writes (checked before anything is overwritten).
 FILES = NETWORK_FILES
@@ -210,6 +211,12 @@ def echo_clusters(clusters) -> None:
     type=click.Path(file_okay=False),
     help="Output folder.",
 )
+@click.option(
+    "--extraction",
+    is_flag=True,
+    help="Also write OUT/firm_extraction.csv: output lost when each firm is hypothetically "
+    "extracted (backward, forward, total; exact per firm, with a progress bar).",
+)
 @format_option
 @lang_option
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
@@ -235,6 +242,7 @@ def command(
     no_html,
     max_nodes,
     out,
+    extraction,
     fmt,
     lang,
     force,
@@ -249,7 +257,8 @@ def command(
     OUT/sector_table.csv (the sentra IO table in the wide layout `linkage analyze` reads),
     OUT/outside_parties.csv, OUT/sentra.csv (one row per sentra: active or passive and the
     measures behind it), OUT/communities.csv (one row per detected community) and
-    OUT/network.html (an offline interactive page; --no-html skips it). --format xlsx
+    OUT/network.html (an offline interactive page; --no-html skips it); --extraction adds
+    OUT/firm_extraction.csv. --format xlsx
     writes the tables as one OUT/results.xlsx, --format parquet as .parquet files;
     --lang id writes network.html in Bahasa Indonesia. --draws N redraws the transaction
     values (lognormal, --value-cv) and optionally the firms (--bootstrap-firms) and writes
@@ -258,7 +267,8 @@ def command(
     """
     method = method.strip().lower()
     check_detection_options(method, resolution, permutations, seed, max_nodes)
-    files = output_files(not no_html, fmt) + draw_files(**draw_options)
+    extra = result_files([FIRM_EXTRACTION_FILE], fmt) if extraction and fmt != "xlsx" else []
+    files = output_files(not no_html, fmt) + tuple(extra) + draw_files(**draw_options)
     out = prepare_out_dir(out, files, force)
     steps = Steps(quiet=quiet)
     steps.callback(f"reading {Path(firms).name} and {Path(transactions).name}")
@@ -284,7 +294,19 @@ def command(
         "n_permutations": permutations,
     }
     steps.callback(f"firm metrics, sentra table and communities of {net.n_firms:,} firms")
-    results = analyze_network(net, solver, sector_table=True, by=by, area=area, detection=detection)
+    if extraction:
+        steps.close()
+    with counted("extracting firms", extraction and steps.enabled) as progress:
+        results = analyze_network(
+            net,
+            solver,
+            sector_table=True,
+            by=by,
+            area=area,
+            detection=detection,
+            extraction=extraction,
+            progress=progress,
+        )
     paths = results.write(out, fmt=fmt)
     if not no_html:
         steps.callback("drawing network.html")

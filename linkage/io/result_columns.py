@@ -14,90 +14,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .result_sheets import SHEETS
+
 __all__ = ["SHEETS", "COLUMNS", "describe_column", "readme_frame"]
 
 #: The sentra tables of ``linkage scenario`` (wide, like sector_table).
 SCENARIO_TABLES = ("sector_table_before", "sector_table_after")
 #: Unit of the values of scenario_linkages.csv.
 _MEASURED = "total_output: {units}; linkages: ratio"
-
-#: Result (CSV base name) -> (what one row is, the method; the chapter that explains it).
-SHEETS = {
-    "linkages": (
-        "one row per sector: backward and forward linkages and the key-sector class",
-        "Leontief inverse L = (I - A)^-1 and Ghosh inverse G = (I - B)^-1; docs/linkages.md",
-    ),
-    "multipliers": (
-        "one row per sector: output, income, employment and value-added multipliers",
-        "type I from L, type II from the model closed for households; docs/linkages.md",
-    ),
-    "extraction": (
-        "one row per sector: output lost when the sector is hypothetically extracted",
-        "hypothetical extraction (Leontief and Ghosh models); docs/extraction.md",
-    ),
-    "important_coefficients": (
-        "one row per input coefficient a_ij, the most important first",
-        "fields of influence and tolerable limits (Sonis & Hewings; Schintke & Staglin); "
-        "docs/influence.md",
-    ),
-    "regional_linkages": (
-        "one row per (region, sector): intra- and inter-regional linkages",
-        "the multi-regional Leontief inverse split by region; docs/multiregional.md",
-    ),
-    "region_pairs": (
-        "one row per (demand region, output region): output caused, spillover, feedback",
-        "final demand split by producing region; docs/multiregional.md",
-    ),
-    "firms": (
-        "one row per listed firm: its attributes, community, trade and linkages",
-        "firm metrics of the supplier-buyer network; docs/network.md",
-    ),
-    "sector_table": (
-        "the sentra IO table in the wide layout `linkage analyze` reads",
-        "the firm network aggregated by a firm column; docs/network.md",
-    ),
-    "outside_parties": (
-        "one row per outside party (an id in the transactions that is not a listed firm)",
-        "roles from the transactions; docs/network.md",
-    ),
-    "impact": (
-        "one row per scenario, sector and measure: the change a demand shock causes",
-        "open model dx = L df (type I) or closed with households (type II); docs/impact.md",
-    ),
-    "scenario_linkages": (
-        "one row per sector and measure: before and after a network scenario",
-        "the sentra IO table of the survey's network and its linkages, before and after "
-        "(middlemen bypassed, firms removed or added); docs/impact.md",
-    ),
-    "sector_table_before": (
-        "the sentra IO table before the network scenario, in the wide layout",
-        "the firm network aggregated by a firm column; docs/network.md, docs/impact.md",
-    ),
-    "sector_table_after": (
-        "the sentra IO table after the network scenario, in the wide layout",
-        "the scenario's network aggregated by a firm column; docs/impact.md",
-    ),
-    "decomposition": (
-        "one row per sector: the change in output split into its causes",
-        "structural decomposition, average of the two polar forms; docs/impact.md",
-    ),
-    "sentra": (
-        "one row per sentra: active or passive and the measures behind it",
-        "internal trade against a null model, permutation test; docs/clusters.md",
-    ),
-    "communities": (
-        "one row per detected community: members and the same activity measures",
-        "community detection (leiden, louvain or infomap); docs/clusters.md",
-    ),
-    "regional_table": (
-        "the regional IO table in the wide layout `linkage analyze` reads",
-        "location quotients applied to the input coefficients; docs/regional.md",
-    ),
-    "lq": (
-        "the location quotients: rows the selling sector, columns the buying sector",
-        "SLQ, CILQ, FLQ or AFLQ; docs/regional.md",
-    ),
-}
 
 _ACTIVITY = {
     "n_firms": ("listed firms in the group (outside parties are never members)", "count", ""),
@@ -175,6 +99,29 @@ _WIDE = {
 }
 
 #: Result -> column -> (meaning, unit, method).
+_EXTRACTION = {
+    "sector": ("sector extracted", "label", ""),
+    "region": ("region of the sector (multi-regional tables)", "label", ""),
+    "backward": (
+        "output lost when the sector's column of A is set to zero",
+        "{units}",
+        "Leontief model, final demand fixed",
+    ),
+    "forward": (
+        "output lost when the sector's row of B is set to zero",
+        "{units}",
+        "Ghosh model, value added fixed",
+    ),
+    "total": (
+        "output lost when the sector's row and column of A are set to zero",
+        "{units}",
+        "Leontief model, final demand fixed",
+    ),
+    "backward_share": ("backward over total output", "share (0-1)", "/ 1'Lf"),
+    "forward_share": ("forward over total output", "share (0-1)", "/ v'G1"),
+    "total_share": ("total over total output", "share (0-1)", "/ 1'Lf"),
+}
+
 COLUMNS = {
     "linkages": {
         "sector": ("sector", "label", ""),
@@ -231,28 +178,7 @@ COLUMNS = {
             "sum_i v_i l_ij, v_i = VA_i / x_i",
         ),
     },
-    "extraction": {
-        "sector": ("sector extracted", "label", ""),
-        "region": ("region of the sector (multi-regional tables)", "label", ""),
-        "backward": (
-            "output lost when the sector's column of A is set to zero",
-            "{units}",
-            "Leontief model, final demand fixed",
-        ),
-        "forward": (
-            "output lost when the sector's row of B is set to zero",
-            "{units}",
-            "Ghosh model, value added fixed",
-        ),
-        "total": (
-            "output lost when the sector's row and column of A are set to zero",
-            "{units}",
-            "Leontief model, final demand fixed",
-        ),
-        "backward_share": ("backward over total output", "share (0-1)", "/ 1'Lf"),
-        "forward_share": ("forward over total output", "share (0-1)", "/ v'G1"),
-        "total_share": ("total over total output", "share (0-1)", "/ 1'Lf"),
-    },
+    "extraction": _EXTRACTION,
     "important_coefficients": {
         "rank": ("rank by the chosen measure (1 = most important)", "rank", ""),
         "supplier_region": ("region of the supplier (multi-regional tables)", "label", ""),
@@ -364,6 +290,18 @@ COLUMNS = {
         "name": ("name in the parties file", "text", ""),
         "kind": ("intermediary, supplier or buyer (parties file)", "class", ""),
         "region": ("region in the parties file", "label", ""),
+    },
+    "firm_extraction": {
+        "firm_id": ("firm extracted (NaN values: a firm in a closed loop)", "label", ""),
+        **{
+            k: (
+                v[0].replace("sector", "firm"),
+                "survey money units" if v[1] == "{units}" else v[1],
+                v[2],
+            )
+            for k, v in _EXTRACTION.items()
+            if k not in ("sector", "region")
+        },
     },
     "impact": {
         "scenario": ("scenario: a value column of the shock file", "label", ""),

@@ -15,8 +15,9 @@ from ..core import IOTable
 from ..io import firm_table
 from ..io.results import result_files, write_results
 from ..network import Clusters, SupplyNetwork, find_clusters
+from ..network.extraction import firm_extraction
 
-__all__ = ["NetworkResults", "analyze_network", "NETWORK_FILES"]
+__all__ = ["NetworkResults", "analyze_network", "NETWORK_FILES", "FIRM_EXTRACTION_FILE"]
 
 #: Files :meth:`NetworkResults.write` writes, in order.
 NETWORK_FILES = (
@@ -26,6 +27,8 @@ NETWORK_FILES = (
     "sentra.csv",
     "communities.csv",
 )
+#: Written too when the extraction of every firm was asked for.
+FIRM_EXTRACTION_FILE = "firm_extraction.csv"
 
 
 @dataclass
@@ -44,6 +47,8 @@ class NetworkResults:
         The sentra's IO table aggregated from the network (``linkage network`` only).
     summary : dict
         :meth:`SupplyNetwork.summary`: what was read and used.
+    extraction : DataFrame or None
+        :func:`linkage.network.extraction.firm_extraction` (every firm), when asked for.
     """
 
     network: SupplyNetwork
@@ -51,6 +56,7 @@ class NetworkResults:
     clusters: Clusters | None
     sector_table: IOTable | None = None
     summary: dict | None = None
+    extraction: pd.DataFrame | None = None
 
     def firms(self) -> pd.DataFrame:
         """One row per firm, ``firm_id`` first, with its community and metrics."""
@@ -67,8 +73,14 @@ class NetworkResults:
             "outside_parties.csv": lambda: self.network.parties.reset_index(),
             "sentra.csv": lambda: self.clusters.sentra.reset_index(),
             "communities.csv": lambda: self.clusters.communities.reset_index(),
+            FIRM_EXTRACTION_FILE: self._extraction_frame,
         }
         return {name: frames[name]() for name in files}
+
+    def _extraction_frame(self) -> pd.DataFrame:
+        flat = self.extraction.reset_index()
+        flat.attrs = {k: v for k, v in self.extraction.attrs.items() if k in ("method", "residual")}
+        return flat
 
     def write(self, out, files=NETWORK_FILES, fmt: str = "csv") -> dict[str, Path]:
         """Write the results named in ``files`` (CSV names) as ``fmt``: csv, xlsx or parquet.
@@ -76,6 +88,8 @@ class NetworkResults:
         Returns a dict written file name -> path, in the order of ``files`` (with xlsx the
         one ``results.xlsx``).
         """
+        if self.extraction is not None and FIRM_EXTRACTION_FILE not in files:
+            files = (*files, FIRM_EXTRACTION_FILE)
         paths = write_results(self.frames(files), out, fmt)
         return dict(zip(result_files(files, fmt), paths, strict=True))
 
@@ -90,6 +104,8 @@ def analyze_network(
     area=None,
     detection: dict | None = None,
     strict: bool = True,
+    extraction: bool = False,
+    progress=None,
 ) -> NetworkResults:
     """Firm metrics, communities and sentra activity (and the sentra IO table) of a network.
 
@@ -110,6 +126,10 @@ def analyze_network(
     strict : bool
         When False a firm system that cannot be solved leaves ``metrics`` None instead of
         raising (the report still shows the rest).
+    extraction : bool
+        Also the hypothetical extraction of every firm (exact per firm).
+    progress : callable, optional
+        ``progress(done, total)`` during the extraction of the firms.
 
     Returns
     -------
@@ -130,4 +150,5 @@ def analyze_network(
         metrics = None
     table = network.to_iotable(by=by, area=area) if sector_table else None
     found = find_clusters(network, **(detection or {})) if clusters else None
-    return NetworkResults(network, metrics, found, table, network.summary())
+    extracted = firm_extraction(network, solver=solver, progress=progress) if extraction else None
+    return NetworkResults(network, metrics, found, table, network.summary(), extracted)

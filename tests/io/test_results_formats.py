@@ -24,6 +24,7 @@ from linkage.io.results import (
 )
 from linkage.pipeline import analyze_network, analyze_table
 from linkage.pipeline.impact import DecompositionResults, ImpactResults
+from linkage.pipeline.network import FIRM_EXTRACTION_FILE, NETWORK_FILES
 from linkage.pipeline.regionalize import RegionalMeasures, regional_frames, regionalize_table
 from linkage.pipeline.scenarios import network_scenario
 
@@ -206,8 +207,8 @@ def all_results():
             r = analyze_table(table, "dense", extraction=True, influence=5, by_region=by_region)
             out += list(r.frames().items())
         for net in (load_example_network(), make_network()):
-            r = analyze_network(net, sector_table=True, detection={"seed": 0})
-            out += list(r.frames().items())
+            r = analyze_network(net, sector_table=True, detection={"seed": 0}, extraction=True)
+            out += list(r.frames((*NETWORK_FILES, FIRM_EXTRACTION_FILE)).items())
         t = load_example_table()
         regional = pd.Series(np.linspace(1.0, 2.0, t.n), index=t.sectors)
         res = regionalize_table(t, RegionalMeasures(regional, None, None, "r"), method="slq")
