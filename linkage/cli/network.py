@@ -96,6 +96,17 @@ def echo_clusters(clusters) -> None:
                 f"  ... and {len(sentra) - len(shown):,} more sentra; {n_active:,} of all "
                 f"{len(sentra):,} are active (every sentra is in sentra.csv)"
             )
+        alone = sentra.index[sentra["n_firms"] < 2].tolist()
+        if alone:
+            shown_alone = ", ".join(map(repr, map(str, alone[:5]))) + (
+                " ..." if len(alone) > 5 else ""
+            )
+            click.echo(
+                f"warning: {len(alone)} sentra with fewer than 2 listed firms ({shown_alone}): "
+                "they cannot trade internally, so 'passive' says nothing about agglomeration "
+                "there; check the sentra column of the firm list",
+                err=True,
+            )
         rule = sentra.attrs.get("rule")
         if rule is not None and n_perm and 1 / (n_perm + 1) > rule.alpha:
             click.echo(
