@@ -184,8 +184,32 @@ def _expected_sectors(table, mapping) -> list[str]:
         a = [str(v).strip() for v in mapping.iloc[:, 0]]
         b = [str(v).strip() for v in mapping.iloc[:, -1]]
         known = set(labels)
-        groups = b if all(v in known for v in a) else a
+        table_side, groups = (a, b) if _share_known(a, known) >= _share_known(b, known) else (b, a)
+        _check_table_side(table_side, labels, mapping)
     return list(dict.fromkeys(groups))
+
+
+def _share_known(values: list, known: set) -> float:
+    return sum(v in known for v in values) / max(len(values), 1)
+
+
+def _check_table_side(values: list, labels: list, mapping) -> None:
+    """The mapping's table column names only sectors of the table (a typo is an error
+    with the closest sector names, not a regional sector without a value)."""
+    known = set(labels)
+    if not any(v in known for v in values):
+        return  # neither side names table sectors: the measures' check says so
+    unknown = [v for v in dict.fromkeys(values) if v not in known]
+    if unknown:
+        shown = []
+        for label in unknown[:5]:
+            close = difflib.get_close_matches(label, labels, n=2)
+            shown.append(f"{label!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        source = mapping.attrs.get("source", "mapping")
+        raise InvalidTableError(
+            f"{source}: {len(unknown)} label(s) of the table column are not sectors of the "
+            f"table: {', '.join(shown)}"
+        )
 
 
 def _match_sectors(measure, expected: list, what: str, allow: bool, warned: list):
