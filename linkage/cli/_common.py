@@ -15,6 +15,7 @@ from ..core.params import METHODS as SOLVER_CHOICES
 from ..errors import InputFileError, LinkageError, LinkageWarning
 from ..io import read_network, read_table
 from ..io.results import RESULT_FORMATS
+from ..io.transactions import read_table_transactions
 
 
 def one_line_errors(func):
@@ -230,6 +231,43 @@ def read_table_sheet(path, sheet=None, reader=read_table):
         if sheet.isdigit() and "no sheet" in str(exc):
             return reader(path, sheet=int(sheet))
         raise
+
+
+def transactions_options(command):
+    """Add ``--transactions auto|total|domestic`` and ``--imports M.csv`` (passed as
+    ``transactions`` and ``imports_path``): what a table's flows are, and the import
+    matrix that makes a total-transaction table domestic (:func:`read_table_as`)."""
+    command = click.option(
+        "--imports",
+        "imports_path",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        metavar="M.csv",
+        help="Import matrix of a total-transaction TABLE (products x buying sectors, and "
+        "final-demand columns): the domestic table Z - M is used. Without it a total "
+        "table runs with a warning that its coefficients are technical, not domestic.",
+    )(command)
+    return click.option(
+        "--transactions",
+        type=click.Choice(["auto", "total", "domestic"]),
+        default="auto",
+        show_default=True,
+        help="What TABLE's flows are: total transactions (imports inside the flows, an import "
+        "column; BPS 'Transaksi Total') or domestic ('Transaksi Domestik') [default: "
+        "recognized from the title, the import/margin columns and the import rows; an error "
+        "when they disagree].",
+    )(command)
+
+
+def read_table_as(path, sheet, transactions: str, imports_path):
+    """:func:`read_table_sheet` through :func:`linkage.io.read_table_transactions` with the
+    options of :func:`transactions_options` (``"auto"``: recognized)."""
+    reader = functools.partial(
+        read_table_transactions,
+        transactions=None if transactions == "auto" else transactions,
+        imports=imports_path,
+    )
+    return read_table_sheet(path, sheet, reader)
 
 
 def renamed_option(new: str, old: str, dest: str, default=None, **kwargs):

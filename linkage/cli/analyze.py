@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import warnings
 from pathlib import Path
@@ -11,15 +10,16 @@ import click
 import pandas as pd
 
 from ..errors import InputFileError, LinkageWarning
-from ..io.transactions import read_table_transactions
 from ..pipeline import TABLE_FILES, analyze_table, regional_table, table_files
 from ._common import (
     echo_frame,
     format_option,
     one_line_errors,
     prepare_out_dir,
+    read_table_as,
     read_table_sheet,
     solver_options,
+    transactions_options,
 )
 from ._progress import Steps, quiet_option
 
@@ -71,12 +71,7 @@ def _read(reader, path: Path, sheet):
 
 def _read_input(table, sheet, transactions, imports_path, by_region, region_sep):
     """The table as ``--sheet``, ``--transactions``, ``--imports`` and ``--by-region`` say."""
-    reader = functools.partial(
-        read_table_transactions,
-        transactions=None if transactions == "auto" else transactions,
-        imports=imports_path,
-    )
-    io = read_table_sheet(table, sheet, reader)
+    io = read_table_as(table, sheet, transactions, imports_path)
     return regional_table(io, region_sep, table) if by_region else io
 
 
@@ -88,26 +83,7 @@ def _read_input(table, sheet, transactions, imports_path, by_region, region_sep)
     help="Excel sheet: a name, or a 0-based position when no sheet has that name "
     "(default: the first sheet).",
 )
-@click.option(
-    "--transactions",
-    type=click.Choice(["auto", "total", "domestic"]),
-    default="auto",
-    show_default=True,
-    help="What TABLE's flows are: total transactions (imports inside the flows, an import "
-    "column; BPS 'Transaksi Total') or domestic ('Transaksi Domestik') [default: "
-    "recognized from the title, the import/margin columns and the import rows; an error "
-    "when they disagree].",
-)
-@click.option(
-    "--imports",
-    "imports_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    metavar="M.csv",
-    help="Import matrix of a total-transaction TABLE (products x buying sectors, and "
-    "final-demand columns): the domestic table Z - M is analysed. Without it a total "
-    "table runs with a warning that its coefficients are technical, not domestic.",
-)
+@transactions_options
 @click.option(
     "--out",
     type=click.Path(path_type=Path),

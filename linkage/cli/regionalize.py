@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import click
 
 from ..io import GRDP_UNITS
 from ..io.results import result_files
-from ..io.transactions import read_table_transactions
 from ..pipeline.regionalize import REGIONAL_FILES, read_regional_measures, regionalize_table
 from ._common import (
     echo_diagnostics,
@@ -17,8 +15,9 @@ from ._common import (
     format_option,
     one_line_errors,
     prepare_out_dir,
-    read_table_sheet,
+    read_table_as,
     renamed_option,
+    transactions_options,
 )
 
 OUTPUTS = REGIONAL_FILES
@@ -116,26 +115,7 @@ def _echo_warnings(measures) -> None:
     default=None,
     help="Excel sheet of TABLE: a name, or a 0-based position when no sheet has that name.",
 )
-@click.option(
-    "--transactions",
-    type=click.Choice(["auto", "total", "domestic"]),
-    default="auto",
-    show_default=True,
-    help="What TABLE's flows are: total transactions (imports inside the flows, an import "
-    "column; BPS 'Transaksi Total') or domestic ('Transaksi Domestik') [default: "
-    "recognized from the title, the import/margin columns and the import rows; an error "
-    "when they disagree].",
-)
-@click.option(
-    "--imports",
-    "imports_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    metavar="M.csv",
-    help="Import matrix of a total-transaction TABLE (products x buying sectors, and "
-    "final-demand columns): the domestic table Z - M is regionalized. Without it a total "
-    "table runs with a warning that its coefficients are technical, not domestic.",
-)
+@transactions_options
 @click.option(
     "--out",
     "out_dir",
@@ -198,12 +178,7 @@ def command(
     files = result_files(OUTPUTS, fmt)
     out = prepare_out_dir(out_dir, files, force)
 
-    reader = functools.partial(
-        read_table_transactions,
-        transactions=None if transactions == "auto" else transactions,
-        imports=imports_path,
-    )
-    io = read_table_sheet(table, sheet, reader)
+    io = read_table_as(table, sheet, transactions, imports_path)
     for finding in io.diagnostics:  # a total table made domestic: say so (the warning
         # of one kept technical is on stderr already)
         if finding.code == "transactions" and finding.level != "warning":
