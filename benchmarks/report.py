@@ -301,10 +301,10 @@ def write_report(out_dir, report_path, quick=False):
         L.append(f"| {t.label} | {meas} {t.unit} | {limit} {t.unit} | {verdict} | {note} | {cmd} |")
     L.append("")
 
-    findings = HERE / "FINDINGS.md"
-    if not quick and findings.exists():
-        L.append(findings.read_text().rstrip())
-        L.append("")
+    if not quick:
+        for path in findings_files():
+            L.append(path.read_text().rstrip())
+            L.append("")
 
     L.append("## All cases")
     L.append("")
@@ -360,6 +360,19 @@ def write_report(out_dir, report_path, quick=False):
     report_path.parent.mkdir(parents=True, exist_ok=True)
     report_path.write_text("\n".join(L) + "\n")
     return report_path
+
+
+#: Topic files of ``benchmarks/findings/`` in the order RESULTS.md embeds them (others follow
+#: alphabetically), so each piece of work writes its own file and none edits RESULTS.md.
+FINDINGS_ORDER = ("kernel", "dense", "clusters", "readers", "extraction", "batch")
+
+
+def findings_files():
+    """``FINDINGS.md`` and then ``findings/*.md``: the hand-written parts of RESULTS.md."""
+    topics = {p.stem: p for p in sorted((HERE / "findings").glob("*.md"))}
+    ordered = [topics.pop(name) for name in FINDINGS_ORDER if name in topics]
+    head = [HERE / "FINDINGS.md"] if (HERE / "FINDINGS.md").exists() else []
+    return head + ordered + list(topics.values())
 
 
 def _rel(p):
