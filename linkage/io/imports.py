@@ -63,12 +63,7 @@ def import_columns(labels) -> list:
     >>> import_columns(["3011 Konsumsi Rumah Tangga", "409 Jumlah Impor", "Imports (cif)"])
     ['409 Jumlah Impor', 'Imports (cif)']
     """
-    out = []
-    for label in labels:
-        head, _ = _parts(label)
-        if head in _IMPORT_COLUMN_CODES or _IMPORT.search(norm_label(label)):
-            out.append(label)
-    return out
+    return _matching(labels, _IMPORT_COLUMN_CODES, _IMPORT)
 
 
 def margin_columns(labels) -> list:
@@ -79,12 +74,14 @@ def margin_columns(labels) -> list:
     >>> margin_columns(["Marjin Perdagangan", "509 Jumlah Marjin", "Biaya Pengangkutan", "3030"])
     ['Marjin Perdagangan', '509 Jumlah Marjin', 'Biaya Pengangkutan']
     """
-    out = []
-    for label in labels:
-        head, _ = _parts(label)
-        if head in _MARGIN_CODES or _MARGIN.search(norm_label(label)):
-            out.append(label)
-    return out
+    return _matching(labels, _MARGIN_CODES, _MARGIN)
+
+
+def _matching(labels, codes, pattern) -> list:
+    """The labels whose leading code is in ``codes`` or whose name matches ``pattern``."""
+    return [
+        label for label in labels if _parts(label)[0] in codes or pattern.search(norm_label(label))
+    ]
 
 
 def import_rows(labels) -> list:
