@@ -4,8 +4,10 @@ The dispersion indices of :func:`linkage.linkages` need every entry of ``L``: ei
 streamed in column blocks of multi-right-hand-side solves (:func:`dispersion_arrays`,
 one block held at a time) or, when ``L`` fits in :data:`DENSE_L_MAX_BYTES` and a dense
 LU is at hand, formed once, with every other index read from it as well
-(:func:`dense_L_arrays`). Both accumulate the squared deviations from exact means
-(known sums), so no cancellation.
+(:func:`dense_L_arrays`, every sum in one pass over L: :func:`dense_L_sums`). Streaming
+accumulates the squared deviations from exact means (known sums); the one pass sums the
+squares and sums again from the deviations the rows and columns where ``Σ l² - s²/n``
+would cancel; either way no cancellation.
 """
 
 from __future__ import annotations
@@ -17,13 +19,13 @@ import numpy as np
 from .numeric import safe_divide
 from .solver import LeontiefSolver
 
-__all__ = ["DENSE_L_MAX_BYTES", "dense_L_arrays", "dispersion_arrays"]
+__all__ = ["DENSE_L_MAX_BYTES", "dense_L_arrays", "dense_L_sums", "dispersion_arrays"]
 
 #: With a dense LU, the dispersion forms all of L at once (and every index comes from
 #: it) while L takes at most this many bytes (n <= 11585); beyond, L is streamed.
 DENSE_L_MAX_BYTES = 1024**3
-#: Columns of L per pass of the deviations (a block of about 4 MiB stays in cache).
-_CV_BLOCK_BYTES = 4 * 1024**2
+#: Block of L per step of the one-pass sums of :func:`dense_L_sums` (stays in cache).
+_SUMS_BLOCK_BYTES = 1024**2
 
 
 def dispersion_arrays(
@@ -95,10 +97,11 @@ def _cv(ss: np.ndarray, mu: np.ndarray, n: int) -> np.ndarray:
 def dense_L_arrays(solver: LeontiefSolver, A, x: np.ndarray) -> dict:
     """Everything :func:`linkages` needs, dispersion included, from ``L`` formed once.
 
-    The dense LU solves into one identity matrix (:meth:`LeontiefSolver.to_dense`): as
-    many flops as streaming L for the dispersion alone, and the sums then cost one pass
-    over L each instead of three more solves. For tables whose L fits in
-    :data:`DENSE_L_MAX_BYTES`, factorized by a dense LU (``block_method == "dense"``).
+    The dense LU is inverted once (:meth:`LeontiefSolver.to_dense`, LAPACK ``getri``):
+    fewer flops than streaming L for the dispersion alone, and every sum is then read in
+    one pass over L (:func:`dense_L_sums`) instead of three more solves. For tables whose
+    L fits in :data:`DENSE_L_MAX_BYTES`, factorized by a dense LU
+    (``block_method == "dense"``).
 
     Returns
     -------
@@ -121,22 +124,73 @@ def dense_L_arrays(solver: LeontiefSolver, A, x: np.ndarray) -> dict:
     x = np.asarray(x, dtype=float)
     L = solver.to_dense(DENSE_L_MAX_BYTES)
     residual = solver.last_info.residual
-    col_L, row_L = L.sum(axis=0), L.sum(axis=1)
-    mu_col, mu_row = col_L / n, row_L / n
-    ss_col, ss_row = np.zeros(n), np.zeros(n)
-    step = max(1, _CV_BLOCK_BYTES // (8 * max(n, 1)))
-    for start in range(0, n, step):
-        stop = min(n, start + step)
-        block = np.array(L[:, start:stop], order="F")
-        _squared_deviations(block, start, stop, mu_row, mu_col, ss_row, ss_col)
+    col_L, row_L, Lx, ss_col, ss_row = dense_L_sums(L, x)
     Ax = np.asarray(A @ x).ravel()
     return {
         "column_sums_L": col_L,
         "row_sums_L": row_L,
-        "row_sums_G": safe_divide(L @ x, x, 1.0),
+        "row_sums_G": safe_divide(Lx, x, 1.0),
         "column_sums_A": np.asarray(A.sum(axis=0)).ravel(),
         "row_sums_B": safe_divide(Ax, x, 0.0),
         "residual": residual,
-        "column_cv": _cv(ss_col, mu_col, n),
-        "row_cv": _cv(ss_row, mu_row, n),
+        "column_cv": _cv(ss_col, col_L / n, n),
+        "row_cv": _cv(ss_row, row_L / n, n),
     }
+
+
+def dense_L_sums(L: np.ndarray, x: np.ndarray):
+    """Column sums, row sums, ``L x`` and the sums of squared deviations of the columns
+    and rows of ``L`` from their means, in one pass over ``L``.
+
+    ``L`` is read in blocks of columns of about :data:`_SUMS_BLOCK_BYTES` (a view when
+    ``L`` is in Fortran order, as :meth:`LeontiefSolver.to_dense` gives it); each block
+    gives its sums, its part of ``L [1, x]`` and its squares while it is in cache. The
+    squared deviations are ``Σ l² - s² / n``; where that keeps less than 1/8 of ``Σ l²``
+    (a nearly constant row or column, where the difference would lose digits) they are
+    summed again from the deviations themselves, so the result has no cancellation.
+
+    Returns
+    -------
+    (column_sums, row_sums, Lx, column_ss, row_ss) : tuple of ndarray, shape (n,)
+
+    Examples
+    --------
+    >>> L = np.array([[1.2541, 0.33], [0.264, 1.1221]])
+    >>> c, r, Lx, sc, sr = dense_L_sums(L, np.array([1.0, 2.0]))
+    >>> bool(np.allclose(sc, ((L - L.mean(0)) ** 2).sum(0)))
+    True
+    >>> bool(np.allclose(sr, ((L - L.mean(1)[:, None]) ** 2).sum(1)))
+    True
+    """
+    n = L.shape[0]
+    if not L.flags.f_contiguous:
+        L = np.asfortranarray(L)
+    step = max(1, min(n, _SUMS_BLOCK_BYTES // (8 * max(n, 1))))
+    weights = np.column_stack([np.ones(n), x])
+    col, ss_col = np.empty(n), np.empty(n)
+    rows, ss_row = np.zeros((n, 2)), np.zeros(n)
+    buffer = np.empty((n, step), order="F")
+    for start in range(0, n, step):
+        stop = min(n, start + step)
+        block, sq = L[:, start:stop], buffer[:, : stop - start]
+        col[start:stop] = block.sum(axis=0)
+        rows += block @ weights[start:stop]
+        np.multiply(block, block, out=sq)
+        ss_col[start:stop] = sq.sum(axis=0)
+        ss_row += sq.sum(axis=1)
+    row, Lx = rows[:, 0].copy(), rows[:, 1].copy()
+    dev_col = _deviations(L, ss_col, col, n, axis=0)
+    dev_row = _deviations(L, ss_row, row, n, axis=1)
+    return col, row, Lx, dev_col, dev_row
+
+
+def _deviations(L, ss, sums, n, axis):
+    """``Σ (l - μ)²`` along ``axis`` from ``ss = Σ l²`` and ``sums``; the lines where the
+    difference cancels (keeps less than 1/8 of ``ss``) summed again from the deviations."""
+    mu = sums / n
+    dev = ss - sums * mu
+    again = np.flatnonzero(dev < ss / 8.0)
+    if again.size:
+        part = (L[:, again] if axis == 0 else L[again, :].T) - mu[again]
+        dev[again] = np.einsum("ij,ij->j", part, part)
+    return dev
