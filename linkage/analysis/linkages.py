@@ -52,6 +52,8 @@ LINKAGE_COLUMNS = [
 
 #: Key-sector classes of :func:`classify`.
 KEY_CLASSES = ("key", "backward", "forward", "weak")
+# class by 2 * (BL > t) + (FL > t)
+_CLASS_BY_CODE = np.array(["weak", "forward", "backward", "key"], dtype=object)
 
 #: ``dispersion="auto"`` streams L only when the estimated time is below this (seconds).
 DISPERSION_MAX_SECONDS = 60.0
@@ -93,12 +95,8 @@ def classify(bl: np.ndarray, fl: np.ndarray, threshold: float = 1.0) -> np.ndarr
     >>> classify(np.array([1.2, 1.2, 0.8, 0.8]), np.array([1.1, 0.9, 1.1, 0.9])).tolist()
     ['key', 'backward', 'forward', 'weak']
     """
-    bl, fl = np.asarray(bl), np.asarray(fl)
-    return np.select(
-        [(bl > threshold) & (fl > threshold), bl > threshold, fl > threshold],
-        ["key", "backward", "forward"],
-        default="weak",
-    ).astype(object)
+    strong = 2 * (np.asarray(bl) > threshold) + (np.asarray(fl) > threshold)
+    return _CLASS_BY_CODE[strong]  # a lookup: np.select built three masks and a copy
 
 
 def linkage_arrays(solver: LeontiefSolver, A, x: np.ndarray) -> dict:
