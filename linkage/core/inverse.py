@@ -34,8 +34,8 @@ DEFAULT_DENSE_LIMIT = 4 * 1024**3
 def inverse_from_lu(factor) -> tuple[np.ndarray, int]:
     """``L = (I - A)⁻¹`` from the dense LU ``(lu, piv)``: LAPACK ``getri``, and its ``info``.
 
-    ``getri`` inverts ``U`` and then solves ``L U = U⁻¹``-style for the inverse: about
-    ``4n³/3`` flops, against ``2n³`` for solving the LU into an identity matrix
+    ``getri`` inverts ``U`` and then solves ``X L_unit = U⁻¹`` for the inverse (and undoes
+    the row interchanges): about ``4n³/3`` flops, against ``2n³`` for solving the LU into an identity matrix
     (``getrs``; what :func:`numpy.linalg.inv` does after its LU, ``8n³/3`` in all). It is
     given the workspace LAPACK asks for (``getri_lwork``): with scipy's default of ``3n``
     it runs unblocked and is slower than ``getrs``. The factor is not overwritten (a copy
@@ -81,8 +81,8 @@ class InverseParts:
 
     A base class of the solver, apart because it only asks the solver for solves: it
     uses ``solve``, ``n``, ``method``, ``block_method``, ``restart``, ``last_info`` and
-    the settings the block solver is built with; ``to_dense`` of the dense method solves
-    into one identity matrix with the factor ``_lu``.
+    the settings the block solver is built with; ``to_dense`` of the dense method
+    inverts the factor ``_lu`` once (:func:`inverse_from_lu`).
     """
 
     # ------------------------------------------------------------ auto: blocks of L
