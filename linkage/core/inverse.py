@@ -35,8 +35,9 @@ def inverse_from_lu(factor) -> tuple[np.ndarray, int]:
     """``L = (I - A)⁻¹`` from the dense LU ``(lu, piv)``: LAPACK ``getri``, and its ``info``.
 
     ``getri`` inverts ``U`` and then solves ``X L_unit = U⁻¹`` for the inverse (and undoes
-    the row interchanges): about ``4n³/3`` flops, against ``2n³`` for solving the LU into an identity matrix
-    (``getrs``; what :func:`numpy.linalg.inv` does after its LU, ``8n³/3`` in all). It is
+    the row interchanges): about ``4n³/3`` flops, against ``2n³`` for solving the LU into
+    an identity matrix (``getrs``; what :func:`numpy.linalg.inv` does after its LU,
+    ``8n³/3`` in all). It is
     given the workspace LAPACK asks for (``getri_lwork``): with scipy's default of ``3n``
     it runs unblocked and is slower than ``getrs``. The factor is not overwritten (a copy
     of ``lu`` becomes L, in Fortran order). ``info > 0``: a zero pivot, L is not usable.
