@@ -19,10 +19,16 @@ from .activity import (
     group_reciprocity,
     group_trade,
 )
-from .permutation import permutation_pvalues_many
+from .permutation import start_permutation_pvalues
 from .sentra import node_codes
 
-__all__ = ["ACTIVITY_COLUMNS", "activity_frame", "classify_activity", "group_pvalues"]
+__all__ = [
+    "ACTIVITY_COLUMNS",
+    "activity_frame",
+    "classify_activity",
+    "group_pvalues",
+    "start_group_pvalues",
+]
 
 #: Columns of :func:`classify_activity`, in order.
 ACTIVITY_COLUMNS = (
@@ -133,11 +139,22 @@ def group_pvalues(network, codes_list, n_groups, seed, n_permutations):
     ``n_groups`` is one count or one per grouping; NaN everywhere when
     ``n_permutations`` is 0. See :func:`linkage.network.permutation.permutation_pvalues`.
     """
+    return start_group_pvalues(
+        network, codes_list, n_groups, seed, n_permutations, background=False
+    ).result()
+
+
+def start_group_pvalues(network, codes_list, n_groups, seed, n_permutations, *, background=True):
+    """:func:`group_pvalues` started in a thread that runs beside the caller (with numba
+    the permutations run without the GIL); ``.result()`` waits and returns the list.
+
+    See :func:`linkage.network.permutation.start_permutation_pvalues`.
+    """
     ks = [n_groups] * len(codes_list) if np.ndim(n_groups) == 0 else list(n_groups)
     if not (n_permutations and n_permutations > 0):
-        return [np.full(k, np.nan) for k in ks]
+        return _Done([np.full(k, np.nan) for k in ks])
     src, dst, val, middlemen = _trade_arrays(network)
-    return permutation_pvalues_many(
+    return start_permutation_pvalues(
         network.n_nodes,
         src,
         dst,
@@ -147,7 +164,18 @@ def group_pvalues(network, codes_list, n_groups, seed, n_permutations):
         n_permutations=n_permutations,
         seed=seed,
         exclude=middlemen,
+        background=background,
     )
+
+
+class _Done:
+    """A finished :class:`~linkage.network.permutation.PendingPvalues`."""
+
+    def __init__(self, value):
+        self._value = value
+
+    def result(self):
+        return self._value
 
 
 def activity_frame(

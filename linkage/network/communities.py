@@ -22,7 +22,13 @@ import pandas as pd
 
 from ..core.params import check_choice, check_seed
 from .activity import ActivityRule
-from .classify import ACTIVITY_COLUMNS, activity_frame, classify_activity, group_pvalues
+from .classify import (
+    ACTIVITY_COLUMNS,
+    activity_frame,
+    classify_activity,
+    group_pvalues,
+    start_group_pvalues,
+)
 from .detection import LARGE_GRAPH_EDGES, METHODS, detect_arrays, detection_edges, modularity
 from .sentra import node_codes, sentra_labels
 
@@ -258,8 +264,9 @@ def find_clusters(
         column, else ``region``, else co-location of ``lat``/``lon`` within ``radius_km``.
     radius_km : float
     n_permutations : int
-        Permutations of the test (same ``seed``), drawn once for the sentra and the
-        communities: each gets the p-values :func:`classify_activity` gives it alone.
+        Permutations of the test (same ``seed``), the same for the sentra and the
+        communities: each gets the p-values :func:`classify_activity` gives it alone. The
+        sentra's test runs in a thread while the communities are detected.
     rule : ActivityRule, optional
 
     Returns
@@ -285,6 +292,13 @@ def find_clusters(
     """
     check_seed(seed)
     t0 = time.perf_counter()
+    sentra_of_firm = sentra_labels(network, sentra, radius_km=radius_km)
+    source = sentra_of_firm.attrs.get("source", "none")
+    s_codes, s_names = node_codes(network, sentra_of_firm, "groups")
+    # the sentra test needs no communities: it runs in a thread (compiled, without the GIL)
+    # while the graph is built and Leiden runs; the communities' test runs after, on the
+    # same permutations (same seed), each as classify_activity alone would give it
+    sentra_test = start_group_pvalues(network, [s_codes], len(s_names), seed, n_permutations)
     membership = detect_communities(
         network,
         method,
@@ -296,14 +310,9 @@ def find_clusters(
         n_iterations=n_iterations,
     )
     t1 = time.perf_counter()
-    sentra_of_firm = sentra_labels(network, sentra, radius_km=radius_km)
-    source = sentra_of_firm.attrs.get("source", "none")
-    s_codes, s_names = node_codes(network, sentra_of_firm, "groups")
     c_codes, c_names = node_codes(network, membership, "groups")
-    # both tests on the same permutations, drawn once (each as classify_activity alone)
-    p_sentra, p_comm = group_pvalues(
-        network, [s_codes, c_codes], [len(s_names), len(c_names)], seed, n_permutations
-    )
+    (p_comm,) = group_pvalues(network, [c_codes], len(c_names), seed, n_permutations)
+    (p_sentra,) = sentra_test.result()
     kw = dict(rule=rule, seed=seed, n_permutations=n_permutations)
     sentra_frame = activity_frame(
         network, s_codes, s_names, p_sentra, purity_codes=c_codes, index_name="sentra", **kw

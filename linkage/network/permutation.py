@@ -2,7 +2,8 @@
 
 :func:`permutation_pvalues` is the test :func:`linkage.network.classify.classify_activity`
 uses; :func:`permutation_pvalues_many` runs it for several groupings of the same firms
-(the sentra and the detected communities) on the same permutations, drawn once.
+(the sentra and the detected communities) on the same permutations, and
+:func:`start_permutation_pvalues` runs it in a thread beside the caller.
 
 The null model is exact Monte Carlo: each permutation shuffles the group labels among the
 firms (``numpy.random.default_rng(seed).permutation``, one draw per permutation, in order)
@@ -12,16 +13,30 @@ imports (and ``LINKAGE_NO_NUMBA`` is unset or 0), else by the numpy code of befo
 add the same numbers in the same order (firms, then edges, in their order), so they give
 the same statistics to the last bit and the same p-values; the numba pass only avoids the
 temporary arrays of numpy's gathers and masks (about ten passes over the edges).
+
+With numba the whole loop over the permutations is one compiled call that releases the
+GIL. It draws each permutation as numpy does (the same Fisher-Yates swaps, from the same
+bit generator, see :func:`_shuffle_into`) but applies them to a copy of the int16 labels
+instead of an int64 index, so the draws, statistics and p-values are those of the numpy
+path, and each grouping redraws the same permutations from its own ``default_rng(seed)``.
 """
 
 from __future__ import annotations
 
 import os
+import threading
+import time
 from functools import cache
 
 import numpy as np
 
-__all__ = ["permutation_pvalues", "permutation_pvalues_many", "backend"]
+__all__ = [
+    "PendingPvalues",
+    "backend",
+    "permutation_pvalues",
+    "permutation_pvalues_many",
+    "start_permutation_pvalues",
+]
 
 #: Statistics within this of the observed one count as reaching it (float noise).
 TIE_TOLERANCE = 1e-12
@@ -39,10 +54,40 @@ def backend() -> str:
     return "numpy" if off or _compiled() is None else "numba"
 
 
-def _statistic_py(base, perm, fs, ft, fw, x, f_excl, W, fl, sums, internal, out):
+def _next_uint32(bitgen):
+    """The next 32 random bits of a numpy bit generator (numba compiles it to the same call)."""
+    return bitgen.ctypes.next_uint32(bitgen.ctypes.state)
+
+
+def _shuffle_into(rng, base, fl):
+    """``fl[:] = base[rng.permutation(base.size)]``, the same draws, without the index array.
+
+    numpy's ``Generator.permutation(n)`` shuffles ``arange(n)`` by Fisher-Yates: for
+    ``i = n-1, ..., 1`` it swaps positions ``i`` and ``j``, ``j`` drawn by
+    ``random_interval(i)`` (32 random bits masked to the smallest ``2^b - 1 >= i``, drawn
+    again while above ``i``). The same swaps on a copy of the labels give the labels of the
+    shuffled index directly: one pass over a small array instead of a shuffle of an
+    ``n``-element int64 array and a gather through it."""
+    fl[:] = base
+    for i in range(base.size - 1, 0, -1):
+        mask = np.uint32(i)
+        mask |= mask >> np.uint32(1)
+        mask |= mask >> np.uint32(2)
+        mask |= mask >> np.uint32(4)
+        mask |= mask >> np.uint32(8)
+        mask |= mask >> np.uint32(16)
+        j = _next_uint32(rng.bit_generator) & mask
+        while j > np.uint32(i):
+            j = _next_uint32(rng.bit_generator) & mask
+        t = fl[i]
+        fl[i] = fl[j]
+        fl[j] = t
+
+
+def _statistic_labels(fl, fs, ft, fw, x, f_excl, W, sums, internal, out):
     """``out[g] = 2 (internal - expected) / trade`` of group g when firm i has label
-    ``base[perm[i]]`` (written to ``fl``); ``x`` holds each firm's trade, sales, purchases
-    and sales x purchases; ``sums`` (k x 4) and ``internal`` (k) are work space.
+    ``fl[i]``; ``x`` holds each firm's trade, sales, purchases and sales x purchases;
+    ``sums`` (k x 4) and ``internal`` (k) are work space.
 
     Every sum adds the same numbers in the same order as :func:`_statistic_numpy`
     (np.bincount adds its weights in array order): firms in their order, then edges in
@@ -50,9 +95,8 @@ def _statistic_py(base, perm, fs, ft, fw, x, f_excl, W, fl, sums, internal, out)
     k = out.size
     sums[:] = 0.0
     internal[:] = 0.0
-    for i in range(perm.size):
-        g = base[perm[i]]
-        fl[i] = g
+    for i in range(fl.size):
+        g = fl[i]
         if g >= 0:
             sums[g, 0] += x[i, 0]
             if not f_excl[i]:
@@ -72,19 +116,42 @@ def _statistic_py(base, perm, fs, ft, fw, x, f_excl, W, fl, sums, internal, out)
         out[g] = 2.0 * (internal[g] - expected) / trade if trade > 0 else 0.0
 
 
+def _count_hits(rng, base, n_perm, fs, ft, fw, x, f_excl, W, observed, fl, sums, internal,
+                out, hits, done):  # fmt: skip
+    """``hits[g]``: permutations (drawn from ``rng`` as ``rng.permutation``, in order) whose
+    statistic of group g reaches ``observed[g] - TIE_TOLERANCE``; ``done[0]`` counts the
+    permutations finished (set to 0 on entry: the caller sees that the call has begun)."""
+    done[0] = 0
+    for t in range(n_perm):
+        _shuffle_into(rng, base, fl)
+        _statistic_labels(fl, fs, ft, fw, x, f_excl, W, sums, internal, out)
+        for g in range(out.size):
+            if out[g] >= observed[g] - TIE_TOLERANCE:
+                hits[g] += 1
+        done[0] = t + 1
+
+
 @cache
 def _compiled():
-    """The statistic compiled by numba (imported on first use, so ``import linkage``
-    stays light), cached on disk where a cache directory can be written; None when numba
+    """The statistic and the permutation loop compiled by numba (imported on first use, so
+    ``import linkage`` stays light; ``nogil``: a thread runs it beside the GIL-holding
+    Leiden call), cached on disk where a cache directory can be written; None when numba
     does not import (not installed, or broken: a numpy or LLVM it does not support)."""
     try:
         import numba
+        from numba.extending import overload, register_jitable
+        from numba.np.random.generator_core import next_uint32
     except Exception:
         return None
+    overload(_next_uint32)(lambda bitgen: lambda bitgen: next_uint32(bitgen))
+    register_jitable(_shuffle_into)
+    register_jitable(_statistic_labels)
     try:
-        return numba.njit(cache=True, nogil=True)(_statistic_py)
+        jit = numba.njit(cache=True, nogil=True)
+        return jit(_statistic_labels), jit(_count_hits)
     except RuntimeError:  # no writable cache directory (a read-only install)
-        return numba.njit(nogil=True)(_statistic_py)
+        jit = numba.njit(nogil=True)
+        return jit(_statistic_labels), jit(_count_hits)
 
 
 class _FirmTrade:
@@ -124,18 +191,42 @@ class _FirmTrade:
         narrow = np.int16 if n_groups < 2**15 else self.idx
         return lab, lab[self.firms].astype(narrow)
 
-    def statistic(self, base, perm, n_groups, use_numba):
-        """Statistic of every group when firm i has the label ``base[perm[i]]``."""
-        if not use_numba:
-            return _statistic_numpy(self, base[perm], n_groups)
+    def x(self):
+        """Trade, sales, purchases and sales x purchases of each firm, one row per firm."""
         if not hasattr(self, "_x"):
             self._x = np.column_stack([self.f_tot, self.f_out, self.f_in, self.f_sxs])
+        return self._x
+
+    def observed(self, base, n_groups, use_numba):
+        """Statistic of every group with the firms' own labels."""
+        if not use_numba:
+            return _statistic_numpy(self, base, n_groups)
         out = np.empty(n_groups)
-        _compiled()(
-            base, perm, self.fs, self.ft, self.fw, self._x, self.f_excl, self.W,
-            np.empty(base.size, base.dtype), np.empty((n_groups, 4)), np.empty(n_groups), out,
+        _compiled()[0](
+            base, self.fs, self.ft, self.fw, self.x(), self.f_excl, self.W,
+            np.empty((n_groups, 4)), np.empty(n_groups), out,
         )  # fmt: skip
         return out
+
+    def hits(self, base, observed, n_permutations, seed, use_numba, done=None):
+        """Permutations (``default_rng(seed).permutation``, in order) reaching the observed
+        statistic, per group; ``done`` (int64, 1) counts them as they finish (numba)."""
+        rng = np.random.default_rng(seed)
+        k = observed.size
+        if not use_numba:
+            hits = np.zeros(k)
+            for _ in range(n_permutations):
+                fl = base[rng.permutation(base.size)]
+                hits += _statistic_numpy(self, fl, k) >= observed - TIE_TOLERANCE
+            return hits
+        hits = np.zeros(k, dtype=np.int64)
+        done = np.zeros(1, dtype=np.int64) if done is None else done
+        _compiled()[1](
+            rng, base, n_permutations, self.fs, self.ft, self.fw, self.x(), self.f_excl,
+            self.W, observed, np.empty_like(base), np.empty((k, 4)), np.empty(k),
+            np.empty(k), hits, done,
+        )  # fmt: skip
+        return hits
 
 
 def _statistic_numpy(d, fl, n_groups):
@@ -181,7 +272,8 @@ def permutation_pvalues_many(
     """:func:`permutation_pvalues` of several groupings of the same firms, on shared draws.
 
     Each grouping gets exactly the p-values :func:`permutation_pvalues` gives it alone with
-    the same ``seed`` (the permutations are the same draws); they are drawn once for all.
+    the same ``seed`` (the permutations are the same draws: each grouping draws them
+    from its own ``default_rng(seed)``).
 
     Parameters
     ----------
@@ -205,33 +297,114 @@ def permutation_pvalues_many(
     >>> bool(pa[0] < 0.05), pb.shape
     (True, (8,))
     """
+    return start_permutation_pvalues(
+        n_nodes, source, target, value, is_firm, groupings, n_permutations=n_permutations,
+        seed=seed, exclude=exclude, background=False,
+    ).result()  # fmt: skip
+
+
+def start_permutation_pvalues(
+    n_nodes,
+    source,
+    target,
+    value,
+    is_firm,
+    groupings,
+    *,
+    n_permutations=199,
+    seed=0,
+    exclude=None,
+    background=True,
+):
+    """:func:`permutation_pvalues_many` started in a thread: ``.result()`` waits for it.
+
+    With numba the permutations run in one compiled call that releases the GIL, so they
+    go on while the caller holds it (e.g. in igraph's ``community_leiden``, which does
+    not release it); this returns once that call has begun. Without numba, or with
+    ``background=False``, the p-values are computed here, before returning. The p-values
+    are those of :func:`permutation_pvalues_many` with the same arguments.
+
+    Returns
+    -------
+    PendingPvalues
+
+    Examples
+    --------
+    >>> ring = np.arange(40)
+    >>> src, dst = np.r_[ring, 0, 1, 2, 3, 4], np.r_[(ring + 1) % 40, 1, 2, 3, 4, 0]
+    >>> val = np.r_[np.ones(40), np.full(5, 10.0)]
+    >>> a = np.r_[np.zeros(5, int), np.full(35, -1)]
+    >>> job = start_permutation_pvalues(40, src, dst, val, np.ones(40, bool), [(a, 1)], seed=1)
+    >>> bool(job.result()[0][0] < 0.05)
+    True
+    """
     d = _FirmTrade(n_nodes, source, target, value, is_firm, exclude)
     use_numba = backend() == "numba"
-    labs, bases, ks = [], [], []
+    n_permutations = int(n_permutations)
+    jobs = []
     for labels, n_groups in groupings:
         lab, base = d.base(labels, int(n_groups))
-        labs.append(lab)
-        bases.append(base)
-        ks.append(int(n_groups))
-    n_firms = d.firms.size
-    ident = np.arange(n_firms, dtype=d.idx)
-    observed = [d.statistic(b, ident, k, use_numba) for b, k in zip(bases, ks, strict=True)]
-    hits = [np.zeros(k) for k in ks]
-    rng = np.random.default_rng(seed)
-    for _ in range(int(n_permutations)):
-        perm = rng.permutation(n_firms)
-        for j, (b, k) in enumerate(zip(bases, ks, strict=True)):
-            hits[j] += d.statistic(b, perm, k, use_numba) >= observed[j] - TIE_TOLERANCE
-    out = []
-    for lab, base, k, h in zip(labs, bases, ks, hits, strict=True):
-        p = (1.0 + h) / (1.0 + int(n_permutations))
-        keep = lab >= 0
-        trade = np.bincount(lab[keep], weights=d.total[keep], minlength=k)
-        p[trade <= 0] = 1.0
-        size = np.bincount(base[base >= 0], minlength=k)
-        p[2 * size > n_firms] = np.nan
-        out.append(p)
-    return out
+        jobs.append((lab, base, d.observed(base, int(n_groups), use_numba)))
+
+    def run(done):
+        return [d.hits(b, obs, n_permutations, seed, use_numba, done) for _, b, obs in jobs]
+
+    def finish(all_hits):
+        return [
+            _pvalues(d, lab, base, h, n_permutations)
+            for (lab, base, _), h in zip(jobs, all_hits, strict=True)
+        ]
+
+    return PendingPvalues(run, finish, background=background and use_numba and bool(jobs))
+
+
+def _pvalues(d, lab, base, hits, n_permutations):
+    """``(1 + hits) / (1 + n)``; 1 for a group without trade, NaN above half the firms."""
+    k = hits.size
+    p = (1.0 + hits) / (1.0 + n_permutations)
+    keep = lab >= 0
+    trade = np.bincount(lab[keep], weights=d.total[keep], minlength=k)
+    p[trade <= 0] = 1.0
+    size = np.bincount(base[base >= 0], minlength=k)
+    p[2 * size > d.firms.size] = np.nan
+    return p
+
+
+class PendingPvalues:
+    """P-values computed now, or in a thread that has begun its compiled loop.
+
+    ``run(done)`` returns the hits (``done``: an int64 array of 1 that the compiled loop
+    sets to 0 on entry); ``finish(hits)`` turns them into p-values.
+    """
+
+    def __init__(self, run, finish, *, background):
+        self._finish = finish
+        self._hits = self._error = None
+        self._thread = None
+        if not background:
+            self._hits = run(None)
+            return
+        done = np.full(1, -1, dtype=np.int64)
+
+        def target():
+            try:
+                self._hits = run(done)
+            except BaseException as exc:  # re-raised by result()
+                self._error = exc
+
+        self._thread = threading.Thread(target=target, name="permutation-test", daemon=True)
+        self._thread.start()
+        while done[0] < 0 and self._thread.is_alive():
+            time.sleep(1e-4)  # until the loop runs without the GIL
+
+    def result(self):
+        """The p-values, one array per grouping (waits for the thread)."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            raise self._error
+        return self._finish(self._hits)
 
 
 def permutation_pvalues(

@@ -1,0 +1,71 @@
+"""The compiled permutation loop draws numpy's permutations and runs beside the caller.
+
+``_shuffle_into`` must reproduce ``Generator.permutation`` exactly (same draws, same
+generator state after), compiled and as plain Python; the background job of
+``start_permutation_pvalues`` must give the p-values of the synchronous call.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from benchmarks.bench_clusters import generate
+from linkage.network import permutation
+from linkage.network.permutation import permutation_pvalues_many, start_permutation_pvalues
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 17, 1000, 70_000])
+@pytest.mark.parametrize("compiled", [False, True])
+def test_shuffle_into_is_numpy_permutation(n, compiled):
+    if compiled and permutation._compiled() is None:
+        pytest.skip("numba does not import here")
+    if not compiled and n > 1000:
+        pytest.skip("plain Python is slow")
+    base = (np.arange(n) % 7).astype(np.int16)
+    fl = np.empty_like(base)
+    mine, ref = np.random.default_rng(11), np.random.default_rng(11)
+    if compiled:
+        k = permutation._compiled()[1]
+        x = np.zeros((n, 4))
+        e = np.zeros(0, np.int32)
+        for _ in range(3):  # three permutations, then compare the last
+            k(mine, base, 1, e, e, np.zeros(0), x, np.zeros(n, bool), 0.0, np.zeros(7),
+              fl, np.empty((7, 4)), np.empty(7), np.empty(7), np.zeros(7, np.int64),
+              np.zeros(1, np.int64))  # fmt: skip
+    else:
+        for _ in range(3):
+            permutation._shuffle_into(mine, base, fl)
+    for _ in range(3):
+        perm = ref.permutation(n)
+    np.testing.assert_array_equal(fl, base[perm])
+    assert mine.bit_generator.state == ref.bit_generator.state
+
+
+def test_background_job_equals_the_synchronous_call():
+    src, dst, val, n_firms, n_nodes, sentra, _ = generate(3000, 30_000, 40, 5)
+    is_firm = np.arange(n_nodes) < n_firms
+    a = np.r_[sentra, np.full(n_nodes - n_firms, -1)]
+    b = np.r_[sentra // 4, np.full(n_nodes - n_firms, -1)]
+    groupings = [(a, int(a.max()) + 1), (b, int(b.max()) + 1)]
+    args = (n_nodes, src, dst, val, is_firm, groupings)
+    sync = permutation_pvalues_many(*args, n_permutations=79, seed=2)
+    job = start_permutation_pvalues(*args, n_permutations=79, seed=2)
+    for p, q in zip(sync, job.result(), strict=True):
+        np.testing.assert_array_equal(p, q)
+    active = np.arange(groupings[0][1]) % 2 == 0
+    assert (sync[0][active] <= 0.05).mean() > 0.9  # the planted truth
+
+
+def test_background_job_reraises_errors(monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(permutation._FirmTrade, "hits", broken)
+    lab = np.r_[np.zeros(5, int), np.full(35, -1)]
+    ring = np.arange(40)
+    job = start_permutation_pvalues(
+        40, ring, (ring + 1) % 40, np.ones(40), np.ones(40, bool), [(lab, 1)]
+    )
+    with pytest.raises(ValueError, match="boom"):
+        job.result()
