@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -233,10 +234,46 @@ def read_table_sheet(path, sheet=None, reader=read_table):
         raise
 
 
+@dataclass(frozen=True)
+class TableChoices:
+    """``--transactions`` with ``--final-demand`` and ``--primary-inputs``, passed to the
+    command as its ``transactions`` parameter and read by :func:`read_table_as`."""
+
+    transactions: str
+    final_demand: str | None = None
+    primary_inputs: str | None = None
+
+
 def transactions_options(command):
     """Add ``--transactions auto|total|domestic`` and ``--imports M.csv`` (passed as
     ``transactions`` and ``imports_path``): what a table's flows are, and the import
-    matrix that makes a total-transaction table domestic (:func:`read_table_as`)."""
+    matrix that makes a total-transaction table domestic (:func:`read_table_as`); and
+    ``--final-demand`` / ``--primary-inputs`` (labels of a wide table's lines to read as
+    final demand / primary inputs), passed inside ``transactions`` (:class:`TableChoices`)."""
+
+    inner = command
+
+    @functools.wraps(inner)
+    def wrapper(*args, transactions="auto", final_demand=None, primary_inputs=None, **kw):
+        choices = TableChoices(transactions, final_demand, primary_inputs)
+        return inner(*args, transactions=choices, **kw)
+
+    command = click.option(
+        "--final-demand",
+        default=None,
+        metavar="LABEL[,LABEL...]",
+        help="Wide TABLE: columns to read as final demand although their labels are not "
+        "known final-demand names (a column matching no row and no known name is an "
+        "error: it may be a sector whose row is missing).",
+    )(wrapper)
+    command = click.option(
+        "--primary-inputs",
+        default=None,
+        metavar="LABEL[,LABEL...]",
+        help="Wide TABLE: rows to read as primary inputs although their labels are not "
+        "known primary-input names (a row matching no column and no known name is an "
+        "error: it may be a sector whose column is missing).",
+    )(command)
     command = click.option(
         "--imports",
         "imports_path",
@@ -262,10 +299,15 @@ def transactions_options(command):
 def read_table_as(path, sheet, transactions: str, imports_path):
     """:func:`read_table_sheet` through :func:`linkage.io.read_table_transactions` with the
     options of :func:`transactions_options` (``"auto"``: recognized)."""
+    if not isinstance(transactions, TableChoices):
+        transactions = TableChoices(transactions)
+    kind = transactions.transactions
     reader = functools.partial(
         read_table_transactions,
-        transactions=None if transactions == "auto" else transactions,
+        transactions=None if kind == "auto" else kind,
         imports=imports_path,
+        final_demand=transactions.final_demand,
+        primary_inputs=transactions.primary_inputs,
     )
     return read_table_sheet(path, sheet, reader)
 

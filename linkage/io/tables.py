@@ -111,6 +111,8 @@ def read_table(
     name=None,
     units=None,
     balance_rtol=DEFAULT_BALANCE_RTOL,
+    final_demand=None,
+    primary_inputs=None,
 ) -> IOTable:
     """Read an input-output table from a file or folder.
 
@@ -139,6 +141,10 @@ def read_table(
     balance_rtol : float
         Relative gap between row and column totals above which a sector is reported as
         unbalanced (the table is still returned).
+    final_demand, primary_inputs : list of str or str, optional
+        Wide layout: columns to read as final demand (rows as primary inputs) although
+        their labels are not known names (:mod:`linkage.io.vocabulary`); a list or
+        comma-separated labels. Without them such a label is an error.
 
     Returns
     -------
@@ -199,7 +205,15 @@ def read_table(
             grid, path, sectors=sectors, name=default_name, units=units or "", **options
         )
     return _read_wide_grid(
-        grid, format=format, sectors=sectors, name=default_name, units=units, found=found, **options
+        grid,
+        format=format,
+        sectors=sectors,
+        name=default_name,
+        units=units,
+        found=found,
+        final_demand=final_demand,
+        primary_inputs=primary_inputs,
+        **options,
     )
 
 

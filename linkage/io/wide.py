@@ -40,6 +40,7 @@ from ..errors import DataQualityWarning, InputFileError
 from .construct import table_from_arrays
 from .grid import Grid
 from .labels import is_employment_name, is_total_name, norm_label
+from .vocabulary_check import check_final_demand, check_primary_inputs, parse_label_list
 from .wide_layout import LineSpec, locate_wide
 from .wide_lines import (
     ValueBlock,
@@ -71,6 +72,8 @@ def build_wide(
     decimal=None,
     thousands=None,
     sectors=None,
+    final_demand=None,
+    primary_inputs=None,
     name="",
     units="",
     balance_rtol=DEFAULT_BALANCE_RTOL,
@@ -82,6 +85,9 @@ def build_wide(
     are not data, find the sectors (:mod:`linkage.io.wide_sectors`), the employment row,
     the totals among the other lines (:mod:`linkage.io.wide_totals`), then assemble the
     table from the sector block, final demand, primary inputs and employment.
+    The final-demand columns and primary-input rows are stated and their labels checked
+    (:mod:`linkage.io.vocabulary_check`); ``final_demand`` / ``primary_inputs`` (lists or
+    comma-separated labels) name the ones whose labels are not known names.
     """
     diag = Diagnostics()
     diag.extend(grid.diagnostics)
@@ -101,6 +107,8 @@ def build_wide(
     fd_c, pi_r, total_output = split_totals(
         block.values, rows, cols, (sec_r, sec_c), (other_r, other_c), balance_rtol, diag, grid.short
     )
+    check_final_demand(block, fd_c, sec_r, parse_label_list(final_demand), diag)
+    check_primary_inputs(block, pi_r, sec_c, parse_label_list(primary_inputs), diag)
     labels = pd.Index([rows.label[i] for i in sec_r], name="sector")
     arrays = _blocks(block, labels, (sec_r, sec_c), fd_c, pi_r, emp_r, diag)
     if not fd_c:

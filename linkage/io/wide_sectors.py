@@ -18,7 +18,7 @@ from ..errors import DataQualityWarning, InputFileError
 from .labels import is_employment_name, loose_key, norm_label
 from .wide_lines import ValueBlock
 
-__all__ = ["find_sectors", "drop_false_sectors", "match_misspelt"]
+__all__ = ["find_sectors", "drop_false_sectors", "match_misspelt", "warn_negative_flows"]
 
 
 def find_sectors(p: ValueBlock, r_idx, c_idx, sectors, diag) -> tuple[list, list]:
@@ -46,6 +46,7 @@ def find_sectors(p: ValueBlock, r_idx, c_idx, sectors, diag) -> tuple[list, list
         return sec_r, sec_c
     sec_r, sec_c = drop_false_sectors(rows, cols, sec_r, sec_c, p.values, diag, short)
     sec_r, sec_c = match_misspelt(rows, cols, r_idx, c_idx, sec_r, sec_c, diag, short)
+    warn_negative_flows(rows, cols, sec_r, sec_c, p.values, diag, short)
     _report_order(rows, sec_r, sec_c, diag, short)
     _report_gaps(rows, r_idx, sec_r, p.keep_r, diag, short)
     return sec_r, sec_c
@@ -113,7 +114,11 @@ def drop_false_sectors(rows, cols, sec_r, sec_c, vals, diag, short):
     A competitive-import table has an imports row (a primary input) and an imports
     column (final demand, usually negative) with the same name. A label is dropped when
     it names imports, or when its column buys a negative total from the other sectors
-    (no industry has negative intermediate inputs).
+    and nothing positive from any sector, itself included (an imports column under
+    another name). A sector
+    with some negative flows (a subsidy, a stock change booked in the flows) but some
+    positive purchases too is kept: its negative entries are warned about
+    (:func:`warn_negative_flows`), never a reason to drop the sector.
     """
     keep = []
     block = vals[np.ix_(sec_r, sec_c)] if sec_r else np.zeros((0, 0))
@@ -126,7 +131,9 @@ def drop_false_sectors(rows, cols, sec_r, sec_c, vals, diag, short):
         if near[k]:
             others = [r for r in sec_r if r != i]
             bought = float(vals[others, j].sum()) if others else 0.0
-        if _IMPORTS.match(norm_label(rows.label[i])) or bought < 0:
+        # an imports column under another name buys nothing from anyone, itself included
+        buys = bool(np.any(block[:, k] > 0))
+        if _IMPORTS.match(norm_label(rows.label[i])) or (bought < 0 and not buys):
             why = "names imports" if bought >= 0 else f"its column sums to {bought:.6g}"
             diag.add(
                 "not_a_sector",
@@ -138,6 +145,25 @@ def drop_false_sectors(rows, cols, sec_r, sec_c, vals, diag, short):
     if not keep:
         return sec_r, sec_c
     return [i for i, _ in keep], [j for _, j in keep]
+
+
+def warn_negative_flows(rows, cols, sec_r, sec_c, vals, diag, short) -> None:
+    """Note the negative flows between sectors (kept as read), naming the first ones (the
+    table's constructor warns that Z has negative entries; this says which)."""
+    block = vals[np.ix_(sec_r, sec_c)]
+    neg = np.argwhere(block < 0)
+    if not neg.size:
+        return
+    shown = ", ".join(
+        f"{rows.label[sec_r[a]]!r} -> {cols.label[sec_c[b]]!r} ({block[a, b]:.6g})"
+        for a, b in neg[:3]
+    )
+    diag.add(
+        "negative_flows",
+        f"{short}: {len(neg)} negative flows between sectors, kept as read (a subsidy or "
+        f"a stock change booked in the flows?): {shown}{' ...' if len(neg) > 3 else ''}",
+        len(neg),
+    )
 
 
 #: Row and column labels at least this similar (difflib ratio, without case, spaces or
