@@ -4,10 +4,9 @@
 ``A`` itself (no copy; ``A.T`` a view for transposed systems), counted, and handed to one
 of the kernels below, which solve for all right-hand sides at once, in lock step: ``B``
 holds one right-hand side per row (shape (k, n)), ``apply(V)`` returns ``M`` (``A`` or
-``Aᵀ``) times every row of ``V``, as rows (``apply(V, rows)`` when ``apply.rows`` is set:
-the fused kernel of :mod:`~linkage.core.kernel`, where each row has its own ``M``).
-Converged rows drop out of the products. For sparse ``A`` the plain and transposed rows
-go through the fused kernel with float32 products, refined to ``tol``.
+``Aᵀ``) times every row of ``V``, as rows (``apply(V, rows, out)`` when ``apply.rows``
+and ``apply.out`` are set: :mod:`~linkage.core.kernel`, for sparse ``A``, where each row
+has its own ``M`` and the products go into the basis in place). Converged rows drop out.
 
 ``gmres_power``: GMRES(12) on a power basis with two earlier corrections kept, about a
 tenth of Arnoldi's vector work, for sparse ``A``. ``gmres_arnoldi``: Arnoldi GMRES(20),
@@ -28,8 +27,8 @@ import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
 
-from .kernel import FusedProducts, refine
-from .norms import power_certificate, relative_residual
+from .kernel import FusedProducts, applier
+from .norms import power_certificate, relative_residual, row_norms
 
 __all__ = [
     "AUGMENT",
@@ -65,10 +64,8 @@ def krylov_basis(A, nnz: int) -> str:
 
 
 class Iteration:
-    """The iterative backend: solves of ``(I - A) U = B`` by products with ``A`` itself.
-
-    No copy of ``A``: transposed systems use ``A.T``, a CSR view of a CSC array (and the
-    reverse), a transposed view of an ndarray that BLAS reads as it is.
+    """The iterative backend: solves of ``(I - A) U = B`` by products with ``A`` itself
+    (no copy: ``A.T`` is a view, CSR of a CSC array, a transposed ndarray BLAS reads).
 
     Attributes
     ----------
@@ -80,18 +77,14 @@ class Iteration:
         Products with ``A`` or ``Aᵀ`` so far, each solve's most demanding right-hand side.
     """
 
-    def __init__(self, A, fused: bool = True):
+    def __init__(self, A):
         self.op, self.op_T = A, A.T
-        self._matvecs = 0
-        self.products = 0
-        self._passes = 0
-        csr_or_csc = sp.issparse(A) and A.format in ("csr", "csc")
-        self._fused = None
-        self.fused = bool(fused) and csr_or_csc
+        self._matvecs = self._passes = self.products = 0
+        self._fused = None  # the lock-step products (kernel), built on the first solve
+        self.fused = sp.issparse(A) and A.format in ("csr", "csc")
 
     def applier(self, transpose: bool):
-        """``apply(V)``: ``A`` (``Aᵀ``) times every row of ``V`` (k, n), as rows: one
-        product per row (BLAS ``gemm`` or scipy's multi-vector product is no faster)."""
+        """``apply(V)``: ``A`` (``Aᵀ``) times each row of ``V`` (k, n), as rows (dense ``A``)."""
         op = self.op_T if transpose else self.op
 
         def apply(V, rows=None):
@@ -110,17 +103,22 @@ class Iteration:
         return self._matvecs + (self._fused.matvecs if self._fused is not None else 0)
 
     @property
+    def backend(self) -> str:
+        """What made the products of the lock-step solves: ``"scipy"`` or ``"numba"``."""
+        return self._fused.backend if self._fused is not None else "scipy"
+
+    @property
     def passes(self) -> int:
-        """Passes over ``A`` so far (the fused kernel: one per sweep of all its rows)."""
+        """Passes over ``A`` so far: one per product (:mod:`~linkage.core.kernel`)."""
         return self._passes + (self._fused.passes if self._fused is not None else 0)
 
     def solve_rows(self, Bt, transposed, *, tol: float, restart: int, max_products):
         """Rows of ``Bt`` (k, n) solved in lock step on the fused kernel (row ``r`` with
         ``Aᵀ`` when ``transposed[r]``): ``(Ut, products, converged, residual)``."""
         self._fused = self._fused or FusedProducts(self.op)
-        kernel = (gmres_power, restart, AUGMENT)
-        Ut, products, converged, residual = refine(
-            self._fused, Bt, transposed, tol, kernel, max_products
+        apply = applier(self._fused, transposed)
+        Ut, products, converged, residual = gmres_power(
+            apply, Bt, tol, restart, max_products, AUGMENT
         )
         self.products += products
         if not math.isfinite(residual) or not np.all(np.isfinite(Ut)):
@@ -146,12 +144,10 @@ class Iteration:
             )
             return Ut.T, products, converged, residual
         apply = self.applier(transpose)
-        if scheme == "power":  # true residuals
-            Ut, products, converged, residual = gmres_power(
-                apply, Bt, tol, restart, max_products, AUGMENT
-            )
-        elif scheme == "arnoldi":
-            Ut, products, converged, residual = gmres_arnoldi(apply, Bt, tol, restart, max_products)
+        if scheme != "neumann":  # GMRES: true residuals
+            power = scheme == "power"
+            fn, extra = (gmres_power, (AUGMENT,)) if power else (gmres_arnoldi, ())
+            Ut, products, converged, residual = fn(apply, Bt, tol, restart, max_products, *extra)
         else:
             Ut, products, converged = neumann(apply, Bt, tol, max_products)
             finite = np.all(np.isfinite(Ut))
@@ -171,9 +167,9 @@ class _Lockstep:
         self.apply, self.B = apply, B
         self.X = np.zeros((k, n))
         self.R = B.copy()  # residual of X = 0
-        bnorm = np.linalg.norm(B, axis=1)
+        bnorm = row_norms(B)
         self.bnorm = np.where(bnorm > 0, bnorm, 1.0)
-        self.rel = np.linalg.norm(self.R, axis=1) / self.bnorm
+        self.rel = row_norms(self.R) / self.bnorm
         self.used = np.zeros(k, dtype=np.int64)  # products with M per right-hand side
         self.best = self.rel.copy()
         self.stalled = 0  # whole cycles in a row that cut no residual by 1 %
@@ -181,10 +177,16 @@ class _Lockstep:
     def unconverged(self, tol: float) -> np.ndarray:
         return np.flatnonzero(self.rel > tol)
 
-    def products(self, rows, V) -> np.ndarray:
-        """``M`` times every row of ``V``, counted for the right-hand sides ``rows``."""
+    def products(self, rows, V, out=None) -> np.ndarray:
+        """``M`` times every row of ``V``, counted for the right-hand sides ``rows`` (into
+        ``out`` when given: in place where the kernel can)."""
         self.used[rows] += 1
-        return self.apply(V, rows) if getattr(self.apply, "rows", False) else self.apply(V)
+        if getattr(self.apply, "out", False):
+            return self.apply(V, rows, out)
+        MV = self.apply(V, rows) if getattr(self.apply, "rows", False) else self.apply(V)
+        if out is not None:
+            out[...] = MV
+        return MV if out is None else out
 
     def true_residual(self, rows=None) -> np.ndarray:
         """``R = B - X + M X`` from scratch (one product per row; all rows when None);
@@ -195,8 +197,8 @@ class _Lockstep:
         self.R[rows] = self.B[rows] - X + MX
         # the subtraction loses about eps (‖x‖ + ‖M x‖): a residual below that proves
         # nothing (a diverging x of 1e17 has a computed residual of 0), so it is the floor
-        floor = _EPS * (np.linalg.norm(X, axis=1) + np.linalg.norm(MX, axis=1))
-        return np.maximum(np.linalg.norm(self.R[rows], axis=1), floor) / self.bnorm[rows]
+        floor = _EPS * (row_norms(X) + row_norms(MX))
+        return np.maximum(row_norms(self.R[rows]), floor) / self.bnorm[rows]
 
     def record(self, rows, new_rel, full: bool = True) -> bool:
         """Take the new residuals of ``rows``; True when the solve stagnates (a whole
@@ -236,7 +238,7 @@ class _ArnoldiCycle:
 
     def __init__(self, R, m: int, goal):
         kc, n = R.shape
-        beta = np.linalg.norm(R, axis=1)
+        beta = row_norms(R)
         self.V = np.empty((kc, m + 1, n))
         np.multiply(R, (1.0 / beta)[:, np.newaxis], out=self.V[:, 0])
         self.H = np.zeros((kc, m + 1, m))
@@ -323,11 +325,11 @@ def gmres_arnoldi(apply, B, tol, restart, max_products):
         for c, row in enumerate(active):
             cycle.correct(c, run.X[row])
         del cycle
-        new_rel = run.true_residual(active)
+        new_rel = run.true_residual(active)  # one per active row
         if not np.all(np.isfinite(new_rel)):
-            run.rel = new_rel
+            run.rel[active] = new_rel
             break
-        stagnates = run.record(active, new_rel[active])
+        stagnates = run.record(active, new_rel)
         active = run.unconverged(tol)
         if stagnates:
             break
@@ -382,9 +384,13 @@ class _PowerBasis:
     def expand(self, run: _Lockstep, rows, m: int) -> None:
         """``P_0 = r`` and ``P_(i+1) = M P_i`` for the rows: ``m`` products each."""
         Y, na = self.Y, self.na
-        Y[rows, na] = run.R[rows]
+        full = rows.size == Y.shape[0]  # all rows (mostly): views of the basis, no copies
+        sel = slice(None) if full else rows
+        Y[sel, na] = run.R[sel]
         for i in range(m):
-            Y[rows, na + i + 1] = run.products(rows, Y[rows, na + i])
+            MV = run.products(rows, Y[sel, na + i], out=Y[:, na + i + 1] if full else None)
+            if not full:
+                Y[rows, na + i + 1] = MV
 
     def minimize(self, row: int, m: int, x) -> np.ndarray:
         """``x += dz`` for the least-squares correction of the row; returns the new residual
@@ -426,9 +432,8 @@ def gmres_power(apply, B, tol, s, max_products, augment=2):
     least-squares problem is solved from one Gram matrix of the basis: about three passes
     over the basis per cycle (Arnoldi: two to four per product). The power basis is
     scaled and solved with an eigenvalue cut-off (it turns towards the dominant
-    eigenvector), which is why ``s`` stays small. The last cycle is cut to the products
-    the observed rate needs; the true residual is computed from scratch before a solve
-    counts as converged.
+    eigenvector), so ``s`` stays small. The last cycle is cut to the products the observed
+    rate needs; a solve counts as converged on its true residual.
 
     Returns ``(U, products, converged, residual)``: ``U`` with one solution per row,
     ``products`` the most products with ``M`` spent on one right-hand side, ``residual``
@@ -455,7 +460,7 @@ def gmres_power(apply, B, tol, s, max_products, augment=2):
         basis.expand(run, active, m)
         for row in active:
             run.R[row] = basis.minimize(row, m, run.X[row])
-        new_rel = np.linalg.norm(run.R[active], axis=1) / run.bnorm[active]
+        new_rel = row_norms(run.R, active) / run.bnorm[active]
         checked = False
         if not np.all(np.isfinite(new_rel)):
             run.rel[active] = new_rel
@@ -477,16 +482,12 @@ def neumann(apply, B, tol, max_products):
     sum ``B + M B + ... + M^k B`` is the next increment ``M^(k+1) B``, so the loop stops
     when every ``‖M^k b‖ / ‖b‖ <= tol``, or when the increments grow (divergence).
     """
-    bnorm = np.linalg.norm(B, axis=1)
-    bnorm = np.where(bnorm > 0, bnorm, 1.0)
-    X = B.copy()
-    D = B
-    products = 0
-    previous = np.inf
+    bnorm = np.maximum(row_norms(B), 1e-300)  # a zero row: its increments stay zero
+    X, D, products, previous = B.copy(), B, 0, np.inf
     while products < max_products:
         D = apply(D)  # D = M^k B, the residual of the partial sum
         products += 1
-        rel = np.linalg.norm(D, axis=1) / bnorm
+        rel = row_norms(D) / bnorm
         X += D
         worst = float(rel.max()) if rel.size else 0.0
         if not math.isfinite(worst):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["matrix_norms", "power_certificate", "relative_residual"]
+__all__ = ["matrix_norms", "power_certificate", "relative_residual", "row_norms"]
 
 
 def matrix_norms(A, col_sums=None, nonnegative=None) -> tuple[float, float]:
@@ -99,3 +99,16 @@ def relative_residual(A, U, B, transpose: bool = False) -> float:
         if rel.size:
             worst = max(worst, float(rel.max()))
     return worst
+
+
+def row_norms(V, rows=None) -> np.ndarray:
+    """Euclidean norm of each row of ``V`` (of the rows ``rows``): one BLAS dot product
+    per row, no temporary (``np.linalg.norm(V, axis=1)`` squares a copy of ``V``).
+
+    Examples
+    --------
+    >>> row_norms(np.array([[3.0, 4.0], [0.0, 1.0], [1.0, 0.0]]), [0, 2]).tolist()
+    [5.0, 1.0]
+    """
+    picked = range(V.shape[0]) if rows is None else rows
+    return np.sqrt(np.array([float(V[r] @ V[r]) for r in picked], dtype=float))

@@ -1,5 +1,6 @@
-"""Tests of linkage.core.kernel: the fused products against scipy, the solves on the
-kernel against those without it, the scipy fallback, and linkages of a generated network."""
+"""Tests of linkage.core.kernel: the row products against scipy (both backends, to the
+last bit), the solves on the compiled kernel against those without it, the scipy
+fallback, and linkages of a generated network."""
 
 import importlib
 import sys
@@ -15,7 +16,6 @@ from benchmarks.generators import firm_network
 from linkage import IOTable, linkages
 from linkage.core import kernel
 from linkage.core.kernel import FusedProducts, applier, backend
-from linkage.core.krylov import Iteration
 from linkage.core.solver import LeontiefSolver
 
 needs_numba = pytest.mark.skipif(kernel.numba is None, reason="numba does not import here")
@@ -43,47 +43,35 @@ def coo_parts(draw):
     return n, np.array(rows, dtype=int), np.array(cols, dtype=int), np.array(vals), k, seed
 
 
-def _products(A, U, W):
-    return A @ U, A.T @ W
-
-
 @settings(max_examples=60, deadline=None)
-@given(parts=coo_parts(), fmt=st.sampled_from(["csr", "csc"]), scatter=st.booleans())
-def test_fused_products_equal_scipy(parts, fmt, scatter):
+@given(parts=coo_parts(), fmt=st.sampled_from(["csr", "csc"]), numba_on=st.booleans())
+def test_row_products_equal_scipy_to_the_last_bit(parts, fmt, numba_on):
     n, rows, cols, vals, (kp, kt), seed = parts
     A = sp.coo_array((vals, (rows, cols)), shape=(n, n)).asformat(fmt)  # duplicates summed
     rng = np.random.default_rng(seed)
-    U, W = rng.standard_normal((n, kp)), rng.standard_normal((n, kt))
-    want_u, want_w = _products(A, U, W)
-    scale = max(1.0, float(np.abs(A.data).max(initial=0.0)))
-    for single, tol in ((False, 1e-13), (True, 1e-6)):
-        P = FusedProducts(A, single=single, scatter=scatter)
-        AU, AtW = P(U, W)
-        assert AU.shape == (n, kp) and AtW.shape == (n, kt)
-        np.testing.assert_allclose(AU, want_u, rtol=0, atol=tol * scale * 3 * max(n, 1))
-        np.testing.assert_allclose(AtW, want_w, rtol=0, atol=tol * scale * 3 * max(n, 1))
-        # exact products read the float64 values whatever the precision of the kernel
-        EU, EW = P(U, W, exact=True)
-        np.testing.assert_allclose(EU, want_u, rtol=1e-13, atol=1e-13 * scale)
-        np.testing.assert_allclose(EW, want_w, rtol=1e-13, atol=1e-13 * scale)
+    flags = rng.permutation(np.r_[np.zeros(kp, bool), np.ones(kt, bool)])
+    V = rng.standard_normal((flags.size, n))
+    want = np.array([(A.T if t else A) @ v for t, v in zip(flags, V, strict=True)]).reshape(V.shape)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LINKAGE_NUMBA", "1" if numba_on else "0")
+        P = FusedProducts(A)
+    assert P.backend == ("numba" if numba_on and kernel.numba is not None else "scipy")
+    np.testing.assert_array_equal(P(V, flags), want)  # same sums in the same order
+    # in place into strided rows of a basis (a view), the input a view of it too
+    Y = np.full((flags.size, 3, n), np.nan)
+    Y[:, 0] = V
+    got = P(Y[:, 0], flags, out=Y[:, 2])
+    assert got.base is Y or flags.size == 0  # a view of the basis, not a copy
+    np.testing.assert_array_equal(Y[:, 2], want)
+    assert np.isnan(Y[:, 1]).all()  # nothing else written
+    assert P.passes == P.matvecs == 2 * flags.size and P.calls == 2
 
 
-@needs_numba
-def test_float32_products_are_inexact_and_float64_accumulated():
-    # values that float32 cannot hold: the inexact product differs by about 6e-8, the
-    # exact one not at all (so the refinement has something to correct)
-    A = sp.csr_array(np.full((3, 3), 0.1 + 1e-9))
-    P = FusedProducts(A)
-    U = np.ones((3, 1))
-    inexact, _ = P(U, np.zeros((3, 0)))
-    exact, _ = P(U, np.zeros((3, 0)), exact=True)
-    assert 1e-10 < np.abs(inexact - A @ U).max() < 1e-7
-    assert np.abs(exact - A @ U).max() == 0.0
-    # float64 accumulation: 2e6 equal float32 terms sum without float32 round-off drift
-    n = 2_000_000
-    B = sp.csr_array((np.full(n, 0.1), (np.zeros(n, dtype=int), np.arange(n))), shape=(n, n))
-    total, _ = FusedProducts(B)(np.ones((n, 1)), np.zeros((n, 0)))
-    assert abs(total[0, 0] - n * float(np.float32(0.1))) < 1e-6
+def test_products_need_a_square_compressed_array():
+    with pytest.raises(TypeError):
+        FusedProducts(np.eye(2))
+    with pytest.raises(TypeError):
+        FusedProducts(sp.csr_array(np.ones((2, 3))))
 
 
 def _network(n, rho, seed=3):
@@ -110,17 +98,22 @@ def _solve_both(A, monkeypatch, no_numba):
 def test_solves_with_the_kernel_equal_the_solves_without(rho, monkeypatch):
     A = sp.csc_array(_network(3000, rho).A)
     u1, y1, s1 = _solve_both(A, monkeypatch, no_numba=False)
-    assert s1._iteration._fused.backend == "numba" and s1._iteration._fused.single
-    assert s1.last_info.residual <= 1e-12  # the float32 products refined to the target
+    assert s1._iteration.backend == "numba"
+    assert s1.last_info.residual <= 1e-12
     u0, y0, s0 = _solve_both(A, monkeypatch, no_numba=True)
-    assert s0._iteration._fused.backend == "scipy"
-    for got, want in ((u1, u0), (y1, y0)):
-        assert np.abs(got - want).max() / np.abs(want).max() < 1e-10
-    # the residual is the true one, from the float64 A
+    assert s0._iteration.backend == "scipy"
+    # the same products to the last bit: the same iterates, the same numbers
+    np.testing.assert_array_equal(u1, u0)
+    np.testing.assert_array_equal(y1, y0)
+    # the residual is the true one
     R = u1 - A @ u1 - np.column_stack([np.ones(A.shape[0]), np.arange(A.shape[0]) % 7 + 1.0])
     assert np.linalg.norm(R, axis=0).max() / np.sqrt(A.shape[0]) <= 1e-11
-    # the pair shares its sweeps: fewer passes than products over all right-hand sides
-    assert s1.passes < s0.passes
+    # one pass over A per product; the pair in lock step: fewer products than solved apart
+    assert s1.passes == s0.passes == s1.matvecs
+    s2 = LeontiefSolver(A, method="iterative")
+    s2.solve(np.column_stack([np.ones(s2.n), np.arange(s2.n) % 7 + 1.0]))
+    s2.solve(np.ones(s2.n), transpose=True)
+    assert s1.products < s2.products
 
 
 def test_the_compiled_kernel_is_opt_in(monkeypatch):
@@ -140,43 +133,27 @@ def test_fallback_when_numba_cannot_import(monkeypatch):
         assert fallback.numba is None and fallback.backend() == "scipy"
         assert "numba" in fallback.NUMBA_ERROR
         A = sp.random_array((50, 50), density=0.1, format="csr", rng=np.random.default_rng(1))
-        U, W = np.ones((50, 2)), np.ones((50, 1))
-        AU, AtW = fallback.FusedProducts(A)(U, W)
-        np.testing.assert_array_equal(AU, A @ U)
-        np.testing.assert_array_equal(AtW, A.T @ W)
+        V, flags = np.ones((3, 50)), np.array([False, True, False])
+        got = fallback.FusedProducts(A)(V, flags)
+        np.testing.assert_array_equal(got, np.vstack([A @ V[0], A.T @ V[1], A @ V[2]]))
     finally:
         monkeypatch.undo()  # numba back in sys.modules (the module object, not re-run)
         importlib.reload(kernel)
         assert (kernel.numba is None) == (original is None)
 
 
-@needs_numba
-def test_fallback_gives_the_same_numbers(monkeypatch):
-    # float64 kernel vs the scipy fallback: the same algorithm on the same products
-    A = sp.csr_array(_network(2000, 0.8).A)
-    B = np.ones((3, A.shape[0]))
-    flags = np.array([False, False, True])
-    out = {}
-    for name in ("numba", "scipy"):
-        monkeypatch.setenv("LINKAGE_NO_NUMBA", "1" if name == "scipy" else "0")
-        assert backend() == name
-        it = Iteration(A)
-        it._fused = FusedProducts(A, single=False)
-        out[name] = it.solve_rows(B, flags, tol=1e-13, restart=12, max_products=1000)
-    (X1, _, ok1, r1), (X0, _, ok0, r0) = out["numba"], out["scipy"]
-    assert ok1 and ok0 and max(r1, r0) <= 1e-13
-    assert np.abs(X1 - X0).max() / np.abs(X0).max() < 1e-12
-
-
 def test_applier_mixes_plain_and_transposed_rows():
     A = sp.csc_array(np.array([[0.0, 0.5, 0.1], [0.25, 0.0, 0.0], [0.0, 0.3, 0.2]]))
     V = np.arange(9.0).reshape(3, 3)
     flags = np.array([True, False, True])
-    got = applier(FusedProducts(A), flags, exact=True)(V)
+    got = applier(FusedProducts(A), flags)(V)
     want = np.vstack([A.T @ V[0], A @ V[1], A.T @ V[2]])
     np.testing.assert_allclose(got, want, rtol=1e-15)
-    sub = applier(FusedProducts(A), flags, exact=True)(V[1:], np.array([1, 2]))
+    sub = applier(FusedProducts(A), flags)(V[1:], np.array([1, 2]))
     np.testing.assert_allclose(sub, want[1:], rtol=1e-15)
+    out = np.zeros((2, 3))
+    assert applier(FusedProducts(A), flags)(V[1:], np.array([1, 2]), out) is out
+    np.testing.assert_allclose(out, want[1:], rtol=1e-15)
 
 
 @needs_numba

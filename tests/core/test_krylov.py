@@ -104,3 +104,44 @@ def test_krylov_basis():
     assert krylov_basis(np.zeros((5, 5)), 25) == "arnoldi"
     assert krylov_basis(sp.eye_array(100, format="csr"), 100) == "power"
     assert krylov_basis(sp.csr_array(np.ones((100, 100))), 10_000) == "arnoldi"
+
+
+@pytest.mark.parametrize("kernel", sorted(KERNELS))
+def test_a_row_that_converged_early_drops_out(kernel):
+    # row 0 is zero (converged before the first cycle) and row 2 is an eigenvector-free
+    # easy one: the rows still iterating are a subset whose indices exceed their count
+    # (gmres_arnoldi indexed its per-active-row residuals by row number: IndexError)
+    M = random_M(30, 0.3, 0.7, seed=8)
+    B = np.vstack([np.zeros(30), np.ones(30), np.arange(30.0)])
+    U, products, converged, residual = KERNELS[kernel](rows_apply(M), B, 1e-12, 1000)
+    assert converged and residual <= 1e-12
+    np.testing.assert_array_equal(U[0], 0.0)
+    np.testing.assert_allclose(U, reference(M, B), rtol=1e-10, atol=1e-12)
+
+
+def test_arnoldi_with_a_zero_row_among_others():
+    # the smallest case of the old IndexError: two rows, the first all zero
+    M = np.array([[0.2, 0.1], [0.3, 0.4]])
+    U, _, converged, residual = gmres_arnoldi(
+        rows_apply(M), np.array([[0.0, 0.0], [1.0, 2.0]]), 1e-12, 20, 100
+    )
+    assert converged and residual <= 1e-12
+    np.testing.assert_allclose(U[1], np.linalg.solve(np.eye(2) - M, [1.0, 2.0]), rtol=1e-12)
+    assert not U[0].any()
+
+
+def test_iteration_products_go_into_the_basis_in_place():
+    # the sparse path hands views of the basis to the kernel (apply.out): the numbers
+    # are those of a dense solve, for a mix of plain and transposed rows
+    M = random_M(60, 0.2, 0.8, seed=9)
+    it = Iteration(sp.csc_array(M))
+    B = np.vstack([np.ones(60), np.arange(60.0), np.ones(60)])
+    flags = np.array([False, True, False])
+    U, products, converged, residual = it.solve_rows(
+        B, flags, tol=1e-12, restart=12, max_products=1000
+    )
+    assert converged and residual <= 1e-12 and it.backend in ("scipy", "numba")
+    for r, t in enumerate(flags):
+        want = np.linalg.solve(np.eye(60) - (M.T if t else M), B[r])
+        np.testing.assert_allclose(U[r], want, rtol=1e-10)
+    assert it.passes == it.matvecs >= 3 * products
