@@ -1,9 +1,17 @@
 """Shared fixtures: textbook tables and the location of the real data in ../shared."""
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import settings
+
+# CI runs the same examples every time (a failure there must be reproducible, not a draw);
+# locally hypothesis keeps exploring new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 #: Real tables for tests; not part of the project (never copy them in).
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real"
