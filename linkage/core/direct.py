@@ -26,7 +26,7 @@ import scipy.sparse.linalg as spla
 from .norms import relative_residual
 
 __all__ = [
-    "dense_inverse",
+    "inverse_from_lu",
     "dense_lu",
     "lu_solve",
     "reciprocal_condition",
@@ -145,7 +145,29 @@ def refined_solve(factor, A, B, transpose: bool, tol: float) -> tuple[np.ndarray
     return U, residual
 
 
-def dense_inverse(factor) -> np.ndarray:
-    """The whole ``L = (I - A)⁻¹`` from the dense factor, solved into one identity matrix."""
-    n = factor[0].shape[0]
-    return sla.lu_solve(factor, np.eye(n, order="F"), overwrite_b=True, check_finite=False)
+def inverse_from_lu(factor) -> tuple[np.ndarray, int]:
+    """``L = (I - A)⁻¹`` from the dense LU ``(lu, piv)``: LAPACK ``getri``, and its ``info``.
+
+    ``getri`` inverts ``U`` and then solves ``X L_unit = U⁻¹`` for the inverse (and undoes
+    the row interchanges): about ``4n³/3`` flops, against ``2n³`` for solving the LU into
+    an identity matrix (``getrs``; what :func:`numpy.linalg.inv` does after its LU,
+    ``8n³/3`` in all). It is
+    given the workspace LAPACK asks for (``getri_lwork``): with scipy's default of ``3n``
+    it runs unblocked and is slower than ``getrs``. The factor is not overwritten (a copy
+    of ``lu`` becomes L, in Fortran order). ``info > 0``: a zero pivot, L is not usable.
+
+    Examples
+    --------
+    >>> A = np.array([[0.15, 0.25], [0.20, 0.05]])
+    >>> lu = sla.lu_factor(np.eye(2) - A)
+    >>> L, info = inverse_from_lu(lu)
+    >>> L.round(4), info
+    (array([[1.2541, 0.33  ],
+           [0.264 , 1.1221]]), 0)
+    """
+    lu, piv = factor
+    n = lu.shape[0]
+    getri, getri_lwork = sla.get_lapack_funcs(("getri", "getri_lwork"), (lu,))
+    lwork, _ = getri_lwork(n)
+    L, info = getri(lu, piv, lwork=max(int(lwork), 3 * n, 1), overwrite_lu=0)
+    return L, int(info)

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from linkage import IOTable, linkages
 from linkage.core import dispersion
+from linkage.core.direct import inverse_from_lu
 from linkage.core.dispersion import dense_L_arrays, dense_L_sums, dispersion_arrays
-from linkage.core.inverse import inverse_from_lu, inverse_residual
+from linkage.core.inverse import inverse_residual
 from linkage.core.solver import LeontiefSolver
 
 
