@@ -19,7 +19,7 @@ from .activity import (
     group_reciprocity,
     group_trade,
 )
-from .permutation import start_permutation_pvalues
+from .permutation import PendingPvalues, start_permutation_pvalues
 from .sentra import node_codes
 
 __all__ = [
@@ -152,7 +152,7 @@ def start_group_pvalues(network, codes_list, n_groups, seed, n_permutations, *, 
     """
     ks = [n_groups] * len(codes_list) if np.ndim(n_groups) == 0 else list(n_groups)
     if not (n_permutations and n_permutations > 0):
-        return _Done([np.full(k, np.nan) for k in ks])
+        return PendingPvalues.finished([np.full(k, np.nan) for k in ks])
     src, dst, val, middlemen = _trade_arrays(network)
     return start_permutation_pvalues(
         network.n_nodes,
@@ -166,16 +166,6 @@ def start_group_pvalues(network, codes_list, n_groups, seed, n_permutations, *, 
         exclude=middlemen,
         background=background,
     )
-
-
-class _Done:
-    """A finished :class:`~linkage.network.permutation.PendingPvalues`."""
-
-    def __init__(self, value):
-        self._value = value
-
-    def result(self):
-        return self._value
 
 
 def activity_frame(
