@@ -170,6 +170,9 @@ PRIMARY_INPUT_ABBREVIATIONS = frozenset(
 #: BPS codes: 301-309 and 3000-3099 are final demand, 200-219 and 2000-2199 primary inputs.
 _FD_CODE = re.compile(r"^(30\d|30\d\d)\b")
 _PI_CODE = re.compile(r"^(2[01]\d|2[01]\d\d)\b")
+#: SNA codes: P (products: final uses) and D / B (distributive transactions, balances).
+_FD_SNA = re.compile(r"^p\d")
+_PI_SNA = re.compile(r"^(d|b)\d")
 
 
 def _key(label) -> str:
@@ -187,10 +190,7 @@ def is_final_demand_name(label) -> bool:
     >>> is_final_demand_name("Changes in Inventories"), is_final_demand_name("mining")
     (True, False)
     """
-    key = _key(label)
-    if key in FINAL_DEMAND_ABBREVIATIONS or _FD_CODE.match(norm_label(label)):
-        return True
-    return bool(_FD.search(key) or re.match(r"^p\d", key))
+    return _is_known(label, FINAL_DEMAND_ABBREVIATIONS, _FD_CODE, _FD, _FD_SNA)
 
 
 def is_primary_input_name(label) -> bool:
@@ -203,7 +203,12 @@ def is_primary_input_name(label) -> bool:
     >>> is_primary_input_name("Palkansaajakorvaukset"), is_primary_input_name("mining")
     (True, False)
     """
+    return _is_known(label, PRIMARY_INPUT_ABBREVIATIONS, _PI_CODE, _PI, _PI_SNA)
+
+
+def _is_known(label, abbreviations, bps_code, stems, sna_code) -> bool:
+    """A whole-label abbreviation, a leading BPS code, a stem, or a leading SNA code."""
     key = _key(label)
-    if key in PRIMARY_INPUT_ABBREVIATIONS or _PI_CODE.match(norm_label(label)):
+    if key in abbreviations or bps_code.match(norm_label(label)):
         return True
-    return bool(_PI.search(key) or re.match(r"^(d|b)\d", key))
+    return bool(stems.search(key) or sna_code.match(key))
