@@ -151,6 +151,19 @@ def _op_linkage(state, method, dispersion):
     return out
 
 
+def _with_env(prepare, **env):
+    """``prepare`` that first sets environment variables: each variant runs in its own
+    subprocess (benchmarks/worker.py), so they hold for that variant only."""
+
+    def f(data):
+        import os
+
+        os.environ.update(env)
+        return prepare(data)
+
+    return f
+
+
 def _linkage_op(method, dispersion=False):
     def op(state):
         return _op_linkage(state, method, dispersion)
@@ -214,6 +227,16 @@ VARIANTS = {
         _linkage_op("auto", "auto"),
         "linkage.linkages(table) as a user calls it: solver and dispersion 'auto' "
         "(below 11585 sectors with a dense LU: L formed once, every index from it)",
+    ),
+    "linkage_auto_numba": (
+        _with_env(prepare_linkage, LINKAGE_NUMBA="1", LINKAGE_NO_NUMBA="0"),
+        _linkage_op("auto"),
+        "linkage, method='auto', sparse products compiled by numba (LINKAGE_NUMBA=1)",
+    ),
+    "linkage_auto_scipy": (
+        _with_env(prepare_linkage, LINKAGE_NUMBA="0", LINKAGE_NO_NUMBA="1"),
+        _linkage_op("auto"),
+        "linkage, method='auto', scipy's sparse products only (LINKAGE_NO_NUMBA=1)",
     ),
     "matvec": (prepare_matvec, op_matvec, "one sparse product A @ v (unit)"),
 }
@@ -286,7 +309,7 @@ ALL_DENSE = [
     "linkage_default",
 ]
 BIG_DENSE = [v for v in ALL_DENSE if v != "linkage_splu"]
-BIG_NET = ["matvec", "linkage_iterative", "linkage_auto"]
+BIG_NET = ["matvec", "linkage_iterative", "linkage_auto", "linkage_auto_numba"]
 
 PLUGINS = {
     # case name -> (module, description)
@@ -318,7 +341,14 @@ def quick_suite():
         _network(
             1000,
             0.6,
-            ["matvec", "linkage_splu", "linkage_iterative", "linkage_auto", "linkage_dense"],
+            [
+                "matvec",
+                "linkage_splu",
+                "linkage_iterative",
+                "linkage_auto",
+                "linkage_auto_numba",
+                "linkage_dense",
+            ],
             name="network_1k",
             reference="linkage_dense",
         ),
@@ -371,6 +401,7 @@ class Target:
     unit: str
     evaluate: object  # callable(case_result) -> (measured, note)
     info: bool = False  # shown for comparison, not a target of the issue
+    issue: int = 8  # the issue that set the limit
 
 
 def _v(res, variant, key="time_s"):
@@ -470,8 +501,52 @@ def _page_seconds(n_firms, mode="full"):
     return f
 
 
+def _network_targets(prefix, case, rho, units):
+    """Issue 14's targets of one 1e6-firm case: product units (default solver), the same
+    with scipy's products only (info), peak memory of the process and the residual."""
+    return [
+        Target(
+            f"{prefix}_matvecs",
+            f"1e6 firms / 1e7 transactions, rho {rho}: all indices, time in sparse matvecs",
+            case,
+            units,
+            "matvecs",
+            _in_matvecs("linkage_auto"),
+            issue=14,
+        ),
+        Target(
+            f"{prefix}_matvecs_scipy",
+            f"1e6 firms, rho {rho}: same without numba (LINKAGE_NO_NUMBA=1, the fallback)",
+            case,
+            units,
+            "matvecs",
+            _in_matvecs("linkage_auto_scipy"),
+            info=True,
+            issue=14,
+        ),
+        Target(
+            f"{prefix}_mem",
+            f"1e6 firms, rho {rho}: peak memory of the process",
+            case,
+            2.0,
+            "GB",
+            _total_mem("linkage_auto", 1e9),
+            issue=14,
+        ),
+        Target(
+            f"{prefix}_residual",
+            f"1e6 firms, rho {rho}: residual",
+            case,
+            1e-10,
+            "",
+            _residual("linkage_auto"),
+            issue=14,
+        ),
+    ]
+
+
 def targets():
-    """The targets of issue 8, in the order of the issue."""
+    """The targets of issue 8 (issue 14's for the 1e6-firm networks), in the issue's order."""
     return [
         Target(
             "dense4000_time",
@@ -516,54 +591,8 @@ def targets():
             "GiB",
             _total_mem("linkage_dense_dispersion"),
         ),
-        Target(
-            "net1m_matvecs",
-            "1e6 firms / 1e7 transactions, rho 0.6: all indices, time in sparse matvecs",
-            "network_1m_rho6",
-            100.0,
-            "matvecs",
-            _in_matvecs("linkage_auto"),
-        ),
-        Target(
-            "net1m_mem",
-            "1e6 firms, rho 0.6: peak memory of the process",
-            "network_1m_rho6",
-            4.0,
-            "GB",
-            _total_mem("linkage_auto", 1e9),
-        ),
-        Target(
-            "net1m_residual",
-            "1e6 firms, rho 0.6: residual",
-            "network_1m_rho6",
-            1e-10,
-            "",
-            _residual("linkage_auto"),
-        ),
-        Target(
-            "net1m8_matvecs",
-            "1e6 firms, rho 0.8: all indices, time in sparse matvecs",
-            "network_1m_rho8",
-            100.0,
-            "matvecs",
-            _in_matvecs("linkage_auto"),
-        ),
-        Target(
-            "net1m8_mem",
-            "1e6 firms, rho 0.8: peak memory of the process",
-            "network_1m_rho8",
-            4.0,
-            "GB",
-            _total_mem("linkage_auto", 1e9),
-        ),
-        Target(
-            "net1m8_residual",
-            "1e6 firms, rho 0.8: residual",
-            "network_1m_rho8",
-            1e-10,
-            "",
-            _residual("linkage_auto"),
-        ),
+        *_network_targets("net1m", "network_1m_rho6", "0.6", 60.0),
+        *_network_targets("net1m8", "network_1m_rho8", "0.8", 100.0),
         Target(
             "clusters_1m",
             "community detection + active/passive classification on the 1e6-firm network",
