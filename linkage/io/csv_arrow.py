@@ -1,16 +1,19 @@
 """Large CSV tables read with pyarrow, cell for cell what the csv module reads.
 
-:func:`read_csv_columns` gives a :class:`ColumnGrid`: the rows after the title rows split
-into fields by pyarrow (``split_pattern`` on the lines, which point into the file's bytes
-without a copy; rows holding a quote are split by the csv module), kept as one string
-array row after row (about the file's size, no Python object per cell), and, as
-``cells``, only the lines the layout search reads (the first rows and the first non-empty
-columns; other cells ``None``). :func:`linkage.io.wide_lines.parse_block` parses its value
-block from that array (:mod:`linkage.io.numbers_arrow`) and then drops the text. It is
-used by :func:`linkage.io.read_table` for the wide and BPS layouts; everything else reads
-the full :func:`~linkage.io.grid.read_csv_grid`.
+:func:`read_csv_columns` gives a :class:`ColumnGrid`. The file is read a block of lines
+at a time; the lines of a block (pointing into its bytes, no copy) are split into fields
+by pyarrow (``split_pattern``; rows holding a quote by the csv module) and kept as one
+string array a block, row after row: about the file's size in all, no Python object per
+cell, and never the whole file's bytes beside its fields. As ``cells`` the grid holds
+only what the layout search reads, a :class:`~linkage.io.grid.HeadCells`: the first rows
+and the first columns up to a few past the eighth non-empty one. The value block is
+parsed from the blocks' fields (:meth:`ColumnGrid.body_rows`,
+:mod:`linkage.io.numbers_arrow`), each block's text dropped as soon as its rows are
+parsed; the text of a cell, for a message, is then read again from its line in the file.
+It is used by :func:`linkage.io.read_table` for the wide and BPS layouts; everything
+else reads the full :func:`~linkage.io.grid.read_csv_grid`.
 
-The separator is sniffed from the same first lines, and title rows with fewer fields are
+The separator is sniffed from the first lines, and title rows with fewer fields are
 read by the csv module as before. The file goes to :func:`~linkage.io.grid.read_csv_grid`
 (``None`` is returned) when it is small (:data:`MIN_BYTES`), not UTF-8, holds NUL bytes,
 lone CRs or unusual line breaks, has blank or multi-line title rows, or any later row
@@ -34,68 +37,162 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..core.diagnostics import Diagnostics
-from .grid import _NOT_TEXT, Grid, read_csv_grid, sniff_separator
+from .grid import _NOT_TEXT, Grid, HeadCells, read_csv_grid, sniff_separator
 
-__all__ = ["ColumnGrid", "ColumnCells", "read_csv_columns"]
+__all__ = ["ColumnGrid", "ColumnCells", "RowFields", "read_csv_columns"]
 
 #: Smaller files are read by the csv module (it is fast enough there).
 MIN_BYTES = 1 << 20
 #: Rows and leading non-empty columns kept as Python cells for the layout search.
 HEAD_ROWS = 48
 LEFT_COLUMNS = 8
+#: Bytes of lines read and split into fields at a time.
+BLOCK_BYTES = 4 << 20
 _HEAD_LIMIT = 32 << 20
 _ODD_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 @dataclass
 class ColumnGrid(Grid):
-    """A :class:`~linkage.io.grid.Grid` whose cells' text lives in one pyarrow array.
+    """A :class:`~linkage.io.grid.Grid` whose cells' text lives in pyarrow arrays.
 
-    The rows below the title rows are ``body``: a string array of their fields row after
-    row (``width`` fields a row; the line break of a row stays at the end of its last
-    field, which every reader strips). ``titles`` are the title rows' fields (Python),
-    ``cells`` holds only the first :data:`HEAD_ROWS` rows and the columns up to a few past
-    the eighth non-empty one, ``None`` elsewhere. :meth:`release` drops ``body`` once the
-    numbers are parsed; the text of a cell, for a message, is then read again.
+    The rows below the title rows are the body: ``chunks`` holds the fields of a block
+    of body rows each, row after row (``width`` fields a row; the line break of a row
+    stays at the end of its last field, which every reader strips), ``first[k]`` the
+    first body row of chunk ``k`` (and the row count at the end), ``offsets`` the byte
+    offset of each body line in the file (and of its end). ``titles`` are the title
+    rows' fields (Python), ``cells`` a :class:`~linkage.io.grid.HeadCells`. A chunk
+    whose rows are parsed is dropped (``None``); the text of its cells is then read from
+    the file, one line at a time.
     """
 
     titles: list = field(default_factory=list)
-    body: pa.Array | None = None
+    chunks: list = field(default_factory=list)
+    first: np.ndarray | None = None
+    offsets: np.ndarray | None = None
     width: int = 0
+
+    @property
+    def n_body(self) -> int:
+        """Number of body rows (below the title rows)."""
+        return int(self.first[-1])
+
+    def fields(self, start: int, stop: int) -> pa.Array:
+        """The fields of body rows ``start`` to ``stop`` (0-based, after the title rows),
+        row after row: ``(stop - start) * width`` strings (their chunks must be kept)."""
+        w, parts = self.width, []
+        k = int(np.searchsorted(self.first, start, side="right")) - 1
+        while start < stop:
+            a, b = int(self.first[k]), int(self.first[k + 1])
+            take = min(stop, b) - start
+            parts.append(self.chunks[k].slice((start - a) * w, take * w))
+            start, k = start + take, k + 1
+        if len(parts) == 1:
+            return parts[0]
+        return pa.concat_arrays(parts) if parts else pa.array([], pa.string())
+
+    def _kept(self, row: int) -> bool:
+        k = int(np.searchsorted(self.first, row, side="right")) - 1
+        return self.chunks[k] is not None
 
     def text(self, i: int, j: int) -> str:
         """The text of cell (i, j)."""
         k = len(self.titles)
         if i < k:
             return self.titles[i][j]
-        if self.body is None:
-            return str(read_csv_grid(self.path, sep=self.sep).cells[i, j])
-        value = self.body[(i - k) * self.width + j].as_py()
+        if not self._kept(i - k):
+            return self._line_fields(i - k)[j]
+        value = self.fields(i - k, i - k + 1)[j].as_py()
         return value.rstrip("\r\n") if j == self.width - 1 else value
 
+    def _line_fields(self, r: int) -> list:
+        """The fields of body row ``r`` read again from its line in the file."""
+        with open(self.path, "rb") as fh:
+            fh.seek(int(self.offsets[r]))
+            line = fh.read(int(self.offsets[r + 1] - self.offsets[r])).decode("utf-8")
+        if r == 0 and line.startswith("\ufeff"):
+            line = line[1:]
+        return next(csv.reader([line.rstrip("\r\n")], delimiter=self.sep))
+
     def body_rows(self, rows: list):
-        """(flat array of the body rows ``rows``, or None when they are not a run of body
-        rows)."""
+        """The fields of the body rows ``rows`` (a :class:`RowFields`), or None when they
+        are not a run of body rows whose text is kept."""
         k = len(self.titles)
-        if not rows or rows[0] < k or rows[-1] - rows[0] + 1 != len(rows) or self.body is None:
+        if not rows or rows[0] < k or rows[-1] - rows[0] + 1 != len(rows):
             return None
-        return self.body.slice((rows[0] - k) * self.width, len(rows) * self.width)
+        a, b = rows[0] - k, rows[-1] - k + 1
+        lo = int(np.searchsorted(self.first, a, side="right")) - 1
+        hi = int(np.searchsorted(self.first, b - 1, side="right")) - 1
+        if any(c is None for c in self.chunks[lo : hi + 1]):
+            return None
+        return RowFields(self, a, b - a)
+
+    def columns(self, cols: list) -> np.ndarray:
+        """The text of the columns ``cols`` of every body row, shape ``(rows, len(cols))``
+        (the chunks must be kept)."""
+        out = np.empty((self.n_body, len(cols)), dtype=object)
+        for k, chunk in enumerate(self.chunks):
+            a, b = int(self.first[k]), int(self.first[k + 1])
+            idx = (np.arange(b - a, dtype=np.int64)[:, None] * self.width + cols).ravel()
+            out[a:b] = np.array(chunk.take(pa.array(idx)).to_pylist(), dtype=object).reshape(
+                b - a, len(cols)
+            )
+        last = [q for q, j in enumerate(cols) if j == self.width - 1]
+        for q in last:
+            out[:, q] = [x.rstrip("\r\n") for x in out[:, q]]
+        return out
 
     def column(self, j: int) -> list:
         """The text of column ``j``, every row."""
-        if self.body is None:
+        if any(c is None for c in self.chunks):
             return read_csv_grid(self.path, sep=self.sep).cells[:, j].tolist()
-        n_body = len(self.body) // self.width
-        idx = pa.array(np.arange(n_body, dtype=np.int64) * self.width + j)
-        out = self.body.take(idx).to_pylist()
-        if j == self.width - 1:
-            out = [x.rstrip("\r\n") for x in out]
-        return [r[j] for r in self.titles] + out
+        return [r[j] for r in self.titles] + self.columns([j])[:, 0].tolist()
+
+    def drop_chunks(self, stop: int) -> None:
+        """Drop the text of the chunks holding only body rows before ``stop``."""
+        freed = False
+        for k in range(len(self.chunks)):
+            if self.first[k + 1] <= stop and self.chunks[k] is not None:
+                self.chunks[k], freed = None, True
+        if freed:
+            pa.default_memory_pool().release_unused()
 
     def release(self) -> None:
         """Drop the text of the body (the numbers are parsed) and hand the memory back."""
-        self.body = None
-        pa.default_memory_pool().release_unused()
+        self.drop_chunks(self.n_body)
+
+
+class RowFields:
+    """A run of body rows of a :class:`ColumnGrid` as one flat array of fields, row after
+    row, without a copy of the whole: what :func:`~linkage.io.numbers_arrow.parse_rows`
+    and :func:`~linkage.io.numbers_arrow.format_sample_rows` read.
+
+    :meth:`slice` gives the fields of a part; :meth:`drain` gives them a batch of rows
+    at a time and drops the text of each chunk of the grid once its rows are read.
+    """
+
+    def __init__(self, grid: ColumnGrid, start: int, n_rows: int):
+        self.grid, self.start, self.n_rows = grid, start, n_rows
+
+    def __len__(self) -> int:
+        return self.n_rows * self.grid.width
+
+    def slice(self, offset: int = 0, length: int | None = None) -> pa.Array:
+        """Fields ``offset`` to ``offset + length`` (as ``pyarrow.Array.slice``)."""
+        width, total = self.grid.width, len(self)
+        offset = min(max(offset, 0), total)
+        length = total - offset if length is None else min(max(length, 0), total - offset)
+        a, b = offset // width, -(-(offset + length) // width)
+        flat = self.grid.fields(self.start + a, self.start + max(a, b))
+        return flat.slice(offset - a * width, length)
+
+    def drain(self, step: int):
+        """(first row, stop row, their fields) of each batch of ``step`` rows, in order;
+        the grid's text of the rows read so far is dropped as it goes."""
+        for r0 in range(0, self.n_rows, step):
+            r1 = min(r0 + step, self.n_rows)
+            yield r0, r1, self.grid.fields(self.start + r0, self.start + r1)
+            self.grid.drop_chunks(self.start + r1)
 
 
 class ColumnCells:
@@ -187,50 +284,75 @@ def read_csv_columns(path, sep: str | None = None) -> ColumnGrid | None:
 
 
 def _body(path: Path, sep: str, width: int, skip: int):
-    """The fields of the rows after the first ``skip`` lines, row after row, or None when
-    a row has another number of fields, a lone CR ends a line, or the text is not UTF-8.
-    Rows holding a quote are split by the csv module, the others by pyarrow."""
-    raw = path.read_bytes()
-    start = 3 if raw.startswith(codecs.BOM_UTF8) else 0
-    if raw.count(b"\r") != raw.count(b"\r\n"):
+    """(chunks, first row of each, line offsets) of the rows after the first ``skip``
+    lines, read :data:`BLOCK_BYTES` at a time; None when a row has another number of
+    fields, a lone CR ends a line, or the text is not UTF-8."""
+    chunks, firsts, offsets = [], [0], []
+    with open(path, "rb") as fh:
+        pos, carry = 0, b""
+        while True:
+            block = fh.read(BLOCK_BYTES)
+            data = carry + block if carry else block
+            cut = data.rfind(b"\n") + 1 if block else len(data)
+            if block and not cut:
+                carry = data  # a line longer than a block: read on
+                continue
+            if not data:
+                break
+            part, carry = data[:cut], data[cut:]
+            lines, starts = _lines(part, 3 if not pos and part.startswith(codecs.BOM_UTF8) else 0)
+            if lines is None:
+                return None
+            drop = min(skip, len(lines))
+            skip -= drop
+            if drop < len(lines):
+                chunk = _split(lines.slice(drop), sep, width)
+                if chunk is None:
+                    return None
+                chunks.append(chunk)
+                firsts.append(firsts[-1] + len(lines) - drop)
+                offsets.append(starts[drop:] + pos)
+            pos += len(part)
+            if not block:
+                break
+    if not chunks:
         return None
-    ends = _line_ends(raw)
-    if ends.size and ends[-1] != len(raw) - 1:
-        ends = np.append(ends, len(raw) - 1)
-    elif not ends.size:
-        ends = np.array([len(raw) - 1])
-    starts = np.concatenate([[start], ends[:-1] + 1])[skip:]
-    stops = ends[skip:] + 1
-    if not starts.size or len(raw) >= 2**31:
-        return None
-    offsets = pa.py_buffer(np.append(starts, stops[-1]).astype(np.int32))
-    lines = pa.StringArray.from_buffers(len(starts), offsets, pa.py_buffer(raw))
+    offsets.append(np.array([pos], dtype=np.int64))
+    pa.default_memory_pool().release_unused()  # the builders' spare capacity
+    return chunks, np.array(firsts, dtype=np.int64), np.concatenate(offsets)
+
+
+def _lines(part: bytes, start: int):
+    """(string array of the lines of ``part``, each with its line break, pointing into
+    its bytes; the byte offset of each line) or (None, None) for lone CRs or bad UTF-8."""
+    if part.count(b"\r") != part.count(b"\r\n"):
+        return None, None
+    view = np.frombuffer(part, dtype=np.uint8)
+    ends = np.flatnonzero(view == 10) + 1
+    if not ends.size or ends[-1] != len(part):
+        ends = np.append(ends, len(part))
+    starts = np.concatenate([[start], ends[:-1]]).astype(np.int64)
+    bounds = pa.py_buffer(np.append(starts, ends[-1]).astype(np.int32))
+    lines = pa.StringArray.from_buffers(len(starts), bounds, pa.py_buffer(part))
     try:
         lines.validate(full=True)
     except pa.ArrowInvalid:
-        return None
+        return None, None
+    return lines, starts
+
+
+def _split(lines: pa.Array, sep: str, width: int):
+    """The fields of ``lines``, row after row (rows holding a quote split by the csv
+    module), or None when a row has not ``width`` fields."""
     quoted = np.flatnonzero(pc.match_substring(lines, '"').to_numpy(zero_copy_only=False))
     split = pc.split_pattern(lines, pattern=sep)
     if quoted.size:
         split = _requote(lines, split, quoted, sep)
         if split is None:
             return None
-    del lines, raw
     if not bool(pc.all(pc.equal(pc.list_value_length(split), width)).as_py()):
         return None
-    flat = split.flatten()
-    pa.default_memory_pool().release_unused()  # the builders' spare capacity
-    return flat
-
-
-def _line_ends(raw: bytes) -> np.ndarray:
-    """Positions of the line feeds in ``raw`` (in 8 MiB steps: small temporaries)."""
-    view = np.frombuffer(raw, dtype=np.uint8)
-    step = 1 << 23
-    return np.concatenate(
-        [np.flatnonzero(view[a : a + step] == 10) + a for a in range(0, view.size, step)]
-        or [np.zeros(0, np.int64)]
-    )
+    return split.flatten()
 
 
 def _requote(lines, split, quoted, sep):
@@ -257,33 +379,35 @@ def _requote(lines, split, quoted, sep):
 
 
 def _column_grid(path: Path, sep: str, titles: list, body, width: int) -> ColumnGrid:
-    k, n_body = len(titles), len(body) // width
+    chunks, firsts, offsets = body
+    k, n_body = len(titles), int(firsts[-1])
     padded = [r + [""] * (width - len(r)) for r in titles]
     n = k + n_body
-    cells = np.full((n, width), None, dtype=object)
-    for i, r in enumerate(padded):
-        cells[i] = r
+    grid = ColumnGrid(
+        None, str(path), list(range(1, n + 1)), False, sep, Diagnostics(), "pyarrow",
+        padded, chunks, firsts, offsets, width,
+    )  # fmt: skip
     top = max(0, min(HEAD_ROWS, n) - k)
+    head = np.full((k + top, width), None, dtype=object)
+    for i, r in enumerate(padded):
+        head[i] = r
     if top:
-        head = body.slice(0, top * width).to_pylist()
-        cells[k : k + top] = np.array(head, dtype=object).reshape(top, width)
-    filled = [j for j in range(width) if any(str(x).strip() for x in cells[:40, j])]
+        head[k:] = np.array(grid.fields(0, top).to_pylist(), dtype=object).reshape(top, width)
+        # each row's line break stays in its last field in the chunks; not in ``cells``
+        head[k:, width - 1] = [x.rstrip("\r\n") for x in head[k:, width - 1]]
+    filled = [j for j in range(width) if any(str(x).strip() for x in head[:40, j])]
     eighth = filled[LEFT_COLUMNS - 1] if len(filled) >= LEFT_COLUMNS else 0
-    left = min(width, max(16, eighth + 4))
-    for j in range(left):
-        cells[k:, j] = body.take(
-            pa.array(np.arange(n_body, dtype=np.int64) * width + j)
-        ).to_pylist()
-    # each row's line break stays in its last field in ``body``; not in ``cells``
-    cells[k:, width - 1] = [x if x is None else x.rstrip("\r\n") for x in cells[k:, width - 1]]
-    diag = Diagnostics()
+    cols = list(range(min(width, max(16, eighth + 4))))
+    left = np.empty((n, len(cols)), dtype=object)
+    left[:k] = head[:k, : len(cols)]
+    left[k:] = grid.columns(cols)
+    grid.cells = HeadCells(head, left, width)
     ragged = sum(1 for r in titles if 0 < len(r) < width and any(c.strip() for c in r))
     if ragged:
-        diag.add(
+        grid.diagnostics.add(
             "ragged_rows",
             f"{path.name}: {ragged} rows have fewer than {width} fields; "
             "missing fields read as empty",
             count=ragged,
         )
-    rows = list(range(1, n + 1))
-    return ColumnGrid(cells, str(path), rows, False, sep, diag, "pyarrow", padded, body, width)
+    return grid

@@ -226,11 +226,15 @@ def _sample_rows(columns: list, n_rows: int) -> pd.Series:
     return s.str.strip()
 
 
-def parse_rows(flat: pa.Array, width: int, cols: slice, decimal=".", thousands=",") -> ParseResult:
+def parse_rows(flat, width: int, cols: slice, decimal=".", thousands=",") -> ParseResult:
     """:func:`parse_columns` for cells stored row after row: ``flat`` holds a block of
-    ``len(flat) // width`` rows of ``width`` fields; the result covers columns ``cols``.
+    ``len(flat) // width`` rows of ``width`` fields; the result covers columns ``cols``
+    (only their cells are parsed: a label column is never sent to the slow path).
 
-    Flags and bad cells are written only where some cell has them, so that their
+    ``flat`` is a pyarrow string array, or an object with ``len`` and ``drain(step)``
+    giving (first row, stop row, fields) a batch of rows at a time
+    (:class:`linkage.io.csv_arrow.RowFields`, which drops the text of the rows it has
+    given). Flags and bad cells are written only where some cell has them, so that their
     (zeroed) pages are never touched for a table of plain numbers.
 
     Examples
@@ -241,24 +245,37 @@ def parse_rows(flat: pa.Array, width: int, cols: slice, decimal=".", thousands="
     ([[1.5, 0.0], [0.0, 2.0]], {'empty': 1, 'dash': 1, 'decimal_comma': 1})
     """
     n_rows = len(flat) // width
-    n_cols = len(range(width)[cols])
+    picked = np.arange(width)[cols]
+    n_cols = picked.size
     values = np.zeros((n_rows, n_cols))
     bad = np.zeros((n_rows, n_cols), dtype=bool)
     flags = {k: np.zeros((n_rows, n_cols), dtype=bool) for k in FLAGS}
-    step = max(1, BATCH_CELLS // width)
-    for r0 in range(0, n_rows, step):
-        r1 = min(r0 + step, n_rows)
-        v, b, f = _parse_flat(flat.slice(r0 * width, (r1 - r0) * width), decimal, thousands)
-        values[r0:r1] = v.reshape(r1 - r0, width)[:, cols]
+    step = max(1, BATCH_CELLS // max(n_cols, 1))
+    for r0, r1, batch in _row_batches(flat, width, n_rows, step):
+        if n_cols < width:  # the cells of ``cols`` only
+            take = (np.arange(r1 - r0, dtype=np.int64)[:, None] * width + picked).ravel()
+            batch = batch.take(pa.array(take))
+        v, b, f = _parse_flat(batch, decimal, thousands)
+        del batch
+        values[r0:r1] = v.reshape(r1 - r0, n_cols)
         for out, got in ((bad, b), *((flags[k], f[k]) for k in FLAGS)):
-            part = got.reshape(r1 - r0, width)[:, cols]
-            if part.any():
-                out[r0:r1] = part
+            if got.any():
+                out[r0:r1] = got.reshape(r1 - r0, n_cols)
     infinite = np.isinf(values)
     if infinite.any():
         bad |= infinite
         values[infinite] = 0.0
     return ParseResult(values, bad, flags)
+
+
+def _row_batches(flat, width: int, n_rows: int, step: int):
+    """(first row, stop row, fields) of each batch of ``step`` rows of ``flat``."""
+    if hasattr(flat, "drain"):
+        yield from flat.drain(step)
+        return
+    for r0 in range(0, n_rows, step):
+        r1 = min(r0 + step, n_rows)
+        yield r0, r1, flat.slice(r0 * width, (r1 - r0) * width)
 
 
 def format_sample_rows(flat: pa.Array, width: int, cols: slice) -> pd.Series:

@@ -32,7 +32,7 @@ from ..core.table import DEFAULT_BALANCE_RTOL, IOTable
 from ..errors import DataQualityWarning, InputFileError
 from .bps import bps_lines, find_bps_codes
 from .csv_arrow import read_csv_columns
-from .grid import Grid, excel_sheet_names, read_csv_grid, read_excel_grid
+from .grid import Grid, HeadCells, excel_sheet_names, read_csv_grid, read_excel_grid
 from .icraf import read_icraf_folder
 from .labels import is_employment_name, is_total_name, norm_label
 from .long import (
@@ -256,21 +256,21 @@ def find_codes(grid: Grid):
     """:func:`linkage.io.bps.find_bps_codes`, on the cells that can be codes only.
 
     It reads the first 40 rows and the first 8 columns; fractions (most cells of a big
-    table) are never codes, so they are blanked in a copy of those lines first.
+    table) are never codes, so they are blanked in copies of those two parts (a
+    :class:`~linkage.io.grid.HeadCells`: no copy of the whole grid).
     """
     cells = grid.cells
     if cells.size < 10_000:
         return find_bps_codes(grid)
-    lines = np.full(cells.shape, None, dtype=object)
-    lines[:40] = cells[:40]
-    lines[40:, :8] = cells[40:, :8]
-    for part in (lines[:40], lines[40:, :8]):
+    parts = [np.array(cells[:40], dtype=object), np.array(cells[:, :8], dtype=object)]
+    for part in parts:
         # codes have no '.' or ',' (and norm_label keeps both)
         frac = [
             (type(x) is float and not x.is_integer()) or (type(x) is str and ("." in x or "," in x))
             for x in part.ravel()
         ]
         part[np.array(frac, dtype=bool).reshape(part.shape)] = None
+    lines = HeadCells(parts[0], parts[1], cells.shape[1])
     return find_bps_codes(Grid(lines, grid.path, grid.rows, grid.excel, grid.sep))
 
 
