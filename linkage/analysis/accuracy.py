@@ -151,11 +151,13 @@ def rel_bound(abs_bound, value) -> np.ndarray:
     return np.where(abs_bound == 0, 0.0, np.where(value == 0, np.inf, out))
 
 
-def rel_sum(terms, rels) -> np.ndarray:
+def rel_sum(terms, rels, extra=0.0) -> np.ndarray:
     """Relative error bound of ``Σ_k t_k`` from the terms' own relative bounds.
 
-    ``(Σ |t_k| δ_k + 2 m ε Σ |t_k|) / |Σ t_k|`` (``m`` terms; first order); 0 when every
-    term is 0.
+    ``(Σ |t_k| δ_k + extra + 2 m ε Σ |t_k|) / |Σ t_k|`` (``m`` terms; first order); 0 when
+    every term is 0 and ``extra`` is 0. A term computed as exactly 0 adds nothing through
+    its relative bound (``0 · δ``): when it may be nonzero, its absolute bound belongs in
+    ``extra``.
 
     Examples
     --------
@@ -170,7 +172,7 @@ def rel_sum(terms, rels) -> np.ndarray:
             np.where(t == 0, 0.0, np.abs(t) * np.asarray(d, dtype=float))
             for t, d in zip(terms, rels, strict=True)
         )
-    err = err + 2 * len(terms) * EPS * mags
+    err = err + np.asarray(extra, dtype=float) + 2 * len(terms) * EPS * mags
     return rel_bound(err, total)
 
 

@@ -29,6 +29,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import scipy.linalg as la
 import scipy.sparse as sp
 
 from ..core.numeric import safe_divide
@@ -168,7 +169,8 @@ def extraction_arrays(
         "x": rel[0][pos, 0], "mA": product_bound(A, m, rel[1][:, 0], transpose=True)[pos],
         "ALx": product_bound(A, Lx, rel[0][:, 1])[pos],
         "Ax": product_bound(A, x_leo, rel[0][:, 0])[pos], "cL": rel[1][pos, 1], "f": 0.0,
-        "y": rel_bound(y_abs, y), "d": rel_bound(y_abs, d),
+        "y": rel_bound(y_abs, y), "d": rel_bound(y_abs, d), "x_abs": bU[pos, 0],
+        "y_abs": y_abs,
     }  # fmt: skip
     out = closed_forms(parts, bounds, x[pos] != 0)
     out.update(
@@ -196,7 +198,13 @@ def closed_forms(p: dict, b: dict, positive) -> dict:
     total = sum(terms) / d
     e_back = b["x"] + b["mA"] + b["d"] + 3 * EPS
     e_fwd = np.where(positive, b["cL"] + b["ALx"] + b["d"] + 3 * EPS, 0.0)
-    e_tot = rel_sum(terms, (b["x"] + b["mA"] + EPS, b["Ax"], b["y"] + EPS)) + b["d"] + EPS
+    # a term computed as exactly 0 (x̃_j or y_j = 0 to within its bound) still carries
+    # that absolute bound: a relative one would say nothing about it
+    zero_terms = np.where(p["x"] == 0, np.abs(p["mA"]) * b["x_abs"], 0.0) + np.where(
+        p["y"] == 0, np.abs(p["f"]) * b["y_abs"], 0.0
+    )
+    rels = (b["x"] + b["mA"] + EPS, b["Ax"], b["y"] + EPS)
+    e_tot = rel_sum(terms, rels, zero_terms) + b["d"] + EPS
     zero = (backward == 0) & (e_back == 0)
     return {
         "backward": backward,
@@ -271,7 +279,8 @@ def extraction_reference(A, f, v, x) -> dict:
     Uses ``B = x̂⁻¹ A x̂`` (the table's allocation coefficients wherever ``x > 0``). Each
     loss is solved for as a change, ``(I - A')(x̃ - x̃') = (A - A') x̃`` (the total sector
     extraction keeps ``f``: ``x̃ - x̃'`` is ``(I - A')⁻¹ (A - A') x̃``), not as the
-    difference of two totals, so it is accurate per sector even where the loss is a
+    difference of two totals, and every solve is refined once more (:func:`_refined_solve`),
+    so it is accurate per sector even where the loss or the sector's output is a
     millionth of total output.
 
     Examples
@@ -287,22 +296,38 @@ def extraction_reference(A, f, v, x) -> dict:
     eye = np.eye(n)
     inv_x = safe_divide(1.0, x)
     B = inv_x[:, None] * A * x[None, :]
-    base = np.linalg.solve(eye - A, f)
-    base_g = np.linalg.solve((eye - B).T, v)
+    base = _refined_solve(eye - A, f)
+    base_g = _refined_solve((eye - B).T, v)
     out = {k: np.zeros(n) for k in ("backward", "forward", "total")}
     for j in range(n):
         # the change itself is solved for: (I - A')(x - x') = (A - A') x, no cancellation
         Ab = A.copy()
         Ab[:, j] = 0.0
-        out["backward"][j] = np.linalg.solve(eye - Ab, (A - Ab) @ base).sum()
+        out["backward"][j] = _refined_solve(eye - Ab, (A - Ab) @ base).sum()
         At = Ab.copy()
         At[j, :] = 0.0
-        out["total"][j] = np.linalg.solve(eye - At, (A - At) @ base).sum()
+        out["total"][j] = _refined_solve(eye - At, (A - At) @ base).sum()
         Bf = B.copy()
         Bf[j, :] = 0.0
-        out["forward"][j] = np.linalg.solve((eye - Bf).T, (B - Bf).T @ base_g).sum()
+        out["forward"][j] = _refined_solve((eye - Bf).T, (B - Bf).T @ base_g).sum()
     out["x_leontief"], out["x_ghosh"] = base, base_g
     return out
+
+
+def _refined_solve(M, b, steps: int = 2):
+    """``M⁻¹ b`` by a dense LU and ``steps`` rounds of iterative refinement.
+
+    An LU solve is accurate relative to the largest entry of the solution only: a sector
+    of a 1e-8 share of output got 2e-9 of relative error in ``L f`` (hypothesis found it,
+    checked with exact rational arithmetic). One refinement with the residual in float64
+    makes the solve componentwise backward stable (Skeel 1980), so each entry of an
+    M-matrix system (``L >= 0``, no cancellation) is accurate relative to itself.
+    """
+    lu = la.lu_factor(M)
+    u = la.lu_solve(lu, b)
+    for _ in range(steps):
+        u = u + la.lu_solve(lu, b - M @ u)
+    return u
 
 
 def extraction(
