@@ -6,7 +6,7 @@ Inputs (generated once, seeded, cached beside the suite's inputs): a balanced de
 text, about 63 MB). Each contender runs in a fresh process; the clock covers the whole
 read into an ``IOTable`` (or, for the references, into a DataFrame); *peak extra* is the
 resident high-water mark during the read minus the resident size before it (imports
-done). Contenders:
+done); CPU seconds (``time.process_time``) are given beside the wall clock. Contenders:
 
 - xlsx: ``read_table`` with calamine (the default), ``read_table`` with openpyxl (calamine
   made unimportable: the anchor, today's reader), ``pandas.read_excel(engine="calamine")``
@@ -93,7 +93,7 @@ def one(variant: str, path: str) -> dict:
         tables.read_csv_columns = lambda *a, **k: None
     base = _status("VmRSS")
     exact = _reset_peak()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if variant.startswith("read_table"):
         out = read_table(path)
     elif variant == "pandas_calamine":
@@ -104,9 +104,14 @@ def one(variant: str, path: str) -> dict:
         out = pd.read_csv(path)
     else:
         raise ValueError(variant)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = _status("VmHWM") - base if exact else None
-    res = {"variant": variant, "time_s": round(wall, 3), "peak_extra_bytes": peak}
+    res = {
+        "variant": variant,
+        "time_s": round(wall, 3),
+        "cpu_s": round(cpu, 3),
+        "peak_extra_bytes": peak,
+    }
     if variant.startswith("read_table"):
         import numpy as np
 
@@ -151,6 +156,7 @@ def run(quick: bool = False, repeats: int = 2) -> dict:
         for v, r in best.items():
             t, peak = r.get("time_s"), r.get("peak_extra_bytes")
             out[f"{key}_{v}_s"] = t
+            out[f"{key}_{v}_cpu_s"] = r.get("cpu_s")
             out[f"{key}_{v}_x_anchor"] = round(t / anchor, 3) if t and anchor else None
             out[f"{key}_{v}_peak_x_file"] = round(peak / size, 2) if peak else None
         a, b = (best[v].get("digest") for v in VARIANTS[kind][:2])

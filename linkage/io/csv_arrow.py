@@ -325,10 +325,12 @@ def _body(path: Path, sep: str, width: int, skip: int):
 def _lines(part: bytes, start: int):
     """(string array of the lines of ``part``, each with its line break, pointing into
     its bytes; the byte offset of each line) or (None, None) for lone CRs or bad UTF-8."""
-    if part.count(b"\r") != part.count(b"\r\n"):
-        return None, None
     view = np.frombuffer(part, dtype=np.uint8)
     ends = np.flatnonzero(view == 10) + 1
+    if b"\r" in part:  # every CR must end a line, before its LF
+        crlf = ends[ends >= 2]
+        if part.count(b"\r") != int(np.count_nonzero(view[crlf - 2] == 13)):
+            return None, None
     if not ends.size or ends[-1] != len(part):
         ends = np.append(ends, len(part))
     starts = np.concatenate([[start], ends[:-1]]).astype(np.int64)

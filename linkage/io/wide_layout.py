@@ -9,6 +9,7 @@ sectors as rows and as columns (titles, numbering and code columns may come firs
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -114,10 +115,20 @@ def _keys(line) -> list:
 
     Examples
     --------
-    >>> _keys(np.array(["Pertanian", 0.25, 3011.0, None], dtype=object))
-    ['pertanian', '', '3011', '']
+    >>> _keys(np.array(["Pertanian", 0.25, 3011.0, None, "0,125"], dtype=object))
+    ['pertanian', '', '3011', '', '']
     """
-    return ["" if type(x) is float and not x.is_integer() else label_key(x) for x in line]
+    return [
+        ""
+        if (type(x) is float and not x.is_integer()) or (type(x) is str and _FRACTION(x))
+        else label_key(x)
+        for x in line
+    ]
+
+
+#: Text that :func:`label_key` always makes ``""``: ASCII digits with a ``.`` or ``,``
+#: and nothing else (no space), like most cells of a CSV table: matched first, fast.
+_FRACTION = re.compile(r"[+-]?[0-9]+[.,][0-9.,]*").fullmatch
 
 
 def _short_label(c, width: int = 40) -> str:
