@@ -19,6 +19,11 @@ import warnings
 import numpy as np
 import pandas as pd
 
+try:  # pandas >= 3: a frame from its blocks as they are (no per-column inference)
+    from pandas.api.internals import create_dataframe_from_blocks
+except ImportError:  # pragma: no cover - pandas 2
+    create_dataframe_from_blocks = None
+
 from ..core.dispersion import DENSE_L_MAX_BYTES, dense_L_arrays, dispersion_arrays
 from ..core.numeric import safe_divide
 from ..core.params import table_solver
@@ -55,6 +60,17 @@ KEY_CLASSES = ("key", "backward", "forward", "weak")
 # class by 2 * (BL > t) + (FL > t)
 _CLASS_BY_CODE = np.array(["weak", "forward", "backward", "key"], dtype=object)
 
+# The result frame is built from two blocks: the eight float columns as one (8, n) array
+# and key_sector as the string array pandas infers for it (taken from these four), so
+# nothing is inferred or copied column by column (23 instead of 99 µs at n = 100).
+_COLUMNS = pd.Index(LINKAGE_COLUMNS)
+_FLOAT_PLACES, _KEY_PLACE = np.arange(8), np.array([8])
+_CLASS_ARRAY = pd.Series(_CLASS_BY_CODE, copy=True).array  # pandas 3: ArrowStringArray
+_BLOCKS = create_dataframe_from_blocks is not None and not isinstance(
+    _CLASS_ARRAY,
+    pd.arrays.NumpyExtensionArray,  # an object column: the dict path
+)
+
 #: ``dispersion="auto"`` streams L only when the estimated time is below this (seconds).
 DISPERSION_MAX_SECONDS = 60.0
 
@@ -84,6 +100,11 @@ def normalize(values: np.ndarray) -> np.ndarray:
     return values / mean
 
 
+def _class_codes(bl: np.ndarray, fl: np.ndarray, threshold: float) -> np.ndarray:
+    """Position of each sector's class in ``_CLASS_BY_CODE``: ``2 (BL > t) + (FL > t)``."""
+    return 2 * (np.asarray(bl) > threshold) + (np.asarray(fl) > threshold)
+
+
 def classify(bl: np.ndarray, fl: np.ndarray, threshold: float = 1.0) -> np.ndarray:
     """Key-sector class from normalized backward and forward linkages.
 
@@ -95,8 +116,8 @@ def classify(bl: np.ndarray, fl: np.ndarray, threshold: float = 1.0) -> np.ndarr
     >>> classify(np.array([1.2, 1.2, 0.8, 0.8]), np.array([1.1, 0.9, 1.1, 0.9])).tolist()
     ['key', 'backward', 'forward', 'weak']
     """
-    strong = 2 * (np.asarray(bl) > threshold) + (np.asarray(fl) > threshold)
-    return _CLASS_BY_CODE[strong]  # a lookup: np.select built three masks and a copy
+    # a lookup: np.select built three masks and a copy
+    return _CLASS_BY_CODE[_class_codes(bl, fl, threshold)]
 
 
 def linkage_arrays(solver: LeontiefSolver, A, x: np.ndarray) -> dict:
@@ -292,37 +313,44 @@ def linkages(
         )
     solver = table_solver(table, solver, method, caller="linkages")
     r, cv_col, cv_row, status, dispersion_method = _indices(solver, table, dispersion, max_seconds)
-    residual = r["residual"]
-
-    bl_total = normalize(r["column_sums_L"])
-    fl_total = normalize(r["row_sums_G"])
-    scale = normalize if normalized else (lambda v: v)
-
-    frame = pd.DataFrame(
-        {
-            "output_multiplier": r["column_sums_L"],
-            "bl_direct": scale(r["column_sums_A"]),
-            "fl_direct": scale(r["row_sums_B"]),
-            "bl_total": bl_total if normalized else r["column_sums_L"],
-            "fl_total": fl_total if normalized else r["row_sums_G"],
-            "fl_rasmussen": scale(r["row_sums_L"]),
-            "bl_cv": cv_col,
-            "fl_cv": cv_row,
-            "key_sector": classify(bl_total, fl_total, threshold),
-        },
-        index=table.sectors,
-        copy=False,
-    )
-    frame.attrs = {
+    attrs = {
         "method": r.get("method", solver.method),
         "method_reason": solver.method_reason + r.get("method_note", ""),
-        "residual": float(residual),
+        "residual": float(r["residual"]),
         "dispersion": status,
         "dispersion_method": dispersion_method,
         "threshold": float(threshold),
         "normalized": bool(normalized),
         "zero_output": int(np.count_nonzero(np.asarray(table.x) == 0)),
     }
+    return _frame(r, cv_col, cv_row, threshold, normalized, table.sectors, attrs)
+
+
+def _frame(r: dict, cv_col, cv_row, threshold, normalized, index, attrs) -> pd.DataFrame:
+    """The frame of :func:`linkages`, built once from the arrays: every column is computed
+    in numpy into one (8, n) float block, ``key_sector`` from the class codes; the
+    ``attrs`` are set once (reading a column copies them)."""
+    bl_total = normalize(r["column_sums_L"])
+    fl_total = normalize(r["row_sums_G"])
+    scale = normalize if normalized else np.asarray
+    values = np.empty((8, bl_total.size))
+    values[0] = r["column_sums_L"]
+    values[1] = scale(r["column_sums_A"])
+    values[2] = scale(r["row_sums_B"])
+    values[3] = bl_total if normalized else r["column_sums_L"]
+    values[4] = fl_total if normalized else r["row_sums_G"]
+    values[5] = scale(r["row_sums_L"])
+    values[6] = cv_col
+    values[7] = cv_row
+    codes = _class_codes(bl_total, fl_total, threshold)
+    if _BLOCKS:
+        blocks = [(values, _FLOAT_PLACES), (_CLASS_ARRAY.take(codes), _KEY_PLACE)]
+        frame = create_dataframe_from_blocks(blocks, index, _COLUMNS)
+    else:  # pragma: no cover - pandas 2: the same frame column by column
+        columns = dict(zip(LINKAGE_COLUMNS[:8], values, strict=True))
+        columns["key_sector"] = _CLASS_BY_CODE[codes]
+        frame = pd.DataFrame(columns, index=index, copy=False)
+    frame.attrs = attrs
     return frame
 
 
