@@ -128,22 +128,72 @@ _NOT_TEXT = (
 )
 
 
+#: Bytes looked at to recognize UTF-16 without a byte-order mark.
+UTF16_SAMPLE = 4096
+
+
+def text_encodings(start: bytes) -> tuple[str, ...]:
+    """Encodings to try, in order, for a text file whose first bytes are ``start``.
+
+    UTF-16 with its byte-order mark (what spreadsheets save as "Unicode text"); UTF-16
+    without one when, in the first :data:`UTF16_SAMPLE` bytes, most byte pairs hold one
+    NUL byte, on the same side (little-endian: ASCII text ``'a\\x00'``; big-endian:
+    ``'\\x00a'``); else UTF-8 (a UTF-8 mark dropped) and Windows-1252. The one place
+    for these rules: the table readers (:func:`_decode`) and the survey reader use it.
+
+    Examples
+    --------
+    >>> text_encodings("id,sektor".encode("utf-16-le")), text_encodings(b"id,s")
+    (('utf-16-le',), ('utf-8-sig', 'cp1252'))
+    >>> text_encodings("id".encode("utf-16-be")), text_encodings(b"\\xff\\xfei\\x00")
+    (('utf-16-be',), ('utf-16',))
+    """
+    if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return ("utf-16",)
+    guess = _utf16_without_bom(start[:UTF16_SAMPLE])
+    return (guess,) if guess else ENCODINGS
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """``"utf-16-le"`` / ``"utf-16-be"`` when most byte pairs of ``sample`` have their
+    NUL byte on one side (and the other byte not NUL), else None. A stray NUL in UTF-8
+    text (a broken export) is not enough: at least half the pairs must show it."""
+    pairs = np.frombuffer(sample[: len(sample) // 2 * 2], dtype=np.uint8).reshape(-1, 2)
+    if not len(pairs):
+        return None
+    nul = pairs == 0
+    le = int(np.count_nonzero(~nul[:, 0] & nul[:, 1]))
+    be = int(np.count_nonzero(nul[:, 0] & ~nul[:, 1]))
+    if le >= len(pairs) / 2 and le > 4 * be:
+        return "utf-16-le"
+    if be >= len(pairs) / 2 and be > 4 * le:
+        return "utf-16-be"
+    return None
+
+
 def _decode(path: Path) -> tuple[str, str]:
-    """Text of a file and the encoding used (UTF-16 by its byte-order mark, UTF-8, cp1252)."""
+    """Text of a file and the encoding used (:func:`text_encodings`; latin-1 at last).
+
+    UTF-16 without a byte-order mark is a guess (from the NUL bytes): its encoding is
+    returned as ``utf-16-le`` / ``utf-16-be`` and so stated in the grid's diagnostics.
+    """
     raw = path.read_bytes()
     for magic, what in _NOT_TEXT:
         if raw.startswith(magic):
             raise InputFileError(f"this file {what}", path=path)
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return raw.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise InputFileError(f"cannot decode as UTF-16: {exc.reason}", path=path) from None
-    for enc in ENCODINGS:
+    encodings = text_encodings(raw[:UTF16_SAMPLE])
+    for enc in encodings:
         try:
             return raw.decode(enc), enc
-        except UnicodeDecodeError:
-            continue
+        except UnicodeDecodeError as exc:
+            if enc.startswith("utf-16"):
+                how = (
+                    "by its byte-order mark" if enc == "utf-16" else "(NUL bytes every other byte)"
+                )
+                raise InputFileError(
+                    f"cannot decode as UTF-16, recognized {how}: {exc.reason} at byte {exc.start}",
+                    path=path,
+                ) from None
     return raw.decode("latin-1"), "latin-1"  # pragma: no cover - cp1252 covers nearly all
 
 

@@ -18,6 +18,7 @@ from ..core.diagnostics import Diagnostics
 from ..errors import InputFileError
 from ..network import SupplyNetwork
 from ..network.reader import REQUIRED_COLUMNS, TableReader, plain_numbers
+from .grid import UTF16_SAMPLE, text_encodings
 from .survey_cells import comma_degrees, survey_amounts, survey_ids
 from .survey_columns import (
     ALIASES,
@@ -103,12 +104,12 @@ class SurveyReader(TableReader):
 
 def read_survey_csv(path: Path, notes: list) -> pd.DataFrame:
     """CSV with ids as text; the separator (``,`` ``;`` or tab) is the most frequent one in
-    the header line; UTF-16 when the file starts with its byte-order mark or with an ASCII
-    character and a NUL byte (UTF-16 without a mark), else UTF-8, else Windows-1252
-    (reported)."""
+    the header line; UTF-16 when the file starts with its byte-order mark or has a NUL
+    byte every other byte (UTF-16 without a mark, :func:`_encodings`), else UTF-8, else
+    Windows-1252 (reported)."""
     options = {"dtype": str, "keep_default_na": False, "na_values": [""]}
     with open(path, "rb") as handle:
-        start = handle.read(4)
+        start = handle.read(UTF16_SAMPLE)
     for encoding in _encodings(start):
         try:
             with open(path, encoding=encoding, newline="") as handle:
@@ -139,22 +140,16 @@ def read_survey_csv(path: Path, notes: list) -> pd.DataFrame:
 
 
 def _encodings(start: bytes) -> tuple[str, ...]:
-    """Encodings to try for a file starting with ``start``: UTF-16 with a byte-order mark
-    (what spreadsheets write as "Unicode text"), UTF-16 without one (an ASCII first
-    character next to a NUL byte), else UTF-8 and Windows-1252.
+    """Encodings to try for a file starting with ``start``: the table readers' rules
+    (:func:`linkage.io.grid.text_encodings`): UTF-16 with a byte-order mark, UTF-16
+    without one (a NUL byte every other byte), else UTF-8 and Windows-1252.
 
     Examples
     --------
     >>> _encodings("id".encode("utf-16-le")), _encodings(b"id,s")
     (('utf-16-le',), ('utf-8-sig', 'cp1252'))
     """
-    if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return ("utf-16",)
-    if len(start) >= 2 and start[0] and not start[1] and start[0] < 128:
-        return ("utf-16-le",)
-    if len(start) >= 2 and not start[0] and start[1] and start[1] < 128:
-        return ("utf-16-be",)
-    return ("utf-8-sig", "cp1252")
+    return text_encodings(start)
 
 
 def read_survey_frame(data, source: str, notes: list | None = None) -> tuple[pd.DataFrame, str]:
