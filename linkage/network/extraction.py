@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -114,10 +115,13 @@ def deflated_excess(
     pair : tuple, optional
         ``(λ, v, w)`` (default :func:`perron_pair`).
     block : int
-        Firms per block of the series.
+        Firms per block of the series (any size from 1; larger than ``pos`` is one block).
+        Only the speed and the last bits depend on it: a block's products switch to
+        float32 when all its columns are small enough, so ``y`` agrees across block sizes
+        to within ``bound``.
     threads : int, optional
         Blocks run at once (default :data:`THREADS`, one per core); the result does not
-        depend on it.
+        depend on it (the same numbers, bit for bit).
 
     Returns
     -------
@@ -134,6 +138,8 @@ def deflated_excess(
     >>> bool(np.allclose(y, np.diag(L) - 1, rtol=1e-11, atol=0)), bool((b < 1e-11).all())
     (True, True)
     """
+    if int(block) != block or block < 1:
+        raise ValueError(f"block must be a positive integer (got {block!r})")
     A = sp.csr_array(A)
     A_cols = sp.csc_array(A)
     A32 = A.astype(np.float32)
@@ -217,12 +223,16 @@ def _block_series(As, Acols, chunk, pair, lv, bounds, tol):
     return y, bound
 
 
-def firm_extraction_arrays(Z, x, *, solver: str = "auto", progress=None, labels=None) -> dict:
+def firm_extraction_arrays(
+    Z, x, *, solver: str = "auto", progress=None, labels=None, block: int = BLOCK, threads=None
+) -> dict:
     """Backward, forward and total extraction loss of every firm of ``A = Z x̂⁻¹`` (arrays).
 
     ``f = x - Z 1`` (sales outside the listed firms) and ``v = x - 1ᵀZ`` play the parts of
     final demand and value added. Returns the dict of
-    :func:`~linkage.analysis.extraction.extraction_arrays` plus ``method``.
+    :func:`~linkage.analysis.extraction.extraction_arrays` plus ``method``. ``block`` and
+    ``threads`` are those of :func:`deflated_excess` (used for a sparse ``A >= 0`` with the
+    iterative method; ignored otherwise).
 
     Examples
     --------
@@ -240,13 +250,15 @@ def firm_extraction_arrays(Z, x, *, solver: str = "auto", progress=None, labels=
     s = LeontiefSolver(A, method=method, labels=labels)
     excess = None
     if sp.issparse(A) and s.method == "iterative" and (A.data >= 0).all():
-        excess = deflated_excess
+        excess = partial(deflated_excess, block=block, threads=threads)
     r = extraction_arrays(s, f, va, x, progress=progress, excess=excess)
     r["method"] = s.method + (" + deflated series" if excess else "")
     return r
 
 
-def firm_extraction(net, *, solver: str = "auto", progress=None) -> pd.DataFrame:
+def firm_extraction(
+    net, *, solver: str = "auto", progress=None, block: int = BLOCK, threads=None
+) -> pd.DataFrame:
     """Hypothetical extraction of every listed firm: output lost, absolute and as a share.
 
     Parameters
@@ -257,6 +269,10 @@ def firm_extraction(net, *, solver: str = "auto", progress=None) -> pd.DataFrame
     progress : callable, optional
         ``progress(done, total)``, called as blocks of firms are done (no printing here;
         the command line shows a bar).
+    block, threads : int, optional
+        Firms per block and blocks at once of the deflated series (:func:`deflated_excess`;
+        default 32 and one thread per core). ``threads=1`` leaves the other core free and
+        gives the same numbers.
 
     Returns
     -------
@@ -292,7 +308,7 @@ def firm_extraction(net, *, solver: str = "auto", progress=None) -> pd.DataFrame
             warnings.simplefilter("ignore", RuntimeWarning)
             r = firm_extraction_arrays(
                 Z[keep][:, keep], x[keep], solver=solver, progress=progress,
-                labels=net.firms.index[keep],
+                labels=net.firms.index[keep], block=block, threads=threads,
             )  # fmt: skip
         for k in cols:
             full[k][keep] = r[k]

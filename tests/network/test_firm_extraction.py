@@ -9,6 +9,7 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.sparse.csgraph import connected_components
 
 from linkage.analysis.extraction import extraction_reference
 from linkage.core.solver import LeontiefSolver
@@ -119,6 +120,70 @@ def test_progress_reports_every_block():
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     assert len(calls) >= 2
     assert r["backward"].shape == (600,)
+
+
+@pytest.fixture(scope="module")
+def blocks_case():
+    """A 100-firm system, its brute force and the default firm extraction (iterative)."""
+    net = random_network(100, 4)
+    Z, x = firm_system(net)
+    default = firm_extraction_arrays(sp.csr_array(Z), x, solver="iterative")
+    return net, Z, x, brute_force(net), default
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("block", [1, 3, 32, 1000])  # 1000: one block larger than the system
+def test_block_and_threads_options_against_defaults_and_brute_force(blocks_case, block, threads):
+    _, Z, x, ref, default = blocks_case
+    calls = []
+    r = firm_extraction_arrays(sp.csr_array(Z), x, solver="iterative", block=block,
+                               threads=threads, progress=lambda d, t: calls.append(d))  # fmt: skip
+    assert r["method"] == "iterative + deflated series"
+    for k in KEYS:
+        err = rel_err(r[k], ref[k])
+        assert err.max() < 1e-9, (k, err.max())
+        assert (err <= r["accuracy"][k] + 1e-14).all(), k
+        # against the defaults: the same to within the two stated bounds
+        gap = rel_err(r[k], default[k])
+        assert (gap <= r["accuracy"][k] + default["accuracy"][k] + 1e-15).all(), k
+    if block == 32:  # the default block: the same numbers, bit for bit, on any threads
+        for k in (*KEYS, "diagonal"):
+            assert np.array_equal(r[k], default[k]), k
+    # the block reached the series: one progress call per block of the firms on cycles
+    _, lab = connected_components(Z, directed=True, connection="strong")
+    on_cycles = int((np.bincount(lab)[lab] > 1).sum())
+    assert 32 < on_cycles < 100
+    assert len(calls) == -(-on_cycles // block) and calls[-1] == 100
+
+
+@pytest.mark.parametrize("block", [1, 3, 1000])
+def test_threads_do_not_change_a_bit(blocks_case, block):
+    _, Z, x, _, _ = blocks_case
+    one, two = (firm_extraction_arrays(sp.csr_array(Z), x, solver="iterative", block=block,
+                                       threads=t) for t in (1, 2))  # fmt: skip
+    for k in (*KEYS, "diagonal"):
+        assert np.array_equal(one[k], two[k]), k
+    for k in KEYS:
+        assert np.array_equal(one["accuracy"][k], two["accuracy"][k]), k
+
+
+def test_firm_extraction_passes_block_and_threads(blocks_case):
+    net, _, _, ref, _ = blocks_case
+    calls = []
+    out = firm_extraction(net, solver="iterative", block=3, threads=1,
+                          progress=lambda d, t: calls.append(d))  # fmt: skip
+    default = firm_extraction(net, solver="iterative")
+    assert len(calls) > 100 // 32 + 1
+    for k in KEYS:
+        assert rel_err(out[k].to_numpy(), ref[k]).max() < 1e-9
+        np.testing.assert_allclose(out[k], default[k], rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("block", [0, -3, 2.5])
+def test_block_must_be_a_positive_integer(blocks_case, block):
+    _, Z, x, _, _ = blocks_case
+    with pytest.raises(ValueError, match="block must be a positive integer"):
+        firm_extraction_arrays(sp.csr_array(Z), x, solver="iterative", block=block)
 
 
 def test_closed_loop_firms_are_nan():
