@@ -25,6 +25,7 @@ from .sentra import node_codes
 __all__ = [
     "ACTIVITY_COLUMNS",
     "activity_frame",
+    "activity_measures",
     "classify_activity",
     "group_pvalues",
     "start_group_pvalues",
@@ -144,11 +145,16 @@ def group_pvalues(network, codes_list, n_groups, seed, n_permutations):
     ).result()
 
 
-def start_group_pvalues(network, codes_list, n_groups, seed, n_permutations, *, background=True):
+def start_group_pvalues(
+    network, codes_list, n_groups, seed, n_permutations, *, background=True, draws=None,
+    n_threads=1,
+):  # fmt: skip
     """:func:`group_pvalues` started in a thread that runs beside the caller (with numba
     the permutations run without the GIL); ``.result()`` waits and returns the list.
 
-    See :func:`linkage.network.permutation.start_permutation_pvalues`.
+    ``draws`` (the ``.draws`` of an earlier job on the same network and seed) splits the
+    permutations over ``n_threads`` threads, with the same p-values. See
+    :func:`linkage.network.permutation.start_permutation_pvalues`.
     """
     ks = [n_groups] * len(codes_list) if np.ndim(n_groups) == 0 else list(n_groups)
     if not (n_permutations and n_permutations > 0):
@@ -165,40 +171,53 @@ def start_group_pvalues(network, codes_list, n_groups, seed, n_permutations, *, 
         seed=seed,
         exclude=middlemen,
         background=background,
+        draws=draws,
+        n_threads=n_threads,
     )
 
 
-def activity_frame(
-    network, codes, names, p, *, rule=None, purity_codes=None, index_name="group", seed=0,
-    n_permutations=0,
-):  # fmt: skip
-    """The frame of :func:`classify_activity` from node codes and their p-values."""
-    rule = ActivityRule() if rule is None else rule
-    k = len(names)
+def activity_measures(network, codes, n_groups, *, purity_codes=None):
+    """The measures of :func:`classify_activity` that need no p-value, one array per column:
+    ``n_firms, internal_value, internal_share, expected_internal_share, excess,
+    reciprocity, cooperation_density, community_purity`` (the input of
+    :func:`activity_frame`, computed while a permutation test still runs)."""
+    k = int(n_groups)
     is_firm = np.asarray(network.is_firm, dtype=bool)
     src, dst, val, middlemen = _trade_arrays(network)
-    n = network.n_nodes
-    stats = group_trade(n, src, dst, val, is_firm, codes, k, exclude=middlemen)
+    stats = group_trade(network.n_nodes, src, dst, val, is_firm, codes, k, exclude=middlemen)
     coop = network.cooperation
     density = group_cooperation_density(
         coop["a"].to_numpy(), coop["b"].to_numpy(), is_firm, codes, k
     )
-    recip = group_reciprocity(src, dst, is_firm, codes, k, exclude=middlemen)
     if purity_codes is not None:
         purity = group_purity(codes, purity_codes, is_firm, k)
     else:
         purity = np.full(k, np.nan)
-    score = rule.score(stats["internal_share"], p, density)
+    return {
+        "n_firms": stats["n_firms"].astype(np.int64),
+        "internal_value": stats["internal_value"],
+        "internal_share": stats["internal_share"],
+        "expected_internal_share": stats["expected_internal_share"],
+        "excess": stats["excess"],
+        "reciprocity": group_reciprocity(src, dst, is_firm, codes, k, exclude=middlemen),
+        "cooperation_density": density,
+        "community_purity": purity,
+    }
+
+
+def activity_frame(
+    network, codes, names, p, *, rule=None, purity_codes=None, index_name="group", seed=0,
+    n_permutations=0, measures=None,
+):  # fmt: skip
+    """The frame of :func:`classify_activity` from node codes and their p-values
+    (``measures``: :func:`activity_measures` of the same codes, computed here if None)."""
+    rule = ActivityRule() if rule is None else rule
+    if measures is None:
+        measures = activity_measures(network, codes, len(names), purity_codes=purity_codes)
+    score = rule.score(measures["internal_share"], p, measures["cooperation_density"])
     frame = pd.DataFrame(
         {
-            "n_firms": stats["n_firms"].astype(np.int64),
-            "internal_value": stats["internal_value"],
-            "internal_share": stats["internal_share"],
-            "expected_internal_share": stats["expected_internal_share"],
-            "excess": stats["excess"],
-            "reciprocity": recip,
-            "cooperation_density": density,
-            "community_purity": purity,
+            **measures,
             "p_value": p,
             "activity": rule.classify(score),
             "activity_score": score,

@@ -25,8 +25,8 @@ from .activity import ActivityRule
 from .classify import (
     ACTIVITY_COLUMNS,
     activity_frame,
+    activity_measures,
     classify_activity,
-    group_pvalues,
     start_group_pvalues,
 )
 from .detection import LARGE_GRAPH_EDGES, METHODS, detect_arrays, detection_edges, modularity
@@ -237,6 +237,32 @@ def _composition(codes, values, n_groups, top):
     return out
 
 
+def _community_info(network, membership, sentra_of_firm, measures, source):
+    """Members, outside parties, sentra and sector composition of each community."""
+    labels = membership.to_numpy()
+    n_firms = measures["n_firms"]
+    k = n_firms.size
+    n_members = np.bincount(labels, minlength=k)
+    is_firm = np.asarray(network.is_firm, dtype=bool)
+    firm_codes = np.where(is_firm, labels, -1)[: network.n_firms]
+    sen = sentra_of_firm.to_numpy(dtype=object)
+    sectors = network.firms["sector"].to_numpy(dtype=object)
+    info = pd.DataFrame(
+        {
+            "n_members": n_members.astype(np.int64),
+            "n_firms": n_firms,
+            "n_outside": (n_members - n_firms).astype(np.int64),
+            "sentra_composition": _composition(firm_codes, sen, k, top=5)
+            if source != "none"
+            else np.full(k, "", dtype=object),
+            "main_sectors": _composition(firm_codes, sectors, k, top=3),
+        }
+    )
+    info["sentra_composition"] = info["sentra_composition"].astype("str")
+    info["main_sectors"] = info["main_sectors"].astype("str")
+    return info
+
+
 def find_clusters(
     network,
     method="leiden",
@@ -311,42 +337,27 @@ def find_clusters(
     )
     t1 = time.perf_counter()
     c_codes, c_names = node_codes(network, membership, "groups")
-    (p_comm,) = group_pvalues(network, [c_codes], len(c_names), seed, n_permutations)
     (p_sentra,) = sentra_test.result()
+    # the communities' test on the same permutations, in two threads: the second starts
+    # from the generator state after the first half (counted by the sentra test), so the
+    # p-values are those of one loop; the frames are built meanwhile
+    comm_test = start_group_pvalues(
+        network, [c_codes], len(c_names), seed, n_permutations, draws=sentra_test.draws,
+        n_threads=2,
+    )  # fmt: skip
     kw = dict(rule=rule, seed=seed, n_permutations=n_permutations)
     sentra_frame = activity_frame(
         network, s_codes, s_names, p_sentra, purity_codes=c_codes, index_name="sentra", **kw
     )
+    c_purity = s_codes if source != "none" else None
+    c_measures = activity_measures(network, c_codes, len(c_names), purity_codes=c_purity)
+    info = _community_info(network, membership, sentra_of_firm, c_measures, source)
+    (p_comm,) = comm_test.result()
     comm = activity_frame(
-        network,
-        c_codes,
-        c_names,
-        p_comm,
-        purity_codes=s_codes if source != "none" else None,
-        index_name="community",
-        **kw,
-    )
-    labels = membership.to_numpy()
-    k = len(comm)
-    is_firm = np.asarray(network.is_firm, dtype=bool)
-    n_members = np.bincount(labels, minlength=k)
-    firm_codes = np.where(is_firm, labels, -1)[: network.n_firms]
-    sen = sentra_of_firm.to_numpy(dtype=object)
-    sectors = network.firms["sector"].to_numpy(dtype=object)
-    info = pd.DataFrame(
-        {
-            "n_members": n_members.astype(np.int64),
-            "n_firms": comm["n_firms"].to_numpy(),
-            "n_outside": (n_members - comm["n_firms"].to_numpy()).astype(np.int64),
-            "sentra_composition": _composition(firm_codes, sen, k, top=5)
-            if source != "none"
-            else np.full(k, "", dtype=object),
-            "main_sectors": _composition(firm_codes, sectors, k, top=3),
-        },
-        index=comm.index,
-    )
-    info["sentra_composition"] = info["sentra_composition"].astype("str")
-    info["main_sectors"] = info["main_sectors"].astype("str")
+        network, c_codes, c_names, p_comm, purity_codes=c_purity, index_name="community",
+        measures=c_measures, **kw,
+    )  # fmt: skip
+    info.index = comm.index
     communities = pd.concat([info, comm.drop(columns="n_firms")], axis=1)
     communities.attrs.update(comm.attrs)
     communities.attrs.update(membership.attrs)

@@ -19,20 +19,29 @@ GIL. It draws each permutation as numpy does (the same Fisher-Yates swaps, from 
 bit generator, see :func:`_shuffle_into`) but applies them to a copy of the int16 labels
 instead of an int64 index, so the draws, statistics and p-values are those of the numpy
 path, and each grouping redraws the same permutations from its own ``default_rng(seed)``.
+
+The loop also counts the 32-bit draws each permutation takes (Fisher-Yates with rejection:
+the count depends on the seed and the number of firms, not on the labels). With those
+counts a later test on the same firms and seed can be split into parts that start at any
+permutation, each from ``default_rng(seed)`` advanced past the draws before it
+(:func:`rng_after`), and run in threads side by side: the same permutations, hits and
+p-values as one loop.
 """
 
 from __future__ import annotations
 
 import os
-import threading
-import time
 from functools import cache
 
 import numpy as np
 
+from .pending import DrawCounts, PendingPvalues, rng_after, split_parts
+
 __all__ = [
+    "DrawCounts",
     "PendingPvalues",
     "backend",
+    "rng_after",
     "permutation_pvalues",
     "permutation_pvalues_many",
     "start_permutation_pvalues",
@@ -67,8 +76,9 @@ def _shuffle_into(rng, base, fl):
     ``random_interval(i)`` (32 random bits masked to the smallest ``2^b - 1 >= i``, drawn
     again while above ``i``). The same swaps on a copy of the labels give the labels of the
     shuffled index directly: one pass over a small array instead of a shuffle of an
-    ``n``-element int64 array and a gather through it."""
+    ``n``-element int64 array and a gather through it. Returns the number of 32-bit draws."""
     fl[:] = base
+    draws = 0
     for i in range(base.size - 1, 0, -1):
         mask = np.uint32(i)
         mask |= mask >> np.uint32(1)
@@ -77,11 +87,14 @@ def _shuffle_into(rng, base, fl):
         mask |= mask >> np.uint32(8)
         mask |= mask >> np.uint32(16)
         j = _next_uint32(rng.bit_generator) & mask
+        draws += 1
         while j > np.uint32(i):
             j = _next_uint32(rng.bit_generator) & mask
+            draws += 1
         t = fl[i]
         fl[i] = fl[j]
         fl[j] = t
+    return draws
 
 
 def _statistic_labels(fl, fs, ft, fw, x, f_excl, W, sums, internal, out):
@@ -117,13 +130,16 @@ def _statistic_labels(fl, fs, ft, fw, x, f_excl, W, sums, internal, out):
 
 
 def _count_hits(rng, base, n_perm, fs, ft, fw, x, f_excl, W, observed, fl, sums, internal,
-                out, hits, done):  # fmt: skip
+                out, hits, done, draws):  # fmt: skip
     """``hits[g]``: permutations (drawn from ``rng`` as ``rng.permutation``, in order) whose
     statistic of group g reaches ``observed[g] - TIE_TOLERANCE``; ``done[0]`` counts the
-    permutations finished (set to 0 on entry: the caller sees that the call has begun)."""
+    permutations finished (set to 0 on entry: the caller sees that the call has begun);
+    ``draws[t]``: the 32-bit draws taken by permutations 0, ..., t of this call."""
     done[0] = 0
+    c = 0
     for t in range(n_perm):
-        _shuffle_into(rng, base, fl)
+        c += _shuffle_into(rng, base, fl)
+        draws[t] = c
         _statistic_labels(fl, fs, ft, fw, x, f_excl, W, sums, internal, out)
         for g in range(out.size):
             if out[g] >= observed[g] - TIE_TOLERANCE:
@@ -208,25 +224,26 @@ class _FirmTrade:
         )  # fmt: skip
         return out
 
-    def hits(self, base, observed, n_permutations, seed, use_numba, done=None):
-        """Permutations (``default_rng(seed).permutation``, in order) reaching the observed
-        statistic, per group; ``done`` (int64, 1) counts them as they finish (numba)."""
-        rng = np.random.default_rng(seed)
+    def hits(self, base, observed, n_permutations, rng, use_numba, done=None):
+        """Permutations drawn from ``rng`` (as ``rng.permutation``, in order) reaching the
+        observed statistic, per group, and the 32-bit draws taken after each (numba; zeros
+        with numpy); ``done`` (int64, 1) counts them as they finish (numba)."""
         k = observed.size
+        draws = np.zeros(n_permutations, dtype=np.int64)
         if not use_numba:
             hits = np.zeros(k)
             for _ in range(n_permutations):
                 fl = base[rng.permutation(base.size)]
                 hits += _statistic_numpy(self, fl, k) >= observed - TIE_TOLERANCE
-            return hits
+            return hits, draws
         hits = np.zeros(k, dtype=np.int64)
         done = np.zeros(1, dtype=np.int64) if done is None else done
         _compiled()[1](
             rng, base, n_permutations, self.fs, self.ft, self.fw, self.x(), self.f_excl,
             self.W, observed, np.empty_like(base), np.empty((k, 4)), np.empty(k),
-            np.empty(k), hits, done,
+            np.empty(k), hits, done, draws,
         )  # fmt: skip
-        return hits
+        return hits, draws
 
 
 def _statistic_numpy(d, fl, n_groups):
@@ -315,6 +332,8 @@ def start_permutation_pvalues(
     seed=0,
     exclude=None,
     background=True,
+    draws=None,
+    n_threads=1,
 ):
     """:func:`permutation_pvalues_many` started in a thread: ``.result()`` waits for it.
 
@@ -324,9 +343,26 @@ def start_permutation_pvalues(
     ``background=False``, the p-values are computed here, before returning. The p-values
     are those of :func:`permutation_pvalues_many` with the same arguments.
 
+    Parameters
+    ----------
+    n_nodes, source, target, value, is_firm, groupings, n_permutations, seed, exclude
+        As in :func:`permutation_pvalues_many`.
+    background : bool
+        Run in threads (with numba), else here.
+    draws : DrawCounts, optional
+        The draw counts of an earlier test with the same seed on the same firms
+        (``.draws`` of its job after ``result()``). With them the permutations are split
+        into ``n_threads`` consecutive parts, each started from ``default_rng(seed)``
+        advanced past the draws before it (:func:`rng_after`) in its own thread: the same
+        permutations, so the same p-values. Ignored when they do not match.
+    n_threads : int
+        Parts when ``draws`` is given.
+
     Returns
     -------
     PendingPvalues
+        ``.result()`` waits for the p-values; then ``.draws`` holds the
+        :class:`DrawCounts` of the permutations (None without numba).
 
     Examples
     --------
@@ -345,17 +381,33 @@ def start_permutation_pvalues(
     for labels, n_groups in groupings:
         lab, base = d.base(labels, int(n_groups))
         jobs.append((lab, base, d.observed(base, int(n_groups), use_numba)))
+    parts = split_parts(n_permutations, seed, d.firms.size, draws, n_threads if use_numba else 1)
 
-    def run(done):
-        return [d.hits(b, obs, n_permutations, seed, use_numba, done) for _, b, obs in jobs]
+    def part(count, skipped):
+        def run(done):
+            return [d.hits(b, obs, count, rng_after(seed, skipped), use_numba, done)
+                    for _, b, obs in jobs]  # fmt: skip
 
-    def finish(all_hits):
-        return [
-            _pvalues(d, lab, base, h, n_permutations)
-            for (lab, base, _), h in zip(jobs, all_hits, strict=True)
+        return run
+
+    def finish(results):
+        pvalues = [
+            _pvalues(d, lab, base, sum(r[j][0] for r in results), n_permutations)
+            for j, (lab, base, _) in enumerate(jobs)
         ]
+        counts = None
+        if use_numba and jobs:
+            cumulative = np.concatenate(
+                [r[0][1] + skipped for r, (_, _, skipped) in zip(results, parts, strict=True)]
+            )
+            counts = DrawCounts(seed, d.firms.size, cumulative)
+        return pvalues, counts
 
-    return PendingPvalues(run, finish, background=background and use_numba and bool(jobs))
+    return PendingPvalues(
+        [part(count, skipped) for _, count, skipped in parts],
+        finish,
+        background=background and use_numba and bool(jobs),
+    )
 
 
 def _pvalues(d, lab, base, hits, n_permutations):
@@ -368,48 +420,6 @@ def _pvalues(d, lab, base, hits, n_permutations):
     size = np.bincount(base[base >= 0], minlength=k)
     p[2 * size > d.firms.size] = np.nan
     return p
-
-
-class PendingPvalues:
-    """P-values computed now, or in a thread that has begun its compiled loop.
-
-    ``run(done)`` returns the hits (``done``: an int64 array of 1 that the compiled loop
-    sets to 0 on entry); ``finish(hits)`` turns them into p-values.
-    """
-
-    def __init__(self, run, finish, *, background):
-        self._finish = finish
-        self._hits = self._error = None
-        self._thread = None
-        if not background:
-            self._hits = run(None)
-            return
-        done = np.full(1, -1, dtype=np.int64)
-
-        def target():
-            try:
-                self._hits = run(done)
-            except BaseException as exc:  # re-raised by result()
-                self._error = exc
-
-        self._thread = threading.Thread(target=target, name="permutation-test", daemon=True)
-        self._thread.start()
-        while done[0] < 0 and self._thread.is_alive():
-            time.sleep(1e-4)  # until the loop runs without the GIL
-
-    @classmethod
-    def finished(cls, pvalues):
-        """P-values already known (e.g. NaN when no test is run), behind the same ``result()``."""
-        return cls(lambda done: pvalues, lambda hits: hits, background=False)
-
-    def result(self):
-        """The p-values, one array per grouping (waits for the thread)."""
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        if self._error is not None:
-            raise self._error
-        return self._finish(self._hits)
 
 
 def permutation_pvalues(

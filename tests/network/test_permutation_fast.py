@@ -32,7 +32,7 @@ def test_shuffle_into_is_numpy_permutation(n, compiled):
         for _ in range(3):  # three permutations, then compare the last
             k(mine, base, 1, e, e, np.zeros(0), x, np.zeros(n, bool), 0.0, np.zeros(7),
               fl, np.empty((7, 4)), np.empty(7), np.empty(7), np.zeros(7, np.int64),
-              np.zeros(1, np.int64))  # fmt: skip
+              np.zeros(1, np.int64), np.zeros(1, np.int64))  # fmt: skip
     else:
         for _ in range(3):
             permutation._shuffle_into(mine, base, fl)
