@@ -304,6 +304,11 @@ def format_sample_rows(flat: pa.Array, width: int, cols: slice) -> pd.Series:
         if hit.size >= DETECT_SAMPLE or stop >= n_rows:
             break
         stop = min(n_rows, stop * 4)
-    texts = part.take(pa.array(hit, pa.int64())).to_pylist() if hit.size else []
-    s = pd.Series(texts, dtype=object).astype(str).str.replace(UNICODE_MINUS, "-", regex=False)
-    return s.str.strip()
+    texts = part.take(pa.array(hit, pa.int64())) if hit.size else pa.array([], pa.string())
+    # the dtype ``astype(str)`` gives, built from the pyarrow array without Python strings
+    s = pd.Series(pd.array(texts, dtype=_STR)).astype(str)
+    return s.str.replace(UNICODE_MINUS, "-", regex=False).str.strip()
+
+
+#: What ``Series.astype(str)`` makes of text (pyarrow-backed ``str`` from pandas 3).
+_STR = pd.Series(["x"], dtype=object).astype(str).dtype
