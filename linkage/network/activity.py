@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
@@ -35,6 +36,7 @@ __all__ = [
     "group_trade",
     "permutation_pvalues",
     "group_reciprocity",
+    "edge_reciprocated",
     "group_cooperation_density",
     "group_purity",
     "colocation_groups",
@@ -166,11 +168,41 @@ def _shares(internal, expected, trade):
     return share, exp_share, excess
 
 
-def group_reciprocity(source, target, is_firm, labels, n_groups, exclude=None):
+def edge_reciprocated(source, target, candidates=None):
+    """For each edge ``(s, t)``, whether the edge ``(t, s)`` is in the list too.
+
+    A hash lookup of the reversed pairs among the pairs (pandas ``isin``). ``candidates``
+    (bool per edge) limits the question to those edges (the others get False): an edge
+    and its reverse join the same two nodes, so with candidates chosen by their ends
+    (e.g. firm to firm) the reverse of a candidate is a candidate.
+
+    Examples
+    --------
+    >>> edge_reciprocated(np.array([0, 1, 1]), np.array([1, 0, 2])).tolist()
+    [True, True, False]
+    """
+    source = np.asarray(source, dtype=np.int64)
+    target = np.asarray(target, dtype=np.int64)
+    out = np.zeros(source.size, dtype=bool)
+    if candidates is not None:
+        source, target = source[candidates], target[candidates]
+    if not source.size:
+        return out
+    n = int(max(source.max(), target.max())) + 1
+    found = pd.Series(target * n + source).isin(source * n + target).to_numpy()
+    if candidates is None:
+        return found
+    out[candidates] = found
+    return out
+
+
+def group_reciprocity(source, target, is_firm, labels, n_groups, exclude=None, reciprocated=None):
     """Share of each group's internal ties (member to member) whose reverse tie also exists.
 
     Unweighted, as igraph's ``Graph.reciprocity()`` on the group's internal subgraph;
     NaN for a group without internal ties. ``exclude`` as in :func:`group_trade`.
+    ``reciprocated``: :func:`edge_reciprocated` of the same edges, if known (the reverse
+    of an internal tie joins the same two members, so it is internal too).
 
     Examples
     --------
@@ -180,20 +212,14 @@ def group_reciprocity(source, target, is_firm, labels, n_groups, exclude=None):
     """
     source = np.asarray(source, dtype=np.int64)
     target = np.asarray(target, dtype=np.int64)
+    if reciprocated is None:
+        reciprocated = edge_reciprocated(source, target)
     lab = _inner_labels(_firm_labels(labels, is_firm), exclude)
     ls = lab[source]
     inside = (ls >= 0) & (ls == lab[target])
-    s, t, g = source[inside], target[inside], ls[inside]
-    n = int(max(s.max(initial=0), t.max(initial=0))) + 1
-    key = np.sort(s * n + t)
-    rev = t * n + s
-    if key.size:
-        pos = np.minimum(np.searchsorted(key, rev), key.size - 1)
-        recip = key[pos] == rev
-    else:
-        recip = np.zeros(0, dtype=bool)
+    g = ls[inside]
     ties = np.bincount(g, minlength=n_groups).astype(float)
-    both = np.bincount(g, weights=recip.astype(float), minlength=n_groups)
+    both = np.bincount(g, weights=reciprocated[inside].astype(float), minlength=n_groups)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(ties > 0, both / ties, np.nan)
 

@@ -14,6 +14,7 @@ import pandas as pd
 from ..core.params import check_seed
 from .activity import (
     ActivityRule,
+    edge_reciprocated,
     group_cooperation_density,
     group_purity,
     group_reciprocity,
@@ -26,6 +27,7 @@ __all__ = [
     "ACTIVITY_COLUMNS",
     "activity_frame",
     "activity_measures",
+    "network_trade",
     "classify_activity",
     "group_pvalues",
     "start_group_pvalues",
@@ -176,14 +178,32 @@ def start_group_pvalues(
     )
 
 
-def activity_measures(network, codes, n_groups, *, purity_codes=None):
+def network_trade(network):
+    """The trade arrays every grouping's measures use, computed once for several groupings
+    (:func:`activity_measures`): ``source, target, value, middlemen, is_firm, reciprocated``."""
+    src, dst, val, middlemen = _trade_arrays(network)
+    is_firm = np.asarray(network.is_firm, dtype=bool)
+    member = is_firm & ~middlemen  # the nodes whose ties can be internal
+    return {
+        "source": src,
+        "target": dst,
+        "value": val,
+        "middlemen": middlemen,
+        "is_firm": is_firm,
+        "reciprocated": edge_reciprocated(src, dst, member[src] & member[dst]),
+    }
+
+
+def activity_measures(network, codes, n_groups, *, purity_codes=None, trade=None):
     """The measures of :func:`classify_activity` that need no p-value, one array per column:
     ``n_firms, internal_value, internal_share, expected_internal_share, excess,
     reciprocity, cooperation_density, community_purity`` (the input of
-    :func:`activity_frame`, computed while a permutation test still runs)."""
+    :func:`activity_frame`, computed while a permutation test still runs); ``trade``:
+    :func:`network_trade` of the network, if known."""
     k = int(n_groups)
-    is_firm = np.asarray(network.is_firm, dtype=bool)
-    src, dst, val, middlemen = _trade_arrays(network)
+    trade = network_trade(network) if trade is None else trade
+    is_firm, middlemen = trade["is_firm"], trade["middlemen"]
+    src, dst, val = trade["source"], trade["target"], trade["value"]
     stats = group_trade(network.n_nodes, src, dst, val, is_firm, codes, k, exclude=middlemen)
     coop = network.cooperation
     density = group_cooperation_density(
@@ -199,7 +219,9 @@ def activity_measures(network, codes, n_groups, *, purity_codes=None):
         "internal_share": stats["internal_share"],
         "expected_internal_share": stats["expected_internal_share"],
         "excess": stats["excess"],
-        "reciprocity": group_reciprocity(src, dst, is_firm, codes, k, exclude=middlemen),
+        "reciprocity": group_reciprocity(
+            src, dst, is_firm, codes, k, exclude=middlemen, reciprocated=trade["reciprocated"]
+        ),
         "cooperation_density": density,
         "community_purity": purity,
     }
@@ -207,13 +229,16 @@ def activity_measures(network, codes, n_groups, *, purity_codes=None):
 
 def activity_frame(
     network, codes, names, p, *, rule=None, purity_codes=None, index_name="group", seed=0,
-    n_permutations=0, measures=None,
+    n_permutations=0, measures=None, trade=None,
 ):  # fmt: skip
     """The frame of :func:`classify_activity` from node codes and their p-values
-    (``measures``: :func:`activity_measures` of the same codes, computed here if None)."""
+    (``measures``: :func:`activity_measures` of the same codes, computed here if None;
+    ``trade``: :func:`network_trade`, if known)."""
     rule = ActivityRule() if rule is None else rule
     if measures is None:
-        measures = activity_measures(network, codes, len(names), purity_codes=purity_codes)
+        measures = activity_measures(
+            network, codes, len(names), purity_codes=purity_codes, trade=trade
+        )
     score = rule.score(measures["internal_share"], p, measures["cooperation_density"])
     frame = pd.DataFrame(
         {

@@ -27,6 +27,7 @@ from .classify import (
     activity_frame,
     activity_measures,
     classify_activity,
+    network_trade,
     start_group_pvalues,
 )
 from .detection import LARGE_GRAPH_EDGES, METHODS, detect_arrays, detection_edges, modularity
@@ -210,31 +211,47 @@ class Clusters:
 
 
 def _composition(codes, values, n_groups, top):
-    """Text "name: count, ..." of the most common values per group (firms only)."""
+    """Text "name: count, ..." of the most common values per group (firms only).
+
+    Per group, the ``top`` most common values (ties by name) and the count of the others;
+    a missing value reads ``(none)``. Counted on integer codes: the values are factorized
+    once, their names ranked once, and the (group, value) pairs counted by ``np.unique``."""
     out = np.full(n_groups, "", dtype=object)
     ok = codes >= 0
     if not ok.any():
         return out
-    frame = pd.DataFrame(
-        {
-            "g": codes[ok],
-            "v": pd.Series(values[ok], dtype=object).fillna("(none)").astype(str).to_numpy(),
-        }
-    )
-    counts = frame.value_counts().rename("n").reset_index()
-    counts = counts.sort_values(["g", "n", "v"], ascending=[True, False, True], kind="stable")
-    counts["rank"] = counts.groupby("g").cumcount()
-    n_values = counts.groupby("g").size()
-    shown = counts[counts["rank"] < top]
-    text = (shown["v"] + ": " + shown["n"].astype(str)).groupby(shown["g"]).agg(", ".join)
-    more = n_values[n_values > top]
-    if len(more):
-        rest = counts[counts["rank"] >= top].groupby("g")["n"].sum()
-        text.loc[more.index] = (
-            text.loc[more.index] + ", others: " + rest.loc[more.index].astype(str)
-        )
-    out[text.index.to_numpy()] = text.to_numpy(dtype=object)
+    vcodes, uniq = pd.factorize(pd.Series(values)[ok], use_na_sentinel=True)
+    # values with the same text are one value, as the text is what is shown
+    names, vcodes = _merged_names(uniq, np.asarray(vcodes, dtype=np.int64))
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+    span = len(names)
+    keys, counts = np.unique(codes[ok] * span + rank[vcodes], return_counts=True)
+    g, r = keys // span, keys % span
+    order = np.lexsort((r, -counts, g))
+    g, r, counts = g[order], r[order], counts[order]
+    start = np.searchsorted(g, g, side="left")
+    place = np.arange(g.size) - start
+    by_rank = np.empty(len(names), dtype=object)
+    by_rank[rank] = names
+    shown = place < top
+    parts = [f"{v}: {n}" for v, n in zip(by_rank[r[shown]], counts[shown].tolist(), strict=True)]
+    gs = g[shown]
+    bounds = np.flatnonzero(np.r_[True, gs[1:] != gs[:-1], True])
+    text = [", ".join(parts[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    rest = np.bincount(g[~shown], weights=counts[~shown], minlength=n_groups)
+    has_rest = np.bincount(g[~shown], minlength=n_groups) > 0
+    for i, grp in enumerate(gs[bounds[:-1]].tolist()):
+        out[grp] = text[i] + (f", others: {int(rest[grp])}" if has_rest[grp] else "")
     return out
+
+
+def _merged_names(uniq, vcodes):
+    """The distinct texts of factorized values (missing: ``(none)``), codes onto them."""
+    texts = [str(u) for u in uniq] + ["(none)"]
+    index = {}
+    to_text = np.array([index.setdefault(t, len(index)) for t in texts], dtype=np.int64)
+    return list(index), to_text[vcodes]
 
 
 def _community_info(network, membership, sentra_of_firm, measures, source):
@@ -245,8 +262,8 @@ def _community_info(network, membership, sentra_of_firm, measures, source):
     n_members = np.bincount(labels, minlength=k)
     is_firm = np.asarray(network.is_firm, dtype=bool)
     firm_codes = np.where(is_firm, labels, -1)[: network.n_firms]
-    sen = sentra_of_firm.to_numpy(dtype=object)
-    sectors = network.firms["sector"].to_numpy(dtype=object)
+    sen = sentra_of_firm.array
+    sectors = network.firms["sector"].array
     info = pd.DataFrame(
         {
             "n_members": n_members.astype(np.int64),
@@ -345,12 +362,16 @@ def find_clusters(
         network, [c_codes], len(c_names), seed, n_permutations, draws=sentra_test.draws,
         n_threads=2,
     )  # fmt: skip
+    trade = network_trade(network)
     kw = dict(rule=rule, seed=seed, n_permutations=n_permutations)
     sentra_frame = activity_frame(
-        network, s_codes, s_names, p_sentra, purity_codes=c_codes, index_name="sentra", **kw
-    )
+        network, s_codes, s_names, p_sentra, purity_codes=c_codes, index_name="sentra",
+        trade=trade, **kw,
+    )  # fmt: skip
     c_purity = s_codes if source != "none" else None
-    c_measures = activity_measures(network, c_codes, len(c_names), purity_codes=c_purity)
+    c_measures = activity_measures(
+        network, c_codes, len(c_names), purity_codes=c_purity, trade=trade
+    )
     info = _community_info(network, membership, sentra_of_firm, c_measures, source)
     (p_comm,) = comm_test.result()
     comm = activity_frame(
