@@ -47,7 +47,7 @@ MIN_BYTES = 1 << 20
 HEAD_ROWS = 48
 LEFT_COLUMNS = 8
 #: Bytes of lines read and split into fields at a time.
-BLOCK_BYTES = 4 << 20
+BLOCK_BYTES = 2 << 20
 _HEAD_LIMIT = 32 << 20
 _ODD_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
@@ -222,14 +222,8 @@ def _head(path: Path):
                 break
             raw += more
         complete = not fh.read(1)
-        if b"\x00" in raw:
+        if b"\x00" in raw:  # NUL bytes (later ones: _body): the csv module raises
             return None
-        while not complete:  # NUL bytes anywhere: the csv module raises, as before
-            block = fh.read(1 << 22)
-            if not block:
-                break
-            if b"\x00" in block:
-                return None
     if not complete:
         raw = raw[: raw.rfind(b"\n") + 1]
     try:
@@ -275,23 +269,27 @@ def read_csv_columns(path, sep: str | None = None) -> ColumnGrid | None:
         return None  # quoted line breaks
     width = max(len(r) for r in records)
     titles = next((k for k, r in enumerate(records) if len(r) == width), len(records))
-    if any(not r for r in records[:titles]):
+    records = records[:titles]  # the other head rows are read again with the body
+    del lines, text
+    if any(not r for r in records):
         return None
     body = _body(path, sep, width, titles)
     if body is None:
         return None
-    return _column_grid(path, sep, records[:titles], body, width)
+    return _column_grid(path, sep, records, body, width)
 
 
 def _body(path: Path, sep: str, width: int, skip: int):
     """(chunks, first row of each, line offsets) of the rows after the first ``skip``
     lines, read :data:`BLOCK_BYTES` at a time; None when a row has another number of
-    fields, a lone CR ends a line, or the text is not UTF-8."""
+    fields, a lone CR ends a line, the text is not UTF-8 or holds a NUL byte."""
     chunks, firsts, offsets = [], [0], []
     with open(path, "rb") as fh:
         pos, carry = 0, b""
         while True:
             block = fh.read(BLOCK_BYTES)
+            if b"\x00" in block:
+                return None
             data = carry + block if carry else block
             cut = data.rfind(b"\n") + 1 if block else len(data)
             if block and not cut:
@@ -299,8 +297,9 @@ def _body(path: Path, sep: str, width: int, skip: int):
                 continue
             if not data:
                 break
-            part, carry = data[:cut], data[cut:]
-            lines, starts = _lines(part, 3 if not pos and part.startswith(codecs.BOM_UTF8) else 0)
+            bom = 3 if not pos and data.startswith(codecs.BOM_UTF8) else 0
+            lines, starts = _lines(data, cut, bom)
+            carry = data[cut:]
             if lines is None:
                 return None
             drop = min(skip, len(lines))
@@ -312,7 +311,8 @@ def _body(path: Path, sep: str, width: int, skip: int):
                 chunks.append(chunk)
                 firsts.append(firsts[-1] + len(lines) - drop)
                 offsets.append(starts[drop:] + pos)
-            pos += len(part)
+            del lines
+            pos += cut
             if not block:
                 break
     if not chunks:
@@ -322,20 +322,22 @@ def _body(path: Path, sep: str, width: int, skip: int):
     return chunks, np.array(firsts, dtype=np.int64), np.concatenate(offsets)
 
 
-def _lines(part: bytes, start: int):
-    """(string array of the lines of ``part``, each with its line break, pointing into
-    its bytes; the byte offset of each line) or (None, None) for lone CRs or bad UTF-8."""
-    view = np.frombuffer(part, dtype=np.uint8)
+def _lines(data: bytes, cut: int, start: int):
+    """(string array of the lines of ``data[:cut]``, each with its line break, pointing
+    into its bytes, no copy; the byte offset of each line) or (None, None) for lone CRs
+    or bad UTF-8."""
+    view = np.frombuffer(data, dtype=np.uint8, count=cut)
     ends = np.flatnonzero(view == 10) + 1
-    if b"\r" in part:  # every CR must end a line, before its LF
+    if data.find(b"\r", 0, cut) >= 0:  # every CR must end a line, before its LF
         crlf = ends[ends >= 2]
-        if part.count(b"\r") != int(np.count_nonzero(view[crlf - 2] == 13)):
+        if data.count(b"\r", 0, cut) != int(np.count_nonzero(view[crlf - 2] == 13)):
             return None, None
-    if not ends.size or ends[-1] != len(part):
-        ends = np.append(ends, len(part))
+    if not ends.size or ends[-1] != cut:
+        ends = np.append(ends, cut)
     starts = np.concatenate([[start], ends[:-1]]).astype(np.int64)
     bounds = pa.py_buffer(np.append(starts, ends[-1]).astype(np.int32))
-    lines = pa.StringArray.from_buffers(len(starts), bounds, pa.py_buffer(part))
+    text = pa.py_buffer(memoryview(data)[:cut])
+    lines = pa.StringArray.from_buffers(len(starts), bounds, text)
     try:
         lines.validate(full=True)
     except pa.ArrowInvalid:

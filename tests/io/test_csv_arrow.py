@@ -77,6 +77,9 @@ def test_long_lines_and_bad_rows_in_later_blocks(tmp_path, small_blocks):
     lone = tmp_path / "c.csv"
     lone.write_bytes(path.read_bytes()[:-200] + b"1\r2\n")
     assert csv_arrow.read_csv_columns(lone) is None
+    nul = tmp_path / "n.csv"
+    nul.write_bytes(path.read_bytes()[:-50] + b"\x00,1,2,3\n")  # after the head
+    assert csv_arrow.read_csv_columns(nul) is None
     bad = tmp_path / "u.csv"
     bad.write_bytes(path.read_bytes()[:-50] + b"\xff\xfe,1,2,3\n")
     assert csv_arrow.read_csv_columns(bad) is None
