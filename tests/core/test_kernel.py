@@ -23,9 +23,11 @@ needs_numba = pytest.mark.skipif(kernel.numba is None, reason="numba does not im
 
 @pytest.fixture(autouse=True, scope="module")
 def compiled_kernel():
-    """The compiled kernel is opt-in (``LINKAGE_NUMBA=1``); these tests ask for it."""
+    """The compiled kernel is opt-in (``LINKAGE_NUMBA=1``); these tests ask for it, on
+    GMRES with ``A`` itself (the default Gauss-Seidel sweeps: tests/core/test_krylov_gs.py)."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LINKAGE_NUMBA", "1")
+        mp.setenv("LINKAGE_GAUSS_SEIDEL", "0")
         mp.delenv("LINKAGE_NO_NUMBA", raising=False)
         yield
 

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from linkage.core import krylov_gs
 from linkage.core.krylov import Iteration, gmres_arnoldi, gmres_power, krylov_basis, neumann
 
 
@@ -130,9 +131,12 @@ def test_arnoldi_with_a_zero_row_among_others():
     assert not U[0].any()
 
 
-def test_iteration_products_go_into_the_basis_in_place():
+@pytest.mark.parametrize("gauss_seidel", ["0", "1"])
+def test_iteration_products_go_into_the_basis_in_place(gauss_seidel, monkeypatch):
     # the sparse path hands views of the basis to the kernel (apply.out): the numbers
-    # are those of a dense solve, for a mix of plain and transposed rows
+    # are those of a dense solve, for a mix of plain and transposed rows, with and
+    # without the Gauss-Seidel sweeps (the default where numba imports)
+    monkeypatch.setenv("LINKAGE_GAUSS_SEIDEL", gauss_seidel)
     M = random_M(60, 0.2, 0.8, seed=9)
     it = Iteration(sp.csc_array(M))
     B = np.vstack([np.ones(60), np.arange(60.0), np.ones(60)])
@@ -140,8 +144,13 @@ def test_iteration_products_go_into_the_basis_in_place():
     U, products, converged, residual = it.solve_rows(
         B, flags, tol=1e-12, restart=12, max_products=1000
     )
-    assert converged and residual <= 1e-12 and it.backend in ("scipy", "numba")
+    swept = it.gauss_seidel
+    assert swept == (gauss_seidel == "1" and krylov_gs.enabled())
+    assert it.backend == ("numba-gauss-seidel" if swept else "scipy")
+    assert converged and residual <= 1e-12
     for r, t in enumerate(flags):
         want = np.linalg.solve(np.eye(60) - (M.T if t else M), B[r])
         np.testing.assert_allclose(U[r], want, rtol=1e-10)
-    assert it.passes == it.matvecs >= 3 * products
+    # every row in every round of the sweeps; rows drop out of the plain GMRES
+    assert it.passes == it.matvecs == (3 * products if swept else it.passes)
+    assert it.passes >= 3 * products or swept

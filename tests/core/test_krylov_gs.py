@@ -1,0 +1,180 @@
+"""Tests of linkage.core.krylov_gs: the sweep against the dense Gauss-Seidel operator, the
+preconditioned lock-step solves against dense solves (true residuals), when the sweeps are
+used and when not, and linkages of a generated network with and without them."""
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.linalg as sla
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from benchmarks.generators import firm_network
+from linkage import IOTable, linkages
+from linkage.core import krylov_gs
+from linkage.core.krylov import Iteration, gmres_power
+from linkage.core.krylov_gs import GaussSeidel, gs_gmres, sweep
+from linkage.core.solver import LeontiefSolver
+
+needs_numba = pytest.mark.skipif(krylov_gs.numba is None, reason="numba does not import here")
+
+
+@pytest.fixture(autouse=True)
+def sweeps_on(monkeypatch):
+    monkeypatch.delenv("LINKAGE_NO_NUMBA", raising=False)
+    monkeypatch.delenv("LINKAGE_GAUSS_SEIDEL", raising=False)
+
+
+def random_A(n, density, rho, seed, diagonal=True):
+    """Nonnegative sparse A (CSC) with spectral radius ``rho``, diagonal entries kept."""
+    rng = np.random.default_rng(seed)
+    M = rng.random((n, n)) * (rng.random((n, n)) < density)
+    M[np.arange(n), (np.arange(n) + 1) % n] += 0.5  # a cycle: the spectral radius is > 0
+    if not diagonal:
+        np.fill_diagonal(M, 0.0)
+    return sp.csc_array(M * (rho / np.abs(np.linalg.eigvals(M)).max()))
+
+
+def dense_gs(A):
+    """``(I - D - L)⁻¹ U`` and ``(I - D - L)⁻¹`` from the definition (dense)."""
+    A = np.asarray(A)
+    N = np.eye(A.shape[0]) - np.tril(A)
+    return sla.solve_triangular(N, np.triu(A, 1), lower=True), np.linalg.inv(N)
+
+
+def test_sweep_by_hand():
+    # A = [[0.1, 0.5], [0.25, 0.2]]: z = [1, 2] -> z0 = 0.5 * 2 / 0.9, z1 = 0.25 z0 / 0.8
+    indptr, indices, data = (
+        np.array([0, 2, 4]),
+        np.array([0, 1, 0, 1]),
+        np.array([0.1, 0.5, 0.25, 0.2]),
+    )
+    z = np.array([1.0, 2.0])
+    sweep(indptr, indices, data, z, z, False)
+    np.testing.assert_allclose(z, [1.0 / 0.9, 0.25 / 0.9 / 0.8], rtol=1e-15)
+    # forward: (I - D - L) z = b with b = [0.9, 0.8 - 0.25]: z = [1, 1]
+    z = np.zeros(2)
+    sweep(indptr, indices, data, np.array([0.9, 0.55]), z, True)
+    np.testing.assert_allclose(z, [1.0, 1.0], rtol=1e-15)
+
+
+@needs_numba
+@pytest.mark.parametrize("fmt", ["csc", "csr"])
+def test_compiled_sweeps_are_the_dense_operator(fmt):
+    A = random_A(50, 0.2, 0.7, seed=3)
+    A = A.tocsr() if fmt == "csr" else A
+    gs = GaussSeidel(A)
+    V = np.random.default_rng(1).random((2, 50))
+    flags = np.array([False, True])
+    MV = gs.applier(flags)(V)
+    BV = gs.forward(V, flags)
+    for r, t in enumerate(flags):
+        M, N_inv = dense_gs(A.toarray().T if t else A.toarray())
+        np.testing.assert_allclose(MV[r], M @ V[r], rtol=1e-13)
+        np.testing.assert_allclose(BV[r], N_inv @ V[r], rtol=1e-13)
+    assert gs.passes == 4
+    R = gs.residual(V, MV, flags)
+    for r, t in enumerate(flags):
+        At = A.toarray().T if t else A.toarray()
+        np.testing.assert_allclose(R[r], V[r] - MV[r] + At @ MV[r], rtol=1e-13)
+
+
+@needs_numba
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(2, 80),
+    rho=st.sampled_from([0.3, 0.6, 0.9, 0.97]),
+    seed=st.integers(0, 10_000),
+    diagonal=st.booleans(),
+)
+def test_solves_are_the_dense_solves(n, rho, seed, diagonal):
+    A = random_A(n, 0.15, rho, seed, diagonal)
+    rng = np.random.default_rng(seed)
+    B = np.vstack([np.ones(n), rng.random(n) * 100, np.ones(n)])
+    flags = np.array([False, False, True])
+    U, products, converged, residual = gs_gmres(
+        GaussSeidel(A), B, flags, gmres_power, tol=1e-12, restart=12, max_products=500, augment=2
+    )
+    assert converged and residual <= 1e-12
+    Ad = A.toarray()
+    for r, t in enumerate(flags):
+        M = Ad.T if t else Ad
+        # the reported residual is the true one
+        true = np.linalg.norm(B[r] - U[r] + M @ U[r]) / np.linalg.norm(B[r])
+        assert true <= 1e-12
+        want = np.linalg.solve(np.eye(n) - M, B[r])
+        np.testing.assert_allclose(U[r], want, rtol=1e-9, atol=1e-9 * np.abs(want).max())
+    assert 2 <= products <= 500
+
+
+@needs_numba
+def test_a_second_round_when_the_first_misses():
+    # a tolerance the first inner solve (0.25 tol on the preconditioned residual) misses
+    # for some rows: the next round solves for the correction, still the dense answer
+    A = random_A(300, 0.05, 0.95, seed=5, diagonal=False)
+    B = np.vstack([np.ones(300), np.linspace(1, 1e4, 300)])
+    flags = np.array([False, True])
+    for tol in (1e-8, 1e-12, 1e-14):
+        U, products, converged, residual = gs_gmres(
+            GaussSeidel(A), B, flags, gmres_power, tol=tol, restart=12, max_products=400, augment=2
+        )
+        assert converged and residual <= tol
+        want = np.linalg.solve(np.eye(300) - A.toarray(), B[0])
+        np.testing.assert_allclose(U[0], want, rtol=max(1e3 * tol, 1e-10))
+
+
+def test_used_only_where_it_is_proved_to_converge(monkeypatch):
+    A = random_A(40, 0.2, 0.6, seed=2)
+    assert Iteration(A).gauss_seidel == (krylov_gs.numba is not None)
+    negative = A.copy()
+    negative.data[0] = -negative.data[0]
+    assert not Iteration(negative).gauss_seidel
+    big_diagonal = sp.csc_array(A + 1.5 * sp.eye_array(40))
+    assert not Iteration(big_diagonal).gauss_seidel
+    assert not Iteration(A.toarray()).gauss_seidel  # dense A: GMRES with Arnoldi
+    monkeypatch.setenv("LINKAGE_GAUSS_SEIDEL", "0")
+    assert not Iteration(A).gauss_seidel and not krylov_gs.enabled()
+    monkeypatch.setenv("LINKAGE_GAUSS_SEIDEL", "1")
+    monkeypatch.setenv("LINKAGE_NO_NUMBA", "1")
+    assert not Iteration(A).gauss_seidel and not krylov_gs.enabled()
+
+
+@needs_numba
+@pytest.mark.parametrize("rho", [0.6, 0.8])
+def test_linkages_of_a_network_with_and_without_the_sweeps(rho, monkeypatch):
+    # all indices, the exact dispersion (blocks of L by the same lock-step solves) included
+    net = firm_network(2000, per_firm=10, spectral_radius=rho, seed=4)
+    runs = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # dormant firms reported: expected
+        for name, method, flag in (
+            ("swept", "iterative", "1"),
+            ("plain", "iterative", "0"),
+            ("dense", "dense", "0"),
+        ):
+            monkeypatch.setenv("LINKAGE_GAUSS_SEIDEL", flag)
+            table = IOTable.from_arrays(net.Z, final_demand=net.f, total_output=net.x)
+            runs[name] = (linkages(table, solver=method, normalized=False), table.solver(method))
+    swept, plain, dense = (runs[k][0] for k in ("swept", "plain", "dense"))
+    assert swept.attrs["residual"] <= 1e-12 and swept.attrs["dispersion"] == "exact"
+    for col in ("output_multiplier", "fl_rasmussen", "fl_total", "bl_cv", "fl_cv"):
+        np.testing.assert_allclose(swept[col], dense[col], rtol=1e-9)
+        np.testing.assert_allclose(swept[col], plain[col], rtol=1e-9)
+    # fewer passes over A than GMRES on A itself
+    s_swept, s_plain = runs["swept"][1], runs["plain"][1]
+    assert s_swept._iteration.backend == "numba-gauss-seidel"
+    assert s_plain._iteration.backend == "scipy"
+    assert s_swept.passes < s_plain.passes
+
+
+def test_solver_reports_the_true_residual():
+    A = random_A(120, 0.1, 0.9, seed=8)
+    s = LeontiefSolver(A, method="iterative")
+    u, y = s.solve_pair(np.ones(120), np.ones(120))
+    Ad = A.toarray()
+    assert np.linalg.norm(np.ones(120) - u + Ad @ u) / np.sqrt(120) <= max(
+        s.last_info.residual, 1e-16
+    )
+    assert np.linalg.norm(np.ones(120) - y + Ad.T @ y) / np.sqrt(120) <= 1e-12
