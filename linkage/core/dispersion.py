@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 
+from .direct import blas_product
 from .numeric import safe_divide
 from .solver import LeontiefSolver
 
@@ -125,7 +126,7 @@ def dense_L_arrays(solver: LeontiefSolver, A, x: np.ndarray) -> dict:
     L = solver.to_dense(DENSE_L_MAX_BYTES)
     residual = solver.last_info.residual
     col_L, row_L, Lx, ss_col, ss_row = dense_L_sums(L, x)
-    Ax = np.asarray(A @ x).ravel()
+    Ax = blas_product(A, x[:, np.newaxis]).ravel()
     return {
         "column_sums_L": col_L,
         "row_sums_L": row_L,
@@ -166,15 +167,15 @@ def dense_L_sums(L: np.ndarray, x: np.ndarray):
     if not L.flags.f_contiguous:
         L = np.asfortranarray(L)
     step = max(1, min(n, _SUMS_BLOCK_BYTES // (8 * max(n, 1))))
-    weights = np.column_stack([np.ones(n), x])
+    weights = np.asfortranarray(np.column_stack([np.ones(n), x]))
     col, ss_col = np.empty(n), np.empty(n)
-    rows, ss_row = np.zeros((n, 2)), np.zeros(n)
+    rows, ss_row = np.zeros((n, 2), order="F"), np.zeros(n)
     buffer = np.empty((n, step), order="F")
     for start in range(0, n, step):
         stop = min(n, start + step)
         block, sq = L[:, start:stop], buffer[:, : stop - start]
         col[start:stop] = block.sum(axis=0)
-        rows += block @ weights[start:stop]
+        blas_product(block, weights[start:stop], rows)  # rows += block @ w, scipy's BLAS
         np.multiply(block, block, out=sq)
         ss_col[start:stop] = sq.sum(axis=0)
         ss_row += sq.sum(axis=1)
