@@ -86,6 +86,16 @@ def allocation_coefficients(Z, x):
     return np.asarray(Z, dtype=float) * r[:, np.newaxis]
 
 
+def _any_unbalanced(x, row_total, col_total, rtol: float) -> bool:
+    """True when some ``|rel_gap|`` of :func:`~.balance.balance_frame` exceeds ``rtol``,
+    from the arrays (the same arithmetic): a balanced table builds no balance frame."""
+    gap = col_total - x
+    row_gap = row_total - x
+    gap = np.where(np.abs(row_gap) > np.abs(gap), row_gap, gap)
+    rel = np.where(x != 0, gap / np.where(x != 0, x, 1.0), np.where(gap != 0, np.inf, 0.0))
+    return bool(np.any(np.abs(rel) > rtol))
+
+
 class IOTable:
     """An input-output table, validated on construction and immutable afterwards.
 
@@ -292,7 +302,9 @@ class IOTable:
             warn = DataQualityWarning if level == "warning" else None
             d.add(code, message, count=count, level=level, warn=warn, stacklevel=5)
 
-        n_bad, message = unbalanced_message(self.balance(), balance_rtol, x_given)
+        n_bad, message = 0, ""
+        if _any_unbalanced(self.x, self._row_total, self._col_total, balance_rtol):
+            n_bad, message = unbalanced_message(self.balance(), balance_rtol, x_given)
         if n_bad:
             d.add(
                 "unbalanced",

@@ -101,8 +101,11 @@ def matrix_sums(Z, index: pd.Index) -> tuple[np.ndarray, np.ndarray, int]:
         row_z = np.asarray(Z.sum(axis=1)).ravel()
         col_z = np.asarray(Z.sum(axis=0)).ravel()
         return row_z, col_z, int((Z.data < 0).sum())
-    check_finite("Z", Z, index, index)
-    return Z.sum(axis=1), Z.sum(axis=0), int((Z < 0).sum())
+    row_z, col_z = Z.sum(axis=1), Z.sum(axis=0)
+    # a NaN or an infinity makes its row sum non-finite: the entries are searched only then
+    if not (np.isfinite(row_z).all() and np.isfinite(col_z).all()):
+        check_finite("Z", Z, index, index)
+    return row_z, col_z, int(np.count_nonzero(Z < 0))
 
 
 def sector_vector(values, index: pd.Index, name: str, label: str) -> np.ndarray:
@@ -158,7 +161,7 @@ def block_frame(block, sectors: pd.Index, name: str, default_label: str, axis_ro
             [default_label] if k == 1 else [f"{default_label} {c + 1}" for c in range(k)],
             name=name,
         )
-    if not columns.is_unique:
+    if len(columns) > 1 and not columns.is_unique:  # one label: no hash table to build
         raise InvalidTableError(f"{name} labels must be unique; got {list(columns)}")
     check_finite(name, values, sectors, columns)
     return pd.DataFrame(values, index=sectors, columns=columns)
