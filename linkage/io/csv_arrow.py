@@ -5,7 +5,7 @@ at a time; the lines of a block (pointing into its bytes, no copy) are split int
 by pyarrow (``split_pattern``; rows holding a quote by the csv module) and kept as one
 string array a block, row after row: about the file's size in all, no Python object per
 cell, and never the whole file's bytes beside its fields. As ``cells`` the grid holds
-only what the layout search reads, a :class:`~linkage.io.grid.HeadCells`: the first rows
+only what the layout search reads, a :class:`~linkage.io.wide_layout.HeadCells`: the first rows
 and the first columns up to a few past the eighth non-empty one. The value block is
 parsed from the blocks' fields (:meth:`ColumnGrid.body_rows`,
 :mod:`linkage.io.numbers_arrow`), each block's text dropped as soon as its rows are
@@ -37,7 +37,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..core.diagnostics import Diagnostics
-from .grid import _NOT_TEXT, Grid, HeadCells, read_csv_grid, sniff_separator
+from .grid import _NOT_TEXT, Grid, read_csv_grid, sniff_separator
+from .wide_layout import HeadCells
 
 __all__ = ["ColumnGrid", "ColumnCells", "RowFields", "read_csv_columns"]
 
@@ -61,7 +62,7 @@ class ColumnGrid(Grid):
     stays at the end of its last field, which every reader strips), ``first[k]`` the
     first body row of chunk ``k`` (and the row count at the end), ``offsets`` the byte
     offset of each body line in the file (and of its end). ``titles`` are the title
-    rows' fields (Python), ``cells`` a :class:`~linkage.io.grid.HeadCells`. A chunk
+    rows' fields (Python), ``cells`` a :class:`~linkage.io.wide_layout.HeadCells`. A chunk
     whose rows are parsed is dropped (``None``); the text of its cells is then read from
     the file, one line at a time.
     """

@@ -32,7 +32,7 @@ from ..core.table import DEFAULT_BALANCE_RTOL, IOTable
 from ..errors import DataQualityWarning, InputFileError
 from .bps import bps_lines, find_bps_codes
 from .csv_arrow import read_csv_columns
-from .grid import Grid, HeadCells, excel_sheet_names, read_csv_grid, read_excel_grid
+from .grid import Grid, excel_sheet_names, read_csv_grid, read_excel_grid
 from .icraf import read_icraf_folder
 from .labels import is_employment_name, is_total_name, norm_label
 from .long import (
@@ -46,7 +46,7 @@ from .long import (
     write_long,
 )
 from .wide import build_wide
-from .wide_layout import generic_lines, locate_wide
+from .wide_layout import HeadCells, generic_lines, locate_wide
 
 __all__ = ["read_table", "write_table"]
 
@@ -257,7 +257,7 @@ def find_codes(grid: Grid):
 
     It reads the first 40 rows and the first 8 columns; fractions (most cells of a big
     table) are never codes, so they are blanked in copies of those two parts (a
-    :class:`~linkage.io.grid.HeadCells`: no copy of the whole grid).
+    :class:`~linkage.io.wide_layout.HeadCells`: no copy of the whole grid).
     """
     cells = grid.cells
     if cells.size < 10_000:

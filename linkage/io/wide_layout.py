@@ -27,7 +27,7 @@ from .labels import (
     variant_sets,
 )
 
-__all__ = ["LineSpec", "locate_wide", "generic_lines"]
+__all__ = ["LineSpec", "HeadCells", "locate_wide", "generic_lines"]
 
 #: Rows searched for the header row.
 HEADER_SEARCH_ROWS = 40
@@ -164,3 +164,93 @@ def generic_lines(grid: Grid, header: int, label_col: int) -> tuple[LineSpec, Li
     rows = LineSpec(rpos, rl, rk, [is_total_name(x) == "strong" for x in rl])
     cols = LineSpec(cpos, cl, ck, [is_total_name(x) == "strong" for x in cl])
     return rows, cols
+
+
+class HeadCells:
+    """The cells of a large grid kept as two parts: its first rows (``head``, every
+    column) and its first columns (``left``, every row), ``None`` elsewhere.
+
+    The layout search reads only those (the first 40 rows, the first non-empty columns),
+    so the full ``(rows, width)`` object array (8 bytes a cell) is never built. Indexing
+    that stays inside ``head`` or ``left`` (a row or a slice of rows of the first rows, a
+    first column or a block of first columns) returns a view of that part; any other key
+    gives what the full array would (built on first use, ``None`` outside both parts).
+
+    Examples
+    --------
+    >>> head = np.array([["a", "b", "c"]], dtype=object)
+    >>> left = np.array([["a"], ["x"], ["y"]], dtype=object)
+    >>> c = HeadCells(head, left, 3)
+    >>> c.shape, c[0].tolist(), c[1:, 0].tolist(), c[2, 2], c[:, 1].tolist()
+    ((3, 3), ['a', 'b', 'c'], ['x', 'y'], None, ['b', None, None])
+    """
+
+    ndim = 2
+    dtype = np.dtype(object)
+
+    def __init__(self, head: np.ndarray, left: np.ndarray, width: int):
+        self.head, self.left = head, left
+        self.shape = (left.shape[0], width)
+        self.size = self.shape[0] * width
+        self._full = None
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, key):
+        r, c = key if isinstance(key, tuple) and len(key) == 2 else (key, slice(None))
+        n, width = self.shape
+        if _within(r, n, self.head.shape[0]) and _within(c, width, width):
+            return self.head[_plain(r, n), _plain(c, width)]
+        if _within(r, n, n) and _within(c, width, self.left.shape[1]):
+            return self.left[_plain(r, n), _plain(c, width)]
+        return self.full()[key]
+
+    def full(self) -> np.ndarray:
+        """The full object array (``None`` outside the kept parts)."""
+        if self._full is None:
+            out = np.full(self.shape, None, dtype=object)
+            out[:, : self.left.shape[1]] = self.left
+            out[: self.head.shape[0]] = self.head
+            self._full = out
+        return self._full
+
+    def __array__(self, dtype=None, copy=None):
+        out = self.full()
+        return out if dtype is None else out.astype(dtype)
+
+
+def _plain(key, n: int):
+    """An int or a slice of an axis of length ``n`` without negative positions, so that
+    it picks the same positions of a shorter part of that axis.
+
+    Examples
+    --------
+    >>> _plain(-1, 5), _plain(slice(-5, -3), 5), _plain(slice(None, None, -1), 5)
+    (4, slice(0, 2, 1), slice(4, None, -1))
+    """
+    if isinstance(key, slice):
+        picked = range(*key.indices(n))
+        if not picked:
+            return slice(0, 0)
+        stop = picked[-1] + picked.step
+        return slice(picked[0], None if stop < 0 else stop, picked.step)
+    return int(key) + n if key < 0 else int(key)
+
+
+def _within(key, n: int, stop: int) -> bool:
+    """Whether an int or a slice ``key`` of an axis of length ``n`` picks only positions
+    below ``stop`` (False for any other key).
+
+    Examples
+    --------
+    >>> _within(3, 10, 4), _within(-1, 10, 4), _within(slice(None, 40), 10, 10)
+    (True, False, True)
+    """
+    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+        k = int(key) + n if key < 0 else int(key)
+        return 0 <= k < stop
+    if isinstance(key, slice):
+        picked = range(*key.indices(n))
+        return not picked or max(picked[0], picked[-1]) < stop
+    return False

@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from linkage.io import csv_arrow, write_table
 from linkage.io import tables as tables_mod
-from linkage.io.grid import HeadCells, read_csv_grid
+from linkage.io.grid import read_csv_grid
 from linkage.io.numbers import parse_cells
 from linkage.io.numbers_arrow import parse_rows
+from linkage.io.wide_layout import HeadCells
 
 
 def _write(path, rows, *, crlf=False, bom=False, final_break=True):
