@@ -24,7 +24,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
@@ -39,6 +38,7 @@ __all__ = [
     "edge_reciprocated",
     "group_cooperation_density",
     "group_purity",
+    "count_keys",
     "colocation_groups",
     "EARTH_RADIUS_KM",
 ]
@@ -74,7 +74,9 @@ def _group_sums(lab, x, n_groups):
     return np.bincount(lab[keep], weights=x[keep], minlength=n_groups)
 
 
-def group_trade(n_nodes, source, target, value, is_firm, labels, n_groups, exclude=None):
+def group_trade(
+    n_nodes, source, target, value, is_firm, labels, n_groups, exclude=None, strengths=None
+):
     """Internal trade of each group and its expectation under the configuration null model.
 
     Parameters
@@ -92,6 +94,8 @@ def group_trade(n_nodes, source, target, value, is_firm, labels, n_groups, exclu
         Members whose trade never counts as internal (middlemen listed as firms): they
         count in ``n_firms`` and their trade in the denominator, but no tie with them is
         internal, observed or expected.
+    strengths : (ndarray, ndarray), optional
+        Sales and purchases of every node over these edges, if known.
 
     Returns
     -------
@@ -131,7 +135,9 @@ def group_trade(n_nodes, source, target, value, is_firm, labels, n_groups, exclu
     value = np.asarray(value, dtype=float)
     lab = _firm_labels(labels, is_firm)
     inner = _inner_labels(lab, exclude)
-    s_out, s_in = _strengths(n_nodes, source, target, value)
+    if strengths is None:
+        strengths = _strengths(n_nodes, source, target, value)
+    s_out, s_in = strengths
     W = float(value.sum())
     ls, lt = inner[source], inner[target]
     inside = (ls >= 0) & (ls == lt)
@@ -171,10 +177,13 @@ def _shares(internal, expected, trade):
 def edge_reciprocated(source, target, candidates=None):
     """For each edge ``(s, t)``, whether the edge ``(t, s)`` is in the list too.
 
-    A hash lookup of the reversed pairs among the pairs (pandas ``isin``). ``candidates``
-    (bool per edge) limits the question to those edges (the others get False): an edge
-    and its reverse join the same two nodes, so with candidates chosen by their ends
-    (e.g. firm to firm) the reverse of a candidate is a candidate.
+    The pairs as a sparse matrix whose entries number the edges, multiplied entry by
+    entry with the pattern of its transpose: what is left are the reciprocated edges
+    (scipy's C++ kernels, no sort when the pairs are already sorted and distinct, as
+    ``SupplyNetwork.edges`` is). ``candidates`` (bool per edge) limits the question to
+    those edges (the others get False): an edge and its reverse join the same two nodes,
+    so with candidates chosen by their ends (e.g. firm to firm) the reverse of a
+    candidate is a candidate.
 
     Examples
     --------
@@ -189,7 +198,21 @@ def edge_reciprocated(source, target, candidates=None):
     if not source.size:
         return out
     n = int(max(source.max(), target.max())) + 1
-    found = pd.Series(target * n + source).isin(source * n + target).to_numpy()
+    key = source * n + target
+    inverse = None
+    if np.any(key[1:] <= key[:-1]):  # unsorted or repeated pairs
+        key, inverse = np.unique(key, return_inverse=True)
+        source, target = key // n, key % n
+    m = key.size
+    indptr = np.searchsorted(source, np.arange(n + 1))
+    numbered = sp.csr_array((np.arange(1.0, m + 1.0), target, indptr), shape=(n, n))
+    pattern = numbered.T.tocsr()
+    pattern.data = np.ones(m)
+    both = numbered.multiply(pattern).tocsr()
+    found = np.zeros(m, dtype=bool)
+    found[both.data.astype(np.int64) - 1] = True
+    if inverse is not None:
+        found = found[inverse.ravel()]
     if candidates is None:
         return found
     out[candidates] = found
@@ -252,6 +275,24 @@ def group_cooperation_density(a, b, is_firm, labels, n_groups):
         return np.where(possible > 0, ties / possible, np.nan)
 
 
+def count_keys(keys, size):
+    """``np.unique(keys, return_counts=True)`` of non-negative int keys below ``size``:
+    by ``np.bincount`` when ``size`` is at most about 16 times the number of keys (no sort),
+    else by ``np.unique``.
+
+    Examples
+    --------
+    >>> [a.tolist() for a in count_keys(np.array([5, 2, 5, 0]), 6)]
+    [[0, 2, 5], [1, 1, 2]]
+    """
+    keys = np.asarray(keys, dtype=np.int64)
+    if size > 16 * keys.size + 2**20:
+        return np.unique(keys, return_counts=True)
+    counts = np.bincount(keys, minlength=size)
+    found = np.flatnonzero(counts)
+    return found, counts[found]
+
+
 def group_purity(labels, other, is_firm, n_groups):
     """Share of each group's firms that fall in the group's most common ``other`` label.
 
@@ -273,7 +314,7 @@ def group_purity(labels, other, is_firm, n_groups):
     if both.any():
         g, o = lab[both], other[both]
         span = int(o.max()) + 1
-        keys, counts = np.unique(g * span + o, return_counts=True)
+        keys, counts = count_keys(g * span + o, (int(g.max()) + 1) * span)
         np.maximum.at(best, keys // span, counts)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(n_firms > 0, best / n_firms, np.nan)

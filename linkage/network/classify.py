@@ -180,7 +180,8 @@ def start_group_pvalues(
 
 def network_trade(network):
     """The trade arrays every grouping's measures use, computed once for several groupings
-    (:func:`activity_measures`): ``source, target, value, middlemen, is_firm, reciprocated``."""
+    (:func:`activity_measures`): ``source, target, value, middlemen, is_firm, reciprocated,
+    strengths``."""
     src, dst, val, middlemen = _trade_arrays(network)
     is_firm = np.asarray(network.is_firm, dtype=bool)
     member = is_firm & ~middlemen  # the nodes whose ties can be internal
@@ -191,6 +192,10 @@ def network_trade(network):
         "middlemen": middlemen,
         "is_firm": is_firm,
         "reciprocated": edge_reciprocated(src, dst, member[src] & member[dst]),
+        "strengths": (
+            np.bincount(src, weights=val, minlength=network.n_nodes),
+            np.bincount(dst, weights=val, minlength=network.n_nodes),
+        ),
     }
 
 
@@ -204,7 +209,10 @@ def activity_measures(network, codes, n_groups, *, purity_codes=None, trade=None
     trade = network_trade(network) if trade is None else trade
     is_firm, middlemen = trade["is_firm"], trade["middlemen"]
     src, dst, val = trade["source"], trade["target"], trade["value"]
-    stats = group_trade(network.n_nodes, src, dst, val, is_firm, codes, k, exclude=middlemen)
+    stats = group_trade(
+        network.n_nodes, src, dst, val, is_firm, codes, k, exclude=middlemen,
+        strengths=trade["strengths"],
+    )  # fmt: skip
     coop = network.cooperation
     density = group_cooperation_density(
         coop["a"].to_numpy(), coop["b"].to_numpy(), is_firm, codes, k

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.params import check_choice, check_seed
-from .activity import ActivityRule
+from .activity import ActivityRule, count_keys
 from .classify import (
     ACTIVITY_COLUMNS,
     activity_frame,
@@ -226,7 +226,7 @@ def _composition(codes, values, n_groups, top):
     rank = np.empty(len(names), dtype=np.int64)
     rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
     span = len(names)
-    keys, counts = np.unique(codes[ok] * span + rank[vcodes], return_counts=True)
+    keys, counts = count_keys(codes[ok] * span + rank[vcodes], n_groups * span)
     g, r = keys // span, keys % span
     order = np.lexsort((r, -counts, g))
     g, r, counts = g[order], r[order], counts[order]

@@ -1,4 +1,5 @@
-"""Reciprocity from the per-edge flags of the whole network equals a dense count per group.
+"""Reciprocity from the per-edge flags of the whole network equals a dense count per group;
+count_keys equals np.unique with counts.
 
 The reference counts, per group, the member-to-member ties and those whose reverse tie is
 in the list, on a dense adjacency matrix; unsorted lists, duplicates, middlemen and
@@ -10,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from linkage.network.activity import edge_reciprocated, group_reciprocity
+from linkage.network.activity import count_keys, edge_reciprocated, group_reciprocity
 
 
 def _dense_reciprocity(n, source, target, is_firm, labels, k, exclude):
@@ -53,3 +54,10 @@ def test_edge_reciprocated_sorted_and_unsorted_lists():
     order = np.array([4, 2, 0, 3, 1])
     assert edge_reciprocated(s[order], t[order]).tolist() == [False, True, True, True, True]
     assert edge_reciprocated(np.zeros(0, int), np.zeros(0, int)).tolist() == []
+
+
+@pytest.mark.parametrize("size", [1, 7, 100, 100_000])
+def test_count_keys_is_unique_with_counts(size):
+    keys = np.random.default_rng(size).integers(0, size, 500)
+    for got, ref in zip(count_keys(keys, size), np.unique(keys, return_counts=True), strict=True):
+        np.testing.assert_array_equal(got, ref)
