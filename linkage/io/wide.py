@@ -48,6 +48,7 @@ from .wide_lines import (
     check_numbers,
     parse_block,
     rename_duplicates,
+    report_hidden_lines,
     skip_header_lines,
     skip_text_lines,
 )
@@ -78,6 +79,7 @@ def build_wide(
     units="",
     balance_rtol=DEFAULT_BALANCE_RTOL,
     diagnostics: Diagnostics | None = None,
+    skip_hidden: bool = False,
 ) -> IOTable:
     """Classify the lines of a located wide table, parse its numbers, build the IOTable.
 
@@ -88,6 +90,8 @@ def build_wide(
     The final-demand columns and primary-input rows are stated and their labels checked
     (:mod:`linkage.io.vocabulary_check`); ``final_demand`` / ``primary_inputs`` (lists or
     comma-separated labels) name the ones whose labels are not known names.
+    Rows and columns hidden in an Excel sheet are read and warned about, or skipped with
+    ``skip_hidden=True`` (:func:`~linkage.io.wide_lines.report_hidden_lines`).
     """
     diag = Diagnostics()
     diag.extend(grid.diagnostics)
@@ -96,6 +100,7 @@ def build_wide(
     block = parse_block(grid, rows, cols, decimal, thousands, diag)
     skip_text_lines(block, diag)
     skip_header_lines(block, sectors, diag)
+    report_hidden_lines(block, skip_hidden, diag)
     check_labels(block, diag)
     check_numbers(block, decimal, diag)
     r_idx, c_idx = np.flatnonzero(block.keep_r), np.flatnonzero(block.keep_c)

@@ -4,7 +4,9 @@
 :mod:`linkage.io.wide_layout` (or :mod:`linkage.io.bps`) into a :class:`ValueBlock`; the
 steps after it narrow down the lines read as data, each reporting what it skips:
 lines without numbers (:func:`skip_text_lines`), labels above the first sector row or left
-of the first sector column (:func:`skip_header_lines`), unnamed columns and unlabelled
+of the first sector column (:func:`skip_header_lines`), rows and columns hidden in an
+Excel sheet (reported, or skipped when asked: :func:`report_hidden_lines`), unnamed
+columns and unlabelled
 rows (:func:`check_labels`), cells that are not numbers (:func:`check_numbers`) and
 repeated labels (:func:`rename_duplicates`). The rules are listed in
 :mod:`linkage.io.wide`.
@@ -12,6 +14,9 @@ repeated labels (:func:`rename_duplicates`). The rules are listed in
 
 from __future__ import annotations
 
+import ast
+import re
+import zipfile
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,12 +35,15 @@ from .numbers import (
 )
 from .numbers_arrow import format_sample_rows, parse_rows
 from .wide_layout import LineSpec
+from .xlsx import sheet_members
+from .xlsx_hidden import HiddenLines, hidden_lines
 
 __all__ = [
     "ValueBlock",
     "parse_block",
     "skip_text_lines",
     "skip_header_lines",
+    "report_hidden_lines",
     "check_labels",
     "check_numbers",
     "rename_duplicates",
@@ -389,3 +397,64 @@ def rename_duplicates(p: ValueBlock, r_idx, c_idx, diag) -> None:
                 spec.label[i], spec.key[i] = new, f"{k} ({m})"
                 k = spec.key[i]
             seen[k] = i
+
+
+_SHEET_PATH = re.compile(r"^(?P<path>.*) \[sheet (?P<name>'.*'|\".*\")\]$")
+
+
+def sheet_hidden_lines(grid: Grid) -> HiddenLines:
+    """Hidden rows and columns of the Excel sheet a grid was read from (none for CSV).
+
+    The sheet comes from ``grid.path`` (``"book.xlsx [sheet 'IO']"``); the flags from
+    :func:`linkage.io.xlsx_hidden.hidden_lines` (found by the read, or scanned).
+    """
+    m = _SHEET_PATH.match(grid.path) if grid.excel else None
+    if m is None:
+        return HiddenLines()
+    try:
+        member = sheet_members(m["path"]).get(ast.literal_eval(m["name"]))
+    except (ValueError, SyntaxError, KeyError, OSError, zipfile.BadZipFile):
+        return HiddenLines()
+    return hidden_lines(m["path"], member)
+
+
+def report_hidden_lines(p: ValueBlock, skip: bool, diag) -> None:
+    """Warn about the rows and columns hidden in the sheet that are read as data (count,
+    where, labels); with ``skip`` (``skip_hidden=True``, ``--skip-hidden``) leave them out
+    instead, counted and named in a note.
+
+    Hidden lines are data to every reader (a stale row, a helper column): summed in
+    like the others unless the user says otherwise. Lines not read anyway (titles,
+    notes, empty lines) are not counted.
+    """
+    hidden = sheet_hidden_lines(p.grid)
+    if not hidden:
+        return
+    rows = [q for q in np.flatnonzero(p.keep_r) if p.grid.rows[p.rows.pos[q]] in hidden.rows]
+    cols = [q for q in np.flatnonzero(p.keep_c) if hidden.column(p.cols.pos[q])]
+    if not rows and not cols:
+        return
+    shown = [p.line_desc("row", q) for q in rows[:5]] + [p.line_desc("column", q) for q in cols[:5]]
+    more = " ..." if len(rows) > 5 or len(cols) > 5 else ""
+    what = (
+        f"{len(rows)} hidden row{'s' * (len(rows) != 1)} and {len(cols)} hidden "
+        f"column{'s' * (len(cols) != 1)} of the sheet"
+    )
+    if skip:
+        p.keep_r[rows] = False
+        p.keep_c[cols] = False
+        diag.add(
+            "hidden_skipped",
+            f"{p.grid.short}: {what} skipped (skip_hidden): {', '.join(shown)}{more}",
+            len(rows) + len(cols),
+        )
+        return
+    diag.add(
+        "hidden_lines",
+        f"{p.grid.short}: {what} read as data like the others: {', '.join(shown)}{more}; "
+        "pass --skip-hidden (skip_hidden=True in Python) to leave them out",
+        len(rows) + len(cols),
+        level="warning",
+        warn=DataQualityWarning,
+        stacklevel=6,
+    )

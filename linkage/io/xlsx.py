@@ -21,7 +21,9 @@ read-only, data-only reader does and calamine does not, and how it is kept:
   error of :func:`linkage.io.grid.read_excel_grid`, as before.
 - **merged cells** and **hidden rows**: both readers give a merged range's value in its
   first cell only and read hidden rows like the others (openpyxl's read-only mode knows
-  neither), so nothing is lost; hidden sheets are listed by both.
+  neither), so nothing is lost; hidden sheets are listed by both. The scan collects the
+  hidden rows and columns (:mod:`linkage.io.xlsx_hidden`) for the wide-table reader,
+  which reports them.
 - whole numbers come as ``5.0`` from calamine and ``5`` from openpyxl; every label and
   number function treats them alike (:func:`linkage.io.labels.norm_label`).
 """
@@ -35,6 +37,8 @@ import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from . import xlsx_hidden
 
 try:
     from python_calamine import CalamineWorkbook
@@ -70,6 +74,7 @@ class SheetFacts:
     xml_with_formulas: bytes | None = None  # the XML, kept when it has formula cells
     error: BaseException | None = None
     reasons: list = field(default_factory=list)
+    hidden: xlsx_hidden.HiddenLines = field(default_factory=xlsx_hidden.HiddenLines)
 
 
 def scan_sheet_xml(path, member: str) -> SheetFacts:
@@ -92,6 +97,7 @@ def scan_sheet_xml(path, member: str) -> SheetFacts:
     try:
         with zipfile.ZipFile(path) as z, z.open(member.lstrip("/")) as fh:
             _scan(fh, facts)
+        xlsx_hidden.remember(path, member, facts.hidden)  # for the wide-table reader
     except (KeyError, OSError, zipfile.BadZipFile, ValueError) as exc:
         facts.error = exc
     return facts
@@ -118,6 +124,7 @@ def _scan(fh, facts: SheetFacts) -> None:
         if facts.plain and odd:
             facts.plain = False
             facts.reasons.append("error cells or _xHHHH_ escapes")
+        xlsx_hidden.feed(facts.hidden, text)  # hidden rows and columns
         rows = list(_ROW_R.finditer(text))
         if rows:
             facts.last_row = max(facts.last_row, int(rows[-1].group(1)))
