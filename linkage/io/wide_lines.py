@@ -399,6 +399,9 @@ def rename_duplicates(p: ValueBlock, r_idx, c_idx, diag) -> None:
             seen[k] = i
 
 
+#: How to leave hidden lines out, as the warning says it.
+SKIP_HIDDEN_HINT = "delete them in the workbook if they are not data (stale rows, helper columns)"
+
 _SHEET_PATH = re.compile(r"^(?P<path>.*) \[sheet (?P<name>'.*'|\".*\")\]$")
 
 
@@ -452,7 +455,7 @@ def report_hidden_lines(p: ValueBlock, skip: bool, diag) -> None:
     diag.add(
         "hidden_lines",
         f"{p.grid.short}: {what} read as data like the others: {', '.join(shown)}{more}; "
-        "pass --skip-hidden (skip_hidden=True in Python) to leave them out",
+        + SKIP_HIDDEN_HINT,
         len(rows) + len(cols),
         level="warning",
         warn=DataQualityWarning,

@@ -63,7 +63,7 @@ def test_hidden_lines_read_are_a_warning_naming_them(tmp_path):
     assert list(t.final_demand.columns) == ["households", "exports", "exports 2010"]
     assert list(t.value_added.index) == ["wages", "wages 2010"]
     (f,) = [f for f in t.diagnostics if f.code == "hidden_lines"]
-    assert f.count == 2 and f.level == "warning" and "--skip-hidden" in f.message
+    assert f.count == 2 and f.level == "warning" and "not data" in f.message
 
 
 def test_skip_hidden_leaves_them_out_and_says_so(tmp_path):
