@@ -72,6 +72,7 @@ class ColumnGrid(Grid):
     first: np.ndarray | None = None
     offsets: np.ndarray | None = None
     width: int = 0
+    _last: tuple | None = field(default=None, repr=False)
 
     @property
     def n_body(self) -> int:
@@ -107,13 +108,18 @@ class ColumnGrid(Grid):
         return value.rstrip("\r\n") if j == self.width - 1 else value
 
     def _line_fields(self, r: int) -> list:
-        """The fields of body row ``r`` read again from its line in the file."""
+        """The fields of body row ``r`` read again from its line in the file (the last
+        row read is kept: a message reads several cells of one row)."""
+        if self._last is not None and self._last[0] == r:
+            return self._last[1]
         with open(self.path, "rb") as fh:
             fh.seek(int(self.offsets[r]))
             line = fh.read(int(self.offsets[r + 1] - self.offsets[r])).decode("utf-8")
         if r == 0 and line.startswith("\ufeff"):
             line = line[1:]
-        return next(csv.reader([line.rstrip("\r\n")], delimiter=self.sep))
+        fields = next(csv.reader([line.rstrip("\r\n")], delimiter=self.sep))
+        self._last = (r, fields)
+        return fields
 
     def body_rows(self, rows: list):
         """The fields of the body rows ``rows`` (a :class:`RowFields`), or None when they
