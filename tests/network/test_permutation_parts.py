@@ -59,8 +59,10 @@ def _planted():
     src, dst, val, n_firms, n_nodes, sentra, _ = generate(3000, 30_000, 40, 5)
     is_firm = np.arange(n_nodes) < n_firms
     a = np.r_[sentra, np.full(n_nodes - n_firms, -1)]
-    b = np.r_[sentra // 4, np.full(n_nodes - n_firms, -1)]
-    return (n_nodes, src, dst, val, is_firm), [(a, int(a.max()) + 1), (b, int(b.max()) + 1)]
+    # groups without planted structure: p-values spread over (0, 1], so a permutation
+    # drawn differently would show
+    b = np.r_[np.random.default_rng(1).integers(0, 30, n_firms), np.full(n_nodes - n_firms, -1)]
+    return (n_nodes, src, dst, val, is_firm), [(a, int(a.max()) + 1), (b, 30)]
 
 
 @needs_numba
@@ -77,6 +79,7 @@ def test_parts_give_the_pvalues_of_one_loop(n_threads, background):
         n_threads=n_threads, background=background,
     )  # fmt: skip
     np.testing.assert_array_equal(job.result()[0], one[1])
+    assert np.unique(one[1]).size > 10  # the p-values can tell permutations apart
     # its own counts, put together from the parts, equal those of one loop
     np.testing.assert_array_equal(job.draws.cumulative, first.draws.cumulative)
 
