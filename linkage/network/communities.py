@@ -114,6 +114,20 @@ def detect_communities(
     >>> round(m.attrs["modularity"], 3)   # 2 * (15/31 - (31/62)**2)
     0.468
     """
+    labels, membership = _detect(
+        network, method, resolution, seed, cooperation, within, cooperation_weight,
+        n_iterations, trials,
+    )  # fmt: skip
+    return membership()
+
+
+def _detect(
+    network, method, resolution, seed, cooperation, within, cooperation_weight, n_iterations,
+    trials,
+):  # fmt: skip
+    """The labels of :func:`detect_communities` and a function that makes its Series (the
+    modularity in its attrs costs a pass over the edges: find_clusters first starts the
+    communities' test with the labels)."""
     check_choice("method", method, METHODS, "detect_communities")
     check_seed(seed)
     if not (np.isfinite(resolution) and resolution > 0):
@@ -143,18 +157,22 @@ def detect_communities(
         n_iterations=n_iterations,
         trials=trials,
     )
-    out = pd.Series(labels, index=network.nodes, name="community")
-    out.attrs.update(
-        method=method,
-        n_iterations=n_iterations,
-        resolution=float(resolution),
-        seed=seed,
-        cooperation=bool(cooperation),
-        within=within_name,
-        modularity=modularity(network.n_nodes, u, v, w, labels, resolution),
-        n_communities=int(labels.max(initial=-1)) + 1,
-    )
-    return out
+
+    def membership():
+        out = pd.Series(labels, index=network.nodes, name="community")
+        out.attrs.update(
+            method=method,
+            n_iterations=n_iterations,
+            resolution=float(resolution),
+            seed=seed,
+            cooperation=bool(cooperation),
+            within=within_name,
+            modularity=modularity(network.n_nodes, u, v, w, labels, resolution),
+            n_communities=int(labels.max(initial=-1)) + 1,
+        )
+        return out
+
+    return labels, membership
 
 
 def _network_detection_edges(network, cooperation, cooperation_weight):
@@ -342,18 +360,14 @@ def find_clusters(
     # while the graph is built and Leiden runs; the communities' test runs after, on the
     # same permutations (same seed), each as classify_activity alone would give it
     sentra_test = start_group_pvalues(network, [s_codes], len(s_names), seed, n_permutations)
-    membership = detect_communities(
-        network,
-        method,
-        resolution,
-        seed,
-        cooperation,
-        within=within,
-        cooperation_weight=cooperation_weight,
-        n_iterations=n_iterations,
-    )
+    labels, make_membership = _detect(
+        network, method, resolution, seed, cooperation, within, cooperation_weight,
+        n_iterations, 10,
+    )  # fmt: skip
     t1 = time.perf_counter()
-    c_codes, c_names = node_codes(network, membership, "groups")
+    # node_codes of the membership: the canonical labels 0..k-1, outside parties -1
+    c_codes = np.where(np.asarray(network.is_firm, dtype=bool), labels, -1)
+    c_names = pd.Index(np.arange(int(labels.max(initial=-1)) + 1, dtype=np.int64))
     (p_sentra,) = sentra_test.result()
     # the communities' test on the same permutations, in two threads: the second starts
     # from the generator state after the first half (counted by the sentra test), so the
@@ -362,6 +376,7 @@ def find_clusters(
         network, [c_codes], len(c_names), seed, n_permutations, draws=sentra_test.draws,
         n_threads=2,
     )  # fmt: skip
+    membership = make_membership()
     trade = network_trade(network)
     kw = dict(rule=rule, seed=seed, n_permutations=n_permutations)
     sentra_frame = activity_frame(
