@@ -234,6 +234,43 @@ def read_table_sheet(path, sheet=None, reader=read_table):
         raise
 
 
+#: ``--final-demand`` and ``--primary-inputs``: the lines of a wide table without a
+#: matching row (column) whose labels are not known names, read as final demand (primary
+#: inputs) all the same (:mod:`linkage.io.vocabulary_check`).
+_LABEL_OPTIONS = (
+    click.option(
+        "--final-demand",
+        default=None,
+        metavar="LABEL[,LABEL...]",
+        help="Wide TABLE: columns to read as final demand although their labels are not "
+        "known final-demand names (a column matching no row and no known name is an "
+        "error: it may be a sector whose row is missing).",
+    ),
+    click.option(
+        "--primary-inputs",
+        default=None,
+        metavar="LABEL[,LABEL...]",
+        help="Wide TABLE: rows to read as primary inputs although their labels are not "
+        "known primary-input names (a row matching no column and no known name is an "
+        "error: it may be a sector whose column is missing).",
+    ),
+)
+
+
+def table_label_options(command):
+    """Add ``--final-demand`` and ``--primary-inputs`` (passed as ``final_demand`` and
+    ``primary_inputs``) to a command that reads wide tables (:func:`read_table_labels`)."""
+    for option in reversed(_LABEL_OPTIONS):
+        command = option(command)
+    return command
+
+
+def read_table_labels(path, sheet=None, final_demand=None, primary_inputs=None):
+    """:func:`read_table_sheet` with the labels of :func:`table_label_options`."""
+    reader = functools.partial(read_table, final_demand=final_demand, primary_inputs=primary_inputs)
+    return read_table_sheet(path, sheet, reader)
+
+
 @dataclass(frozen=True)
 class TableChoices:
     """``--transactions`` with ``--final-demand`` and ``--primary-inputs``, passed to the
@@ -258,22 +295,7 @@ def transactions_options(command):
         choices = TableChoices(transactions, final_demand, primary_inputs)
         return inner(*args, transactions=choices, **kw)
 
-    command = click.option(
-        "--final-demand",
-        default=None,
-        metavar="LABEL[,LABEL...]",
-        help="Wide TABLE: columns to read as final demand although their labels are not "
-        "known final-demand names (a column matching no row and no known name is an "
-        "error: it may be a sector whose row is missing).",
-    )(wrapper)
-    command = click.option(
-        "--primary-inputs",
-        default=None,
-        metavar="LABEL[,LABEL...]",
-        help="Wide TABLE: rows to read as primary inputs although their labels are not "
-        "known primary-input names (a row matching no column and no known name is an "
-        "error: it may be a sector whose column is missing).",
-    )(command)
+    command = table_label_options(wrapper)
     command = click.option(
         "--imports",
         "imports_path",

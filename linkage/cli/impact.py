@@ -15,8 +15,9 @@ from ._common import (
     format_option,
     one_line_errors,
     prepare_out_dir,
-    read_table_sheet,
+    read_table_labels,
     solver_options,
+    table_label_options,
 )
 from ._progress import Steps, quiet_option
 from .analyze import default_out_dir
@@ -79,6 +80,7 @@ def _echo_totals(results) -> None:
     "an optional `unit` column, one column per sector; impacts of each account too.",
 )
 @click.option("--sheet", default=None, help="Excel sheet of TABLE (name or 0-based position).")
+@table_label_options
 @click.option("--wages", default=None, metavar="LABEL", help="Primary-input row of wages.")
 @click.option(
     "--household", default=None, metavar="LABEL", help="Final-demand column of households."
@@ -125,6 +127,8 @@ def command(
     closed,
     satellites_path,
     sheet,
+    final_demand,
+    primary_inputs,
     wages,
     household,
     household_income,
@@ -153,7 +157,7 @@ def command(
         )  # the one-line "use --force" error first
     steps = Steps(quiet=quiet)
     with steps(f"reading {Path(table).name}"):
-        io = read_table_sheet(table, sheet)
+        io = read_table_labels(table, sheet, final_demand, primary_inputs)
     steps.callback(f"solving {io.n} sectors")
     results = run_impact(
         io,

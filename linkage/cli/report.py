@@ -14,9 +14,10 @@ from ._common import (
     load,
     one_line_errors,
     prepare_out_dir,
-    read_table_sheet,
+    read_table_labels,
     solver_options,
     survey_options,
+    table_label_options,
 )
 from ._lang import lang_option, pdf_option
 
@@ -39,6 +40,7 @@ from ._lang import lang_option, pdf_option
     default=None,
     help="Excel sheet of TABLE: a name, or a 0-based position when no sheet has that name.",
 )
+@table_label_options
 @click.option("--title", default=None, help="Report title [default: 'Linkage report' in --lang].")
 @click.option(
     "--seed",
@@ -76,6 +78,8 @@ def command(
     intermediary_pattern,
     skip_invalid,
     sheet,
+    final_demand,
+    primary_inputs,
     title,
     seed,
     max_nodes,
@@ -112,7 +116,7 @@ def command(
     sources = {}
     iotable = network = None
     if table is not None:
-        iotable = read_table_sheet(table, sheet)
+        iotable = read_table_labels(table, sheet, final_demand, primary_inputs)
         click.echo(f"read {iotable!r}")
         sources[t("source.table", lang)] = str(table)
     if firms is not None:

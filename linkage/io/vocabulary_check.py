@@ -19,22 +19,35 @@ from .labels import norm_label
 from .vocabulary import is_final_demand_name, is_primary_input_name
 from .wide_lines import ValueBlock
 
-__all__ = ["parse_label_list", "check_final_demand", "check_primary_inputs"]
+__all__ = ["OptionalLabels", "parse_label_list", "check_final_demand", "check_primary_inputs"]
 
 
-def parse_label_list(value) -> list | None:
+class OptionalLabels(tuple):
+    """Labels to read as final demand (primary inputs) where a table has them.
+
+    A plain list given as ``final_demand=`` must name lines of the table (a label it does
+    not have is an error: a typo, or the wrong table). ``OptionalLabels`` relaxes that
+    for one list meant for several tables (``linkage decompose``: two tables, one
+    ``--final-demand``); the caller checks that each label was used by some table.
+    """
+
+
+def parse_label_list(value) -> list | OptionalLabels | None:
     """Labels given as a list or as one comma-separated string (``"a,b"``); None stays None.
 
     Examples
     --------
     >>> parse_label_list("ekspor, stok"), parse_label_list(None)
     (['ekspor', 'stok'], None)
+    >>> parse_label_list(OptionalLabels(["jasa "]))
+    ('jasa',)
     """
     if value is None:
         return None
     if isinstance(value, str):
         value = value.split(",")
-    return [str(v).strip() for v in value if str(v).strip()]
+    labels = [str(v).strip() for v in value if str(v).strip()]
+    return OptionalLabels(labels) if isinstance(value, OptionalLabels) else labels
 
 
 def check_final_demand(p: ValueBlock, fd_c, sec_r, given, diag) -> None:
@@ -60,7 +73,7 @@ def _check(p: ValueBlock, kind, lines, sec, given, diag) -> None:
     labels = [spec.label[q] for q in lines]
     found = {norm_label(x) for x in labels}
     absent = [x for x in given or () if norm_label(x) not in found]
-    if absent:
+    if absent and not isinstance(given, OptionalLabels):
         raise InputFileError(
             f"{option} names {absent[:5]}, which are not {kind}s read as {what} "
             f"(those are: {labels[:8]})",
@@ -87,7 +100,7 @@ def _check(p: ValueBlock, kind, lines, sec, given, diag) -> None:
             f"read_as_{what.replace(' ', '_')}",
             f"{p.grid.short}: {len(lines)} {kind}s without a matching {missing} read as "
             f"{what}: {labels[:8]}{' ...' if len(labels) > 8 else ''}"
-            + (f" ({len(wanted)} named by {option})" if wanted else ""),
+            + (f" ({len(wanted & found)} named by {option})" if wanted & found else ""),
         )
 
 
