@@ -8,6 +8,9 @@ when its label is a known name (:mod:`linkage.io.vocabulary`), was named by the 
 was already reported as an unnamed column. Any other label is an ambiguity: it may be a
 sector whose row (or column) is missing or misspelt. That is a one-line error naming the
 file, the line and its label, the closest sector labels and the option that settles it.
+So is a known name nearly equal to a sector's label (:data:`NEAR_SECTOR_RATIO`): the stems
+are broad (``other``, ``household``), and ``Household service`` beside the sector
+``Household services`` is more likely that sector misspelt than a final-demand column.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import difflib
 
 from ..errors import InputFileError
-from .labels import norm_label
+from .labels import loose_key, norm_label
 from .vocabulary import is_final_demand_name, is_primary_input_name
 from .wide_lines import ValueBlock
 
@@ -60,6 +63,38 @@ def check_primary_inputs(p: ValueBlock, pi_r, sec_c, given, diag) -> None:
     _check(p, "row", pi_r, sec_c, given, diag)
 
 
+#: A known final-demand (primary-input) label at least this similar to a sector label
+#: (difflib ratio, without case, spaces, punctuation or a leading code) is an ambiguity:
+#: the ratio at which a row and a column are paired as one misspelt sector
+#: (:data:`linkage.io.wide_sectors.MISSPELT_RATIO`).
+NEAR_SECTOR_RATIO = 0.85
+
+
+def sector_keys(sectors) -> dict:
+    """Loose key (no case, spaces, punctuation or leading code) -> sector label."""
+    keys = {}
+    for label in sectors:
+        keys.setdefault(loose_key(norm_label(label)), label)
+    return keys
+
+
+def near_sectors(label, keys: dict) -> list:
+    """Sector labels nearly equal to ``label`` (see :data:`NEAR_SECTOR_RATIO`), closest
+    first; ``keys`` from :func:`sector_keys`.
+
+    Examples
+    --------
+    >>> keys = sector_keys(["Household services", "Mining"])
+    >>> near_sectors("Household service", keys), near_sectors("Households", keys)
+    (['Household services'], [])
+    """
+    key = loose_key(norm_label(label))
+    if len(key) < 4:  # abbreviations (hh, va, gos): equal to a short sector code by chance
+        return []
+    close = difflib.get_close_matches(key, list(keys), n=3, cutoff=NEAR_SECTOR_RATIO)
+    return [keys[k] for k in close if k != key]
+
+
 _WHAT = {
     "column": ("final demand", "--final-demand", "final_demand=", "row"),
     "row": ("primary inputs", "--primary-inputs", "primary_inputs=", "column"),
@@ -81,11 +116,15 @@ def _check(p: ValueBlock, kind, lines, sec, given, diag) -> None:
         )
     known = is_final_demand_name if kind == "column" else is_primary_input_name
     unnamed = {norm_label(f"column {p.grid.col_name(q)}") for q in p.cols.pos} | {"final demand"}
+    sectors = [other.label[s] for s in sec]
+    keys = sector_keys(sectors) if lines else {}
     for q in lines:
         key = norm_label(spec.label[q])
-        if key in wanted or known(spec.label[q]) or (kind == "column" and key in unnamed):
+        if key in wanted or (kind == "column" and key in unnamed):
             continue
-        sectors = [other.label[s] for s in sec]
+        if known(spec.label[q]):
+            _raise_near_sector(p, kind, q, keys)
+            continue
         close = difflib.get_close_matches(spec.label[q], sectors, n=3, cutoff=0.6)
         hint = f"; closest sectors: {close}" if close else ""
         raise InputFileError(
@@ -102,6 +141,23 @@ def _check(p: ValueBlock, kind, lines, sec, given, diag) -> None:
             f"{what}: {labels[:8]}{' ...' if len(labels) > 8 else ''}"
             + (f" ({len(wanted & found)} named by {option})" if wanted & found else ""),
         )
+
+
+def _raise_near_sector(p: ValueBlock, kind, q, keys) -> None:
+    """The error for a known name nearly equal to a sector label (module doc)."""
+    spec = p.cols if kind == "column" else p.rows
+    what, option, keyword, missing = _WHAT[kind]
+    near = near_sectors(spec.label[q], keys)
+    if not near:
+        return
+    raise InputFileError(
+        f"{kind} label {spec.label[q]!r} has no matching {missing}; it reads as a name of "
+        f"{what}, but it is nearly the sector label {near[0]!r}"
+        f"{f' (also close: {near[1:]})' if near[1:] else ''}: it may be that sector's "
+        f"{kind}, misspelt. Pass {option} {spec.label[q]!r} ({keyword} in Python) to read "
+        f"it as {what}, or correct the label",
+        **_where(p, kind, q),
+    )
 
 
 def _where(p: ValueBlock, kind, q) -> dict:

@@ -8,11 +8,13 @@ are stated in the diagnostics.
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from linkage.errors import InputFileError
 from linkage.io import read_table
 from linkage.io.vocabulary import is_final_demand_name, is_primary_input_name
-from linkage.io.vocabulary_check import parse_label_list
+from linkage.io.vocabulary_check import near_sectors, parse_label_list, sector_keys
 
 MB = (
     "sector,agriculture,manufacturing,{col},exports,total output\n"
@@ -152,3 +154,59 @@ def test_sector_names_are_not_in_the_vocabularies(label):
 def test_parse_label_list():
     assert parse_label_list(" a , b,,") == ["a", "b"]
     assert parse_label_list(["x"]) == ["x"]
+
+
+def test_a_known_name_nearly_a_sector_is_an_ambiguity(tmp_path):
+    """'household good' has the stem 'household' but is nearly the sector 'household
+    goods' (a second, misspelt column of it?): an error naming the sector and the option,
+    no longer final demand without a word."""
+    text = (
+        "sector,agriculture,household goods,household good,exports,total output\n"
+        "agriculture,150,500,40,310,1000\n"
+        "household goods,200,100,320,1380,2000\n"
+        "wages,650,1400,,,\n"
+    )
+    p = _write(tmp_path, text)
+    with pytest.raises(InputFileError) as err:
+        read_table(p)
+    msg = str(err.value)
+    assert "column '4'" in msg and "'household good'" in msg
+    assert "nearly the sector label 'household goods'" in msg and "--final-demand" in msg
+    t = read_table(p, final_demand="household good")
+    assert list(t.final_demand.columns) == ["household good", "exports"]
+
+
+def test_a_primary_input_nearly_a_sector_is_an_ambiguity(tmp_path):
+    p = _write(
+        tmp_path,
+        MB.format(col="households", row="Surplus usaha")
+        .replace("manufacturing,200", "other services,200")
+        .replace(",manufacturing,", ",other services,")
+        .replace("Upah dan gaji", "other servces"),
+    )
+    with pytest.raises(
+        InputFileError, match=r"row 4.*'other servces'.*'other services'.*--primary"
+    ):
+        read_table(p)
+    t = read_table(p, primary_inputs="other servces")
+    assert list(t.value_added.index) == ["other servces", "Surplus usaha"]
+
+
+@pytest.mark.parametrize(
+    "label, sector",
+    [
+        ("Konsumsi Rumah Tangga", "Jasa Rumah Tangga"),  # BPS: households beside a sector
+        ("Pengeluaran Konsumsi Pemerintah", "Administrasi Pemerintahan"),
+        ("Households", "Household services"),
+        ("HH", "HH"),
+    ],
+)
+def test_known_names_beside_real_sector_labels_stay_known(label, sector):
+    assert near_sectors(label, sector_keys([sector, "Pertanian"])) == []
+
+
+@given(st.text(alphabet="abcdefgh", min_size=8, max_size=20))
+def test_one_letter_dropped_is_near_and_the_label_itself_is_not(name):
+    keys = sector_keys([name])
+    assert near_sectors(name[:-1], keys) == [name]  # ratio 2(n-1)/(2n-1) >= 0.88
+    assert near_sectors(name, keys) == []  # equal: a sector, not a near one
