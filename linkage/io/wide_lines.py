@@ -439,10 +439,9 @@ def report_hidden_lines(p: ValueBlock, skip: bool, diag) -> None:
         return
     shown = [p.line_desc("row", q) for q in rows[:5]] + [p.line_desc("column", q) for q in cols[:5]]
     more = " ..." if len(rows) > 5 or len(cols) > 5 else ""
-    what = (
-        f"{len(rows)} hidden row{'s' * (len(rows) != 1)} and {len(cols)} hidden "
-        f"column{'s' * (len(cols) != 1)} of the sheet"
-    )
+    counts = [(len(rows), "row"), (len(cols), "column")]
+    what = " and ".join(f"{n} hidden {w}{'s' * (n != 1)}" for n, w in counts if n)
+    what += " of the sheet"
     if skip:
         p.keep_r[rows] = False
         p.keep_c[cols] = False

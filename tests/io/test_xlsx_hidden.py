@@ -104,3 +104,8 @@ def test_csv_grids_have_no_hidden_lines():
     from linkage.io.grid import read_csv_grid
 
     assert not sheet_hidden_lines(read_csv_grid(CORPUS / "table_ok.csv"))
+
+
+def test_only_the_kinds_hidden_are_named(tmp_path):
+    with pytest.warns(DataQualityWarning, match=r"1 hidden row of the sheet read as data"):
+        read_table(_book(tmp_path / "t.xlsx", hide_row=5))
