@@ -254,20 +254,32 @@ _LABEL_OPTIONS = (
         "known primary-input names (a row matching no column and no known name is an "
         "error: it may be a sector whose column is missing).",
     ),
+    click.option(
+        "--skip-hidden",
+        is_flag=True,
+        help="Excel TABLE: leave out the rows and columns hidden in the sheet (counted and "
+        "named); by default they are read like the others, with a warning naming them.",
+    ),
 )
 
 
 def table_label_options(command):
-    """Add ``--final-demand`` and ``--primary-inputs`` (passed as ``final_demand`` and
-    ``primary_inputs``) to a command that reads wide tables (:func:`read_table_labels`)."""
+    """Add ``--final-demand``, ``--primary-inputs`` and ``--skip-hidden`` (passed as
+    ``final_demand``, ``primary_inputs``, ``skip_hidden``) to a command that reads wide
+    tables (:func:`read_table_labels`)."""
     for option in reversed(_LABEL_OPTIONS):
         command = option(command)
     return command
 
 
-def read_table_labels(path, sheet=None, final_demand=None, primary_inputs=None):
-    """:func:`read_table_sheet` with the labels of :func:`table_label_options`."""
-    reader = functools.partial(read_table, final_demand=final_demand, primary_inputs=primary_inputs)
+def read_table_labels(path, sheet=None, final_demand=None, primary_inputs=None, skip_hidden=False):
+    """:func:`read_table_sheet` with the choices of :func:`table_label_options`."""
+    reader = functools.partial(
+        read_table,
+        final_demand=final_demand,
+        primary_inputs=primary_inputs,
+        skip_hidden=skip_hidden,
+    )
     return read_table_sheet(path, sheet, reader)
 
 
@@ -279,6 +291,7 @@ class TableChoices:
     transactions: str
     final_demand: str | None = None
     primary_inputs: str | None = None
+    skip_hidden: bool = False
 
 
 def transactions_options(command):
@@ -291,8 +304,15 @@ def transactions_options(command):
     inner = command
 
     @functools.wraps(inner)
-    def wrapper(*args, transactions="auto", final_demand=None, primary_inputs=None, **kw):
-        choices = TableChoices(transactions, final_demand, primary_inputs)
+    def wrapper(
+        *args,
+        transactions="auto",
+        final_demand=None,
+        primary_inputs=None,
+        skip_hidden=False,
+        **kw,
+    ):
+        choices = TableChoices(transactions, final_demand, primary_inputs, skip_hidden)
         return inner(*args, transactions=choices, **kw)
 
     command = table_label_options(wrapper)
@@ -330,6 +350,7 @@ def read_table_as(path, sheet, transactions: str, imports_path):
         imports=imports_path,
         final_demand=transactions.final_demand,
         primary_inputs=transactions.primary_inputs,
+        skip_hidden=transactions.skip_hidden,
     )
     return read_table_sheet(path, sheet, reader)
 

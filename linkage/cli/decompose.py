@@ -21,7 +21,7 @@ from ._common import (
 )
 
 
-def read_both(paths, sheets, final_demand=None, primary_inputs=None) -> list:
+def read_both(paths, sheets, final_demand=None, primary_inputs=None, skip_hidden=False) -> list:
     """The two tables, each read with ``--final-demand`` / ``--primary-inputs``.
 
     One list of labels serves both tables: a label one table does not have is no error
@@ -31,7 +31,9 @@ def read_both(paths, sheets, final_demand=None, primary_inputs=None) -> list:
     """
     fd, pi = parse_label_list(final_demand), parse_label_list(primary_inputs)
     tables = [
-        read_table_labels(path, sheet, fd and OptionalLabels(fd), pi and OptionalLabels(pi))
+        read_table_labels(
+            path, sheet, fd and OptionalLabels(fd), pi and OptionalLabels(pi), skip_hidden
+        )
         for path, sheet in zip(paths, sheets, strict=True)
     ]
     for option, labels, lines in (
@@ -91,6 +93,7 @@ def command(
     sheet1,
     final_demand,
     primary_inputs,
+    skip_hidden,
     out,
     fmt,
     force,
@@ -109,7 +112,9 @@ def command(
             raise InputFileError("no such file or folder", path=path)
     if not force:
         prepare_out_dir(out, result_files(DECOMPOSITION_FILES, fmt), force)
-    t0, t1 = read_both((table0, table1), (sheet0, sheet1), final_demand, primary_inputs)
+    t0, t1 = read_both(
+        (table0, table1), (sheet0, sheet1), final_demand, primary_inputs, skip_hidden
+    )
     results = run_decomposition(
         t0, t1, concordance_path=concordance_path, final_demand_split=split_final_demand
     )

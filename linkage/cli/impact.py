@@ -129,6 +129,7 @@ def command(
     sheet,
     final_demand,
     primary_inputs,
+    skip_hidden,
     wages,
     household,
     household_income,
@@ -157,7 +158,7 @@ def command(
         )  # the one-line "use --force" error first
     steps = Steps(quiet=quiet)
     with steps(f"reading {Path(table).name}"):
-        io = read_table_labels(table, sheet, final_demand, primary_inputs)
+        io = read_table_labels(table, sheet, final_demand, primary_inputs, skip_hidden)
     steps.callback(f"solving {io.n} sectors")
     results = run_impact(
         io,

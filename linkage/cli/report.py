@@ -80,6 +80,7 @@ def command(
     sheet,
     final_demand,
     primary_inputs,
+    skip_hidden,
     title,
     seed,
     max_nodes,
@@ -116,7 +117,7 @@ def command(
     sources = {}
     iotable = network = None
     if table is not None:
-        iotable = read_table_labels(table, sheet, final_demand, primary_inputs)
+        iotable = read_table_labels(table, sheet, final_demand, primary_inputs, skip_hidden)
         click.echo(f"read {iotable!r}")
         sources[t("source.table", lang)] = str(table)
     if firms is not None:

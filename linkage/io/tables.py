@@ -113,6 +113,7 @@ def read_table(
     balance_rtol=DEFAULT_BALANCE_RTOL,
     final_demand=None,
     primary_inputs=None,
+    skip_hidden=False,
 ) -> IOTable:
     """Read an input-output table from a file or folder.
 
@@ -145,6 +146,9 @@ def read_table(
         Wide layout: columns to read as final demand (rows as primary inputs) although
         their labels are not known names (:mod:`linkage.io.vocabulary`); a list or
         comma-separated labels. Without them such a label is an error.
+    skip_hidden : bool
+        Wide layout, Excel: leave out the rows and columns hidden in the sheet (counted
+        and named in the diagnostics); by default they are read and warned about.
 
     Returns
     -------
@@ -213,6 +217,7 @@ def read_table(
         found=found,
         final_demand=final_demand,
         primary_inputs=primary_inputs,
+        skip_hidden=skip_hidden,
         **options,
     )
 

@@ -400,7 +400,7 @@ def rename_duplicates(p: ValueBlock, r_idx, c_idx, diag) -> None:
 
 
 #: How to leave hidden lines out, as the warning says it.
-SKIP_HIDDEN_HINT = "delete them in the workbook if they are not data (stale rows, helper columns)"
+SKIP_HIDDEN_HINT = "pass --skip-hidden (skip_hidden=True in Python) to leave them out"
 
 _SHEET_PATH = re.compile(r"^(?P<path>.*) \[sheet (?P<name>'.*'|\".*\")\]$")
 

@@ -77,3 +77,14 @@ def test_help_lists_the_options():
     for command in ("impact", "report", "decompose", "analyze", "regionalize"):
         text = _run([command, "--help"]).output
         assert "--final-demand" in text and "--primary-inputs" in text, command
+        assert "--skip-hidden" in text, command
+
+
+def test_skip_hidden_on_impact_and_decompose(tmp_path):
+    stale = str(CORPUS / "table_hidden_stale_row.xlsx")
+    out = ["--out", str(tmp_path / "out"), "--force"]
+    warned = _run(["decompose", stale, OK, *out])
+    assert warned.exit_code == 0 and "hidden row" in warned.stderr
+    skipped = _run(["decompose", stale, OK, "--skip-hidden", *out])
+    assert skipped.exit_code == 0 and "warning" not in skipped.stderr, skipped.stderr
+    assert _run(["impact", stale, "--shock", SHOCK, "--skip-hidden", *out]).exit_code == 0

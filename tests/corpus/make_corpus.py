@@ -57,6 +57,15 @@ def hidden_rows(path):
     wb.save(path)
 
 
+def hidden_stale_row(path):
+    """The table with a stale wages row of an older edition below it, hidden (still data)."""
+    wb = Workbook()
+    ws = wb.active
+    _fill(ws, [HEADER, *ROWS, ["Upah dan gaji 2010", 250, 450, None, None, None]])
+    ws.row_dimensions[len(ROWS) + 2].hidden = True
+    wb.save(path)
+
+
 def other_sheet(path):
     """A notes sheet first, the table on the second sheet."""
     wb = Workbook()
@@ -88,6 +97,7 @@ def empty_workbook(path):
 def main():
     merged_header(HERE / "table_merged_header.xlsx")
     hidden_rows(HERE / "table_hidden_rows.xlsx")
+    hidden_stale_row(HERE / "table_hidden_stale_row.xlsx")
     other_sheet(HERE / "table_other_sheet.xlsx")
     empty_workbook(HERE / "table_empty.xlsx")
     unsaved_formulas(HERE / "table_unsaved_formulas.xlsx")

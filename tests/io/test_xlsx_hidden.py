@@ -63,7 +63,7 @@ def test_hidden_lines_read_are_a_warning_naming_them(tmp_path):
     assert list(t.final_demand.columns) == ["households", "exports", "exports 2010"]
     assert list(t.value_added.index) == ["wages", "wages 2010"]
     (f,) = [f for f in t.diagnostics if f.code == "hidden_lines"]
-    assert f.count == 2 and f.level == "warning" and "not data" in f.message
+    assert f.count == 2 and f.level == "warning" and "--skip-hidden" in f.message
 
 
 def test_skip_hidden_leaves_them_out_and_says_so(tmp_path):
@@ -109,3 +109,12 @@ def test_csv_grids_have_no_hidden_lines():
 def test_only_the_kinds_hidden_are_named(tmp_path):
     with pytest.warns(DataQualityWarning, match=r"1 hidden row of the sheet read as data"):
         read_table(_book(tmp_path / "t.xlsx", hide_row=5))
+
+
+def test_read_table_skip_hidden(tmp_path):
+    p = _book(tmp_path / "t.xlsx", hide_row=5, hide_col="F")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = read_table(p, skip_hidden=True)
+    assert list(t.value_added.index) == ["wages"]
+    assert list(t.final_demand.columns) == ["households", "exports"]
