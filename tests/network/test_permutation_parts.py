@@ -16,7 +16,9 @@ from linkage.network import permutation
 from linkage.network.pending import DrawCounts, rng_after, split_parts
 from linkage.network.permutation import permutation_pvalues_many, start_permutation_pvalues
 
-needs_numba = pytest.mark.skipif(permutation._compiled() is None, reason="numba does not import")
+needs_numba = pytest.mark.skipif(
+    permutation.backend() != "numba", reason="numba does not import, or LINKAGE_NO_NUMBA is set"
+)
 
 
 @pytest.mark.parametrize("n_draws", [0, 1, 2, 3, 4, 1001, 1386, 99_999])
