@@ -87,7 +87,7 @@ class Iteration:
         self.fused = sp.issparse(A) and A.format in ("csr", "csc")
         # Gauss-Seidel where it is proved to converge: A >= 0 (with rho(A) < 1, as GMRES
         # needs anyway) and every diagonal entry below 1
-        self.gauss_seidel = self.fused and gs_enabled() and A.nnz > 0
+        self.gauss_seidel = self.fused and A.nnz > 0 and gs_enabled(A.nnz)
         self.gauss_seidel = self.gauss_seidel and A.data.min() >= 0 and A.diagonal().max() < 1
 
     def applier(self, transpose: bool):

@@ -18,9 +18,10 @@ residual is not the one reported, so each round ends with the true relative resi
 ``‖b - (I - A) u‖ / ‖b‖`` from scratch (one product with ``A``); a row that misses
 ``tol`` solves for its correction with a tolerance cut by what it missed.
 
-Needs numba (a pure Python sweep is far too slow): :func:`enabled` says whether it is used;
-``LINKAGE_NO_NUMBA=1`` or ``LINKAGE_GAUSS_SEIDEL=0`` turns it off (the solver then runs
-GMRES on ``A`` itself).
+Needs numba (a pure Python sweep is far too slow): :func:`enabled` says whether it is used:
+by default from :data:`MIN_NNZ` nonzeros, at any size with ``LINKAGE_GAUSS_SEIDEL=1``,
+never with ``LINKAGE_GAUSS_SEIDEL=0`` or ``LINKAGE_NO_NUMBA=1`` (the solver then runs GMRES
+on ``A`` itself).
 """
 
 from __future__ import annotations
@@ -43,19 +44,28 @@ INNER_SHARE = 0.25
 ROUNDS = 4
 
 
-def enabled() -> bool:
-    """True when the compiled sweep is available and not turned off: ``LINKAGE_NO_NUMBA=1``
-    (no compiled code at all) or ``LINKAGE_GAUSS_SEIDEL=0`` (GMRES on ``A`` itself, with
-    the products of :mod:`~linkage.core.kernel`).
+#: Nonzeros from which the sweeps are the default: below, the one-time costs (numba's
+#: start in a process, about 0.3 s here, and the second structure of ``A``) outweigh the
+#: third of the passes they save on one solve (benchmarks/findings/kernel.md).
+MIN_NNZ = 4_000_000
+
+
+def enabled(nnz: int | None = None) -> bool:
+    """True when the compiled sweep is used for an ``A`` with ``nnz`` nonzeros: numba
+    imports, ``LINKAGE_NO_NUMBA`` is not set, and ``LINKAGE_GAUSS_SEIDEL=1`` asks for it or
+    (unset) ``nnz >= MIN_NNZ``; ``LINKAGE_GAUSS_SEIDEL=0`` turns it off (GMRES on ``A``
+    itself, with the products of :mod:`~linkage.core.kernel`). ``nnz=None``: any size.
 
     Examples
     --------
-    >>> enabled() in (True, False)
+    >>> enabled(10) in (True, False)
     True
     """
     no_numba = os.environ.get("LINKAGE_NO_NUMBA", "").strip() not in ("", "0")
-    off = os.environ.get("LINKAGE_GAUSS_SEIDEL", "").strip() == "0"
-    return numba is not None and not (no_numba or off)
+    flag = os.environ.get("LINKAGE_GAUSS_SEIDEL", "").strip()
+    if numba is None or no_numba or flag == "0":
+        return False
+    return flag != "" or nnz is None or nnz >= MIN_NNZ
 
 
 def sweep(indptr, indices, data, rhs, z, use_rhs: bool) -> None:

@@ -23,8 +23,9 @@ needs_numba = pytest.mark.skipif(krylov_gs.numba is None, reason="numba does not
 
 @pytest.fixture(autouse=True)
 def sweeps_on(monkeypatch):
+    """At any size (the default is from MIN_NNZ nonzeros: test_the_default_by_size)."""
     monkeypatch.delenv("LINKAGE_NO_NUMBA", raising=False)
-    monkeypatch.delenv("LINKAGE_GAUSS_SEIDEL", raising=False)
+    monkeypatch.setenv("LINKAGE_GAUSS_SEIDEL", "1")
 
 
 def random_A(n, density, rho, seed, diagonal=True):
@@ -167,6 +168,16 @@ def test_linkages_of_a_network_with_and_without_the_sweeps(rho, monkeypatch):
     assert s_swept._iteration.backend == "numba-gauss-seidel"
     assert s_plain._iteration.backend == "scipy"
     assert s_swept.passes < s_plain.passes
+
+
+def test_the_default_by_size(monkeypatch):
+    monkeypatch.delenv("LINKAGE_GAUSS_SEIDEL")
+    on = krylov_gs.numba is not None
+    assert not krylov_gs.enabled(krylov_gs.MIN_NNZ - 1)
+    assert krylov_gs.enabled(krylov_gs.MIN_NNZ) == on and krylov_gs.enabled() == on
+    assert not Iteration(random_A(40, 0.2, 0.6, seed=2)).gauss_seidel
+    monkeypatch.setenv("LINKAGE_GAUSS_SEIDEL", "1")
+    assert krylov_gs.enabled(10) == on
 
 
 def test_solver_reports_the_true_residual():
