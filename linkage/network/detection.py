@@ -128,11 +128,10 @@ def modularity(n_nodes, u, v, w, labels, resolution=1.0):
     if W <= 0:
         return float("nan")
     k = labels.max(initial=-1) + 1
-    inside = labels[u] == labels[v]
-    L = np.bincount(labels[u][inside], weights=w[inside], minlength=k)
-    d = np.bincount(labels[u], weights=w, minlength=k) + np.bincount(
-        labels[v], weights=w, minlength=k
-    )
+    lu, lv = labels[u], labels[v]  # each gathered once (8.8 M edges at 1e6 firms)
+    inside = lu == lv
+    L = np.bincount(lu[inside], weights=w[inside], minlength=k)
+    d = np.bincount(lu, weights=w, minlength=k) + np.bincount(lv, weights=w, minlength=k)
     return float(np.sum(L / W - resolution * (d / (2 * W)) ** 2))
 
 
