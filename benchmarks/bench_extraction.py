@@ -11,6 +11,11 @@ seconds of this process are recorded: on a shared machine the CPU seconds are wh
 method costs. The two diagonals are compared on the subset (largest relative
 difference) and the new method's stated accuracy is recorded.
 
+The anchor is one float64 CSR product of the firm system (best of 30, before and after):
+``new_wall_in_products`` is the new method's wall time in such products. The new method also
+runs on one thread, interleaved with the default runs (CPU seconds without the second core;
+the numbers must be identical).
+
 Run: ``python -m benchmarks.bench_extraction [--quick]`` or, in the suite,
 ``python -m benchmarks.run --cases plugin_extraction``.
 """
@@ -29,7 +34,7 @@ from benchmarks.generators import firm_network
 from linkage.analysis.extraction import worst_accuracy
 from linkage.core.solver import LeontiefSolver
 from linkage.core.table import input_coefficients
-from linkage.network.extraction import firm_extraction_arrays
+from linkage.network.extraction import BLOCK, SINGLE_BELOW, THREADS, firm_extraction_arrays
 
 
 def _clock():
@@ -53,19 +58,55 @@ def old_diagonal(A, positions) -> np.ndarray:
     return out
 
 
-def run(quick: bool = False, n_firms: int | None = None, subset: int | None = None) -> dict:
-    """Time the new method on every firm and the old one on a subset (extrapolated)."""
-    n = n_firms or (2_000 if quick else 20_000)
-    subset = min(n, subset or (n if quick else 512))
-    net = firm_network(n, spectral_radius=0.6, seed=0)
-    out = {"n_firms": n, "transactions": int(net.Z.nnz), "load_before": os.getloadavg()[0]}
+def product_seconds(A, repeats: int = 30) -> float:
+    """Best wall seconds of one float64 CSR product ``A @ v`` (the anchor unit)."""
+    v = np.ones(A.shape[0])
+    best = np.inf
+    for _ in range(repeats):
+        t = time.perf_counter()
+        A @ v
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def _new(net, threads=None):
     calls = []
     start = _clock()
-    r = firm_extraction_arrays(net.Z, net.x, progress=lambda d, t: calls.append(d))
-    out["new_wall_s"], out["new_cpu_s"] = _since(start)
+    r = firm_extraction_arrays(net.Z, net.x, threads=threads, progress=lambda d, t: calls.append(d))
+    wall, cpu = _since(start)
+    return r, wall, cpu, calls
+
+
+def run(
+    quick: bool = False, n_firms: int | None = None, subset: int | None = None, repeats=None
+) -> dict:
+    """Time the new method on every firm (best of ``repeats`` with the default threads and
+    with one thread, interleaved) and the old one on a subset (extrapolated); the anchor,
+    one CSR product of the firm system, is measured before and after in the same process."""
+    n = n_firms or (2_000 if quick else 20_000)
+    subset = min(n, subset or (n if quick else 512))
+    repeats = repeats or (1 if quick else 2)
+    net = firm_network(n, spectral_radius=0.6, seed=0)
+    out = {"n_firms": n, "transactions": int(net.Z.nnz), "load_before": os.getloadavg()[0]}
+    out.update(block=BLOCK, threads=THREADS, single_below=SINGLE_BELOW, repeats=repeats)
+    A_csr = sp.csr_array(input_coefficients(sp.csc_array(net.Z), np.asarray(net.x, float)))
+    anchor = [product_seconds(A_csr)]
+    runs, runs1 = [], []
+    for _ in range(repeats):  # interleaved, so a burst of load does not hit one of them only
+        runs.append(_new(net))
+        runs1.append(_new(net, threads=1))
+    r, wall, cpu, calls = min(runs, key=lambda t: t[1])
+    out["new_wall_s"], out["new_cpu_s"] = wall, cpu
+    out["new_wall_s_all"] = [t[1] for t in runs]
+    out["new_cpu_s_all"] = [t[2] for t in runs]
     out["new_method"] = r["method"]
     out["new_accuracy"] = worst_accuracy(r["accuracy"])
     out["progress_calls"] = len(calls)
+    out["progress_monotone_to_end"] = bool(calls == sorted(calls) and calls[-1] == n)
+    r1, out["new_1thread_wall_s"], out["new_1thread_cpu_s"], _ = min(runs1, key=lambda t: t[1])
+    out["new_1thread_wall_s_all"] = [t[1] for t in runs1]
+    out["new_1thread_cpu_s_all"] = [t[2] for t in runs1]
+    out["threads_same_numbers"] = bool(np.array_equal(r1["diagonal"], r["diagonal"]))
     A = input_coefficients(sp.csc_array(net.Z), np.asarray(net.x, dtype=float))
     pos = np.arange(subset)
     start = _clock()
@@ -79,6 +120,10 @@ def run(quick: bool = False, n_firms: int | None = None, subset: int | None = No
     out["old_over_new_cpu"] = round(cpu * scale / max(out["new_cpu_s"], 1e-9), 2)
     d_new = r["diagonal"][:subset]
     out["diagonal_max_rel_diff"] = float(np.max(np.abs(d_new - d_old) / d_old))
+    anchor.append(product_seconds(A_csr))
+    out["product_s"] = min(anchor)
+    out["product_s_before_after"] = anchor
+    out["new_wall_in_products"] = round(out["new_wall_s"] / out["product_s"], 0)
     out["load_after"] = os.getloadavg()[0]
     return out
 
