@@ -122,8 +122,10 @@ class Iteration:
         return self._passes + sum(p.passes for p in (self._fused, self._gs) if p is not None)
 
     def solve_rows(self, Bt, transposed, *, tol: float, restart: int, max_products):
-        """Rows of ``Bt`` (k, n) solved in lock step on the fused kernel (row ``r`` with
-        ``Aᵀ`` when ``transposed[r]``): ``(Ut, products, converged, residual)``."""
+        """Rows of ``Bt`` (k, n) solved in lock step (row ``r`` with ``Aᵀ`` when
+        ``transposed[r]``), on Gauss-Seidel sweeps where ``gauss_seidel``
+        (:mod:`~linkage.core.krylov_gs`), else on the products of :mod:`~linkage.core.kernel`:
+        ``(Ut, products, converged, residual)``."""
         if self.gauss_seidel:  # compiled sweeps: about 40 % fewer passes over A
             self._gs = self._gs or GaussSeidel(self.op)
             Ut, products, converged, residual = gs_gmres(
