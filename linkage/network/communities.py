@@ -14,6 +14,7 @@ on at the end. The rule, thresholds and references are in ``docs/clusters.md``.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -272,6 +273,29 @@ def _merged_names(uniq, vcodes):
     return list(index), to_text[vcodes]
 
 
+def _in_thread(fn, *args):
+    """Start ``fn(*args)`` in a thread; returns a function that waits for its value (and
+    re-raises its error)."""
+    out = {}
+
+    def run():
+        try:
+            out["value"] = fn(*args)
+        except BaseException as exc:  # re-raised by the caller
+            out["error"] = exc
+
+    thread = threading.Thread(target=run, name="network-trade", daemon=True)
+    thread.start()
+
+    def result():
+        thread.join()
+        if "error" in out:
+            raise out["error"]
+        return out["value"]
+
+    return result
+
+
 def _community_info(network, membership, sentra_of_firm, measures, source):
     """Members, outside parties, sentra and sector composition of each community."""
     labels = membership.to_numpy()
@@ -360,6 +384,9 @@ def find_clusters(
     # while the graph is built and Leiden runs; the communities' test runs after, on the
     # same permutations (same seed), each as classify_activity alone would give it
     sentra_test = start_group_pvalues(network, [s_codes], len(s_names), seed, n_permutations)
+    # the network-wide half of the frames needs no communities either: a thread computes it
+    # while the graph is built (scipy's kernels and most numpy loops release the GIL)
+    trade_job = _in_thread(network_trade, network)
     labels, make_membership = _detect(
         network, method, resolution, seed, cooperation, within, cooperation_weight,
         n_iterations, 10,
@@ -377,7 +404,7 @@ def find_clusters(
         n_threads=2,
     )  # fmt: skip
     membership = make_membership()
-    trade = network_trade(network)
+    trade = trade_job()
     kw = dict(rule=rule, seed=seed, n_permutations=n_permutations)
     sentra_frame = activity_frame(
         network, s_codes, s_names, p_sentra, purity_codes=c_codes, index_name="sentra",
