@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from builders import random_table
+from exact import exact_solve
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -36,23 +37,6 @@ def lopsided(n, seed, tiny_col=1e-9, tiny_row=1e-9, tiny_sector=1e-8):
     Z, f = Z * s[:, None] * s[None, :], f * s
     x = Z.sum(1) + f
     return Z / x, f, x - Z.sum(0), x
-
-
-def exact_solve(M, b):
-    """``M⁻¹ b`` in exact rational arithmetic (Gaussian elimination over Fractions)."""
-    n = len(b)
-    M = [list(row) + [bi] for row, bi in zip(M, b, strict=True)]
-    for k in range(n):
-        p = next(i for i in range(k, n) if M[i][k] != 0)
-        M[k], M[p] = M[p], M[k]
-        for i in range(k + 1, n):
-            if M[i][k] != 0:
-                q = M[i][k] / M[k][k]
-                M[i] = [a - q * c for a, c in zip(M[i], M[k], strict=True)]
-    u = [Fraction(0)] * n
-    for k in reversed(range(n)):
-        u[k] = (M[k][n] - sum(M[k][j] * u[j] for j in range(k + 1, n))) / M[k][k]
-    return u
 
 
 def exact_extraction(A, f, v, x):

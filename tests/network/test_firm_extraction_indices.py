@@ -9,6 +9,7 @@ import pytest
 import scipy.linalg as la
 import scipy.sparse as sp
 from builders import make_network
+from exact import exact_solve
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -61,23 +62,6 @@ def exact_reference(Z, x):
     out = {"output_multiplier": m, "bl_total": [a * n / sum(m) for a in m]}
     out["fl_total"] = [a * n / sum(g) for a in g]
     return {k: np.array([float(a) for a in vals]) for k, vals in out.items()}
-
-
-def exact_solve(M, b):
-    """``M⁻¹ b`` by Gaussian elimination over Fractions."""
-    n = len(b)
-    M = [list(row) + [bi] for row, bi in zip(M, b, strict=True)]
-    for k in range(n):
-        p = next(i for i in range(k, n) if M[i][k] != 0)
-        M[k], M[p] = M[p], M[k]
-        for i in range(k + 1, n):
-            if M[i][k] != 0:
-                q = M[i][k] / M[k][k]
-                M[i] = [a - q * c for a, c in zip(M[i], M[k], strict=True)]
-    u = [Fraction(0)] * n
-    for k in reversed(range(n)):
-        u[k] = (M[k][n] - sum(M[k][j] * u[j] for j in range(k + 1, n))) / M[k][k]
-    return u
 
 
 def test_firm_of_1e_12_exact_where_hypothesis_found_3e_6():
