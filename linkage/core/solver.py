@@ -24,6 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import ConvergenceWarning, InvalidTableError, SingularSystemError
+from . import direct
 from .auto import AutoChoice, choose_method, explain_method
 from .direct import EPS, dense_lu, reciprocal_condition, refined_solve, sparse_lu, zero_pivots
 from .info import SolveInfo
@@ -148,6 +149,8 @@ class LeontiefSolver(InverseParts):
     method_reason : str
         Why ``auto`` chose the methods (or that one was requested), with any fallback
         that happened since.
+    rcond, rcond_kind : float, str
+        Dense: ``1/cond₁(I - A)``, ``"estimate"`` (gecon) or ``"bound"`` (``certified_rcond``).
     n : int
         Number of sectors.
     nnz : int
@@ -257,8 +260,7 @@ class LeontiefSolver(InverseParts):
 
     # ------------------------------------------------------------ factorization
     def _factor(self, A) -> None:
-        """The LU of a direct method (:mod:`~linkage.core.direct`), checked for zero
-        pivots and, dense, for its condition."""
+        """The LU of a direct method, checked for zero pivots and, dense, its condition."""
         dense = self.method == "dense"
         if dense:
             self._lu = dense_lu(A)
@@ -267,6 +269,9 @@ class LeontiefSolver(InverseParts):
                 self._lu = sparse_lu(A)
             except RuntimeError as exc:  # "Factor is exactly singular"
                 self._raise_singular(f"I - A is singular ({exc})", [])
+        if dense and direct.certified_rcond(self._norm1):  # no zero pivot, condition known
+            self.rcond, self.rcond_kind = direct.certified_rcond(self._norm1), "bound"
+            return
         bad = zero_pivots(self._lu)
         if bad.size:
             where = (
@@ -275,6 +280,7 @@ class LeontiefSolver(InverseParts):
             self._raise_singular(f"I - A is singular: zero pivot in the {where}", bad)
         if dense and self.n:
             self.rcond = reciprocal_condition(self._lu, 1.0 + self._norm1)  # ‖I - A‖₁ bound
+            self.rcond_kind = "estimate"  # LAPACK's
             if self.rcond < self.n * EPS:
                 self._raise_singular(
                     f"I - A is numerically singular (reciprocal condition {self.rcond:.1e})",
