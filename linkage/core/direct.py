@@ -16,8 +16,6 @@ solution with the same factorization when it misses the tolerance.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
@@ -60,9 +58,13 @@ def dense_lu(A) -> tuple[np.ndarray, np.ndarray]:
         M = np.array(A, dtype=float, order="F", copy=True)
     np.negative(M, out=M)
     M.flat[:: n + 1] += 1.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", sla.LinAlgWarning)
-        return sla.lu_factor(M, overwrite_a=True, check_finite=False)
+    # LAPACK getrf itself: lu_factor's checks and its warning filter cost ~6 of 56 µs at
+    # n = 100; an exact zero pivot (info > 0) is left to zero_pivots, as before
+    if n == 0:
+        return M, np.zeros(0, dtype=np.int32)
+    getrf = sla.get_lapack_funcs("getrf", (M,))
+    lu, piv, _ = getrf(M, overwrite_a=1)
+    return lu, piv
 
 
 def sparse_lu(A):
