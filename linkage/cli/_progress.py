@@ -81,8 +81,13 @@ class Steps:
 
 
 @contextmanager
-def counted(description: str, enabled: bool):
+def counted(description: str, enabled: bool, before=None):
     """A progress bar for ``progress(done, total)`` callbacks (None when not ``enabled``).
+
+    The bar is opened by the first call, so it shows only once the counted work has started
+    and always with its total (never "0/?" while earlier steps run); ``before`` (e.g.
+    :meth:`Steps.close`, since rich shows one live display at a time) is called just
+    before it opens.
 
     Examples
     --------
@@ -94,9 +99,23 @@ def counted(description: str, enabled: bool):
         yield None
         return
     columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, TimeRemainingColumn(), console=Console(file=sys.stderr)) as bar:
-        task = bar.add_task(description, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+    bar = Progress(*columns, TimeRemainingColumn(), console=Console(file=sys.stderr))
+    tasks = []
+
+    def update(done: int, total: int) -> None:
+        if not tasks:
+            if before is not None:
+                before()
+            bar.start()
+            tasks.append(bar.add_task(description, total=total, completed=done))
+        else:
+            bar.update(tasks[0], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if tasks:
+            bar.stop()
 
 
 def quiet_option(command):

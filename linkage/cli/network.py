@@ -305,9 +305,8 @@ def command(
         "n_permutations": permutations,
     }
     steps.callback(f"firm metrics, sentra table and communities of {net.n_firms:,} firms")
-    if extraction:
-        steps.close()
-    with counted("extracting firms", extraction and steps.enabled) as progress:
+    # the bar opens (closing the spinner) at the first count of the extraction
+    with counted("extracting firms", extraction and steps.enabled, steps.close) as progress:
         results = analyze_network(
             net,
             solver,
