@@ -38,7 +38,7 @@ import numpy as np
 RESULTS = Path(__file__).parent / "results" / "linkages_dense.json"
 CONTENDERS = ("numpy_full", "linkage_default")
 #: n -> (rounds, inner repetitions per process)
-PLAN = {100: (4, 200), 500: (4, 30), 1000: (3, 6), 2000: (3, 2), 4000: (2, 1)}
+PLAN = {100: (4, 200), 300: (4, 60), 500: (4, 30), 1000: (3, 6), 2000: (3, 2), 4000: (2, 1)}
 QUICK_PLAN = {100: (2, 20), 200: (2, 5)}
 _CACHE = Path(os.environ.get("TMPDIR", "/tmp")) / "linkage-bench-dense"
 
