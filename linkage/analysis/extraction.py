@@ -97,7 +97,8 @@ def extraction_arrays(
         ``diag(L)`` at ``positions`` when already known (skips the solves; taken as exact
         in the accuracy bounds).
     progress : callable, optional
-        ``progress(done, total)`` after each block of the diagonal's solves.
+        ``progress(0, total)`` at the start, then ``progress(done, total)`` after each
+        block of the diagonal's solves.
     excess : callable, optional
         Computes ``y = l_jj - 1 = (LA)_jj`` at ``positions`` with absolute error bounds,
         called as :func:`diagonal_LA` is (the default): ``excess(solver, A, positions,
@@ -145,6 +146,8 @@ def extraction_arrays(
         if arr.shape != (n,):
             raise ValueError(f"{name} must have shape ({n},), has {arr.shape}")
     pos = np.arange(n) if positions is None else np.asarray(positions, dtype=int).ravel()
+    if progress is not None and diagonal is None:
+        progress(0, pos.size)  # a bar opens with its total before the set-up solves
     A = solver_matrix(solver)
     c = safe_divide(v, x)
     U, bU, res_u = bounded_solve(solver, A, np.column_stack([f, x, np.ones(n)]))
