@@ -17,6 +17,24 @@ __all__ = ["DEFAULT_BALANCE_RTOL", "balance_frame", "unbalanced_message"]
 DEFAULT_BALANCE_RTOL = 1e-3
 
 
+def balance_gaps(x, row_total, col_total) -> tuple[np.ndarray, np.ndarray]:
+    """``gap`` and ``rel_gap`` of :func:`balance_frame`, from the arrays alone.
+
+    Examples
+    --------
+    >>> gap, rel = balance_gaps(np.array([100.0, 0.0]), np.array([100.0, 0.0]),
+    ...                         np.array([90.0, 5.0]))
+    >>> gap.tolist(), rel.tolist()
+    ([-10.0, 5.0], [-0.1, inf])
+    """
+    gap = col_total - x
+    row_gap = row_total - x
+    gap = np.where(np.abs(row_gap) > np.abs(gap), row_gap, gap)
+    safe_x = np.where(x != 0, x, 1.0)
+    rel = np.where(x != 0, gap / safe_x, np.where(gap != 0, np.inf, 0.0))
+    return gap, rel
+
+
 def balance_frame(x, row_total, col_total, sectors) -> pd.DataFrame:
     """Total output, row total and column total per sector, with the larger gap.
 
@@ -36,11 +54,7 @@ def balance_frame(x, row_total, col_total, sectors) -> pd.DataFrame:
     A         100.0      100.0          90.0 -10.0     -0.1
     B           0.0        0.0           5.0   5.0      inf
     """
-    gap = col_total - x
-    row_gap = row_total - x
-    gap = np.where(np.abs(row_gap) > np.abs(gap), row_gap, gap)
-    safe_x = np.where(x != 0, x, 1.0)
-    rel = np.where(x != 0, gap / safe_x, np.where(gap != 0, np.inf, 0.0))
+    gap, rel = balance_gaps(x, row_total, col_total)
     return pd.DataFrame(
         {
             "total_output": x,

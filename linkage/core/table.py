@@ -19,7 +19,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..errors import DataQualityWarning, InvalidTableError, UnbalancedTableWarning
-from .balance import DEFAULT_BALANCE_RTOL, balance_frame, unbalanced_message
+from .balance import DEFAULT_BALANCE_RTOL, balance_frame, balance_gaps, unbalanced_message
 from .checks import structure_findings
 from .diagnostics import Diagnostics
 from .numeric import safe_reciprocal
@@ -88,12 +88,9 @@ def allocation_coefficients(Z, x):
 
 def _any_unbalanced(x, row_total, col_total, rtol: float) -> bool:
     """True when some ``|rel_gap|`` of :func:`~.balance.balance_frame` exceeds ``rtol``,
-    from the arrays (the same arithmetic): a balanced table builds no balance frame."""
-    gap = col_total - x
-    row_gap = row_total - x
-    gap = np.where(np.abs(row_gap) > np.abs(gap), row_gap, gap)
-    rel = np.where(x != 0, gap / np.where(x != 0, x, 1.0), np.where(gap != 0, np.inf, 0.0))
-    return bool(np.any(np.abs(rel) > rtol))
+    decided from the arrays: a balanced table builds no balance frame."""
+    _, rel_gap = balance_gaps(x, row_total, col_total)
+    return bool(np.any(np.abs(rel_gap) > rtol))
 
 
 class IOTable:
