@@ -24,16 +24,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import ConvergenceWarning, InvalidTableError, SingularSystemError
+from . import direct
 from .auto import AutoChoice, choose_method, explain_method
-from .direct import (
-    EPS,
-    certified_rcond,
-    dense_lu,
-    reciprocal_condition,
-    refined_solve,
-    sparse_lu,
-    zero_pivots,
-)
+from .direct import EPS, dense_lu, reciprocal_condition, refined_solve, sparse_lu, zero_pivots
 from .info import SolveInfo
 from .inverse import InverseParts
 from .krylov import RESTART, Iteration, krylov_basis
@@ -276,8 +269,7 @@ class LeontiefSolver(InverseParts):
                 self._lu = sparse_lu(A)
             except RuntimeError as exc:  # "Factor is exactly singular"
                 self._raise_singular(f"I - A is singular ({exc})", [])
-        bound = certified_rcond(self._norm1) if dense else 0.0
-        if bound:  # no zero pivot, condition known
+        if dense and (bound := direct.certified_rcond(self._norm1)):  # no zero pivot, cond known
             self.rcond, self.rcond_kind = bound, "bound"
             return
         bad = zero_pivots(self._lu)
