@@ -35,7 +35,19 @@ except Exception as _exc:  # not installed, or broken (a numpy or LLVM it does n
 else:
     NUMBA_ERROR = ""
 
-__all__ = ["FusedProducts", "NUMBA_ERROR", "applier", "backend"]
+__all__ = ["FusedProducts", "NUMBA_ERROR", "applier", "backend", "env_flag"]
+
+
+def env_flag(name: str) -> bool:
+    """True when the environment variable ``name`` is set to anything but empty or ``0``
+    (the switches ``LINKAGE_NUMBA``, ``LINKAGE_NO_NUMBA``, ``LINKAGE_GAUSS_SEIDEL``).
+
+    Examples
+    --------
+    >>> env_flag("LINKAGE_A_SWITCH_NOBODY_SETS")
+    False
+    """
+    return os.environ.get(name, "").strip() not in ("", "0")
 
 
 def backend() -> str:
@@ -50,11 +62,7 @@ def backend() -> str:
     >>> backend() in ("numba", "scipy")
     True
     """
-
-    def flag(name):
-        return os.environ.get(name, "").strip() not in ("", "0")
-
-    wanted = flag("LINKAGE_NUMBA") and not flag("LINKAGE_NO_NUMBA")
+    wanted = env_flag("LINKAGE_NUMBA") and not env_flag("LINKAGE_NO_NUMBA")
     return "numba" if numba is not None and wanted else "scipy"
 
 

@@ -32,7 +32,7 @@ import os
 import numpy as np
 import scipy.sparse as sp
 
-from .kernel import numba
+from .kernel import env_flag, numba
 from .norms import row_norms
 
 __all__ = ["GaussSeidel", "enabled", "gs_gmres", "sweep"]
@@ -61,9 +61,8 @@ def enabled(nnz: int | None = None) -> bool:
     >>> enabled(10) in (True, False)
     True
     """
-    no_numba = os.environ.get("LINKAGE_NO_NUMBA", "").strip() not in ("", "0")
-    flag = os.environ.get("LINKAGE_GAUSS_SEIDEL", "").strip()
-    if numba is None or no_numba or flag == "0":
+    flag = os.environ.get("LINKAGE_GAUSS_SEIDEL", "").strip()  # unset, "0" or asked for
+    if numba is None or env_flag("LINKAGE_NO_NUMBA") or flag == "0":
         return False
     return flag != "" or nnz is None or nnz >= MIN_NNZ
 

@@ -30,11 +30,11 @@ p-values as one loop.
 
 from __future__ import annotations
 
-import os
 from functools import cache
 
 import numpy as np
 
+from ..core.kernel import env_flag
 from .pending import DrawCounts, PendingPvalues, rng_after, split_parts
 
 __all__ = [
@@ -59,7 +59,7 @@ def backend() -> str:
     >>> backend() in ("numba", "numpy")
     True
     """
-    off = os.environ.get("LINKAGE_NO_NUMBA", "").strip() not in ("", "0")
+    off = env_flag("LINKAGE_NO_NUMBA")
     return "numpy" if off or _compiled() is None else "numba"
 
 
