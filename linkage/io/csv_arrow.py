@@ -396,7 +396,7 @@ def _column_grid(path: Path, sep: str, titles: list, body, width: int) -> Column
     n = k + n_body
     grid = ColumnGrid(
         None, str(path), list(range(1, n + 1)), False, sep, Diagnostics(), "pyarrow",
-        padded, chunks, firsts, offsets, width,
+        titles=padded, chunks=chunks, first=firsts, offsets=offsets, width=width,
     )  # fmt: skip
     top = max(0, min(HEAD_ROWS, n) - k)
     head = np.full((k + top, width), None, dtype=object)

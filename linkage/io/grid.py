@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..core.diagnostics import Diagnostics
 from ..errors import InputFileError
-from . import xlsx
+from . import xlsx, xlsx_hidden
 
 __all__ = [
     "Grid",
@@ -71,6 +71,8 @@ class Grid:
         What happened while reading (ragged rows, encoding).
     reader : str
         Which reader read the cells (``csv``, ``pyarrow``, ``calamine``, ``openpyxl``).
+    hidden : HiddenLines
+        Rows and columns hidden in the Excel sheet (none for CSV).
     """
 
     cells: np.ndarray
@@ -80,6 +82,7 @@ class Grid:
     sep: str | None = None
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     reader: str = ""
+    hidden: xlsx_hidden.HiddenLines = field(default_factory=xlsx_hidden.HiddenLines)
 
     @property
     def short(self) -> str:
@@ -401,7 +404,9 @@ def _read_calamine(path: Path, sheet):
         return None, facts
     _raise_unsaved(path, name, _unsaved_in(facts.xml_with_formulas))
     rows = list(range(1, cells.shape[0] + 1))
-    return Grid(cells, f"{path} [sheet {name!r}]", rows, True, None, diag, "calamine"), ""
+    grid = Grid(cells, f"{path} [sheet {name!r}]", rows, True, None, diag, "calamine")
+    grid.hidden = facts.hidden  # found by the scan of the sheet's XML beside calamine
+    return grid, ""
 
 
 def _read_openpyxl(path: Path, sheet) -> Grid:
@@ -416,7 +421,8 @@ def _read_openpyxl(path: Path, sheet) -> Grid:
         name = _choose_sheet(path, list(wb.sheetnames), sheet, diag)
         ws = wb[name]
         data = [list(r) for r in ws.iter_rows(values_only=True)]
-        unsaved = _unsaved_formulas(path, getattr(ws, "_worksheet_path", None))
+        member = getattr(ws, "_worksheet_path", None)
+        unsaved = _unsaved_formulas(path, member)
     finally:
         wb.close()
     _raise_unsaved(path, name, unsaved)
@@ -425,4 +431,6 @@ def _read_openpyxl(path: Path, sheet) -> Grid:
     for i, r in enumerate(data):
         cells[i, : len(r)] = r
     rows = list(range(1, len(data) + 1))
-    return Grid(cells, f"{path} [sheet {name!r}]", rows, True, None, diag, "openpyxl")
+    grid = Grid(cells, f"{path} [sheet {name!r}]", rows, True, None, diag, "openpyxl")
+    grid.hidden = xlsx_hidden.sheet_hidden(path, member)  # openpyxl's read-only mode: no flags
+    return grid

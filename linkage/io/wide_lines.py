@@ -14,9 +14,6 @@ repeated labels (:func:`rename_duplicates`). The rules are listed in
 
 from __future__ import annotations
 
-import ast
-import re
-import zipfile
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,8 +32,6 @@ from .numbers import (
 )
 from .numbers_arrow import format_sample_rows, parse_rows
 from .wide_layout import LineSpec
-from .xlsx import sheet_members
-from .xlsx_hidden import HiddenLines, hidden_lines
 
 __all__ = [
     "ValueBlock",
@@ -402,24 +397,6 @@ def rename_duplicates(p: ValueBlock, r_idx, c_idx, diag) -> None:
 #: How to leave hidden lines out, as the warning says it.
 SKIP_HIDDEN_HINT = "pass --skip-hidden (skip_hidden=True in Python) to leave them out"
 
-_SHEET_PATH = re.compile(r"^(?P<path>.*) \[sheet (?P<name>'.*'|\".*\")\]$")
-
-
-def sheet_hidden_lines(grid: Grid) -> HiddenLines:
-    """Hidden rows and columns of the Excel sheet a grid was read from (none for CSV).
-
-    The sheet comes from ``grid.path`` (``"book.xlsx [sheet 'IO']"``); the flags from
-    :func:`linkage.io.xlsx_hidden.hidden_lines` (found by the read, or scanned).
-    """
-    m = _SHEET_PATH.match(grid.path) if grid.excel else None
-    if m is None:
-        return HiddenLines()
-    try:
-        member = sheet_members(m["path"]).get(ast.literal_eval(m["name"]))
-    except (ValueError, SyntaxError, KeyError, OSError, zipfile.BadZipFile):
-        return HiddenLines()
-    return hidden_lines(m["path"], member)
-
 
 def report_hidden_lines(p: ValueBlock, skip: bool, diag) -> None:
     """Warn about the rows and columns hidden in the sheet that are read as data (count,
@@ -430,7 +407,7 @@ def report_hidden_lines(p: ValueBlock, skip: bool, diag) -> None:
     like the others unless the user says otherwise. Lines not read anyway (titles,
     notes, empty lines) are not counted.
     """
-    hidden = sheet_hidden_lines(p.grid)
+    hidden = p.grid.hidden
     if not hidden:
         return
     rows = [q for q in np.flatnonzero(p.keep_r) if p.grid.rows[p.rows.pos[q]] in hidden.rows]

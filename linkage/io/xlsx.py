@@ -22,8 +22,8 @@ read-only, data-only reader does and calamine does not, and how it is kept:
 - **merged cells** and **hidden rows**: both readers give a merged range's value in its
   first cell only and read hidden rows like the others (openpyxl's read-only mode knows
   neither), so nothing is lost; hidden sheets are listed by both. The scan collects the
-  hidden rows and columns (:mod:`linkage.io.xlsx_hidden`) for the wide-table reader,
-  which reports them.
+  hidden rows and columns (:mod:`linkage.io.xlsx_hidden`) into the grid
+  (``Grid.hidden``), and the wide-table reader reports them.
 - whole numbers come as ``5.0`` from calamine and ``5`` from openpyxl; every label and
   number function treats them alike (:func:`linkage.io.labels.norm_label`).
 """
@@ -97,7 +97,6 @@ def scan_sheet_xml(path, member: str) -> SheetFacts:
     try:
         with zipfile.ZipFile(path) as z, z.open(member.lstrip("/")) as fh:
             _scan(fh, facts)
-        xlsx_hidden.remember(path, member, facts.hidden)  # for the wide-table reader
     except (KeyError, OSError, zipfile.BadZipFile, ValueError) as exc:
         facts.error = exc
     return facts

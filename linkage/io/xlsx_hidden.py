@@ -5,28 +5,23 @@ reader: openpyxl's read-only mode and calamine read it like the others and neith
 it was hidden. The flags are in the sheet's XML: ``<row r="7" hidden="1">`` and
 ``<col min="5" max="6" hidden="1"/>``. :func:`feed` collects them from chunks of that
 XML; :func:`linkage.io.xlsx.scan_sheet_xml` calls it on the chunks it decompresses
-anyway (beside calamine, so the flags cost one substring test per MiB) and
-:func:`remember` keeps the result for :func:`hidden_lines`, which the wide-table reader
-asks. A sheet not scanned so (read by openpyxl) is scanned here, once.
+anyway (beside calamine, so the flags cost one substring test per MiB), and the grid
+keeps them (``Grid.hidden``) for the wide-table reader. A sheet read by openpyxl is
+scanned here (:func:`sheet_hidden`).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import zipfile
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
-__all__ = ["HiddenLines", "feed", "remember", "hidden_lines", "scan_hidden"]
+__all__ = ["HiddenLines", "feed", "scan_hidden", "sheet_hidden"]
 
 _CHUNK = 1 << 20
 _ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
 _COL = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
 _ATTR = re.compile(rb'\b(r|min|max|hidden)="([^"]*)"')
-#: Scanned sheets kept for :func:`hidden_lines` (the sheets of the last few reads).
-_KEEP = 16
-_SEEN: OrderedDict = OrderedDict()
 
 
 @dataclass
@@ -78,24 +73,6 @@ def feed(found: HiddenLines, text: bytes) -> None:
                 found.cols.add((lo, hi))
 
 
-def _file_key(path, member: str):
-    st = os.stat(path)
-    return (os.path.realpath(path), member.lstrip("/"), st.st_size, st.st_mtime_ns)
-
-
-def remember(path, member: str, found: HiddenLines) -> None:
-    """Keep what a scan of ``member`` of ``path`` found (keyed by the file's size and
-    modification time: a changed file is scanned again)."""
-    try:
-        key = _file_key(path, member)
-    except OSError:
-        return
-    _SEEN[key] = found
-    _SEEN.move_to_end(key)
-    while len(_SEEN) > _KEEP:
-        _SEEN.popitem(last=False)
-
-
 def scan_hidden(path, member: str) -> HiddenLines:
     """The hidden rows and columns of one sheet, by decompressing its XML here."""
     found, prev = HiddenLines(), b""
@@ -106,21 +83,13 @@ def scan_hidden(path, member: str) -> HiddenLines:
     return found
 
 
-def hidden_lines(path, member: str | None) -> HiddenLines:
-    """The hidden rows and columns of sheet ``member`` of workbook ``path``: as the read
-    of the sheet found them (:func:`remember`), else scanned (:func:`scan_hidden`); none
-    when the sheet's XML cannot be read (the reader has said why)."""
+def sheet_hidden(path, member: str | None) -> HiddenLines:
+    """The hidden rows and columns of sheet ``member`` of workbook ``path``
+    (:func:`scan_hidden`); none when the sheet's XML cannot be read (the reader has said
+    why)."""
     if not member:
         return HiddenLines()
     try:
-        key = _file_key(path, member)
-    except OSError:
-        return HiddenLines()
-    if key in _SEEN:
-        return _SEEN[key]
-    try:
-        found = scan_hidden(path, member)
+        return scan_hidden(path, member)
     except (KeyError, OSError, zipfile.BadZipFile, ValueError):
         return HiddenLines()
-    remember(path, member, found)
-    return found

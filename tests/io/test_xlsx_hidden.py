@@ -8,11 +8,10 @@ import pytest
 from openpyxl import Workbook
 
 from linkage.errors import DataQualityWarning
-from linkage.io import read_table, xlsx_hidden
+from linkage.io import read_table
 from linkage.io.grid import read_excel_grid
 from linkage.io.tables import _read_wide_grid
-from linkage.io.wide_lines import sheet_hidden_lines
-from linkage.io.xlsx_hidden import HiddenLines, feed, scan_hidden
+from linkage.io.xlsx_hidden import HiddenLines, feed, scan_hidden, sheet_hidden
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -89,21 +88,22 @@ def test_no_hidden_lines_no_finding(tmp_path):
 
 
 def test_a_scan_of_its_own_finds_what_the_read_found(tmp_path):
-    """Sheets read by openpyxl (no scan beside calamine) are scanned by hidden_lines."""
+    """Sheets read by openpyxl (no scan beside calamine) are scanned by sheet_hidden."""
     src = CORPUS / "table_hidden_rows.xlsx"
     grid = read_excel_grid(src)
-    found = sheet_hidden_lines(grid)
+    found = grid.hidden
+    assert grid.reader == "calamine"
     assert found.rows == {3} and found.column(4) and not found.column(3)
-    xlsx_hidden._SEEN.clear()
-    assert sheet_hidden_lines(grid) == found
     assert scan_hidden(src, "xl/worksheets/sheet1.xml") == found
-    assert sheet_hidden_lines(read_excel_grid(src, engine="openpyxl")) == found
+    assert sheet_hidden(src, "xl/worksheets/sheet1.xml") == found
+    assert read_excel_grid(src, engine="openpyxl").hidden == found
+    assert not sheet_hidden(src, None) and not sheet_hidden(src, "xl/worksheets/none.xml")
 
 
 def test_csv_grids_have_no_hidden_lines():
     from linkage.io.grid import read_csv_grid
 
-    assert not sheet_hidden_lines(read_csv_grid(CORPUS / "table_ok.csv"))
+    assert not read_csv_grid(CORPUS / "table_ok.csv").hidden
 
 
 def test_only_the_kinds_hidden_are_named(tmp_path):
