@@ -21,6 +21,7 @@ from ..errors import InputFileError
 from .labels import loose_key, norm_label
 from .vocabulary import is_final_demand_name, is_primary_input_name
 from .wide_lines import ValueBlock
+from .wide_sectors import MISSPELT_RATIO
 
 __all__ = ["OptionalLabels", "parse_label_list", "check_final_demand", "check_primary_inputs"]
 
@@ -67,7 +68,7 @@ def check_primary_inputs(p: ValueBlock, pi_r, sec_c, given, diag) -> None:
 #: (difflib ratio, without case, spaces, punctuation or a leading code) is an ambiguity:
 #: the ratio at which a row and a column are paired as one misspelt sector
 #: (:data:`linkage.io.wide_sectors.MISSPELT_RATIO`).
-NEAR_SECTOR_RATIO = 0.85
+NEAR_SECTOR_RATIO = MISSPELT_RATIO
 
 
 def sector_keys(sectors) -> dict:
