@@ -83,7 +83,7 @@ class ColumnGrid(Grid):
         """The fields of body rows ``start`` to ``stop`` (0-based, after the title rows),
         row after row: ``(stop - start) * width`` strings (their chunks must be kept)."""
         w, parts = self.width, []
-        k = int(np.searchsorted(self.first, start, side="right")) - 1
+        k = self._chunk_of(start)
         while start < stop:
             a, b = int(self.first[k]), int(self.first[k + 1])
             take = min(stop, b) - start
@@ -93,9 +93,12 @@ class ColumnGrid(Grid):
             return parts[0]
         return pa.concat_arrays(parts) if parts else pa.array([], pa.string())
 
+    def _chunk_of(self, row: int) -> int:
+        """The chunk holding body row ``row``."""
+        return int(np.searchsorted(self.first, row, side="right")) - 1
+
     def _kept(self, row: int) -> bool:
-        k = int(np.searchsorted(self.first, row, side="right")) - 1
-        return self.chunks[k] is not None
+        return self.chunks[self._chunk_of(row)] is not None
 
     def text(self, i: int, j: int) -> str:
         """The text of cell (i, j)."""
@@ -128,8 +131,7 @@ class ColumnGrid(Grid):
         if not rows or rows[0] < k or rows[-1] - rows[0] + 1 != len(rows):
             return None
         a, b = rows[0] - k, rows[-1] - k + 1
-        lo = int(np.searchsorted(self.first, a, side="right")) - 1
-        hi = int(np.searchsorted(self.first, b - 1, side="right")) - 1
+        lo, hi = self._chunk_of(a), self._chunk_of(b - 1)
         if any(c is None for c in self.chunks[lo : hi + 1]):
             return None
         return RowFields(self, a, b - a)
