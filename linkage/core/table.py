@@ -175,6 +175,7 @@ class IOTable:
         balance_rtol: float = DEFAULT_BALANCE_RTOL,
         diagnostics: Diagnostics | None = None,
         partial_inputs: bool = False,
+        copy: bool = True,
     ) -> IOTable:
         """Build and validate a table from arrays or pandas objects.
 
@@ -208,6 +209,11 @@ class IOTable:
         partial_inputs : bool
             The flows record only some of each sector's suppliers (a sentra survey's
             table): a sector without intermediate inputs is then recorded, not warned.
+        copy : bool
+            Copy a dense ``Z`` (the default). With ``False`` a float64 ndarray is taken
+            as it is and made read-only: for a caller that built it for the table and
+            holds no other reference (the readers, which so hold one ``Z`` less at
+            their peak).
 
         Returns
         -------
@@ -233,7 +239,7 @@ class IOTable:
         diag = Diagnostics()
         if diagnostics is not None:
             diag.extend(diagnostics)
-        Z, sectors = square_matrix(Z, sectors)
+        Z, sectors = square_matrix(Z, sectors, copy)
         index = as_sector_index(sectors, Z.shape[0])
         row_z, col_z, n_negative = matrix_sums(Z, index)
         x = None

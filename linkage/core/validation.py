@@ -71,9 +71,10 @@ def check_finite(name: str, values: np.ndarray, rows, cols) -> None:
         )
 
 
-def square_matrix(Z, sectors):
-    """``Z`` as a float ndarray (a copy) or a CSR array with duplicates summed, checked
-    square; with the sector labels, a DataFrame's index when none are given."""
+def square_matrix(Z, sectors, copy: bool = True):
+    """``Z`` as a float ndarray (a copy, or with ``copy=False`` the array itself when it
+    is one already) or a CSR array with duplicates summed, checked square; with the
+    sector labels, a DataFrame's index when none are given."""
     if isinstance(Z, pd.DataFrame):
         if sectors is None:
             sectors = Z.index
@@ -82,7 +83,7 @@ def square_matrix(Z, sectors):
         Z = sp.csr_array(Z, dtype=float)
         Z.sum_duplicates()
     else:
-        Z = np.array(Z, dtype=float)
+        Z = np.array(Z, dtype=float) if copy else np.asarray(Z, dtype=float)
     if Z.ndim != 2 or Z.shape[0] != Z.shape[1]:
         raise InvalidTableError(f"Z must be square, has shape {Z.shape}")
     return Z, sectors

@@ -116,6 +116,7 @@ def build_wide(
     check_primary_inputs(block, pi_r, sec_c, parse_label_list(primary_inputs), diag)
     labels = pd.Index([rows.label[i] for i in sec_r], name="sector")
     arrays = _blocks(block, labels, (sec_r, sec_c), fd_c, pi_r, emp_r, diag)
+    del block  # the parsed cells go before the table is built: its Z is the block's copy
     if not fd_c:
         raise InputFileError(
             "no final-demand columns (columns that are neither sectors nor "
@@ -131,6 +132,7 @@ def build_wide(
         units=units,
         balance_rtol=balance_rtol,
         diagnostics=diag,
+        copy=False,  # Z is _blocks' own copy, referenced nowhere else
         **arrays,
     )
 

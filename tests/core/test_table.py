@@ -209,3 +209,19 @@ def test_coefficient_functions_on_sparse_keep_sparsity():
     assert sp.issparse(A) and sp.issparse(B)
     np.testing.assert_allclose(A.toarray(), Z.toarray() / x[None, :])
     np.testing.assert_allclose(B.toarray(), Z.toarray() / x[:, None])
+
+
+def test_from_arrays_copies_z_unless_told_not_to():
+    Z = np.array([[150.0, 500.0], [200.0, 100.0]])
+    t = IOTable.from_arrays(Z, final_demand=[350, 1700], value_added=[650, 1400])
+    assert not np.shares_memory(t.Z, Z) and Z.flags.writeable
+    Z[0, 0] = 1.0  # the caller's array is its own: the table does not see the change
+    assert t.Z[0, 0] == 150.0
+    own = np.array([[150.0, 500.0], [200.0, 100.0]])
+    t2 = IOTable.from_arrays(own, final_demand=[350, 1700], value_added=[650, 1400], copy=False)
+    assert np.shares_memory(t2.Z, own) and not own.flags.writeable
+    np.testing.assert_array_equal(t2.A, t.A)
+    # an integer array is converted (a copy) even with copy=False
+    ints = np.array([[150, 500], [200, 100]])
+    t3 = IOTable.from_arrays(ints, final_demand=[350, 1700], copy=False)
+    assert not np.shares_memory(t3.Z, ints) and t3.Z.dtype == float

@@ -9,11 +9,14 @@ cell) and ``find_codes`` a second one: about 1.5 times this file.
 from __future__ import annotations
 
 import tracemalloc
+import warnings
+import weakref
 
 import numpy as np
 import pytest
 
-from linkage.io import csv_arrow
+from linkage.core.table import IOTable
+from linkage.io import csv_arrow, read_table, wide
 from linkage.io import tables as tables_mod
 from linkage.io.wide_layout import generic_lines
 from linkage.io.wide_lines import parse_block
@@ -79,3 +82,27 @@ def test_text_is_dropped_as_the_block_is_parsed(wide_csv, monkeypatch):
     # the text kept shrinks batch by batch: half of it is gone half-way through
     assert len(kept) >= 5 and kept[len(kept) // 2] < 0.6 * text and kept[-1] == 0
     assert all(c is None for c in g.chunks)
+
+
+def test_parsed_block_is_gone_when_the_table_is_built(wide_csv, monkeypatch):
+    """The reader hands the table its own copy of Z and drops the parsed cells first, so
+    the build holds one Z beside the parse's values no longer (0.5x of this file less)."""
+    blocks, seen = [], []
+    parse = wide.parse_block
+    build = IOTable.from_arrays.__func__
+
+    def spy_parse(*a, **k):
+        block = parse(*a, **k)
+        blocks.append(weakref.ref(block.values))
+        return block
+
+    def spy_build(cls, Z, *a, **k):
+        seen.append((blocks[-1]() is None, k.get("copy", True)))
+        return build(cls, Z, *a, **k)
+
+    monkeypatch.setattr(wide, "parse_block", spy_parse)
+    monkeypatch.setattr(IOTable, "from_arrays", classmethod(spy_build))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the fixture's value added is negative in places
+        t = read_table(wide_csv)
+    assert t.n == 1000 and seen == [(True, False)]
