@@ -126,9 +126,9 @@ def _detect(
     network, method, resolution, seed, cooperation, within, cooperation_weight, n_iterations,
     trials,
 ):  # fmt: skip
-    """The labels of :func:`detect_communities` and a function that makes its Series (the
-    modularity in its attrs costs a pass over the edges: find_clusters first starts the
-    communities' test with the labels)."""
+    """The labels of :func:`detect_communities` and a function that makes its Series
+    (find_clusters first starts the communities' test with the labels; the modularity in
+    its attrs is Leiden's quality, or for the other methods a pass over the edges)."""
     check_choice("method", method, METHODS, "detect_communities")
     check_seed(seed)
     if not (np.isfinite(resolution) and resolution > 0):
@@ -146,7 +146,7 @@ def _detect(
         within_name = within if isinstance(within, str) else "groups"
     if n_iterations is None:
         n_iterations = 2 if u.size < LARGE_GRAPH_EDGES else 1
-    labels = detect_arrays(
+    labels, quality = detect_arrays(
         network.n_nodes,
         u,
         v,
@@ -157,6 +157,7 @@ def _detect(
         within=block,
         n_iterations=n_iterations,
         trials=trials,
+        return_quality=True,
     )
 
     def membership():
@@ -168,7 +169,10 @@ def _detect(
             seed=seed,
             cooperation=bool(cooperation),
             within=within_name,
-            modularity=modularity(network.n_nodes, u, v, w, labels, resolution),
+            # Leiden's own value when it has one (within 1e-12 of ours; no pass over the edges)
+            modularity=quality
+            if quality is not None
+            else modularity(network.n_nodes, u, v, w, labels, resolution),
             n_communities=int(labels.max(initial=-1)) + 1,
         )
         return out
