@@ -28,7 +28,8 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 
 from .kernel import FusedProducts, applier
-from .krylov_gs import GaussSeidel, gs_gmres
+from .krylov_anderson import gs_solve
+from .krylov_gs import GaussSeidel
 from .krylov_gs import enabled as gs_enabled
 from .krylov_neumann import neumann
 from .norms import power_certificate, relative_residual, row_norms
@@ -88,7 +89,11 @@ class Iteration:
         # Gauss-Seidel where it is proved to converge: A >= 0 (with rho(A) < 1, as GMRES
         # needs anyway) and every diagonal entry below 1
         self.gauss_seidel = self.fused and A.nnz > 0 and gs_enabled(A.nnz)
-        self.gauss_seidel = self.gauss_seidel and A.data.min() >= 0 and A.diagonal().max() < 1
+        self._diagonal = None  # whether A has a nonzero diagonal entry (with the sweeps)
+        if self.gauss_seidel:
+            diagonal = A.diagonal()
+            self._diagonal = bool(diagonal.any())
+            self.gauss_seidel = A.data.min() >= 0 and diagonal.max() < 1
 
     def applier(self, transpose: bool):
         """``apply(V)``: ``A`` (``Aᵀ``) times each row of ``V`` (k, n), as rows (dense ``A``)."""
@@ -127,8 +132,8 @@ class Iteration:
         (:mod:`~linkage.core.krylov_gs`), else on the products of :mod:`~linkage.core.kernel`:
         ``(Ut, products, converged, residual)``."""
         if self.gauss_seidel:  # compiled sweeps: about 40 % fewer passes over A
-            self._gs = self._gs or GaussSeidel(self.op)
-            Ut, products, converged, residual = gs_gmres(
+            self._gs = self._gs or GaussSeidel(self.op, self._diagonal)
+            Ut, products, converged, residual = gs_solve(
                 self._gs, Bt, transposed, gmres_power, tol=tol, restart=restart,
                 max_products=max_products, augment=AUGMENT,
             )  # fmt: skip

@@ -113,6 +113,8 @@ class GaussSeidel:
     A : scipy.sparse CSR or CSC array, shape (n, n)
         Kept by reference; the other structure is built once (for a CSC ``A``, its CSR
         copy: 12 bytes a nonzero).
+    diagonal : bool, optional
+        Whether ``A`` has a nonzero diagonal entry, when the caller knows.
 
     Attributes
     ----------
@@ -127,7 +129,7 @@ class GaussSeidel:
     [[1.0, 1.25], [1.0, 1.5]]
     """
 
-    def __init__(self, A):
+    def __init__(self, A, diagonal: bool | None = None):
         if not sp.issparse(A) or A.format not in ("csr", "csc") or A.shape[0] != A.shape[1]:
             raise TypeError("GaussSeidel needs a square CSR or CSC array")
         other = A.tocsr() if A.format == "csc" else A.tocsc()
@@ -136,6 +138,8 @@ class GaussSeidel:
         # rows of A, rows of Aᵀ (the CSC arrays read as CSR): both as CSR arrays
         self.rows = {False: csr, True: sp.csr_array((csc.data, csc.indices, csc.indptr), (n, n))}
         self.passes = 0
+        #: whether ``A`` has a nonzero diagonal entry (None: look)
+        self.diagonal = bool(A.diagonal().any()) if diagonal is None else bool(diagonal)
 
     def _sweep(self, transposed: bool, rhs, z, use_rhs: bool) -> None:
         S = self.rows[bool(transposed)]

@@ -1,0 +1,163 @@
+"""Tests of linkage.core.krylov_anderson: the sweep against the dense Gauss-Seidel
+operator, the mixing weights by hand and against a least-squares solve, the vector
+kernels against numpy, the row solves against dense solves (true residuals), and the
+solver's choice of them."""
+
+import numpy as np
+import pytest
+import scipy.linalg as sla
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linkage.core import krylov_anderson, krylov_gs
+from linkage.core.krylov import Iteration
+from linkage.core.krylov_anderson import (
+    anderson_row,
+    combine,
+    gram_rows,
+    gs_anderson,
+    mixing,
+    sweep_f,
+)
+from linkage.core.krylov_gs import GaussSeidel
+
+needs_numba = pytest.mark.skipif(krylov_gs.numba is None, reason="numba does not import here")
+
+
+@pytest.fixture(autouse=True)
+def sweeps_on(monkeypatch):
+    monkeypatch.delenv("LINKAGE_NO_NUMBA", raising=False)
+    monkeypatch.setenv("LINKAGE_GAUSS_SEIDEL", "1")
+
+
+def random_A(n, density, rho, seed, diagonal=True):
+    """Nonnegative sparse A (CSC) with spectral radius ``rho``."""
+    rng = np.random.default_rng(seed)
+    M = rng.random((n, n)) * (rng.random((n, n)) < density)
+    M[np.arange(n), (np.arange(n) + 1) % n] += 0.5
+    if not diagonal:
+        np.fill_diagonal(M, 0.0)
+    return sp.csc_array(M * (rho / np.abs(np.linalg.eigvals(M)).max()))
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+@pytest.mark.parametrize("diagonal", [False, True])
+def test_sweep_is_the_dense_gauss_seidel_step(compiled, diagonal):
+    if compiled and krylov_gs.numba is None:
+        pytest.skip("numba does not import here")
+    A = random_A(40, 0.2, 0.7, seed=4, diagonal=diagonal).tocsr()
+    Ad = A.toarray()
+    rng = np.random.default_rng(0)
+    b, z = rng.random(40), rng.random(40)
+    # G(z) = (I - D - L)⁻¹ (b + U z), from the definition
+    want = sla.solve_triangular(np.eye(40) - np.tril(Ad), b + np.triu(Ad, 1) @ z, lower=True)
+    f = np.empty(40)
+    old = z.copy()
+    fn = krylov_anderson._sweep_f if compiled else sweep_f
+    ff = fn(A.indptr, A.indices, A.data, b, z, f, diagonal)
+    np.testing.assert_allclose(z, want, rtol=1e-13)
+    np.testing.assert_allclose(f, want - old, rtol=1e-12, atol=1e-14)
+    assert ff == pytest.approx(float(f @ f), rel=1e-12)
+
+
+def test_mixing_by_hand_and_against_least_squares():
+    # f_0 = (2, 0), f_1 = (0, 1): min ‖a f_0 + (1 - a) f_1‖ at a = 1/5 (4a² + (1-a)²)
+    F = np.array([[2.0, 0.0], [0.0, 1.0]])
+    np.testing.assert_allclose(mixing(F @ F.T, 1), [0.2, 0.8], rtol=1e-12)
+    rng = np.random.default_rng(3)
+    F = rng.standard_normal((5, 30))
+    alpha = mixing(F @ F.T, 4)
+    assert alpha.sum() == pytest.approx(1.0, abs=1e-12)
+    # the same minimum from lstsq over gamma: f_4 + Σ γ_i (f_i - f_4)
+    D = (F[:4] - F[4]).T
+    gamma = np.linalg.lstsq(D, -F[4], rcond=None)[0]
+    np.testing.assert_allclose(alpha[:4], gamma, rtol=1e-8)
+    # one iterate only: itself
+    assert mixing(np.array([[4.0]]), 0).tolist() == [1.0]
+
+
+def test_vector_kernels_are_numpy():
+    rng = np.random.default_rng(7)
+    G = rng.random((6, 50))
+    hist = np.array([0, 2, 3, 5])
+    alpha = rng.standard_normal(4)
+    out = G[1].copy()
+    combine(alpha, G, hist, G[1])  # into a row left out of hist
+    np.testing.assert_allclose(G[1], alpha @ G[hist], rtol=1e-13)
+    assert not np.allclose(G[1], out)
+    fresh = np.array([2, 5])
+    rows = np.empty((2, 4))
+    gram_rows(G, fresh, hist, rows)
+    np.testing.assert_allclose(rows, G[fresh] @ G[hist].T, rtol=1e-13)
+
+
+@needs_numba
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(2, 80),
+    rho=st.sampled_from([0.3, 0.6, 0.9, 0.97]),
+    seed=st.integers(0, 10_000),
+    diagonal=st.booleans(),
+    tol=st.sampled_from([1e-8, 1e-12]),
+)
+def test_row_solves_are_the_dense_solves(n, rho, seed, diagonal, tol):
+    A = random_A(n, 0.15, rho, seed, diagonal)
+    rng = np.random.default_rng(seed)
+    B = np.vstack([np.ones(n), rng.random(n) * 100, np.ones(n)])
+    flags = np.array([False, False, True])
+    gs = GaussSeidel(A)
+    U, products, converged, residual = gs_anderson(gs, B, flags, tol=tol, max_products=500)
+    assert converged and residual <= tol
+    assert 1 <= products <= gs.passes <= 3 * products
+    Ad = A.toarray()
+    for r, t in enumerate(flags):
+        M = Ad.T if t else Ad
+        true = np.linalg.norm(B[r] - U[r] + M @ U[r]) / np.linalg.norm(B[r])
+        assert true <= tol  # the reported residual is the true one
+        want = np.linalg.solve(np.eye(n) - M, B[r])
+        rtol = max(1e3 * tol, 1e-9)
+        np.testing.assert_allclose(U[r], want, rtol=rtol, atol=rtol * np.abs(want).max())
+
+
+@needs_numba
+def test_zero_rhs_budget_and_divergence():
+    A = random_A(30, 0.2, 0.6, seed=1)
+    S = GaussSeidel(A).rows[False]
+    u, passes, converged, residual = anderson_row(S, np.zeros(30), 1e-12, 100)
+    assert converged and passes == 0 and residual == 0.0 and not u.any()
+    # a budget too small: not converged, the true residual of what it has (>= 1 pass)
+    u, passes, converged, residual = anderson_row(S, np.ones(30), 1e-12, 3)
+    assert not converged and passes <= 3 and 1e-12 < residual < 1
+    true = np.linalg.norm(np.ones(30) - u + S @ u) / np.sqrt(30)
+    assert residual == pytest.approx(true, rel=1e-10)
+    # a cycle (I - A singular, 1ᵀ(I - A) = 0) and b = 1 outside its range: no solution
+    cycle = sp.csr_array(np.roll(np.eye(30), 1, axis=1))
+    u, passes, converged, residual = anderson_row(cycle, np.ones(30), 1e-12, 200, False)
+    assert not converged and passes <= 200 and not residual <= 1e-12
+    # spectral radius 1.5: plain Gauss-Seidel diverges; what the mixing reports is true
+    big = random_A(30, 0.2, 1.5, seed=1, diagonal=False).tocsr()
+    u, passes, converged, residual = anderson_row(big, np.ones(30), 1e-12, 200, False)
+    true = np.linalg.norm(np.ones(30) - u + big @ u) / np.sqrt(30)
+    assert converged == (true <= 1e-12) and residual == pytest.approx(true, rel=1e-6)
+
+
+@needs_numba
+def test_the_solver_uses_anderson_for_few_rows(monkeypatch):
+    A = random_A(60, 0.1, 0.8, seed=9)
+    it = Iteration(A)
+    calls = []
+    real = krylov_anderson.gs_anderson
+    spy = lambda *a, **k: calls.append(1) or real(*a, **k)  # noqa: E731
+    monkeypatch.setattr(krylov_anderson, "gs_anderson", spy)
+    B = np.vstack([np.ones(60), np.arange(60.0), np.ones(60)])
+    U, products, converged, residual = it.solve_rows(
+        B, np.array([False, False, True]), tol=1e-12, restart=12, max_products=400
+    )
+    assert calls and converged and residual <= 1e-12
+    assert it.backend == "numba-gauss-seidel" and it.passes >= products
+    Ad = A.toarray()
+    np.testing.assert_allclose(U[2], np.linalg.solve(np.eye(60) - Ad.T, B[2]), rtol=1e-9)
+    calls.clear()  # a block of many right-hand sides: GMRES in lock step
+    it.solve_rows(np.ones((8, 60)), np.zeros(8, bool), tol=1e-12, restart=12, max_products=400)
+    assert not calls
