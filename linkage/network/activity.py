@@ -35,6 +35,7 @@ __all__ = [
     "group_trade",
     "permutation_pvalues",
     "group_reciprocity",
+    "internal_ties",
     "edge_reciprocated",
     "group_cooperation_density",
     "group_purity",
@@ -74,9 +75,30 @@ def _group_sums(lab, x, n_groups):
     return np.bincount(lab[keep], weights=x[keep], minlength=n_groups)
 
 
+def internal_ties(source, target, is_firm, labels, exclude=None):
+    """The internal ties of a grouping: the group of each edge between two members of one
+    group (firms, not ``exclude``), and the mask of those edges among all.
+
+    :func:`group_trade` and :func:`group_reciprocity` both need them; ``ties=`` hands them
+    the same pair, so the two gathers of the labels over the edges are done once.
+
+    Examples
+    --------
+    >>> g, inside = internal_ties(np.array([0, 1, 1]), np.array([1, 0, 2]), np.ones(3, bool),
+    ...                           np.array([0, 0, 1]))
+    >>> g.tolist(), inside.tolist()
+    ([0, 0], [True, True, False])
+    """
+    inner = _inner_labels(_firm_labels(labels, is_firm), exclude)
+    ls = inner[np.asarray(source, dtype=np.int64)]
+    inside = (ls >= 0) & (ls == inner[np.asarray(target, dtype=np.int64)])
+    return ls[inside], inside
+
+
 def group_trade(
-    n_nodes, source, target, value, is_firm, labels, n_groups, exclude=None, strengths=None
-):
+    n_nodes, source, target, value, is_firm, labels, n_groups, exclude=None, strengths=None,
+    ties=None,
+):  # fmt: skip
     """Internal trade of each group and its expectation under the configuration null model.
 
     Parameters
@@ -96,6 +118,8 @@ def group_trade(
         internal, observed or expected.
     strengths : (ndarray, ndarray), optional
         Sales and purchases of every node over these edges, if known.
+    ties : (ndarray, ndarray), optional
+        :func:`internal_ties` of the same edges and labels, if known.
 
     Returns
     -------
@@ -139,9 +163,10 @@ def group_trade(
         strengths = _strengths(n_nodes, source, target, value)
     s_out, s_in = strengths
     W = float(value.sum())
-    ls, lt = inner[source], inner[target]
-    inside = (ls >= 0) & (ls == lt)
-    internal = np.bincount(ls[inside], weights=value[inside], minlength=n_groups)
+    group, inside = (
+        internal_ties(source, target, is_firm, labels, exclude) if ties is None else ties
+    )
+    internal = np.bincount(group, weights=value[inside], minlength=n_groups)
     n_firms = np.bincount(lab[lab >= 0], minlength=n_groups)
     trade = _group_sums(lab, s_out + s_in, n_groups)
     expected = _expected(inner, s_out, s_in, W, n_groups)
@@ -219,13 +244,16 @@ def edge_reciprocated(source, target, candidates=None):
     return out
 
 
-def group_reciprocity(source, target, is_firm, labels, n_groups, exclude=None, reciprocated=None):
+def group_reciprocity(
+    source, target, is_firm, labels, n_groups, exclude=None, reciprocated=None, ties=None
+):
     """Share of each group's internal ties (member to member) whose reverse tie also exists.
 
     Unweighted, as igraph's ``Graph.reciprocity()`` on the group's internal subgraph;
     NaN for a group without internal ties. ``exclude`` as in :func:`group_trade`.
     ``reciprocated``: :func:`edge_reciprocated` of the same edges, if known (the reverse
-    of an internal tie joins the same two members, so it is internal too).
+    of an internal tie joins the same two members, so it is internal too); ``ties``:
+    :func:`internal_ties` of the same edges and labels, if known.
 
     Examples
     --------
@@ -237,14 +265,11 @@ def group_reciprocity(source, target, is_firm, labels, n_groups, exclude=None, r
     target = np.asarray(target, dtype=np.int64)
     if reciprocated is None:
         reciprocated = edge_reciprocated(source, target)
-    lab = _inner_labels(_firm_labels(labels, is_firm), exclude)
-    ls = lab[source]
-    inside = (ls >= 0) & (ls == lab[target])
-    g = ls[inside]
-    ties = np.bincount(g, minlength=n_groups).astype(float)
+    g, inside = internal_ties(source, target, is_firm, labels, exclude) if ties is None else ties
+    n_ties = np.bincount(g, minlength=n_groups).astype(float)
     both = np.bincount(g, weights=reciprocated[inside].astype(float), minlength=n_groups)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(ties > 0, both / ties, np.nan)
+        return np.where(n_ties > 0, both / n_ties, np.nan)
 
 
 def group_cooperation_density(a, b, is_firm, labels, n_groups):

@@ -19,6 +19,7 @@ from .activity import (
     group_purity,
     group_reciprocity,
     group_trade,
+    internal_ties,
 )
 from .permutation import PendingPvalues, start_permutation_pvalues
 from .sentra import node_codes
@@ -209,9 +210,11 @@ def activity_measures(network, codes, n_groups, *, purity_codes=None, trade=None
     trade = network_trade(network) if trade is None else trade
     is_firm, middlemen = trade["is_firm"], trade["middlemen"]
     src, dst, val = trade["source"], trade["target"], trade["value"]
+    # the labels gathered over the edges once, for the internal trade and the reciprocity
+    ties = internal_ties(src, dst, is_firm, codes, exclude=middlemen)
     stats = group_trade(
         network.n_nodes, src, dst, val, is_firm, codes, k, exclude=middlemen,
-        strengths=trade["strengths"],
+        strengths=trade["strengths"], ties=ties,
     )  # fmt: skip
     coop = network.cooperation
     density = group_cooperation_density(
@@ -228,7 +231,14 @@ def activity_measures(network, codes, n_groups, *, purity_codes=None, trade=None
         "expected_internal_share": stats["expected_internal_share"],
         "excess": stats["excess"],
         "reciprocity": group_reciprocity(
-            src, dst, is_firm, codes, k, exclude=middlemen, reciprocated=trade["reciprocated"]
+            src,
+            dst,
+            is_firm,
+            codes,
+            k,
+            exclude=middlemen,
+            reciprocated=trade["reciprocated"],
+            ties=ties,
         ),
         "cooperation_density": density,
         "community_purity": purity,
