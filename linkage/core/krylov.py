@@ -32,6 +32,7 @@ from .krylov_anderson import gs_solve
 from .krylov_gs import GaussSeidel
 from .krylov_gs import enabled as gs_enabled
 from .krylov_neumann import neumann
+from .krylov_scaled import scaled_gmres
 from .norms import power_certificate, relative_residual, row_norms
 
 __all__ = [
@@ -139,10 +140,10 @@ class Iteration:
             )  # fmt: skip
         else:
             self._fused = self._fused or FusedProducts(self.op)
-            apply = applier(self._fused, transposed)
-            Ut, products, converged, residual = gmres_power(
-                apply, Bt, tol, restart, max_products, AUGMENT
-            )
+            Ut, products, converged, residual = scaled_gmres(
+                applier(self._fused, transposed), Bt, gmres_power, tol=tol, restart=restart,
+                max_products=max_products, augment=AUGMENT,
+            )  # fmt: skip
         self.products += products
         if not math.isfinite(residual) or not np.all(np.isfinite(Ut)):
             residual = np.inf

@@ -52,24 +52,25 @@ PERIOD = 2
 #: exact dispersion's columns of L) run GMRES in lock step, their vector work batched.
 MAX_ROWS = 4
 #: Sweeps without a cut of the best residual by 1 % after which a solve gives up.
-STALL = 12
+STALL = 6
+_EPS = float(np.finfo(float).eps)
 
 
-def sweep_f(indptr, indices, data, rhs, z, f, diagonal: bool) -> float:
+def sweep_f(indptr, indices, data, rhs, z, f, diagonal: bool, weights, weighted: bool) -> float:
     """One Gauss-Seidel sweep ``z ← G(z)`` in place over the rows of a compressed
     structure (``z_i ← (rhs_i + Σ_(j≠i) a_ij z_j) / (1 - a_ii)``, as
-    :func:`~linkage.core.krylov_gs.sweep`) that also writes ``f = G(z) - z``; returns
-    ``f · f``. ``diagonal=False`` skips the test for diagonal entries (there are none:
-    a tenth of a sweep here).
+    :func:`~linkage.core.krylov_gs.sweep`) that also writes ``f = G(z) - z`` (times
+    ``weights`` when ``weighted``); returns ``f · f``. ``diagonal=False`` skips the test
+    for diagonal entries (there are none: a tenth of a sweep here).
 
     Examples
     --------
     >>> import numpy as np
     >>> indptr, indices = np.array([0, 1, 2]), np.array([1, 0])
     >>> data, b = np.array([0.5, 0.25]), np.array([1.0, 1.0])
-    >>> z, f = np.zeros(2), np.empty(2)
-    >>> float(sweep_f(indptr, indices, data, b, z, f, False)), z.tolist(), f.tolist()
-    (2.5625, [1.0, 1.25], [1.0, 1.25])
+    >>> z, f, w = np.zeros(2), np.empty(2), np.array([1.0, 2.0])
+    >>> float(sweep_f(indptr, indices, data, b, z, f, False, w, True)), z.tolist(), f.tolist()
+    (7.25, [1.0, 1.25], [1.0, 2.5])
     """
     ff = 0.0
     for i in range(indptr.size - 1):
@@ -87,6 +88,8 @@ def sweep_f(indptr, indices, data, rhs, z, f, diagonal: bool) -> float:
             for p in range(indptr[i], indptr[i + 1]):
                 total += data[p] * z[np.uint64(indices[p])]
         d = total - z[i]
+        if weighted:
+            d *= weights[i]
         f[i] = d
         ff += d * d
         z[i] = total
@@ -103,14 +106,30 @@ def combine(alpha, G, hist, out) -> None:
         out[i] = total
 
 
+def _runs(idx) -> list[tuple[int, int, int]]:
+    """Runs of consecutive values in ``idx``: ``(position in idx, first value, end)``."""
+    runs, start = [], 0
+    for p in range(1, len(idx) + 1):
+        if p == len(idx) or idx[p] != idx[p - 1] + 1:
+            runs.append((start, int(idx[start]), int(idx[p - 1]) + 1))
+            start = p
+    return runs
+
+
 def gram_rows(F, fresh, hist, out) -> None:
-    """``out[a, c] = F[fresh[a]] · F[hist[c]]`` in one pass over the rows of ``F``."""
-    out[...] = 0.0
-    for i in range(F.shape[1]):
-        for a in range(fresh.size):
-            fa = F[fresh[a], i]
-            for c in range(hist.size):
-                out[a, c] += fa * F[hist[c], i]
+    """``out[a, c] = F[fresh[a]] · F[hist[c]]`` by BLAS on views of consecutive rows
+    (``fresh`` and ``hist`` sorted; no copies of the rows).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> F, out = np.arange(8.0).reshape(4, 2), np.empty((1, 2))
+    >>> gram_rows(F, np.array([3]), np.array([0, 2]), out); out.tolist()
+    [[7.0, 59.0]]
+    """
+    for a0, f0, f1 in _runs(fresh):
+        for c0, h0, h1 in _runs(hist):
+            out[a0 : a0 + f1 - f0, c0 : c0 + h1 - h0] = F[f0:f1] @ F[h0:h1].T
 
 
 def _compile(fn):
@@ -122,7 +141,7 @@ def _compile(fn):
         return numba.njit(nogil=True)(fn)
 
 
-_sweep_f, _combine, _gram_rows = _compile(sweep_f), _compile(combine), _compile(gram_rows)
+_sweep_f, _combine = _compile(sweep_f), _compile(combine)
 
 
 def mixing(gram, last: int) -> np.ndarray:
@@ -167,7 +186,22 @@ def _history(k: int, slots: int, nxt: int) -> np.ndarray:
     return np.array([i for i in range(min(k + 1, slots)) if i != nxt], dtype=np.int64)
 
 
-def anderson_row(S, b, tol: float, max_passes: int, diagonal: bool = True):
+def _mix(F, G, gram, stale, k: int, slots: int) -> None:
+    """The Anderson step after iterate ``k``: the Gram rows of the slots in ``stale``
+    (emptied), the weights of the kept history, ``Σ α_i g_i`` into the next slot."""
+    s, nxt = k % slots, (k + 1) % slots
+    hist = _history(k, slots, nxt)
+    fresh = np.array(sorted(set(stale) & set(hist.tolist())), dtype=np.int64)
+    rows = np.empty((fresh.size, hist.size))
+    gram_rows(F, fresh, hist, rows)
+    gram[np.ix_(fresh, hist)] = rows
+    gram[np.ix_(hist, fresh)] = rows.T
+    stale.clear()
+    alpha = mixing(gram[np.ix_(hist, hist)], int(np.flatnonzero(hist == s)[0]))
+    _combine(alpha, G, hist, G[nxt])
+
+
+def anderson_row(S, b, tol: float, max_passes: int, diagonal: bool = True, weights=None):
     """Solve ``(I - A) u = b`` by Anderson-mixed Gauss-Seidel sweeps over the rows of the
     CSR array ``S`` (``A``, or ``Aᵀ`` for a transposed solve; see the module).
 
@@ -182,27 +216,37 @@ def anderson_row(S, b, tol: float, max_passes: int, diagonal: bool = True):
         Sweeps and products allowed.
     diagonal : bool
         False when ``S`` has no diagonal entries (a cheaper sweep).
+    weights : ndarray, shape (n,), optional
+        Positive weights ``w``: the mixing minimizes ``‖w ∘ f‖`` and a solve goes on
+        until ``‖w ∘ r‖ / ‖w ∘ b‖`` is below ``tol`` too, or below its rounding floor
+        ``8 eps ‖w ∘ (|b| + |u| + |M u|)‖ / ‖w ∘ b‖`` (:func:`rhs_weights`); the 2-norm
+        residual alone decides ``converged``.
 
     Returns
     -------
     tuple
         ``(u, passes, converged, residual)``: the solution, the passes over ``S`` spent,
-        whether the true relative residual reached ``tol``, and that residual.
+        whether the true relative residual (and the weighted one) reached ``tol``, and
+        the true relative residual.
     """
     n = b.size
     bnorm = math.sqrt(float(b @ b))
     if bnorm == 0.0 or n == 0:
         return np.zeros(n), 0, True, 0.0
+    weighted = weights is not None
+    w = np.asarray(weights, dtype=np.float64) if weighted else b  # (b: a placeholder)
+    wnorm = float(np.linalg.norm(w * b)) if weighted else bnorm
     slots = WINDOW + 2  # WINDOW + 1 mixed, one being written
     G, F = np.zeros((slots, n)), np.empty((slots, n))
     gram = np.zeros((slots, slots))
     stale: list[int] = []  # slots whose f changed since the Gram matrix was updated
-    best = (math.inf, None)  # (true residual, u) of the best check
+    best = (True, math.inf, math.inf, None)  # (missed tol, score, true residual, u)
     ratio, best_f, since_best, passes = 1.0, math.inf, 0, 0
     for k in range(max(0, int(max_passes))):
         s = k % slots
         g = G[s]
-        fnorm = math.sqrt(_sweep_f(S.indptr, S.indices, S.data, b, g, F[s], diagonal)) / bnorm
+        ff = _sweep_f(S.indptr, S.indices, S.data, b, g, F[s], diagonal, w, weighted)
+        fnorm = math.sqrt(ff) / wnorm
         passes += 1
         if not math.isfinite(fnorm):
             return g.copy(), passes, False, math.inf
@@ -210,29 +254,47 @@ def anderson_row(S, b, tol: float, max_passes: int, diagonal: bool = True):
         best_f = min(best_f, fnorm)
         last = passes + 1 >= max_passes or since_best >= STALL
         if ratio * fnorm <= tol or last:  # the true residual of g, one product
-            r = b - g + S @ g
-            rel = math.sqrt(float(r @ r)) / bnorm
+            Sg = S @ g
+            r = b - g + Sg
             passes += 1
-            best = min(best, (rel, g.copy()), key=lambda t: t[0])
-            if rel <= tol or last:
+            rel = math.sqrt(float(r @ r)) / bnorm
+            score = rel  # <= tol: done
+            if weighted:  # and the weighted residual to tol, or to its rounding floor
+                floor = 8 * _EPS * float(np.linalg.norm(w * (np.abs(b) + np.abs(g) + np.abs(Sg))))
+                score = max(rel, float(np.linalg.norm(w * r)) * tol / max(tol * wnorm, floor))
+            best = min(best, (rel > tol, score, rel, g.copy()), key=lambda t: t[:2])
+            if score <= tol or last:
                 break
-            ratio = max(ratio, 2.0 * rel / max(fnorm, 1e-300))
+            ratio = max(ratio, 2.0 * score / max(fnorm, 1e-300))
         stale.append(s)
-        nxt = (k + 1) % slots
         if (k + 1) % PERIOD == 0 and k >= 1:
-            hist = _history(k, slots, nxt)
-            fresh = np.array(sorted(set(stale) & set(hist.tolist())), dtype=np.int64)
-            rows = np.empty((fresh.size, hist.size))
-            _gram_rows(F, fresh, hist, rows)
-            gram[np.ix_(fresh, hist)] = rows
-            gram[np.ix_(hist, fresh)] = rows.T
-            stale = []
-            alpha = mixing(gram[np.ix_(hist, hist)], int(np.flatnonzero(hist == s)[0]))
-            _combine(alpha, G, hist, G[nxt])
+            _mix(F, G, gram, stale, k, slots)
         else:
-            np.copyto(G[nxt], g)
-    rel, u = best
+            np.copyto(G[(k + 1) % slots], g)
+    _, _, rel, u = best
     return (np.zeros(n) if u is None else u), passes, bool(rel <= tol), float(rel)
+
+
+def rhs_weights(b, spread: float = 1e3):
+    """Weights ``1 / |b_i|`` for a right-hand side whose nonzero entries span more than
+    ``spread`` (zeros get the smallest weight), else None.
+
+    A 2-norm residual of 1e-12 leaves the entries of ``u`` that belong to small ``b_i``
+    (small firms' output in ``L x``) with relative errors up to 1e-8 at 1e6 firms; Gauss-
+    Seidel is unchanged by the scaling ``diag(b)⁻¹ (I - A) diag(b)``, so the weights only
+    steer the mixing and the stop to the scaled system's residual.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rhs_weights(np.ones(3)) is None, rhs_weights(np.array([1.0, 1e4, 0.0])).tolist()
+    (True, [1.0, 0.0001, 0.0001])
+    """
+    a = np.abs(np.asarray(b, dtype=np.float64))
+    nonzero = a[a > 0]
+    if not nonzero.size or nonzero.max() <= spread * nonzero.min():
+        return None
+    return 1.0 / np.where(a > 0, a, nonzero.max())
 
 
 def gs_anderson(gs, B, transposed, *, tol: float, max_products: int):
@@ -250,7 +312,8 @@ def gs_anderson(gs, B, transposed, *, tol: float, max_products: int):
     for r in range(k):
         b = np.ascontiguousarray(B[r], dtype=np.float64)
         S = gs.rows[bool(transposed[r])]
-        U[r], passes, ok, rel = anderson_row(S, b, tol, max_products, gs.diagonal)
+        w = rhs_weights(b)
+        U[r], passes, ok, rel = anderson_row(S, b, tol, max_products, gs.diagonal, w)
         gs.passes += passes
         most, converged, worst = max(most, passes), converged and ok, max(worst, rel)
     return U, most, converged, worst

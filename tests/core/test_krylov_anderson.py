@@ -11,16 +11,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linkage.core import krylov_anderson, krylov_gs
-from linkage.core.krylov import Iteration
+from linkage.core.kernel import FusedProducts, applier
+from linkage.core.krylov import Iteration, gmres_power
 from linkage.core.krylov_anderson import (
     anderson_row,
     combine,
     gram_rows,
     gs_anderson,
     mixing,
+    rhs_weights,
     sweep_f,
 )
 from linkage.core.krylov_gs import GaussSeidel
+from linkage.core.krylov_scaled import scaled_gmres
 
 needs_numba = pytest.mark.skipif(krylov_gs.numba is None, reason="numba does not import here")
 
@@ -55,9 +58,15 @@ def test_sweep_is_the_dense_gauss_seidel_step(compiled, diagonal):
     f = np.empty(40)
     old = z.copy()
     fn = krylov_anderson._sweep_f if compiled else sweep_f
-    ff = fn(A.indptr, A.indices, A.data, b, z, f, diagonal)
+    ff = fn(A.indptr, A.indices, A.data, b, z, f, diagonal, b, False)
     np.testing.assert_allclose(z, want, rtol=1e-13)
     np.testing.assert_allclose(f, want - old, rtol=1e-12, atol=1e-14)
+    assert ff == pytest.approx(float(f @ f), rel=1e-12)
+    w = rng.random(40)  # weighted: f scaled, the sweep itself unchanged
+    z = old.copy()
+    ff = fn(A.indptr, A.indices, A.data, b, z, f, diagonal, w, True)
+    np.testing.assert_allclose(z, want, rtol=1e-13)
+    np.testing.assert_allclose(f, w * (want - old), rtol=1e-12, atol=1e-14)
     assert ff == pytest.approx(float(f @ f), rel=1e-12)
 
 
@@ -161,3 +170,37 @@ def test_the_solver_uses_anderson_for_few_rows(monkeypatch):
     calls.clear()  # a block of many right-hand sides: GMRES in lock step
     it.solve_rows(np.ones((8, 60)), np.zeros(8, bool), tol=1e-12, restart=12, max_products=400)
     assert not calls
+
+
+def test_rhs_weights():
+    assert rhs_weights(np.full(5, 3.0)) is None
+    assert rhs_weights(np.array([1.0, 999.0])) is None  # within the spread
+    w = rhs_weights(np.array([-2.0, 0.0, 4000.0]))
+    np.testing.assert_allclose(w, [0.5, 1 / 4000, 1 / 4000])
+    assert rhs_weights(np.zeros(3)) is None
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_wide_rhs_entrywise_accurate(seed, monkeypatch):
+    # b spanning 1e8 (the output x of small and large firms): every entry of u to ~tol,
+    # on the sweeps (weights) and on scipy's products (the scaled GMRES)
+    n = 150
+    A = random_A(n, 0.05, 0.9, seed, diagonal=seed % 2 == 0)
+    rng = np.random.default_rng(seed)
+    b = 10.0 ** rng.uniform(-4, 4, n)
+    B = np.vstack([np.ones(n), b, b])
+    flags = np.array([False, False, True])
+    Ad = A.toarray()
+    want = [np.linalg.solve(np.eye(n) - (Ad.T if t else Ad), B[r]) for r, t in enumerate(flags)]
+    fused = FusedProducts(A)
+    runs = [lambda: scaled_gmres(applier(fused, flags), B, gmres_power, tol=1e-12, restart=12,
+                                 max_products=400, augment=2)]  # fmt: skip
+    if krylov_gs.numba is not None:
+        runs.append(lambda: gs_anderson(GaussSeidel(A), B, flags, tol=1e-12, max_products=400))
+    for run in runs:
+        U, products, converged, residual = run()
+        assert converged and residual <= 1e-12
+        for r, t in enumerate(flags):
+            M = Ad.T if t else Ad
+            assert np.linalg.norm(B[r] - U[r] + M @ U[r]) <= 1e-12 * np.linalg.norm(B[r])
+            np.testing.assert_allclose(U[r], want[r], rtol=1e-9)  # entry by entry
