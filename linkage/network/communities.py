@@ -405,7 +405,7 @@ def find_clusters(
     # p-values are those of one loop; the frames are built meanwhile
     comm_test = start_group_pvalues(
         network, [c_codes], len(c_names), seed, n_permutations, draws=sentra_test.draws,
-        n_threads=2,
+        n_threads=2, prepared=sentra_test.prepared,
     )  # fmt: skip
     membership = make_membership()
     trade = trade_job()

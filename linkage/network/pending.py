@@ -35,6 +35,9 @@ class PendingPvalues:
     background : bool
         Run each part in its own thread; this returns once every thread's loop has begun
         (so a caller that then holds the GIL cannot stall them). Else the parts run here.
+    prepared : optional
+        What the test computed from the network alone (firm-to-firm edges, strengths),
+        kept as :attr:`prepared` for a later test on the same network.
 
     Examples
     --------
@@ -44,13 +47,14 @@ class PendingPvalues:
     [1.0, 2.0]
     """
 
-    def __init__(self, runs, finish, *, background):
+    def __init__(self, runs, finish, *, background, prepared=None):
         self._finish = finish
         self._results = [None] * len(runs)
         self._error = None
         self._threads = []
         self._value = None
         self.draws = None
+        self.prepared = prepared
         if not background:
             self._results = [run(None) for run in runs]
             return

@@ -334,6 +334,7 @@ def start_permutation_pvalues(
     background=True,
     draws=None,
     n_threads=1,
+    prepared=None,
 ):
     """:func:`permutation_pvalues_many` started in a thread: ``.result()`` waits for it.
 
@@ -357,6 +358,8 @@ def start_permutation_pvalues(
         permutations, so the same p-values. Ignored when they do not match.
     n_threads : int
         Parts when ``draws`` is given.
+    prepared : optional
+        ``.prepared`` of a job on the same network and ``exclude``: its arrays, not redone.
 
     Returns
     -------
@@ -374,7 +377,7 @@ def start_permutation_pvalues(
     >>> bool(job.result()[0][0] < 0.05)
     True
     """
-    d = _FirmTrade(n_nodes, source, target, value, is_firm, exclude)
+    d = prepared or _FirmTrade(n_nodes, source, target, value, is_firm, exclude)
     use_numba = backend() == "numba"
     n_permutations = int(n_permutations)
     jobs = []
@@ -407,6 +410,7 @@ def start_permutation_pvalues(
         [part(count, skipped) for _, count, skipped in parts],
         finish,
         background=background and use_numba and bool(jobs),
+        prepared=d,
     )
 
 

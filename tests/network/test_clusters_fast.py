@@ -21,7 +21,7 @@ from benchmarks.bench_clusters import generate
 from benchmarks.generators import firm_network
 from linkage import SupplyNetwork
 from linkage.network import detection, permutation
-from linkage.network.classify import classify_activity
+from linkage.network.classify import classify_activity, start_group_pvalues
 from linkage.network.communities import detect_communities, find_clusters
 from linkage.network.detection import (
     canonical_labels,
@@ -30,7 +30,7 @@ from linkage.network.detection import (
     modularity,
 )
 from linkage.network.permutation import permutation_pvalues, permutation_pvalues_many
-from linkage.network.sentra import sentra_labels
+from linkage.network.sentra import node_codes, sentra_labels
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "sentra"
 
@@ -364,3 +364,24 @@ def test_example_survey_pvalues_equal_the_reference(backend):
         codes, names = node_codes(net, groups, "groups")
         ref = _reference_pvalues(*args, codes, len(names), n_permutations=199, seed=0, exclude=excl)
         np.testing.assert_array_equal(frame["p_value"].to_numpy(), ref)
+
+
+def test_prepared_arrays_of_the_sentra_test_give_the_same_pvalues(backend):
+    net = _network(2000, seed=2)
+    s_codes, s_names = node_codes(net, sentra_labels(net, None), "groups")
+    first = start_group_pvalues(net, [s_codes], len(s_names), 0, 49)
+    (p_first,) = first.result()
+    labels = detect_communities(net, seed=0).to_numpy()
+    c_codes = np.where(np.asarray(net.is_firm, bool), labels, -1)
+    k = int(labels.max()) + 1
+    (alone,) = start_group_pvalues(net, [c_codes], k, 0, 49).result()
+    job = start_group_pvalues(
+        net, [c_codes], k, 0, 49, draws=first.draws, n_threads=2, prepared=first.prepared
+    )
+    (given,) = job.result()
+    assert job.prepared is first.prepared  # reused, not rebuilt
+    np.testing.assert_array_equal(given, alone)
+    (again,) = start_group_pvalues(
+        net, [s_codes], len(s_names), 0, 49, prepared=job.prepared
+    ).result()
+    np.testing.assert_array_equal(again, p_first)
