@@ -16,11 +16,14 @@ solution with the same factorization when it misses the tolerance.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from scipy.linalg.blas import dgemm
+from scipy.linalg.lapack import dgecon, dgetrf, dgetri, dgetri_lwork
 
 from .norms import relative_residual
 
@@ -40,6 +43,12 @@ __all__ = [
 #: spaced columns (a full check of a block of L costs as much as the solve).
 RESIDUAL_SAMPLE = 32
 
+#: Up to this n, ``getri`` runs LAPACK's unblocked code (workspace ``n``): its blocked
+#: code makes threaded ``dgemm`` calls, and on a loaded machine a thread that waits for
+#: a core turned 90 µs into 8-27 ms in one call of ten at n = 100 (unblocked: 107 µs
+#: best, 130 at the 90th percentile); from about 150 on the blocked code is faster.
+GETRI_UNBLOCKED_N = 128
+
 EPS = np.finfo(float).eps
 #: Smallest lower bound of ``1 / cond₁(I - A)`` that :func:`certified_rcond` reports.
 CERTIFIED_RCOND = float(np.sqrt(EPS))
@@ -54,16 +63,16 @@ def dense_lu(A) -> tuple[np.ndarray, np.ndarray]:
     n = A.shape[0]
     if sp.issparse(A):
         M = A.toarray(order="F")
-    else:
-        M = np.array(A, dtype=float, order="F", copy=True)
-    np.negative(M, out=M)
+        np.negative(M, out=M)
+    else:  # the copy and the sign in one pass
+        M = np.negative(np.asarray(A, dtype=float), order="F")
     M.flat[:: n + 1] += 1.0
-    # LAPACK getrf itself: lu_factor's checks and its warning filter cost ~6 of 56 µs at
-    # n = 100; an exact zero pivot (info > 0) is left to zero_pivots, as before
+    # LAPACK dgetrf itself: lu_factor's checks and its warning filter cost ~6 of 56 µs at
+    # n = 100, get_lapack_funcs 1 µs warm and ~20 µs after a gc.collect(); an exact zero
+    # pivot (info > 0) is left to zero_pivots, as before
     if n == 0:
         return M, np.zeros(0, dtype=np.int32)
-    getrf = sla.get_lapack_funcs("getrf", (M,))
-    lu, piv, _ = getrf(M, overwrite_a=1)
+    lu, piv, _ = dgetrf(M, overwrite_a=1)
     return lu, piv
 
 
@@ -129,7 +138,7 @@ def reciprocal_condition(factor, anorm: float) -> float:
     """LAPACK's estimate (``gecon``) of ``1 / cond₁(I - A)`` from the dense factor, given
     ``anorm``, a bound of ``‖I - A‖₁``."""
     lu = factor[0]
-    gecon = sla.get_lapack_funcs("gecon", (lu,))
+    gecon = dgecon if lu.dtype == np.float64 else sla.get_lapack_funcs("gecon", (lu,))
     rcond, _ = gecon(lu, anorm, norm="1")
     return float(rcond)
 
@@ -200,10 +209,22 @@ def inverse_from_lu(factor) -> tuple[np.ndarray, int]:
     """
     lu, piv = factor
     n = lu.shape[0]
+    if lu.dtype == np.float64:
+        L, info = dgetri(lu, piv, lwork=_getri_lwork(n), overwrite_lu=0)
+        return L, int(info)
     getri, getri_lwork = sla.get_lapack_funcs(("getri", "getri_lwork"), (lu,))
-    lwork, _ = getri_lwork(n)
-    L, info = getri(lu, piv, lwork=max(int(lwork), 3 * n, 1), overwrite_lu=0)
+    lwork = max(int(getri_lwork(n)[0].real), 3 * n, 1)
+    L, info = getri(lu, piv, lwork=lwork, overwrite_lu=0)
     return L, int(info)
+
+
+@functools.lru_cache(maxsize=64)
+def _getri_lwork(n: int) -> int:
+    """The workspace of ``getri`` for an n × n LU: ``n`` up to :data:`GETRI_UNBLOCKED_N`
+    (LAPACK's unblocked code), else what LAPACK asks for (at least ``3n``), per n."""
+    if n <= GETRI_UNBLOCKED_N:
+        return max(n, 1)
+    return max(int(dgetri_lwork(n)[0]), 3 * n, 1)
 
 
 def blas_product(M, B, C=None) -> np.ndarray:

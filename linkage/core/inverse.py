@@ -226,13 +226,18 @@ class InverseParts:
             self.last_info = SolveInfo(self.last_info.method, worst, self.last_info.iterations)
         return out
 
-    def to_dense(self, max_bytes: int | None = None) -> np.ndarray:
+    def to_dense(self, max_bytes: int | None = None, *, check: bool = True) -> np.ndarray:
         """The full Leontief inverse ``L`` as a dense (n, n) array, after a memory check.
 
         Parameters
         ----------
         max_bytes : int, optional
             Refuse when ``8 n²`` bytes exceed this (default 4 GiB).
+        check : bool
+            Dense factor only: with False, L is returned without the residual of its
+            sampled columns and ``last_info`` is left as it was; the caller checks L (a
+            zero pivot still raises). :func:`~linkage.core.dispersion.dense_L_arrays`
+            checks the sums it reads from L instead.
 
         Raises
         ------
@@ -249,11 +254,11 @@ class InverseParts:
             )
         if self.block_method != self.method:  # auto: n right-hand sides go to the LU
             self._use_block = True
-            L = self._block().to_dense(limit)
+            L = self._block().to_dense(limit, check=check)
             self.last_info = self._block_solver.last_info
             return L
         if self.method == "dense":
-            return self._dense_inverse()
+            return self._dense_inverse(check)
         L = np.empty((self.n, self.n))
         worst = 0.0
         for start, stop, block in self.column_blocks():
@@ -265,15 +270,17 @@ class InverseParts:
         )
         return L
 
-    def _dense_inverse(self) -> np.ndarray:
+    def _dense_inverse(self, check: bool = True) -> np.ndarray:
         """All of L from the dense factor at once (:func:`inverse_from_lu`); the residual
-        on up to 32 evenly spaced columns."""
+        on up to 32 evenly spaced columns (``check``)."""
         if not self.n:
             self.last_info = SolveInfo(self.method, 0.0, 0)
             return np.empty((0, 0))
         L, info = inverse_from_lu(self._lu)
         if info != 0:
             self._raise_singular("I - A is singular: zero pivot in the LU factorization", [])
+        if not check:
+            return L
         residual = inverse_residual(self._A, L, sample_columns(self.n))
         self.last_info = SolveInfo(self.method, residual, 0)
         if not np.isfinite(residual) or not np.isfinite(L.sum()):

@@ -99,7 +99,7 @@ def _coefficients(A):
         nonnegative = bool(A.size == 0 or A.min() >= 0)
         nnz = int(A.size)  # products with a dense A cost 2 n² flops
     # a NaN or an infinity makes its column sum non-finite; check entries only then
-    if not np.all(np.isfinite(col_sums)) and not np.all(np.isfinite(values)):
+    if not np.isfinite(col_sums).all() and not np.isfinite(values).all():
         raise InvalidTableError("A has non-finite entries")
     return A, col_sums, nonnegative, nnz
 
