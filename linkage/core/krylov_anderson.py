@@ -201,7 +201,7 @@ def _mix(F, G, gram, stale, k: int, slots: int) -> None:
     _combine(alpha, G, hist, G[nxt])
 
 
-def anderson_row(S, b, tol: float, max_passes: int, diagonal: bool = True, weights=None):
+def anderson_row(S, b, tol, max_passes, diagonal=True, weights=None, indptr=None):
     """Solve ``(I - A) u = b`` by Anderson-mixed Gauss-Seidel sweeps over the rows of the
     CSR array ``S`` (``A``, or ``Aᵀ`` for a transposed solve; see the module).
 
@@ -221,6 +221,8 @@ def anderson_row(S, b, tol: float, max_passes: int, diagonal: bool = True, weigh
         until ``‖w ∘ r‖ / ‖w ∘ b‖`` is below ``tol`` too, or below its rounding floor
         ``8 eps ‖w ∘ (|b| + |u| + |M u|)‖ / ‖w ∘ b‖`` (:func:`rhs_weights`); the 2-norm
         residual alone decides ``converged``.
+    indptr : ndarray, optional
+        ``S.indptr`` as int64 (the compiled sweep is slower on int32 row pointers).
 
     Returns
     -------
@@ -233,6 +235,7 @@ def anderson_row(S, b, tol: float, max_passes: int, diagonal: bool = True, weigh
     bnorm = math.sqrt(float(b @ b))
     if bnorm == 0.0 or n == 0:
         return np.zeros(n), 0, True, 0.0
+    indptr = S.indptr if indptr is None else indptr
     weighted = weights is not None
     w = np.asarray(weights, dtype=np.float64) if weighted else b  # (b: a placeholder)
     wnorm = float(np.linalg.norm(w * b)) if weighted else bnorm
@@ -245,7 +248,7 @@ def anderson_row(S, b, tol: float, max_passes: int, diagonal: bool = True, weigh
     for k in range(max(0, int(max_passes))):
         s = k % slots
         g = G[s]
-        ff = _sweep_f(S.indptr, S.indices, S.data, b, g, F[s], diagonal, w, weighted)
+        ff = _sweep_f(indptr, S.indices, S.data, b, g, F[s], diagonal, w, weighted)
         fnorm = math.sqrt(ff) / wnorm
         passes += 1
         if not math.isfinite(fnorm):
@@ -313,7 +316,9 @@ def gs_anderson(gs, B, transposed, *, tol: float, max_products: int):
         b = np.ascontiguousarray(B[r], dtype=np.float64)
         S = gs.rows[bool(transposed[r])]
         w = rhs_weights(b)
-        U[r], passes, ok, rel = anderson_row(S, b, tol, max_products, gs.diagonal, w)
+        U[r], passes, ok, rel = anderson_row(
+            S, b, tol, max_products, gs.diagonal, w, gs.indptr[bool(transposed[r])]
+        )
         gs.passes += passes
         most, converged, worst = max(most, passes), converged and ok, max(worst, rel)
     return U, most, converged, worst
