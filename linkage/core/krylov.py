@@ -129,9 +129,9 @@ class Iteration:
 
     def solve_rows(self, Bt, transposed, *, tol: float, restart: int, max_products):
         """Rows of ``Bt`` (k, n) solved in lock step (row ``r`` with ``Aᵀ`` when
-        ``transposed[r]``), on Gauss-Seidel sweeps where ``gauss_seidel``
-        (:mod:`~linkage.core.krylov_gs`), else on the products of :mod:`~linkage.core.kernel`:
-        ``(Ut, products, converged, residual)``."""
+        ``transposed[r]``), on Gauss-Seidel sweeps where ``gauss_seidel`` (mixed:
+        :mod:`~linkage.core.krylov_anderson`), else by GMRES on :mod:`~linkage.core.kernel`
+        (:mod:`~linkage.core.krylov_scaled`): ``(Ut, products, converged, residual)``."""
         if self.gauss_seidel:  # compiled sweeps: about 40 % fewer passes over A
             self._gs = self._gs or GaussSeidel(self.op, self._diagonal)
             Ut, products, converged, residual = gs_solve(

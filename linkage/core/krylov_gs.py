@@ -13,7 +13,10 @@ below 1 (``I - A`` an M-matrix) the spectral radius of ``M`` is at most that of 
 of 22-28 products per right-hand side to 1e-12 at spectral radius 0.6, 21-25 instead of
 35-42 at 0.8 (benchmarks/findings/kernel.md).
 
-GMRES itself is :func:`~linkage.core.krylov.gmres_power`, passed in. The preconditioned
+For up to a few right-hand sides the solver mixes the sweeps instead (Anderson,
+:mod:`~linkage.core.krylov_anderson`, which uses :class:`GaussSeidel`'s structures and
+counters); :func:`gs_gmres` serves blocks. Its GMRES is
+:func:`~linkage.core.krylov.gmres_power`, passed in. The preconditioned
 residual is not the one reported, so each round ends with the true relative residual
 ``‖b - (I - A) u‖ / ‖b‖`` from scratch (one product with ``A``); a row that misses
 ``tol`` solves for its correction with a tolerance cut by what it missed.
