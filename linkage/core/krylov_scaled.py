@@ -6,12 +6,14 @@ small entries of ``b``: at 1e6 firms the solve of ``(I - A) w = x`` (total outpu
 system, however tight the tolerance (the residual stalls at 4e-14). With ``D = diag(b)``
 (zeros replaced, :func:`~linkage.core.krylov_anderson.rhs_weights`), the system
 ``(I - D⁻¹ A D) v = D⁻¹ b``, ``u = D v``, has a right-hand side of ones and the same
-spectrum; GMRES on it gives every entry to about the tolerance. Each product costs three
-more vector passes (the scaling), on rows whose ``b`` spans more than 1e3 only.
+spectrum; GMRES on it gives every entry to about the tolerance (each product three more
+vector passes, on rows whose ``b`` spans more than 1e3 only).
 
-A solve converges on both residuals: the scaled one (GMRES's own) and then the true
-``‖b - (I - A) u‖ / ‖b‖`` from scratch (one product per row); a row that misses the
-second gets one unscaled correction round.
+GMRES is not scale-invariant, though: on a random ``A`` with ``b`` spanning 1e8 and
+unrelated to it, the scaled system took 3-4 times the products. So the rows are solved
+as they are first; then the weighted residual ``‖W r‖ / ‖W b‖`` (``W = D⁻¹``, one
+product per row) decides: a row above :data:`WEIGHTED_SHARE` ``tol`` solves for its
+correction in scaled form, to the factor it missed by. The reported residual is the true 2-norm one.
 """
 
 from __future__ import annotations
@@ -21,7 +23,11 @@ import numpy as np
 from .krylov_anderson import rhs_weights
 from .norms import row_norms
 
-__all__ = ["scaled_gmres"]
+__all__ = ["WEIGHTED_SHARE", "scaled_gmres"]
+
+#: The weighted residual a row must reach, as a multiple of ``tol`` (1e-10 for the default
+#: 1e-12: every entry of ``L x`` at 1e6 firms to about 1e-10, benchmarks/findings/kernel.md).
+WEIGHTED_SHARE = 100.0
 
 
 def _scaled(apply, W):
@@ -51,30 +57,33 @@ def _subset(apply, idx):
 
 def scaled_gmres(apply, B, inner, *, tol, restart, max_products, augment):
     """Rows of ``B`` (k, n) solved in lock step by ``inner`` (the power-basis GMRES) on
-    ``apply`` (:func:`~linkage.core.kernel.applier`), rows of wide range scaled (see the
-    module). Returns ``(U, products, converged, residual)`` as ``inner`` does, with the
-    true relative residual of every row."""
+    ``apply`` (:func:`~linkage.core.kernel.applier`), then rows of wide range corrected in
+    scaled form (see the module). Returns ``(U, products, converged, residual)`` as
+    ``inner`` does, with the true relative residual of every row."""
     weights = [rhs_weights(b) for b in B]
-    if all(w is None for w in weights):
-        return inner(apply, B, tol, restart, max_products, augment)
+    U, products, converged, residual = inner(apply, B, tol, restart, max_products, augment)
+    wide = np.array([w is not None for w in weights])
+    if not wide.any() or not np.all(np.isfinite(U)):
+        return U, products, converged, residual
     W = np.ones_like(B, dtype=np.float64)
     for r, w in enumerate(weights):
         if w is not None:
             W[r] = w
-    Us, products, _, _ = inner(_scaled(apply, W), W * B, tol, restart, max_products, augment)
-    U = Us / W
-    bnorm = np.maximum(row_norms(B), 1e-300)
-    R = B - U + apply(U)
-    products += 1
-    rel = row_norms(R) / bnorm
-    miss = np.flatnonzero(rel > tol)
-    room = max_products - products
-    if miss.size and room > 1 and np.all(np.isfinite(rel)):  # unscaled, what is missing
-        inner_tol = float(np.min(tol / rel[miss]))
-        D, more, _, _ = inner(_subset(apply, miss), R[miss], inner_tol, restart, room - 1, augment)
-        U[miss] += D
+    R = B - U + apply(U)  # the true residuals, one product per row
+    wnorm = np.maximum(row_norms(W * B), 1e-300)
+    rel_w = row_norms(W * R) / wnorm
+    goal = WEIGHTED_SHARE * tol
+    miss = np.flatnonzero(wide & (rel_w > goal))
+    room = max_products - products - 1
+    if miss.size and room > 1:  # the scaled system's residual, cut to tol
+        Wm = W[miss]
+        inner_tol = float(np.min(0.5 * goal / rel_w[miss]))
+        D, more, _, _ = inner(
+            _scaled(_subset(apply, miss), Wm), Wm * R[miss], inner_tol, restart, room - 1, augment
+        )
+        U[miss] += D / Wm
         R[miss] = B[miss] - U[miss] + apply(U[miss], miss)
         products += more + 1
-        rel[miss] = row_norms(R, miss) / bnorm[miss]
+    rel = row_norms(R) / np.maximum(row_norms(B), 1e-300)
     worst = float(rel.max()) if rel.size else 0.0
-    return U, int(products), bool(np.all(rel <= tol)), worst
+    return U, int(products + 1), bool(np.all(rel <= tol)), worst
