@@ -7,7 +7,7 @@ system, however tight the tolerance (the residual stalls at 4e-14). With ``D = d
 (zeros replaced, :func:`~linkage.core.krylov_anderson.rhs_weights`), the system
 ``(I - D⁻¹ A D) v = D⁻¹ b``, ``u = D v``, has a right-hand side of ones and the same
 spectrum; GMRES on it gives every entry to about the tolerance (each product three more
-vector passes, on rows whose ``b`` spans more than 1e3 only).
+vector passes, on rows whose ``b`` spans more than 1e4 only).
 
 GMRES is not scale-invariant, though: on a random ``A`` with ``b`` spanning 1e8 and
 unrelated to it, the scaled system took 3-4 times the products. So the rows are solved
@@ -20,14 +20,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .krylov_anderson import rhs_weights
+from .krylov_anderson import WEIGHTED_SHARE, rhs_weights
 from .norms import row_norms
 
-__all__ = ["WEIGHTED_SHARE", "scaled_gmres"]
-
-#: The weighted residual a row must reach, as a multiple of ``tol`` (1e-10 for the default
-#: 1e-12: every entry of ``L x`` at 1e6 firms to about 1e-10, benchmarks/findings/kernel.md).
-WEIGHTED_SHARE = 100.0
+__all__ = ["scaled_gmres"]
 
 
 def _scaled(apply, W):
