@@ -3,6 +3,8 @@ operator, the mixing weights by hand and against a least-squares solve, the vect
 kernels against numpy, the row solves against dense solves (true residuals), and the
 solver's choice of them."""
 
+import os
+
 import numpy as np
 import pytest
 import scipy.linalg as sla
@@ -204,3 +206,32 @@ def test_wide_rhs_entrywise_accurate(seed, monkeypatch):
             M = Ad.T if t else Ad
             assert np.linalg.norm(B[r] - U[r] + M @ U[r]) <= 1e-12 * np.linalg.norm(B[r])
             np.testing.assert_allclose(U[r], want[r], rtol=1e-9)  # entry by entry
+
+
+@needs_numba
+@pytest.mark.parametrize("workers", ["1", "2", "3"])
+def test_rows_on_threads_give_the_rows_one_after_the_other(monkeypatch, workers):
+    """Each row's arithmetic is its own: threads change the wall time, not one bit."""
+    A = random_A(3000, 0.002, 0.8, 5)
+    rng = np.random.default_rng(5)
+    B = np.vstack([np.ones(3000), rng.lognormal(0, 3, 3000), np.ones(3000)])
+    flags = np.array([False, False, True])
+    monkeypatch.setenv("LINKAGE_SOLVE_THREADS", "1")
+    want = gs_anderson(GaussSeidel(A), B, flags, tol=1e-12, max_products=400)
+    monkeypatch.setenv("LINKAGE_SOLVE_THREADS", workers)
+    gs = GaussSeidel(A)
+    got = gs_anderson(gs, B, flags, tol=1e-12, max_products=400)
+    np.testing.assert_array_equal(got[0], want[0])
+    assert got[1:] == want[1:] and got[2]
+    assert gs.passes >= 3 * 2  # every row swept and checked, counted once
+
+
+def test_threads_follow_the_cores_and_the_environment(monkeypatch):
+    monkeypatch.delenv("LINKAGE_SOLVE_THREADS", raising=False)
+    cores = os.cpu_count() or 1
+    assert krylov_anderson.threads(3) == min(cores, 3) and krylov_anderson.threads(1) == 1
+    monkeypatch.setenv("LINKAGE_SOLVE_THREADS", "2")
+    assert krylov_anderson.threads(3) == 2 and krylov_anderson.threads(0) == 1
+    for bad in ("0", "x", ""):
+        monkeypatch.setenv("LINKAGE_SOLVE_THREADS", bad)  # not a count: one per core
+        assert krylov_anderson.threads(8) == min(cores, 8)
