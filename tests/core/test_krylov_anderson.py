@@ -11,6 +11,7 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sweeps import needs_numba, random_A, sweeps_on  # noqa: F401  (sweeps_on: autouse)
 
 from linkage.core import krylov_anderson, krylov_gs
 from linkage.core.kernel import FusedProducts, applier
@@ -26,24 +27,6 @@ from linkage.core.krylov_anderson import (
 )
 from linkage.core.krylov_gs import GaussSeidel
 from linkage.core.krylov_scaled import scaled_gmres
-
-needs_numba = pytest.mark.skipif(krylov_gs.numba is None, reason="numba does not import here")
-
-
-@pytest.fixture(autouse=True)
-def sweeps_on(monkeypatch):
-    monkeypatch.delenv("LINKAGE_NO_NUMBA", raising=False)
-    monkeypatch.setenv("LINKAGE_GAUSS_SEIDEL", "1")
-
-
-def random_A(n, density, rho, seed, diagonal=True):
-    """Nonnegative sparse A (CSC) with spectral radius ``rho``."""
-    rng = np.random.default_rng(seed)
-    M = rng.random((n, n)) * (rng.random((n, n)) < density)
-    M[np.arange(n), (np.arange(n) + 1) % n] += 0.5
-    if not diagonal:
-        np.fill_diagonal(M, 0.0)
-    return sp.csc_array(M * (rho / np.abs(np.linalg.eigvals(M)).max()))
 
 
 @pytest.mark.parametrize("compiled", [False, True])

@@ -10,6 +10,7 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sweeps import needs_numba, random_A, sweeps_on  # noqa: F401  (sweeps_on: autouse)
 
 from benchmarks.generators import firm_network
 from linkage import IOTable, linkages
@@ -17,25 +18,6 @@ from linkage.core import krylov_gs
 from linkage.core.krylov import Iteration, gmres_power
 from linkage.core.krylov_gs import GaussSeidel, gs_gmres, sweep
 from linkage.core.solver import LeontiefSolver
-
-needs_numba = pytest.mark.skipif(krylov_gs.numba is None, reason="numba does not import here")
-
-
-@pytest.fixture(autouse=True)
-def sweeps_on(monkeypatch):
-    """At any size (the default is from MIN_NNZ nonzeros: test_the_default_by_size)."""
-    monkeypatch.delenv("LINKAGE_NO_NUMBA", raising=False)
-    monkeypatch.setenv("LINKAGE_GAUSS_SEIDEL", "1")
-
-
-def random_A(n, density, rho, seed, diagonal=True):
-    """Nonnegative sparse A (CSC) with spectral radius ``rho``, diagonal entries kept."""
-    rng = np.random.default_rng(seed)
-    M = rng.random((n, n)) * (rng.random((n, n)) < density)
-    M[np.arange(n), (np.arange(n) + 1) % n] += 0.5  # a cycle: the spectral radius is > 0
-    if not diagonal:
-        np.fill_diagonal(M, 0.0)
-    return sp.csc_array(M * (rho / np.abs(np.linalg.eigvals(M)).max()))
 
 
 def dense_gs(A):
