@@ -7,38 +7,40 @@ uses; :func:`permutation_pvalues_many` runs it for several groupings of the same
 
 The null model is exact Monte Carlo: each permutation shuffles the group labels among the
 firms (``numpy.random.default_rng(seed).permutation``, one draw per permutation, in order)
-and recomputes every group's statistic. The statistic of one permutation is computed in
-one pass over the firm-to-firm edges and one over the firms, compiled by numba when it
-imports (and ``LINKAGE_NO_NUMBA`` is unset or 0), else by the numpy code of before. Both
-add the same numbers in the same order (firms, then edges, in their order), so they give
-the same statistics to the last bit and the same p-values; the numba pass only avoids the
-temporary arrays of numpy's gathers and masks (about ten passes over the edges).
+and recomputes every group's statistic, in one pass over the firms and one over the
+firm-to-firm edges (edges with a middleman end left out: they are never internal; the
+edges in tiles, :func:`linkage.network.permloop.edge_order`), compiled by numba when it
+imports (and ``LINKAGE_NO_NUMBA`` is unset or 0), else with numpy. Both add the same
+numbers in the same order, so they give the same statistics to the last bit and the same
+p-values.
 
 With numba the whole loop over the permutations is one compiled call that releases the
-GIL. It draws each permutation as numpy does (the same Fisher-Yates swaps, from the same
-bit generator, see :func:`_shuffle_into`) but applies them to a copy of the int16 labels
-instead of an int64 index, so the draws, statistics and p-values are those of the numpy
-path, and each grouping redraws the same permutations from its own ``default_rng(seed)``.
+GIL (:mod:`linkage.network.permloop`). It draws each permutation as numpy does (the same
+Fisher-Yates swaps from the same bit generator, into an int32 index) and can keep the
+index of every permutation (``keep_permutations``): a later test of another grouping on
+the same firms and seed then replays them (``stored``), split over threads, without
+drawing them again. Each grouping gets the permutations of its own ``default_rng(seed)``.
 
 The loop also counts the 32-bit draws each permutation takes (Fisher-Yates with rejection:
 the count depends on the seed and the number of firms, not on the labels). With those
 counts a later test on the same firms and seed can be split into parts that start at any
 permutation, each from ``default_rng(seed)`` advanced past the draws before it
 (:func:`rng_after`), and run in threads side by side: the same permutations, hits and
-p-values as one loop.
+p-values as one loop (for the permutations beyond what was kept).
 """
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 
 from ..core.kernel import env_flag
-from .pending import DrawCounts, PendingPvalues, rng_after, split_parts
+from .pending import DrawCounts, PendingPvalues, StoredPermutations, plan_parts, rng_after
+from .permloop import TIE_TOLERANCE, compiled, edge_order
 
 __all__ = [
+    "PERMUTATION_STORE_BYTES",
     "DrawCounts",
+    "StoredPermutations",
     "PendingPvalues",
     "backend",
     "rng_after",
@@ -47,8 +49,9 @@ __all__ = [
     "start_permutation_pvalues",
 ]
 
-#: Statistics within this of the observed one count as reaching it (float noise).
-TIE_TOLERANCE = 1e-12
+#: Most memory ``keep_permutations`` takes (int32 indices: 4 bytes a firm a permutation;
+#: 199 permutations of a million firms are 796 MB).
+PERMUTATION_STORE_BYTES = 1 << 30
 
 
 def backend() -> str:
@@ -60,114 +63,7 @@ def backend() -> str:
     True
     """
     off = env_flag("LINKAGE_NO_NUMBA")
-    return "numpy" if off or _compiled() is None else "numba"
-
-
-def _next_uint32(bitgen):
-    """The next 32 random bits of a numpy bit generator (numba compiles it to the same call)."""
-    return bitgen.ctypes.next_uint32(bitgen.ctypes.state)
-
-
-def _shuffle_into(rng, base, fl):
-    """``fl[:] = base[rng.permutation(base.size)]``, the same draws, without the index array.
-
-    numpy's ``Generator.permutation(n)`` shuffles ``arange(n)`` by Fisher-Yates: for
-    ``i = n-1, ..., 1`` it swaps positions ``i`` and ``j``, ``j`` drawn by
-    ``random_interval(i)`` (32 random bits masked to the smallest ``2^b - 1 >= i``, drawn
-    again while above ``i``). The same swaps on a copy of the labels give the labels of the
-    shuffled index directly: one pass over a small array instead of a shuffle of an
-    ``n``-element int64 array and a gather through it. Returns the number of 32-bit draws."""
-    fl[:] = base
-    draws = 0
-    for i in range(base.size - 1, 0, -1):
-        mask = np.uint32(i)
-        mask |= mask >> np.uint32(1)
-        mask |= mask >> np.uint32(2)
-        mask |= mask >> np.uint32(4)
-        mask |= mask >> np.uint32(8)
-        mask |= mask >> np.uint32(16)
-        j = _next_uint32(rng.bit_generator) & mask
-        draws += 1
-        while j > np.uint32(i):
-            j = _next_uint32(rng.bit_generator) & mask
-            draws += 1
-        t = fl[i]
-        fl[i] = fl[j]
-        fl[j] = t
-    return draws
-
-
-def _statistic_labels(fl, fs, ft, fw, x, f_excl, W, sums, internal, out):
-    """``out[g] = 2 (internal - expected) / trade`` of group g when firm i has label
-    ``fl[i]``; ``x`` holds each firm's trade, sales, purchases and sales x purchases;
-    ``sums`` (k x 4) and ``internal`` (k) are work space.
-
-    Every sum adds the same numbers in the same order as :func:`_statistic_numpy`
-    (np.bincount adds its weights in array order): firms in their order, then edges in
-    theirs, so the two agree to the last bit."""
-    k = out.size
-    sums[:] = 0.0
-    internal[:] = 0.0
-    for i in range(fl.size):
-        g = fl[i]
-        if g >= 0:
-            sums[g, 0] += x[i, 0]
-            if not f_excl[i]:
-                sums[g, 1] += x[i, 1]
-                sums[g, 2] += x[i, 2]
-                sums[g, 3] += x[i, 3]
-    for e in range(fs.size):
-        a, b = fs[e], ft[e]
-        g = fl[a]
-        if g == fl[b] and g >= 0 and not f_excl[a] and not f_excl[b]:
-            internal[g] += fw[e]
-    for g in range(k):
-        trade = sums[g, 0]
-        expected = 0.0
-        if W > 0:
-            expected = max(sums[g, 1] * sums[g, 2] - sums[g, 3], 0.0) / W
-        out[g] = 2.0 * (internal[g] - expected) / trade if trade > 0 else 0.0
-
-
-def _count_hits(rng, base, n_perm, fs, ft, fw, x, f_excl, W, observed, fl, sums, internal,
-                out, hits, done, draws):  # fmt: skip
-    """``hits[g]``: permutations (drawn from ``rng`` as ``rng.permutation``, in order) whose
-    statistic of group g reaches ``observed[g] - TIE_TOLERANCE``; ``done[0]`` counts the
-    permutations finished (set to 0 on entry: the caller sees that the call has begun);
-    ``draws[t]``: the 32-bit draws taken by permutations 0, ..., t of this call."""
-    done[0] = 0
-    c = 0
-    for t in range(n_perm):
-        c += _shuffle_into(rng, base, fl)
-        draws[t] = c
-        _statistic_labels(fl, fs, ft, fw, x, f_excl, W, sums, internal, out)
-        for g in range(out.size):
-            if out[g] >= observed[g] - TIE_TOLERANCE:
-                hits[g] += 1
-        done[0] = t + 1
-
-
-@cache
-def _compiled():
-    """The statistic and the permutation loop compiled by numba (imported on first use, so
-    ``import linkage`` stays light; ``nogil``: a thread runs it beside the GIL-holding
-    Leiden call), cached on disk where a cache directory can be written; None when numba
-    does not import (not installed, or broken: a numpy or LLVM it does not support)."""
-    try:
-        import numba
-        from numba.extending import overload, register_jitable
-        from numba.np.random.generator_core import next_uint32
-    except Exception:
-        return None
-    overload(_next_uint32)(lambda bitgen: lambda bitgen: next_uint32(bitgen))
-    register_jitable(_shuffle_into)
-    register_jitable(_statistic_labels)
-    try:
-        jit = numba.njit(cache=True, nogil=True)
-        return jit(_statistic_labels), jit(_count_hits)
-    except RuntimeError:  # no writable cache directory (a read-only install)
-        jit = numba.njit(nogil=True)
-        return jit(_statistic_labels), jit(_count_hits)
+    return "numpy" if off or compiled() is None else "numba"
 
 
 class _FirmTrade:
@@ -186,18 +82,16 @@ class _FirmTrade:
         firm_pos = np.full(n_nodes, -1, dtype=np.int64)
         firms = np.flatnonzero(is_firm)
         firm_pos[firms] = np.arange(firms.size)
-        ff = is_firm[source] & is_firm[target]
+        member = is_firm if exclude is None else is_firm & ~np.asarray(exclude, dtype=bool)
+        ff = np.flatnonzero(member[source] & member[target])  # the ties that can be internal
+        ff = ff[edge_order(firm_pos[source[ff]], firm_pos[target[ff]])]
         self.idx = idx = np.int32 if firms.size < 2**31 else np.int64
         self.fs = firm_pos[source[ff]].astype(idx)
         self.ft = firm_pos[target[ff]].astype(idx)
         self.fw = value[ff]
         self.f_out, self.f_in = s_out[firms], s_in[firms]
         self.f_tot, self.f_sxs = total[firms], sxs[firms]
-        self.f_excl = (
-            np.zeros(firms.size, dtype=bool)
-            if exclude is None
-            else np.asarray(exclude, dtype=bool)[firms]
-        )
+        self.f_excl = ~member[firms]
         self.firms = firms
 
     def base(self, labels, n_groups):
@@ -218,16 +112,19 @@ class _FirmTrade:
         if not use_numba:
             return _statistic_numpy(self, base, n_groups)
         out = np.empty(n_groups)
-        _compiled()[0](
+        compiled()[0](
             base, self.fs, self.ft, self.fw, self.x(), self.f_excl, self.W,
             np.empty((n_groups, 4)), np.empty(n_groups), out,
         )  # fmt: skip
         return out
 
-    def hits(self, base, observed, n_permutations, rng, use_numba, done=None):
+    def hits(self, base, observed, n_permutations, rng, use_numba, done=None, store=None,
+             replay=False):  # fmt: skip
         """Permutations drawn from ``rng`` (as ``rng.permutation``, in order) reaching the
         observed statistic, per group, and the 32-bit draws taken after each (numba; zeros
-        with numpy); ``done`` (int64, 1) counts them as they finish (numba)."""
+        with numpy or ``replay``); ``done`` (int64, 1) counts them as they finish (numba).
+        ``store`` (int32, one row per permutation, numba): the first permutations' index
+        is written to its rows, or with ``replay`` read from them (``rng`` unused)."""
         k = observed.size
         draws = np.zeros(n_permutations, dtype=np.int64)
         if not use_numba:
@@ -236,18 +133,24 @@ class _FirmTrade:
                 fl = base[rng.permutation(base.size)]
                 hits += _statistic_numpy(self, fl, k) >= observed - TIE_TOLERANCE
             return hits, draws
+        n = base.size
+        if store is None:
+            store = np.empty((0, n), dtype=np.int32)
+        if replay:
+            rng = np.random.default_rng(0)  # typed argument only, never drawn from
         hits = np.zeros(k, dtype=np.int64)
         done = np.zeros(1, dtype=np.int64) if done is None else done
-        _compiled()[1](
-            rng, base, n_permutations, self.fs, self.ft, self.fw, self.x(), self.f_excl,
-            self.W, observed, np.empty_like(base), np.empty((k, 4)), np.empty(k),
-            np.empty(k), hits, done, draws,
+        pi = np.empty(n if store.shape[0] < n_permutations else 0, dtype=np.int32)
+        compiled()[1](
+            rng, base, n_permutations, bool(replay), store, pi, self.fs, self.ft, self.fw,
+            self.x(), self.f_excl, self.W, observed, np.empty_like(base), np.empty((k, 4)),
+            np.empty(k), np.empty(k), hits, done, draws,
         )  # fmt: skip
         return hits, draws
 
 
 def _statistic_numpy(d, fl, n_groups):
-    """The statistic with numpy (the implementation before the compiled pass)."""
+    """The statistic with numpy, the same sums in the same order as the compiled pass."""
     keep = fl >= 0
     g = fl[keep]
     trade = np.bincount(g, weights=d.f_tot[keep], minlength=n_groups)
@@ -335,6 +238,8 @@ def start_permutation_pvalues(
     draws=None,
     n_threads=1,
     prepared=None,
+    keep_permutations=False,
+    stored=None,
 ):
     """:func:`permutation_pvalues_many` started in a thread: ``.result()`` waits for it.
 
@@ -360,12 +265,22 @@ def start_permutation_pvalues(
         Parts when ``draws`` is given.
     prepared : optional
         ``.prepared`` of a job on the same network and ``exclude``: its arrays, not redone.
+    keep_permutations : bool
+        Keep the index of each permutation drawn (numba; int32, up to
+        :data:`PERMUTATION_STORE_BYTES`: the first permutations when they do not all
+        fit) as ``.stored`` of the job, for a later test of another grouping.
+    stored : StoredPermutations, optional
+        ``.stored`` of an earlier job with the same seed on the same firms: its
+        permutations are replayed (in ``n_threads`` parts) instead of drawn, the others
+        drawn from the first one not kept (this needs its ``draws``). Ignored when they
+        do not match.
 
     Returns
     -------
     PendingPvalues
         ``.result()`` waits for the p-values; then ``.draws`` holds the
-        :class:`DrawCounts` of the permutations (None without numba).
+        :class:`DrawCounts` of the permutations (None without numba) and ``.stored``
+        the permutations kept.
 
     Examples
     --------
@@ -379,17 +294,33 @@ def start_permutation_pvalues(
     """
     d = prepared or _FirmTrade(n_nodes, source, target, value, is_firm, exclude)
     use_numba = backend() == "numba"
-    n_permutations = int(n_permutations)
+    n_permutations, n_firms = int(n_permutations), d.firms.size
     jobs = []
     for labels, n_groups in groupings:
         lab, base = d.base(labels, int(n_groups))
         jobs.append((lab, base, d.observed(base, int(n_groups), use_numba)))
-    parts = split_parts(n_permutations, seed, d.firms.size, draws, n_threads if use_numba else 1)
+    if not use_numba:
+        stored, keep_permutations, n_threads = None, False, 1
+    parts = plan_parts(n_permutations, seed, n_firms, draws, stored, n_threads)
+    kept = None
+    if keep_permutations and jobs and parts[0][0] == 0 and not parts[0][3]:
+        rows = min(n_permutations, PERMUTATION_STORE_BYTES // (4 * max(n_firms, 1)))
+        kept = StoredPermutations(seed, n_firms, np.empty((rows, n_firms), dtype=np.int32))
 
-    def part(count, skipped):
+    def part(first, count, skipped, replay):
+        store = stored.index[first : first + count] if replay else None
+        if kept is not None and first == 0:
+            store = kept.index
+        shared = kept is not None and first == 0 and len(kept.index) >= count
+
         def run(done):
-            return [d.hits(b, obs, count, rng_after(seed, skipped), use_numba, done)
-                    for _, b, obs in jobs]  # fmt: skip
+            # the first grouping keeps the permutations it draws; the others replay them
+            out = []
+            for j, (_, b, obs) in enumerate(jobs):
+                again = replay or (j > 0 and shared)
+                rng = None if again else rng_after(seed, skipped)
+                out.append(d.hits(b, obs, count, rng, use_numba, done, store, again))
+            return out
 
         return run
 
@@ -398,19 +329,25 @@ def start_permutation_pvalues(
             _pvalues(d, lab, base, sum(r[j][0] for r in results), n_permutations)
             for j, (lab, base, _) in enumerate(jobs)
         ]
-        counts = None
-        if use_numba and jobs:
-            cumulative = np.concatenate(
-                [r[0][1] + skipped for r, (_, _, skipped) in zip(results, parts, strict=True)]
-            )
-            counts = DrawCounts(seed, d.firms.size, cumulative)
-        return pvalues, counts
+        counts = []
+        for r, (first, count, skipped, replay) in zip(results, parts, strict=True):
+            if not replay:
+                counts.append(r[0][1] + skipped)
+            elif draws is not None and len(draws.cumulative) >= first + count:
+                counts.append(np.asarray(draws.cumulative[first : first + count]))
+            else:
+                counts = None
+                break
+        if not (use_numba and jobs and counts is not None):
+            return pvalues, None
+        return pvalues, DrawCounts(seed, n_firms, np.concatenate(counts))
 
     return PendingPvalues(
-        [part(count, skipped) for _, count, skipped in parts],
+        [part(*p) for p in parts],
         finish,
         background=background and use_numba and bool(jobs),
         prepared=d,
+        stored=kept,
     )
 
 

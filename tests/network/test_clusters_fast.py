@@ -20,7 +20,7 @@ import pytest
 from benchmarks.bench_clusters import generate
 from benchmarks.generators import firm_network
 from linkage import SupplyNetwork
-from linkage.network import detection, permutation
+from linkage.network import detection, permloop, permutation
 from linkage.network.classify import classify_activity, start_group_pvalues
 from linkage.network.communities import detect_communities, find_clusters
 from linkage.network.detection import (
@@ -104,7 +104,7 @@ def backend(request, monkeypatch):
         monkeypatch.setenv("LINKAGE_NO_NUMBA", "1")
     else:
         monkeypatch.delenv("LINKAGE_NO_NUMBA", raising=False)
-        if permutation._compiled() is None:
+        if permloop.compiled() is None:
             pytest.skip("numba does not import here")
     assert permutation.backend() == request.param
     return request.param

@@ -1,6 +1,6 @@
 """The compiled permutation loop draws numpy's permutations and runs beside the caller.
 
-``_shuffle_into`` must reproduce ``Generator.permutation`` exactly (same draws, same
+``_shuffle_index`` must reproduce ``Generator.permutation`` exactly (same draws, same
 generator state after), compiled and as plain Python; the background job of
 ``start_permutation_pvalues`` must give the p-values of the synchronous call.
 """
@@ -11,34 +11,37 @@ import numpy as np
 import pytest
 
 from benchmarks.bench_clusters import generate
-from linkage.network import permutation
+from linkage.network import permloop, permutation
 from linkage.network.permutation import permutation_pvalues_many, start_permutation_pvalues
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 3, 17, 1000, 70_000])
 @pytest.mark.parametrize("compiled", [False, True])
-def test_shuffle_into_is_numpy_permutation(n, compiled):
-    if compiled and permutation._compiled() is None:
+def test_shuffle_index_is_numpy_permutation(n, compiled):
+    if compiled and permloop.compiled() is None:
         pytest.skip("numba does not import here")
     if not compiled and n > 1000:
         pytest.skip("plain Python is slow")
     base = (np.arange(n) % 7).astype(np.int16)
     fl = np.empty_like(base)
     mine, ref = np.random.default_rng(11), np.random.default_rng(11)
+    store = np.empty((3, n), np.int32)
     if compiled:
-        k = permutation._compiled()[1]
+        k = permloop.compiled()[1]
         x = np.zeros((n, 4))
         e = np.zeros(0, np.int32)
-        for _ in range(3):  # three permutations, then compare the last
-            k(mine, base, 1, e, e, np.zeros(0), x, np.zeros(n, bool), 0.0, np.zeros(7),
-              fl, np.empty((7, 4)), np.empty(7), np.empty(7), np.zeros(7, np.int64),
-              np.zeros(1, np.int64), np.zeros(1, np.int64))  # fmt: skip
+        k(mine, base, 3, False, store, np.empty(0, np.int32), e, e, np.zeros(0), x,
+          np.zeros(n, bool), 0.0, np.zeros(7), fl, np.empty((7, 4)), np.empty(7),
+          np.empty(7), np.zeros(7, np.int64), np.zeros(1, np.int64),
+          np.zeros(3, np.int64))  # fmt: skip
     else:
-        for _ in range(3):
-            permutation._shuffle_into(mine, base, fl)
-    for _ in range(3):
+        for t in range(3):
+            permloop._shuffle_index(mine, store[t])
+    for t in range(3):
         perm = ref.permutation(n)
-    np.testing.assert_array_equal(fl, base[perm])
+        np.testing.assert_array_equal(store[t], perm)  # every permutation kept, in order
+    if compiled:
+        np.testing.assert_array_equal(fl, base[perm])  # the labels gathered through the last
     assert mine.bit_generator.state == ref.bit_generator.state
 
 

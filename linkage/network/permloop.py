@@ -1,0 +1,179 @@
+"""The compiled loop of the label-permutation test: shuffles, statistic passes, hits.
+
+:mod:`linkage.network.permutation` runs the test; this module holds what numba compiles
+(when it imports): the Fisher-Yates shuffle of numpy's ``Generator.permutation`` written
+into a row of an index array (:func:`_shuffle_index`), the statistic of one permutation
+(a pass over the firms, one over the firm-to-firm edges, :func:`_statistic_labels`) and
+the loop over the permutations (:func:`_count_hits`), one compiled call without the GIL.
+
+The loop draws each permutation as numpy does, as an index ``pi`` (``pi`` equals
+``rng.permutation(n)``), and gathers the labels through it while it sums the firms. The
+index can be kept (a row of ``store`` per permutation): a later test of another grouping
+on the same firms and seed then *replays* the stored permutations instead of drawing them
+again (the same permutations, so the p-values of its own draws), in any number of parts.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+
+__all__ = ["TIE_TOLERANCE", "compiled", "edge_order"]
+
+#: Statistics within this of the observed one count as reaching it (float noise).
+TIE_TOLERANCE = 1e-12
+
+#: log2 of the firms in one block of :func:`edge_order` (2**16 int16 labels: 128 KB).
+TILE_BITS = 16
+
+
+def edge_order(fs, ft):
+    """The order in which the statistic passes over the firm-to-firm edges ``(fs, ft)``.
+
+    Edges are grouped in tiles of ``2**TILE_BITS`` sources by ``2**TILE_BITS`` targets,
+    and by ``(fs, ft)`` within a tile: a tile's random gathers of the labels stay in two
+    windows of 128 KB (the cache of a core) instead of the whole label array (2 MB at a
+    million firms: 12.4 ms an edge pass of 5.8 M edges against 7.9 ms tiled, 3e5 firms
+    2.9 against 2.1 ms). Below ``2**TILE_BITS`` firms this is the ``(fs, ft)`` order.
+
+    Examples
+    --------
+    >>> edge_order(np.array([70000, 1, 0]), np.array([2, 70000, 1])).tolist()
+    [2, 0, 1]
+    """
+    fs = np.asarray(fs, dtype=np.int64)
+    ft = np.asarray(ft, dtype=np.int64)
+    return np.lexsort((ft, fs, fs >> TILE_BITS, ft >> TILE_BITS))
+
+
+def _next_uint32(bitgen):
+    """The next 32 random bits of a numpy bit generator (numba compiles it to the same call)."""
+    return bitgen.ctypes.next_uint32(bitgen.ctypes.state)
+
+
+def _shuffle_index(rng, pi):
+    """``pi[:] = rng.permutation(pi.size)``, the same draws; returns the 32-bit draws taken.
+
+    numpy's ``Generator.permutation(n)`` shuffles ``arange(n)`` by Fisher-Yates: for
+    ``i = n-1, ..., 1`` it swaps positions ``i`` and ``j``, ``j`` drawn by
+    ``random_interval(i)`` (32 random bits masked to the smallest ``2^b - 1 >= i``, drawn
+    again while above ``i``). The same swaps on ``pi`` (int32 here, int64 in numpy)."""
+    for i in range(pi.size):
+        pi[i] = i
+    draws = 0
+    for i in range(pi.size - 1, 0, -1):
+        mask = np.uint32(i)
+        mask |= mask >> np.uint32(1)
+        mask |= mask >> np.uint32(2)
+        mask |= mask >> np.uint32(4)
+        mask |= mask >> np.uint32(8)
+        mask |= mask >> np.uint32(16)
+        j = _next_uint32(rng.bit_generator) & mask
+        draws += 1
+        while j > np.uint32(i):
+            j = _next_uint32(rng.bit_generator) & mask
+            draws += 1
+        t = pi[i]
+        pi[i] = pi[j]
+        pi[j] = t
+    return draws
+
+
+def _edges_and_finish(fl, fs, ft, fw, W, sums, internal, out):
+    """The edge pass (edges in their order) and ``out[g] = 2 (internal - expected) / trade``."""
+    internal[:] = 0.0
+    for e in range(fs.size):
+        g = fl[fs[e]]
+        if g >= 0 and g == fl[ft[e]]:
+            internal[g] += fw[e]
+    for g in range(out.size):
+        trade = sums[g, 0]
+        expected = 0.0
+        if W > 0:
+            expected = max(sums[g, 1] * sums[g, 2] - sums[g, 3], 0.0) / W
+        out[g] = 2.0 * (internal[g] - expected) / trade if trade > 0 else 0.0
+
+
+def _statistic_labels(fl, fs, ft, fw, x, f_excl, W, sums, internal, out):
+    """``out[g]``, the statistic of group g when firm i has label ``fl[i]``; ``x`` holds each
+    firm's trade, sales, purchases and sales x purchases; ``sums`` (k x 4) and ``internal``
+    (k) are work space. The edges never have an excluded end (they are left out).
+
+    Every sum adds the same numbers in the same order as the numpy statistic
+    (``np.bincount`` adds its weights in array order): firms in their order, then edges in
+    theirs, so the two agree to the last bit."""
+    sums[:] = 0.0
+    for i in range(fl.size):
+        g = fl[i]
+        if g >= 0:
+            sums[g, 0] += x[i, 0]
+            if not f_excl[i]:
+                sums[g, 1] += x[i, 1]
+                sums[g, 2] += x[i, 2]
+                sums[g, 3] += x[i, 3]
+    _edges_and_finish(fl, fs, ft, fw, W, sums, internal, out)
+
+
+def _statistic_index(pi, base, fl, fs, ft, fw, x, f_excl, W, sums, internal, out):
+    """:func:`_statistic_labels` of ``fl = base[pi]``, gathered during the firm pass."""
+    sums[:] = 0.0
+    for i in range(pi.size):
+        g = base[pi[i]]
+        fl[i] = g
+        if g >= 0:
+            sums[g, 0] += x[i, 0]
+            if not f_excl[i]:
+                sums[g, 1] += x[i, 1]
+                sums[g, 2] += x[i, 2]
+                sums[g, 3] += x[i, 3]
+    _edges_and_finish(fl, fs, ft, fw, W, sums, internal, out)
+
+
+def _count_hits(rng, base, n_perm, replay, store, pi, fs, ft, fw, x, f_excl, W, observed, fl,
+                sums, internal, out, hits, done, draws):  # fmt: skip
+    """``hits[g]``: permutations whose statistic of group g reaches ``observed[g] -
+    TIE_TOLERANCE``; ``done[0]`` counts the permutations finished (set to 0 on entry: the
+    caller sees that the call has begun).
+
+    ``replay`` False: permutation t is drawn from ``rng`` (as ``rng.permutation``, in
+    order) into ``store[t]`` while ``t < len(store)``, else into ``pi``; ``draws[t]``: the
+    32-bit draws taken by permutations 0, ..., t of this call. ``replay`` True: permutation
+    t is ``store[t]`` (nothing drawn)."""
+    done[0] = 0
+    c = 0
+    for t in range(n_perm):
+        row = pi
+        if t < store.shape[0]:
+            row = store[t]
+        if not replay:
+            c += _shuffle_index(rng, row)
+            draws[t] = c
+        _statistic_index(row, base, fl, fs, ft, fw, x, f_excl, W, sums, internal, out)
+        for g in range(out.size):
+            if out[g] >= observed[g] - TIE_TOLERANCE:
+                hits[g] += 1
+        done[0] = t + 1
+
+
+@cache
+def compiled():
+    """The statistic and the permutation loop compiled by numba (imported on first use, so
+    ``import linkage`` stays light; ``nogil``: a thread runs it beside the GIL-holding
+    Leiden call), cached on disk where a cache directory can be written; None when numba
+    does not import (not installed, or broken: a numpy or LLVM it does not support)."""
+    try:
+        import numba
+        from numba.extending import overload, register_jitable
+        from numba.np.random.generator_core import next_uint32
+    except Exception:
+        return None
+    overload(_next_uint32)(lambda bitgen: lambda bitgen: next_uint32(bitgen))
+    for fn in (_shuffle_index, _edges_and_finish, _statistic_labels, _statistic_index):
+        register_jitable(fn)
+    try:
+        jit = numba.njit(cache=True, nogil=True)
+        return jit(_statistic_labels), jit(_count_hits)
+    except RuntimeError:  # no writable cache directory (a read-only install)
+        jit = numba.njit(nogil=True)
+        return jit(_statistic_labels), jit(_count_hits)
