@@ -332,7 +332,9 @@ def gs_anderson(gs, B, transposed, *, tol: float, max_products: int):
     The rows are independent and the compiled sweeps release the GIL, so up to
     :func:`threads` rows run at once (``L 1``, ``L x`` and ``1ᵀL`` of the linkages on two
     cores: 0.7 of the wall time, the same numbers to the last bit: each row's arithmetic
-    does not depend on the others').
+    does not depend on the others'). The rows on the structure ``A`` already has start
+    first (``1ᵀL`` on a CSC ``A``'s own arrays), so the other structure's copy (scipy's
+    transpose, which releases the GIL) and numba's first call in a process overlap.
 
     Returns ``(U, products, converged, residual)`` as the lock-step kernels do:
     ``products`` the most passes over ``A`` spent on one row, ``residual`` the worst true
@@ -342,17 +344,20 @@ def gs_anderson(gs, B, transposed, *, tol: float, max_products: int):
 
     def solve(r):
         b = np.ascontiguousarray(B[r], dtype=np.float64)
-        t = bool(transposed[r])
-        return anderson_row(
-            gs.rows[t], b, tol, max_products, gs.diagonal, rhs_weights(b), gs.indptr[t]
-        )
+        S, indptr = gs.structure(transposed[r])
+        return anderson_row(S, b, tol, max_products, gs.diagonal, rhs_weights(b), indptr)
 
+    # the rows on the structure A has first: they sweep while another thread copies
+    order = sorted(range(k), key=lambda r: not gs.ready(transposed[r]))
     workers = threads(k)
     if workers == 1:
-        rows = [solve(r) for r in range(k)]
+        done = [solve(r) for r in order]
     else:
         with ThreadPoolExecutor(workers, thread_name_prefix="linkage-row") as pool:
-            rows = list(pool.map(solve, range(k)))
+            done = list(pool.map(solve, order))
+    rows = [None] * k
+    for r, row in zip(order, done, strict=True):
+        rows[r] = row
     U = np.zeros((k, n))
     for r, (u, _, _, _) in enumerate(rows):
         U[r] = u

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 
 import numpy as np
 import scipy.sparse as sp
@@ -123,8 +124,8 @@ class GaussSeidel:
     Parameters
     ----------
     A : scipy.sparse CSR or CSC array, shape (n, n)
-        Kept by reference; the other structure is built once (for a CSC ``A``, its CSR
-        copy: 12 bytes a nonzero).
+        Kept by reference; the other structure is built on first use (for a CSC ``A``,
+        its CSR copy: 12 bytes a nonzero), :meth:`structure`.
     diagonal : bool, optional
         Whether ``A`` has a nonzero diagonal entry, when the caller knows.
 
@@ -144,21 +145,54 @@ class GaussSeidel:
     def __init__(self, A, diagonal: bool | None = None):
         if not sp.issparse(A) or A.format not in ("csr", "csc") or A.shape[0] != A.shape[1]:
             raise TypeError("GaussSeidel needs a square CSR or CSC array")
-        other = A.tocsr() if A.format == "csc" else A.tocsc()
-        csr, csc = (other, A) if A.format == "csc" else (A, other)
         n = A.shape[0]
+        self._A, self._lock = A, threading.Lock()
         # rows of A, rows of Aᵀ (the CSC arrays read as CSR): both as CSR arrays, with
         # int32 indices where they fit (a sweep 10 % faster at 1e6 firms, scipy's
-        # product 25 %) and the row pointers also in int64 for the compiled sweeps
-        csc_rows = sp.csr_array((csc.data, csc.indices, csc.indptr), (n, n))
-        self.rows = {False: _narrow(csr), True: _narrow(csc_rows)}
-        self.indptr = {t: S.indptr.astype(np.int64) for t, S in self.rows.items()}
+        # product 25 %) and the row pointers also in int64 for the compiled sweeps. The
+        # structure A has is ready at once; the other (a copy) is built on first use
+        self.own = A.format == "csc"  # whether A's own arrays are the rows of Aᵀ
+        own = sp.csr_array((A.data, A.indices, A.indptr), (n, n)) if self.own else A
+        self._rows = {self.own: _narrow(own)}
+        self._indptr = {self.own: self._rows[self.own].indptr.astype(np.int64)}
         self.passes = 0
         #: whether ``A`` has a nonzero diagonal entry (None: look)
         self.diagonal = bool(A.diagonal().any()) if diagonal is None else bool(diagonal)
 
+    def structure(self, transposed: bool):
+        """``(S, indptr)``: the CSR array of the rows of ``A`` (``Aᵀ`` when
+        ``transposed``) and its row pointers in int64. The one ``A`` does not have is
+        built on the first call (scipy's transpose releases the GIL, so a row on the
+        other structure can sweep meanwhile; threads asking at once wait for one copy)."""
+        t = bool(transposed)
+        if t not in self._rows:
+            with self._lock:
+                if t not in self._rows:
+                    other = self._A.tocsr() if self.own else self._A.tocsc()
+                    if not self.own:  # the CSC arrays of A read as the rows of Aᵀ
+                        n = other.shape[0]
+                        other = sp.csr_array((other.data, other.indices, other.indptr), (n, n))
+                    S = _narrow(other)
+                    self._indptr[t] = S.indptr.astype(np.int64)
+                    self._rows[t] = S
+        return self._rows[t], self._indptr[t]
+
+    @property
+    def rows(self) -> dict:
+        """``{False: rows of A, True: rows of Aᵀ}`` as CSR arrays (both built)."""
+        return {t: self.structure(t)[0] for t in (False, True)}
+
+    @property
+    def indptr(self) -> dict:
+        """The row pointers of :attr:`rows` in int64 (both built)."""
+        return {t: self.structure(t)[1] for t in (False, True)}
+
+    def ready(self, transposed: bool) -> bool:
+        """Whether the structure for ``transposed`` rows exists without a copy."""
+        return bool(transposed) in self._rows
+
     def _sweep(self, transposed: bool, rhs, z, use_rhs: bool) -> None:
-        S = self.rows[bool(transposed)]
+        S = self.structure(transposed)[0]
         self.passes += 1
         _sweep(S.indptr, S.indices, S.data, rhs, z, use_rhs)
 
@@ -196,7 +230,7 @@ class GaussSeidel:
         R = np.empty_like(X)
         for r in range(X.shape[0]):
             self.passes += 1
-            R[r] = B[r] - X[r] + self.rows[bool(transposed[r])] @ X[r]
+            R[r] = B[r] - X[r] + self.structure(transposed[r])[0] @ X[r]
         return R
 
 

@@ -3,6 +3,7 @@ preconditioned lock-step solves against dense solves (true residuals), when the 
 used and when not, and linkages of a generated network with and without them."""
 
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -62,6 +63,26 @@ def test_compiled_sweeps_are_the_dense_operator(fmt):
     for r, t in enumerate(flags):
         At = A.toarray().T if t else A.toarray()
         np.testing.assert_allclose(R[r], V[r] - MV[r] + At @ MV[r], rtol=1e-13)
+
+
+@pytest.mark.parametrize("fmt", ["csc", "csr"])
+def test_the_copy_is_built_once_on_first_use(fmt):
+    """A's own arrays serve at once; the other structure is scipy's transpose, built
+    once however many threads ask for it at the same time."""
+    A = random_A(300, 0.05, 0.7, seed=8)
+    A = A.tocsr() if fmt == "csr" else A
+    gs = GaussSeidel(A)
+    own = fmt == "csc"  # a CSC A's arrays are the rows of Aᵀ
+    assert gs.ready(own) and not gs.ready(not own)
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda _: gs.structure(not own), range(8)))
+    assert all(S is got[0][0] for S, _ in got) and gs.ready(not own)
+    for t, M in ((False, A.toarray()), (True, A.toarray().T)):
+        S, indptr = gs.structure(t)
+        assert S.indices.dtype == np.int32 and indptr.dtype == np.int64
+        np.testing.assert_array_equal(S.toarray(), M)
+        np.testing.assert_array_equal(indptr, S.indptr)
+        assert gs.rows[t] is S and np.all(np.diff(S.indices[: S.indptr[1]]) > 0)
 
 
 @needs_numba
