@@ -150,15 +150,14 @@ def group_pvalues(network, codes_list, n_groups, seed, n_permutations):
 
 def start_group_pvalues(
     network, codes_list, n_groups, seed, n_permutations, *, background=True, draws=None,
-    n_threads=1, prepared=None, keep_permutations=False, stored=None,
+    n_threads=1, prepared=None,
 ):  # fmt: skip
     """:func:`group_pvalues` started in a thread that runs beside the caller (with numba
     the permutations run without the GIL); ``.result()`` waits and returns the list.
 
     ``draws`` (the ``.draws`` of an earlier job on the same network and seed) splits the
     permutations over ``n_threads`` threads, with the same p-values; ``prepared`` (its
-    ``.prepared``) saves recomputing the network's arrays; ``keep_permutations`` keeps the
-    permutations drawn (``.stored``), which ``stored`` replays. See
+    ``.prepared``) saves recomputing the network's arrays. See
     :func:`linkage.network.permutation.start_permutation_pvalues`.
     """
     ks = [n_groups] * len(codes_list) if np.ndim(n_groups) == 0 else list(n_groups)
@@ -179,8 +178,6 @@ def start_group_pvalues(
         draws=draws,
         n_threads=n_threads,
         prepared=prepared,
-        keep_permutations=keep_permutations,
-        stored=stored,
     )
 
 

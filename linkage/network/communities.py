@@ -387,9 +387,7 @@ def find_clusters(
     # the sentra test needs no communities: it runs in a thread (compiled, without the GIL)
     # while the graph is built and Leiden runs; the communities' test runs after, on the
     # same permutations (same seed), each as classify_activity alone would give it
-    sentra_test = start_group_pvalues(
-        network, [s_codes], len(s_names), seed, n_permutations, keep_permutations=True
-    )
+    sentra_test = start_group_pvalues(network, [s_codes], len(s_names), seed, n_permutations)
     # the network-wide half of the frames needs no communities either: a thread computes it
     # while the graph is built (scipy's kernels and most numpy loops release the GIL)
     trade_job = _in_thread(network_trade, network)
@@ -402,13 +400,12 @@ def find_clusters(
     c_codes = np.where(np.asarray(network.is_firm, dtype=bool), labels, -1)
     c_names = pd.Index(np.arange(int(labels.max(initial=-1)) + 1, dtype=np.int64))
     (p_sentra,) = sentra_test.result()
-    # the communities' test on the same permutations, in two threads: the sentra test
-    # kept them (replayed, not drawn again) or counted their draws (a part then starts
-    # from the generator state after the parts before it), so the p-values are those of
-    # one loop; the frames are built meanwhile
+    # the communities' test on the same permutations, in two threads: the second starts
+    # from the generator state after the first half (counted by the sentra test), so the
+    # p-values are those of one loop; the frames are built meanwhile
     comm_test = start_group_pvalues(
         network, [c_codes], len(c_names), seed, n_permutations, draws=sentra_test.draws,
-        n_threads=2, prepared=sentra_test.prepared, stored=sentra_test.stored,
+        n_threads=2, prepared=sentra_test.prepared,
     )  # fmt: skip
     membership = make_membership()
     trade = trade_job()

@@ -6,8 +6,7 @@ its own thread; ``result()`` waits for every part and combines them. A part that
 permutation ``t`` draws from ``default_rng(seed)`` advanced past the 32-bit draws of the
 permutations before it (:func:`rng_after`), counted by an earlier test of the same seed on
 the same firms (:class:`DrawCounts`), so the parts together draw the permutations of one
-loop (:func:`split_parts`). A part can also replay permutations kept by an earlier test
-(:class:`StoredPermutations`) instead of drawing them (:func:`plan_parts`).
+loop (:func:`split_parts`).
 """
 
 from __future__ import annotations
@@ -18,14 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = [
-    "DrawCounts",
-    "PendingPvalues",
-    "StoredPermutations",
-    "plan_parts",
-    "rng_after",
-    "split_parts",
-]
+__all__ = ["DrawCounts", "PendingPvalues", "rng_after", "split_parts"]
 
 
 class PendingPvalues:
@@ -46,9 +38,6 @@ class PendingPvalues:
     prepared : optional
         What the test computed from the network alone (firm-to-firm edges, strengths),
         kept as :attr:`prepared` for a later test on the same network.
-    stored : StoredPermutations, optional
-        The permutations the parts keep as they draw them, kept as :attr:`stored` (read
-        them after :meth:`result`).
 
     Examples
     --------
@@ -58,7 +47,7 @@ class PendingPvalues:
     [1.0, 2.0]
     """
 
-    def __init__(self, runs, finish, *, background, prepared=None, stored=None):
+    def __init__(self, runs, finish, *, background, prepared=None):
         self._finish = finish
         self._results = [None] * len(runs)
         self._error = None
@@ -66,7 +55,6 @@ class PendingPvalues:
         self._value = None
         self.draws = None
         self.prepared = prepared
-        self.stored = stored
         if not background:
             self._results = [run(None) for run in runs]
             return
@@ -142,56 +130,17 @@ def rng_after(seed, n_draws):
     return rng
 
 
-class StoredPermutations(NamedTuple):
-    """Permutations 0, ..., ``len(index) - 1`` of ``default_rng(seed)`` on ``n_firms``
-    firms: ``index[t]`` equals the ``t``-th ``rng.permutation(n_firms)`` (int32)."""
-
-    seed: int
-    n_firms: int
-    index: np.ndarray
-
-
-def plan_parts(n_permutations, seed, n_firms, draws, stored, n_threads):
-    """``(first, count, skipped draws, replay)`` of each part of the permutations.
-
-    Permutations kept in ``stored`` (same seed and firms) are replayed, cut into
-    ``n_threads`` parts; the others are drawn as :func:`split_parts` cuts them, from the
-    first one not kept (which needs ``draws`` to start mid-stream: without them nothing is
-    replayed).
-
-    Examples
-    --------
-    >>> kept = StoredPermutations(1, 10, np.zeros((3, 10), np.int32))
-    >>> plan_parts(5, 1, 10, DrawCounts(1, 10, np.array([3, 7, 12, 15, 20])), kept, 2)
-    [(0, 1, 0, True), (1, 2, 0, True), (3, 1, 12, False), (4, 1, 15, False)]
-    """
-    n_kept = 0
-    if stored is not None and stored.seed == seed and stored.n_firms == n_firms:
-        n_kept = min(len(stored.index), n_permutations)
-    rest = []
-    if n_kept < n_permutations or not n_kept:
-        rest = split_parts(n_permutations - n_kept, seed, n_firms, draws, n_threads, n_kept)
-    if rest is None:
-        n_kept, rest = 0, split_parts(n_permutations, seed, n_firms, draws, n_threads)
-    cuts = np.linspace(0, n_kept, min(max(n_threads, 1), n_kept) + 1).astype(int)
-    kept = [(int(a), int(b - a), 0, True) for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
-    return kept + [(a, c, k, False) for a, c, k in rest]
-
-
-def split_parts(n_permutations, seed, n_firms, draws, n_threads, start=0):
-    """``(first, count, skipped draws)`` of each part of the permutations ``start, ...,
-    start + n_permutations - 1``: one part, or ``n_threads`` when ``draws`` counts the
-    draws of this seed and firm count (None when ``start > 0`` and it does not)."""
+def split_parts(n_permutations, seed, n_firms, draws, n_threads):
+    """``(first, count, skipped draws)`` of each part of the permutations: one part, or
+    ``n_threads`` when ``draws`` counts the draws of this seed and firm count."""
     usable = (
         draws is not None
         and draws.seed == seed
         and draws.n_firms == n_firms
-        and len(draws.cumulative) >= start + n_permutations
+        and len(draws.cumulative) >= n_permutations
     )
-    if start and not usable:
-        return None
-    before = np.r_[0, np.asarray(draws.cumulative if usable else [], dtype=np.int64)]
     if not usable or n_threads <= 1 or n_permutations < 2:
-        return [(start, n_permutations, int(before[start]))]
-    cuts = start + np.linspace(0, n_permutations, min(n_threads, n_permutations) + 1).astype(int)
+        return [(0, n_permutations, 0)]
+    cuts = np.linspace(0, n_permutations, min(n_threads, n_permutations) + 1).astype(int)
+    before = np.r_[0, np.asarray(draws.cumulative, dtype=np.int64)]
     return [(int(a), int(b - a), int(before[a])) for a, b in zip(cuts[:-1], cuts[1:], strict=True)]

@@ -1,16 +1,11 @@
-"""The compiled loop of the label-permutation test: shuffles, statistic passes, hits.
+"""The compiled loop of the label-permutation test: shuffle, statistic passes, hits.
 
 :mod:`linkage.network.permutation` runs the test; this module holds what numba compiles
-(when it imports): the Fisher-Yates shuffle of numpy's ``Generator.permutation`` written
-into a row of an index array (:func:`_shuffle_index`), the statistic of one permutation
-(a pass over the firms, one over the firm-to-firm edges, :func:`_statistic_labels`) and
-the loop over the permutations (:func:`_count_hits`), one compiled call without the GIL.
-
-The loop draws each permutation as numpy does, as an index ``pi`` (``pi`` equals
-``rng.permutation(n)``), and gathers the labels through it while it sums the firms. The
-index can be kept (a row of ``store`` per permutation): a later test of another grouping
-on the same firms and seed then *replays* the stored permutations instead of drawing them
-again (the same permutations, so the p-values of its own draws), in any number of parts.
+(when it imports): the Fisher-Yates shuffle of numpy's ``Generator.permutation`` applied
+to a copy of the int16 labels (:func:`_shuffle_into`), the statistic of one permutation
+(a pass over the firms, one over the firm-to-firm edges in the order of
+:func:`edge_order`, :func:`_statistic_labels`) and the loop over the permutations
+(:func:`_count_hits`), one compiled call without the GIL.
 """
 
 from __future__ import annotations
@@ -52,17 +47,18 @@ def _next_uint32(bitgen):
     return bitgen.ctypes.next_uint32(bitgen.ctypes.state)
 
 
-def _shuffle_index(rng, pi):
-    """``pi[:] = rng.permutation(pi.size)``, the same draws; returns the 32-bit draws taken.
+def _shuffle_into(rng, base, fl):
+    """``fl[:] = base[rng.permutation(base.size)]``, the same draws, without the index array.
 
     numpy's ``Generator.permutation(n)`` shuffles ``arange(n)`` by Fisher-Yates: for
     ``i = n-1, ..., 1`` it swaps positions ``i`` and ``j``, ``j`` drawn by
     ``random_interval(i)`` (32 random bits masked to the smallest ``2^b - 1 >= i``, drawn
-    again while above ``i``). The same swaps on ``pi`` (int32 here, int64 in numpy)."""
-    for i in range(pi.size):
-        pi[i] = i
+    again while above ``i``). The same swaps on a copy of the labels give the labels of the
+    shuffled index directly: one pass over a small array instead of a shuffle of an
+    ``n``-element int64 array and a gather through it. Returns the number of 32-bit draws."""
+    fl[:] = base
     draws = 0
-    for i in range(pi.size - 1, 0, -1):
+    for i in range(base.size - 1, 0, -1):
         mask = np.uint32(i)
         mask |= mask >> np.uint32(1)
         mask |= mask >> np.uint32(2)
@@ -74,9 +70,9 @@ def _shuffle_index(rng, pi):
         while j > np.uint32(i):
             j = _next_uint32(rng.bit_generator) & mask
             draws += 1
-        t = pi[i]
-        pi[i] = pi[j]
-        pi[j] = t
+        t = fl[i]
+        fl[i] = fl[j]
+        fl[j] = t
     return draws
 
 
@@ -115,41 +111,18 @@ def _statistic_labels(fl, fs, ft, fw, x, f_excl, W, sums, internal, out):
     _edges_and_finish(fl, fs, ft, fw, W, sums, internal, out)
 
 
-def _statistic_index(pi, base, fl, fs, ft, fw, x, f_excl, W, sums, internal, out):
-    """:func:`_statistic_labels` of ``fl = base[pi]``, gathered during the firm pass."""
-    sums[:] = 0.0
-    for i in range(pi.size):
-        g = base[pi[i]]
-        fl[i] = g
-        if g >= 0:
-            sums[g, 0] += x[i, 0]
-            if not f_excl[i]:
-                sums[g, 1] += x[i, 1]
-                sums[g, 2] += x[i, 2]
-                sums[g, 3] += x[i, 3]
-    _edges_and_finish(fl, fs, ft, fw, W, sums, internal, out)
-
-
-def _count_hits(rng, base, n_perm, replay, store, pi, fs, ft, fw, x, f_excl, W, observed, fl,
-                sums, internal, out, hits, done, draws):  # fmt: skip
-    """``hits[g]``: permutations whose statistic of group g reaches ``observed[g] -
-    TIE_TOLERANCE``; ``done[0]`` counts the permutations finished (set to 0 on entry: the
-    caller sees that the call has begun).
-
-    ``replay`` False: permutation t is drawn from ``rng`` (as ``rng.permutation``, in
-    order) into ``store[t]`` while ``t < len(store)``, else into ``pi``; ``draws[t]``: the
-    32-bit draws taken by permutations 0, ..., t of this call. ``replay`` True: permutation
-    t is ``store[t]`` (nothing drawn)."""
+def _count_hits(rng, base, n_perm, fs, ft, fw, x, f_excl, W, observed, fl, sums, internal,
+                out, hits, done, draws):  # fmt: skip
+    """``hits[g]``: permutations (drawn from ``rng`` as ``rng.permutation``, in order) whose
+    statistic of group g reaches ``observed[g] - TIE_TOLERANCE``; ``done[0]`` counts the
+    permutations finished (set to 0 on entry: the caller sees that the call has begun);
+    ``draws[t]``: the 32-bit draws taken by permutations 0, ..., t of this call."""
     done[0] = 0
     c = 0
     for t in range(n_perm):
-        row = pi
-        if t < store.shape[0]:
-            row = store[t]
-        if not replay:
-            c += _shuffle_index(rng, row)
-            draws[t] = c
-        _statistic_index(row, base, fl, fs, ft, fw, x, f_excl, W, sums, internal, out)
+        c += _shuffle_into(rng, base, fl)
+        draws[t] = c
+        _statistic_labels(fl, fs, ft, fw, x, f_excl, W, sums, internal, out)
         for g in range(out.size):
             if out[g] >= observed[g] - TIE_TOLERANCE:
                 hits[g] += 1
@@ -169,7 +142,7 @@ def compiled():
     except Exception:
         return None
     overload(_next_uint32)(lambda bitgen: lambda bitgen: next_uint32(bitgen))
-    for fn in (_shuffle_index, _edges_and_finish, _statistic_labels, _statistic_index):
+    for fn in (_shuffle_into, _edges_and_finish, _statistic_labels):
         register_jitable(fn)
     try:
         jit = numba.njit(cache=True, nogil=True)

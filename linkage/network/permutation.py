@@ -16,17 +16,17 @@ p-values.
 
 With numba the whole loop over the permutations is one compiled call that releases the
 GIL (:mod:`linkage.network.permloop`). It draws each permutation as numpy does (the same
-Fisher-Yates swaps from the same bit generator, into an int32 index) and can keep the
-index of every permutation (``keep_permutations``): a later test of another grouping on
-the same firms and seed then replays them (``stored``), split over threads, without
-drawing them again. Each grouping gets the permutations of its own ``default_rng(seed)``.
+Fisher-Yates swaps, from the same bit generator) but applies them to a copy of the int16
+labels instead of an int64 index, so the draws, statistics and p-values are those of the
+numpy path, and each grouping redraws the same permutations from its own
+``default_rng(seed)``.
 
 The loop also counts the 32-bit draws each permutation takes (Fisher-Yates with rejection:
 the count depends on the seed and the number of firms, not on the labels). With those
 counts a later test on the same firms and seed can be split into parts that start at any
 permutation, each from ``default_rng(seed)`` advanced past the draws before it
 (:func:`rng_after`), and run in threads side by side: the same permutations, hits and
-p-values as one loop (for the permutations beyond what was kept).
+p-values as one loop.
 """
 
 from __future__ import annotations
@@ -34,13 +34,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.kernel import env_flag
-from .pending import DrawCounts, PendingPvalues, StoredPermutations, plan_parts, rng_after
+from .pending import DrawCounts, PendingPvalues, rng_after, split_parts
 from .permloop import TIE_TOLERANCE, compiled, edge_order
 
 __all__ = [
-    "PERMUTATION_STORE_BYTES",
     "DrawCounts",
-    "StoredPermutations",
     "PendingPvalues",
     "backend",
     "rng_after",
@@ -48,10 +46,6 @@ __all__ = [
     "permutation_pvalues_many",
     "start_permutation_pvalues",
 ]
-
-#: Most memory ``keep_permutations`` takes (int32 indices: 4 bytes a firm a permutation;
-#: 199 permutations of a million firms are 796 MB).
-PERMUTATION_STORE_BYTES = 1 << 30
 
 
 def backend() -> str:
@@ -118,13 +112,10 @@ class _FirmTrade:
         )  # fmt: skip
         return out
 
-    def hits(self, base, observed, n_permutations, rng, use_numba, done=None, store=None,
-             replay=False):  # fmt: skip
+    def hits(self, base, observed, n_permutations, rng, use_numba, done=None):
         """Permutations drawn from ``rng`` (as ``rng.permutation``, in order) reaching the
         observed statistic, per group, and the 32-bit draws taken after each (numba; zeros
-        with numpy or ``replay``); ``done`` (int64, 1) counts them as they finish (numba).
-        ``store`` (int32, one row per permutation, numba): the first permutations' index
-        is written to its rows, or with ``replay`` read from them (``rng`` unused)."""
+        with numpy); ``done`` (int64, 1) counts them as they finish (numba)."""
         k = observed.size
         draws = np.zeros(n_permutations, dtype=np.int64)
         if not use_numba:
@@ -133,18 +124,12 @@ class _FirmTrade:
                 fl = base[rng.permutation(base.size)]
                 hits += _statistic_numpy(self, fl, k) >= observed - TIE_TOLERANCE
             return hits, draws
-        n = base.size
-        if store is None:
-            store = np.empty((0, n), dtype=np.int32)
-        if replay:
-            rng = np.random.default_rng(0)  # typed argument only, never drawn from
         hits = np.zeros(k, dtype=np.int64)
         done = np.zeros(1, dtype=np.int64) if done is None else done
-        pi = np.empty(n if store.shape[0] < n_permutations else 0, dtype=np.int32)
         compiled()[1](
-            rng, base, n_permutations, bool(replay), store, pi, self.fs, self.ft, self.fw,
-            self.x(), self.f_excl, self.W, observed, np.empty_like(base), np.empty((k, 4)),
-            np.empty(k), np.empty(k), hits, done, draws,
+            rng, base, n_permutations, self.fs, self.ft, self.fw, self.x(), self.f_excl,
+            self.W, observed, np.empty_like(base), np.empty((k, 4)), np.empty(k),
+            np.empty(k), hits, done, draws,
         )  # fmt: skip
         return hits, draws
 
@@ -238,8 +223,6 @@ def start_permutation_pvalues(
     draws=None,
     n_threads=1,
     prepared=None,
-    keep_permutations=False,
-    stored=None,
 ):
     """:func:`permutation_pvalues_many` started in a thread: ``.result()`` waits for it.
 
@@ -265,22 +248,12 @@ def start_permutation_pvalues(
         Parts when ``draws`` is given.
     prepared : optional
         ``.prepared`` of a job on the same network and ``exclude``: its arrays, not redone.
-    keep_permutations : bool
-        Keep the index of each permutation drawn (numba; int32, up to
-        :data:`PERMUTATION_STORE_BYTES`: the first permutations when they do not all
-        fit) as ``.stored`` of the job, for a later test of another grouping.
-    stored : StoredPermutations, optional
-        ``.stored`` of an earlier job with the same seed on the same firms: its
-        permutations are replayed (in ``n_threads`` parts) instead of drawn, the others
-        drawn from the first one not kept (this needs its ``draws``). Ignored when they
-        do not match.
 
     Returns
     -------
     PendingPvalues
         ``.result()`` waits for the p-values; then ``.draws`` holds the
-        :class:`DrawCounts` of the permutations (None without numba) and ``.stored``
-        the permutations kept.
+        :class:`DrawCounts` of the permutations (None without numba).
 
     Examples
     --------
@@ -294,33 +267,17 @@ def start_permutation_pvalues(
     """
     d = prepared or _FirmTrade(n_nodes, source, target, value, is_firm, exclude)
     use_numba = backend() == "numba"
-    n_permutations, n_firms = int(n_permutations), d.firms.size
+    n_permutations = int(n_permutations)
     jobs = []
     for labels, n_groups in groupings:
         lab, base = d.base(labels, int(n_groups))
         jobs.append((lab, base, d.observed(base, int(n_groups), use_numba)))
-    if not use_numba:
-        stored, keep_permutations, n_threads = None, False, 1
-    parts = plan_parts(n_permutations, seed, n_firms, draws, stored, n_threads)
-    kept = None
-    if keep_permutations and jobs and parts[0][0] == 0 and not parts[0][3]:
-        rows = min(n_permutations, PERMUTATION_STORE_BYTES // (4 * max(n_firms, 1)))
-        kept = StoredPermutations(seed, n_firms, np.empty((rows, n_firms), dtype=np.int32))
+    parts = split_parts(n_permutations, seed, d.firms.size, draws, n_threads if use_numba else 1)
 
-    def part(first, count, skipped, replay):
-        store = stored.index[first : first + count] if replay else None
-        if kept is not None and first == 0:
-            store = kept.index
-        shared = kept is not None and first == 0 and len(kept.index) >= count
-
+    def part(count, skipped):
         def run(done):
-            # the first grouping keeps the permutations it draws; the others replay them
-            out = []
-            for j, (_, b, obs) in enumerate(jobs):
-                again = replay or (j > 0 and shared)
-                rng = None if again else rng_after(seed, skipped)
-                out.append(d.hits(b, obs, count, rng, use_numba, done, store, again))
-            return out
+            return [d.hits(b, obs, count, rng_after(seed, skipped), use_numba, done)
+                    for _, b, obs in jobs]  # fmt: skip
 
         return run
 
@@ -329,25 +286,19 @@ def start_permutation_pvalues(
             _pvalues(d, lab, base, sum(r[j][0] for r in results), n_permutations)
             for j, (lab, base, _) in enumerate(jobs)
         ]
-        counts = []
-        for r, (first, count, skipped, replay) in zip(results, parts, strict=True):
-            if not replay:
-                counts.append(r[0][1] + skipped)
-            elif draws is not None and len(draws.cumulative) >= first + count:
-                counts.append(np.asarray(draws.cumulative[first : first + count]))
-            else:
-                counts = None
-                break
-        if not (use_numba and jobs and counts is not None):
-            return pvalues, None
-        return pvalues, DrawCounts(seed, n_firms, np.concatenate(counts))
+        counts = None
+        if use_numba and jobs:
+            cumulative = np.concatenate(
+                [r[0][1] + skipped for r, (_, _, skipped) in zip(results, parts, strict=True)]
+            )
+            counts = DrawCounts(seed, d.firms.size, cumulative)
+        return pvalues, counts
 
     return PendingPvalues(
-        [part(*p) for p in parts],
+        [part(count, skipped) for _, count, skipped in parts],
         finish,
         background=background and use_numba and bool(jobs),
         prepared=d,
-        stored=kept,
     )
 
 
