@@ -30,16 +30,31 @@ def edge_order(fs, ft):
     and by ``(fs, ft)`` within a tile: a tile's random gathers of the labels stay in two
     windows of 128 KB (the cache of a core) instead of the whole label array (2 MB at a
     million firms: 12.4 ms an edge pass of 5.8 M edges against 7.9 ms tiled, 3e5 firms
-    2.9 against 2.1 ms). Below ``2**TILE_BITS`` firms this is the ``(fs, ft)`` order.
+    2.9 against 2.1 ms). With fewer than ``2**TILE_BITS`` firms, one tile: the edges'
+    own order. Edges already sorted by ``(fs, ft)`` (``SupplyNetwork.edges`` is) need one
+    stable sort of a 16-bit tile number (radix: 0.01 s for 1.7 M edges; a four-key
+    ``lexsort`` took 0.65 s).
 
     Examples
     --------
-    >>> edge_order(np.array([70000, 1, 0]), np.array([2, 70000, 1])).tolist()
-    [2, 0, 1]
+    >>> edge_order(np.array([0, 1, 70000]), np.array([1, 70000, 2])).tolist()
+    [0, 2, 1]
     """
     fs = np.asarray(fs, dtype=np.int64)
     ft = np.asarray(ft, dtype=np.int64)
-    return np.lexsort((ft, fs, fs >> TILE_BITS, ft >> TILE_BITS))
+    if not fs.size or max(int(fs.max()), int(ft.max())) < 2**TILE_BITS:
+        return np.arange(fs.size)
+    step = np.diff(fs)
+    order = None
+    if np.any(step < 0) or np.any((step == 0) & (np.diff(ft) < 0)):
+        order = np.lexsort((ft, fs))  # not sorted by (fs, ft) yet
+        fs, ft = fs[order], ft[order]
+    blocks = (max(int(fs.max()), int(ft.max())) >> TILE_BITS) + 1
+    tile = (ft >> TILE_BITS) * blocks + (fs >> TILE_BITS)
+    if blocks * blocks <= 2**16:
+        tile = tile.astype(np.uint16)  # numpy's stable sort of 16-bit keys is a radix sort
+    tiled = np.argsort(tile, kind="stable")
+    return tiled if order is None else order[tiled]
 
 
 def _next_uint32(bitgen):

@@ -96,3 +96,19 @@ def test_tiled_edges_numba_equals_numpy(monkeypatch):
     slow = permutation.permutation_pvalues(n, src, dst, val, np.ones(n, bool), lab, 1000, **kw)
     np.testing.assert_array_equal(fast, slow)
     assert (fast <= 0.05).mean() > 0.5  # the local ties make the sentra significant
+
+
+@pytest.mark.parametrize("presorted", [True, False])
+def test_edge_order_is_the_four_key_sort(presorted):
+    """Tiles by target block, then source block, then (source, target), repeated pairs in
+    their order: the stable 16-bit sort of sorted edges equals numpy's lexsort."""
+    rng = np.random.default_rng(3)
+    fs, ft = rng.integers(0, 200_000, 50_000), rng.integers(0, 200_000, 50_000)
+    fs[::7], ft[::7] = fs[1::7][: fs[::7].size], ft[1::7][: ft[::7].size]  # repeated pairs
+    if presorted:
+        o = np.lexsort((ft, fs))
+        fs, ft = fs[o], ft[o]
+    ref = np.lexsort((ft, fs, fs >> 16, ft >> 16))
+    np.testing.assert_array_equal(permloop.edge_order(fs, ft), ref)
+    small = permloop.edge_order(fs % 1000, ft % 1000)  # one tile: the edges' own order
+    np.testing.assert_array_equal(small, np.arange(fs.size))
