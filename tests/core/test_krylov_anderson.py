@@ -117,7 +117,7 @@ def test_row_solves_are_the_dense_solves(n, rho, seed, diagonal, tol):
 @needs_numba
 def test_zero_rhs_budget_and_divergence():
     A = random_A(30, 0.2, 0.6, seed=1)
-    S = GaussSeidel(A).rows[False]
+    S = GaussSeidel(A).structure(False)[0]
     u, passes, converged, residual = anderson_row(S, np.zeros(30), 1e-12, 100)
     assert converged and passes == 0 and residual == 0.0 and not u.any()
     # a budget too small: not converged, the true residual of what it has (>= 1 pass)

@@ -82,7 +82,7 @@ def test_the_copy_is_built_once_on_first_use(fmt):
         assert S.indices.dtype == np.int32 and indptr.dtype == np.int64
         np.testing.assert_array_equal(S.toarray(), M)
         np.testing.assert_array_equal(indptr, S.indptr)
-        assert gs.rows[t] is S and np.all(np.diff(S.indices[: S.indptr[1]]) > 0)
+        assert gs.structure(t)[0] is S and np.all(np.diff(S.indices[: S.indptr[1]]) > 0)
 
 
 @needs_numba
