@@ -42,14 +42,15 @@ def edge_order(fs, ft):
     """
     fs = np.asarray(fs, dtype=np.int64)
     ft = np.asarray(ft, dtype=np.int64)
-    if not fs.size or max(int(fs.max()), int(ft.max())) < 2**TILE_BITS:
+    top = max(int(fs.max()), int(ft.max())) if fs.size else 0
+    if top < 2**TILE_BITS:
         return np.arange(fs.size)
     step = np.diff(fs)
     order = None
     if np.any(step < 0) or np.any((step == 0) & (np.diff(ft) < 0)):
         order = np.lexsort((ft, fs))  # not sorted by (fs, ft) yet
         fs, ft = fs[order], ft[order]
-    blocks = (max(int(fs.max()), int(ft.max())) >> TILE_BITS) + 1
+    blocks = (top >> TILE_BITS) + 1
     tile = (ft >> TILE_BITS) * blocks + (fs >> TILE_BITS)
     if blocks * blocks <= 2**16:
         tile = tile.astype(np.uint16)  # numpy's stable sort of 16-bit keys is a radix sort

@@ -71,10 +71,10 @@ def test_background_job_reraises_errors(monkeypatch):
 
 
 def test_tiled_edges_numba_equals_numpy(monkeypatch):
-    if permloop.compiled() is None:
-        pytest.skip("numba does not import here")
     """140,000 firms: three tiles a side; the tiled pass changes the order of the internal
     sums only, and both backends sum in that order (equal to the last bit)."""
+    if permloop.compiled() is None:
+        pytest.skip("numba does not import here")
     rng = np.random.default_rng(8)
     n = 140_000
     src = rng.integers(0, n, 600_000)
