@@ -136,6 +136,11 @@ def _detect(
     if method == "infomap" and resolution != 1.0:
         raise ValueError("infomap has no resolution parameter; leave resolution at 1.0")
     u, v, w = _network_detection_edges(network, cooperation, cooperation_weight)
+    if method == "infomap":
+        # Infomap's partition depends on the edges' order (Leiden's and Louvain's do not):
+        # it gets them by (u, v), their order before detection_edges chose (v, u)
+        order = np.lexsort((v, u))
+        u, v, w = u[order], v[order], w[order]
     block = None
     within_name = None
     if within is not None:

@@ -66,7 +66,12 @@ def detection_edges(
     Returns
     -------
     u, v, w : ndarray
-        ``u < v``, one row per pair, ``w > 0``.
+        ``u < v``, one row per pair, ``w > 0``, sorted by ``(v, u)``: the order in which
+        igraph indexes an undirected graph's edges fastest (its radix sorts of the pairs
+        walk the edges in order; 0.40 against 0.55 s for 2.6 M edges sorted by ``(u, v)``).
+        Any per-node sum over the edges (a strength) adds the same numbers in the same
+        order as with ``(u, v)``; totals over all edges (igraph's quality) are added in
+        another order than before this order was chosen (last bits).
 
     Examples
     --------
@@ -79,10 +84,11 @@ def detection_edges(
     target = np.asarray(target, dtype=np.int64)
     value = np.asarray(value, dtype=float)
     lo, hi = np.minimum(source, target), np.maximum(source, target)
-    trade = sp.coo_array((value, (lo, hi)), shape=(n_nodes, n_nodes)).tocsr()
+    # rows by the larger end: the pairs come out sorted by (v, u), see the Returns
+    trade = sp.coo_array((value, (hi, lo)), shape=(n_nodes, n_nodes)).tocsr()
     trade.sum_duplicates()
     trade = trade.tocoo()
-    u, v, w = trade.row.astype(np.int64), trade.col.astype(np.int64), trade.data
+    u, v, w = trade.col.astype(np.int64), trade.row.astype(np.int64), trade.data
     if coop_a is not None and len(coop_a):
         a = np.asarray(coop_a, dtype=np.int64)
         b = np.asarray(coop_b, dtype=np.int64)
@@ -98,11 +104,11 @@ def detection_edges(
             mean_tie = np.where(degree > 0, strength / degree, typical)
         cw = float(cooperation_weight) * np.sqrt(mean_tie[a] * mean_tie[b])
         both = sp.coo_array(
-            (np.r_[w, cw], (np.r_[u, a], np.r_[v, b])), shape=(n_nodes, n_nodes)
+            (np.r_[w, cw], (np.r_[v, b], np.r_[u, a])), shape=(n_nodes, n_nodes)
         ).tocsr()
         both.sum_duplicates()
         both = both.tocoo()
-        u, v, w = both.row.astype(np.int64), both.col.astype(np.int64), both.data
+        u, v, w = both.col.astype(np.int64), both.row.astype(np.int64), both.data
     keep = w > 0
     return u[keep], v[keep], w[keep]
 
