@@ -28,9 +28,9 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 
 from .kernel import FusedProducts, applier
-from .krylov_anderson import gs_solve
 from .krylov_gs import GaussSeidel
 from .krylov_gs import enabled as gs_enabled
+from .krylov_mixed import gs_solve
 from .krylov_neumann import neumann
 from .krylov_scaled import scaled_gmres
 from .norms import power_certificate, relative_residual, row_norms

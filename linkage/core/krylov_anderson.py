@@ -33,7 +33,6 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from .kernel import numba
-from .krylov_gs import gs_gmres
 
 __all__ = [
     "PERIOD",
@@ -42,6 +41,7 @@ __all__ = [
     "combine",
     "gram_rows",
     "gs_anderson",
+    "gs_row",
     "mixing",
     "sweep_f",
     "threads",
@@ -51,8 +51,9 @@ __all__ = [
 WINDOW = 5
 #: Sweeps per Anderson mixing (the others take the Gauss-Seidel iterate as it is).
 PERIOD = 2
-#: Right-hand sides up to which :func:`gs_solve` mixes row by row; larger blocks (the
-#: exact dispersion's columns of L) run GMRES in lock step, their vector work batched.
+#: Right-hand sides up to which :func:`~linkage.core.krylov_mixed.gs_solve` mixes row by
+#: row; larger blocks (the exact dispersion's columns of L) run GMRES in lock step, their
+#: vector work batched.
 MAX_ROWS = 4
 #: The weighted residual a right-hand side of wide range must reach, as a multiple of
 #: ``tol``: 100 left the small firms' entries of ``L x`` at 1e6 firms 2.1e-9 off (scipy's
@@ -324,7 +325,14 @@ def threads(k: int) -> int:
     return max(1, min(cores, k))
 
 
-def gs_anderson(gs, B, transposed, *, tol: float, max_products: int):
+def gs_row(gs, b, transposed: bool, tol: float, max_products: int):
+    """One row ``b`` by :func:`anderson_row` on the structure of ``gs`` for
+    ``transposed`` (float64 sweeps, :func:`rhs_weights`)."""
+    S, indptr = gs.structure(transposed)
+    return anderson_row(S, b, tol, max_products, gs.diagonal, rhs_weights(b), indptr)
+
+
+def gs_anderson(gs, B, transposed, *, tol: float, max_products: int, row=gs_row):
     """Rows of ``B`` (k, n) solved by :func:`anderson_row` over the structures of ``gs``
     (:class:`~linkage.core.krylov_gs.GaussSeidel`), row ``r`` with ``Aᵀ`` when
     ``transposed[r]``; every sweep and product counted in ``gs.passes``.
@@ -336,6 +344,9 @@ def gs_anderson(gs, B, transposed, *, tol: float, max_products: int):
     first (``1ᵀL`` on a CSC ``A``'s own arrays), so the other structure's copy (scipy's
     transpose, which releases the GIL) and numba's first call in a process overlap.
 
+    ``row(gs, b, transposed, tol, max_products)`` solves one row (:func:`gs_row`; the
+    mixed-precision one: :func:`~linkage.core.krylov_mixed.gs_mixed_row`).
+
     Returns ``(U, products, converged, residual)`` as the lock-step kernels do:
     ``products`` the most passes over ``A`` spent on one row, ``residual`` the worst true
     relative residual.
@@ -344,8 +355,7 @@ def gs_anderson(gs, B, transposed, *, tol: float, max_products: int):
 
     def solve(r):
         b = np.ascontiguousarray(B[r], dtype=np.float64)
-        S, indptr = gs.structure(transposed[r])
-        return anderson_row(S, b, tol, max_products, gs.diagonal, rhs_weights(b), indptr)
+        return row(gs, b, bool(transposed[r]), tol, max_products)
 
     # the rows on the structure A has first: they sweep while another thread copies
     order = sorted(range(k), key=lambda r: not gs.ready(transposed[r]))
@@ -365,15 +375,3 @@ def gs_anderson(gs, B, transposed, *, tol: float, max_products: int):
     most = max((p for _, p, _, _ in rows), default=0)
     converged = all(ok for _, _, ok, _ in rows)
     return U, most, converged, max((rel for *_, rel in rows), default=0.0)
-
-
-def gs_solve(gs, B, transposed, inner, *, tol, restart, max_products, augment):
-    """The rows of ``B`` on the Gauss-Seidel sweeps of ``gs``: :func:`gs_anderson` for up
-    to :data:`MAX_ROWS` rows, else :func:`~linkage.core.krylov_gs.gs_gmres` with the
-    Krylov kernel ``inner``; returns ``(U, products, converged, residual)``."""
-    if B.shape[0] <= MAX_ROWS:
-        return gs_anderson(gs, B, transposed, tol=tol, max_products=max_products)
-    return gs_gmres(
-        gs, B, transposed, inner, tol=tol, restart=restart, max_products=max_products,
-        augment=augment,
-    )  # fmt: skip

@@ -161,6 +161,7 @@ class GaussSeidel:
         # ready at once, the other (a copy) is built on first use
         self.own = A.format == "csc"  # whether A's own arrays are the rows of Aᵀ
         self._structures = {self.own: _row_structure(A)}
+        self._values32: dict = {}  # {transposed: float32 values}, :meth:`values32`
         self.passes = 0
         #: whether ``A`` has a nonzero diagonal entry (None: look)
         self.diagonal = bool(A.diagonal().any()) if diagonal is None else bool(diagonal)
@@ -177,6 +178,18 @@ class GaussSeidel:
                     other = self._A.tocsr() if self.own else self._A.tocsc()
                     self._structures[t] = _row_structure(other)
         return self._structures[t]
+
+    def values32(self, transposed: bool) -> np.ndarray:
+        """The values of :meth:`structure` rounded to float32 (4 bytes a nonzero, made on
+        the first call) for the mixed-precision sweeps of
+        :mod:`~linkage.core.krylov_mixed`."""
+        t = bool(transposed)
+        if t not in self._values32:
+            S = self.structure(t)[0]
+            with self._lock:
+                if t not in self._values32:
+                    self._values32[t] = S.data.astype(np.float32)
+        return self._values32[t]
 
     def ready(self, transposed: bool) -> bool:
         """Whether the structure for ``transposed`` rows exists without a copy."""

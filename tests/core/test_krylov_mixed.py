@@ -1,0 +1,140 @@
+"""Tests of linkage.core.krylov_mixed: float32 sweeps inside a float64 refinement against
+dense solves (true residuals, entry by entry on wide right-hand sides), the float32 floor
+the refinement removes, the float32 values of GaussSeidel, the fallback to float64 sweeps,
+the switch, and the threads (bit for bit)."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sweeps import needs_numba, random_A, sweeps_on  # noqa: F401  (sweeps_on: autouse)
+
+from linkage.core import krylov_anderson, krylov_mixed
+from linkage.core.krylov import Iteration
+from linkage.core.krylov_anderson import gs_anderson, rhs_weights
+from linkage.core.krylov_gs import GaussSeidel
+from linkage.core.krylov_mixed import gs_mixed_row, inner_row, mixed_row
+
+pytestmark = needs_numba
+
+
+def _true(M, b, u):
+    return np.linalg.norm(b - u + M @ u) / np.linalg.norm(b)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(2, 80),
+    rho=st.sampled_from([0.3, 0.6, 0.9, 0.97]),
+    seed=st.integers(0, 10_000),
+    diagonal=st.booleans(),
+    tol=st.sampled_from([1e-4, 1e-8, 1e-12]),
+)
+def test_mixed_rows_are_the_dense_solves(n, rho, seed, diagonal, tol):
+    A = random_A(n, 0.15, rho, seed, diagonal)
+    rng = np.random.default_rng(seed)
+    B = np.vstack([np.ones(n), rng.random(n) * 100, np.ones(n)])
+    flags = np.array([False, False, True])
+    gs = GaussSeidel(A)
+    U, products, converged, residual = gs_anderson(
+        gs, B, flags, tol=tol, max_products=500, row=gs_mixed_row
+    )
+    assert converged and residual <= tol
+    assert 1 <= products <= gs.passes <= 3 * products
+    Ad = A.toarray()
+    for r, t in enumerate(flags):
+        M = Ad.T if t else Ad
+        assert _true(M, B[r], U[r]) <= tol  # the reported residual is the true one
+        want = np.linalg.solve(np.eye(n) - M, B[r])
+        rtol = max(1e3 * tol, 1e-9)
+        np.testing.assert_allclose(U[r], want, rtol=rtol, atol=rtol * np.abs(want).max())
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_wide_rhs_entrywise_accurate(seed):
+    # b spanning 1e8 (small and large firms' output): every entry of u to ~tol
+    n = 150
+    A = random_A(n, 0.05, 0.9, seed, diagonal=seed % 2 == 0)
+    b = 10.0 ** np.random.default_rng(seed).uniform(-4, 4, n)
+    Ad = A.toarray()
+    for t in (False, True):
+        M = Ad.T if t else Ad
+        u, passes, converged, residual = gs_mixed_row(GaussSeidel(A), b, t, 1e-12, 400)
+        assert converged and _true(M, b, u) <= 1e-12
+        np.testing.assert_allclose(u, np.linalg.solve(np.eye(n) - M, b), rtol=1e-9)
+
+
+def test_one_float32_solve_stops_at_its_floor_the_refinement_goes_below():
+    n = 400
+    A = random_A(n, 0.05, 0.8, seed=3, diagonal=False)
+    gs = GaussSeidel(A)
+    S, indptr = gs.structure(False)
+    b = np.ones(n)
+    # the float32 sweeps alone, as far as they go: the residual of A's fixed point stays
+    # near 2⁻²⁴ ‖A‖ ‖u‖ / ‖b‖, far above 1e-12
+    work = np.empty((7, n)), np.empty((7, n))  # float64 iterates: the values' error alone
+    g, sweeps, fnorm = inner_row(
+        indptr, S.indices, gs.values32(False), b, 1e-14, 300, False, b, False, work
+    )
+    assert fnorm <= 1e-13 and 1e-9 < _true(S, b, g) < 1e-5
+    u, passes, converged, residual = mixed_row(S, gs.values32(False), b, 1e-12, 300, False)
+    assert converged and residual <= 1e-12 and _true(S, b, u) == pytest.approx(residual)
+    assert passes >= 4  # two rounds at least: sweeps and a product each
+
+
+def test_values32_are_the_values_rounded_made_once():
+    A = random_A(50, 0.2, 0.7, seed=2)
+    gs = GaussSeidel(A)
+    for t in (False, True):
+        v = gs.values32(t)
+        assert v.dtype == np.float32 and v is gs.values32(t)
+        np.testing.assert_array_equal(v, gs.structure(t)[0].data.astype(np.float32))
+
+
+def test_zero_rhs_and_a_singular_system_fall_back_with_their_passes(monkeypatch):
+    A = random_A(30, 0.2, 0.6, seed=1)
+    gs = GaussSeidel(A)
+    u, passes, converged, residual = gs_mixed_row(gs, np.zeros(30), False, 1e-12, 100)
+    assert converged and passes == 0 and not u.any()
+    calls = []
+    real = krylov_mixed.gs_row
+    monkeypatch.setattr(krylov_mixed, "gs_row", lambda *a: calls.append(a) or real(*a))
+    # the refinement made to fail: the float64 sweeps take over, the passes add up
+    monkeypatch.setattr(krylov_mixed, "mixed_row", lambda *a: (np.zeros(30), 7, False, 1.0))
+    u, passes, converged, residual = gs_mixed_row(gs, np.ones(30), False, 1e-12, 100)
+    alone = real(gs, np.ones(30), False, 1e-12, 93)
+    assert len(calls) == 1 and converged and passes == 7 + alone[1]
+    np.testing.assert_array_equal(u, alone[0])
+
+
+def test_the_solver_sweeps_float32_unless_switched_off(monkeypatch):
+    A = random_A(60, 0.1, 0.8, seed=9)
+    B = np.vstack([np.ones(60), np.arange(60.0), np.ones(60)])
+    flags = np.array([False, False, True])
+    calls = []
+    real = krylov_mixed.mixed_row
+    monkeypatch.setattr(krylov_mixed, "mixed_row", lambda *a: calls.append(1) or real(*a))
+    for flag, used in (("", True), ("1", True), ("0", False)):
+        monkeypatch.setenv("LINKAGE_FLOAT32", flag)
+        calls.clear()
+        U, _, converged, residual = Iteration(A).solve_rows(
+            B, flags, tol=1e-12, restart=12, max_products=400
+        )
+        assert bool(calls) == used and converged and residual <= 1e-12
+        np.testing.assert_allclose(U[0], np.linalg.solve(np.eye(60) - A.toarray(), B[0]))
+
+
+@pytest.mark.parametrize("workers", ["2", "3"])
+def test_mixed_rows_on_threads_are_the_rows_one_after_the_other(monkeypatch, workers):
+    A = random_A(3000, 0.002, 0.8, 5)
+    rng = np.random.default_rng(5)
+    B = np.vstack([np.ones(3000), rng.lognormal(0, 3, 3000), np.ones(3000)])
+    flags = np.array([False, False, True])
+    monkeypatch.setenv("LINKAGE_SOLVE_THREADS", "1")
+    want = gs_anderson(GaussSeidel(A), B, flags, tol=1e-12, max_products=400, row=gs_mixed_row)
+    monkeypatch.setenv("LINKAGE_SOLVE_THREADS", workers)
+    got = gs_anderson(GaussSeidel(A), B, flags, tol=1e-12, max_products=400, row=gs_mixed_row)
+    np.testing.assert_array_equal(got[0], want[0])
+    assert got[1:] == want[1:] and got[2]
+    assert rhs_weights(B[1]) is not None  # the weighted stop is exercised
+    assert krylov_anderson.threads(3) == min(int(workers), 3)
