@@ -15,7 +15,8 @@ of 22-28 products per right-hand side to 1e-12 at spectral radius 0.6, 21-25 ins
 
 For up to a few right-hand sides the solver mixes the sweeps instead (Anderson,
 :mod:`~linkage.core.krylov_anderson`, which uses :class:`GaussSeidel`'s structures and
-counters); :func:`gs_gmres` serves blocks. Its GMRES is
+counters; by default on float32 values in a float64 refinement,
+:mod:`~linkage.core.krylov_mixed`); :func:`gs_gmres` serves blocks. Its GMRES is
 :func:`~linkage.core.krylov.gmres_power`, passed in. The preconditioned
 residual is not the one reported, so each round ends with the true relative residual
 ``‖b - (I - A) u‖ / ‖b‖`` from scratch (one product with ``A``); a row that misses

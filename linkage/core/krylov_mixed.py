@@ -39,6 +39,7 @@ from .krylov_anderson import (
     MAX_ROWS,
     PERIOD,
     STALL,
+    STALL_AFTER,
     WEIGHTED_SHARE,
     WINDOW,
     _mix,
@@ -72,7 +73,8 @@ _EPS = float(np.finfo(float).eps)
 def inner_row(indptr, indices, data, b, target, max_passes, diagonal, w, weighted, work=None):
     """Anderson-mixed Gauss-Seidel sweeps with the values ``data`` (any float dtype) from
     ``x = 0`` until ``‖f‖ / ‖b‖`` (weighted by ``w`` when ``weighted``) is below
-    ``target``, no gain in :data:`~linkage.core.krylov_anderson.STALL` sweeps or
+    ``target``, no gain in :data:`~linkage.core.krylov_anderson.STALL` sweeps (after
+    :data:`~linkage.core.krylov_anderson.STALL_AFTER`) or
     ``max_passes`` sweeps; no product with ``A``. The iterates are kept in the rows of
     ``G`` and the residuals in ``F`` (``work = (G, F)``, ``WINDOW + 2`` rows each; None:
     new arrays, ``G`` float32, ``F`` float64), reused by the rounds of :func:`mixed_row`.
@@ -101,7 +103,8 @@ def inner_row(indptr, indices, data, b, target, max_passes, diagonal, w, weighte
             break
         since_best = 0 if fnorm < 0.99 * best_f else since_best + 1
         best_f = min(best_f, fnorm)
-        if fnorm <= target or since_best >= STALL or sweeps >= max_passes:
+        stalled = since_best >= STALL and k >= STALL_AFTER
+        if fnorm <= target or stalled or sweeps >= max_passes:
             break
         stale.append(s)
         if (k + 1) % PERIOD == 0 and k >= 1:

@@ -218,3 +218,15 @@ def test_threads_follow_the_cores_and_the_environment(monkeypatch):
     for bad in ("0", "x", ""):
         monkeypatch.setenv("LINKAGE_SOLVE_THREADS", bad)  # not a count: one per core
         assert krylov_anderson.threads(8) == min(cores, 8)
+
+
+@needs_numba
+@pytest.mark.parametrize("diagonal", [False, True])
+def test_a_rising_start_is_not_a_stall(diagonal):
+    """n = 14, spectral radius 0.97 (hypothesis found it): ‖f‖ rises for 7 sweeps before it
+    falls, which the stall rule took for no progress before STALL_AFTER (residual 1.36)."""
+    A = random_A(14, 0.15, 0.97, 14, diagonal)
+    S = GaussSeidel(A).structure(False)[0]
+    u, passes, converged, residual = anderson_row(S, np.ones(14), 1e-12, 500)
+    assert converged and residual <= 1e-12 and passes > krylov_anderson.STALL_AFTER
+    np.testing.assert_allclose(u, np.linalg.solve(np.eye(14) - A.toarray(), np.ones(14)))

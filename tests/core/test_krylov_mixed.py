@@ -138,3 +138,13 @@ def test_mixed_rows_on_threads_are_the_rows_one_after_the_other(monkeypatch, wor
     assert got[1:] == want[1:] and got[2]
     assert rhs_weights(B[1]) is not None  # the weighted stop is exercised
     assert krylov_anderson.threads(3) == min(int(workers), 3)
+
+
+def test_a_rising_start_converges_by_the_fallback_if_need_be():
+    """n = 14, spectral radius 0.97: ‖f‖ rises for 7 sweeps first, and the float32
+    iterates stall at a residual of 1.5 (the mixing's large weights in float32); the
+    float64 sweeps take over and converge."""
+    A = random_A(14, 0.15, 0.97, 14, diagonal=False)
+    u, passes, converged, residual = gs_mixed_row(GaussSeidel(A), np.ones(14), False, 1e-12, 500)
+    assert converged and residual <= 1e-12
+    np.testing.assert_allclose(u, np.linalg.solve(np.eye(14) - A.toarray(), np.ones(14)))
