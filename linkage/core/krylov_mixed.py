@@ -45,6 +45,7 @@ from .krylov_anderson import (
     _mix,
     _sweep_f,
     gs_row,
+    norm,
     rhs_weights,
 )
 from .krylov_gs import gs_gmres
@@ -86,7 +87,7 @@ def inner_row(indptr, indices, data, b, target, max_passes, diagonal, w, weighte
         relative ``‖f‖``.
     """
     n = b.size
-    bnorm = float(np.linalg.norm(w * b)) if weighted else math.sqrt(float(b @ b))
+    bnorm = norm(w * b) if weighted else norm(b)
     if bnorm == 0.0:
         return np.zeros(n), 0, 0.0
     slots = WINDOW + 2
@@ -118,11 +119,11 @@ def _score(b, u, Su, r, bnorm, w, wnorm, tol):
     """``(rel, weighted, goal)``: the true relative residual, the weighted residual's norm
     ``‖w ∘ r‖`` and the goal it must reach (:data:`WEIGHTED_SHARE` ``tol ‖w ∘ b‖`` or its
     rounding floor, as :func:`~linkage.core.krylov_anderson.anderson_row`)."""
-    rel = math.sqrt(float(r @ r)) / bnorm
+    rel = norm(r) / bnorm
     if w is None:
         return rel, 0.0, 1.0
-    floor = 8 * _EPS * float(np.linalg.norm(w * (np.abs(b) + np.abs(u) + np.abs(Su))))
-    return rel, float(np.linalg.norm(w * r)), max(WEIGHTED_SHARE * tol * wnorm, floor)
+    floor = 8 * _EPS * norm(w * (np.abs(b) + np.abs(u) + np.abs(Su)))
+    return rel, norm(w * r), max(WEIGHTED_SHARE * tol * wnorm, floor)
 
 
 def mixed_row(S, data, b, tol, max_passes, diagonal=True, weights=None, indptr=None):
@@ -146,13 +147,13 @@ def mixed_row(S, data, b, tol, max_passes, diagonal=True, weights=None, indptr=N
     (True, True)
     """
     n = b.size
-    bnorm = math.sqrt(float(b @ b))
+    bnorm = norm(b)
     if bnorm == 0.0 or n == 0:
         return np.zeros(n), 0, True, 0.0
     indptr = S.indptr if indptr is None else indptr
     weighted = weights is not None
     w = np.asarray(weights, dtype=np.float64) if weighted else None
-    wnorm = float(np.linalg.norm(w * b)) if weighted else bnorm
+    wnorm = norm(w * b) if weighted else bnorm
     u, r, passes = np.zeros(n), b, 0
     work = np.empty((WINDOW + 2, n), np.float32), np.empty((WINDOW + 2, n))
     best = (True, math.inf, math.inf, u)  # (missed tol, score, true residual, u)

@@ -23,6 +23,7 @@ from linkage.core.krylov_anderson import (
     gs_anderson,
     mixing,
     rhs_weights,
+    sumsq,
     sweep_f,
 )
 from linkage.core.krylov_gs import GaussSeidel
@@ -84,6 +85,24 @@ def test_vector_kernels_are_numpy():
     rows = np.empty((2, 4))
     gram_rows(G, fresh, hist, rows)
     np.testing.assert_allclose(rows, G[fresh] @ G[hist].T, rtol=1e-13)
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+@pytest.mark.parametrize("n", [1, 4096, 10_001])
+def test_gram_rows_and_sumsq_are_numpy_across_blocks(compiled, n):
+    """The blocked Gram rows and the sum of squares (the rows' replacements for BLAS)
+    equal numpy's products, on lengths below, at and across GRAM_BLOCK."""
+    if compiled and krylov_gs.numba is None:
+        pytest.skip("numba does not import here")
+    gram = krylov_anderson._gram_rows if compiled else gram_rows
+    square = krylov_anderson._sumsq if compiled else sumsq
+    F = np.random.default_rng(n).standard_normal((7, n))
+    fresh, hist = np.array([3, 4]), np.array([0, 1, 2, 3, 4, 6])
+    rows = np.full((2, 6), np.nan)
+    gram(F, fresh, hist, rows)
+    np.testing.assert_allclose(rows, F[fresh] @ F[hist].T, rtol=1e-12, atol=1e-12 * n)
+    assert square(F[5]) == pytest.approx(float(F[5] @ F[5]), rel=1e-13)
+    assert krylov_anderson.norm(F[5]) == pytest.approx(float(np.linalg.norm(F[5])), rel=1e-13)
 
 
 @needs_numba
