@@ -265,7 +265,8 @@ def linkages(
         sums, row sums and ``L x`` read from it, see
         :func:`~linkage.core.dispersion.dense_L_arrays`), ``dispersion`` (``"exact"``,
         ``"off"`` or the reason it was skipped) and ``dispersion_method`` (the backend
-        that streamed L: ``auto`` hands blocks of L to a dense LU),
+        that streamed L: ``auto`` hands blocks of L to a dense LU), ``products`` and
+        ``passes`` (this call's, as :class:`~linkage.core.solver.LeontiefSolver` counts them),
         ``threshold``, ``normalized``, ``zero_output`` (number of zero-output sectors).
 
     Notes
@@ -323,11 +324,14 @@ def linkages(
             f"Got {dispersion!r} instead."
         )
     solver = table_solver(table, solver, method, caller="linkages")
+    before = solver.products, solver.passes  # a table's solver is kept between calls
     r, cv_col, cv_row, status, dispersion_method = _indices(solver, table, dispersion, max_seconds)
     attrs = {
         "method": r.get("method", solver.method),
         "method_reason": solver.method_reason + r.get("method_note", ""),
         "residual": float(r["residual"]),
+        "products": solver.products - before[0],
+        "passes": solver.passes - before[1],
         "dispersion": status,
         "dispersion_method": dispersion_method,
         "threshold": float(threshold),
@@ -435,12 +439,8 @@ def _dispersion(solver: LeontiefSolver, r: dict, dispersion, max_seconds: float)
         return np.full(n, np.nan), np.full(n, np.nan), 0.0, "off", None
     status = _dispersion_skip_reason(solver, dispersion, max_seconds)
     if status is None:
-        out = dispersion_arrays(
-            solver,
-            r["column_sums_L"],
-            r["row_sums_L"],
-            max_seconds=4 * max_seconds if dispersion == "auto" else None,
-        )
+        limit = 4 * max_seconds if dispersion == "auto" else None
+        out = dispersion_arrays(solver, r["column_sums_L"], r["row_sums_L"], max_seconds=limit)
         if out is not None:
             cv_col, cv_row, res = out
             return cv_col, cv_row, res, "exact", solver.last_info.method

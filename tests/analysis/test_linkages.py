@@ -302,3 +302,18 @@ def test_L_formed_once_only_with_dispersion(mb_table):
     lk = linkages(mb_table, dispersion=False)
     assert lk.attrs["dispersion"] == "off" and lk["bl_cv"].isna().all()
     assert lk.attrs["method"] == "dense" and "formed L" not in lk.attrs["method_reason"]
+
+
+def test_attrs_count_the_work_of_this_call_only():
+    """products and passes are the iterative solves' work in one call (the table keeps its
+    solver between calls, so the counters are differences), 0 when a LU answered."""
+    table = random_table(300, 0.05, seed=21, sparse=True)
+    first = linkages(table, solver="iterative", dispersion=False)
+    again = linkages(table, solver="iterative", dispersion=False)
+    assert 0 < first.attrs["products"] <= first.attrs["passes"]
+    assert (again.attrs["products"], again.attrs["passes"]) == (
+        first.attrs["products"],
+        first.attrs["passes"],
+    )
+    dense = linkages(table, solver="dense", dispersion=False)
+    assert (dense.attrs["products"], dense.attrs["passes"]) == (0, 0)
