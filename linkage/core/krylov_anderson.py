@@ -109,19 +109,32 @@ def sweep_f(indptr, indices, data, rhs, z, f, diagonal: bool, weights, weighted:
     return ff
 
 
-def combine(alpha, G, hist, out) -> None:
-    """``out = Σ_c alpha[c] G[hist[c]]`` in one pass (``out`` may be a row of ``G`` that
-    ``hist`` leaves out)."""
-    for i in range(out.size):
-        total = 0.0
-        for c in range(hist.size):
-            total += alpha[c] * G[hist[c], i]
-        out[i] = total
-
-
 #: Columns of the kept rows one block of :func:`gram_rows` reads (8 rows of 8 bytes: 256 kB,
 #: within a core's L2 cache, so every pair of rows reads the block from there).
 GRAM_BLOCK = 4096
+
+
+def combine(alpha, G, hist, out) -> None:
+    """``out = Σ_c alpha[c] G[hist[c]]``, float64 sums over blocks of :data:`GRAM_BLOCK`
+    columns (``out`` may be a row of ``G`` that ``hist`` leaves out).
+
+    Row by row within a block, so each loop reads one contiguous row (a loop over ``c``
+    inside the loop over the columns read the rows with a stride: 5.3 ms against 1.1 ms
+    for 6 float32 rows of 1e6); the same sums in the same order as that loop.
+    """
+    n = out.size
+    total = np.empty(min(GRAM_BLOCK, n))
+    for start in range(0, n, GRAM_BLOCK):
+        end = min(start + GRAM_BLOCK, n)
+        first = G[hist[0], start:end]
+        for i in range(end - start):
+            total[i] = alpha[0] * first[i]
+        for c in range(1, hist.size):
+            row = G[hist[c], start:end]
+            for i in range(end - start):
+                total[i] += alpha[c] * row[i]
+        for i in range(end - start):
+            out[start + i] = total[i]
 
 
 def gram_rows(F, fresh, hist, out) -> None:
