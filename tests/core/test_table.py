@@ -211,6 +211,36 @@ def test_coefficient_functions_on_sparse_keep_sparsity():
     np.testing.assert_allclose(B.toarray(), Z.toarray() / x[:, None])
 
 
+@pytest.mark.parametrize("fmt", ["csr", "csc", "coo"])
+def test_sparse_input_coefficients_are_the_product_with_diag(fmt):
+    """Z diag(1/x) without the sparse product: the same entries as the product (duplicates
+    summed, zeros of Z and zero-output columns dropped, sorted), across scaling blocks, and
+    Z left as it was."""
+    n = 70_000  # more columns than one block of _column_scaled
+    rng = np.random.default_rng(5)
+    rows, cols = rng.integers(0, n, 200_000), rng.integers(0, n, 200_000)
+    vals = rng.random(200_000)
+    vals[:50] = 0.0  # explicit zeros
+    rows[50:60], cols[50:60] = 7, 12  # a duplicated pair
+    Z = sp.coo_array((vals, (rows, cols)), shape=(n, n)).asformat(fmt)
+    if fmt != "coo":
+        before = Z.data.copy(), Z.indices.copy()
+    x = np.asarray(Z.sum(axis=1)).ravel() + rng.random(n)
+    x[[9, 11, 500]] = 0.0  # zero output: zero columns of A
+    A = input_coefficients(Z, x)
+    want = sp.csc_array(
+        sp.csc_array(Z) @ sp.diags_array(np.where(x > 0, 1 / np.where(x > 0, x, 1), 0))
+    )
+    assert A.format == "csc" and A.has_canonical_format
+    assert A.nnz == want.nnz and A.data.min() > 0
+    assert abs(A - want).max() <= 1e-15 * want.data.max()
+    assert A[:, [9, 11, 500]].nnz == 0
+    assert A[7, 12] == pytest.approx(vals[50:60].sum() / x[12], rel=1e-14)
+    if fmt != "coo":
+        np.testing.assert_array_equal(Z.data, before[0])
+        np.testing.assert_array_equal(Z.indices, before[1])
+
+
 def test_from_arrays_copies_z_unless_told_not_to():
     Z = np.array([[150.0, 500.0], [200.0, 100.0]])
     t = IOTable.from_arrays(Z, final_demand=[350, 1700], value_added=[650, 1400])
