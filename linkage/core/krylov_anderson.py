@@ -119,7 +119,7 @@ def combine(alpha, G, hist, out) -> None:
     columns (``out`` may be a row of ``G`` that ``hist`` leaves out).
 
     Row by row within a block, so each loop reads one contiguous row (a loop over ``c``
-    inside the loop over the columns read the rows with a stride: 5.3 ms against 1.1 ms
+    inside the loop over the columns read the rows with a stride: 5.3 ms against 1.9 ms
     for 6 float32 rows of 1e6); the same sums in the same order as that loop.
     """
     n = out.size
@@ -197,7 +197,14 @@ _gram_rows, _sumsq = _compile(gram_rows, _REASSOC), _compile(sumsq, _REASSOC)
 
 
 def norm(x) -> float:
-    """``‖x‖₂`` of a float64 vector by :func:`sumsq` (in the calling thread)."""
+    """``‖x‖₂`` of a float64 vector by :func:`sumsq` (in the calling thread).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> norm(np.array([3.0, 4.0]))
+    5.0
+    """
     return math.sqrt(float(_sumsq(x)))
 
 

@@ -1,11 +1,13 @@
 """Anderson-mixed Gauss-Seidel on float32 values and iterates inside a float64 iterative
 refinement.
 
-The sweeps of :mod:`~linkage.core.krylov_anderson` are bound by their memory traffic, mostly
-the random reads of the iterate ``z`` (8 MB at 1e6 firms) and the stream of values and
-indices. Here the values of ``A`` are float32 (4 bytes a nonzero) and so are the iterates
-the Anderson history keeps (``z`` 4 MB): a warm sweep costs 0.61-0.66 of the float64 one at
-1e6 firms (float32 values with a float64 ``z`` 0.86-1.14: the gathers decide). Every sum is
+The sweeps of :mod:`~linkage.core.krylov_anderson` move the random reads of the iterate
+``z`` (8 MB at 1e6 firms) and the stream of values and indices. Here the values of ``A``
+are float32 (4 bytes a nonzero) and so are the iterates the Anderson history keeps (``z``
+4 MB). One machine gave a warm sweep at 1e6 firms 0.61-0.66 of the float64 one (float32
+values with a float64 ``z``: 0.86-1.14). On a later one a sweep alone is no faster and is
+bound by its per-row work, but the three rows on two cores still run 10 % faster, since
+they share the memory traffic (benchmarks/findings/kernel.md). Every sum is
 float64 (a row's total, ``f = G(z) - z``, the Gram matrix, the mixing weights): only the
 values (``Ā = fl32(A)``, ``|Ā - A| <= 2⁻²⁴ A`` entrywise) and the stored iterate (rounded
 to float32 after each row) carry float32 error, so an inner solve is good to a relative
