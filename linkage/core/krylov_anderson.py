@@ -44,6 +44,7 @@ __all__ = [
     "gs_anderson",
     "gs_row",
     "mixing",
+    "residual_score",
     "sumsq",
     "sweep_f",
     "threads",
@@ -268,6 +269,29 @@ def _mix(F, G, gram, stale, k: int, slots: int) -> None:
     _combine(alpha, G, hist, G[nxt])
 
 
+def _advance(F, G, gram, stale, k: int, slots: int) -> None:
+    """The next iterate after sweep ``k``: every :data:`PERIOD`-th sweep the Anderson step
+    (:func:`_mix`), else the Gauss-Seidel iterate copied into the next slot."""
+    s = k % slots
+    stale.append(s)
+    if (k + 1) % PERIOD == 0 and k >= 1:
+        _mix(F, G, gram, stale, k, slots)
+    else:
+        np.copyto(G[(k + 1) % slots], G[s])
+
+
+def residual_score(b, u, Su, r, bnorm, w, wnorm, tol):
+    """``(rel, weighted, goal)`` of ``u`` with ``Su = S @ u`` and ``r = b - u + Su``: the
+    true relative residual, the weighted residual's norm ``‖w ∘ r‖`` and the goal it must
+    reach, :data:`WEIGHTED_SHARE` ``tol ‖w ∘ b‖`` or its rounding floor
+    ``8 eps ‖w ∘ (|b| + |u| + |Su|)‖`` (``w`` None: ``(rel, 0.0, 1.0)``)."""
+    rel = norm(r) / bnorm
+    if w is None:
+        return rel, 0.0, 1.0
+    floor = 8 * _EPS * norm(w * (np.abs(b) + np.abs(u) + np.abs(Su)))
+    return rel, norm(w * r), max(WEIGHTED_SHARE * tol * wnorm, floor)
+
+
 def anderson_row(S, b, tol, max_passes, diagonal=True, weights=None, indptr=None):
     """Solve ``(I - A) u = b`` by Anderson-mixed Gauss-Seidel sweeps over the rows of the
     CSR array ``S`` (``A``, or ``Aᵀ`` for a transposed solve; see the module).
@@ -327,21 +351,16 @@ def anderson_row(S, b, tol, max_passes, diagonal=True, weights=None, indptr=None
             Sg = S @ g
             r = b - g + Sg
             passes += 1
-            rel = norm(r) / bnorm
-            score = rel  # <= tol: done
-            if weighted:  # and the weighted residual too, or to its rounding floor
-                floor = 8 * _EPS * norm(w * (np.abs(b) + np.abs(g) + np.abs(Sg)))
-                goal = max(WEIGHTED_SHARE * tol * wnorm, floor)
-                score = max(rel, norm(w * r) * tol / goal)
+            # <= tol: done (and the weighted residual too, or to its rounding floor)
+            rel, wres, goal = residual_score(
+                b, g, Sg, r, bnorm, w if weighted else None, wnorm, tol
+            )
+            score = max(rel, wres * tol / goal) if weighted else rel
             best = min(best, (rel > tol, score, rel, g.copy()), key=lambda t: t[:2])
             if score <= tol or last:
                 break
             ratio = max(ratio, 2.0 * score / max(fnorm, 1e-300))
-        stale.append(s)
-        if (k + 1) % PERIOD == 0 and k >= 1:
-            _mix(F, G, gram, stale, k, slots)
-        else:
-            np.copyto(G[(k + 1) % slots], g)
+        _advance(F, G, gram, stale, k, slots)
     _, _, rel, u = best
     return (np.zeros(n) if u is None else u), passes, bool(rel <= tol), float(rel)
 

@@ -39,15 +39,15 @@ from . import krylov_anderson
 from .kernel import env_flag
 from .krylov_anderson import (
     MAX_ROWS,
-    PERIOD,
     STALL,
     STALL_AFTER,
     WEIGHTED_SHARE,
     WINDOW,
-    _mix,
+    _advance,
     _sweep_f,
     gs_row,
     norm,
+    residual_score,
     rhs_weights,
 )
 from .krylov_gs import gs_gmres
@@ -70,7 +70,6 @@ FLOOR = 1e-6
 SHARE = 1.0
 #: Refinement rounds (inner solve, float64 residual) before giving up.
 ROUNDS = 6
-_EPS = float(np.finfo(float).eps)
 
 
 def inner_row(indptr, indices, data, b, target, max_passes, diagonal, w, weighted, work=None):
@@ -109,23 +108,8 @@ def inner_row(indptr, indices, data, b, target, max_passes, diagonal, w, weighte
         stalled = since_best >= STALL and k >= STALL_AFTER
         if fnorm <= target or stalled or sweeps >= max_passes:
             break
-        stale.append(s)
-        if (k + 1) % PERIOD == 0 and k >= 1:
-            _mix(F, G, gram, stale, k, slots)
-        else:
-            np.copyto(G[(k + 1) % slots], G[s])
+        _advance(F, G, gram, stale, k, slots)
     return G[s].astype(np.float64), sweeps, fnorm
-
-
-def _score(b, u, Su, r, bnorm, w, wnorm, tol):
-    """``(rel, weighted, goal)``: the true relative residual, the weighted residual's norm
-    ``‖w ∘ r‖`` and the goal it must reach (:data:`WEIGHTED_SHARE` ``tol ‖w ∘ b‖`` or its
-    rounding floor, as :func:`~linkage.core.krylov_anderson.anderson_row`)."""
-    rel = norm(r) / bnorm
-    if w is None:
-        return rel, 0.0, 1.0
-    floor = 8 * _EPS * norm(w * (np.abs(b) + np.abs(u) + np.abs(Su)))
-    return rel, norm(w * r), max(WEIGHTED_SHARE * tol * wnorm, floor)
 
 
 def mixed_row(S, data, b, tol, max_passes, diagonal=True, weights=None, indptr=None):
@@ -176,7 +160,7 @@ def mixed_row(S, data, b, tol, max_passes, diagonal=True, weights=None, indptr=N
         Su = S @ u
         r = b - u + Su
         passes += sweeps + 1
-        new_rel, wres, goal = _score(b, u, Su, r, bnorm, w, wnorm, tol)
+        new_rel, wres, goal = residual_score(b, u, Su, r, bnorm, w, wnorm, tol)
         if not math.isfinite(new_rel):
             break
         score = max(new_rel, wres * tol / goal) if weighted else new_rel
