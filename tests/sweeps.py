@@ -1,9 +1,11 @@
-"""Shared by the tests of the Gauss-Seidel sweeps (linkage.core.krylov_gs and
-krylov_anderson): the sweeps switched on at any size, and random nonnegative A."""
+"""Shared by the tests of the Gauss-Seidel sweeps (linkage.core.krylov_gs, krylov_anderson
+and krylov_mixed): the sweeps switched on at any size, random nonnegative A, the three
+linkage rows on it and their check against dense solves."""
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import strategies as st
 
 from linkage.core import krylov_gs
 
@@ -26,3 +28,38 @@ def random_A(n, density, rho, seed, diagonal=True):
     if not diagonal:
         np.fill_diagonal(M, 0.0)
     return sp.csc_array(M * (rho / np.abs(np.linalg.eigvals(M)).max()))
+
+
+#: Hypothesis strategies of the random problems (``@given(**PROBLEMS, ...)``).
+PROBLEMS = {
+    "n": st.integers(2, 80),
+    "rho": st.sampled_from([0.3, 0.6, 0.9, 0.97]),
+    "seed": st.integers(0, 10_000),
+    "diagonal": st.booleans(),
+}
+
+
+def linkage_rows(n, rho, seed, diagonal):
+    """``(A, B, transposed)``: a random A and the rows of the linkage solves on it, ``1``
+    and a wide ``x`` on ``A``, ``1`` on ``Aᵀ``."""
+    A = random_A(n, 0.15, rho, seed, diagonal)
+    rng = np.random.default_rng(seed)
+    B = np.vstack([np.ones(n), rng.random(n) * 100, np.ones(n)])
+    return A, B, np.array([False, False, True])
+
+
+def true_residual(M, b, u):
+    """``‖b - (I - M) u‖ / ‖b‖``, from scratch."""
+    return np.linalg.norm(b - u + M @ u) / np.linalg.norm(b)
+
+
+def assert_dense_rows(A, B, transposed, U, tol):
+    """Each row of ``U`` has a true residual within ``tol`` (the reported one is the true
+    one) and equals the dense solve to ``max(1e3 tol, 1e-9)``."""
+    Ad = A.toarray()
+    for r, t in enumerate(transposed):
+        M = Ad.T if t else Ad
+        assert true_residual(M, B[r], U[r]) <= tol
+        want = np.linalg.solve(np.eye(Ad.shape[0]) - M, B[r])
+        rtol = max(1e3 * tol, 1e-9)
+        np.testing.assert_allclose(U[r], want, rtol=rtol, atol=rtol * np.abs(want).max())

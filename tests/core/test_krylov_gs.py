@@ -10,8 +10,14 @@ import pytest
 import scipy.linalg as sla
 import scipy.sparse as sp
 from hypothesis import given, settings
-from hypothesis import strategies as st
-from sweeps import needs_numba, random_A, sweeps_on  # noqa: F401  (sweeps_on: autouse)
+from sweeps import (  # noqa: F401  (sweeps_on: autouse)
+    PROBLEMS,
+    assert_dense_rows,
+    linkage_rows,
+    needs_numba,
+    random_A,
+    sweeps_on,
+)
 
 from benchmarks.generators import firm_network
 from linkage import IOTable, linkages
@@ -87,29 +93,14 @@ def test_the_copy_is_built_once_on_first_use(fmt):
 
 @needs_numba
 @settings(max_examples=25, deadline=None)
-@given(
-    n=st.integers(2, 80),
-    rho=st.sampled_from([0.3, 0.6, 0.9, 0.97]),
-    seed=st.integers(0, 10_000),
-    diagonal=st.booleans(),
-)
+@given(**PROBLEMS)
 def test_solves_are_the_dense_solves(n, rho, seed, diagonal):
-    A = random_A(n, 0.15, rho, seed, diagonal)
-    rng = np.random.default_rng(seed)
-    B = np.vstack([np.ones(n), rng.random(n) * 100, np.ones(n)])
-    flags = np.array([False, False, True])
+    A, B, flags = linkage_rows(n, rho, seed, diagonal)
     U, products, converged, residual = gs_gmres(
         GaussSeidel(A), B, flags, gmres_power, tol=1e-12, restart=12, max_products=500, augment=2
     )
     assert converged and residual <= 1e-12
-    Ad = A.toarray()
-    for r, t in enumerate(flags):
-        M = Ad.T if t else Ad
-        # the reported residual is the true one
-        true = np.linalg.norm(B[r] - U[r] + M @ U[r]) / np.linalg.norm(B[r])
-        assert true <= 1e-12
-        want = np.linalg.solve(np.eye(n) - M, B[r])
-        np.testing.assert_allclose(U[r], want, rtol=1e-9, atol=1e-9 * np.abs(want).max())
+    assert_dense_rows(A, B, flags, U, 1e-12)  # rtol max(1e3 tol, 1e-9) = 1e-9
     assert 2 <= products <= 500
 
 

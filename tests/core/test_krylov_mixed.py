@@ -7,7 +7,15 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sweeps import needs_numba, random_A, sweeps_on  # noqa: F401  (sweeps_on: autouse)
+from sweeps import (  # noqa: F401  (sweeps_on: autouse)
+    PROBLEMS,
+    assert_dense_rows,
+    linkage_rows,
+    needs_numba,
+    random_A,
+    sweeps_on,
+    true_residual,
+)
 
 from linkage.core import krylov_anderson, krylov_mixed
 from linkage.core.krylov import Iteration
@@ -18,36 +26,17 @@ from linkage.core.krylov_mixed import gs_mixed_row, inner_row, mixed_row
 pytestmark = needs_numba
 
 
-def _true(M, b, u):
-    return np.linalg.norm(b - u + M @ u) / np.linalg.norm(b)
-
-
 @settings(max_examples=25, deadline=None)
-@given(
-    n=st.integers(2, 80),
-    rho=st.sampled_from([0.3, 0.6, 0.9, 0.97]),
-    seed=st.integers(0, 10_000),
-    diagonal=st.booleans(),
-    tol=st.sampled_from([1e-4, 1e-8, 1e-12]),
-)
+@given(**PROBLEMS, tol=st.sampled_from([1e-4, 1e-8, 1e-12]))
 def test_mixed_rows_are_the_dense_solves(n, rho, seed, diagonal, tol):
-    A = random_A(n, 0.15, rho, seed, diagonal)
-    rng = np.random.default_rng(seed)
-    B = np.vstack([np.ones(n), rng.random(n) * 100, np.ones(n)])
-    flags = np.array([False, False, True])
+    A, B, flags = linkage_rows(n, rho, seed, diagonal)
     gs = GaussSeidel(A)
     U, products, converged, residual = gs_anderson(
         gs, B, flags, tol=tol, max_products=500, row=gs_mixed_row
     )
     assert converged and residual <= tol
     assert 1 <= products <= gs.passes <= 3 * products
-    Ad = A.toarray()
-    for r, t in enumerate(flags):
-        M = Ad.T if t else Ad
-        assert _true(M, B[r], U[r]) <= tol  # the reported residual is the true one
-        want = np.linalg.solve(np.eye(n) - M, B[r])
-        rtol = max(1e3 * tol, 1e-9)
-        np.testing.assert_allclose(U[r], want, rtol=rtol, atol=rtol * np.abs(want).max())
+    assert_dense_rows(A, B, flags, U, tol)
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -60,7 +49,7 @@ def test_wide_rhs_entrywise_accurate(seed):
     for t in (False, True):
         M = Ad.T if t else Ad
         u, passes, converged, residual = gs_mixed_row(GaussSeidel(A), b, t, 1e-12, 400)
-        assert converged and _true(M, b, u) <= 1e-12
+        assert converged and true_residual(M, b, u) <= 1e-12
         np.testing.assert_allclose(u, np.linalg.solve(np.eye(n) - M, b), rtol=1e-9)
 
 
@@ -76,9 +65,9 @@ def test_one_float32_solve_stops_at_its_floor_the_refinement_goes_below():
     g, sweeps, fnorm = inner_row(
         indptr, S.indices, gs.values32(False), b, 1e-14, 300, False, b, False, work
     )
-    assert fnorm <= 1e-13 and 1e-9 < _true(S, b, g) < 1e-5
+    assert fnorm <= 1e-13 and 1e-9 < true_residual(S, b, g) < 1e-5
     u, passes, converged, residual = mixed_row(S, gs.values32(False), b, 1e-12, 300, False)
-    assert converged and residual <= 1e-12 and _true(S, b, u) == pytest.approx(residual)
+    assert converged and residual <= 1e-12 and true_residual(S, b, u) == pytest.approx(residual)
     assert passes >= 4  # two rounds at least: sweeps and a product each
 
 
