@@ -28,12 +28,14 @@ from linkage.core.krylov_anderson import (
     combine,
     gram_rows,
     gs_anderson,
+    gs_row,
     mixing,
     rhs_weights,
     sumsq,
     sweep_f,
 )
 from linkage.core.krylov_gs import GaussSeidel
+from linkage.core.krylov_mixed import gs_mixed_row
 from linkage.core.krylov_scaled import scaled_gmres
 
 
@@ -202,21 +204,25 @@ def test_wide_rhs_entrywise_accurate(seed, monkeypatch):
 
 
 @needs_numba
+@pytest.mark.parametrize("row", [gs_row, gs_mixed_row], ids=["float64", "mixed"])
 @pytest.mark.parametrize("workers", ["1", "2", "3"])
-def test_rows_on_threads_give_the_rows_one_after_the_other(monkeypatch, workers):
-    """Each row's arithmetic is its own: threads change the wall time, not one bit."""
+def test_rows_on_threads_give_the_rows_one_after_the_other(monkeypatch, workers, row):
+    """Each row's arithmetic is its own: threads change the wall time, not one bit (the
+    float64 rows and the float32 ones in their refinement)."""
     A = random_A(3000, 0.002, 0.8, 5)
     rng = np.random.default_rng(5)
     B = np.vstack([np.ones(3000), rng.lognormal(0, 3, 3000), np.ones(3000)])
     flags = np.array([False, False, True])
     monkeypatch.setenv("LINKAGE_SOLVE_THREADS", "1")
-    want = gs_anderson(GaussSeidel(A), B, flags, tol=1e-12, max_products=400)
+    want = gs_anderson(GaussSeidel(A), B, flags, tol=1e-12, max_products=400, row=row)
     monkeypatch.setenv("LINKAGE_SOLVE_THREADS", workers)
     gs = GaussSeidel(A)
-    got = gs_anderson(gs, B, flags, tol=1e-12, max_products=400)
+    got = gs_anderson(gs, B, flags, tol=1e-12, max_products=400, row=row)
     np.testing.assert_array_equal(got[0], want[0])
     assert got[1:] == want[1:] and got[2]
     assert gs.passes >= 3 * 2  # every row swept and checked, counted once
+    assert rhs_weights(B[1]) is not None  # the weighted stop is exercised
+    assert krylov_anderson.threads(3) == min(int(workers), 3)
 
 
 def test_threads_follow_the_cores_and_the_environment(monkeypatch):

@@ -1,7 +1,7 @@
 """Tests of linkage.core.krylov_mixed: float32 sweeps inside a float64 refinement against
 dense solves (true residuals, entry by entry on wide right-hand sides), the float32 floor
-the refinement removes, the float32 values of GaussSeidel, the fallback to float64 sweeps,
-the switch, and the threads (bit for bit)."""
+the refinement removes, the float32 values of GaussSeidel, the fallback to float64 sweeps
+and the switch (the threads, bit for bit: test_krylov_anderson, for both rows)."""
 
 import numpy as np
 import pytest
@@ -17,9 +17,9 @@ from sweeps import (  # noqa: F401  (sweeps_on: autouse)
     true_residual,
 )
 
-from linkage.core import krylov_anderson, krylov_mixed
+from linkage.core import krylov_mixed
 from linkage.core.krylov import Iteration
-from linkage.core.krylov_anderson import gs_anderson, rhs_weights
+from linkage.core.krylov_anderson import gs_anderson
 from linkage.core.krylov_gs import GaussSeidel
 from linkage.core.krylov_mixed import gs_mixed_row, inner_row, mixed_row
 
@@ -111,22 +111,6 @@ def test_the_solver_sweeps_float32_unless_switched_off(monkeypatch):
         )
         assert bool(calls) == used and converged and residual <= 1e-12
         np.testing.assert_allclose(U[0], np.linalg.solve(np.eye(60) - A.toarray(), B[0]))
-
-
-@pytest.mark.parametrize("workers", ["2", "3"])
-def test_mixed_rows_on_threads_are_the_rows_one_after_the_other(monkeypatch, workers):
-    A = random_A(3000, 0.002, 0.8, 5)
-    rng = np.random.default_rng(5)
-    B = np.vstack([np.ones(3000), rng.lognormal(0, 3, 3000), np.ones(3000)])
-    flags = np.array([False, False, True])
-    monkeypatch.setenv("LINKAGE_SOLVE_THREADS", "1")
-    want = gs_anderson(GaussSeidel(A), B, flags, tol=1e-12, max_products=400, row=gs_mixed_row)
-    monkeypatch.setenv("LINKAGE_SOLVE_THREADS", workers)
-    got = gs_anderson(GaussSeidel(A), B, flags, tol=1e-12, max_products=400, row=gs_mixed_row)
-    np.testing.assert_array_equal(got[0], want[0])
-    assert got[1:] == want[1:] and got[2]
-    assert rhs_weights(B[1]) is not None  # the weighted stop is exercised
-    assert krylov_anderson.threads(3) == min(int(workers), 3)
 
 
 def test_a_rising_start_converges_by_the_fallback_if_need_be():
