@@ -176,9 +176,17 @@ class GaussSeidel:
         if t not in self._structures:
             with self._lock:
                 if t not in self._structures:
-                    other = self._A.tocsr() if self.own else self._A.tocsc()
-                    self._structures[t] = _row_structure(other)
+                    self._structures[t] = _row_structure(self._copy())
         return self._structures[t]
+
+    def _copy(self):
+        """``A`` in the other format, transposed by scipy from the narrowed arrays of the
+        structure ``A`` has (int32 indices where they fit: from an int64 ``A`` a copy of
+        120 MB at 1e6 firms instead of 160 MB and a narrowing of 40 MB more)."""
+        R = self._structures[self.own][0]
+        fmt = sp.csc_array if self.own else sp.csr_array
+        mine = fmt((R.data, R.indices, R.indptr), self._A.shape, copy=False)
+        return mine.tocsr() if self.own else mine.tocsc()
 
     def values32(self, transposed: bool) -> np.ndarray:
         """The values of :meth:`structure` rounded to float32 (4 bytes a nonzero, made on

@@ -71,12 +71,16 @@ def test_compiled_sweeps_are_the_dense_operator(fmt):
         np.testing.assert_allclose(R[r], V[r] - MV[r] + At @ MV[r], rtol=1e-13)
 
 
+@pytest.mark.parametrize("index", [np.int32, np.int64])
 @pytest.mark.parametrize("fmt", ["csc", "csr"])
-def test_the_copy_is_built_once_on_first_use(fmt):
-    """A's own arrays serve at once; the other structure is scipy's transpose, built
-    once however many threads ask for it at the same time."""
+def test_the_copy_is_built_once_on_first_use(fmt, index):
+    """A's own arrays serve at once; the other structure is scipy's transpose (of the
+    narrowed arrays: int32 from an int64 A too), built once however many threads ask for
+    it at the same time."""
     A = random_A(300, 0.05, 0.7, seed=8)
     A = A.tocsr() if fmt == "csr" else A
+    A = type(A)((A.data, A.indices.astype(index), A.indptr.astype(index)), A.shape)
+    assert A.indices.dtype == index
     gs = GaussSeidel(A)
     own = fmt == "csc"  # a CSC A's arrays are the rows of Aᵀ
     assert gs.ready(own) and not gs.ready(not own)
