@@ -26,6 +26,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as sla
 
 from linkage.core.krylov_gs import GaussSeidel
+from linkage.core.table import input_coefficients
 
 __all__ = ["largest", "localization", "spectra"]
 
@@ -119,11 +120,6 @@ def spectra(A, k: int = 10) -> dict:
     return out
 
 
-def _coefficients(Z, x):
-    inv_x = np.divide(1.0, x, out=np.zeros_like(x), where=x > 0)
-    return (sp.csr_array(Z) @ sp.diags_array(inv_x)).tocsc()
-
-
 def _network_input(args):
     """``(Z, x, label)`` of the suite's case or of a generated network."""
     from benchmarks import cases, generators, run, worker
@@ -183,7 +179,7 @@ def main(argv=None) -> int:
     parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "linkage-bench-cache"))
     args = parser.parse_args(argv)
     Z, x, label = _network_input(args)
-    result = {"input": label, **spectra(_coefficients(Z, x), k=args.k)}
+    result = {"input": label, **spectra(input_coefficients(Z, x), k=args.k)}
     print(json.dumps(result) if args.json else f"{label}\n{report(result)}")
     return 0
 

@@ -4,6 +4,7 @@ linkage rows on it and their check against dense solves."""
 
 import numpy as np
 import pytest
+import scipy.linalg as sla
 import scipy.sparse as sp
 from hypothesis import strategies as st
 
@@ -63,3 +64,10 @@ def assert_dense_rows(A, B, transposed, U, tol):
         want = np.linalg.solve(np.eye(Ad.shape[0]) - M, B[r])
         rtol = max(1e3 * tol, 1e-9)
         np.testing.assert_allclose(U[r], want, rtol=rtol, atol=rtol * np.abs(want).max())
+
+
+def dense_gs(A):
+    """``(I - D - L)⁻¹ U`` and ``(I - D - L)⁻¹`` from the definition (dense)."""
+    A = np.asarray(A)
+    N = np.eye(A.shape[0]) - np.tril(A)
+    return sla.solve_triangular(N, np.triu(A, 1), lower=True), np.linalg.inv(N)

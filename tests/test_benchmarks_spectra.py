@@ -4,17 +4,16 @@ most ``A``'s (Stein-Rosenberg), and the command prints them for a generated netw
 import doctest
 
 import numpy as np
-import scipy.linalg as sla
-import scipy.sparse as sp
+from sweeps import dense_gs
 
 from benchmarks import spectra
 from benchmarks.generators import firm_network
+from linkage.core.table import input_coefficients
 
 
 def _small_network(n=400, rho=0.6, seed=3):
     net = firm_network(n, spectral_radius=rho, seed=seed)
-    inv_x = np.divide(1.0, net.x, out=np.zeros_like(net.x), where=net.x > 0)
-    return (net.Z @ sp.diags_array(inv_x)).tocsc(), net
+    return input_coefficients(net.Z, net.x), net
 
 
 def _dense_moduli(M, k):
@@ -26,8 +25,7 @@ def test_the_spectra_are_the_dense_ones():
     k = 6
     got = spectra.spectra(A, k=k)
     D = A.toarray()
-    M_rows = sla.solve_triangular(np.eye(D.shape[0]) - np.tril(D), np.triu(D, 1), lower=True)
-    M_cols = sla.solve_triangular(np.eye(D.shape[0]) - np.tril(D.T), np.triu(D.T, 1), lower=True)
+    M_rows, M_cols = dense_gs(D)[0], dense_gs(D.T)[0]
     np.testing.assert_allclose(got["A"], _dense_moduli(D, k), atol=1e-4)
     np.testing.assert_allclose(got["M_rows"], _dense_moduli(M_rows, k), atol=1e-4)
     np.testing.assert_allclose(got["M_columns"], _dense_moduli(M_cols, k), atol=1e-4)

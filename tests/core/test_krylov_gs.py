@@ -7,12 +7,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
-import scipy.linalg as sla
 import scipy.sparse as sp
 from hypothesis import given, settings
 from sweeps import (  # noqa: F401  (sweeps_on: autouse)
     PROBLEMS,
     assert_dense_rows,
+    dense_gs,
     linkage_rows,
     needs_numba,
     random_A,
@@ -25,13 +25,6 @@ from linkage.core import krylov_gs
 from linkage.core.krylov import Iteration, gmres_power
 from linkage.core.krylov_gs import GaussSeidel, gs_gmres, sweep
 from linkage.core.solver import LeontiefSolver
-
-
-def dense_gs(A):
-    """``(I - D - L)⁻¹ U`` and ``(I - D - L)⁻¹`` from the definition (dense)."""
-    A = np.asarray(A)
-    N = np.eye(A.shape[0]) - np.tril(A)
-    return sla.solve_triangular(N, np.triu(A, 1), lower=True), np.linalg.inv(N)
 
 
 def test_sweep_by_hand():
